@@ -1,0 +1,169 @@
+/** Goxel images: ordered layers, materials and cameras, the image box and the selection. */
+import { BlendMode, mergeVolumes } from "./blend.ts";
+import { boxFromAabb } from "./box.ts";
+import { type Camera, copyCamera, newCamera } from "./camera.ts";
+import { copyLayer, type Layer, newLayer } from "./layer.ts";
+import type { Mat4 } from "./mat4.ts";
+import { copyMaterial, type Material, newMaterial } from "./material.ts";
+import { Volume } from "./volume.ts";
+
+/** Light and render settings saved in `.gox` LIGH chunks (angles in radians). */
+export interface Light {
+  pitch: number;
+  yaw: number;
+  intensity: number;
+  fixed: boolean;
+  ambient: number;
+  shadow: number;
+}
+
+/** A voxel image (a Goxel document). */
+export interface Image {
+  box: Mat4 | null;
+  layers: Layer[];
+  activeLayer: Layer | null;
+  materials: Material[];
+  activeMaterial: Material | null;
+  cameras: Camera[];
+  activeCamera: Camera | null;
+  selectionBox: Mat4 | null;
+  selectionMask: Volume | null;
+  light: Light;
+}
+
+/** Returns Goxel's default light settings. */
+export function defaultLight(): Light {
+  const deg = Math.PI / 180;
+  return { pitch: 20 * deg, yaw: 120 * deg, intensity: 2, fixed: false, ambient: 0.3, shadow: 0.3 };
+}
+
+/** Returns a new image the way Goxel makes one: box (−16,−16,0)–(16,16,32), one of each. */
+export function newImage(): Image {
+  const material = newMaterial("Material.1");
+  const camera = newCamera("Camera.1");
+  const layer = newLayer(2, "Layer.1", material);
+  return {
+    box: boxFromAabb({ min: [-16, -16, 0], max: [16, 16, 32] }),
+    layers: [layer],
+    activeLayer: layer,
+    materials: [material],
+    activeMaterial: material,
+    cameras: [camera],
+    activeCamera: camera,
+    selectionBox: null,
+    selectionMask: null,
+    light: defaultLight(),
+  };
+}
+
+/** Returns an image with no layers, materials or cameras (what file loaders start from). */
+export function emptyImage(): Image {
+  return {
+    box: null,
+    layers: [],
+    activeLayer: null,
+    materials: [],
+    activeMaterial: null,
+    cameras: [],
+    activeCamera: null,
+    selectionBox: null,
+    selectionMask: null,
+    light: defaultLight(),
+  };
+}
+
+/**
+ * Returns `base` made unique among `names` like Goxel's make_uniq_name: `.N` is appended
+ * starting at 1, or at the existing suffix + 1; comparison ignores case.
+ */
+export function makeUniqueName(base: string, names: Iterable<string>): string {
+  const taken = new Set([...names].map((n) => n.toLowerCase()));
+  const m = /^(.*)\.(\d+)$/.exec(base);
+  const stem = m ? m[1] : base;
+  let i = m ? Number(m[2]) : 1;
+  if (m && !taken.has(base.toLowerCase())) return base;
+  for (;; i++) {
+    const name = `${stem}.${i}`;
+    if (!taken.has(name.toLowerCase())) return name;
+  }
+}
+
+/** Returns the smallest positive layer id not used in the image. */
+export function nextLayerId(image: Image): number {
+  const used = new Set(image.layers.map((l) => l.id));
+  let id = 1;
+  while (used.has(id)) id++;
+  return id;
+}
+
+/** Returns a copy of the image sharing voxel data (an O(tiles) snapshot). */
+export function copyImage(image: Image): Image {
+  const materials = image.materials.map(copyMaterial);
+  const matMap = new Map(image.materials.map((m, i) => [m, materials[i]]));
+  const layers = image.layers.map((l) =>
+    copyLayer(l, l.material ? matMap.get(l.material) ?? null : null)
+  );
+  const cameras = image.cameras.map(copyCamera);
+  const pick = <T>(list: T[], copies: T[], item: T | null) =>
+    item === null ? null : copies[list.indexOf(item)] ?? null;
+  return {
+    box: image.box ? image.box.slice() : null,
+    layers,
+    activeLayer: pick(image.layers, layers, image.activeLayer),
+    materials,
+    activeMaterial: pick(image.materials, materials, image.activeMaterial),
+    cameras,
+    activeCamera: pick(image.cameras, cameras, image.activeCamera),
+    selectionBox: image.selectionBox ? image.selectionBox.slice() : null,
+    selectionMask: image.selectionMask ? image.selectionMask.copy() : null,
+    light: { ...image.light },
+  };
+}
+
+/**
+ * Returns a list of primitives and volume keys that is equal for two images exactly when
+ * Goxel's image key would be (used to skip undo pushes when nothing changed).
+ */
+export function imageFingerprint(image: Image): unknown[] {
+  const out: unknown[] = [image.box ? [...image.box].join() : null];
+  for (const l of image.layers) {
+    out.push(
+      l.volume.key,
+      l.id,
+      l.visible,
+      l.name,
+      l.box ? [...l.box].join() : null,
+      [...l.mat].join(),
+      l.shape,
+      l.color,
+      l.mode,
+      l.baseId,
+      l.material ? image.materials.indexOf(l.material) : -1,
+    );
+  }
+  for (const c of image.cameras) out.push(c.name, c.ortho, c.dist, [...c.mat].join());
+  for (const m of image.materials) out.push(JSON.stringify(m));
+  out.push(image.selectionBox ? [...image.selectionBox].join() : null);
+  out.push(image.selectionMask ? image.selectionMask.key : null);
+  out.push(image.layers.indexOf(image.activeLayer!));
+  return out;
+}
+
+/** Returns true when two fingerprints are equal element by element. */
+export function sameFingerprint(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** Returns the visible layers merged in order with plain OVER (what exporters write). */
+export function mergedVisibleVolume(image: Image): Volume {
+  let out = new Volume();
+  for (const l of image.layers) {
+    if (l.visible) out = mergeVolumes(out, l.volume, BlendMode.OVER);
+  }
+  return out;
+}
+
+/** Returns the layer with this id, or undefined. */
+export function findLayer(image: Image, id: number): Layer | undefined {
+  return image.layers.find((l) => l.id === id);
+}

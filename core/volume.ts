@@ -1,0 +1,280 @@
+/**
+ * A sparse voxel volume made of 16³ RGBA tiles, copy-on-write at two levels like Goxel's:
+ * copying a volume shares its tile map and every tile's data; the first write to a copy
+ * duplicates the map (pointer copies) and each tile's data is cloned on its first write.
+ *
+ * Tiles are kept in insertion order (a JS Map), which is the order Goxel's uthash table
+ * iterates in; files written from a volume depend on it.
+ */
+import type { Aabb } from "./box.ts";
+import type { Rgba } from "./color.ts";
+import { xxh32 } from "./xxh32.ts";
+
+/** Edge length of a tile in voxels. */
+export const TILE_SIZE = 16;
+/** Number of voxels in a tile. */
+export const TILE_VOXELS = 4096;
+/** Voxel coordinates must lie in `[-COORD_LIMIT, COORD_LIMIT)` on every axis. */
+export const COORD_LIMIT = 1 << 20;
+
+const KEY_OFFSET = 1 << 16;
+const KEY_SPAN = 1 << 17;
+
+/** The payload of one tile plus the token of the volume allowed to write it in place. */
+interface TileData {
+  voxels: Uint32Array;
+  owner: object | null;
+}
+
+/** Returns the map key of the tile whose origin is (ox, oy, oz) (multiples of 16). */
+export function tileKey(ox: number, oy: number, oz: number): number {
+  return ((ox >> 4) + KEY_OFFSET) * KEY_SPAN * KEY_SPAN + ((oy >> 4) + KEY_OFFSET) * KEY_SPAN +
+    ((oz >> 4) + KEY_OFFSET);
+}
+
+/** Returns the tile origin encoded in a tile key. */
+export function tileOrigin(key: number): [number, number, number] {
+  const tz = key % KEY_SPAN;
+  const rest = (key - tz) / KEY_SPAN;
+  const ty = rest % KEY_SPAN;
+  const tx = (rest - ty) / KEY_SPAN;
+  return [(tx - KEY_OFFSET) * 16, (ty - KEY_OFFSET) * 16, (tz - KEY_OFFSET) * 16];
+}
+
+/** Returns the index of local voxel (x, y, z) inside a tile (x fastest, then y, then z). */
+export function voxelIndex(x: number, y: number, z: number): number {
+  return (x & 15) | (y & 15) << 4 | (z & 15) << 8;
+}
+
+/** Returns true when (x, y, z) are integers inside the supported coordinate range. */
+export function isInRange(x: number, y: number, z: number): boolean {
+  return Number.isInteger(x) && Number.isInteger(y) && Number.isInteger(z) &&
+    x >= -COORD_LIMIT && x < COORD_LIMIT && y >= -COORD_LIMIT && y < COORD_LIMIT &&
+    z >= -COORD_LIMIT && z < COORD_LIMIT;
+}
+
+/** A sparse, copy-on-write voxel volume. */
+export class Volume {
+  #tiles: Map<number, TileData>;
+  #ownsMap: boolean;
+  #token: object = {};
+  #key: symbol = Symbol("volume");
+  #dirty = false;
+  #lastKey = -1;
+  #lastData: Uint32Array | null = null;
+
+  constructor() {
+    this.#tiles = new Map();
+    this.#ownsMap = true;
+  }
+
+  /** A value that changes on every write; equal keys mean equal content. */
+  get key(): symbol {
+    if (this.#dirty) {
+      this.#key = Symbol("volume");
+      this.#dirty = false;
+    }
+    return this.#key;
+  }
+
+  /** Number of tiles, empty ones included. */
+  get tileCount(): number {
+    return this.#tiles.size;
+  }
+
+  /** Returns a copy sharing every tile; costs O(1) until either side writes. */
+  copy(): Volume {
+    const other = new Volume();
+    other.#tiles = this.#tiles;
+    other.#ownsMap = false;
+    other.#key = this.key;
+    this.#ownsMap = false;
+    this.#token = {};
+    this.#lastData = null;
+    this.#lastKey = -1;
+    return other;
+  }
+
+  /** Returns the voxel at (x, y, z); missing voxels are transparent black (0). */
+  get(x: number, y: number, z: number): Rgba {
+    const key = tileKey(x & ~15, y & ~15, z & ~15);
+    const data = key === this.#lastKey && this.#lastData
+      ? this.#lastData
+      : this.#tiles.get(key)?.voxels;
+    return data ? data[voxelIndex(x, y, z)] : 0;
+  }
+
+  /** Writes the voxel at (x, y, z), creating its tile even when the value is 0 (like Goxel). */
+  set(x: number, y: number, z: number, value: Rgba): void {
+    if (!isInRange(x, y, z)) {
+      throw new RangeError(`Voxel (${x}, ${y}, ${z}) is outside ±${COORD_LIMIT} or not integer`);
+    }
+    const key = tileKey(x & ~15, y & ~15, z & ~15);
+    const data = key === this.#lastKey && this.#lastData ? this.#lastData : this.#writable(key);
+    data[voxelIndex(x, y, z)] = value >>> 0;
+    this.#dirty = true;
+  }
+
+  /** Returns the read-only voxels of the tile with origin (ox, oy, oz), if it exists. */
+  readTile(ox: number, oy: number, oz: number): Uint32Array | undefined {
+    return this.#tiles.get(tileKey(ox, oy, oz))?.voxels;
+  }
+
+  /** Returns the tile's voxels for writing in place, creating or un-sharing it first. */
+  writeTile(ox: number, oy: number, oz: number): Uint32Array {
+    const data = this.#writable(tileKey(ox, oy, oz));
+    this.#dirty = true;
+    return data;
+  }
+
+  /** Makes the tile at (ox, oy, oz) share the data of `src`'s tile (Goxel's copy_tile). */
+  shareTile(src: Volume, ox: number, oy: number, oz: number): void {
+    const key = tileKey(ox, oy, oz);
+    const data = src.#tiles.get(key);
+    if (!data) return this.deleteTile(ox, oy, oz);
+    src.#token = {};
+    src.#lastData = null;
+    src.#lastKey = -1;
+    this.#ownMap().set(key, data);
+    this.#forgetLast(key);
+    this.#dirty = true;
+  }
+
+  /** Removes the tile with origin (ox, oy, oz). */
+  deleteTile(ox: number, oy: number, oz: number): void {
+    const key = tileKey(ox, oy, oz);
+    if (!this.#tiles.has(key)) return;
+    this.#ownMap().delete(key);
+    this.#forgetLast(key);
+    this.#dirty = true;
+  }
+
+  /** Removes every tile. */
+  clear(): void {
+    if (this.#tiles.size === 0) return;
+    this.#tiles = new Map();
+    this.#ownsMap = true;
+    this.#lastData = null;
+    this.#lastKey = -1;
+    this.#dirty = true;
+  }
+
+  /** Iterates tile origins and voxels in insertion order. */
+  *tiles(): IterableIterator<[number, number, number, Uint32Array]> {
+    for (const [key, data] of this.#tiles) {
+      const [x, y, z] = tileOrigin(key);
+      yield [x, y, z, data.voxels];
+    }
+  }
+
+  /** Returns an identity for a tile's data: tiles share data iff they return the same object. */
+  tileDataId(ox: number, oy: number, oz: number): object | undefined {
+    return this.#tiles.get(tileKey(ox, oy, oz));
+  }
+
+  /** Calls `fn` for every voxel with alpha ≠ 0, in Goxel's iteration order. */
+  forEachVoxel(fn: (x: number, y: number, z: number, value: Rgba) => void): void {
+    for (const [ox, oy, oz, v] of this.tiles()) {
+      for (let i = 0; i < TILE_VOXELS; i++) {
+        const c = v[i];
+        if (c >>> 24) fn(ox + (i & 15), oy + ((i >> 4) & 15), oz + (i >> 8), c);
+      }
+    }
+  }
+
+  /** Counts voxels with alpha ≠ 0, or with alpha ≥ `minAlpha` when given. */
+  count(minAlpha = 1): number {
+    let n = 0;
+    for (const data of this.#tiles.values()) {
+      const v = data.voxels;
+      for (let i = 0; i < TILE_VOXELS; i++) if (v[i] >>> 24 >= minAlpha) n++;
+    }
+    return n;
+  }
+
+  /** Returns true when no voxel has alpha ≠ 0. */
+  isEmpty(): boolean {
+    for (const data of this.#tiles.values()) if (!isTileEmpty(data.voxels)) return false;
+    return true;
+  }
+
+  /** Deletes tiles whose 4096 alphas are all 0. */
+  removeEmptyTiles(): void {
+    for (const [key, data] of this.#tiles) {
+      if (isTileEmpty(data.voxels)) {
+        this.#ownMap().delete(key);
+        this.#forgetLast(key);
+        this.#dirty = true;
+      }
+    }
+  }
+
+  /** Returns the exact bounding box `[min, max)` of the voxels with alpha ≠ 0, or null. */
+  bbox(): Aabb | null {
+    const min = [Infinity, Infinity, Infinity], max = [-Infinity, -Infinity, -Infinity];
+    for (const [ox, oy, oz, v] of this.tiles()) {
+      for (let i = 0; i < TILE_VOXELS; i++) {
+        if (!(v[i] >>> 24)) continue;
+        const p = [ox + (i & 15), oy + ((i >> 4) & 15), oz + (i >> 8)];
+        for (let a = 0; a < 3; a++) {
+          if (p[a] < min[a]) min[a] = p[a];
+          if (p[a] + 1 > max[a]) max[a] = p[a] + 1;
+        }
+      }
+    }
+    if (min[0] === Infinity) return null;
+    return { min: min as Aabb["min"], max: max as Aabb["max"] };
+  }
+
+  /** Goxel's volume CRC: an XXH32 chain over (position, colour) of every voxel with alpha ≠ 0. */
+  crc32(): number {
+    const pos = new Int32Array(3), posBytes = new Uint8Array(pos.buffer);
+    const col = new Uint32Array(1), colBytes = new Uint8Array(col.buffer);
+    let h = 0;
+    this.forEachVoxel((x, y, z, c) => {
+      pos[0] = x;
+      pos[1] = y;
+      pos[2] = z;
+      col[0] = c;
+      h = xxh32(posBytes, h);
+      h = xxh32(colBytes, h);
+    });
+    return h;
+  }
+
+  #ownMap(): Map<number, TileData> {
+    if (!this.#ownsMap) {
+      this.#tiles = new Map(this.#tiles);
+      this.#ownsMap = true;
+    }
+    return this.#tiles;
+  }
+
+  #forgetLast(key: number): void {
+    if (key === this.#lastKey) {
+      this.#lastKey = -1;
+      this.#lastData = null;
+    }
+  }
+
+  #writable(key: number): Uint32Array {
+    let data = this.#tiles.get(key);
+    if (data && data.owner === this.#token) {
+      this.#lastKey = key;
+      this.#lastData = data.voxels;
+      return data.voxels;
+    }
+    const voxels = data ? data.voxels.slice() : new Uint32Array(TILE_VOXELS);
+    data = { voxels, owner: this.#token };
+    this.#ownMap().set(key, data);
+    this.#lastKey = key;
+    this.#lastData = voxels;
+    return voxels;
+  }
+}
+
+/** Returns true when every alpha of a tile is 0. */
+export function isTileEmpty(voxels: Uint32Array): boolean {
+  for (let i = 0; i < TILE_VOXELS; i++) if (voxels[i] >>> 24) return false;
+  return true;
+}
