@@ -1,0 +1,185 @@
+/**
+ * Daemon configuration: YAML file + environment + flags (flags > env > file > defaults),
+ * validated with zod; errors name the key and the file's line and column.
+ */
+import { readFileSync } from "node:fs";
+import { isMap, LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
+
+const MiB = 1024 * 1024;
+
+/** The configuration schema with every default. */
+export const ConfigSchema = z.object({
+  socket: z.string().min(1).optional().describe("Unix socket path"),
+  workspace: z.string().min(1).optional().describe("Directory relative file paths resolve against"),
+  tcp: z.object({
+    enabled: z.boolean().default(false),
+    host: z.string().default("127.0.0.1"),
+    port: z.int().min(0).max(65535).default(7890),
+    allow_non_loopback: z.boolean().default(false),
+  }).prefault({}),
+  log: z.object({
+    level: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
+    file: z.string().min(1).nullable().default(null),
+    format: z.enum(["auto", "json", "text"]).default("auto"),
+    max_bytes: z.int().min(4096).default(10 * MiB),
+    max_files: z.int().min(1).max(100).default(5),
+  }).prefault({}),
+  limits: z.object({
+    max_message_bytes: z.int().min(1024).max(256 * MiB).default(16 * MiB),
+    max_depth: z.int().min(2).max(10000).default(64),
+    max_batch: z.int().min(1).max(100000).default(1000),
+    max_connections: z.int().min(1).max(65536).default(256),
+    idle_timeout_seconds: z.number().min(0).default(300),
+    max_voxels_per_request: z.int().min(1).default(20_000_000),
+  }).prefault({}),
+  workers: z.int().min(1).max(64).default(2),
+  history_limit: z.int().min(0).default(0),
+  render: z.object({
+    dir: z.string().min(1).optional(),
+    ttl_seconds: z.number().min(1).default(3600),
+    max_bytes: z.int().min(MiB).default(1024 * MiB),
+  }).prefault({}),
+  script: z.object({
+    default_timeout_ms: z.int().min(1).max(300000).default(30000),
+  }).prefault({}),
+  autosave_on_exit: z.boolean().default(true),
+  shutdown_grace_ms: z.int().min(0).max(600000).default(5000),
+}).strict();
+
+/** A validated configuration. */
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Keys (dotted, prefix match) that only take effect after a restart. */
+export const RESTART_KEYS = ["socket", "workspace", "tcp", "workers", "log.file"];
+
+/** A configuration problem, with the place it comes from. */
+export class ConfigError extends Error {
+  readonly issues: string[];
+  constructor(issues: string[]) {
+    super(`Invalid configuration: ${issues.join("; ")}`);
+    this.name = "ConfigError";
+    this.issues = issues;
+  }
+}
+
+/** Raw layers of configuration before validation. */
+export interface ConfigSources {
+  file?: string | null;
+  env?: Record<string, string | undefined>;
+  flags?: Record<string, unknown>;
+}
+
+/** Reads, merges and validates the configuration; throws ConfigError with located issues. */
+export function loadConfig(sources: ConfigSources): Config {
+  const fromFile = sources.file ? readYamlFile(sources.file) : { data: {}, locate: noLocate };
+  const merged = deepMerge(deepMerge(fromFile.data, envLayer(sources.env ?? {})), sources.flags ?? {});
+  const parsed = ConfigSchema.safeParse(merged);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(parsed.error.issues.map((issue) => {
+    const key = issue.path.join(".") || "(root)";
+    const path = issue.path as (string | number)[];
+    const where = fromFile.locate(issue.code === "unrecognized_keys" ? [...path, issue.keys[0]] : path);
+    const message = issue.code === "unrecognized_keys"
+      ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`
+      : issue.message;
+    return `${key}: ${message}${where}`;
+  }));
+}
+
+type Locate = (path: (string | number)[]) => string;
+const noLocate: Locate = () => "";
+
+function readYamlFile(file: string): { data: Record<string, unknown>; locate: Locate } {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new ConfigError([`cannot read config file "${file}": ${code ?? (err as Error).message}`]);
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(doc.errors.map((e) => {
+      const pos = e.linePos?.[0];
+      return `${file}${pos ? `:${pos.line}:${pos.col}` : ""}: ${e.message.split("\n")[0]}`;
+    }));
+  }
+  const data = doc.toJS() ?? {};
+  if (typeof data !== "object" || Array.isArray(data) || !isMap(doc.contents)) {
+    throw new ConfigError([`${file}: the top level must be a mapping of keys`]);
+  }
+  const locate: Locate = (path) => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number] } | undefined;
+      const keyNode = n > 0 ? findKeyNode(doc, path.slice(0, n)) : undefined;
+      const offset = keyNode?.range?.[0] ?? node?.range?.[0];
+      if (offset !== undefined) {
+        const { line, col } = lines.linePos(offset);
+        return ` (${file}:${line}:${col})`;
+      }
+    }
+    return ` (${file})`;
+  };
+  return { data: data as Record<string, unknown>, locate };
+}
+
+function findKeyNode(
+  doc: ReturnType<typeof parseDocument>,
+  path: (string | number)[],
+): { range?: [number, number] } | undefined {
+  const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((p) => (p.key as { value?: unknown })?.value === path.at(-1));
+  return pair?.key as { range?: [number, number] } | undefined;
+}
+
+function envLayer(env: Record<string, string | undefined>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (env.GOXEL_SOCKET) out.socket = env.GOXEL_SOCKET;
+  if (env.GOXEL_WORKSPACE) out.workspace = env.GOXEL_WORKSPACE;
+  if (env.GOXEL_LOG_LEVEL) out.log = { level: env.GOXEL_LOG_LEVEL };
+  return out;
+}
+
+/** Deep-merges plain objects; `b` wins; undefined values in `b` are skipped. */
+export function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    if (v === undefined) continue;
+    const prev = out[k];
+    out[k] = isPlain(v) && isPlain(prev) ? deepMerge(prev, v) : v;
+  }
+  return out;
+}
+
+function isPlain(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** What a reload changed: keys applied now and keys that need a restart. */
+export interface ReloadReport {
+  changed: string[];
+  applied: string[];
+  restart_required: string[];
+}
+
+/** Compares two configurations key by key (dotted leaf keys). */
+export function diffConfig(before: Config, after: Config): ReloadReport {
+  const changed = leafDiff(before, after, "");
+  const needsRestart = (k: string) => RESTART_KEYS.some((r) => k === r || k.startsWith(`${r}.`));
+  return {
+    changed,
+    applied: changed.filter((k) => !needsRestart(k)),
+    restart_required: changed.filter(needsRestart),
+  };
+}
+
+function leafDiff(a: unknown, b: unknown, prefix: string): string[] {
+  if (isPlain(a) && isPlain(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].sort().flatMap((k) => leafDiff(a[k], b[k], prefix ? `${prefix}.${k}` : k));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix];
+}

@@ -1,0 +1,85 @@
+/** All project file-system access: path resolution against the workspace and atomic writes. */
+import { constants } from "node:fs";
+import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import process from "node:process";
+import { IoError } from "../core/errors.ts";
+
+/** Largest file the daemon will read into memory (1 GiB). */
+export const MAX_READ_BYTES = 1 << 30;
+
+/** Resolves `path` against the workspace directory unless it is absolute. */
+export function resolvePath(workspace: string, path: string): string {
+  if (path.includes("\0")) throw new IoError(path, "Invalid path: it contains a NUL byte");
+  if (path.trim() === "") throw new IoError(path, "Invalid path: it is empty");
+  return isAbsolute(path) ? resolve(path) : resolve(workspace, path);
+}
+
+/** Turns a Node.js file-system error into an IoError with a clear message. */
+export function toIoError(action: string, path: string, err: unknown): IoError {
+  const code = (err as { code?: string })?.code;
+  const why: Record<string, string> = {
+    ENOENT: "no such file or directory",
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    EISDIR: "it is a directory",
+    ENOTDIR: "a parent is not a directory",
+    ENOSPC: "no space left on device",
+    EROFS: "read-only file system",
+    EEXIST: "it already exists",
+  };
+  const detail = code && why[code] ? why[code] : (err as Error)?.message ?? String(err);
+  return new IoError(path, `Cannot ${action} "${path}": ${detail}`, { cause: err });
+}
+
+/** Reads a whole file, refusing directories and files over MAX_READ_BYTES. */
+export async function readFileBytes(path: string): Promise<Uint8Array> {
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw Object.assign(new Error("directory"), { code: "EISDIR" });
+    if (info.size > MAX_READ_BYTES) {
+      throw new IoError(path, `Cannot read "${path}": it is larger than ${MAX_READ_BYTES} bytes`);
+    }
+    return new Uint8Array(await readFile(path));
+  } catch (err) {
+    if (err instanceof IoError) throw err;
+    throw toIoError("read", path, err);
+  }
+}
+
+/**
+ * Writes `data` to `path` atomically: a temp file in the same directory, fsync, rename over
+ * the target, then fsync the directory. A failure leaves the target untouched and no temp file.
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array, mode = 0o644): Promise<void> {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    await mkdir(dir, { recursive: true });
+    const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => {});
+    throw toIoError("write", path, err);
+  }
+  await syncDirectory(dir);
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const fh = await open(dir, constants.O_RDONLY);
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // Some platforms cannot fsync a directory; the rename is still atomic there.
+  }
+}

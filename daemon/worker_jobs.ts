@@ -1,0 +1,35 @@
+/** The jobs the worker pool runs; shared by the pool (main thread) and the worker entry. */
+import type { EncodedFile, EncodeOptions } from "../core/formats/codec.ts";
+import { findCodec } from "../core/formats/mod.ts";
+import { type PlainImage, imageFromPlain, imageToPlain } from "../core/plain_image.ts";
+import { InvalidInputError } from "../core/errors.ts";
+
+/** A unit of CPU-heavy work that runs off the event loop. */
+export type Job =
+  | { kind: "encode"; codec: string; image: PlainImage; options: EncodeOptions }
+  | { kind: "decode"; codec: string; bytes: Uint8Array }
+  | { kind: "sleep"; ms: number };
+
+/** What each job kind returns. */
+export type JobResult = EncodedFile[] | PlainImage | null;
+
+/** Runs a job in the current thread (the worker calls this; tests may too). */
+export function runJob(job: Job): JobResult {
+  switch (job.kind) {
+    case "encode": {
+      const codec = findCodec(job.codec, "encode");
+      if (!codec?.encode) throw new InvalidInputError(`Cannot export format "${job.codec}"`);
+      return codec.encode(imageFromPlain(job.image), job.options);
+    }
+    case "decode": {
+      const codec = findCodec(job.codec, "decode");
+      if (!codec?.decode) throw new InvalidInputError(`Cannot import format "${job.codec}"`);
+      return imageToPlain(codec.decode(job.bytes));
+    }
+    case "sleep": {
+      const end = performance.now() + job.ms;
+      while (performance.now() < end) { /* busy: simulates CPU-bound work in tests */ }
+      return null;
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/** A small pool of worker threads for CPU-heavy jobs, so the event loop keeps answering. */
+import { Worker } from "node:worker_threads";
+import { FormatError, GoxelError, InvalidInputError, IoError } from "../core/errors.ts";
+import type { Job, JobResult } from "./worker_jobs.ts";
+
+interface Pending {
+  resolve: (value: JobResult) => void;
+  reject: (err: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: boolean;
+}
+
+interface Queued {
+  job: Job;
+  pending: Pending;
+}
+
+/** Serialised error from a worker. */
+interface WorkerError {
+  name?: string;
+  message: string;
+  reason?: string;
+  format?: string;
+  offset?: number;
+  path?: string;
+  stack?: string;
+}
+
+/** Runs jobs on `size` worker threads, queueing when all are busy. */
+export class WorkerPool {
+  #slots: Slot[] = [];
+  #queue: Queued[] = [];
+  #pending = new Map<number, Pending & { slot: Slot }>();
+  #nextId = 1;
+  #closed = false;
+  readonly size: number;
+
+  constructor(size: number) {
+    this.size = Math.max(1, size);
+  }
+
+  /** Number of jobs running or waiting. */
+  get load(): number {
+    return this.#pending.size + this.#queue.length;
+  }
+
+  /** Runs a job on a worker; rejects with the job's own error class when it fails. */
+  run(job: Job): Promise<JobResult> {
+    if (this.#closed) return Promise.reject(new Error("The worker pool is closed"));
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ job, pending: { resolve, reject } });
+      this.#pump();
+    });
+  }
+
+  /** Terminates every worker; pending jobs are rejected. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const q of this.#queue) q.pending.reject(new Error("The daemon is shutting down"));
+    this.#queue = [];
+    for (const p of this.#pending.values()) p.reject(new Error("The daemon is shutting down"));
+    this.#pending.clear();
+    await Promise.all(this.#slots.map((s) => s.worker.terminate()));
+    this.#slots = [];
+  }
+
+  #pump(): void {
+    while (this.#queue.length > 0) {
+      const slot = this.#freeSlot();
+      if (!slot) return;
+      const { job, pending } = this.#queue.shift()!;
+      const id = this.#nextId++;
+      slot.busy = true;
+      slot.worker.ref();
+      this.#pending.set(id, { ...pending, slot });
+      slot.worker.postMessage({ id, job });
+    }
+  }
+
+  #freeSlot(): Slot | undefined {
+    const free = this.#slots.find((s) => !s.busy);
+    if (free || this.#slots.length >= this.size) return free;
+    const slot: Slot = { worker: new Worker(new URL("./worker.ts", import.meta.url)), busy: false };
+    slot.worker.unref();
+    slot.worker.on("message", (msg) => this.#onMessage(slot, msg));
+    slot.worker.on("error", (err) => this.#onCrash(slot, err));
+    this.#slots.push(slot);
+    return slot;
+  }
+
+  #onMessage(
+    slot: Slot,
+    msg: { id: number; ok: boolean; result?: JobResult; error?: WorkerError },
+  ): void {
+    const p = this.#pending.get(msg.id);
+    this.#pending.delete(msg.id);
+    slot.busy = false;
+    slot.worker.unref();
+    if (p) msg.ok ? p.resolve(msg.result ?? null) : p.reject(reviveError(msg.error!));
+    this.#pump();
+  }
+
+  #onCrash(slot: Slot, err: Error): void {
+    for (const [id, p] of this.#pending) {
+      if (p.slot === slot) {
+        this.#pending.delete(id);
+        p.reject(new Error(`A worker thread crashed: ${err.message}`, { cause: err }));
+      }
+    }
+    this.#slots = this.#slots.filter((s) => s !== slot);
+    this.#pump();
+  }
+}
+
+function reviveError(e: WorkerError): Error {
+  let err: Error;
+  if (e.reason === "format") err = new FormatError(e.format ?? "?", e.offset ?? 0, e.message);
+  else if (e.reason === "invalid_input") err = new InvalidInputError(e.message);
+  else if (e.reason === "io") err = new IoError(e.path ?? "", e.message);
+  else if (e.reason) err = new GoxelError(e.reason, e.message);
+  else err = new Error(e.message);
+  if (e.stack) err.stack = e.stack;
+  return err;
+}
