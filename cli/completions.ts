@@ -1,0 +1,38 @@
+/** Shell completions (bash, zsh, fish) generated from the command tree and the method declarations. */
+import type { Command } from "@commander-js/extra-typings";
+import tab from "@bomb.sh/tab/commander";
+import { script } from "@bomb.sh/tab";
+import type { Command as PlainCommand } from "commander";
+import { listMethods } from "../protocol/mod.ts";
+import type { CliDeps } from "./deps.ts";
+import type { Output } from "./output.ts";
+
+/** Shells we generate scripts for. */
+export const SHELLS = ["bash", "zsh", "fish"] as const;
+
+/** Adds `goxel completions <shell>` and the hidden `goxel complete -- …` callback. */
+export function addCompletions(program: Command, _deps: CliDeps, _out: Output): void {
+  const root = tab(program as unknown as PlainCommand, { completionCommandName: "completions" });
+  const call = root.commands.get("call");
+  const method = call?.arguments.get("method");
+  if (method) {
+    method.handler = (complete) => {
+      for (const m of listMethods()) {
+        complete(m.name.replace(/^goxel\./, ""), m.summary);
+      }
+    };
+  }
+}
+
+/** Returns the completion script for a shell as text (what `goxel completions <shell>` prints). */
+export function completionScript(shell: typeof SHELLS[number]): string {
+  const lines: string[] = [];
+  const original = console.log;
+  console.log = (...args: unknown[]) => lines.push(args.map(String).join(" "));
+  try {
+    script(shell, "goxel", "goxel");
+  } finally {
+    console.log = original;
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,50 @@
+/** What the composition root (main.ts) hands the CLI: it never imports the daemon itself. */
+
+/** Identity of this build. */
+export interface BuildInfo {
+  version: string;
+  commit: string;
+  runtime: string;
+}
+
+/** Options `goxel start` passes to the in-process daemon runner. */
+export interface StartRequest {
+  config?: string;
+  socket?: string;
+  tcp?: string;
+  allowNonLoopback?: boolean;
+  logLevel?: string;
+  logFile?: string;
+  workspace?: string;
+  conformance?: boolean;
+  daemonized?: boolean;
+  env: Record<string, string | undefined>;
+  build: BuildInfo;
+}
+
+/** Offline (daemon-less) file operations. */
+export interface OfflineOps {
+  /** Describes a file: format, layers, voxel counts, boxes, materials, cameras, CRC. */
+  info(path: string): Promise<Record<string, unknown>>;
+  /** Converts a file; returns the written files and the format used. */
+  convert(
+    input: string,
+    output: string,
+    opts: { format?: string; greedy?: boolean },
+  ): Promise<{ format: string; files: string[] }>;
+  /** Renders a file to a PNG. */
+  render(
+    input: string,
+    output: string,
+    opts: { width: number; height: number; camera?: string; background?: string },
+  ): Promise<{ files: string[] }>;
+}
+
+/** Everything the CLI needs from outside. */
+export interface CliDeps {
+  env: Record<string, string | undefined>;
+  cwd: string;
+  build: BuildInfo;
+  runDaemon(opts: StartRequest): Promise<number>;
+  offline: OfflineOps;
+}

@@ -1,0 +1,30 @@
+/** The one place CLI failures become exit codes. */
+import { NotRunningError, RpcError } from "./client.ts";
+
+/** Exit codes: 0 ok, 1 failure, 2 usage error, 3 daemon not running (status). */
+export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, NOT_RUNNING: 3 } as const;
+
+/** A failure with a chosen exit code; an empty message means "already reported". */
+export class CliError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number = EXIT.FAILURE) {
+    super(message);
+    this.name = "CliError";
+    this.exitCode = exitCode;
+  }
+}
+
+/** A command-line usage error (exit 2). */
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT.USAGE);
+  }
+}
+
+/** Returns the exit code for an error. */
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof CliError) return err.exitCode;
+  if (err instanceof NotRunningError) return EXIT.FAILURE;
+  if (err instanceof RpcError) return EXIT.FAILURE;
+  return EXIT.FAILURE;
+}

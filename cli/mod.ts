@@ -1,0 +1,52 @@
+/** The goxel command line: daemon lifecycle, `call`, offline file commands and completions. */
+import { Command, CommanderError } from "@commander-js/extra-typings";
+import process from "node:process";
+import { addCallCommand } from "./call.ts";
+import { addCompletions } from "./completions.ts";
+import type { CliDeps } from "./deps.ts";
+import { CliError, exitCodeFor } from "./errors.ts";
+import { addLifecycleCommands } from "./lifecycle.ts";
+import { addOfflineCommands } from "./offline.ts";
+import { Output } from "./output.ts";
+
+export type { CliDeps } from "./deps.ts";
+
+/** Builds the command tree (also used to generate completions). */
+export function buildProgram(deps: CliDeps, out: Output): Command {
+  const program = new Command("goxel")
+    .description("Voxel editing daemon and CLI, file-compatible with Goxel and MagicaVoxel")
+    .version(`goxel ${deps.build.version} (${deps.build.commit}, ${deps.build.runtime})`, "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (s) => out.stdout(s),
+      writeErr: (s) => out.stderr(s),
+    })
+    .exitOverride();
+  addLifecycleCommands(program, deps, out);
+  addCallCommand(program, deps, out);
+  addOfflineCommands(program, deps, out);
+  addCompletions(program, deps, out);
+  return program;
+}
+
+/** Runs the CLI and resolves with the process exit code. */
+export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
+  const out = new Output(deps.env);
+  const program = buildProgram(deps, out);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return out.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") {
+        return 0;
+      }
+      return 2;
+    }
+    if (err instanceof CliError && err.message) out.error(err.message);
+    else if (!(err instanceof CliError)) out.error((err as Error)?.message ?? String(err));
+    return exitCodeFor(err);
+  } finally {
+    process.stdout.off?.("error", () => {});
+  }
+}

@@ -1,0 +1,73 @@
+/** Daemon-less file commands: `goxel info`, `goxel convert`, `goxel render`. */
+import type { Command } from "@commander-js/extra-typings";
+import { resolve } from "node:path";
+import type { CliDeps } from "./deps.ts";
+import { UsageError } from "./errors.ts";
+import type { Output } from "./output.ts";
+
+/** Parses "WxH" (or a single N for a square). */
+export function parseSize(text: string): { width: number; height: number } {
+  const m = /^(\d+)(?:x(\d+))?$/i.exec(text.trim());
+  const width = m ? Number(m[1]) : NaN, height = m ? Number(m[2] ?? m[1]) : NaN;
+  if (!m || width < 1 || height < 1 || width > 4096 || height > 4096) {
+    throw new UsageError(`Invalid --size "${text}": expected WxH with 1..4096 on each side`);
+  }
+  return { width, height };
+}
+
+/** Adds the offline commands. */
+export function addOfflineCommands(program: Command, deps: CliDeps, out: Output): void {
+  program.command("info")
+    .description("Describe a voxel file: format, layers, voxel counts, boxes, materials, cameras, CRC")
+    .argument("<file>", "file to read")
+    .option("--json", "print JSON")
+    .action(async (file, o) => {
+      const info = await deps.offline.info(resolve(deps.cwd, file));
+      if (o.json) return out.json(info);
+      printInfo(out, info);
+    });
+
+  program.command("convert")
+    .description("Convert between voxel and mesh formats (by extension, or --format)")
+    .argument("<in>", "input file")
+    .argument("<out>", "output file")
+    .option("--format <name>", "output format name (see goxel convert --help)")
+    .option("--greedy", "mesh formats: merge coplanar faces (same surface, fewer triangles)")
+    .action(async (input, output, o) => {
+      const r = await deps.offline.convert(resolve(deps.cwd, input), resolve(deps.cwd, output), {
+        format: o.format,
+        greedy: o.greedy,
+      });
+      out.line(`Wrote ${r.files.join(", ")} (${r.format})`);
+    });
+
+  program.command("render")
+    .description("Render a voxel file to a PNG with the CPU ray caster")
+    .argument("<in>", "input file")
+    .argument("<out>", "output .png")
+    .option("--size <WxH>", "image size in pixels", "512x512")
+    .option("--camera <preset>", "front, back, left, right, top, bottom or isometric (default: the file's camera)")
+    .option("--background <color>", "#rrggbb[aa], or 'transparent' (default: Goxel's grey gradient)")
+    .action(async (input, output, o) => {
+      const size = parseSize(o.size);
+      const r = await deps.offline.render(resolve(deps.cwd, input), resolve(deps.cwd, output), {
+        ...size,
+        camera: o.camera,
+        background: o.background,
+      });
+      out.line(`Wrote ${r.files.join(", ")}`);
+    });
+}
+
+function printInfo(out: Output, info: Record<string, unknown>): void {
+  out.line(`${info.path}: ${info.format}, ${info.voxels} voxels, crc ${info.crc32}`);
+  if (info.box) out.line(`  image box: ${JSON.stringify(info.box)}`);
+  for (const l of (info.layers as Record<string, unknown>[]) ?? []) {
+    const bbox = l.bbox ? ` bbox ${JSON.stringify(l.bbox)}` : "";
+    out.line(`  layer ${l.id} "${l.name}"${l.visible ? "" : " (hidden)"}: ${l.voxels} voxels${bbox}`);
+  }
+  const materials = (info.materials as { name: string }[]) ?? [];
+  if (materials.length) out.line(`  materials: ${materials.map((m) => m.name).join(", ")}`);
+  const cameras = (info.cameras as { name: string }[]) ?? [];
+  if (cameras.length) out.line(`  cameras: ${cameras.map((c) => c.name).join(", ")}`);
+}

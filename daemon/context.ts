@@ -1,0 +1,43 @@
+/** The daemon's context object: everything handlers may use, passed explicitly (no globals). */
+import type { Config, ReloadReport } from "./config.ts";
+import type { Metrics } from "./metrics.ts";
+import type { ProjectRegistry } from "./projects.ts";
+import type { WorkerPool } from "./worker_pool.ts";
+
+/** Identity of this build. */
+export interface BuildInfo {
+  version: string;
+  commit: string;
+  runtime: string;
+}
+
+/** State shared by the server, the handlers and the lifecycle. */
+export interface DaemonContext {
+  config: Config;
+  readonly build: BuildInfo;
+  /** Registers the JSON-RPC spec's example methods (for the conformance vectors). */
+  readonly conformance: boolean;
+  readonly projects: ProjectRegistry;
+  readonly metrics: Metrics;
+  readonly workers: WorkerPool;
+  /** Milliseconds since the epoch. */
+  readonly clock: () => number;
+  readonly startedAt: number;
+  /** Directory relative paths resolve against. */
+  readonly workspace: string;
+  readonly socketPath: string;
+  readonly pidFile: string | null;
+  readonly tcpAddress: () => string | null;
+  /** Open client connections. */
+  readonly connectionCount: () => number;
+  /** Time of the last request (ms since epoch). */
+  lastRequestAt: number;
+  /** Called after every request (logging). */
+  onRequest(method: string, seconds: number, errorCode: number | undefined): void;
+  /** Re-reads the config file and applies reloadable keys; throws ConfigError when invalid. */
+  reload(): Promise<ReloadReport>;
+  /** Starts a graceful shutdown. */
+  shutdown(reason: string): void;
+  /** Logs an unexpected error with its stack. */
+  logBug(method: string, err: unknown): void;
+}

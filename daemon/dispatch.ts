@@ -1,0 +1,149 @@
+/**
+ * Turns one received message (a request or a batch) into its reply text, or null when no
+ * reply is due. Synchronous handlers answer synchronously, so pipelined requests on one
+ * connection cost no promise round trips; only async handlers return a Promise.
+ */
+import {
+  checkDepth,
+  ErrorCode,
+  findMethod,
+  type JsonRpcRequest,
+  parseParams,
+  validateEnvelope,
+} from "../protocol/mod.ts";
+import type { Project } from "./projects.ts";
+import { toRpcError } from "./rpc_errors.ts";
+import type { DaemonContext } from "./context.ts";
+import type { AnyHandler, HandlerTable } from "./handlers/types.ts";
+
+/** Facts about the connection a request came from. */
+export interface CallInfo {
+  connectionId: number;
+  transport: "unix" | "tcp";
+}
+
+type Reply = string | null;
+type MaybeAsync<T> = T | Promise<T>;
+
+function isPromise<T>(v: MaybeAsync<T>): v is Promise<T> {
+  return typeof (v as Promise<T>)?.then === "function";
+}
+
+const ID_NULL_ERROR = (code: number, message: string, data?: unknown) =>
+  JSON.stringify({ jsonrpc: "2.0", error: data === undefined ? { code, message } : { code, message, data }, id: null });
+
+/** Dispatches JSON-RPC messages to the handler table. */
+export class Dispatcher {
+  readonly #ctx: DaemonContext;
+  readonly #handlers: HandlerTable;
+
+  constructor(ctx: DaemonContext, handlers: HandlerTable) {
+    this.#ctx = ctx;
+    this.#handlers = handlers;
+  }
+
+  /** Handles one framed message. */
+  handleText(text: string, call: CallInfo): MaybeAsync<Reply> {
+    const { limits } = this.#ctx.config;
+    const metrics = this.#ctx.metrics;
+    if (!checkDepth(text, limits.max_depth)) {
+      metrics.inc("goxel_rejected_total", '{limit="depth"}');
+      return ID_NULL_ERROR(ErrorCode.INVALID_REQUEST, `Invalid request: JSON nesting is deeper than ${limits.max_depth}`, {
+        limit: "max_depth",
+        max: limits.max_depth,
+      });
+    }
+    let msg: unknown;
+    try {
+      msg = JSON.parse(text);
+    } catch (err) {
+      metrics.inc("goxel_rejected_total", '{limit="parse"}');
+      return ID_NULL_ERROR(ErrorCode.PARSE_ERROR, `Parse error: ${(err as Error).message}`);
+    }
+    if (!Array.isArray(msg)) return this.#handleOne(msg, call);
+    if (msg.length === 0) return ID_NULL_ERROR(ErrorCode.INVALID_REQUEST, "Invalid request: empty batch");
+    if (msg.length > limits.max_batch) {
+      metrics.inc("goxel_rejected_total", '{limit="batch"}');
+      return ID_NULL_ERROR(ErrorCode.INVALID_REQUEST, `Invalid request: batch of ${msg.length} exceeds the limit of ${limits.max_batch}`, {
+        limit: "max_batch",
+        max: limits.max_batch,
+      });
+    }
+    return this.#handleBatch(msg, call);
+  }
+
+  #handleBatch(items: unknown[], call: CallInfo): MaybeAsync<Reply> {
+    const replies: MaybeAsync<Reply>[] = items.map((m) => this.#handleOne(m, call));
+    const join = (list: Reply[]) => {
+      const present = list.filter((r): r is string => r !== null);
+      return present.length ? `[${present.join(",")}]` : null;
+    };
+    return replies.some(isPromise) ? Promise.all(replies).then(join) : join(replies as Reply[]);
+  }
+
+  #handleOne(msg: unknown, call: CallInfo): MaybeAsync<Reply> {
+    const checked = validateEnvelope(msg);
+    if (!checked.ok) {
+      return JSON.stringify({ jsonrpc: "2.0", error: checked.error, id: checked.id ?? null });
+    }
+    const req = checked.request;
+    const isNotification = !("id" in req);
+    const started = performance.now();
+    const out = this.#invoke(req, call);
+    const finish = (r: { result?: unknown; error?: { code: number; message: string; data?: unknown } }) => {
+      this.#record(req.method, started, r.error?.code);
+      if (isNotification) return null;
+      const id = JSON.stringify(req.id ?? null);
+      return r.error
+        ? `{"jsonrpc":"2.0","error":${JSON.stringify(r.error)},"id":${id}}`
+        : `{"jsonrpc":"2.0","result":${JSON.stringify(r.result ?? null)},"id":${id}}`;
+    };
+    return isPromise(out) ? out.then(finish) : finish(out);
+  }
+
+  #invoke(
+    req: JsonRpcRequest,
+    call: CallInfo,
+  ): MaybeAsync<{ result?: unknown; error?: { code: number; message: string; data?: unknown } }> {
+    const decl = findMethod(req.method, { conformance: this.#ctx.conformance });
+    if (!decl) {
+      return { error: { code: ErrorCode.METHOD_NOT_FOUND, message: `Method not found: ${req.method}` } };
+    }
+    const parsed = parseParams(decl, req.params);
+    if (!parsed.ok) {
+      return {
+        error: { code: ErrorCode.INVALID_PARAMS, message: `Invalid params for ${decl.name}: ${parsed.message}`, data: { issues: parsed.issues } },
+      };
+    }
+    const handler = (this.#handlers as Record<string, AnyHandler>)[decl.name];
+    if (!handler) {
+      return { error: { code: ErrorCode.METHOD_NOT_FOUND, message: `Method not available: ${decl.name}` } };
+    }
+    try {
+      const params = parsed.value as Record<string, unknown>;
+      const project = decl.flags?.project ? this.#ctx.projects.resolve(params.project as string | undefined) : null;
+      const run = () => handler(params, { ctx: this.#ctx, project: project as Project, call });
+      let value: MaybeAsync<unknown>;
+      if (project?.isBusy) value = project.exclusive(run);
+      else {
+        value = run();
+        if (project && isPromise(value)) project.exclusive(() => value);
+      }
+      if (isPromise(value)) {
+        return value.then((result) => ({ result }), (err) => ({ error: toRpcError(err, this.#ctx, decl.name) }));
+      }
+      return { result: value };
+    } catch (err) {
+      return { error: toRpcError(err, this.#ctx, decl.name) };
+    }
+  }
+
+  #record(method: string, started: number, code: number | undefined): void {
+    const seconds = (performance.now() - started) / 1000;
+    const m = this.#ctx.metrics;
+    if (code === ErrorCode.METHOD_NOT_FOUND) method = "(unknown)";
+    m.inc("goxel_requests_total", `{method="${method}",outcome="${code === undefined ? "ok" : "error"}"}`);
+    m.observe(method, seconds);
+    this.#ctx.onRequest(method, seconds, code);
+  }
+}

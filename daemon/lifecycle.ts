@@ -1,0 +1,272 @@
+/**
+ * The daemon's life: config, runtime files, listeners, signals (TERM/INT stop, HUP reload,
+ * USR2 reopen logs + stats), autosave on exit and cleanup.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import process from "node:process";
+import { defaultPaths, socketSiblings } from "../protocol/paths.ts";
+import { type Config, ConfigError, diffConfig, loadConfig, type ReloadReport } from "./config.ts";
+import type { BuildInfo, DaemonContext } from "./context.ts";
+import { Dispatcher } from "./dispatch.ts";
+import { createHandlers } from "./handlers/mod.ts";
+import { autosaveProjects } from "./handlers/persistence.ts";
+import { logger, setupLogging } from "./logging.ts";
+import { Metrics } from "./metrics.ts";
+import { ProjectRegistry } from "./projects.ts";
+import {
+  acquireLock,
+  checkSocketPath,
+  clearStaleSocket,
+  ensurePrivateDir,
+  removeFiles,
+  StartupError,
+  writePidFile,
+  writeTokenFile,
+} from "./runtime_files.ts";
+import { RpcServer } from "./server.ts";
+import { WorkerPool } from "./worker_pool.ts";
+
+/** How `goxel start` asks the daemon to run. */
+export interface DaemonOptions {
+  config?: string;
+  socket?: string;
+  tcp?: string;
+  allowNonLoopback?: boolean;
+  logLevel?: string;
+  logFile?: string;
+  workspace?: string;
+  conformance?: boolean;
+  /** Running detached: log to the log file, signal readiness on stdout. */
+  daemonized?: boolean;
+  env: Record<string, string | undefined>;
+  build: BuildInfo;
+}
+
+/** Starts the daemon and resolves with the exit code once it has stopped. */
+export async function runDaemon(opts: DaemonOptions): Promise<number> {
+  delete process.env.NODE_OPTIONS;
+  const paths = defaultPaths({ env: opts.env, uid: process.getuid?.() ?? 0, home: opts.env.HOME ?? "/" });
+  const configFile = opts.config ?? (opts.env.GOXEL_CONFIG ? opts.env.GOXEL_CONFIG : fileIfExists(paths.configFile));
+  let config: Config;
+  try {
+    config = loadConfig({ file: configFile, env: opts.env, flags: flagLayer(opts, paths.logFile) });
+  } catch (err) {
+    return fail(err);
+  }
+  const socket = resolve(config.socket ?? paths.socket);
+  const { pidFile, tokenFile } = socketSiblings(socket);
+  let releaseLock = () => {};
+  try {
+    await setupLogging(logSettings(config));
+    checkSocketPath(socket);
+    if (!config.socket || socket === resolve(paths.socket)) ensurePrivateDir(paths.runtimeDir);
+    releaseLock = await acquireLock(socket);
+    await clearStaleSocket(socket);
+  } catch (err) {
+    releaseLock();
+    return fail(err);
+  }
+  return await serve({ opts, config, configFile, socket, pidFile, tokenFile, releaseLock });
+}
+
+interface ServeArgs {
+  opts: DaemonOptions;
+  config: Config;
+  configFile: string | null;
+  socket: string;
+  pidFile: string;
+  tokenFile: string;
+  releaseLock: () => void;
+}
+
+async function serve(a: ServeArgs): Promise<number> {
+  const log = logger("daemon");
+  const clock = () => Date.now();
+  const metrics = new Metrics();
+  const workers = new WorkerPool(a.config.workers);
+  let server: RpcServer | null = null;
+  let stopping: Promise<number> | null = null;
+  let resolveExit: (code: number) => void = () => {};
+  const exited = new Promise<number>((r) => resolveExit = r);
+  const ctx: DaemonContext = {
+    config: a.config,
+    build: a.opts.build,
+    conformance: a.opts.conformance === true,
+    projects: new ProjectRegistry(clock, a.config.history_limit || undefined),
+    metrics,
+    workers,
+    clock,
+    startedAt: clock(),
+    workspace: resolve(a.config.workspace ?? process.cwd()),
+    socketPath: a.socket,
+    pidFile: a.pidFile,
+    tcpAddress: () => server?.tcpAddress ?? null,
+    connectionCount: () => server?.connectionCount ?? 0,
+    lastRequestAt: clock(),
+    onRequest(method, seconds, code) {
+      ctx.lastRequestAt = clock();
+      if (code === undefined) log.info("{method} ok in {ms} ms", { method, ms: +(seconds * 1000).toFixed(3) });
+      else log.info("{method} failed with {code} in {ms} ms", { method, code, ms: +(seconds * 1000).toFixed(3) });
+    },
+    reload: () => reloadConfig(ctx, a.configFile, a.opts),
+    shutdown(reason) {
+      stopping ??= stop(reason).then((code) => {
+        resolveExit(code);
+        return code;
+      });
+    },
+    logBug(method, err) {
+      log.error("Bug in {method}: {stack}", { method, stack: (err as Error)?.stack ?? String(err) });
+    },
+  };
+  registerGauges(ctx, metrics);
+  server = new RpcServer(ctx, new Dispatcher(ctx, createHandlers()));
+
+  async function stop(reason: string): Promise<number> {
+    log.info("Stopping: {reason}", { reason });
+    await server!.stopAccepting();
+    await server!.drain(a.config.shutdown_grace_ms);
+    if (ctx.config.autosave_on_exit) await autosaveProjects(ctx, log);
+    server!.closeAll();
+    await workers.close();
+    removeFiles(a.socket, a.pidFile, ctx.config.tcp.enabled ? a.tokenFile : null);
+    a.releaseLock();
+    log.info("Stopped");
+    return 0;
+  }
+
+  try {
+    const oldMask = process.umask(0o177);
+    try {
+      await server.listenUnix(a.socket);
+    } finally {
+      process.umask(oldMask);
+    }
+    if (a.config.tcp.enabled) await startTcp(server, a.config, a.tokenFile);
+    writePidFile(a.pidFile);
+  } catch (err) {
+    await server.stopAccepting();
+    await workers.close();
+    removeFiles(a.socket);
+    a.releaseLock();
+    return fail(err);
+  }
+  installSignals(ctx, log);
+  log.info("goxel {version} listening on {socket} (pid {pid})", {
+    version: a.opts.build.version,
+    socket: a.socket,
+    pid: process.pid,
+  });
+  if (a.opts.daemonized) {
+    process.stdout.write(`READY ${process.pid}\n`);
+    process.stderr.on("error", () => {});
+    process.stdout.on("error", () => {});
+  }
+  return await exited;
+}
+
+async function startTcp(server: RpcServer, config: Config, tokenFile: string): Promise<void> {
+  const host = config.tcp.host;
+  const loopback = host === "localhost" || host === "::1" || /^127\./.test(host);
+  if (!loopback && !config.tcp.allow_non_loopback) {
+    throw new StartupError(
+      `Refusing to listen on ${host}: only loopback addresses are allowed (set tcp.allow_non_loopback to force)`,
+    );
+  }
+  const token = writeTokenFile(tokenFile);
+  try {
+    await server.listenTcp(host, config.tcp.port, token);
+  } catch (err) {
+    removeFiles(tokenFile);
+    throw new StartupError(`Cannot listen on ${host}:${config.tcp.port}: ${(err as Error).message}`);
+  }
+}
+
+function installSignals(ctx: DaemonContext, log: ReturnType<typeof logger>): void {
+  process.on("SIGTERM", () => ctx.shutdown("SIGTERM"));
+  process.on("SIGINT", () => ctx.shutdown("SIGINT"));
+  process.on("SIGHUP", () => {
+    ctx.reload().then(
+      (r) => log.info("Reloaded config on SIGHUP: {report}", { report: r }),
+      (err) => log.error("Reload on SIGHUP failed, keeping the old config: {message}", { message: (err as Error).message }),
+    );
+  });
+  process.on("SIGUSR2", () => {
+    setupLogging(logSettings(ctx.config)).then(() => {
+      log.info("Reopened logs; stats: {stats}", {
+        stats: {
+          projects: ctx.projects.size,
+          connections: ctx.connectionCount(),
+          rss: process.memoryUsage().rss,
+          uptime_s: Math.round((ctx.clock() - ctx.startedAt) / 1000),
+        },
+      });
+    });
+  });
+}
+
+async function reloadConfig(ctx: DaemonContext, file: string | null, opts: DaemonOptions): Promise<ReloadReport> {
+  const next = loadConfig({ file, env: opts.env, flags: flagLayer(opts, null) });
+  const report = diffConfig(ctx.config, next);
+  const merged: Config = {
+    ...next,
+    socket: ctx.config.socket,
+    workspace: ctx.config.workspace,
+    tcp: ctx.config.tcp,
+    workers: ctx.config.workers,
+    log: { ...next.log, file: ctx.config.log.file },
+  };
+  ctx.config = merged;
+  await setupLogging(logSettings(merged));
+  return report;
+}
+
+function registerGauges(ctx: DaemonContext, metrics: Metrics): void {
+  metrics.gauge("goxel_open_projects", "Open projects", () => ctx.projects.size);
+  metrics.gauge("goxel_connections", "Open client connections", () => ctx.connectionCount());
+  metrics.gauge("goxel_resident_memory_bytes", "Resident set size", () => process.memoryUsage().rss);
+  metrics.gauge("goxel_uptime_seconds", "Seconds since start", () => (ctx.clock() - ctx.startedAt) / 1000);
+  metrics.gauge("goxel_worker_jobs", "Jobs running or queued on the worker pool", () => ctx.workers.load);
+}
+
+function flagLayer(opts: DaemonOptions, defaultLogFile: string | null): Record<string, unknown> {
+  const tcp = opts.tcp ? parseHostPort(opts.tcp) : undefined;
+  return {
+    socket: opts.socket,
+    workspace: opts.workspace,
+    tcp: tcp ? { enabled: true, ...tcp, allow_non_loopback: opts.allowNonLoopback || undefined } : undefined,
+    log: {
+      level: opts.logLevel,
+      file: opts.logFile ?? (opts.daemonized ? defaultLogFile ?? undefined : undefined),
+    },
+  };
+}
+
+function parseHostPort(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text) ?? /^()()(\d+)$/.exec(text);
+  if (!m) throw new ConfigError([`--tcp: expected HOST:PORT or PORT, got "${text}"`]);
+  return { host: m[1] || m[2] || "127.0.0.1", port: Number(m[3]) };
+}
+
+function logSettings(config: Config) {
+  return {
+    level: config.log.level,
+    file: config.log.file,
+    format: config.log.format,
+    maxBytes: config.log.max_bytes,
+    maxFiles: config.log.max_files,
+  };
+}
+
+function fileIfExists(path: string): string | null {
+  return existsSync(path) ? path : null;
+}
+
+function fail(err: unknown): number {
+  const message = err instanceof ConfigError || err instanceof StartupError
+    ? err.message
+    : `Cannot start goxel: ${(err as Error)?.message ?? String(err)}`;
+  process.stderr.write(`goxel: ${message}\n`);
+  return 1;
+}

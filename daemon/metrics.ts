@@ -1,0 +1,70 @@
+/** Counters, gauges and a latency histogram, exposed in the Prometheus text format. */
+
+const BUCKETS = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30];
+
+interface Histogram {
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+/** The daemon's metrics. Labels are kept to the RPC method and outcome. */
+export class Metrics {
+  #counters = new Map<string, Map<string, number>>();
+  #help = new Map<string, string>();
+  #latency = new Map<string, Histogram>();
+  #gauges = new Map<string, () => number>();
+
+  /** Adds `by` to a counter, optionally labelled (`{method="x"}`). */
+  inc(name: string, labels = "", by = 1): void {
+    let series = this.#counters.get(name);
+    if (!series) this.#counters.set(name, series = new Map());
+    series.set(labels, (series.get(labels) ?? 0) + by);
+  }
+
+  /** Returns a counter's value. */
+  get(name: string, labels = ""): number {
+    return this.#counters.get(name)?.get(labels) ?? 0;
+  }
+
+  /** Sets a metric's help text. */
+  describe(name: string, help: string): void {
+    this.#help.set(name, help);
+  }
+
+  /** Registers a gauge read at exposition time. */
+  gauge(name: string, help: string, read: () => number): void {
+    this.#help.set(name, help);
+    this.#gauges.set(name, read);
+  }
+
+  /** Records one request duration (seconds) for a method. */
+  observe(method: string, seconds: number): void {
+    let h = this.#latency.get(method);
+    if (!h) this.#latency.set(method, h = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 });
+    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) h.counts[i]++;
+    h.sum += seconds;
+    h.count++;
+  }
+
+  /** Renders every metric in the Prometheus text exposition format 0.0.4. */
+  render(): string {
+    const out: string[] = [];
+    for (const [name, series] of this.#counters) {
+      out.push(`# HELP ${name} ${this.#help.get(name) ?? name}`, `# TYPE ${name} counter`);
+      for (const [labels, v] of series) out.push(`${name}${labels} ${v}`);
+    }
+    for (const [name, read] of this.#gauges) {
+      out.push(`# HELP ${name} ${this.#help.get(name)}`, `# TYPE ${name} gauge`, `${name} ${read()}`);
+    }
+    const h = "goxel_request_duration_seconds";
+    out.push(`# HELP ${h} Time to handle one JSON-RPC request`, `# TYPE ${h} histogram`);
+    for (const [method, hist] of this.#latency) {
+      const m = `method="${method}"`;
+      BUCKETS.forEach((b, i) => out.push(`${h}_bucket{${m},le="${b}"} ${hist.counts[i]}`));
+      out.push(`${h}_bucket{${m},le="+Inf"} ${hist.count}`);
+      out.push(`${h}_sum{${m}} ${hist.sum}`, `${h}_count{${m}} ${hist.count}`);
+    }
+    return out.join("\n") + "\n";
+  }
+}

@@ -1,0 +1,65 @@
+/** The daemon-less file operations behind `goxel info | convert | render` (files in, files out). */
+import { basename, extname } from "node:path";
+import { parseHex } from "../core/color.ts";
+import { InvalidInputError } from "../core/errors.ts";
+import { findCodec, requireCodec } from "../core/formats/mod.ts";
+import type { Image } from "../core/image.ts";
+import { describeImage } from "./describe.ts";
+import { readFileBytes, writeFileAtomic } from "./files.ts";
+
+/** Reads and decodes a file by its extension. */
+export async function loadImageFile(path: string, format?: string): Promise<{ image: Image; format: string }> {
+  const codec = requireCodec(path, "decode", format);
+  const image = codec.decode!(await readFileBytes(path));
+  return { image, format: codec.name };
+}
+
+/** Encodes an image and writes the main file plus sidecars atomically; returns the paths. */
+export async function writeImageFile(
+  image: Image,
+  path: string,
+  options: { format?: string; greedy?: boolean; width?: number; height?: number; camera?: string; background?: number },
+): Promise<{ format: string; files: string[] }> {
+  const codec = requireCodec(path, "encode", options.format);
+  const ext = extname(path);
+  const baseName = basename(path, ext);
+  const files = codec.encode!(image, { ...options, baseName });
+  const written: string[] = [];
+  for (const f of files) {
+    const target = f.suffix ? path.slice(0, path.length - ext.length) + f.suffix : path;
+    await writeFileAtomic(target, f.data);
+    written.push(target);
+  }
+  return { format: codec.name, files: written };
+}
+
+/** Parses a background option: a hex colour or "transparent". */
+export function parseBackground(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (text.toLowerCase() === "transparent") return 0;
+  const c = parseHex(text);
+  if (c === null) throw new InvalidInputError(`Invalid background colour "${text}": use #rrggbb, #rrggbbaa or transparent`);
+  return c;
+}
+
+/** The offline operations handed to the CLI by main.ts. */
+export const offlineOps = {
+  async info(path: string): Promise<Record<string, unknown>> {
+    const { image, format } = await loadImageFile(path);
+    return { path, format, ...describeImage(image) };
+  },
+  async convert(input: string, output: string, opts: { format?: string; greedy?: boolean }) {
+    if (opts.format && !findCodec(opts.format, "encode")) requireCodec(output, "encode", opts.format);
+    const { image } = await loadImageFile(input);
+    return await writeImageFile(image, output, opts);
+  },
+  async render(
+    input: string,
+    output: string,
+    opts: { width: number; height: number; camera?: string; background?: string },
+  ) {
+    const { image } = await loadImageFile(input);
+    const background = parseBackground(opts.background);
+    return await writeImageFile(image, output, { ...opts, background, format: "png" });
+  },
+};

@@ -1,0 +1,43 @@
+/** The one place where errors become JSON-RPC error objects. */
+import { FormatError, GoxelError, IoError } from "../core/errors.ts";
+import { ErrorCode, type JsonRpcError } from "../protocol/mod.ts";
+import type { DaemonContext } from "./context.ts";
+
+/** An error that already carries its JSON-RPC code (e.g. a script timeout). */
+export class RpcFailure extends Error {
+  readonly code: number;
+  readonly data?: unknown;
+  constructor(code: number, message: string, data?: unknown) {
+    super(message);
+    this.name = "RpcFailure";
+    this.code = code;
+    this.data = data;
+  }
+}
+
+const CODE_BY_REASON: Record<string, number> = {
+  not_found: ErrorCode.NOT_FOUND,
+  conflict: ErrorCode.CONFLICT,
+  invalid_input: ErrorCode.INVALID_INPUT,
+  format: ErrorCode.FORMAT,
+  io: ErrorCode.IO,
+};
+
+/** Maps an error to a JSON-RPC error; unexpected errors become -32603 and are logged. */
+export function toRpcError(err: unknown, ctx: DaemonContext, method: string): JsonRpcError {
+  if (err instanceof RpcFailure) {
+    return err.data === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, data: err.data };
+  }
+  if (err instanceof GoxelError) {
+    const data: Record<string, unknown> = { reason: err.reason };
+    if (err instanceof FormatError) Object.assign(data, { format: err.format, offset: err.offset });
+    if (err instanceof IoError) data.path = err.path;
+    return { code: CODE_BY_REASON[err.reason] ?? ErrorCode.INVALID_INPUT, message: err.message, data };
+  }
+  if (err instanceof RangeError && /outside|Invalid array length/.test(err.message)) {
+    return { code: ErrorCode.INVALID_INPUT, message: err.message, data: { reason: "invalid_input" } };
+  }
+  ctx.logBug(method, err);
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: ErrorCode.INTERNAL_ERROR, message: `Internal error in ${method}: ${message}`, data: { reason: "internal" } };
+}
