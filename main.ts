@@ -1,8 +1,6 @@
 /** Composition root: reads argv and env once and hands off to the CLI (which may run the daemon). */
 import process from "node:process";
 import { runCli } from "./cli/mod.ts";
-import { runDaemon } from "./daemon/lifecycle.ts";
-import { offlineOps } from "./daemon/offline.ts";
 import { BUILD } from "./version.ts";
 
 if (import.meta.main) {
@@ -10,8 +8,13 @@ if (import.meta.main) {
     env: { ...process.env },
     cwd: process.cwd(),
     build: BUILD,
-    runDaemon,
-    offline: offlineOps,
+    // The daemon and the codecs load only when a command needs them, so client commands start fast.
+    runDaemon: async (opts) => (await import("./daemon/lifecycle.ts")).runDaemon(opts),
+    offline: {
+      info: async (...a) => (await import("./daemon/offline.ts")).offlineOps.info(...a),
+      convert: async (...a) => (await import("./daemon/offline.ts")).offlineOps.convert(...a),
+      render: async (...a) => (await import("./daemon/offline.ts")).offlineOps.render(...a),
+    },
   });
   process.exitCode = code;
   process.stdout.write("", () => process.exit(code));

@@ -23,31 +23,40 @@ export function parseValue(text: string): unknown {
   }
 }
 
-/** Builds named params from positional values (declared order) and `name=value` args. */
-export function buildParams(decl: MethodDecl, args: string[], cwd: string): Record<string, unknown> {
+/**
+ * Builds params from CLI args: all-positional args go as an array (the daemon maps them by the
+ * method's declared order, including forms such as a colour where r would be); `name=value`
+ * args make it an object, positional ones named by the declared order.
+ */
+export function buildParams(decl: MethodDecl, args: string[], cwd: string): unknown[] | Record<string, unknown> {
   const keys = Object.keys(decl.params.shape);
-  const params: Record<string, unknown> = {};
+  const named: Record<string, unknown> = {};
   const positional: unknown[] = [];
   for (const arg of args) {
     const eq = arg.indexOf("=");
     const name = eq > 0 ? arg.slice(0, eq) : "";
-    if (name && keys.includes(name)) params[name] = parseValue(arg.slice(eq + 1));
+    if (name && keys.includes(name)) named[name] = resolveIfPath(name, parseValue(arg.slice(eq + 1)), cwd);
     else positional.push(parseValue(arg));
   }
-  if (positional.length > decl.positional.length) {
+  const order = decl.positional;
+  const rest = order.at(-1)?.startsWith("...");
+  if (!rest && positional.length > order.length) {
     throw new UsageError(
-      `${decl.name} takes at most ${decl.positional.length} positional argument(s) (${decl.positional.join(", ") || "none"}), got ${positional.length}`,
+      `${decl.name} takes at most ${order.length} positional argument(s) (${order.join(", ") || "none"}), got ${positional.length}`,
     );
   }
-  positional.forEach((v, i) => {
-    const name = decl.positional[i];
-    if (name in params) throw new UsageError(`${decl.name}: ${name} is given twice`);
-    params[name] = v;
-  });
-  for (const [k, v] of Object.entries(params)) {
-    if (PATH_PARAMS.has(k) && typeof v === "string" && v && !isAbsolute(v)) params[k] = resolve(cwd, v);
+  const withPaths = positional.map((v, i) => resolveIfPath(order[i] ?? "", v, cwd));
+  if (Object.keys(named).length === 0) return withPaths;
+  const mapped = decl.arrayForm?.(withPaths) ?? Object.fromEntries(withPaths.map((v, i) => [order[i], v]));
+  for (const [k, v] of Object.entries(mapped)) {
+    if (k in named) throw new UsageError(`${decl.name}: ${k} is given twice`);
+    named[k] = v;
   }
-  return params;
+  return named;
+}
+
+function resolveIfPath(name: string, v: unknown, cwd: string): unknown {
+  return PATH_PARAMS.has(name) && typeof v === "string" && v && !isAbsolute(v) ? resolve(cwd, v) : v;
 }
 
 /** Connects to the daemon, starting it first unless `noSpawn`. */
@@ -132,9 +141,7 @@ async function callOnce(
     params = buildParams(decl, args, deps.cwd);
   }
   const project = o.project ?? deps.env.GOXEL_PROJECT;
-  if (project && decl.flags?.project && params && typeof params === "object" && !Array.isArray(params)) {
-    (params as Record<string, unknown>).project ??= project;
-  }
+  if (project && decl.flags?.project) params = withProject(decl, params, project);
   try {
     out.json(await client.call(decl.name, params));
   } catch (err) {
@@ -142,6 +149,14 @@ async function callOnce(
     if (o.json) out.json({ code: err.code, message: err.message, data: err.data });
     throw new CliError(err.message);
   }
+}
+
+/** Adds the project param; positional params are turned into named ones first. */
+function withProject(decl: MethodDecl, params: unknown, project: string): Record<string, unknown> {
+  if (params === undefined) return { project };
+  if (!Array.isArray(params)) return { project, ...(params as Record<string, unknown>) };
+  const named = decl.arrayForm?.(params) ?? Object.fromEntries(params.map((v, i) => [decl.positional[i], v]));
+  return { project, ...named };
 }
 
 function printMethodHelp(out: Output, name: string): void {

@@ -208,7 +208,7 @@ async function showStatus(deps: CliDeps, out: Output, socket: string, json: bool
     else {
       out.line(`goxel ${s.version} is running (pid ${s.pid}) on ${socket}`);
       out.line(`  uptime ${s.uptime_seconds} s, ${s.projects ?? 0} project(s), ${s.connections} connection(s), ` +
-        `rss ${Math.round(Number(s.rss_bytes ?? 0) / 1048576)} MiB, ${healthy ? "healthy" : `UNHEALTHY: ${h.daemon_status}`}`);
+        `rss ${Math.round(Number((s.memory as { rss_bytes?: number })?.rss_bytes ?? 0) / 1048576)} MiB, ${healthy ? "healthy" : `UNHEALTHY: ${h.daemon_status}`}`);
     }
     if (!healthy) out.exitCode = EXIT.FAILURE;
   } catch (err) {

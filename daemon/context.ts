@@ -2,6 +2,7 @@
 import type { Config, ReloadReport } from "./config.ts";
 import type { Metrics } from "./metrics.ts";
 import type { ProjectRegistry } from "./projects.ts";
+import type { RenderStore } from "./renders.ts";
 import type { WorkerPool } from "./worker_pool.ts";
 
 /** Identity of this build. */
@@ -20,6 +21,7 @@ export interface DaemonContext {
   readonly projects: ProjectRegistry;
   readonly metrics: Metrics;
   readonly workers: WorkerPool;
+  readonly renders: RenderStore;
   /** Milliseconds since the epoch. */
   readonly clock: () => number;
   readonly startedAt: number;

@@ -115,7 +115,7 @@ export class Dispatcher {
         error: { code: ErrorCode.INVALID_PARAMS, message: `Invalid params for ${decl.name}: ${parsed.message}`, data: { issues: parsed.issues } },
       };
     }
-    const handler = (this.#handlers as Record<string, AnyHandler>)[decl.name];
+    const handler = (this.#handlers as unknown as Record<string, AnyHandler>)[decl.name];
     if (!handler) {
       return { error: { code: ErrorCode.METHOD_NOT_FOUND, message: `Method not available: ${decl.name}` } };
     }

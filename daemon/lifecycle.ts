@@ -3,7 +3,7 @@
  * USR2 reopen logs + stats), autosave on exit and cleanup.
  */
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { defaultPaths, socketSiblings } from "../protocol/paths.ts";
 import { type Config, ConfigError, diffConfig, loadConfig, type ReloadReport } from "./config.ts";
@@ -24,6 +24,7 @@ import {
   writePidFile,
   writeTokenFile,
 } from "./runtime_files.ts";
+import { RenderStore } from "./renders.ts";
 import { RpcServer } from "./server.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
@@ -96,6 +97,10 @@ async function serve(a: ServeArgs): Promise<number> {
     projects: new ProjectRegistry(clock, a.config.history_limit || undefined),
     metrics,
     workers,
+    renders: new RenderStore(a.config.render.dir ?? join(dirname(a.socket), "renders"), clock, () => ({
+      ttlSeconds: ctx.config.render.ttl_seconds,
+      maxBytes: ctx.config.render.max_bytes,
+    })),
     clock,
     startedAt: clock(),
     workspace: resolve(a.config.workspace ?? process.cwd()),
@@ -129,6 +134,7 @@ async function serve(a: ServeArgs): Promise<number> {
     await server!.drain(a.config.shutdown_grace_ms);
     if (ctx.config.autosave_on_exit) await autosaveProjects(ctx, log);
     server!.closeAll();
+    ctx.renders.clear();
     await workers.close();
     removeFiles(a.socket, a.pidFile, ctx.config.tcp.enabled ? a.tokenFile : null);
     a.releaseLock();

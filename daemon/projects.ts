@@ -20,6 +20,7 @@ export class Project {
   lastActivity: number;
   #saved: unknown[];
   #tail: Promise<unknown> | null = null;
+  #batching = 0;
 
   constructor(id: string, name: string, image: Image, now: number, historyLimit?: number) {
     this.id = id;
@@ -47,9 +48,23 @@ export class Project {
     this.#saved = imageFingerprint(this.image);
   }
 
-  /** Records an undo step after an edit (no step when nothing changed). */
+  /** Records an undo step after an edit (no step when nothing changed, none inside a batch). */
   commit(): void {
-    this.history.push(this.image);
+    if (this.#batching === 0) this.history.push(this.image);
+  }
+
+  /** Runs edits as one undo step, all or nothing: a throw restores the image as it was. */
+  batch<T>(fn: () => T): T {
+    const before = this.snapshot();
+    this.#batching++;
+    try {
+      return fn();
+    } catch (err) {
+      this.image = before;
+      throw err;
+    } finally {
+      this.#batching--;
+    }
   }
 
   /** Returns a copy-on-write snapshot of the image for work off the live state. */

@@ -1,4 +1,7 @@
-/** Enforces ARCHITECTURE.md's layering, "no Deno.* in product code" and core purity. */
+/**
+ * Enforces ARCHITECTURE.md's layering, "no Deno.* in product code" and core purity.
+ * Test code (`*_test.ts`) and test support (`*_testing.ts`) are exempt.
+ */
 import assert from "node:assert/strict";
 
 const ROOT = new URL("../", import.meta.url);
@@ -18,7 +21,7 @@ const PACKAGES: Record<Layer, RegExp> = {
   core: /^$/,
   protocol: /^zod$/,
   daemon: /^(zod|yaml|@logtape\/.*)$/,
-  cli: /^(zod|commander|@commander-js\/extra-typings|@bomb\.sh\/tab.*)$/,
+  cli: /^(zod|yaml|commander|@commander-js\/extra-typings|@bomb\.sh\/tab.*)$/,
   main: /^$/,
 };
 const CORE_FORBIDDEN: [RegExp, string][] = [
@@ -35,7 +38,7 @@ async function* productFiles(dir: URL, layer: Layer): AsyncGenerator<[string, La
   for await (const entry of Deno.readDir(dir)) {
     const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
     if (entry.isDirectory) yield* productFiles(url, layer);
-    else if (entry.name.endsWith(".ts") && !entry.name.endsWith("_test.ts")) {
+    else if (entry.name.endsWith(".ts") && !/_(test|testing)\.ts$/.test(entry.name)) {
       yield [url.pathname, layer];
     }
   }

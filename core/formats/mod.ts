@@ -2,10 +2,39 @@
 import { InvalidInputError } from "../errors.ts";
 import type { Codec } from "./codec.ts";
 // codec imports (one line per codec module)
+import { PNG_RENDER_CODEC } from "./png_render.ts";
+import { OBJ_CODEC } from "./obj.ts";
+import { PLY_CODEC } from "./ply.ts";
+import { GLB_CODEC, GLTF_CODEC } from "./gltf.ts";
+import { STL_CODEC } from "./stl.ts";
+import { POVRAY_CODEC } from "./povray.ts";
+import { QUBICLE_CODEC } from "./qubicle.ts";
+import { KV6_CODEC } from "./kv6.ts";
+import { KVX_CODEC } from "./kvx.ts";
+import { VXL_CODEC } from "./vxl.ts";
+import { TXT_CODEC } from "./txt.ts";
+import { MTS_CODEC } from "./mts.ts";
+import { PNG_SLICES_CODEC } from "./png_slices.ts";
+import { VOX_CODEC } from "./vox.ts";
 
 /** Every known codec, in lookup priority order. */
 export const CODECS: readonly Codec[] = [
   // codec entries (one line per codec)
+  PNG_RENDER_CODEC,
+  OBJ_CODEC,
+  PLY_CODEC,
+  GLTF_CODEC,
+  GLB_CODEC,
+  STL_CODEC,
+  POVRAY_CODEC,
+  QUBICLE_CODEC,
+  KV6_CODEC,
+  KVX_CODEC,
+  VXL_CODEC,
+  TXT_CODEC,
+  MTS_CODEC,
+  PNG_SLICES_CODEC,
+  VOX_CODEC,
 ];
 
 /** Which direction a lookup needs. */

@@ -1,0 +1,166 @@
+/**
+ * PNG encoding and decoding: `encodePngStb` reproduces the bytes stb_image_write (and so
+ * Goxel) produces, `encodePng` is a faster general encoder on node:zlib, and `decodePng`
+ * reads 8/16-bit and low-depth non-interlaced PNGs of every colour type into RGBA8.
+ */
+import { deflateSync } from "node:zlib";
+import { stbZlibCompress } from "./stb_zlib.ts";
+
+export { type DecodedPng, decodePng } from "./png_decode.ts";
+
+const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+
+const CRC_TABLE = new Uint32Array(256);
+for (let n = 0; n < 256; n++) {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  CRC_TABLE[n] = c >>> 0;
+}
+
+/** Returns the CRC-32 (as used by PNG and zip) of `bytes[start, end)`. */
+export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  let c = 0xffffffff;
+  for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ bytes[i]) & 255] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** Options of `encodePng`. */
+export interface EncodePngOptions {
+  /** zlib compression level 0..9 (default 6). */
+  level?: number;
+}
+
+function paeth(a: number, b: number, c: number): number {
+  const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+  if (pa <= pb && pa <= pc) return a;
+  return pb <= pc ? b : c;
+}
+
+/**
+ * Writes row `y` filtered with `type` into `line` (stored mod 256 by the Uint8Array). Row 0
+ * sees a zero previous row, as in stb: type 2 acts as 0, type 3 as "left/2", type 4 as "left".
+ */
+function filterLine(
+  px: Uint8Array,
+  stride: number,
+  n: number,
+  y: number,
+  type: number,
+  line: Uint8Array,
+) {
+  const row = y * stride, up = row - stride, hasUp = y > 0;
+  if (type === 0 || (type === 2 && !hasUp)) {
+    line.set(px.subarray(row, row + stride));
+  } else if (type === 1 || (type === 4 && !hasUp)) {
+    for (let i = 0; i < n; i++) line[i] = px[row + i];
+    for (let i = n; i < stride; i++) line[i] = px[row + i] - px[row + i - n];
+  } else if (type === 2) {
+    for (let i = 0; i < stride; i++) line[i] = px[row + i] - px[up + i];
+  } else if (type === 3) {
+    for (let i = 0; i < n; i++) line[i] = px[row + i] - (hasUp ? px[up + i] >> 1 : 0);
+    for (let i = n; i < stride; i++) {
+      line[i] = px[row + i] - ((px[row + i - n] + (hasUp ? px[up + i] : 0)) >> 1);
+    }
+  } else {
+    for (let i = 0; i < n; i++) line[i] = px[row + i] - px[up + i];
+    for (let i = n; i < stride; i++) {
+      line[i] = px[row + i] - paeth(px[row + i - n], px[up + i], px[up + i - n]);
+    }
+  }
+}
+
+const abs8 = (v: number) => (v &= 255) < 128 ? v : 256 - v;
+
+/**
+ * Returns the first filter type with the strictly smallest `Σ |(int8) filtered byte|` for row
+ * `y` (stb's heuristic), computing the five estimates in one pass. Missing neighbours are 0,
+ * which gives exactly stb's row-0 substitutions.
+ */
+function chooseFilter(px: Uint8Array, stride: number, n: number, y: number): number {
+  const row = y * stride, up = row - stride;
+  const e = [0, 0, 0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    const x = px[row + i], b = y > 0 ? px[up + i] : 0;
+    e[0] += abs8(x), e[1] += abs8(x), e[2] += abs8(x - b), e[3] += abs8(x - (b >> 1));
+    e[4] += abs8(x - b);
+  }
+  let e0 = 0, e1 = 0, e2 = 0, e3 = 0, e4 = 0;
+  for (let i = n; i < stride; i++) {
+    const x = px[row + i], a = px[row + i - n];
+    const b = y > 0 ? px[up + i] : 0, c = y > 0 ? px[up + i - n] : 0;
+    e0 += abs8(x);
+    e1 += abs8(x - a);
+    e2 += abs8(x - b);
+    e3 += abs8(x - ((a + b) >> 1));
+    e4 += abs8(x - paeth(a, b, c));
+  }
+  const est = [e[0] + e0, e[1] + e1, e[2] + e2, e[3] + e3, e[4] + e4];
+  let best = 0;
+  for (let t = 1; t < 5; t++) if (est[t] < est[best]) best = t;
+  return best;
+}
+
+/** Filters every row with the type stb's heuristic picks; each row starts with its type byte. */
+function filterImage(px: Uint8Array, width: number, height: number, n: number): Uint8Array {
+  const stride = width * n;
+  const out = new Uint8Array((stride + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const type = chooseFilter(px, stride, n, y);
+    out[y * (stride + 1)] = type;
+    filterLine(px, stride, n, y, type, out.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
+  }
+  return out;
+}
+
+function writeChunk(out: Uint8Array, view: DataView, pos: number, type: string, data: Uint8Array) {
+  view.setUint32(pos, data.length);
+  for (let i = 0; i < 4; i++) out[pos + 4 + i] = type.charCodeAt(i);
+  out.set(data, pos + 8);
+  view.setUint32(pos + 8 + data.length, crc32(out, pos + 4, pos + 8 + data.length));
+  return pos + 12 + data.length;
+}
+
+/** Wraps a zlib stream of filtered RGBA rows into a PNG (IHDR, one IDAT, IEND). */
+function assemblePng(width: number, height: number, zdata: Uint8Array): Uint8Array {
+  const out = new Uint8Array(8 + 25 + 12 + zdata.length + 12);
+  const view = new DataView(out.buffer);
+  out.set(SIGNATURE);
+  const ihdr = new Uint8Array(13);
+  const hv = new DataView(ihdr.buffer);
+  hv.setUint32(0, width);
+  hv.setUint32(4, height);
+  ihdr.set([8, 6, 0, 0, 0], 8);
+  let pos = writeChunk(out, view, 8, "IHDR", ihdr);
+  pos = writeChunk(out, view, pos, "IDAT", zdata);
+  writeChunk(out, view, pos, "IEND", new Uint8Array(0));
+  return out;
+}
+
+function checkPixels(width: number, height: number, rgba: Uint8Array): void {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new RangeError(`PNG size ${width}×${height} is not a positive integer size`);
+  }
+  if (rgba.length !== width * height * 4) {
+    throw new RangeError(
+      `PNG pixel buffer holds ${rgba.length} bytes, expected ${width * height * 4}`,
+    );
+  }
+}
+
+/** Encodes RGBA8 pixels (row-major, top row first) exactly as stb_image_write does in Goxel. */
+export function encodePngStb(width: number, height: number, rgba: Uint8Array): Uint8Array {
+  checkPixels(width, height, rgba);
+  return assemblePng(width, height, stbZlibCompress(filterImage(rgba, width, height, 4)));
+}
+
+/** Encodes RGBA8 pixels as a PNG quickly (stb's row filters, node:zlib deflate). */
+export function encodePng(
+  width: number,
+  height: number,
+  rgba: Uint8Array,
+  options: EncodePngOptions = {},
+): Uint8Array {
+  checkPixels(width, height, rgba);
+  const filtered = filterImage(rgba, width, height, 4);
+  return assemblePng(width, height, deflateSync(filtered, { level: options.level ?? 6 }));
+}

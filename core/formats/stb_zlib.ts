@@ -1,0 +1,317 @@
+/**
+ * The zlib compressor of stb_image_write v1.16 (quality 8), re-implemented from its documented
+ * behaviour so that PNGs written by Goxel can be reproduced byte for byte: one fixed-Huffman
+ * block, a 14-bit hash of 3-byte prefixes with buckets of at most 16 positions, one step of
+ * lazy matching, and a stored-block fallback when compression does not pay.
+ */
+
+const HASH_BITS = 14;
+const HASH_SIZE = 1 << HASH_BITS;
+/** stb's default `stbi_write_png_compression_level`; buckets hold up to 2× this many entries. */
+const QUALITY = 8;
+const BUCKET = 2 * QUALITY;
+const MAX_MATCH = 258;
+const STORED_MAX = 32767;
+
+// The standard deflate length and distance tables (RFC 1951 §3.2.5).
+const LENGTH_BASE = [
+  3,
+  4,
+  5,
+  6,
+  7,
+  8,
+  9,
+  10,
+  11,
+  13,
+  15,
+  17,
+  19,
+  23,
+  27,
+  31,
+  35,
+  43,
+  51,
+  59,
+  67,
+  83,
+  99,
+  115,
+  131,
+  163,
+  195,
+  227,
+  258,
+  259,
+];
+const LENGTH_EXTRA = [
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  1,
+  1,
+  2,
+  2,
+  2,
+  2,
+  3,
+  3,
+  3,
+  3,
+  4,
+  4,
+  4,
+  4,
+  5,
+  5,
+  5,
+  5,
+  0,
+];
+const DIST_BASE = [
+  1,
+  2,
+  3,
+  4,
+  5,
+  7,
+  9,
+  13,
+  17,
+  25,
+  33,
+  49,
+  65,
+  97,
+  129,
+  193,
+  257,
+  385,
+  513,
+  769,
+  1025,
+  1537,
+  2049,
+  3073,
+  4097,
+  6145,
+  8193,
+  12289,
+  16385,
+  24577,
+  32768,
+];
+const DIST_EXTRA = [
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  2,
+  2,
+  3,
+  3,
+  4,
+  4,
+  5,
+  5,
+  6,
+  6,
+  7,
+  7,
+  8,
+  8,
+  9,
+  9,
+  10,
+  10,
+  11,
+  11,
+  12,
+  12,
+  13,
+  13,
+];
+
+function reverseBits(code: number, bits: number): number {
+  let r = 0;
+  for (let i = 0; i < bits; i++, code >>= 1) r = (r << 1) | (code & 1);
+  return r;
+}
+
+/** Fixed-Huffman literal/length codes, already bit-reversed for LSB-first packing. */
+const FIXED_CODE = new Uint16Array(288);
+const FIXED_LEN = new Uint8Array(288);
+for (let s = 0; s < 288; s++) {
+  const [code, len] = s <= 143
+    ? [0x30 + s, 8]
+    : s <= 255
+    ? [0x190 + s - 144, 9]
+    : s <= 279
+    ? [s - 256, 7]
+    : [0xc0 + s - 280, 8];
+  FIXED_CODE[s] = reverseBits(code, len);
+  FIXED_LEN[s] = len;
+}
+const DIST_CODE = Uint8Array.from({ length: 30 }, (_, j) => reverseBits(j, 5));
+
+/** LSB-first bit packer over a pre-sized byte buffer. */
+class BitWriter {
+  bytes: Uint8Array;
+  pos = 0;
+  #buf = 0;
+  #count = 0;
+
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(capacity);
+  }
+
+  add(code: number, bits: number): void {
+    this.#buf |= code << this.#count;
+    this.#count += bits;
+    while (this.#count >= 8) {
+      this.bytes[this.pos++] = this.#buf & 255;
+      this.#buf >>>= 8;
+      this.#count -= 8;
+    }
+  }
+
+  symbol(s: number): void {
+    this.add(FIXED_CODE[s], FIXED_LEN[s]);
+  }
+
+  /** Pads with zero bits to the next byte boundary. */
+  flush(): void {
+    if (this.#count > 0) this.add(0, 8 - this.#count);
+  }
+}
+
+function hash3(data: Uint8Array, i: number): number {
+  let h = (data[i] | data[i + 1] << 8 | data[i + 2] << 16) >>> 0;
+  h = (h ^ (h << 3)) >>> 0;
+  h = (h + (h >>> 5)) >>> 0;
+  h = (h ^ (h << 4)) >>> 0;
+  h = (h + (h >>> 17)) >>> 0;
+  h = (h ^ (h << 25)) >>> 0;
+  h = (h + (h >>> 6)) >>> 0;
+  return h & (HASH_SIZE - 1);
+}
+
+function matchLength(data: Uint8Array, a: number, b: number, limit: number): number {
+  const max = limit < MAX_MATCH ? limit : MAX_MATCH;
+  let k = 0;
+  while (k < max && data[a + k] === data[b + k]) k++;
+  return k;
+}
+
+function writeMatch(w: BitWriter, length: number, dist: number): void {
+  let j = 0;
+  while (length > LENGTH_BASE[j + 1] - 1) j++;
+  w.symbol(j + 257);
+  if (LENGTH_EXTRA[j]) w.add(length - LENGTH_BASE[j], LENGTH_EXTRA[j]);
+  j = 0;
+  while (dist > DIST_BASE[j + 1] - 1) j++;
+  w.add(DIST_CODE[j], 5);
+  if (DIST_EXTRA[j]) w.add(dist - DIST_BASE[j], DIST_EXTRA[j]);
+}
+
+/** Compresses `data` into the body of one fixed-Huffman deflate block (without zlib framing). */
+function deflateFixed(data: Uint8Array, w: BitWriter): void {
+  const len = data.length;
+  const table = new Int32Array(HASH_SIZE * BUCKET);
+  const counts = new Uint8Array(HASH_SIZE);
+  w.add(1, 1); // BFINAL
+  w.add(1, 2); // BTYPE = fixed Huffman
+  let i = 0;
+  while (i < len - 3) {
+    let h = hash3(data, i), base = h * BUCKET, n = counts[h];
+    let best = 3, bestLoc = -1;
+    for (let j = 0; j < n; j++) {
+      const p = table[base + j];
+      if (p > i - 32768) {
+        const d = matchLength(data, p, i, len - i);
+        if (d >= best) [best, bestLoc] = [d, p];
+      }
+    }
+    if (n === BUCKET) {
+      table.copyWithin(base, base + QUALITY, base + BUCKET);
+      n = QUALITY;
+    }
+    table[base + n] = i;
+    counts[h] = n + 1;
+    if (bestLoc >= 0) {
+      // Lazy matching: give up this match when the next position has a strictly longer one.
+      h = hash3(data, i + 1), base = h * BUCKET, n = counts[h];
+      for (let j = 0; j < n; j++) {
+        const p = table[base + j];
+        if (p > i - 32767 && matchLength(data, p, i + 1, len - i - 1) > best) {
+          bestLoc = -1;
+          break;
+        }
+      }
+    }
+    if (bestLoc >= 0) {
+      writeMatch(w, best, i - bestLoc);
+      i += best;
+    } else {
+      w.symbol(data[i++]);
+    }
+  }
+  for (; i < len; i++) w.symbol(data[i]);
+  w.symbol(256);
+  w.flush();
+}
+
+/** Returns the Adler-32 checksum of `data`. */
+export function adler32(data: Uint8Array): number {
+  let s1 = 1, s2 = 0;
+  for (let i = 0; i < data.length;) {
+    const end = Math.min(i + 5552, data.length);
+    for (; i < end; i++) {
+      s1 += data[i];
+      s2 += s1;
+    }
+    s1 %= 65521;
+    s2 %= 65521;
+  }
+  return ((s2 << 16) | s1) >>> 0;
+}
+
+/** Compresses `data` into a zlib stream exactly like stb_image_write's `stbi_zlib_compress`. */
+export function stbZlibCompress(data: Uint8Array): Uint8Array {
+  const len = data.length;
+  // Fixed codes take at most 9 bits per literal; 64 bytes cover header, end code and padding.
+  const w = new BitWriter(Math.ceil(len * 9 / 8) + 64 + 5 * Math.ceil(len / STORED_MAX));
+  w.add(0x78, 8);
+  w.add(0x5e, 8);
+  deflateFixed(data, w);
+  if (w.pos > len + 2 + Math.ceil(len / STORED_MAX) * 5) {
+    w.pos = 2;
+    for (let j = 0; j < len;) {
+      const blockLen = Math.min(len - j, STORED_MAX);
+      const b = w.bytes;
+      b[w.pos++] = len - j === blockLen ? 1 : 0;
+      b[w.pos++] = blockLen & 255;
+      b[w.pos++] = blockLen >> 8;
+      b[w.pos++] = ~blockLen & 255;
+      b[w.pos++] = (~blockLen >> 8) & 255;
+      b.set(data.subarray(j, j + blockLen), w.pos);
+      w.pos += blockLen;
+      j += blockLen;
+    }
+  }
+  const adler = adler32(data);
+  const out = w.bytes.subarray(0, w.pos + 4);
+  new DataView(out.buffer, out.byteOffset).setUint32(w.pos, adler);
+  return out.slice();
+}

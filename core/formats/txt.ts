@@ -1,0 +1,72 @@
+/**
+ * Plain-text voxel lists: `x y z rrggbb` per line. The writer matches Goxel byte for byte; the
+ * reader is more tolerant than Goxel's (any run of spaces or tabs separates fields, `#` starts a
+ * comment line, CRLF is accepted, `#rrggbb` and `rrggbbaa` colours are read) and reports the
+ * first bad line instead of stopping silently.
+ */
+import { alphaOf, parseHex } from "../color.ts";
+import { FormatError } from "../errors.ts";
+import { type Image, mergedVisibleVolume } from "../image.ts";
+import { isInRange, Volume } from "../volume.ts";
+import type { Codec } from "./codec.ts";
+import { imageFromLayers } from "./voxel_image.ts";
+
+const FORMAT = ".txt";
+const HEADER = "# Goxel 0.15.2\n# One line per voxel\n# X Y Z RRGGBB\n";
+const INT = /^[+-]?\d+$/;
+const COLOR = /^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
+
+/** Decodes a voxel list into one layer; every listed voxel is opaque unless given `rrggbbaa`. */
+export function decodeTxt(bytes: Uint8Array): Image {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (cause) {
+    throw new FormatError(FORMAT, 0, `Cannot load ${FORMAT} file: it is not UTF-8 text`, { cause });
+  }
+  const volume = new Volume();
+  let offset = 0, lineNo = 0;
+  for (const raw of text.split("\n")) {
+    lineNo++;
+    const line = raw.trim();
+    if (line !== "" && !line.startsWith("#")) {
+      if (!parseLine(volume, line)) {
+        const at = new TextEncoder().encode(text.slice(0, offset)).length;
+        const msg = `line ${lineNo} is not "x y z rrggbb": ${JSON.stringify(line.slice(0, 60))}`;
+        throw new FormatError(FORMAT, at, `Cannot load ${FORMAT} file: ${msg}`);
+      }
+    }
+    offset += raw.length + 1;
+  }
+  return imageFromLayers([{ name: "Layer.1", volume }]);
+}
+
+/** Adds the voxel of one data line; returns false when the line is malformed. */
+function parseLine(volume: Volume, line: string): boolean {
+  const t = line.split(/\s+/);
+  const color = t.length === 4 && COLOR.test(t[3]) ? parseHex(t[3].replace("#", "")) : null;
+  const [x, y, z] = t.slice(0, 3).map((s) => (INT.test(s) ? Number(s) : NaN));
+  if (color === null || !isInRange(x, y, z)) return false;
+  if (alphaOf(color)) volume.set(x, y, z, color);
+  return true;
+}
+
+/** Encodes the merged visible volume like Goxel: voxels with alpha ≥ 127, colour without alpha. */
+export function encodeTxt(image: Image): Uint8Array {
+  const parts = [HEADER];
+  const hex = (n: number) => n.toString(16).padStart(2, "0");
+  mergedVisibleVolume(image).forEachVoxel((x, y, z, c) => {
+    if (alphaOf(c) < 127) return;
+    parts.push(`${x} ${y} ${z} ${hex(c & 255)}${hex((c >>> 8) & 255)}${hex((c >>> 16) & 255)}\n`);
+  });
+  return new TextEncoder().encode(parts.join(""));
+}
+
+/** The `.txt` codec. */
+export const TXT_CODEC: Codec = {
+  name: "txt",
+  description: "Text voxel list (x y z rrggbb per line)",
+  extensions: [".txt"],
+  decode: decodeTxt,
+  encode: (image) => [{ suffix: "", data: encodeTxt(image) }],
+};

@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { BlendMode } from "../blend.ts";
+import { Volume } from "../volume.ts";
+import { drawLine, lineBox } from "./line.ts";
+import { defaultPainter } from "./paint.ts";
+
+Deno.test("lineBox() spans the segment with radius-long side axes", () => {
+  const m = lineBox([0, 0, 0], [10, 0, 0], 2);
+  assert.deepEqual([...m.slice(8, 11)], [5, 0, 0]);
+  assert.deepEqual([...m.slice(12, 15)], [5, 0, 0]);
+  assert.equal(Math.hypot(m[0], m[1], m[2]), 2);
+  assert.equal(Math.hypot(m[4], m[5], m[6]), 2);
+  assert.equal(m[0] * 5 + m[1] * 0, 0, "perpendicular");
+});
+
+Deno.test("lineBox() uses a single permuted dab for segments shorter than 0.5", () => {
+  const m = lineBox([1, 2, 3], [1.2, 2, 3], 3);
+  assert.deepEqual([...m], [0, 0, 3, 0, 3, 0, 0, 0, 0, 3, 0, 0, 1, 2, 3, 1]);
+});
+
+Deno.test("drawLine() draws a rod between voxel centres", async (t) => {
+  const cases: [string, "cube" | "cylinder" | "sphere", number][] = [
+    ["cylinder includes both ends", "cylinder", 11],
+    ["cube leaves out the far end (half-open box)", "cube", 10],
+  ];
+  for (const [name, shape, count] of cases) {
+    await t.step(name, () => {
+      const v = new Volume();
+      drawLine(v, { ...defaultPainter(), shape, color: 0xff0000ff }, [0, 0, 0], [10, 0, 0], 0.5);
+      assert.equal(v.count(), count);
+      assert.equal(v.get(0, 0, 0), 0xff0000ff);
+    });
+  }
+  await t.step("SUB mode removes the rod", () => {
+    const v = new Volume();
+    drawLine(v, defaultPainter(), [0, 0, 0], [0, 0, 20], 1.5);
+    const n = v.count();
+    assert.ok(n > 100);
+    drawLine(v, { ...defaultPainter(), mode: BlendMode.SUB }, [0, 0, 0], [0, 0, 20], 1.5);
+    assert.equal(v.count(), 0);
+  });
+});

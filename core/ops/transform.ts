@@ -1,0 +1,189 @@
+/**
+ * Goxel's `volume_move` (nearest-neighbour resampling of a volume by a matrix) and the move
+ * tool's layer transforms: integer translation, quarter-turn rotations, flips and ×2 / ×0.5.
+ */
+import { boxCorners, boxFromAabb, roundHalfAway } from "../box.ts";
+import { canEditLayer, type Layer } from "../layer.ts";
+import { identity, invert, type Mat4, multiply, translation, type Vec3 } from "../mat4.ts";
+import { isTileEmpty, Volume } from "../volume.ts";
+
+/** A move-tool transform of a layer. */
+export type LayerTransform =
+  | { kind: "translate"; offset: Vec3 }
+  | { kind: "rotate"; axis: "x" | "y" | "z"; quarterTurns: number }
+  | { kind: "flip"; axis: "x" | "y" | "z" }
+  | { kind: "scale"; factor: 2 | 0.5 };
+
+const AXIS_INDEX = { x: 0, y: 1, z: 2 } as const;
+
+/** Returns the exact (integer-valued) matrix of a transform, about the world origin. */
+export function transformMatrix(t: LayerTransform): Mat4 {
+  const m = identity();
+  switch (t.kind) {
+    case "translate":
+      return translation(t.offset[0], t.offset[1], t.offset[2]);
+    case "flip":
+      m[AXIS_INDEX[t.axis] * 5] = -1;
+      return m;
+    case "scale":
+      m[0] = m[5] = m[10] = t.factor;
+      return m;
+    case "rotate": {
+      // Exact cos/sin of quarter turns so that four turns give back the identity bit for bit.
+      const q = ((Math.trunc(t.quarterTurns) % 4) + 4) % 4;
+      const c = [1, 0, -1, 0][q], s = [0, 1, 0, -1][q];
+      const a = AXIS_INDEX[t.axis], u = (a + 1) % 3, v = (a + 2) % 3;
+      // Right-handed rotation in the (u, v) plane: u → c·u + s·v, v → −s·u + c·v.
+      m[u * 4 + u] = c;
+      m[u * 4 + v] = s;
+      m[v * 4 + u] = -s;
+      m[v * 4 + v] = c;
+      return m;
+    }
+  }
+}
+
+/** Returns the integer offset when `mat` is a pure integer translation, else null. */
+function integerTranslation(mat: Mat4): Vec3 | null {
+  const id = identity();
+  for (let i = 0; i < 12; i++) if (mat[i] !== id[i]) return null;
+  if (mat[15] !== 1) return null;
+  const t: Vec3 = [mat[12], mat[13], mat[14]];
+  return t.every(Number.isInteger) ? t : null;
+}
+
+/**
+ * Resamples `volume` in place by `mat` (Goxel's volume_move): every voxel `q` of the tiles
+ * covering the moved bounding box takes the old value at `round(inverse(mat)·q)` (the integer
+ * corner, rounded half away from zero); empty tiles are removed.
+ */
+export function moveVolume(volume: Volume, mat: Mat4): void {
+  const aabb = volume.bbox();
+  if (!aabb) return;
+  const inv = invert(mat);
+  if (!inv) throw new RangeError("Cannot move a volume by a singular matrix");
+  const corners = boxCorners(multiply(mat, boxFromAabb(aabb)));
+  const lo: Vec3 = [0, 0, 0], hi: Vec3 = [0, 0, 0];
+  for (let i = 0; i < 3; i++) {
+    const vals = corners.map((c) => c[i]);
+    lo[i] = Math.floor(Math.min(...vals)) & ~15;
+    hi[i] = Math.ceil(Math.max(...vals));
+  }
+  const src = volume.copy();
+  volume.clear();
+  const shift = integerTranslation(mat);
+  const buf = new Uint32Array(4096);
+  const reader = new TileReader(src);
+  for (let oz = lo[2]; oz <= hi[2]; oz += 16) {
+    for (let oy = lo[1]; oy <= hi[1]; oy += 16) {
+      for (let ox = lo[0]; ox <= hi[0]; ox += 16) {
+        if (shift) sampleShifted(reader, buf, ox, oy, oz, shift);
+        else sampleMatrix(reader, buf, ox, oy, oz, inv);
+        // Goxel writes every tile then drops the empty ones; skipping them is equivalent.
+        if (!isTileEmpty(buf)) volume.writeTile(ox, oy, oz).set(buf);
+      }
+    }
+  }
+}
+
+/** Reads voxels of a volume, remembering the last tile looked up. */
+class TileReader {
+  #volume: Volume;
+  #x = NaN;
+  #y = NaN;
+  #z = NaN;
+  #tile: Uint32Array | undefined;
+
+  constructor(volume: Volume) {
+    this.#volume = volume;
+  }
+
+  /** Returns the tile containing voxel (x, y, z), if any. */
+  tileAt(x: number, y: number, z: number): Uint32Array | undefined {
+    const ox = x & ~15, oy = y & ~15, oz = z & ~15;
+    if (ox !== this.#x || oy !== this.#y || oz !== this.#z) {
+      this.#x = ox;
+      this.#y = oy;
+      this.#z = oz;
+      this.#tile = this.#volume.readTile(ox, oy, oz);
+    }
+    return this.#tile;
+  }
+}
+
+function sampleMatrix(
+  r: TileReader,
+  buf: Uint32Array,
+  ox: number,
+  oy: number,
+  oz: number,
+  m: Mat4,
+) {
+  for (let i = 0; i < 4096; i++) {
+    const x = ox + (i & 15), y = oy + ((i >> 4) & 15), z = oz + (i >> 8);
+    const sx = roundHalfAway(m[0] * x + m[4] * y + m[8] * z + m[12]);
+    const sy = roundHalfAway(m[1] * x + m[5] * y + m[9] * z + m[13]);
+    const sz = roundHalfAway(m[2] * x + m[6] * y + m[10] * z + m[14]);
+    const tile = r.tileAt(sx, sy, sz);
+    buf[i] = tile ? tile[(sx & 15) | (sy & 15) << 4 | (sz & 15) << 8] : 0;
+  }
+}
+
+/** Pure integer translation: copies rows of 16 voxels from at most two source tiles. */
+function sampleShifted(
+  r: TileReader,
+  buf: Uint32Array,
+  ox: number,
+  oy: number,
+  oz: number,
+  t: Vec3,
+) {
+  const sx0 = ox - t[0], split = 16 - (sx0 & 15);
+  for (let row = 0; row < 256; row++) {
+    const sy = oy + (row & 15) - t[1], sz = oz + (row >> 4) - t[2];
+    const base = (sy & 15) << 4 | (sz & 15) << 8, out = row << 4;
+    const a = r.tileAt(sx0, sy, sz);
+    if (a) buf.set(a.subarray(base + (sx0 & 15), base + 16), out);
+    else buf.fill(0, out, out + split);
+    if (split === 16) continue;
+    const b = r.tileAt(sx0 + 16, sy, sz);
+    if (b) buf.set(b.subarray(base, base + 16 - split), out + split);
+    else buf.fill(0, out + split, out + 16);
+  }
+}
+
+/** Returns the transform `T(o)·T_user·T(−o)` about the voxel centre `o` nearest the origin marker. */
+export function pivotedMatrix(layer: Layer, t: LayerTransform): Mat4 {
+  const o = [12, 13, 14].map((i) => Math.floor(layer.mat[i]) + 0.5);
+  return multiply(
+    multiply(translation(o[0], o[1], o[2]), transformMatrix(t)),
+    translation(-o[0], -o[1], -o[2]),
+  );
+}
+
+/**
+ * Applies a move-tool transform to a layer: volume layers are resampled about their pivot
+ * and their origin marker follows the translation; clone, shape and image layers get the
+ * pivoted matrix pre-multiplied into `mat`. A bounded layer's box becomes the moved box's AABB.
+ */
+export function transformLayer(layer: Layer, t: LayerTransform): void {
+  const m = pivotedMatrix(layer, t);
+  if (canEditLayer(layer)) {
+    moveVolume(layer.volume, m);
+    if (t.kind === "translate") {
+      const mat = layer.mat.slice();
+      for (let i = 0; i < 3; i++) mat[12 + i] += t.offset[i];
+      layer.mat = mat;
+    }
+  } else {
+    layer.mat = multiply(m, layer.mat);
+  }
+  if (layer.box) layer.box = aabbBox(multiply(m, layer.box));
+}
+
+function aabbBox(box: Mat4): Mat4 {
+  const corners = boxCorners(box);
+  const min = [0, 1, 2].map((i) => Math.min(...corners.map((c) => c[i]))) as Vec3;
+  const max = [0, 1, 2].map((i) => Math.max(...corners.map((c) => c[i]))) as Vec3;
+  return boxFromAabb({ min, max });
+}

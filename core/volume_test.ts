@@ -1,0 +1,103 @@
+import assert from "node:assert/strict";
+import { packRgba } from "./color.ts";
+import { tileKey, tileOrigin, Volume } from "./volume.ts";
+
+Deno.test("Volume keeps voxels at negative coordinates across tile borders", async (t) => {
+  const points: [number, number, number][] = [
+    [-1, -1, -1],
+    [-16, 0, 15],
+    [-17, -16, 16],
+    [0, -33, -32],
+    [-1048576, 1048575, 7],
+  ];
+  const v = new Volume();
+  points.forEach(([x, y, z], i) => v.set(x, y, z, packRgba(i + 1, 0, 0, 255)));
+  for (const [i, [x, y, z]] of points.entries()) {
+    await t.step(`(${x}, ${y}, ${z})`, () => {
+      assert.equal(v.get(x, y, z), packRgba(i + 1, 0, 0, 255));
+      assert.equal(v.get(x + 1, y, z), 0);
+    });
+  }
+  assert.equal(v.count(), points.length);
+  assert.throws(() => v.set(0.5, 0, 0, 1), RangeError);
+});
+
+Deno.test("tileKey() and tileOrigin() round-trip", async (t) => {
+  const origins: [number, number, number][] = [[0, 0, 0], [-16, 32, -48], [
+    -1048576,
+    1048560,
+    -16,
+  ]];
+  for (const o of origins) {
+    await t.step(o.join(","), () => assert.deepEqual(tileOrigin(tileKey(...o)), o));
+  }
+});
+
+Deno.test("Volume.copy() is copy-on-write and keeps untouched tiles shared", () => {
+  const a = new Volume();
+  a.set(0, 0, 0, 0xffffffff);
+  a.set(20, 0, 0, 0xff00ff00);
+  const b = a.copy();
+  assert.equal(b.key, a.key);
+  b.set(1, 0, 0, 0xff0000ff);
+  assert.equal(a.get(1, 0, 0), 0, "the original is unchanged");
+  assert.equal(b.get(1, 0, 0), 0xff0000ff);
+  assert.notEqual(b.tileDataId(0, 0, 0), a.tileDataId(0, 0, 0));
+  assert.equal(b.tileDataId(16, 0, 0), a.tileDataId(16, 0, 0), "untouched tile stays shared");
+  a.set(21, 0, 0, 0xffff0000);
+  assert.equal(b.get(21, 0, 0), 0, "writes to the original do not leak into the copy");
+  b.deleteTile(16, 0, 0);
+  assert.equal(a.get(20, 0, 0), 0xff00ff00);
+});
+
+Deno.test("Volume keeps RGB of alpha-0 voxels and ignores them in count and bbox", () => {
+  const v = new Volume();
+  v.set(3, 4, 5, packRgba(255, 0, 0, 0));
+  assert.equal(v.get(3, 4, 5), packRgba(255, 0, 0, 0));
+  assert.equal(v.tileCount, 1);
+  assert.equal(v.count(), 0);
+  assert.equal(v.bbox(), null);
+  assert.equal(v.isEmpty(), true);
+});
+
+Deno.test("Volume.bbox() is exact and half-open", () => {
+  const v = new Volume();
+  v.set(-17, 2, 30, 0xffffffff);
+  v.set(5, -3, 31, 0x01000000);
+  assert.deepEqual(v.bbox(), { min: [-17, -3, 30], max: [6, 3, 32] });
+});
+
+Deno.test("Volume.removeEmptyTiles() deletes only fully transparent tiles", () => {
+  const v = new Volume();
+  v.set(0, 0, 0, 0x00ffffff);
+  v.set(16, 0, 0, 0xffffffff);
+  v.set(32, 0, 0, 0);
+  v.removeEmptyTiles();
+  assert.deepEqual([...v.tiles()].map(([x]) => x), [16]);
+});
+
+Deno.test("Volume.key changes on every write", () => {
+  const v = new Volume();
+  const k0 = v.key;
+  v.set(0, 0, 0, 1);
+  const k1 = v.key;
+  assert.notEqual(k1, k0);
+  assert.equal(v.key, k1, "reading does not change the key");
+  v.writeTile(0, 0, 0);
+  assert.notEqual(v.key, k1);
+});
+
+Deno.test("Volume.crc32() is stable and depends on content", () => {
+  const make = () => {
+    const v = new Volume();
+    v.set(1, 2, 3, packRgba(10, 20, 30, 255));
+    v.set(-5, 0, 40, packRgba(1, 2, 3, 4));
+    v.set(7, 7, 7, packRgba(9, 9, 9, 0));
+    return v;
+  };
+  const a = make(), b = make();
+  assert.equal(a.crc32(), b.crc32());
+  assert.equal(new Volume().crc32(), 0);
+  b.set(7, 7, 7, packRgba(9, 9, 9, 1));
+  assert.notEqual(a.crc32(), b.crc32());
+});

@@ -1,0 +1,41 @@
+/** goxel.batch_operations: many voxel operations checked first, then applied as one undo step. */
+import { InvalidInputError } from "../../core/errors.ts";
+import { ErrorCode, findMethod, parseParams } from "../../protocol/mod.ts";
+import { RpcFailure } from "../rpc_errors.ts";
+import type { AnyHandler, HandlerGroup, HandlerTable } from "./types.ts";
+import { commit } from "./util.ts";
+
+/** Builds the batch handler over the other handlers. */
+export function batchHandlers(table: () => HandlerTable): HandlerGroup<"goxel.batch_operations"> {
+  return {
+    "goxel.batch_operations"(p, env) {
+      const steps = p.operations.map((op, index) => {
+        const { type, ...params } = op;
+        const decl = findMethod(`goxel.${type === "paint_voxel" ? "paint_voxels" : type}`)!;
+        const parsed = parseParams(decl, params);
+        if (!parsed.ok) {
+          throw new RpcFailure(ErrorCode.INVALID_PARAMS, `Invalid operation ${index} (${type}): ${parsed.message}`, {
+            index,
+            issues: parsed.issues,
+          });
+        }
+        if ((parsed.value as { project?: string }).project !== undefined) {
+          throw new InvalidInputError(`Operation ${index} (${type}): project belongs on the batch, not on an operation`);
+        }
+        return { handler: (table() as unknown as Record<string, AnyHandler>)[decl.name], params: parsed.value as Record<string, unknown> };
+      });
+      env.project.batch(() => {
+        steps.forEach((s, index) => {
+          try {
+            s.handler(s.params, env);
+          } catch (err) {
+            if (err instanceof Error) err.message = `Operation ${index} failed, nothing was applied: ${err.message}`;
+            throw err;
+          }
+        });
+      });
+      commit(env.project);
+      return { success: true, total_operations: steps.length, successful_operations: steps.length };
+    },
+  };
+}

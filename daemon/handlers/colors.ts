@@ -1,0 +1,144 @@
+/** Handlers of the colour analysis methods (the C daemon's three crashed) and palettes. */
+import { NotFoundError } from "../../core/errors.ts";
+import { mergedVisibleVolume } from "../../core/image.ts";
+import { BUILTIN_PALETTES, findBuiltinPalette } from "../../core/palette.ts";
+import { TILE_VOXELS, type Volume } from "../../core/volume.ts";
+import type { Project } from "../projects.ts";
+import type { HandlerGroup } from "./types.ts";
+import { findLayerById, packColor, wireColor } from "./util.ts";
+
+type ColorMethods =
+  | "goxel.get_color_histogram"
+  | "goxel.find_voxels_by_color"
+  | "goxel.get_unique_colors"
+  | "goxel.list_palettes";
+
+interface Scope {
+  layer_id?: number;
+  region?: { min: number[]; max: number[] };
+}
+
+/** Calls fn for each voxel with alpha ≠ 0 in the scope (layer or visible layers, region). */
+function forEachInScope(project: Project, scope: Scope, fn: (x: number, y: number, z: number, c: number) => boolean | void): void {
+  const volume: Volume = scope.layer_id === undefined || scope.layer_id === -1
+    ? mergedVisibleVolume(project.image)
+    : findLayerById(project, scope.layer_id).volume;
+  const r = scope.region;
+  for (const [ox, oy, oz, voxels] of volume.tiles()) {
+    if (r && (ox + 15 < r.min[0] || ox > r.max[0] || oy + 15 < r.min[1] || oy > r.max[1] || oz + 15 < r.min[2] || oz > r.max[2])) {
+      continue;
+    }
+    for (let i = 0; i < TILE_VOXELS; i++) {
+      const c = voxels[i];
+      if (!(c >>> 24)) continue;
+      const x = ox + (i & 15), y = oy + ((i >> 4) & 15), z = oz + (i >> 8);
+      if (r && (x < r.min[0] || x > r.max[0] || y < r.min[1] || y > r.max[1] || z < r.min[2] || z > r.max[2])) continue;
+      if (fn(x, y, z, c) === false) return;
+    }
+  }
+}
+
+function countColors(project: Project, scope: Scope, bin = 1): { counts: Map<number, number>; total: number } {
+  const counts = new Map<number, number>();
+  let total = 0;
+  const mask = bin === 1 ? null : binMask(bin);
+  forEachInScope(project, scope, (_x, _y, _z, c) => {
+    const key = mask ? mask(c) : c;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    total++;
+  });
+  return { counts, total };
+}
+
+function binMask(bin: number): (c: number) => number {
+  return (c) => {
+    let out = 0;
+    for (let s = 0; s < 32; s += 8) out |= (Math.floor(((c >>> s) & 255) / bin) * bin) << s;
+    return out >>> 0;
+  };
+}
+
+function toRows(counts: Map<number, number>, total: number, byCount: boolean) {
+  const rows = [...counts].map(([c, count]) => ({
+    color: wireColor(c),
+    count,
+    percentage: total ? Math.round((count / total) * 10000) / 100 : 0,
+  }));
+  rows.sort(byCount
+    ? (a, b) => b.count - a.count || packColor(a.color) - packColor(b.color)
+    : (a, b) => a.color[0] - b.color[0] || a.color[1] - b.color[1] || a.color[2] - b.color[2] || a.color[3] - b.color[3]);
+  return rows;
+}
+
+/** Handlers for the colour methods. */
+export const colorHandlers: HandlerGroup<ColorMethods> = {
+  "goxel.get_color_histogram"(p, { project }) {
+    const { counts, total } = countColors(project, p, p.bin_size ?? 1);
+    const rows = toRows(counts, total, p.sort_by_count ?? true);
+    return { success: true, total_voxels: total, bin_count: rows.length, bins: p.top_n ? rows.slice(0, p.top_n) : rows };
+  },
+
+  "goxel.find_voxels_by_color"(p, { project }) {
+    const tol = typeof p.tolerance === "number"
+      ? [p.tolerance, p.tolerance, p.tolerance, p.tolerance]
+      : [...(p.tolerance ?? [0, 0, 0]), p.tolerance?.[3] ?? 0];
+    const target = p.color;
+    const max = p.max_results ?? 1000;
+    const voxels: { x: number; y: number; z: number; color: [number, number, number, number] }[] = [];
+    let count = 0, truncated = false;
+    forEachInScope(project, p, (x, y, z, c) => {
+      const rgba = wireColor(c);
+      if (!rgba.every((v, i) => Math.abs(v - target[i]) <= tol[i])) return true;
+      if (count >= max) {
+        truncated = true;
+        return false;
+      }
+      count++;
+      if (p.include_locations !== false) voxels.push({ x, y, z, color: rgba });
+      return true;
+    });
+    return { success: true, count, truncated, ...(p.include_locations !== false ? { voxels } : {}) };
+  },
+
+  "goxel.get_unique_colors"(p, { project }) {
+    const { counts, total } = countColors(project, p);
+    let merged = counts;
+    if (p.merge_similar) merged = mergeSimilar(counts, p.merge_threshold ?? 10);
+    const rows = toRows(merged, total, p.sort_by_count ?? false);
+    return { success: true, count: rows.length, colors: rows };
+  },
+
+  "goxel.list_palettes"(p) {
+    if (p.name) {
+      const palette = findBuiltinPalette(p.name);
+      if (!palette) {
+        throw new NotFoundError(`No palette named "${p.name}" (palettes: ${BUILTIN_PALETTES.map((x) => x.name).join(", ")})`);
+      }
+      return {
+        count: 1,
+        palettes: [{
+          name: palette.name,
+          color_count: palette.entries.length,
+          colors: palette.entries.map((e) => ({ color: wireColor(e.color), name: e.name || undefined })),
+        }],
+      };
+    }
+    return {
+      count: BUILTIN_PALETTES.length,
+      palettes: BUILTIN_PALETTES.map((x) => ({ name: x.name, color_count: x.entries.length })),
+    };
+  },
+};
+
+/** Greedily merges colours into the most frequent colour within `threshold` on every channel. */
+function mergeSimilar(counts: Map<number, number>, threshold: number): Map<number, number> {
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  const reps: [number, number][] = [];
+  for (const [c, n] of sorted) {
+    const rgba = wireColor(c);
+    const rep = reps.find(([r]) => wireColor(r).every((v, i) => Math.abs(v - rgba[i]) <= threshold));
+    if (rep) rep[1] += n;
+    else reps.push([c, n]);
+  }
+  return new Map(reps);
+}

@@ -1,0 +1,27 @@
+/** The complete handler table: one handler per declared method, checked at compile time. */
+import { batchHandlers } from "./batch.ts";
+import { colorHandlers } from "./colors.ts";
+import { drawHandlers } from "./draw.ts";
+import { layerHandlers } from "./layers.ts";
+import { metaHandlers } from "./meta.ts";
+import { projectHandlers } from "./projects.ts";
+import { renderHandlers } from "./render.ts";
+import { scriptHandlers } from "./script.ts";
+import type { HandlerTable } from "./types.ts";
+import { voxelHandlers } from "./voxels.ts";
+
+/** Returns the handler of every method. */
+export function createHandlers(): HandlerTable {
+  const table: HandlerTable = {
+    ...projectHandlers,
+    ...voxelHandlers,
+    ...batchHandlers(() => table),
+    ...drawHandlers,
+    ...layerHandlers,
+    ...colorHandlers,
+    ...renderHandlers,
+    ...scriptHandlers,
+    ...metaHandlers,
+  };
+  return table;
+}

@@ -1,0 +1,76 @@
+/**
+ * Loading, saving and exporting files. Decoding and encoding run on the worker pool over a
+ * copy-on-write snapshot, so edits (and everyone else) go on while a file is written.
+ */
+import { basename, extname } from "node:path";
+import type { Logger } from "@logtape/logtape";
+import { requireCodec } from "../../core/formats/mod.ts";
+import type { EncodeOptions } from "../../core/formats/codec.ts";
+import type { Image } from "../../core/image.ts";
+import { imageFromPlain, imageToPlain, type PlainImage } from "../../core/plain_image.ts";
+import type { EncodedFile } from "../../core/formats/codec.ts";
+import type { DaemonContext } from "../context.ts";
+import { readFileBytes, resolvePath, writeFileAtomic } from "../files.ts";
+
+/** Images up to this many tiles are encoded on the event loop (cheaper than a thread hop). */
+const INLINE_TILES = 64;
+
+/** Reads and decodes a file (worker pool); returns the image and the format name. */
+export async function loadFile(
+  ctx: DaemonContext,
+  path: string,
+  format?: string,
+): Promise<{ image: Image; format: string; path: string }> {
+  const full = resolvePath(ctx.workspace, path);
+  const codec = requireCodec(full, "decode", format);
+  const bytes = await readFileBytes(full);
+  const plain = await ctx.workers.run({ kind: "decode", codec: codec.name, bytes }) as PlainImage;
+  return { image: imageFromPlain(plain), format: codec.name, path: full };
+}
+
+/** Encodes a snapshot and writes its files atomically; returns the written paths. */
+export async function saveFile(
+  ctx: DaemonContext,
+  image: Image,
+  path: string,
+  options: EncodeOptions & { format?: string } = {},
+): Promise<{ format: string; files: string[]; path: string; bytes: number; data: Uint8Array }> {
+  const full = resolvePath(ctx.workspace, path);
+  const codec = requireCodec(full, "encode", options.format);
+  const ext = extname(full);
+  const opts = { ...options, baseName: basename(full, ext) };
+  const tiles = image.layers.reduce((n, l) => n + l.volume.tileCount, 0);
+  let files: EncodedFile[];
+  if (tiles <= INLINE_TILES && codec.name !== "png") files = codec.encode!(image, opts);
+  else {
+    const plain = imageToPlain(image);
+    files = await ctx.workers.run({ kind: "encode", codec: codec.name, image: plain, options: opts }) as EncodedFile[];
+  }
+  const written: string[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    const target = f.suffix ? full.slice(0, full.length - ext.length) + f.suffix : full;
+    await writeFileAtomic(target, f.data);
+    written.push(target);
+    bytes += f.data.length;
+  }
+  return { format: codec.name, files: written, path: full, bytes, data: files[0].data };
+}
+
+/** Saves every dirty project that has a path (on shutdown); failures are logged, not thrown. */
+export async function autosaveProjects(ctx: DaemonContext, log: Logger): Promise<void> {
+  for (const project of ctx.projects.list()) {
+    if (!project.path || !project.isDirty) continue;
+    try {
+      await saveFile(ctx, project.snapshot(), project.path);
+      project.markSaved(project.path);
+      log.info("Autosaved {project} to {path}", { project: project.id, path: project.path });
+    } catch (err) {
+      log.error("Autosave of {project} to {path} failed: {message}", {
+        project: project.id,
+        path: project.path,
+        message: (err as Error).message,
+      });
+    }
+  }
+}

@@ -1,0 +1,171 @@
+/** Handlers of the project methods: create, load, save, export, import, list, undo/redo. */
+import { basename, extname } from "node:path";
+import { aabbFromBox, isNullBox } from "../../core/box.ts";
+import { ConflictError } from "../../core/errors.ts";
+import { mergedVisibleVolume } from "../../core/image.ts";
+import { autoResizeImage } from "../../core/ops/layers.ts";
+import { makeUniqueName, nextLayerId } from "../../core/image.ts";
+import { newSizedImage, type Project } from "../projects.ts";
+import { loadFile, saveFile } from "./persistence.ts";
+import type { HandlerGroup } from "./types.ts";
+import { commit } from "./util.ts";
+
+type ProjectMethods =
+  | "goxel.create_project"
+  | "goxel.load_project"
+  | "goxel.save_project"
+  | "goxel.export_model"
+  | "goxel.import_file"
+  | "goxel.list_projects"
+  | "goxel.select_project"
+  | "goxel.close_project"
+  | "goxel.get_project_info"
+  | "goxel.get_status"
+  | "goxel.undo"
+  | "goxel.redo";
+
+/** The project's box size [w, h, d] (0s when unbounded). */
+export function projectSize(project: Project | null): [number, number, number] {
+  const box = project?.image.box;
+  if (!box || isNullBox(box)) return [0, 0, 0];
+  const a = aabbFromBox(box);
+  return [0, 1, 2].map((i) => a.max[i] - a.min[i]) as [number, number, number];
+}
+
+function historyCounts(project: Project) {
+  return { undo_count: project.history.position, redo_count: project.history.size - 1 - project.history.position };
+}
+
+/** Handlers for the project methods. */
+export const projectHandlers: HandlerGroup<ProjectMethods> = {
+  "goxel.create_project"(p, { ctx }) {
+    const size = { width: p.width ?? 64, height: p.height ?? 64, depth: p.depth ?? 64 };
+    const project = ctx.projects.add(p.name ?? "New Project", newSizedImage(size));
+    return { success: true, name: project.name, ...size, project_id: project.id };
+  },
+
+  async "goxel.load_project"(p, { ctx }) {
+    const loaded = await loadFile(ctx, p.path, p.format);
+    const name = basename(loaded.path, extname(loaded.path));
+    const project = ctx.projects.add(name, loaded.image);
+    project.markSaved(loaded.path);
+    return { success: true, path: loaded.path, project_id: project.id, name, format: loaded.format };
+  },
+
+  async "goxel.save_project"(p, { ctx, project }) {
+    const target = p.path ?? project.path;
+    if (!target) throw new ConflictError("The project was never saved: give a path");
+    const snapshot = project.snapshot();
+    const saved = await saveFile(ctx, snapshot, target, { format: p.format ?? (p.path ? undefined : undefined) });
+    if (saved.format === "gox") project.markSaved(saved.path);
+    return { success: true, path: saved.path, format: saved.format, bytes: saved.bytes };
+  },
+
+  async "goxel.export_model"(p, { ctx, project }) {
+    const saved = await saveFile(ctx, project.snapshot(), p.path, { format: p.format });
+    return { success: true, path: saved.path, format: saved.format, bytes: saved.bytes };
+  },
+
+  async "goxel.import_file"(p, { ctx, project }) {
+    const loaded = await loadFile(ctx, p.path, p.format);
+    const image = project.image;
+    const wasEmpty = mergedVisibleVolume(image).isEmpty();
+    const added = [];
+    for (const layer of loaded.image.layers) {
+      layer.id = nextLayerId(image);
+      layer.name = makeUniqueName(layer.name, image.layers.map((l) => l.name));
+      layer.material = image.activeMaterial;
+      image.layers.push(layer);
+      added.push({ id: layer.id, name: layer.name });
+    }
+    if (added.length) image.activeLayer = image.layers.at(-1)!;
+    if (wasEmpty) autoResizeImage(image);
+    commit(project);
+    return { success: true, path: loaded.path, format: loaded.format, layers: added };
+  },
+
+  "goxel.list_projects"(_p, { ctx }) {
+    const current = ctx.projects.current;
+    const projects = ctx.projects.list().map((pr) => ({
+      id: pr.id,
+      name: pr.name,
+      path: pr.path,
+      dirty: pr.isDirty,
+      current: pr === current,
+      layer_count: pr.image.layers.length,
+    }));
+    return { count: projects.length, current: current?.id ?? null, projects };
+  },
+
+  "goxel.select_project"(p, { ctx }) {
+    const project = ctx.projects.select(p.project);
+    return { success: true, project_id: project.id, name: project.name };
+  },
+
+  "goxel.close_project"(p, { ctx }) {
+    const project = p.project ? ctx.projects.select(p.project) : ctx.projects.current;
+    if (!project) throw new ConflictError("No project is open");
+    const dirty = project.isDirty;
+    if (dirty && !p.force) {
+      throw new ConflictError(`Project ${project.id} "${project.name}" has unsaved changes: save it or pass force`);
+    }
+    ctx.projects.close(project.id);
+    return { success: true, project_id: project.id, was_dirty: dirty, current: ctx.projects.current?.id ?? null };
+  },
+
+  "goxel.get_project_info"(_p, { project }) {
+    const image = project.image;
+    const [width, height, depth] = projectSize(project);
+    const box = image.box && !isNullBox(image.box) ? aabbFromBox(image.box) : null;
+    return {
+      project_id: project.id,
+      name: project.name,
+      path: project.path,
+      dirty: project.isDirty,
+      width,
+      height,
+      depth,
+      box: box ? { min: box.min, max: box.max.map((v) => v - 1) as [number, number, number] } : null,
+      layer_count: image.layers.length,
+      active_layer_id: image.activeLayer?.id ?? null,
+      voxel_count: mergedVisibleVolume(image).count(),
+      ...historyCounts(project),
+    };
+  },
+
+  "goxel.get_status"(_p, { ctx }) {
+    const project = ctx.projects.current;
+    const [width, height, depth] = projectSize(project);
+    return {
+      version: ctx.build.version,
+      layer_count: project?.image.layers.length ?? 0,
+      read_only: false,
+      width,
+      height,
+      depth,
+      project_id: project?.id ?? null,
+    };
+  },
+
+  "goxel.undo"(p, { project }) {
+    let undone = 0;
+    for (let i = 0; i < (p.steps ?? 1); i++) {
+      const image = project.history.undo(project.image);
+      if (!image) break;
+      project.replaceImage(image);
+      undone++;
+    }
+    return { success: true, undone, ...historyCounts(project) };
+  },
+
+  "goxel.redo"(p, { project }) {
+    let redone = 0;
+    for (let i = 0; i < (p.steps ?? 1); i++) {
+      const image = project.history.redo();
+      if (!image) break;
+      project.replaceImage(image);
+      redone++;
+    }
+    return { success: true, redone, ...historyCounts(project) };
+  },
+};

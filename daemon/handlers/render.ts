@@ -1,0 +1,93 @@
+/** Handlers of the render methods and the camera. */
+import { applyPreset, cameraPosition, cameraTarget, newCamera } from "../../core/camera.ts";
+import { boxFromAabb, isNullBox } from "../../core/box.ts";
+import { mergedVisibleVolume } from "../../core/image.ts";
+import { identity, type Mat4, type Vec3 } from "../../core/mat4.ts";
+import { packColor } from "./util.ts";
+import { saveFile } from "./persistence.ts";
+import type { HandlerGroup } from "./types.ts";
+import { commit } from "./util.ts";
+
+type RenderMethods =
+  | "goxel.render_scene"
+  | "goxel.get_render_info"
+  | "goxel.cleanup_render"
+  | "goxel.list_renders"
+  | "goxel.set_camera";
+
+/** Handlers for the render methods. */
+export const renderHandlers: HandlerGroup<RenderMethods> = {
+  async "goxel.render_scene"(p, { ctx, project, call }) {
+    const width = p.width ?? 512, height = p.height ?? 512;
+    const managed = p.options?.return_mode === "file_path" || p.output_path === undefined;
+    const target = managed ? ctx.renders.newPath() : p.output_path!;
+    const background = p.options?.background_color ? packColor(p.options.background_color) : 0;
+    const saved = await saveFile(ctx, project.snapshot(), target, {
+      format: "png",
+      width,
+      height,
+      camera: p.camera_preset,
+      background,
+    });
+    if (!managed) return { success: true, width, height, format: "png", output_path: saved.path };
+    const file = ctx.renders.add(saved.path, saved.data, width, height, `c${call.connectionId}`);
+    return { success: true, width, height, format: "png", file };
+  },
+
+  "goxel.get_render_info"(p, { ctx }) {
+    return { success: true, render: ctx.renders.get(p.path) };
+  },
+
+  "goxel.cleanup_render"(p, { ctx }) {
+    ctx.renders.remove(p.path);
+    return { success: true, message: "Render cleaned up successfully" };
+  },
+
+  "goxel.list_renders"(_p, { ctx }) {
+    const renders = ctx.renders.list();
+    return { success: true, count: renders.length, renders };
+  },
+
+  "goxel.set_camera"(p, { project }) {
+    const image = project.image;
+    let cam = image.activeCamera ?? image.cameras[0];
+    if (!cam) {
+      cam = newCamera("Camera.1");
+      image.cameras.push(cam);
+    }
+    image.activeCamera = cam;
+    const bbox = mergedVisibleVolume(image).bbox();
+    const box = bbox ? boxFromAabb(bbox) : isNullBox(image.box) ? null : image.box;
+    if (p.preset) applyPreset(cam, p.preset, box);
+    if (p.ortho !== undefined) cam.ortho = p.ortho;
+    if (p.position || p.target) {
+      const eye = (p.position ?? cameraPosition(cam)) as Vec3;
+      const target = (p.target ?? (box ? [box[12], box[13], box[14]] : cameraTarget(cam))) as Vec3;
+      cam.mat = lookAt(eye, target);
+      cam.dist = Math.hypot(eye[0] - target[0], eye[1] - target[1], eye[2] - target[2]) || 1;
+    }
+    commit(project);
+    return { success: true, position: cameraPosition(cam), target: cameraTarget(cam), ortho: cam.ortho };
+  },
+};
+
+/** Camera→world matrix at `eye` looking at `target` with Z up (the camera looks down its −Z). */
+function lookAt(eye: Vec3, target: Vec3): Mat4 {
+  const f = normalize([target[0] - eye[0], target[1] - eye[1], target[2] - eye[2]]);
+  const back: Vec3 = [-f[0], -f[1], -f[2]];
+  const up: Vec3 = Math.abs(f[2]) > 0.999 ? [0, 1, 0] : [0, 0, 1];
+  const right = normalize(cross(up, back));
+  const camUp = cross(back, right);
+  const m = identity();
+  m.set([...right, 0, ...camUp, 0, ...back, 0, ...eye, 1]);
+  return m;
+}
+
+function cross(a: Vec3, b: Vec3): Vec3 {
+  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+}
+
+function normalize(v: Vec3): Vec3 {
+  const l = Math.hypot(...v) || 1;
+  return [v[0] / l, v[1] / l, v[2] / l];
+}

@@ -1,0 +1,65 @@
+/** Helpers shared by the handlers: layers by id, colours, boxes and committing edits. */
+import { boxFromAabb } from "../../core/box.ts";
+import { packRgba, unpackRgba } from "../../core/color.ts";
+import { ConflictError, InvalidInputError, NotFoundError } from "../../core/errors.ts";
+import { canEditLayer, type Layer } from "../../core/layer.ts";
+import type { Mat4 } from "../../core/mat4.ts";
+import { updateImage } from "../../core/ops/layers.ts";
+import type { Project } from "../projects.ts";
+
+/** Packs a wire colour `[r, g, b, a]`. */
+export function packColor(c: readonly number[]): number {
+  return packRgba(c[0], c[1], c[2], c[3] ?? 255);
+}
+
+/** Unpacks to a wire colour `[r, g, b, a]`. */
+export function wireColor(c: number): [number, number, number, number] {
+  return unpackRgba(c);
+}
+
+/** Returns the layer with this id, or the active layer for 0/undefined. */
+export function findLayerById(project: Project, id: number | undefined | null): Layer {
+  const image = project.image;
+  if (!id) {
+    const layer = image.activeLayer ?? image.layers.at(-1);
+    if (!layer) throw new NotFoundError("The project has no layer");
+    return layer;
+  }
+  const layer = image.layers.find((l) => l.id === id);
+  if (!layer) {
+    const ids = image.layers.map((l) => l.id).join(", ");
+    throw new NotFoundError(`Layer ${id} does not exist (layers: ${ids || "none"})`);
+  }
+  return layer;
+}
+
+/** Like findLayerById but refuses clone and shape layers, which cannot be edited directly. */
+export function editableLayer(project: Project, id: number | undefined | null): Layer {
+  const layer = findLayerById(project, id);
+  if (!canEditLayer(layer)) {
+    const kind = layer.baseId ? "a clone" : layer.shape ? "a shape layer" : "an image layer";
+    throw new ConflictError(`Layer ${layer.id} "${layer.name}" is ${kind} and cannot be edited; unclone it first`);
+  }
+  return layer;
+}
+
+/** Converts an inclusive wire box to a Goxel box. */
+export function boxFromWire(b: { min: readonly number[]; max: readonly number[] }): Mat4 {
+  return boxFromAabb({
+    min: [b.min[0], b.min[1], b.min[2]],
+    max: [b.max[0] + 1, b.max[1] + 1, b.max[2] + 1],
+  });
+}
+
+/** Recomputes clone/shape layers and records an undo step. */
+export function commit(project: Project): void {
+  updateImage(project.image);
+  project.commit();
+}
+
+/** Throws when a request would touch more voxels than allowed. */
+export function checkVoxelBudget(count: number, max: number, what: string): void {
+  if (count > max) {
+    throw new InvalidInputError(`${what} would touch ${count} voxels, more than the limit of ${max} (limits.max_voxels_per_request)`);
+  }
+}

@@ -1,0 +1,153 @@
+/** Handlers of the single-voxel, bulk and query voxel methods. */
+import { packRgba } from "../../core/color.ts";
+import type { Volume } from "../../core/volume.ts";
+import { TILE_VOXELS } from "../../core/volume.ts";
+import { colorFromParams } from "../../protocol/methods/common.ts";
+import { encodePackedVoxels, forEachPackedVoxel } from "../../protocol/voxel_list.ts";
+import { mergedVisibleVolume } from "../../core/image.ts";
+import type { HandlerGroup } from "./types.ts";
+import { checkVoxelBudget, commit, editableLayer, findLayerById, packColor, wireColor } from "./util.ts";
+
+type VoxelMethods =
+  | "goxel.add_voxel"
+  | "goxel.remove_voxel"
+  | "goxel.get_voxel"
+  | "goxel.paint_voxels"
+  | "goxel.add_voxels"
+  | "goxel.remove_voxels"
+  | "goxel.get_voxels_region"
+  | "goxel.get_layer_voxels"
+  | "goxel.get_bounding_box";
+
+/** Handlers for the voxel methods (batch_operations lives in batch.ts). */
+export const voxelHandlers: HandlerGroup<VoxelMethods> = {
+  "goxel.add_voxel"(p, { project }) {
+    const layer = editableLayer(project, p.layer_id);
+    const color = colorFromParams(p);
+    layer.volume.set(p.x, p.y, p.z, packColor(color));
+    commit(project);
+    return { success: true, x: p.x, y: p.y, z: p.z, layer_id: layer.id, color };
+  },
+
+  "goxel.remove_voxel"(p, { project }) {
+    const layer = editableLayer(project, p.layer_id);
+    const existed = layer.volume.get(p.x, p.y, p.z) >>> 24 !== 0;
+    if (existed) {
+      layer.volume.set(p.x, p.y, p.z, 0);
+      commit(project);
+    }
+    return { success: true, x: p.x, y: p.y, z: p.z, layer_id: layer.id, existed };
+  },
+
+  "goxel.get_voxel"(p, { project }) {
+    const volume = p.layer_id ? findLayerById(project, p.layer_id).volume : mergedVisibleVolume(project.image);
+    const c = volume.get(p.x, p.y, p.z);
+    return { x: p.x, y: p.y, z: p.z, exists: c >>> 24 !== 0, color: wireColor(c) };
+  },
+
+  "goxel.paint_voxels"(p, { project }) {
+    const layer = editableLayer(project, p.layer_id);
+    const old = layer.volume.get(p.x, p.y, p.z);
+    if (old >>> 24 === 0) return { success: true, painted: 0 };
+    layer.volume.set(p.x, p.y, p.z, packColor(colorFromParams(p)));
+    commit(project);
+    return { success: true, painted: 1 };
+  },
+
+  "goxel.add_voxels"(p, { project, ctx }) {
+    const layer = editableLayer(project, p.layer_id);
+    const count = p.packed ? p.packed.length / 16 : p.voxels!.length;
+    checkVoxelBudget(count, ctx.config.limits.max_voxels_per_request, "add_voxels");
+    const v = layer.volume;
+    let added = 0, failed = 0;
+    const put = (x: number, y: number, z: number, c: number) => {
+      try {
+        v.set(x, y, z, c);
+        added++;
+      } catch {
+        failed++;
+      }
+    };
+    if (p.packed) forEachPackedVoxel(p.packed, put);
+    else for (const t of p.voxels!) put(t[0], t[1], t[2], packRgba(t[3], t[4], t[5], t[6]));
+    commit(project);
+    return { success: failed === 0, added, failed };
+  },
+
+  "goxel.remove_voxels"(p, { project, ctx }) {
+    const layer = editableLayer(project, p.layer_id);
+    const count = p.packed ? p.packed.length / 16 : p.voxels!.length;
+    checkVoxelBudget(count, ctx.config.limits.max_voxels_per_request, "remove_voxels");
+    const v = layer.volume;
+    let removed = 0;
+    const del = (x: number, y: number, z: number) => {
+      if (v.get(x, y, z) >>> 24) {
+        v.set(x, y, z, 0);
+        removed++;
+      }
+    };
+    if (p.packed) forEachPackedVoxel(p.packed, del);
+    else for (const t of p.voxels!) del(t[0], t[1], t[2]);
+    if (removed) commit(project);
+    return { success: true, removed };
+  },
+
+  "goxel.get_voxels_region"(p, { project }) {
+    const volume = p.layer_id ? findLayerById(project, p.layer_id).volume : mergedVisibleVolume(project.image);
+    return voxelPage(volume, { min: p.min, max: p.max }, p);
+  },
+
+  "goxel.get_layer_voxels"(p, { project }) {
+    return voxelPage(findLayerById(project, p.layer_id).volume, null, p);
+  },
+
+  "goxel.get_bounding_box"(p, { project }) {
+    const volume = p.layer_id === undefined || p.layer_id === -1
+      ? mergedVisibleVolume(project.image)
+      : findLayerById(project, p.layer_id).volume;
+    const bbox = volume.bbox();
+    if (!bbox) return { empty: true, min: null, max: null, dimensions: [0, 0, 0] };
+    const max = bbox.max.map((v) => v - 1) as [number, number, number];
+    return { empty: false, min: bbox.min, max, dimensions: bbox.max.map((v, i) => v - bbox.min[i]) as [number, number, number] };
+  },
+};
+
+interface PageOptions {
+  color_filter?: [number, number, number, number];
+  offset?: number;
+  limit?: number;
+  encoding?: "objects" | "packed";
+}
+
+/** Lists voxels (alpha ≠ 0) in iteration order, filtered by box and colour, paged. */
+function voxelPage(volume: Volume, box: { min: number[]; max: number[] } | null, o: PageOptions) {
+  const offset = o.offset ?? 0, limit = o.limit ?? 10000;
+  const filter = o.color_filter ? packColor(o.color_filter) : null;
+  const found: number[][] = [];
+  let matched = 0;
+  const min = [Infinity, Infinity, Infinity], max = [-Infinity, -Infinity, -Infinity];
+  for (const [ox, oy, oz, voxels] of volume.tiles()) {
+    if (box && (ox + 15 < box.min[0] || ox > box.max[0] || oy + 15 < box.min[1] || oy > box.max[1] ||
+      oz + 15 < box.min[2] || oz > box.max[2])) continue;
+    for (let i = 0; i < TILE_VOXELS; i++) {
+      const c = voxels[i];
+      if (!(c >>> 24) || (filter !== null && c !== filter)) continue;
+      const x = ox + (i & 15), y = oy + ((i >> 4) & 15), z = oz + (i >> 8);
+      if (box && (x < box.min[0] || x > box.max[0] || y < box.min[1] || y > box.max[1] || z < box.min[2] || z > box.max[2])) continue;
+      matched++;
+      if (matched <= offset || found.length >= limit) continue;
+      found.push([x, y, z, c & 255, (c >>> 8) & 255, (c >>> 16) & 255, c >>> 24]);
+      [x, y, z].forEach((v, a) => {
+        if (v < min[a]) min[a] = v;
+        if (v > max[a]) max[a] = v;
+      });
+    }
+  }
+  const bbox = found.length ? { min: min as [number, number, number], max: max as [number, number, number] } : null;
+  const page = { count: found.length, truncated: matched > offset + found.length, bbox };
+  if (o.encoding === "packed") return { ...page, packed: encodePackedVoxels(found) };
+  return {
+    ...page,
+    voxels: found.map((v) => ({ x: v[0], y: v[1], z: v[2], color: [v[3], v[4], v[5], v[6]] as [number, number, number, number] })),
+  };
+}

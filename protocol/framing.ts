@@ -1,0 +1,186 @@
+/**
+ * Newline-delimited JSON framing: one compact JSON value per line. The decoder scans bytes,
+ * so a message split across reads, many messages in one read and a trailing `\r` all work,
+ * and a line longer than the limit is dropped without ever being buffered whole.
+ */
+
+/** What the decoder found: a complete message, or an over-long line it dropped. */
+export type FrameEvent =
+  | { kind: "message"; text: string }
+  | { kind: "oversize"; bytes: number };
+
+/** Options of {@link NdjsonDecoder}. */
+export interface NdjsonDecoderOptions {
+  /** Largest message accepted, in bytes, not counting the `\n` and an optional `\r` before it. */
+  maxMessageBytes: number;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Splits a byte stream into lines. Empty and whitespace-only lines are skipped. When a line
+ * grows past `maxMessageBytes` one `oversize` event is emitted at once (`bytes` = how much of
+ * it had arrived) and the rest of that line is discarded up to its newline. At most
+ * `maxMessageBytes + 1` bytes are ever held.
+ */
+export class NdjsonDecoder {
+  readonly #max: number;
+  readonly #utf8 = new TextDecoder();
+  #parts: Uint8Array[] = [];
+  #pending = 0;
+  #discarding = false;
+
+  constructor(opts: NdjsonDecoderOptions) {
+    if (!Number.isInteger(opts.maxMessageBytes) || opts.maxMessageBytes < 1) {
+      throw new RangeError(
+        `maxMessageBytes must be a positive integer, got ${opts.maxMessageBytes}`,
+      );
+    }
+    this.#max = opts.maxMessageBytes;
+  }
+
+  /** Feeds received bytes and returns the events they complete, in order. */
+  push(chunk: Uint8Array): FrameEvent[] {
+    const events: FrameEvent[] = [];
+    let pos = 0;
+    while (pos < chunk.length) {
+      const nl = chunk.indexOf(LF, pos);
+      if (nl < 0) {
+        this.#keep(chunk, pos, chunk.length, events);
+        break;
+      }
+      this.#finishLine(chunk, pos, nl, events);
+      pos = nl + 1;
+    }
+    return events;
+  }
+
+  /** Signals end of stream: a last line without a newline is still delivered. */
+  end(): FrameEvent[] {
+    const events: FrameEvent[] = [];
+    if (!this.#discarding && this.#pending > 0) this.#emit(this.#take(), events);
+    this.#reset();
+    return events;
+  }
+
+  /** Buffers the tail of a chunk that has no newline yet. */
+  #keep(chunk: Uint8Array, start: number, end: number, events: FrameEvent[]): void {
+    if (this.#discarding) return;
+    const total = this.#pending + (end - start);
+    // One byte of slack: it may be the `\r` of a CRLF whose `\n` has not arrived yet.
+    if (total > this.#max + 1) {
+      events.push({ kind: "oversize", bytes: total });
+      this.#parts = [];
+      this.#pending = 0;
+      this.#discarding = true;
+      return;
+    }
+    // Copy: the caller may reuse its read buffer.
+    this.#parts.push(chunk.slice(start, end));
+    this.#pending = total;
+  }
+
+  /** Completes the current line with `chunk[start..nl)`. */
+  #finishLine(chunk: Uint8Array, start: number, nl: number, events: FrameEvent[]): void {
+    if (this.#discarding) {
+      this.#discarding = false;
+      return;
+    }
+    if (this.#pending === 0) {
+      this.#emit(chunk.subarray(start, nl), events);
+      return;
+    }
+    this.#parts.push(chunk.subarray(start, nl));
+    this.#pending += nl - start;
+    this.#emit(this.#take(), events);
+  }
+
+  /** Joins the buffered parts once (linear in the message size) and clears the buffer. */
+  #take(): Uint8Array {
+    const parts = this.#parts;
+    let line: Uint8Array;
+    if (parts.length === 1) line = parts[0];
+    else {
+      line = new Uint8Array(this.#pending);
+      let at = 0;
+      for (const p of parts) {
+        line.set(p, at);
+        at += p.length;
+      }
+    }
+    this.#parts = [];
+    this.#pending = 0;
+    return line;
+  }
+
+  #emit(line: Uint8Array, events: FrameEvent[]): void {
+    let end = line.length;
+    if (end > 0 && line[end - 1] === CR) end--;
+    if (end === 0 || (isSpace(line[0]) && isBlank(line, end))) return;
+    if (end > this.#max) {
+      events.push({ kind: "oversize", bytes: end });
+      return;
+    }
+    events.push({ kind: "message", text: this.#utf8.decode(line.subarray(0, end)) });
+  }
+
+  #reset(): void {
+    this.#parts = [];
+    this.#pending = 0;
+    this.#discarding = false;
+  }
+}
+
+function isSpace(b: number): boolean {
+  return b === 0x20 || b === 0x09 || b === CR;
+}
+
+function isBlank(line: Uint8Array, end: number): boolean {
+  for (let i = 0; i < end; i++) if (!isSpace(line[i])) return false;
+  return true;
+}
+
+/** Serialises one message as a frame: compact JSON and a newline (JSON never contains a raw `\n`). */
+export function encodeFrame(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new TypeError(`Cannot encode a frame from ${typeof value}`);
+  return text + "\n";
+}
+
+const QUOTE = 0x22, BACKSLASH = 0x5c, OPEN_BRACKET = 0x5b, OPEN_BRACE = 0x7b;
+const CLOSE_BRACKET = 0x5d, CLOSE_BRACE = 0x7d;
+
+/**
+ * Returns false when `[`/`{` nesting outside strings exceeds `maxDepth`. A linear scan meant to
+ * run before `JSON.parse`, so hostile nesting never reaches a recursive walk; it does not
+ * validate JSON (the parser does that next).
+ */
+export function checkDepth(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      i = skipString(text, i + 1);
+    } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
+      if (++depth > maxDepth) return false;
+    } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
+      depth--;
+    }
+  }
+  return true;
+}
+
+/** Returns the index of the quote closing a string whose body starts at `i` (or the end). */
+function skipString(text: string, i: number): number {
+  for (;;) {
+    const q = text.indexOf('"', i);
+    if (q < 0) return text.length;
+    // The quote is escaped when an odd number of backslashes precede it.
+    let b = q - 1;
+    while (b >= i && text.charCodeAt(b) === BACKSLASH) b--;
+    if ((q - 1 - b) % 2 === 0) return q;
+    i = q + 1;
+  }
+}

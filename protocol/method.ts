@@ -1,0 +1,239 @@
+/**
+ * One declaration per RPC method: its name, summary, params schema with positional order,
+ * result schema, examples and flags. Everything else (validation, handler table, discovery
+ * document, CLI help, completions, docs) is derived from these declarations.
+ */
+import { z } from "zod";
+import { ProjectRef } from "./wire.ts";
+
+/** Behaviour flags of a method. */
+export interface MethodFlags {
+  /** Takes the optional named `project` param (added automatically) and works on that project. */
+  project?: boolean;
+  /** Changes project state (records an undo step). */
+  mutates?: boolean;
+  /** CPU-heavy: runs on the worker pool over a snapshot. */
+  heavy?: boolean;
+  /** A JSON-RPC conformance test method, only registered with `--conformance`. */
+  conformance?: boolean;
+  /** Other names this method answers to. */
+  aliases?: readonly string[];
+}
+
+/** A documented example call. */
+export interface MethodExample {
+  /** Params as sent: an array (positional) or an object (named). */
+  params: unknown;
+  /** The result, when it is deterministic enough to show. */
+  result?: unknown;
+  description?: string;
+}
+
+/** Maps a positional params array to named params when the positional order alone cannot. */
+export type ArrayForm = (args: readonly unknown[]) => Record<string, unknown> | undefined;
+
+/** The argument of {@link defineMethod}. */
+export interface MethodSpec<N extends string, P extends z.ZodObject, R extends z.ZodType> {
+  name: N;
+  /** One sentence for the person at the shell. */
+  summary: string;
+  /** Longer notes (defaults, compatibility), shown in docs and help. */
+  description?: string;
+  params: P;
+  /**
+   * Param names in positional order. A last entry `"...name"` collects all remaining
+   * arguments into the array param `name`. Params not listed are named-only.
+   */
+  positional: readonly string[];
+  result: R;
+  /** An alternative positional mapping tried first (e.g. a colour string where `r` would be). */
+  arrayForm?: ArrayForm;
+  examples?: readonly MethodExample[];
+  flags?: MethodFlags;
+}
+
+/** A declared method; `P` already includes `project` when `flags.project` is set. */
+export interface MethodDecl<
+  N extends string = string,
+  P extends z.ZodObject = z.ZodObject,
+  R extends z.ZodType = z.ZodType,
+> {
+  readonly name: N;
+  readonly summary: string;
+  readonly description?: string;
+  readonly params: P;
+  readonly positional: readonly string[];
+  readonly result: R;
+  readonly arrayForm?: ArrayForm;
+  readonly examples: readonly MethodExample[];
+  readonly flags: Readonly<MethodFlags>;
+}
+
+/** `P` with the optional `project` param added. */
+export type WithProject<P extends z.ZodObject> = z.ZodObject<
+  z.core.util.Extend<P["shape"], { project: z.ZodOptional<typeof ProjectRef> }>,
+  P["_zod"]["config"]
+>;
+
+/** Params a handler receives (after defaults and normalisation). */
+export type ParamsOf<D extends MethodDecl> = z.output<D["params"]>;
+/** What a handler returns (the wire result). */
+export type ResultOf<D extends MethodDecl> = z.input<D["result"]>;
+
+/** Declares a method that works on a project: `project` is added to its params. */
+export function defineMethod<N extends string, P extends z.ZodObject, R extends z.ZodType>(
+  spec: MethodSpec<N, P, R> & { flags: { project: true } },
+): MethodDecl<N, WithProject<P>, R>;
+/** Declares a method. */
+export function defineMethod<N extends string, P extends z.ZodObject, R extends z.ZodType>(
+  spec: MethodSpec<N, P, R>,
+): MethodDecl<N, P, R>;
+export function defineMethod(spec: MethodSpec<string, z.ZodObject, z.ZodType>): MethodDecl {
+  const flags = { ...spec.flags };
+  const params = flags.project
+    ? spec.params.extend({ project: ProjectRef.optional() })
+    : spec.params;
+  const keys = Object.keys(params.shape);
+  for (const p of spec.positional) {
+    if (!keys.includes(restName(p) ?? p)) {
+      throw new TypeError(`${spec.name}: positional param "${p}" is not in its params schema`);
+    }
+  }
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    ...(spec.description ? { description: spec.description } : {}),
+    params,
+    positional: spec.positional,
+    result: spec.result,
+    ...(spec.arrayForm ? { arrayForm: spec.arrayForm } : {}),
+    examples: spec.examples ?? [],
+    flags,
+  };
+}
+
+/** Returns `name` for a rest entry `"...name"`, else undefined. */
+export function restName(entry: string): string | undefined {
+  return entry.startsWith("...") ? entry.slice(3) : undefined;
+}
+
+/** One validation problem, as sent in the −32602 error's `data.issues`. */
+export interface ParamIssue {
+  path: (string | number)[];
+  code: string;
+  message: string;
+}
+
+/** Result of {@link parseParams}. */
+export type ParamsCheck<T> =
+  | { ok: true; value: T }
+  | { ok: false; message: string; issues: ParamIssue[] };
+
+/**
+ * Maps raw params to named ones without validating: absent → `{}`, object → itself, array →
+ * by the method's positional order (null entries count as omitted). Returns an error string
+ * when there are too many positional arguments.
+ */
+export function namedParams(decl: MethodDecl, raw: unknown): Record<string, unknown> | string {
+  if (raw === undefined || raw === null) return {};
+  if (!Array.isArray(raw)) {
+    return typeof raw === "object"
+      ? raw as Record<string, unknown>
+      : "params must be an array or an object";
+  }
+  const alt = decl.arrayForm?.(raw);
+  if (alt) return alt;
+  const out: Record<string, unknown> = {};
+  const order = decl.positional;
+  for (let i = 0; i < raw.length; i++) {
+    const entry = order[i];
+    const rest = entry === undefined ? undefined : restName(entry);
+    if (rest !== undefined) {
+      out[rest] = raw.slice(i);
+      return out;
+    }
+    if (entry === undefined) return tooMany(decl, raw.length);
+    if (raw[i] !== null) out[entry] = raw[i];
+  }
+  return out;
+}
+
+function tooMany(decl: MethodDecl, got: number): string {
+  const names = decl.positional.join(", ");
+  return decl.positional.length === 0
+    ? `takes no positional params, got ${got} (use named params)`
+    : `takes at most ${decl.positional.length} positional params (${names}), got ${got}`;
+}
+
+/** Validates raw params (absent, positional array or named object) against a declaration. */
+export function parseParams<D extends MethodDecl>(decl: D, raw: unknown): ParamsCheck<ParamsOf<D>> {
+  const named = namedParams(decl, raw);
+  if (typeof named === "string") {
+    return {
+      ok: false,
+      message: named,
+      issues: [{ path: [], code: "invalid_params", message: named }],
+    };
+  }
+  const parsed = decl.params.safeParse(named, { reportInput: true });
+  if (parsed.success) return { ok: true, value: parsed.data as ParamsOf<D> };
+  // Unknown keys first: a misspelt name explains the "required" issues that follow it.
+  const issues = parsed.error.issues.map((i) => toParamIssue(i, decl))
+    .sort((a, b) => rank(a) - rank(b));
+  return { ok: false, message: summarize(issues), issues };
+}
+
+function rank(issue: ParamIssue): number {
+  return issue.code === "unrecognized_keys" ? 0 : 1;
+}
+
+function toParamIssue(issue: z.core.$ZodIssue, decl: MethodDecl): ParamIssue {
+  const path = issue.path.map((p) => typeof p === "symbol" ? String(p) : p);
+  return { path, code: issue.code, message: issueMessage(issue, decl) };
+}
+
+function issueMessage(issue: z.core.$ZodIssue, decl: MethodDecl): string {
+  if (issue.code === "unrecognized_keys" && issue.path.length === 0) {
+    const known = Object.keys(decl.params.shape).join(", ");
+    const list = issue.keys.map((k) => `"${k}"`).join(", ");
+    return `unknown param${issue.keys.length > 1 ? "s" : ""} ${list} (known: ${known || "none"})`;
+  }
+  if (issue.code === "invalid_type" && issue.input === undefined) return "required";
+  if (
+    issue.code === "invalid_type" && issue.expected === "int" && typeof issue.input === "number"
+  ) {
+    return `expected an integer, got ${issue.input}`;
+  }
+  if (issue.code === "invalid_type") {
+    return `expected ${withArticle(issue.expected)}, got ${typeName(issue.input)}`;
+  }
+  return lowerFirst(issue.message.replace(/^Invalid input: /, ""));
+}
+
+function withArticle(type: string): string {
+  const name = type === "int" ? "integer" : type;
+  return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  return typeof v === "number" && !Number.isInteger(v) ? `${v}` : typeof v;
+}
+
+function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s;
+}
+
+function summarize(issues: ParamIssue[]): string {
+  const shown = issues.slice(0, 3).map((i) =>
+    i.path.length ? `${formatPath(i.path)}: ${i.message}` : i.message
+  );
+  const more = issues.length > 3 ? `; and ${issues.length - 3} more` : "";
+  return shown.join("; ") + more;
+}
+
+/** Formats an issue path like `voxels[3].color`. */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("");
+}

@@ -1,0 +1,116 @@
+/**
+ * The protocol layer shared by the daemon and the CLI: JSON-RPC envelope, NDJSON framing, wire
+ * types and every RPC method declared once. `METHODS` maps each declared name to its
+ * declaration, so a handler table typed `{ [K in keyof typeof METHODS]: ... }` is complete.
+ */
+import type { MethodDecl } from "./method.ts";
+import { COLOR_METHODS } from "./methods/colors.ts";
+import { CONFORMANCE_METHODS } from "./methods/conformance.ts";
+import { DRAW_METHODS } from "./methods/draw.ts";
+import { LAYER_METHODS } from "./methods/layers.ts";
+import { META_METHODS } from "./methods/meta.ts";
+import { PROJECT_METHODS } from "./methods/project.ts";
+import { RENDER_METHODS } from "./methods/render.ts";
+import { VOXEL_METHODS } from "./methods/voxels.ts";
+
+export * from "./jsonrpc.ts";
+export * from "./framing.ts";
+export * from "./method.ts";
+export * from "./wire.ts";
+export * from "./voxel_list.ts";
+export { buildOpenRpc, type OpenRpcInfo } from "./openrpc.ts";
+export { checkColorParams, colorFromParams, type ColorParams } from "./methods/common.ts";
+export { BATCH_OPERATION_TYPES } from "./methods/voxels.ts";
+
+/** The prefix of goxel's own method names. */
+export const METHOD_PREFIX = "goxel.";
+
+/** A titled group of methods, in documentation order. */
+export interface MethodGroup {
+  title: string;
+  methods: readonly MethodDecl[];
+}
+
+/** Every method, grouped by theme for documentation. */
+export const METHOD_GROUPS: readonly MethodGroup[] = [
+  { title: "Projects and files", methods: PROJECT_METHODS },
+  { title: "Voxels", methods: VOXEL_METHODS },
+  { title: "Drawing and editing", methods: DRAW_METHODS },
+  { title: "Layers", methods: LAYER_METHODS },
+  { title: "Colours and palettes", methods: COLOR_METHODS },
+  { title: "Rendering and camera", methods: RENDER_METHODS },
+  { title: "Daemon", methods: META_METHODS },
+  { title: "JSON-RPC conformance (only with --conformance)", methods: CONFORMANCE_METHODS },
+];
+
+const ALL = [
+  ...PROJECT_METHODS,
+  ...VOXEL_METHODS,
+  ...DRAW_METHODS,
+  ...LAYER_METHODS,
+  ...COLOR_METHODS,
+  ...RENDER_METHODS,
+  ...META_METHODS,
+  ...CONFORMANCE_METHODS,
+] as const;
+
+/** A record of declarations keyed by their literal names. */
+export type MethodTable<T extends readonly MethodDecl[]> = {
+  readonly [D in T[number] as D["name"]]: D;
+};
+
+function byName<const T extends readonly MethodDecl[]>(decls: T): MethodTable<T> {
+  const out: Record<string, MethodDecl> = {};
+  for (const d of decls) {
+    if (Object.hasOwn(out, d.name)) throw new TypeError(`Method ${d.name} is declared twice`);
+    out[d.name] = d;
+  }
+  return Object.freeze(out) as MethodTable<T>;
+}
+
+/** Every declared method by name (conformance methods included; see {@link findMethod}). */
+export const METHODS = byName(ALL);
+
+/** A declared method name. */
+export type MethodName = keyof typeof METHODS;
+
+const LOOKUP = buildLookup(ALL);
+
+function buildLookup(decls: readonly MethodDecl[]): Map<string, MethodDecl> {
+  const map = new Map<string, MethodDecl>();
+  const add = (name: string, d: MethodDecl) => {
+    const prev = map.get(name);
+    if (prev && prev !== d) {
+      throw new TypeError(`Method name ${name} is claimed by ${prev.name} and ${d.name}`);
+    }
+    map.set(name, d);
+  };
+  for (const d of decls) add(d.name, d);
+  for (const d of decls) for (const a of d.flags.aliases ?? []) add(a, d);
+  return map;
+}
+
+/** Options of {@link findMethod} and {@link listMethods}. */
+export interface MethodFilter {
+  /** Include the conformance test methods (daemon started with `--conformance`). Default false. */
+  conformance?: boolean;
+}
+
+/**
+ * Finds a method by name or alias, with or without the `goxel.` prefix (`ping` finds
+ * `goxel.ping`). Conformance methods are found by exact name, and only when asked for.
+ */
+export function findMethod(name: string, opts: MethodFilter = {}): MethodDecl | undefined {
+  let d = LOOKUP.get(name);
+  if (!d && !name.startsWith(METHOD_PREFIX)) {
+    const prefixed = LOOKUP.get(METHOD_PREFIX + name);
+    if (prefixed && !prefixed.flags.conformance) d = prefixed;
+  }
+  if (d?.flags.conformance && !opts.conformance) return undefined;
+  return d;
+}
+
+/** Every method in documentation order (conformance methods only when asked for). */
+export function listMethods(opts: MethodFilter = {}): MethodDecl[] {
+  return ALL.filter((d: MethodDecl) => opts.conformance || !d.flags.conformance);
+}

@@ -1,0 +1,214 @@
+/**
+ * Builds the single-file goxel binaries with `bun build --compile` (Bun comes from npm into
+ * .tools/) and writes dist/SHA256SUMS.
+ *
+ * Usage: `deno task compile [linux-x64|linux-arm64|darwin-x64|darwin-arm64 ...] [--outdir DIR]`
+ * (no target = all four).
+ */
+
+/** Release targets: goxel name suffix → bun `--target`. */
+export const TARGETS = {
+  "linux-x64": "bun-linux-x64",
+  "linux-arm64": "bun-linux-arm64",
+  "darwin-x64": "bun-darwin-x64",
+  "darwin-arm64": "bun-darwin-arm64",
+} as const;
+
+/** A goxel release target name such as `linux-x64`. */
+export type Target = keyof typeof TARGETS;
+
+/** The Bun release the binaries are built with (installed from npm into .tools/). */
+export const BUN_VERSION = "1.4.5";
+
+/** Worker-thread entry files, which must be extra entrypoints so they exist inside the binary. */
+export const WORKER_ENTRIES = ["daemon/worker.ts", "daemon/script_worker.ts"];
+
+/**
+ * The entrypoints' root. Inside a compiled binary every bundled module's `import.meta.url` is
+ * `file:///$bunfs/root/<binary name>`, and extra entrypoints are stored at
+ * `/$bunfs/root/<path relative to --root>.js` (Bun also accepts the `.ts` name). Rooting at
+ * daemon/ therefore makes the daemon's `new URL("./worker.ts", import.meta.url)` resolve in
+ * the binary exactly as it does from source.
+ */
+const ENTRY_ROOT = "daemon";
+
+/** The repository root as a file-system path. */
+export const REPO_ROOT = decodeURIComponent(new URL("../", import.meta.url).pathname).replace(
+  /\/$/,
+  "",
+);
+
+/** Runs a command in the repository root and returns its stdout; throws with stderr on failure. */
+async function run(cmd: string, args: string[], cwd = REPO_ROOT): Promise<string> {
+  const out = await new Deno.Command(cmd, { args, cwd, stdout: "piped", stderr: "piped" }).output();
+  const text = new TextDecoder();
+  if (!out.success) {
+    const err = text.decode(out.stderr).trim() || text.decode(out.stdout).trim();
+    throw new Error(`Cannot run ${cmd} ${args.join(" ")}: ${err || `exit code ${out.code}`}`);
+  }
+  return text.decode(out.stdout);
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** Returns the path of Bun BUN_VERSION in .tools/, installing it from npm when missing. */
+export async function ensureBun(root = REPO_ROOT): Promise<string> {
+  const bun = `${root}/.tools/node_modules/bun/bin/bun.exe`;
+  if (await isFile(bun)) {
+    const version = await run(bun, ["--version"]).catch(() => "");
+    if (version.trim() === BUN_VERSION) return bun;
+  }
+  console.error(`Installing bun@${BUN_VERSION} from npm into .tools/`);
+  await run("npm", [
+    "install",
+    "--prefix",
+    `${root}/.tools`,
+    "--no-audit",
+    "--no-fund",
+    `bun@${BUN_VERSION}`,
+  ], root);
+  const version = await run(bun, ["--version"]).catch((e) => `${e}`);
+  if (version.trim() !== BUN_VERSION) {
+    throw new Error(`Cannot use Bun from .tools/: expected ${BUN_VERSION}, got ${version.trim()}`);
+  }
+  return bun;
+}
+
+/** Makes sure node_modules/ (where Bun resolves the npm imports) matches deno.json. */
+async function ensureNodeModules(root: string): Promise<void> {
+  if (await isFile(`${root}/node_modules/commander/package.json`)) return;
+  console.error("Creating node_modules/ with deno install");
+  await run(Deno.execPath(), ["install", "--quiet"], root);
+}
+
+/** Returns `git rev-parse --short HEAD`, or "unknown" outside a git checkout. */
+export async function gitCommit(root = REPO_ROOT): Promise<string> {
+  try {
+    return (await run("git", ["rev-parse", "--short", "HEAD"], root)).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Options for compileTarget. */
+export interface CompileOptions {
+  bun: string;
+  target: Target;
+  outDir: string;
+  commit: string;
+  root?: string;
+}
+
+/** Compiles one target to `<outDir>/goxel-<target>` and returns its path. */
+export async function compileTarget(o: CompileOptions): Promise<string> {
+  const root = o.root ?? REPO_ROOT;
+  const outfile = `${o.outDir}/goxel-${o.target}`;
+  await run(o.bun, [
+    "build",
+    "--compile",
+    `--target=${TARGETS[o.target]}`,
+    `--root=${ENTRY_ROOT}`,
+    `--define=GOXEL_COMMIT=${JSON.stringify(o.commit)}`,
+    // A CLI must not pick up .env or bunfig.toml from whatever directory it is run in.
+    "--no-compile-autoload-dotenv",
+    "--no-compile-autoload-bunfig",
+    `--outfile=${outfile}`,
+    "main.ts",
+    ...WORKER_ENTRIES,
+  ], root);
+  // Never strip: the bundle is appended to the runtime and strip would drop it.
+  return outfile;
+}
+
+/** Returns the lowercase hex SHA-256 of a file. */
+export async function sha256File(path: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Writes `<dir>/SHA256SUMS` (sha256sum format) for every `goxel-*` file in dir and returns it. */
+export async function writeChecksums(dir: string): Promise<string> {
+  const names: string[] = [];
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isFile && e.name.startsWith("goxel-")) names.push(e.name);
+  }
+  names.sort();
+  const lines = await Promise.all(
+    names.map(async (n) => `${await sha256File(`${dir}/${n}`)}  ${n}\n`),
+  );
+  const path = `${dir}/SHA256SUMS`;
+  await Deno.writeTextFile(path, lines.join(""));
+  return path;
+}
+
+/** The release target of the machine running this script, or null when it is not one. */
+export function hostTarget(): Target | null {
+  const os = Deno.build.os === "darwin" ? "darwin" : Deno.build.os === "linux" ? "linux" : null;
+  const arch = Deno.build.arch === "x86_64"
+    ? "x64"
+    : Deno.build.arch === "aarch64"
+    ? "arm64"
+    : null;
+  return os && arch ? `${os}-${arch}` as Target : null;
+}
+
+/** Runs a freshly built host binary's `--version` and checks it carries the commit. */
+async function smokeTest(binary: string, commit: string): Promise<string> {
+  const version = (await run(binary, ["--version"])).trim();
+  if (!version.includes(commit)) {
+    throw new Error(
+      `Cannot verify ${binary}: --version printed "${version}" without commit ${commit}`,
+    );
+  }
+  return version;
+}
+
+function parseArgs(args: string[]): { targets: Target[]; outDir: string } {
+  const targets: Target[] = [];
+  let outDir = `${REPO_ROOT}/dist`;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--outdir" && args[i + 1]) {
+      const dir = args[++i];
+      outDir = dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`;
+    } else if (a in TARGETS) targets.push(a as Target);
+    else {
+      throw new Error(
+        `Cannot compile: unknown argument "${a}" (targets: ${Object.keys(TARGETS).join(", ")})`,
+      );
+    }
+  }
+  return { targets: targets.length ? targets : Object.keys(TARGETS) as Target[], outDir };
+}
+
+async function main(args: string[]): Promise<void> {
+  const { targets, outDir } = parseArgs(args);
+  const bun = await ensureBun();
+  await ensureNodeModules(REPO_ROOT);
+  const commit = await gitCommit();
+  await Deno.mkdir(outDir, { recursive: true });
+  for (const target of targets) {
+    const started = performance.now();
+    const file = await compileTarget({ bun, target, outDir, commit });
+    const mb = ((await Deno.stat(file)).size / 1e6).toFixed(1);
+    const ms = Math.round(performance.now() - started);
+    const note = target === hostTarget() ? `, ${await smokeTest(file, commit)}` : "";
+    console.log(`${file} (${mb} MB, ${ms} ms${note})`);
+  }
+  console.log(await writeChecksums(outDir));
+}
+
+if (import.meta.main) {
+  try {
+    await main(Deno.args);
+  } catch (err) {
+    console.error((err as Error).message);
+    Deno.exit(1);
+  }
+}
