@@ -28,26 +28,34 @@ export function parseValue(text: string): unknown {
  * method's declared order, including forms such as a colour where r would be); `name=value`
  * args make it an object, positional ones named by the declared order.
  */
-export function buildParams(decl: MethodDecl, args: string[], cwd: string): unknown[] | Record<string, unknown> {
+export function buildParams(
+  decl: MethodDecl,
+  args: string[],
+  cwd: string,
+): unknown[] | Record<string, unknown> {
   const keys = Object.keys(decl.params.shape);
   const named: Record<string, unknown> = {};
   const positional: unknown[] = [];
   for (const arg of args) {
     const eq = arg.indexOf("=");
     const name = eq > 0 ? arg.slice(0, eq) : "";
-    if (name && keys.includes(name)) named[name] = resolveIfPath(name, parseValue(arg.slice(eq + 1)), cwd);
-    else positional.push(parseValue(arg));
+    if (name && keys.includes(name)) {
+      named[name] = resolveIfPath(name, parseValue(arg.slice(eq + 1)), cwd);
+    } else positional.push(parseValue(arg));
   }
   const order = decl.positional;
   const rest = order.at(-1)?.startsWith("...");
   if (!rest && positional.length > order.length) {
     throw new UsageError(
-      `${decl.name} takes at most ${order.length} positional argument(s) (${order.join(", ") || "none"}), got ${positional.length}`,
+      `${decl.name} takes at most ${order.length} positional argument(s) (${
+        order.join(", ") || "none"
+      }), got ${positional.length}`,
     );
   }
   const withPaths = positional.map((v, i) => resolveIfPath(order[i] ?? "", v, cwd));
   if (Object.keys(named).length === 0) return withPaths;
-  const mapped = decl.arrayForm?.(withPaths) ?? Object.fromEntries(withPaths.map((v, i) => [order[i], v]));
+  const mapped = decl.arrayForm?.(withPaths) ??
+    Object.fromEntries(withPaths.map((v, i) => [order[i], v]));
   for (const [k, v] of Object.entries(mapped)) {
     if (k in named) throw new UsageError(`${decl.name}: ${k} is given twice`);
     named[k] = v;
@@ -56,11 +64,17 @@ export function buildParams(decl: MethodDecl, args: string[], cwd: string): unkn
 }
 
 function resolveIfPath(name: string, v: unknown, cwd: string): unknown {
-  return PATH_PARAMS.has(name) && typeof v === "string" && v && !isAbsolute(v) ? resolve(cwd, v) : v;
+  return PATH_PARAMS.has(name) && typeof v === "string" && v && !isAbsolute(v)
+    ? resolve(cwd, v)
+    : v;
 }
 
 /** Connects to the daemon, starting it first unless `noSpawn`. */
-export async function connectOrSpawn(deps: CliDeps, socket: string, noSpawn: boolean): Promise<RpcClient> {
+export async function connectOrSpawn(
+  deps: CliDeps,
+  socket: string,
+  noSpawn: boolean,
+): Promise<RpcClient> {
   try {
     return await connect(socket);
   } catch (err) {
@@ -82,8 +96,14 @@ export async function connectOrSpawn(deps: CliDeps, socket: string, noSpawn: boo
 export function addCallCommand(program: Command, deps: CliDeps, out: Output): void {
   program.command("call")
     .description("Call a daemon method: goxel call add_voxel 1 2 3 '#ff0000' (see: goxel methods)")
-    .argument("<method>", "method name, with or without the goxel. prefix; - reads NDJSON requests from stdin")
-    .argument("[args...]", "values in the declared order, or name=value; JSON when it parses, else text")
+    .argument(
+      "<method>",
+      "method name, with or without the goxel. prefix; - reads NDJSON requests from stdin",
+    )
+    .argument(
+      "[args...]",
+      "values in the declared order, or name=value; JSON when it parses, else text",
+    )
     .option("--params <json>", "all params as one JSON object or array, or - to read it from stdin")
     .option("--project <id>", "project to address (default: GOXEL_PROJECT, else the current one)")
     .option("--json", "print errors as JSON error objects on stdout too")
@@ -112,7 +132,11 @@ export function addCallCommand(program: Command, deps: CliDeps, out: Output): vo
     .option("--json", "print JSON")
     .action((o) => {
       const all = listMethods();
-      if (o.json) return out.json(all.map((m) => ({ name: m.name, summary: m.summary, params: m.positional })));
+      if (o.json) {
+        return out.json(
+          all.map((m) => ({ name: m.name, summary: m.summary, params: m.positional })),
+        );
+      }
       const width = Math.max(...all.map((m) => m.name.length));
       for (const m of all) out.line(`${m.name.padEnd(width)}  ${m.summary}`);
     });
@@ -130,7 +154,9 @@ async function callOnce(
   if (!decl) throw new UsageError(`Unknown method "${method}" (list them with: goxel methods)`);
   let params: unknown;
   if (o.params !== undefined) {
-    if (args.length) throw new UsageError("Give params either as arguments or with --params, not both");
+    if (args.length) {
+      throw new UsageError("Give params either as arguments or with --params, not both");
+    }
     const text = o.params === "-" ? await readStdin() : o.params;
     try {
       params = JSON.parse(text);
@@ -155,7 +181,8 @@ async function callOnce(
 function withProject(decl: MethodDecl, params: unknown, project: string): Record<string, unknown> {
   if (params === undefined) return { project };
   if (!Array.isArray(params)) return { project, ...(params as Record<string, unknown>) };
-  const named = decl.arrayForm?.(params) ?? Object.fromEntries(params.map((v, i) => [decl.positional[i], v]));
+  const named = decl.arrayForm?.(params) ??
+    Object.fromEntries(params.map((v, i) => [decl.positional[i], v]));
   return { project, ...named };
 }
 
@@ -171,7 +198,11 @@ function printMethodHelp(out: Output, name: string): void {
     out.line("");
     out.line("Params:");
     const width = Math.max(...rows.map((r) => r.name.length));
-    for (const r of rows) out.line(`  ${r.name.padEnd(width)}  ${r.type}${r.required ? "" : " (optional)"}  ${r.description}`);
+    for (const r of rows) {
+      out.line(
+        `  ${r.name.padEnd(width)}  ${r.type}${r.required ? "" : " (optional)"}  ${r.description}`,
+      );
+    }
   }
 }
 

@@ -41,7 +41,10 @@ export class RpcClient {
     this.#socket = socket;
     socket.setEncoding("utf8");
     socket.on("data", (chunk: string) => this.#onData(chunk));
-    socket.on("close", () => this.#failAll(new NotRunningError("The daemon closed the connection")));
+    socket.on(
+      "close",
+      () => this.#failAll(new NotRunningError("The daemon closed the connection")),
+    );
     socket.on("error", (err) => this.#failAll(err));
   }
 
@@ -51,7 +54,10 @@ export class RpcClient {
       ? net.connect(endpoint.socket)
       : net.connect(endpoint.port, endpoint.host);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new NotRunningError("Timed out connecting to the daemon")), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new NotRunningError("Timed out connecting to the daemon")),
+        timeoutMs,
+      );
       socket.once("connect", () => {
         clearTimeout(timer);
         resolve();
@@ -59,7 +65,9 @@ export class RpcClient {
       socket.once("error", (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         const where = "socket" in endpoint ? endpoint.socket : `${endpoint.host}:${endpoint.port}`;
-        reject(new NotRunningError(`goxel is not running on ${where} (${err.code ?? err.message})`));
+        reject(
+          new NotRunningError(`goxel is not running on ${where} (${err.code ?? err.message})`),
+        );
       });
     });
     const client = new RpcClient(socket);
@@ -104,7 +112,11 @@ export class RpcClient {
   }
 
   #onLine(line: string): void {
-    let msg: { id?: unknown; result?: unknown; error?: { code: number; message: string; data?: unknown } };
+    let msg: {
+      id?: unknown;
+      result?: unknown;
+      error?: { code: number; message: string; data?: unknown };
+    };
     try {
       msg = JSON.parse(line);
     } catch {

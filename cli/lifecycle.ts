@@ -15,7 +15,11 @@ import { spawnDaemon } from "./spawn.ts";
 export function resolveSocket(deps: CliDeps, socket?: string, config?: string): string {
   if (socket) return resolve(deps.cwd, socket);
   if (deps.env.GOXEL_SOCKET) return resolve(deps.cwd, deps.env.GOXEL_SOCKET);
-  const paths = defaultPaths({ env: deps.env, uid: process.getuid?.() ?? 0, home: deps.env.HOME ?? "/" });
+  const paths = defaultPaths({
+    env: deps.env,
+    uid: process.getuid?.() ?? 0,
+    home: deps.env.HOME ?? "/",
+  });
   const file = config ?? deps.env.GOXEL_CONFIG;
   if (file) {
     try {
@@ -35,15 +39,24 @@ export function connect(socket: string): Promise<RpcClient> {
 export function addLifecycleCommands(program: Command, deps: CliDeps, out: Output): void {
   program.command("start")
     .description("Start the daemon (in the background unless --foreground)")
-    .addOption(new Option("--foreground", "run in this process, logging to stderr").conflicts("daemonize"))
+    .addOption(
+      new Option("--foreground", "run in this process, logging to stderr").conflicts("daemonize"),
+    )
     .option("--daemonize", "run detached in the background (the default)")
     .addOption(new Option("--daemonized").hideHelp())
     .option("--config <file>", "YAML config file (default $XDG_CONFIG_HOME/goxel/config.yaml)")
     .option("--socket <path>", "Unix socket path (default $XDG_RUNTIME_DIR/goxel/goxel.sock)")
     .option("--tcp <host:port>", "also listen on loopback TCP (clients need the token file)")
     .option("--allow-non-loopback", "let --tcp bind a non-loopback address")
-    .addOption(new Option("--log-level <level>", "log level").choices(["trace", "debug", "info", "warning", "error", "fatal"] as const))
-    .option("--log-file <file>", "log file (default: stderr in the foreground, the state dir when daemonized)")
+    .addOption(
+      new Option("--log-level <level>", "log level").choices(
+        ["trace", "debug", "info", "warning", "error", "fatal"] as const,
+      ),
+    )
+    .option(
+      "--log-file <file>",
+      "log file (default: stderr in the foreground, the state dir when daemonized)",
+    )
     .option("--workspace <dir>", "directory relative file paths resolve against (default: cwd)")
     .option("--conformance", "also register the JSON-RPC spec's example methods")
     .action(async (o) => {
@@ -83,7 +96,9 @@ export function addLifecycleCommands(program: Command, deps: CliDeps, out: Outpu
     .description("Show whether the daemon runs (exit 0 healthy, 1 unhealthy, 3 not running)")
     .option("--socket <path>", "Unix socket path")
     .option("--json", "print JSON")
-    .action(async (o) => await showStatus(deps, out, resolveSocket(deps, o.socket), o.json === true));
+    .action(async (o) =>
+      await showStatus(deps, out, resolveSocket(deps, o.socket), o.json === true)
+    );
 
   program.command("reload")
     .description("Re-read the config file; prints what changed and what needs a restart")
@@ -94,10 +109,16 @@ export function addLifecycleCommands(program: Command, deps: CliDeps, out: Outpu
       try {
         const report = await client.call("goxel.reload_config") as Record<string, string[]>;
         if (o.json) return out.json(report);
-        out.line(report.changed?.length ? `Changed: ${report.changed.join(", ")}` : "Nothing changed");
-        if (report.restart_required?.length) out.line(`Needs a restart: ${report.restart_required.join(", ")}`);
+        out.line(
+          report.changed?.length ? `Changed: ${report.changed.join(", ")}` : "Nothing changed",
+        );
+        if (report.restart_required?.length) {
+          out.line(`Needs a restart: ${report.restart_required.join(", ")}`);
+        }
       } catch (err) {
-        throw new CliError(`Reload failed, the daemon keeps its old config: ${(err as RpcError).message}`);
+        throw new CliError(
+          `Reload failed, the daemon keeps its old config: ${(err as RpcError).message}`,
+        );
       } finally {
         client.close();
       }
@@ -111,7 +132,9 @@ function parseSeconds(value: string): number {
 }
 
 /** Asks a running daemon for its status; null when none answers. */
-export async function probe(socket: string): Promise<{ pid: number } & Record<string, unknown> | null> {
+export async function probe(
+  socket: string,
+): Promise<{ pid: number } & Record<string, unknown> | null> {
   let client: RpcClient;
   try {
     client = await connect(socket);
@@ -148,11 +171,17 @@ async function startDetached(
   add("--conformance", req.conformance);
   const outcome = await spawnDaemon(flags, deps.env);
   if (outcome.kind === "ready") out.line(`goxel started (pid ${outcome.pid}) on ${socket}`);
-  else if (outcome.kind === "already-running") out.line(outcome.message.replace(/^goxel is/, "goxel is"));
-  else throw new CliError(`Cannot start goxel: ${outcome.message}`);
+  else if (outcome.kind === "already-running") {
+    out.line(outcome.message.replace(/^goxel is/, "goxel is"));
+  } else throw new CliError(`Cannot start goxel: ${outcome.message}`);
 }
 
-async function stopDaemon(deps: CliDeps, out: Output, socket: string, timeoutS: number): Promise<void> {
+async function stopDaemon(
+  deps: CliDeps,
+  out: Output,
+  socket: string,
+  timeoutS: number,
+): Promise<void> {
   const { pidFile } = socketSiblings(socket);
   const status = await probe(socket);
   const pid = status?.pid ?? readPidFile(pidFile);
@@ -189,7 +218,12 @@ async function stopDaemon(deps: CliDeps, out: Output, socket: string, timeoutS: 
   void deps;
 }
 
-async function showStatus(deps: CliDeps, out: Output, socket: string, json: boolean): Promise<void> {
+async function showStatus(
+  deps: CliDeps,
+  out: Output,
+  socket: string,
+  json: boolean,
+): Promise<void> {
   let client: RpcClient;
   try {
     client = await connect(socket);
@@ -201,14 +235,23 @@ async function showStatus(deps: CliDeps, out: Output, socket: string, json: bool
     return;
   }
   try {
-    const [status, health] = await Promise.all([client.call("goxel.status"), client.call("goxel.health_check")]);
+    const [status, health] = await Promise.all([
+      client.call("goxel.status"),
+      client.call("goxel.health_check"),
+    ]);
     const s = status as Record<string, unknown>, h = health as Record<string, unknown>;
     const healthy = h.daemon_status === "healthy";
     if (json) out.json({ running: true, healthy, ...s, health: h });
     else {
       out.line(`goxel ${s.version} is running (pid ${s.pid}) on ${socket}`);
-      out.line(`  uptime ${s.uptime_seconds} s, ${s.projects ?? 0} project(s), ${s.connections} connection(s), ` +
-        `rss ${Math.round(Number((s.memory as { rss_bytes?: number })?.rss_bytes ?? 0) / 1048576)} MiB, ${healthy ? "healthy" : `UNHEALTHY: ${h.daemon_status}`}`);
+      out.line(
+        `  uptime ${s.uptime_seconds} s, ${
+          s.projects ?? 0
+        } project(s), ${s.connections} connection(s), ` +
+          `rss ${
+            Math.round(Number((s.memory as { rss_bytes?: number })?.rss_bytes ?? 0) / 1048576)
+          } MiB, ${healthy ? "healthy" : `UNHEALTHY: ${h.daemon_status}`}`,
+      );
     }
     if (!healthy) out.exitCode = EXIT.FAILURE;
   } catch (err) {

@@ -13,11 +13,17 @@ export interface ParamRow {
 /** Returns the params of a method, positional ones first in their declared order. */
 export function describeParams(decl: MethodDecl): ParamRow[] {
   const schema = z.toJSONSchema(decl.params, { io: "input", unrepresentable: "any" }) as {
-    properties?: Record<string, { type?: string | string[]; description?: string; anyOf?: { type?: string }[] }>;
+    properties?: Record<
+      string,
+      { type?: string | string[]; description?: string; anyOf?: { type?: string }[] }
+    >;
     required?: string[];
   };
   const props = schema.properties ?? {};
-  const names = [...decl.positional, ...Object.keys(props).filter((k) => !decl.positional.includes(k))];
+  const names = [
+    ...decl.positional,
+    ...Object.keys(props).filter((k) => !decl.positional.includes(k)),
+  ];
   return names.filter((n) => n in props).map((name) => {
     const p = props[name];
     const type = p.type ?? p.anyOf?.map((a) => a.type ?? "object").join("|") ?? "any";

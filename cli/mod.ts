@@ -15,7 +15,10 @@ export type { CliDeps } from "./deps.ts";
 export function buildProgram(deps: CliDeps, out: Output): Command {
   const program = new Command("goxel")
     .description("Voxel editing daemon and CLI, file-compatible with Goxel and MagicaVoxel")
-    .version(`goxel ${deps.build.version} (${deps.build.commit}, ${deps.build.runtime})`, "-V, --version")
+    .version(
+      `goxel ${deps.build.version} (${deps.build.commit}, ${deps.build.runtime})`,
+      "-V, --version",
+    )
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({
       writeOut: (s) => out.stdout(s),
@@ -38,7 +41,10 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     return out.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") {
+      if (
+        err.code === "commander.helpDisplayed" || err.code === "commander.version" ||
+        err.code === "commander.help"
+      ) {
         return 0;
       }
       return 2;

@@ -18,7 +18,9 @@ export function parseSize(text: string): { width: number; height: number } {
 /** Adds the offline commands. */
 export function addOfflineCommands(program: Command, deps: CliDeps, out: Output): void {
   program.command("info")
-    .description("Describe a voxel file: format, layers, voxel counts, boxes, materials, cameras, CRC")
+    .description(
+      "Describe a voxel file: format, layers, voxel counts, boxes, materials, cameras, CRC",
+    )
     .argument("<file>", "file to read")
     .option("--json", "print JSON")
     .action(async (file, o) => {
@@ -46,8 +48,14 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
     .argument("<in>", "input file")
     .argument("<out>", "output .png")
     .option("--size <WxH>", "image size in pixels", "512x512")
-    .option("--camera <preset>", "front, back, left, right, top, bottom or isometric (default: the file's camera)")
-    .option("--background <color>", "#rrggbb[aa], or 'transparent' (default: Goxel's grey gradient)")
+    .option(
+      "--camera <preset>",
+      "front, back, left, right, top, bottom or isometric (default: the file's camera)",
+    )
+    .option(
+      "--background <color>",
+      "#rrggbb[aa], or 'transparent' (default: Goxel's grey gradient)",
+    )
     .action(async (input, output, o) => {
       const size = parseSize(o.size);
       const r = await deps.offline.render(resolve(deps.cwd, input), resolve(deps.cwd, output), {
@@ -64,7 +72,9 @@ function printInfo(out: Output, info: Record<string, unknown>): void {
   if (info.box) out.line(`  image box: ${JSON.stringify(info.box)}`);
   for (const l of (info.layers as Record<string, unknown>[]) ?? []) {
     const bbox = l.bbox ? ` bbox ${JSON.stringify(l.bbox)}` : "";
-    out.line(`  layer ${l.id} "${l.name}"${l.visible ? "" : " (hidden)"}: ${l.voxels} voxels${bbox}`);
+    out.line(
+      `  layer ${l.id} "${l.name}"${l.visible ? "" : " (hidden)"}: ${l.voxels} voxels${bbox}`,
+    );
   }
   const materials = (info.materials as { name: string }[]) ?? [];
   if (materials.length) out.line(`  materials: ${materials.map((m) => m.name).join(", ")}`);

@@ -7,7 +7,9 @@ import process from "node:process";
 /** The argv prefix that runs this program again (deno run …, bun-compiled binary, node). */
 export function selfCommand(): string[] {
   const [exe, script] = process.argv;
-  if (script?.startsWith("/$bunfs/") || script === undefined || script === exe) return [process.execPath];
+  if (script?.startsWith("/$bunfs/") || script === undefined || script === exe) {
+    return [process.execPath];
+  }
   if (process.versions.deno) {
     const config = join(dirname(script), "deno.json");
     const configArgs = existsSync(config) ? ["--config", config] : [];
@@ -33,7 +35,9 @@ export function spawnDaemon(
 ): Promise<SpawnOutcome> {
   const [cmd, ...prefix] = selfCommand();
   const childEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && k !== "NODE_OPTIONS") childEnv[k] = v;
+  for (const [k, v] of Object.entries(env)) {
+    if (v !== undefined && k !== "NODE_OPTIONS") childEnv[k] = v;
+  }
   const child = spawn(cmd, [...prefix, "start", "--foreground", "--daemonized", ...flags], {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -52,7 +56,13 @@ export function spawnDaemon(
       resolve(outcome);
     };
     const timer = setTimeout(() => {
-      finish({ kind: "failed", message: `the daemon did not become ready within ${timeoutMs} ms${err ? `: ${err.trim()}` : ""}`, code: null });
+      finish({
+        kind: "failed",
+        message: `the daemon did not become ready within ${timeoutMs} ms${
+          err ? `: ${err.trim()}` : ""
+        }`,
+        code: null,
+      });
     }, timeoutMs);
     child.stdout!.on("data", (d: string) => {
       out += d;
@@ -63,7 +73,11 @@ export function spawnDaemon(
     child.on("error", (e) => finish({ kind: "failed", message: e.message, code: null }));
     child.on("close", (code) => {
       const message = err.trim().replace(/^goxel: /, "") || `the daemon exited with code ${code}`;
-      finish(/already running/.test(message) ? { kind: "already-running", message } : { kind: "failed", message, code });
+      finish(
+        /already running/.test(message)
+          ? { kind: "already-running", message }
+          : { kind: "failed", message, code },
+      );
     });
   });
 }

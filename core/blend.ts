@@ -37,9 +37,9 @@ export const BLEND_MODE_NAMES: Record<string, BlendMode> = {
 
 /** Returns the blend mode for a name or number, or null when unknown. */
 export function parseBlendMode(value: string | number): BlendMode | null {
-  if (typeof value === "number") return Number.isInteger(value) && value >= 0 && value <= 8
-    ? value as BlendMode
-    : null;
+  if (typeof value === "number") {
+    return Number.isInteger(value) && value >= 0 && value <= 8 ? value as BlendMode : null;
+  }
   return BLEND_MODE_NAMES[value.toLowerCase()] ?? null;
 }
 

@@ -13,7 +13,11 @@ export type Vec3 = [number, number, number];
 /** Returns a new identity matrix. */
 export function identity(): Mat4 {
   const m = new Float64Array(16);
-  m[0] = m[5] = m[10] = m[15] = 1;
+  m[0] =
+    m[5] =
+    m[10] =
+    m[15] =
+      1;
   return m;
 }
 

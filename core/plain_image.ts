@@ -36,7 +36,9 @@ export interface PlainImage {
 /** Copies a volume's tiles into plain data. */
 export function volumeToPlain(volume: Volume): PlainVolume {
   const tiles: PlainVolume["tiles"] = [];
-  for (const [x, y, z, voxels] of volume.tiles()) tiles.push({ origin: [x, y, z], voxels: voxels.slice() });
+  for (const [x, y, z, voxels] of volume.tiles()) {
+    tiles.push({ origin: [x, y, z], voxels: voxels.slice() });
+  }
   return { tiles };
 }
 
@@ -50,7 +52,9 @@ export function volumeFromPlain(plain: PlainVolume): Volume {
 /** Returns every ArrayBuffer of a plain image (for a transfer list). */
 export function plainBuffers(plain: PlainImage): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
-  for (const l of plain.layers) for (const t of l.volume.tiles) out.push(t.voxels.buffer as ArrayBuffer);
+  for (const l of plain.layers) {
+    for (const t of l.volume.tiles) out.push(t.voxels.buffer as ArrayBuffer);
+  }
   return out;
 }
 

@@ -16,16 +16,34 @@ export class Vec {
   constructor(...values: number[]) {
     this.values = values;
   }
-  get x(): number { return this.#at(0); }
-  get y(): number { return this.#at(1); }
-  get z(): number { return this.#at(2); }
-  get w(): number { return this.#at(3); }
-  get r(): number { return this.#at(0); }
-  get g(): number { return this.#at(1); }
-  get b(): number { return this.#at(2); }
-  get a(): number { return this.#at(3); }
+  get x(): number {
+    return this.#at(0);
+  }
+  get y(): number {
+    return this.#at(1);
+  }
+  get z(): number {
+    return this.#at(2);
+  }
+  get w(): number {
+    return this.#at(3);
+  }
+  get r(): number {
+    return this.#at(0);
+  }
+  get g(): number {
+    return this.#at(1);
+  }
+  get b(): number {
+    return this.#at(2);
+  }
+  get a(): number {
+    return this.#at(3);
+  }
   #at(i: number): number {
-    if (i >= this.values.length) throw new RangeError(`Vec of size ${this.values.length} has no component ${i}`);
+    if (i >= this.values.length) {
+      throw new RangeError(`Vec of size ${this.values.length} has no component ${i}`);
+    }
     return this.values[i];
   }
   /** Returns the components as an array. */

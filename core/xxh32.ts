@@ -20,7 +20,10 @@ export function xxh32(data: Uint8Array, seed = 0): number {
   const len = data.length;
   let i = 0, h: number;
   if (len >= 16) {
-    let v1 = (seed + P1 + P2) >>> 0, v2 = (seed + P2) >>> 0, v3 = seed >>> 0, v4 = (seed - P1) >>> 0;
+    let v1 = (seed + P1 + P2) >>> 0,
+      v2 = (seed + P2) >>> 0,
+      v3 = seed >>> 0,
+      v4 = (seed - P1) >>> 0;
     for (; i + 16 <= len; i += 16) {
       v1 = round(v1, readU32(data, i));
       v2 = round(v2, readU32(data, i + 4));

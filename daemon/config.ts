@@ -73,13 +73,18 @@ export interface ConfigSources {
 /** Reads, merges and validates the configuration; throws ConfigError with located issues. */
 export function loadConfig(sources: ConfigSources): Config {
   const fromFile = sources.file ? readYamlFile(sources.file) : { data: {}, locate: noLocate };
-  const merged = deepMerge(deepMerge(fromFile.data, envLayer(sources.env ?? {})), sources.flags ?? {});
+  const merged = deepMerge(
+    deepMerge(fromFile.data, envLayer(sources.env ?? {})),
+    sources.flags ?? {},
+  );
   const parsed = ConfigSchema.safeParse(merged);
   if (parsed.success) return parsed.data;
   throw new ConfigError(parsed.error.issues.map((issue) => {
     const key = issue.path.join(".") || "(root)";
     const path = issue.path as (string | number)[];
-    const where = fromFile.locate(issue.code === "unrecognized_keys" ? [...path, issue.keys[0]] : path);
+    const where = fromFile.locate(
+      issue.code === "unrecognized_keys" ? [...path, issue.keys[0]] : path,
+    );
     const message = issue.code === "unrecognized_keys"
       ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`
       : issue.message;
@@ -144,7 +149,10 @@ function envLayer(env: Record<string, string | undefined>): Record<string, unkno
 }
 
 /** Deep-merges plain objects; `b` wins; undefined values in `b` are skipped. */
-export function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+export function deepMerge(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...a };
   for (const [k, v] of Object.entries(b)) {
     if (v === undefined) continue;

@@ -39,6 +39,11 @@ export function describeImage(image: Image) {
     crc32: merged.crc32().toString(16).padStart(8, "0"),
     layers: image.layers.map((l) => describeLayer(image, l)),
     materials: image.materials.map((m) => ({ ...m })),
-    cameras: image.cameras.map((c) => ({ name: c.name, ortho: c.ortho, dist: c.dist, active: c === image.activeCamera })),
+    cameras: image.cameras.map((c) => ({
+      name: c.name,
+      ortho: c.ortho,
+      dist: c.dist,
+      active: c === image.activeCamera,
+    })),
   };
 }

@@ -30,7 +30,11 @@ function isPromise<T>(v: MaybeAsync<T>): v is Promise<T> {
 }
 
 const ID_NULL_ERROR = (code: number, message: string, data?: unknown) =>
-  JSON.stringify({ jsonrpc: "2.0", error: data === undefined ? { code, message } : { code, message, data }, id: null });
+  JSON.stringify({
+    jsonrpc: "2.0",
+    error: data === undefined ? { code, message } : { code, message, data },
+    id: null,
+  });
 
 /** Dispatches JSON-RPC messages to the handler table. */
 export class Dispatcher {
@@ -48,10 +52,14 @@ export class Dispatcher {
     const metrics = this.#ctx.metrics;
     if (!checkDepth(text, limits.max_depth)) {
       metrics.inc("goxel_rejected_total", '{limit="depth"}');
-      return ID_NULL_ERROR(ErrorCode.INVALID_REQUEST, `Invalid request: JSON nesting is deeper than ${limits.max_depth}`, {
-        limit: "max_depth",
-        max: limits.max_depth,
-      });
+      return ID_NULL_ERROR(
+        ErrorCode.INVALID_REQUEST,
+        `Invalid request: JSON nesting is deeper than ${limits.max_depth}`,
+        {
+          limit: "max_depth",
+          max: limits.max_depth,
+        },
+      );
     }
     let msg: unknown;
     try {
@@ -61,13 +69,19 @@ export class Dispatcher {
       return ID_NULL_ERROR(ErrorCode.PARSE_ERROR, `Parse error: ${(err as Error).message}`);
     }
     if (!Array.isArray(msg)) return this.#handleOne(msg, call);
-    if (msg.length === 0) return ID_NULL_ERROR(ErrorCode.INVALID_REQUEST, "Invalid request: empty batch");
+    if (msg.length === 0) {
+      return ID_NULL_ERROR(ErrorCode.INVALID_REQUEST, "Invalid request: empty batch");
+    }
     if (msg.length > limits.max_batch) {
       metrics.inc("goxel_rejected_total", '{limit="batch"}');
-      return ID_NULL_ERROR(ErrorCode.INVALID_REQUEST, `Invalid request: batch of ${msg.length} exceeds the limit of ${limits.max_batch}`, {
-        limit: "max_batch",
-        max: limits.max_batch,
-      });
+      return ID_NULL_ERROR(
+        ErrorCode.INVALID_REQUEST,
+        `Invalid request: batch of ${msg.length} exceeds the limit of ${limits.max_batch}`,
+        {
+          limit: "max_batch",
+          max: limits.max_batch,
+        },
+      );
     }
     return this.#handleBatch(msg, call);
   }
@@ -90,7 +104,9 @@ export class Dispatcher {
     const isNotification = !("id" in req);
     const started = performance.now();
     const out = this.#invoke(req, call);
-    const finish = (r: { result?: unknown; error?: { code: number; message: string; data?: unknown } }) => {
+    const finish = (
+      r: { result?: unknown; error?: { code: number; message: string; data?: unknown } },
+    ) => {
       this.#record(req.method, started, r.error?.code);
       if (isNotification) return null;
       const id = JSON.stringify(req.id ?? null);
@@ -107,21 +123,31 @@ export class Dispatcher {
   ): MaybeAsync<{ result?: unknown; error?: { code: number; message: string; data?: unknown } }> {
     const decl = findMethod(req.method, { conformance: this.#ctx.conformance });
     if (!decl) {
-      return { error: { code: ErrorCode.METHOD_NOT_FOUND, message: `Method not found: ${req.method}` } };
+      return {
+        error: { code: ErrorCode.METHOD_NOT_FOUND, message: `Method not found: ${req.method}` },
+      };
     }
     const parsed = parseParams(decl, req.params);
     if (!parsed.ok) {
       return {
-        error: { code: ErrorCode.INVALID_PARAMS, message: `Invalid params for ${decl.name}: ${parsed.message}`, data: { issues: parsed.issues } },
+        error: {
+          code: ErrorCode.INVALID_PARAMS,
+          message: `Invalid params for ${decl.name}: ${parsed.message}`,
+          data: { issues: parsed.issues },
+        },
       };
     }
     const handler = (this.#handlers as unknown as Record<string, AnyHandler>)[decl.name];
     if (!handler) {
-      return { error: { code: ErrorCode.METHOD_NOT_FOUND, message: `Method not available: ${decl.name}` } };
+      return {
+        error: { code: ErrorCode.METHOD_NOT_FOUND, message: `Method not available: ${decl.name}` },
+      };
     }
     try {
       const params = parsed.value as Record<string, unknown>;
-      const project = decl.flags?.project ? this.#ctx.projects.resolve(params.project as string | undefined) : null;
+      const project = decl.flags?.project
+        ? this.#ctx.projects.resolve(params.project as string | undefined)
+        : null;
       const run = () => handler(params, { ctx: this.#ctx, project: project as Project, call });
       let value: MaybeAsync<unknown>;
       if (project?.isBusy) value = project.exclusive(run);
@@ -130,7 +156,10 @@ export class Dispatcher {
         if (project && isPromise(value)) project.exclusive(() => value);
       }
       if (isPromise(value)) {
-        return value.then((result) => ({ result }), (err) => ({ error: toRpcError(err, this.#ctx, decl.name) }));
+        return value.then(
+          (result) => ({ result }),
+          (err) => ({ error: toRpcError(err, this.#ctx, decl.name) }),
+        );
       }
       return { result: value };
     } catch (err) {
@@ -142,7 +171,10 @@ export class Dispatcher {
     const seconds = (performance.now() - started) / 1000;
     const m = this.#ctx.metrics;
     if (code === ErrorCode.METHOD_NOT_FOUND) method = "(unknown)";
-    m.inc("goxel_requests_total", `{method="${method}",outcome="${code === undefined ? "ok" : "error"}"}`);
+    m.inc(
+      "goxel_requests_total",
+      `{method="${method}",outcome="${code === undefined ? "ok" : "error"}"}`,
+    );
     m.observe(method, seconds);
     this.#ctx.onRequest(method, seconds, code);
   }

@@ -47,8 +47,13 @@ export interface DaemonOptions {
 /** Starts the daemon and resolves with the exit code once it has stopped. */
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   delete process.env.NODE_OPTIONS;
-  const paths = defaultPaths({ env: opts.env, uid: process.getuid?.() ?? 0, home: opts.env.HOME ?? "/" });
-  const configFile = opts.config ?? (opts.env.GOXEL_CONFIG ? opts.env.GOXEL_CONFIG : fileIfExists(paths.configFile));
+  const paths = defaultPaths({
+    env: opts.env,
+    uid: process.getuid?.() ?? 0,
+    home: opts.env.HOME ?? "/",
+  });
+  const configFile = opts.config ??
+    (opts.env.GOXEL_CONFIG ? opts.env.GOXEL_CONFIG : fileIfExists(paths.configFile));
   let config: Config;
   try {
     config = loadConfig({ file: configFile, env: opts.env, flags: flagLayer(opts, paths.logFile) });
@@ -97,10 +102,14 @@ async function serve(a: ServeArgs): Promise<number> {
     projects: new ProjectRegistry(clock, a.config.history_limit || undefined),
     metrics,
     workers,
-    renders: new RenderStore(a.config.render.dir ?? join(dirname(a.socket), "renders"), clock, () => ({
-      ttlSeconds: ctx.config.render.ttl_seconds,
-      maxBytes: ctx.config.render.max_bytes,
-    })),
+    renders: new RenderStore(
+      a.config.render.dir ?? join(dirname(a.socket), "renders"),
+      clock,
+      () => ({
+        ttlSeconds: ctx.config.render.ttl_seconds,
+        maxBytes: ctx.config.render.max_bytes,
+      }),
+    ),
     clock,
     startedAt: clock(),
     workspace: resolve(a.config.workspace ?? process.cwd()),
@@ -111,8 +120,13 @@ async function serve(a: ServeArgs): Promise<number> {
     lastRequestAt: clock(),
     onRequest(method, seconds, code) {
       ctx.lastRequestAt = clock();
-      if (code === undefined) log.info("{method} ok in {ms} ms", { method, ms: +(seconds * 1000).toFixed(3) });
-      else log.info("{method} failed with {code} in {ms} ms", { method, code, ms: +(seconds * 1000).toFixed(3) });
+      if (code === undefined) {
+        log.info("{method} ok in {ms} ms", { method, ms: +(seconds * 1000).toFixed(3) });
+      } else {log.info("{method} failed with {code} in {ms} ms", {
+          method,
+          code,
+          ms: +(seconds * 1000).toFixed(3),
+        });}
     },
     reload: () => reloadConfig(ctx, a.configFile, a.opts),
     shutdown(reason) {
@@ -122,7 +136,10 @@ async function serve(a: ServeArgs): Promise<number> {
       });
     },
     logBug(method, err) {
-      log.error("Bug in {method}: {stack}", { method, stack: (err as Error)?.stack ?? String(err) });
+      log.error("Bug in {method}: {stack}", {
+        method,
+        stack: (err as Error)?.stack ?? String(err),
+      });
     },
   };
   registerGauges(ctx, metrics);
@@ -185,7 +202,9 @@ async function startTcp(server: RpcServer, config: Config, tokenFile: string): P
     await server.listenTcp(host, config.tcp.port, token);
   } catch (err) {
     removeFiles(tokenFile);
-    throw new StartupError(`Cannot listen on ${host}:${config.tcp.port}: ${(err as Error).message}`);
+    throw new StartupError(
+      `Cannot listen on ${host}:${config.tcp.port}: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -195,7 +214,10 @@ function installSignals(ctx: DaemonContext, log: ReturnType<typeof logger>): voi
   process.on("SIGHUP", () => {
     ctx.reload().then(
       (r) => log.info("Reloaded config on SIGHUP: {report}", { report: r }),
-      (err) => log.error("Reload on SIGHUP failed, keeping the old config: {message}", { message: (err as Error).message }),
+      (err) =>
+        log.error("Reload on SIGHUP failed, keeping the old config: {message}", {
+          message: (err as Error).message,
+        }),
     );
   });
   process.on("SIGUSR2", () => {
@@ -212,7 +234,11 @@ function installSignals(ctx: DaemonContext, log: ReturnType<typeof logger>): voi
   });
 }
 
-async function reloadConfig(ctx: DaemonContext, file: string | null, opts: DaemonOptions): Promise<ReloadReport> {
+async function reloadConfig(
+  ctx: DaemonContext,
+  file: string | null,
+  opts: DaemonOptions,
+): Promise<ReloadReport> {
   const next = loadConfig({ file, env: opts.env, flags: flagLayer(opts, null) });
   const report = diffConfig(ctx.config, next);
   const merged: Config = {
@@ -231,9 +257,21 @@ async function reloadConfig(ctx: DaemonContext, file: string | null, opts: Daemo
 function registerGauges(ctx: DaemonContext, metrics: Metrics): void {
   metrics.gauge("goxel_open_projects", "Open projects", () => ctx.projects.size);
   metrics.gauge("goxel_connections", "Open client connections", () => ctx.connectionCount());
-  metrics.gauge("goxel_resident_memory_bytes", "Resident set size", () => process.memoryUsage().rss);
-  metrics.gauge("goxel_uptime_seconds", "Seconds since start", () => (ctx.clock() - ctx.startedAt) / 1000);
-  metrics.gauge("goxel_worker_jobs", "Jobs running or queued on the worker pool", () => ctx.workers.load);
+  metrics.gauge(
+    "goxel_resident_memory_bytes",
+    "Resident set size",
+    () => process.memoryUsage().rss,
+  );
+  metrics.gauge(
+    "goxel_uptime_seconds",
+    "Seconds since start",
+    () => (ctx.clock() - ctx.startedAt) / 1000,
+  );
+  metrics.gauge(
+    "goxel_worker_jobs",
+    "Jobs running or queued on the worker pool",
+    () => ctx.workers.load,
+  );
 }
 
 function flagLayer(opts: DaemonOptions, defaultLogFile: string | null): Record<string, unknown> {
@@ -241,7 +279,9 @@ function flagLayer(opts: DaemonOptions, defaultLogFile: string | null): Record<s
   return {
     socket: opts.socket,
     workspace: opts.workspace,
-    tcp: tcp ? { enabled: true, ...tcp, allow_non_loopback: opts.allowNonLoopback || undefined } : undefined,
+    tcp: tcp
+      ? { enabled: true, ...tcp, allow_non_loopback: opts.allowNonLoopback || undefined }
+      : undefined,
     log: {
       level: opts.logLevel,
       file: opts.logFile ?? (opts.daemonized ? defaultLogFile ?? undefined : undefined),

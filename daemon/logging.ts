@@ -8,8 +8,8 @@ import {
   getJsonLinesFormatter,
   getLogger,
   getTextFormatter,
-  type LogLevel,
   type Logger,
+  type LogLevel,
   type LogRecord,
   type Sink,
 } from "@logtape/logtape";

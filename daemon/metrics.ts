@@ -55,7 +55,11 @@ export class Metrics {
       for (const [labels, v] of series) out.push(`${name}${labels} ${v}`);
     }
     for (const [name, read] of this.#gauges) {
-      out.push(`# HELP ${name} ${this.#help.get(name)}`, `# TYPE ${name} gauge`, `${name} ${read()}`);
+      out.push(
+        `# HELP ${name} ${this.#help.get(name)}`,
+        `# TYPE ${name} gauge`,
+        `${name} ${read()}`,
+      );
     }
     const h = "goxel_request_duration_seconds";
     out.push(`# HELP ${h} Time to handle one JSON-RPC request`, `# TYPE ${h} histogram`);

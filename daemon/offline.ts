@@ -8,7 +8,10 @@ import { describeImage } from "./describe.ts";
 import { readFileBytes, writeFileAtomic } from "./files.ts";
 
 /** Reads and decodes a file by its extension. */
-export async function loadImageFile(path: string, format?: string): Promise<{ image: Image; format: string }> {
+export async function loadImageFile(
+  path: string,
+  format?: string,
+): Promise<{ image: Image; format: string }> {
   const codec = requireCodec(path, "decode", format);
   const image = codec.decode!(await readFileBytes(path));
   return { image, format: codec.name };
@@ -18,7 +21,14 @@ export async function loadImageFile(path: string, format?: string): Promise<{ im
 export async function writeImageFile(
   image: Image,
   path: string,
-  options: { format?: string; greedy?: boolean; width?: number; height?: number; camera?: string; background?: number },
+  options: {
+    format?: string;
+    greedy?: boolean;
+    width?: number;
+    height?: number;
+    camera?: string;
+    background?: number;
+  },
 ): Promise<{ format: string; files: string[] }> {
   const codec = requireCodec(path, "encode", options.format);
   const ext = extname(path);
@@ -38,7 +48,11 @@ export function parseBackground(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (text.toLowerCase() === "transparent") return 0;
   const c = parseHex(text);
-  if (c === null) throw new InvalidInputError(`Invalid background colour "${text}": use #rrggbb, #rrggbbaa or transparent`);
+  if (c === null) {
+    throw new InvalidInputError(
+      `Invalid background colour "${text}": use #rrggbb, #rrggbbaa or transparent`,
+    );
+  }
   return c;
 }
 
@@ -49,7 +63,9 @@ export const offlineOps = {
     return { path, format, ...describeImage(image) };
   },
   async convert(input: string, output: string, opts: { format?: string; greedy?: boolean }) {
-    if (opts.format && !findCodec(opts.format, "encode")) requireCodec(output, "encode", opts.format);
+    if (opts.format && !findCodec(opts.format, "encode")) {
+      requireCodec(output, "encode", opts.format);
+    }
     const { image } = await loadImageFile(input);
     return await writeImageFile(image, output, opts);
   },

@@ -6,7 +6,13 @@
 import { boxFromAabb } from "../core/box.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { History } from "../core/history.ts";
-import { copyImage, type Image, imageFingerprint, newImage, sameFingerprint } from "../core/image.ts";
+import {
+  copyImage,
+  type Image,
+  imageFingerprint,
+  newImage,
+  sameFingerprint,
+} from "../core/image.ts";
 
 /** An open project. */
 export class Project {
@@ -166,7 +172,8 @@ export class ProjectRegistry {
       p.lastActivity = this.#clock();
       return p;
     }
-    const p = this.#current ?? this.add("Untitled", newSizedImage({ width: 64, height: 64, depth: 64 }));
+    const p = this.#current ??
+      this.add("Untitled", newSizedImage({ width: 64, height: 64, depth: 64 }));
     p.lastActivity = this.#clock();
     return p;
   }

@@ -27,7 +27,11 @@ export class RenderStore {
   readonly #clock: () => number;
   readonly #limits: () => { ttlSeconds: number; maxBytes: number };
 
-  constructor(dir: string, clock: () => number, limits: () => { ttlSeconds: number; maxBytes: number }) {
+  constructor(
+    dir: string,
+    clock: () => number,
+    limits: () => { ttlSeconds: number; maxBytes: number },
+  ) {
     this.dir = resolve(dir);
     this.#clock = clock;
     this.#limits = limits;
@@ -41,7 +45,13 @@ export class RenderStore {
   }
 
   /** Records a written render and applies the TTL and size cap. */
-  add(path: string, data: Uint8Array, width: number, height: number, session?: string): RenderRecord {
+  add(
+    path: string,
+    data: Uint8Array,
+    width: number,
+    height: number,
+    session?: string,
+  ): RenderRecord {
     const now = this.#clock() / 1000;
     const record: RenderRecord = {
       path,
@@ -62,7 +72,9 @@ export class RenderStore {
   get(path: string): RenderRecord {
     this.prune();
     const record = this.#records.get(resolve(path));
-    if (!record) throw new NotFoundError(`Render not found: ${path} is not a live render of this daemon`);
+    if (!record) {
+      throw new NotFoundError(`Render not found: ${path} is not a live render of this daemon`);
+    }
     return record;
   }
 

@@ -26,18 +26,32 @@ const CODE_BY_REASON: Record<string, number> = {
 /** Maps an error to a JSON-RPC error; unexpected errors become -32603 and are logged. */
 export function toRpcError(err: unknown, ctx: DaemonContext, method: string): JsonRpcError {
   if (err instanceof RpcFailure) {
-    return err.data === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, data: err.data };
+    return err.data === undefined
+      ? { code: err.code, message: err.message }
+      : { code: err.code, message: err.message, data: err.data };
   }
   if (err instanceof GoxelError) {
     const data: Record<string, unknown> = { reason: err.reason };
     if (err instanceof FormatError) Object.assign(data, { format: err.format, offset: err.offset });
     if (err instanceof IoError) data.path = err.path;
-    return { code: CODE_BY_REASON[err.reason] ?? ErrorCode.INVALID_INPUT, message: err.message, data };
+    return {
+      code: CODE_BY_REASON[err.reason] ?? ErrorCode.INVALID_INPUT,
+      message: err.message,
+      data,
+    };
   }
   if (err instanceof RangeError && /outside|Invalid array length/.test(err.message)) {
-    return { code: ErrorCode.INVALID_INPUT, message: err.message, data: { reason: "invalid_input" } };
+    return {
+      code: ErrorCode.INVALID_INPUT,
+      message: err.message,
+      data: { reason: "invalid_input" },
+    };
   }
   ctx.logBug(method, err);
   const message = err instanceof Error ? err.message : String(err);
-  return { code: ErrorCode.INTERNAL_ERROR, message: `Internal error in ${method}: ${message}`, data: { reason: "internal" } };
+  return {
+    code: ErrorCode.INTERNAL_ERROR,
+    message: `Internal error in ${method}: ${message}`,
+    data: { reason: "internal" },
+  };
 }

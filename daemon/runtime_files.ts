@@ -32,7 +32,9 @@ export function ensurePrivateDir(dir: string): void {
   }
   const uid = process.getuid?.();
   if (uid !== undefined && info.uid !== uid) {
-    throw new StartupError(`Refusing runtime directory "${dir}": it is owned by uid ${info.uid}, not ${uid}`);
+    throw new StartupError(
+      `Refusing runtime directory "${dir}": it is owned by uid ${info.uid}, not ${uid}`,
+    );
   }
   if ((info.mode & 0o077) !== 0) {
     const mode = (info.mode & 0o777).toString(8);
@@ -76,8 +78,11 @@ export async function acquireLock(socketPath: string): Promise<() => void> {
     const server = net.createServer();
     const name = `\0goxel-lock:${socketPath}`;
     await new Promise<void>((resolve, reject) => {
-      server.once("error", (err: NodeJS.ErrnoException) =>
-        reject(err.code === "EADDRINUSE" ? alreadyRunning(socketPath) : err));
+      server.once(
+        "error",
+        (err: NodeJS.ErrnoException) =>
+          reject(err.code === "EADDRINUSE" ? alreadyRunning(socketPath) : err),
+      );
       server.listen(name, () => resolve());
     });
     server.unref();

@@ -13,9 +13,14 @@ interface ScriptJob {
 function toJson(value: unknown): unknown {
   if (value === undefined) return null;
   try {
-    return JSON.parse(JSON.stringify(value, (_k, v) =>
-      v && typeof v === "object" && "inner" in v && "count" in v ? { voxels: v.count } : v
-    ) ?? "null");
+    return JSON.parse(
+      JSON.stringify(
+        value,
+        (_k, v) =>
+          v && typeof v === "object" && "inner" in v && "count" in v ? { voxels: v.count } : v,
+      ) ??
+        "null",
+    );
   } catch {
     return String(value);
   }
@@ -27,7 +32,9 @@ async function run(job: ScriptJob): Promise<void> {
   const logs: string[] = [];
   const color = { value: [255, 255, 255, 255] };
   const print = (...a: unknown[]) => {
-    if (logs.length < 1000) logs.push(a.map((x) => typeof x === "string" ? x : JSON.stringify(x)).join(" "));
+    if (logs.length < 1000) {
+      logs.push(a.map((x) => typeof x === "string" ? x : JSON.stringify(x)).join(" "));
+    }
   };
   Object.assign(globalThis, scriptGlobals(image, color), {
     print,
@@ -39,10 +46,20 @@ async function run(job: ScriptJob): Promise<void> {
     let value = (0, eval)(job.source);
     if (value && typeof value.then === "function") value = await value;
     const changed = !sameFingerprint(before, imageFingerprint(image));
-    parentPort!.postMessage({ ok: true, value: toJson(value), logs, image: changed ? imageToPlain(image) : null });
+    parentPort!.postMessage({
+      ok: true,
+      value: toJson(value),
+      logs,
+      image: changed ? imageToPlain(image) : null,
+    });
   } catch (err) {
     const e = err as Error;
-    parentPort!.postMessage({ ok: false, message: e?.message ?? String(err), stack: e?.stack, logs });
+    parentPort!.postMessage({
+      ok: false,
+      message: e?.message ?? String(err),
+      stack: e?.stack,
+      logs,
+    });
   }
 }
 

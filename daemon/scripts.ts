@@ -15,7 +15,12 @@ export interface ScriptOutcome {
 }
 
 /** Runs `source` against a snapshot of `image`; rejects with TIMEOUT or SCRIPT_ERROR failures. */
-export function runScript(source: string, image: Image, timeoutMs: number, args: unknown[] = []): Promise<ScriptOutcome> {
+export function runScript(
+  source: string,
+  image: Image,
+  timeoutMs: number,
+  args: unknown[] = [],
+): Promise<ScriptOutcome> {
   const started = performance.now();
   const worker = new Worker(new URL("./script_worker.ts", import.meta.url), {
     workerData: { source, image: imageToPlain(image), args },
@@ -23,24 +28,56 @@ export function runScript(source: string, image: Image, timeoutMs: number, args:
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       worker.terminate();
-      reject(new RpcFailure(ErrorCode.TIMEOUT, `Script timed out after ${timeoutMs} ms and was stopped`, { timeout_ms: timeoutMs }));
+      reject(
+        new RpcFailure(
+          ErrorCode.TIMEOUT,
+          `Script timed out after ${timeoutMs} ms and was stopped`,
+          { timeout_ms: timeoutMs },
+        ),
+      );
     }, timeoutMs);
     const finish = () => {
       clearTimeout(timer);
       worker.terminate();
     };
-    worker.once("message", (msg: { ok: boolean; value?: unknown; logs: string[]; image?: PlainImage | null; message?: string; stack?: string }) => {
-      finish();
-      const elapsedMs = Math.round(performance.now() - started);
-      if (msg.ok) {
-        resolve({ value: msg.value, logs: msg.logs, image: msg.image ? imageFromPlain(msg.image) : null, elapsedMs });
-      } else {
-        reject(new RpcFailure(ErrorCode.SCRIPT_ERROR, `Script failed: ${msg.message}`, { stack: msg.stack, logs: msg.logs }));
-      }
-    });
+    worker.once(
+      "message",
+      (
+        msg: {
+          ok: boolean;
+          value?: unknown;
+          logs: string[];
+          image?: PlainImage | null;
+          message?: string;
+          stack?: string;
+        },
+      ) => {
+        finish();
+        const elapsedMs = Math.round(performance.now() - started);
+        if (msg.ok) {
+          resolve({
+            value: msg.value,
+            logs: msg.logs,
+            image: msg.image ? imageFromPlain(msg.image) : null,
+            elapsedMs,
+          });
+        } else {
+          reject(
+            new RpcFailure(ErrorCode.SCRIPT_ERROR, `Script failed: ${msg.message}`, {
+              stack: msg.stack,
+              logs: msg.logs,
+            }),
+          );
+        }
+      },
+    );
     worker.once("error", (err) => {
       finish();
-      reject(new RpcFailure(ErrorCode.SCRIPT_ERROR, `Script failed: ${err.message}`, { stack: err.stack }));
+      reject(
+        new RpcFailure(ErrorCode.SCRIPT_ERROR, `Script failed: ${err.message}`, {
+          stack: err.stack,
+        }),
+      );
     });
   });
 }

@@ -88,7 +88,8 @@ class Connection {
         jsonrpc: "2.0",
         error: {
           code: ErrorCode.PARSE_ERROR,
-          message: `Parse error: message of ${item.oversize} bytes exceeds the limit of ${max} bytes`,
+          message:
+            `Parse error: message of ${item.oversize} bytes exceeds the limit of ${max} bytes`,
           data: { limit: "max_message_bytes", max },
         },
         id: null,
@@ -118,7 +119,8 @@ class Connection {
       jsonrpc: "2.0",
       error: {
         code: ErrorCode.UNAUTHORIZED,
-        message: "Authentication required: send goxel.authenticate with the token from the runtime dir first",
+        message:
+          "Authentication required: send goxel.authenticate with the token from the runtime dir first",
       },
       id,
     });
@@ -187,9 +189,11 @@ export class RpcServer {
   }
 
   /** Stops accepting new connections (existing ones keep being served). */
-  async stopAccepting(): Promise<void> {
-    await Promise.all(this.#listeners.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  stopAccepting(): Promise<void> {
+    // close() stops listening at once; its callback would wait for every client to leave.
+    for (const s of this.#listeners) s.close();
     this.#listeners = [];
+    return Promise.resolve();
   }
 
   /** Waits until no connection has a request in progress, or `timeoutMs` passes. */
@@ -223,15 +227,25 @@ export class RpcServer {
     const { limits } = this.ctx.config;
     if (this.#connections.size >= limits.max_connections) {
       this.ctx.metrics.inc("goxel_rejected_total", '{limit="connections"}');
-      socket.end(JSON.stringify({
-        jsonrpc: "2.0",
-        error: { code: ErrorCode.BUSY, message: `Too many connections: the limit is ${limits.max_connections}` },
-        id: null,
-      }) + "\n");
+      socket.end(
+        JSON.stringify({
+          jsonrpc: "2.0",
+          error: {
+            code: ErrorCode.BUSY,
+            message: `Too many connections: the limit is ${limits.max_connections}`,
+          },
+          id: null,
+        }) + "\n",
+      );
       return;
     }
     this.ctx.metrics.inc("goxel_connections_total", `{transport="${transport}"}`);
-    const conn = new Connection(this, socket, { connectionId: this.#nextId++, transport }, limits.max_message_bytes);
+    const conn = new Connection(
+      this,
+      socket,
+      { connectionId: this.#nextId++, transport },
+      limits.max_message_bytes,
+    );
     this.#connections.add(conn);
     socket.on("close", () => this.#connections.delete(conn));
     if (limits.idle_timeout_seconds > 0) {

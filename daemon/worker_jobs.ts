@@ -1,7 +1,7 @@
 /** The jobs the worker pool runs; shared by the pool (main thread) and the worker entry. */
 import type { EncodedFile, EncodeOptions } from "../core/formats/codec.ts";
 import { findCodec } from "../core/formats/mod.ts";
-import { type PlainImage, imageFromPlain, imageToPlain } from "../core/plain_image.ts";
+import { imageFromPlain, imageToPlain, type PlainImage } from "../core/plain_image.ts";
 import { InvalidInputError } from "../core/errors.ts";
 
 /** A unit of CPU-heavy work that runs off the event loop. */

@@ -157,8 +157,9 @@ const CLOSE_BRACKET = 0x5d, CLOSE_BRACE = 0x7d;
  * validate JSON (the parser does that next).
  */
 export function checkDepth(text: string, maxDepth: number): boolean {
-  let depth = 0;
   const n = text.length;
+  if (n <= maxDepth) return true;
+  let depth = 0;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {

@@ -43,9 +43,10 @@ function objectToTuple(v: z.output<typeof VoxelObject>, ctx: z.RefinementCtx): V
 
 /** One voxel to add; colour defaults to opaque white. Normalised to `[x, y, z, r, g, b, a]`. */
 export const VoxelItem = z.union([
+  // The tuple form first: it is the compact one bulk clients use.
+  z.tuple([Int32, Int32, Int32, Byte, Byte, Byte, Byte.optional()])
+    .transform((t): VoxelTuple => [t[0], t[1], t[2], t[3], t[4], t[5], t[6] ?? 255]),
   VoxelObject.transform(objectToTuple),
-  z.tuple([Int32, Int32, Int32, Byte, Byte, Byte]).transform((t): VoxelTuple => [...t, 255]),
-  z.tuple([Int32, Int32, Int32, Byte, Byte, Byte, Byte]),
 ], { error: ITEM_ERROR }).meta({ title: "Voxel" });
 
 /** One position to remove: `{x, y, z}` or `[x, y, z]` (extra colour fields are ignored by remove). */

@@ -20,8 +20,8 @@ export type Target = keyof typeof TARGETS;
 /** The Bun release the binaries are built with (installed from npm into .tools/). */
 export const BUN_VERSION = "1.4.5";
 
-/** Worker-thread entry files, which must be extra entrypoints so they exist inside the binary. */
-export const WORKER_ENTRIES = ["daemon/worker.ts", "daemon/script_worker.ts"];
+/** Product source folders scanned for `new Worker(...)` calls. */
+const SOURCE_DIRS = ["cli", "daemon", "protocol", "core"];
 
 /**
  * The entrypoints' root. Inside a compiled binary every bundled module's `import.meta.url` is
@@ -55,6 +55,44 @@ async function isFile(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+async function* sourceFiles(dir: string): AsyncGenerator<string> {
+  for await (const e of Deno.readDir(dir)) {
+    const path = `${dir}/${e.name}`;
+    if (e.isDirectory) yield* sourceFiles(path);
+    else if (e.name.endsWith(".ts") && !e.name.endsWith("_test.ts")) yield path;
+  }
+}
+
+/**
+ * Finds the worker entry files (relative to root) that must be extra entrypoints. Fails when a
+ * worker is started in a way that cannot resolve inside the binary: only
+ * `new Worker(new URL("./name.ts", import.meta.url))` written in a file directly in daemon/.
+ */
+export async function discoverWorkers(root = REPO_ROOT): Promise<string[]> {
+  const found = new Set<string>();
+  const anyWorker = /new Worker\(/g;
+  const urlWorker =
+    /^new Worker\(\s*new URL\(\s*["']\.\/([\w-]+\.ts)["']\s*,\s*import\.meta\.url\s*\)/;
+  for (const dir of SOURCE_DIRS) {
+    for await (const file of sourceFiles(`${root}/${dir}`)) {
+      const text = await Deno.readTextFile(file);
+      const rel = file.slice(root.length + 1);
+      for (const m of text.matchAll(anyWorker)) {
+        const name = urlWorker.exec(text.slice(m.index))?.[1];
+        const direct = rel.startsWith(`${ENTRY_ROOT}/`) && rel.split("/").length === 2;
+        if (!name || !direct || !await isFile(`${root}/${ENTRY_ROOT}/${name}`)) {
+          throw new Error(
+            `Cannot compile: ${rel} starts a worker that will not resolve in the binary; use ` +
+              `new Worker(new URL("./name.ts", import.meta.url)) in a file directly in ${ENTRY_ROOT}/`,
+          );
+        }
+        found.add(`${ENTRY_ROOT}/${name}`);
+      }
+    }
+  }
+  return [...found].sort();
 }
 
 /** Returns the path of Bun BUN_VERSION in .tools/, installing it from npm when missing. */
@@ -99,6 +137,8 @@ export async function gitCommit(root = REPO_ROOT): Promise<string> {
 /** Options for compileTarget. */
 export interface CompileOptions {
   bun: string;
+  /** Worker entry files relative to root (see discoverWorkers). */
+  workers: string[];
   target: Target;
   outDir: string;
   commit: string;
@@ -114,13 +154,16 @@ export async function compileTarget(o: CompileOptions): Promise<string> {
     "--compile",
     `--target=${TARGETS[o.target]}`,
     `--root=${ENTRY_ROOT}`,
+    // Precompiled bytecode cuts start-up (`goxel --version`) about threefold; ESM needs --compile.
+    "--bytecode",
+    "--format=esm",
     `--define=GOXEL_COMMIT=${JSON.stringify(o.commit)}`,
     // A CLI must not pick up .env or bunfig.toml from whatever directory it is run in.
     "--no-compile-autoload-dotenv",
     "--no-compile-autoload-bunfig",
     `--outfile=${outfile}`,
     "main.ts",
-    ...WORKER_ENTRIES,
+    ...o.workers,
   ], root);
   // Never strip: the bundle is appended to the runtime and strip would drop it.
   return outfile;
@@ -192,10 +235,11 @@ async function main(args: string[]): Promise<void> {
   const bun = await ensureBun();
   await ensureNodeModules(REPO_ROOT);
   const commit = await gitCommit();
+  const workers = await discoverWorkers();
   await Deno.mkdir(outDir, { recursive: true });
   for (const target of targets) {
     const started = performance.now();
-    const file = await compileTarget({ bun, target, outDir, commit });
+    const file = await compileTarget({ bun, workers, target, outDir, commit });
     const mb = ((await Deno.stat(file)).size / 1e6).toFixed(1);
     const ms = Math.round(performance.now() - started);
     const note = target === hostTarget() ? `, ${await smokeTest(file, commit)}` : "";

@@ -25,7 +25,10 @@ const PACKAGES: Record<Layer, RegExp> = {
   main: /^$/,
 };
 const CORE_FORBIDDEN: [RegExp, string][] = [
-  [/from\s+["']node:(fs|net|child_process|worker_threads|process|os|http|https|dgram|timers)(\/[a-z]+)?["']/, "I/O module"],
+  [
+    /from\s+["']node:(fs|net|child_process|worker_threads|process|os|http|https|dgram|timers)(\/[a-z]+)?["']/,
+    "I/O module",
+  ],
   [/\bDate\.now\s*\(/, "Date.now()"],
   [/\bnew Date\s*\(/, "new Date()"],
   [/\bMath\.random\s*\(/, "Math.random()"],
@@ -53,7 +56,8 @@ async function allProductFiles(): Promise<[string, Layer][]> {
 }
 
 function importsOf(source: string): string[] {
-  const re = /(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|new URL\(\s*["']([^"']+\.ts)["']/g;
+  const re =
+    /(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|new URL\(\s*["']([^"']+\.ts)["']/g;
   return [...source.matchAll(re)].map((m) => m[1] ?? m[2] ?? m[3]);
 }
 
@@ -87,7 +91,9 @@ Deno.test("product code never uses the Deno namespace", async () => {
   const problems: string[] = [];
   for (const [file] of await allProductFiles()) {
     const source = await Deno.readTextFile(file);
-    if (/\bDeno\.[a-zA-Z]/.test(source.replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, ""))) problems.push(file);
+    if (/\bDeno\.[a-zA-Z]/.test(source.replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, ""))) {
+      problems.push(file);
+    }
   }
   assert.deepEqual(problems, []);
 });

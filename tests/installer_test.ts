@@ -61,7 +61,14 @@ async function ensureBinary(): Promise<string | null> {
   const built = await mtime(binary).catch(() => 0);
   const sources = Math.max(...await Promise.all(SOURCES.map((s) => mtime(`${REPO_ROOT}/${s}`))));
   const sums = await Deno.readTextFile(`${DIST}/SHA256SUMS`).catch(() => "");
-  if (built > sources && sums.includes(`  ${ASSET}\n`)) return null;
+  if (built > sources && sums.includes(`  ${ASSET}\n`)) {
+    // A commit since the build changes no source mtime but must show in --version.
+    const [version, commit] = await Promise.all([
+      sh(binary, ["--version"]),
+      sh("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO_ROOT }),
+    ]);
+    if (version.stdout.includes(commit.stdout.trim())) return null;
+  }
   const r = await sh(Deno.execPath(), ["run", "-A", `${REPO_ROOT}/scripts/compile.ts`, TARGET]);
   return r.code === 0 ? null : `cannot build ${ASSET} (is npm/bun reachable?): ${r.stderr.trim()}`;
 }
@@ -173,7 +180,7 @@ Deno.test({
       );
 
       await t.step(
-        "the installed binary runs a daemon: start, ping, save and load, stop",
+        "the installed binary runs a daemon and both worker kinds: start, ping, load, script, stop",
         async () => {
           const sock = `${tmp}/g.sock`;
           const call = (...args: string[]) =>
@@ -187,12 +194,16 @@ Deno.test({
             const ping = await call("ping");
             assert.equal(ping.code, 0, ping.stderr);
             assert.match(ping.stdout, /pong/);
-            // save and load run in the worker pool, so these prove the worker entrypoints are in the binary.
+            // load_project decodes on daemon/worker.ts and execute_script runs daemon/script_worker.ts:
+            // both fail with "Cannot find module '/$bunfs/root/…'" if a worker entry is not in the binary.
             assert.equal((await call("create_project", "w", "4", "4", "4")).code, 0);
-            const saved = await call("save_project", `${tmp}/w.gox`);
+            const saved = await call("save_project", `${tmp}/w.vox`);
             assert.equal(saved.code, 0, saved.stderr);
-            const loaded = await call("load_project", `${tmp}/w.gox`);
+            const loaded = await call("load_project", `${tmp}/w.vox`);
             assert.equal(loaded.code, 0, loaded.stderr);
+            const script = await call("execute_script", "script=1+2");
+            assert.equal(script.code, 0, script.stderr);
+            assert.match(script.stdout, /"result":3/);
           } finally {
             const stopped = await sh(goxel, ["stop", "--socket", sock], { env, cwd: tmp });
             assert.equal(stopped.code, 0, stopped.stderr);

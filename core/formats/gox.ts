@@ -22,6 +22,7 @@ import { type Layer, newLayer, SHAPE_NAMES, type ShapeName } from "../layer.ts";
 import type { Mat4 } from "../mat4.ts";
 import { type Material, newMaterial } from "../material.ts";
 import { COORD_LIMIT, isTileEmpty, TILE_VOXELS, type Volume } from "../volume.ts";
+import { FormatError } from "../errors.ts";
 import type { Codec } from "./codec.ts";
 import {
   chunkInt32,
@@ -32,9 +33,9 @@ import {
   readGoxChunks,
 } from "./gox_chunks.ts";
 import { encodeGox } from "./gox_encode.ts";
+import { decodePng } from "./png.ts";
 
 export { encodeGox };
-import { decodePng } from "./png.ts";
 
 /** Name buffers in Goxel: layer names hold 255 bytes, material and camera names 127. */
 const LAYER_NAME_MAX = 255;
@@ -71,8 +72,9 @@ function readBlock(chunk: GoxChunk): Uint32Array {
   try {
     png = decodePng(chunk.data);
   } catch (e) {
-    const detail = e instanceof Error ? e.message : String(e);
-    goxError(chunk.offset, `chunk BL16 at byte ${chunk.offset} holds a bad PNG: ${detail}`, e);
+    if (!(e instanceof FormatError)) throw e;
+    const at = chunk.offset + 8 + e.offset;
+    goxError(at, `chunk BL16 at byte ${chunk.offset} holds a bad PNG: ${e.message}`, e);
   }
   if (png.width !== 64 || png.height !== 64) {
     goxError(
@@ -246,7 +248,7 @@ export function decodeGox(bytes: Uint8Array): Image {
 }
 
 /** The `.gox` codec. */
-export const goxCodec: Codec = {
+export const GOX_CODEC: Codec = {
   name: "gox",
   description: "Goxel native project (layers, materials, cameras, light)",
   extensions: [".gox"],

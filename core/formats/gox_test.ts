@@ -8,7 +8,7 @@ import { newLayer } from "../layer.ts";
 import { fromValues } from "../mat4.ts";
 import { newMaterial } from "../material.ts";
 import { newCamera } from "../camera.ts";
-import { decodeGox, encodeGox, goxCodec } from "./gox.ts";
+import { decodeGox, encodeGox, GOX_CODEC } from "./gox.ts";
 import { GoxWriter, readGoxChunks } from "./gox_chunks.ts";
 import { decodePng, encodePngStb } from "./png.ts";
 
@@ -137,7 +137,7 @@ Deno.test("decode → encode → decode keeps layers and the CRC of every fixtur
   for (const [path] of FILES) {
     await t.step(path, () => {
       const image = decodeGox(fixture(path));
-      const again = decodeGox(goxCodec.encode!(image, {})[0].data);
+      const again = decodeGox(GOX_CODEC.encode!(image, {})[0].data);
       assert.equal(mergedVisibleVolume(again).crc32(), mergedVisibleVolume(image).crc32());
       assert.deepEqual(
         again.layers.map((l) => [l.name, l.id, l.volume.crc32()]),

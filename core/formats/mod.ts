@@ -2,6 +2,7 @@
 import { InvalidInputError } from "../errors.ts";
 import type { Codec } from "./codec.ts";
 // codec imports (one line per codec module)
+import { GOX_CODEC } from "./gox.ts";
 import { PNG_RENDER_CODEC } from "./png_render.ts";
 import { OBJ_CODEC } from "./obj.ts";
 import { PLY_CODEC } from "./ply.ts";
@@ -20,6 +21,7 @@ import { VOX_CODEC } from "./vox.ts";
 /** Every known codec, in lookup priority order. */
 export const CODECS: readonly Codec[] = [
   // codec entries (one line per codec)
+  GOX_CODEC,
   PNG_RENDER_CODEC,
   OBJ_CODEC,
   PLY_CODEC,

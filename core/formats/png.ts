@@ -120,8 +120,13 @@ function writeChunk(out: Uint8Array, view: DataView, pos: number, type: string, 
   return pos + 12 + data.length;
 }
 
-/** Wraps a zlib stream of filtered RGBA rows into a PNG (IHDR, one IDAT, IEND). */
-function assemblePng(width: number, height: number, zdata: Uint8Array): Uint8Array {
+/** Wraps a zlib stream of filtered RGB or RGBA rows into a PNG (IHDR, one IDAT, IEND). */
+function assemblePng(
+  width: number,
+  height: number,
+  channels: number,
+  zdata: Uint8Array,
+): Uint8Array {
   const out = new Uint8Array(8 + 25 + 12 + zdata.length + 12);
   const view = new DataView(out.buffer);
   out.set(SIGNATURE);
@@ -129,28 +134,38 @@ function assemblePng(width: number, height: number, zdata: Uint8Array): Uint8Arr
   const hv = new DataView(ihdr.buffer);
   hv.setUint32(0, width);
   hv.setUint32(4, height);
-  ihdr.set([8, 6, 0, 0, 0], 8);
+  ihdr.set([8, channels === 4 ? 6 : 2, 0, 0, 0], 8);
   let pos = writeChunk(out, view, 8, "IHDR", ihdr);
   pos = writeChunk(out, view, pos, "IDAT", zdata);
   writeChunk(out, view, pos, "IEND", new Uint8Array(0));
   return out;
 }
 
-function checkPixels(width: number, height: number, rgba: Uint8Array): void {
+function checkPixels(width: number, height: number, px: Uint8Array, channels = 4): void {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(`PNG size ${width}×${height} is not a positive integer size`);
   }
-  if (rgba.length !== width * height * 4) {
+  if (channels !== 3 && channels !== 4) throw new RangeError(`PNG channels must be 3 or 4`);
+  if (px.length !== width * height * channels) {
     throw new RangeError(
-      `PNG pixel buffer holds ${rgba.length} bytes, expected ${width * height * 4}`,
+      `PNG pixel buffer holds ${px.length} bytes, expected ${width * height * channels}`,
     );
   }
 }
 
-/** Encodes RGBA8 pixels (row-major, top row first) exactly as stb_image_write does in Goxel. */
-export function encodePngStb(width: number, height: number, rgba: Uint8Array): Uint8Array {
-  checkPixels(width, height, rgba);
-  return assemblePng(width, height, stbZlibCompress(filterImage(rgba, width, height, 4)));
+/**
+ * Encodes RGBA8 (or, with `channels` 3, RGB8) pixels, row-major and top row first, exactly as
+ * stb_image_write does in Goxel.
+ */
+export function encodePngStb(
+  width: number,
+  height: number,
+  pixels: Uint8Array,
+  channels = 4,
+): Uint8Array {
+  checkPixels(width, height, pixels, channels);
+  const filtered = filterImage(pixels, width, height, channels);
+  return assemblePng(width, height, channels, stbZlibCompress(filtered));
 }
 
 /** Encodes RGBA8 pixels as a PNG quickly (stb's row filters, node:zlib deflate). */
@@ -162,5 +177,5 @@ export function encodePng(
 ): Uint8Array {
   checkPixels(width, height, rgba);
   const filtered = filterImage(rgba, width, height, 4);
-  return assemblePng(width, height, deflateSync(filtered, { level: options.level ?? 6 }));
+  return assemblePng(width, height, 4, deflateSync(filtered, { level: options.level ?? 6 }));
 }

@@ -147,6 +147,19 @@ Deno.test("encodePngStb() reproduces every BL16 and PREV PNG of Goxel-written fi
   assert.equal(n, 74);
 });
 
+Deno.test("encodePngStb() with 3 channels reproduces the RGB texture of Goxel's glTF export", {
+  ignore: !hasFixtures,
+}, () => {
+  const gltf = JSON.parse(
+    new TextDecoder().decode(Deno.readFileSync(new URL("gnome-wizard/Untitled.gltf", FIXTURES))),
+  );
+  const uri: string = gltf.buffers[0].uri;
+  const png = Uint8Array.from(atob(uri.slice(uri.indexOf(",") + 1)), (c) => c.charCodeAt(0));
+  const { width, height, rgba } = decodePng(png);
+  const rgb = rgba.filter((_, i) => i % 4 !== 3);
+  assert.deepEqual(encodePngStb(width, height, rgb, 3), png);
+});
+
 Deno.test("decodePng() round-trips both encoders", async (t) => {
   for (const [w, h] of [[1, 1], [64, 64], [61, 37], [300, 5]]) {
     const px = picture(w, h);
@@ -253,4 +266,5 @@ Deno.test("decodePng() rejects malformed input with FormatError", async (t) => {
 Deno.test("encodePng() rejects a pixel buffer of the wrong size", () => {
   assert.throws(() => encodePng(2, 2, new Uint8Array(15)), RangeError);
   assert.throws(() => encodePngStb(0, 2, new Uint8Array(0)), RangeError);
+  assert.throws(() => encodePngStb(2, 2, new Uint8Array(16), 3), RangeError);
 });

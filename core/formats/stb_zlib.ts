@@ -14,134 +14,18 @@ const MAX_MATCH = 258;
 const STORED_MAX = 32767;
 
 // The standard deflate length and distance tables (RFC 1951 §3.2.5).
-const LENGTH_BASE = [
-  3,
-  4,
-  5,
-  6,
-  7,
-  8,
-  9,
-  10,
-  11,
-  13,
-  15,
-  17,
-  19,
-  23,
-  27,
-  31,
-  35,
-  43,
-  51,
-  59,
-  67,
-  83,
-  99,
-  115,
-  131,
-  163,
-  195,
-  227,
-  258,
-  259,
-];
-const LENGTH_EXTRA = [
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  1,
-  1,
-  2,
-  2,
-  2,
-  2,
-  3,
-  3,
-  3,
-  3,
-  4,
-  4,
-  4,
-  4,
-  5,
-  5,
-  5,
-  5,
-  0,
-];
-const DIST_BASE = [
-  1,
-  2,
-  3,
-  4,
-  5,
-  7,
-  9,
-  13,
-  17,
-  25,
-  33,
-  49,
-  65,
-  97,
-  129,
-  193,
-  257,
-  385,
-  513,
-  769,
-  1025,
-  1537,
-  2049,
-  3073,
-  4097,
-  6145,
-  8193,
-  12289,
-  16385,
-  24577,
-  32768,
-];
-const DIST_EXTRA = [
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  2,
-  2,
-  3,
-  3,
-  4,
-  4,
-  5,
-  5,
-  6,
-  6,
-  7,
-  7,
-  8,
-  8,
-  9,
-  9,
-  10,
-  10,
-  11,
-  11,
-  12,
-  12,
-  13,
-  13,
-];
+// deno-fmt-ignore
+const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67,
+  83, 99, 115, 131, 163, 195, 227, 258, 259];
+// deno-fmt-ignore
+const LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5,
+  5, 5, 0];
+// deno-fmt-ignore
+const DIST_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769,
+  1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577, 32768];
+// deno-fmt-ignore
+const DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11,
+  11, 12, 12, 13, 13];
 
 function reverseBits(code: number, bits: number): number {
   let r = 0;
@@ -238,9 +122,13 @@ function deflateFixed(data: Uint8Array, w: BitWriter): void {
     let best = 3, bestLoc = -1;
     for (let j = 0; j < n; j++) {
       const p = table[base + j];
-      if (p > i - 32768) {
+      // Quick reject: a match of at least `best` needs byte best−1 to agree.
+      if (p > i - 32768 && data[p + best - 1] === data[i + best - 1]) {
         const d = matchLength(data, p, i, len - i);
-        if (d >= best) [best, bestLoc] = [d, p];
+        if (d >= best) {
+          best = d;
+          bestLoc = p;
+        }
       }
     }
     if (n === BUCKET) {
@@ -249,12 +137,16 @@ function deflateFixed(data: Uint8Array, w: BitWriter): void {
     }
     table[base + n] = i;
     counts[h] = n + 1;
-    if (bestLoc >= 0) {
-      // Lazy matching: give up this match when the next position has a strictly longer one.
+    if (bestLoc >= 0 && best < MAX_MATCH && best < len - i - 1) {
+      // Lazy matching: give up this match when the next position has a strictly longer one
+      // (impossible when the match already has the longest length available there).
       h = hash3(data, i + 1), base = h * BUCKET, n = counts[h];
       for (let j = 0; j < n; j++) {
         const p = table[base + j];
-        if (p > i - 32767 && matchLength(data, p, i + 1, len - i - 1) > best) {
+        if (
+          p > i - 32767 && data[p + best] === data[i + 1 + best] &&
+          matchLength(data, p, i + 1, len - i - 1) > best
+        ) {
           bestLoc = -1;
           break;
         }

@@ -1,7 +1,8 @@
 /**
- * Ray casting through a sparse voxel volume: the solid voxels (alpha ≥ 127) are copied into a
- * dense grid of 16³ tiles over their bounding box, where empty tiles are a -1 slot that a ray
- * crosses in one step; inside occupied tiles an Amanatides–Woo DDA walks voxel by voxel.
+ * Ray casting through a sparse voxel volume: the solid voxels (alpha ≥ 127) are copied into
+ * 4³ bricks over their bounding box; each empty brick stores its Chebyshev distance to the
+ * nearest occupied brick, so a ray leaps out of the empty cube around it in one step, and
+ * inside occupied bricks an Amanatides–Woo DDA walks voxel by voxel.
  */
 import { InvalidInputError } from "../errors.ts";
 
@@ -225,7 +226,14 @@ export class RayCaster {
     if (dx === 0) dx = 1e-12;
     if (dy === 0) dy = 1e-12;
     if (dz === 0) dz = 1e-12;
-    if (!this.#enter(px, py, pz, dx, dy, dz)) return false;
+    return this.#enter(px, py, pz, dx, dy, dz) && this.#walk(px, py, pz, dx, dy, dz);
+  }
+
+  /**
+   * Walks the grid from the voxel #enter found until a solid voxel or the grid's end; one
+   * function on purpose, so the hot loop (DDA steps and empty-brick jumps) runs on locals.
+   */
+  #walk(px: number, py: number, pz: number, dx: number, dy: number, dz: number): boolean {
     const s = this.#s, grid = s.grid, colors = s.colors, gx = s.bricks[0], gy = s.bricks[1];
     const nx = s.size[0], ny = s.size[1], nz = s.size[2];
     const ix = 1 / dx, iy = 1 / dy, iz = 1 / dz;

@@ -4,21 +4,16 @@
  * GGX light, shadows, ambient occlusion and the grey gradient or a flat/transparent background.
  */
 import { boxFromAabb } from "../box.ts";
-import { applyPreset, CAMERA_FOVY, CAMERA_PRESETS, fitBox, newCamera } from "../camera.ts";
+import { applyPreset, CAMERA_PRESETS, fitBox, newCamera } from "../camera.ts";
 import type { Rgba } from "../color.ts";
 import { InvalidInputError } from "../errors.ts";
 import { type Image, type Light, mergedVisibleVolume } from "../image.ts";
-import { fromValues, type Mat4 } from "../mat4.ts";
+import { fromValues } from "../mat4.ts";
 import type { Volume } from "../volume.ts";
-import { buildRayScene, type PlainTile, RayCaster, type RayScene } from "./raycast.ts";
-import {
-  FACE_AXIS,
-  FACE_SIGN,
-  lightDirection,
-  occlusionAt,
-  occlusionMask,
-  Shader,
-} from "./shade.ts";
+import { buildRayScene, type PlainTile, type RayScene } from "./raycast.ts";
+import { type PlainCamera, SampleTracer } from "./sample_tracer.ts";
+
+export type { PlainCamera };
 
 /** What to render and how big. */
 export interface RenderOptions {
@@ -39,13 +34,6 @@ export interface RenderResult {
   width: number;
   height: number;
   rgba: Uint8Array;
-}
-
-/** A camera as plain data: camera→world matrix (column-major, 16 numbers), distance, ortho. */
-export interface PlainCamera {
-  mat: ArrayLike<number>;
-  dist: number;
-  ortho: boolean;
 }
 
 /** Largest width or height accepted. */
@@ -139,8 +127,13 @@ export function resolveCamera(
   camera: PlainCamera | null,
   preset: string | undefined,
 ): PlainCamera {
-  if (camera && camera.mat.length !== 16) {
-    throw new RangeError(`Camera matrix has ${camera.mat.length} numbers instead of 16`);
+  if (camera && (camera.mat.length !== 16 || !Array.from(camera.mat).every(Number.isFinite))) {
+    throw new InvalidInputError("Cannot render: the camera matrix is not 16 finite numbers");
+  }
+  if (camera?.ortho && !(camera.dist > 0 && Number.isFinite(camera.dist))) {
+    throw new InvalidInputError(
+      `Cannot render: the orthographic camera's size ${camera.dist} is not positive`,
+    );
   }
   if (camera && preset === undefined) return camera;
   const box = scene.bbox ? boxFromAabb(scene.bbox) : null;
@@ -170,100 +163,4 @@ function backgroundRows(rows: number, background: Rgba | null | undefined): Uint
     }
   }
   return out;
-}
-
-/** Turns screen positions into rays, casts them and shades what they hit. */
-class SampleTracer {
-  #caster: RayCaster;
-  #shadow: RayCaster;
-  #shader: Shader;
-  #scene: RayScene;
-  #ortho: boolean;
-  #eye: number[];
-  #fwd: number[];
-  #right: number[];
-  #up: number[];
-  #l: number[];
-  #hasShadow: boolean;
-  #last = [NaN, 0, 0, 0];
-  #faceMask = 0;
-  #lit = new Float64Array(3);
-
-  constructor(scene: RayScene, cam: PlainCamera, light: Light, aspect: number) {
-    const m: Mat4 = fromValues(cam.mat);
-    this.#scene = scene;
-    this.#caster = new RayCaster(scene);
-    this.#shadow = new RayCaster(scene);
-    this.#l = lightDirection(light, m);
-    this.#shader = new Shader(light, this.#l as [number, number, number]);
-    this.#hasShadow = light.shadow > 0;
-    this.#ortho = cam.ortho;
-    this.#eye = [0, 1, 2].map((a) => m[12 + a] - scene.origin[a]);
-    this.#fwd = [0, 1, 2].map((a) => -m[8 + a]);
-    const half = cam.ortho ? cam.dist : Math.tan(CAMERA_FOVY / 2 * Math.PI / 180);
-    this.#right = [0, 1, 2].map((a) => m[a] * half * (cam.ortho ? 1 : aspect));
-    this.#up = [0, 1, 2].map((a) => m[4 + a] * half / (cam.ortho ? aspect : 1));
-  }
-
-  /** Shades the sample at normalised device position (nx, ny) into out; false on a miss. */
-  sample(nx: number, ny: number, out: Uint8Array): boolean {
-    const e = this.#eye, f = this.#fwd, r = this.#right, up = this.#up, c = this.#caster;
-    let px = e[0], py = e[1], pz = e[2], dx = f[0], dy = f[1], dz = f[2];
-    const ox = r[0] * nx + up[0] * ny, oy = r[1] * nx + up[1] * ny, oz = r[2] * nx + up[2] * ny;
-    if (this.#ortho) px += ox, py += oy, pz += oz;
-    else dx += ox, dy += oy, dz += oz;
-    if (!c.cast(px, py, pz, dx, dy, dz)) return false;
-    const t = c.t, face = c.face, hx = px + dx * t, hy = py + dy * t, hz = pz + dz * t;
-    const lit = this.#faceLight(c.x, c.y, c.z, face, c.color, dx, dy, dz, hx, hy, hz);
-    // Face-local (u, v) run along axes (a+1)%3 and (a+2)%3 of the normal axis a.
-    const axis = FACE_AXIS[face];
-    const u = axis === 0 ? hy - c.y : axis === 1 ? hz - c.z : hx - c.x;
-    const v = axis === 0 ? hz - c.z : axis === 1 ? hx - c.x : hy - c.y;
-    const ao = occlusionAt(this.#faceMask, u < 0 ? 0 : u > 1 ? 1 : u, v < 0 ? 0 : v > 1 ? 1 : v);
-    const visibility = this.#visibility(face, hx, hy, hz);
-    this.#shader.finish(lit, visibility, ao, out, 0);
-    out[3] = 255;
-    return true;
-  }
-
-  /** Returns 1 when lit, 0.2 when the light is blocked, 0.5 when the face turns away. */
-  #visibility(face: number, hx: number, hy: number, hz: number): number {
-    if (!this.#hasShadow) return 1;
-    if (this.#shader.faceNdotL(face) <= 0) return 0.5;
-    // Start just in front of the face, in the empty voxel the face looks into.
-    const off = FACE_SIGN[face] * 1e-3, axis = FACE_AXIS[face], l = this.#l;
-    if (axis === 0) hx += off;
-    else if (axis === 1) hy += off;
-    else hz += off;
-    return this.#shadow.cast(hx, hy, hz, l[0], l[1], l[2]) ? 0.2 : 1;
-  }
-
-  /**
-   * Returns the lit colour of the hit face and sets #faceMask to its occlusion mask; both are
-   * computed once per face and reused while samples keep hitting it (Goxel lights per vertex,
-   * so light barely changes across a face).
-   */
-  #faceLight(
-    x: number,
-    y: number,
-    z: number,
-    face: number,
-    color: number,
-    dx: number,
-    dy: number,
-    dz: number,
-    hx: number,
-    hy: number,
-    hz: number,
-  ): Float64Array {
-    const last = this.#last;
-    if (last[0] !== x || last[1] !== y || last[2] !== z || last[3] !== face) {
-      last[0] = x, last[1] = y, last[2] = z, last[3] = face;
-      this.#faceMask = occlusionMask(this.#scene, x, y, z, face);
-      const e = this.#eye;
-      if (this.#ortho) this.#shader.light(color, face, -dx, -dy, -dz, this.#lit);
-      else this.#shader.light(color, face, e[0] - hx, e[1] - hy, e[2] - hz, this.#lit);
-    }
-    return this.#lit;
-  }
 }

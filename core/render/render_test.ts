@@ -192,3 +192,20 @@ Deno.test("renderImage rejects bad sizes and unknown presets", async (t) => {
     });
   }
 });
+
+Deno.test("renderFromTiles rejects a broken camera with a clear error", async (t) => {
+  const mat = [...newCamera("c").mat];
+  const cases: [string, { mat: number[]; dist: number; ortho: boolean }][] = [
+    ["NaN in the matrix", { mat: mat.map((v, i) => (i === 5 ? NaN : v)), dist: 10, ortho: false }],
+    ["15 numbers", { mat: mat.slice(1), dist: 10, ortho: false }],
+    ["orthographic size 0", { mat, dist: 0, ortho: true }],
+  ];
+  for (const [name, camera] of cases) {
+    await t.step(name, () => {
+      assert.throws(
+        () => renderFromTiles([], camera, defaultLight(), { width: 4, height: 4 }),
+        InvalidInputError,
+      );
+    });
+  }
+});

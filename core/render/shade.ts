@@ -121,9 +121,18 @@ export class Shader {
 
   /**
    * Writes the lit linear colour (GGX light + ambient, before shadow and occlusion) of voxel
-   * colour `rgba` seen on `face` along view vector v (towards the eye, any length) to out[0..2].
+   * colour `rgba` seen on `face` along view vector v (towards the eye, any length) to
+   * out[o..o+2].
    */
-  light(rgba: number, face: number, vx: number, vy: number, vz: number, out: Float64Array): void {
+  light(
+    rgba: number,
+    face: number,
+    vx: number,
+    vy: number,
+    vz: number,
+    out: Float64Array,
+    o = 0,
+  ): void {
     const l = this.#l, m = this.#m, light = this.#light, a = this.#alpha;
     const vl = 1 / Math.sqrt(vx * vx + vy * vy + vz * vz);
     vx *= vl, vy *= vl, vz *= vl;
@@ -146,20 +155,20 @@ export class Shader {
       const f0 = 0.04 + (base - 0.04) * m.metallic;
       const fr = f0 + (1 - f0) * fres;
       const lit = nDotL * ((1 - fr) * base * diffK + fr * specVD);
-      out[ch] = light.intensity * (lit > 0 ? lit : 0) + light.ambient * base;
+      out[o + ch] = light.intensity * (lit > 0 ? lit : 0) + light.ambient * base;
     }
   }
 
   /**
-   * Writes the 8-bit sRGB colour to out[o..o+2] from a lit colour (see `light`), the shadow
-   * visibility (1 lit, 0.2 shadowed, 0.5 facing away) and the occlusion factor.
+   * Writes the 8-bit sRGB colour to out[0..2] from the lit colour at lit[i..i+2] (see `light`),
+   * the shadow visibility (1 lit, 0.2 shadowed, 0.5 facing away) and the occlusion factor.
    */
-  finish(lit: Float64Array, visibility: number, ao: number, out: Uint8Array, o: number): void {
+  finish(lit: Float64Array, i: number, visibility: number, ao: number, out: Uint8Array): void {
     const e = this.#m.emission;
     const dim = (1 + (visibility - 1) * this.#light.shadow) * (1 + (ao - 1) * OCCLUSION_STRENGTH);
-    out[o] = toSrgb8(lit[0] * dim + e[0]);
-    out[o + 1] = toSrgb8(lit[1] * dim + e[1]);
-    out[o + 2] = toSrgb8(lit[2] * dim + e[2]);
+    out[0] = toSrgb8(lit[i] * dim + e[0]);
+    out[1] = toSrgb8(lit[i + 1] * dim + e[1]);
+    out[2] = toSrgb8(lit[i + 2] * dim + e[2]);
   }
 }
 

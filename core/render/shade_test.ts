@@ -85,12 +85,12 @@ Deno.test("Shader.finish darkens shadowed and occluded samples and encodes sRGB"
   const light = defaultLight();
   const shader = new Shader(light, lightDirection(light, newCamera("c").mat));
   const lit = new Float64Array([0.5, 0.5, 0.5]), out = new Uint8Array(3);
-  shader.finish(lit, 1, 1, out, 0);
+  shader.finish(lit, 0, 1, 1, out);
   const full = out[0];
   assert.equal(full, toSrgb8(0.5));
-  shader.finish(lit, 0.2, 1, out, 0);
+  shader.finish(lit, 0, 0.2, 1, out);
   assert.equal(out[0], toSrgb8(0.5 * 0.76));
-  shader.finish(lit, 1, 0, out, 0);
+  shader.finish(lit, 0, 1, 0, out);
   assert.equal(out[0], toSrgb8(0.5 * 0.6));
 });
 

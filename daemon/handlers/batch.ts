@@ -14,22 +14,33 @@ export function batchHandlers(table: () => HandlerTable): HandlerGroup<"goxel.ba
         const decl = findMethod(`goxel.${type === "paint_voxel" ? "paint_voxels" : type}`)!;
         const parsed = parseParams(decl, params);
         if (!parsed.ok) {
-          throw new RpcFailure(ErrorCode.INVALID_PARAMS, `Invalid operation ${index} (${type}): ${parsed.message}`, {
-            index,
-            issues: parsed.issues,
-          });
+          throw new RpcFailure(
+            ErrorCode.INVALID_PARAMS,
+            `Invalid operation ${index} (${type}): ${parsed.message}`,
+            {
+              index,
+              issues: parsed.issues,
+            },
+          );
         }
         if ((parsed.value as { project?: string }).project !== undefined) {
-          throw new InvalidInputError(`Operation ${index} (${type}): project belongs on the batch, not on an operation`);
+          throw new InvalidInputError(
+            `Operation ${index} (${type}): project belongs on the batch, not on an operation`,
+          );
         }
-        return { handler: (table() as unknown as Record<string, AnyHandler>)[decl.name], params: parsed.value as Record<string, unknown> };
+        return {
+          handler: (table() as unknown as Record<string, AnyHandler>)[decl.name],
+          params: parsed.value as Record<string, unknown>,
+        };
       });
       env.project.batch(() => {
         steps.forEach((s, index) => {
           try {
             s.handler(s.params, env);
           } catch (err) {
-            if (err instanceof Error) err.message = `Operation ${index} failed, nothing was applied: ${err.message}`;
+            if (err instanceof Error) {
+              err.message = `Operation ${index} failed, nothing was applied: ${err.message}`;
+            }
             throw err;
           }
         });

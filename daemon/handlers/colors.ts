@@ -19,26 +19,42 @@ interface Scope {
 }
 
 /** Calls fn for each voxel with alpha ≠ 0 in the scope (layer or visible layers, region). */
-function forEachInScope(project: Project, scope: Scope, fn: (x: number, y: number, z: number, c: number) => boolean | void): void {
+function forEachInScope(
+  project: Project,
+  scope: Scope,
+  fn: (x: number, y: number, z: number, c: number) => boolean | void,
+): void {
   const volume: Volume = scope.layer_id === undefined || scope.layer_id === -1
     ? mergedVisibleVolume(project.image)
     : findLayerById(project, scope.layer_id).volume;
   const r = scope.region;
   for (const [ox, oy, oz, voxels] of volume.tiles()) {
-    if (r && (ox + 15 < r.min[0] || ox > r.max[0] || oy + 15 < r.min[1] || oy > r.max[1] || oz + 15 < r.min[2] || oz > r.max[2])) {
+    if (
+      r &&
+      (ox + 15 < r.min[0] || ox > r.max[0] || oy + 15 < r.min[1] || oy > r.max[1] ||
+        oz + 15 < r.min[2] || oz > r.max[2])
+    ) {
       continue;
     }
     for (let i = 0; i < TILE_VOXELS; i++) {
       const c = voxels[i];
       if (!(c >>> 24)) continue;
       const x = ox + (i & 15), y = oy + ((i >> 4) & 15), z = oz + (i >> 8);
-      if (r && (x < r.min[0] || x > r.max[0] || y < r.min[1] || y > r.max[1] || z < r.min[2] || z > r.max[2])) continue;
+      if (
+        r &&
+        (x < r.min[0] || x > r.max[0] || y < r.min[1] || y > r.max[1] || z < r.min[2] ||
+          z > r.max[2])
+      ) continue;
       if (fn(x, y, z, c) === false) return;
     }
   }
 }
 
-function countColors(project: Project, scope: Scope, bin = 1): { counts: Map<number, number>; total: number } {
+function countColors(
+  project: Project,
+  scope: Scope,
+  bin = 1,
+): { counts: Map<number, number>; total: number } {
   const counts = new Map<number, number>();
   let total = 0;
   const mask = bin === 1 ? null : binMask(bin);
@@ -64,9 +80,13 @@ function toRows(counts: Map<number, number>, total: number, byCount: boolean) {
     count,
     percentage: total ? Math.round((count / total) * 10000) / 100 : 0,
   }));
-  rows.sort(byCount
-    ? (a, b) => b.count - a.count || packColor(a.color) - packColor(b.color)
-    : (a, b) => a.color[0] - b.color[0] || a.color[1] - b.color[1] || a.color[2] - b.color[2] || a.color[3] - b.color[3]);
+  rows.sort(
+    byCount
+      ? (a, b) => b.count - a.count || packColor(a.color) - packColor(b.color)
+      : (a, b) =>
+        a.color[0] - b.color[0] || a.color[1] - b.color[1] || a.color[2] - b.color[2] ||
+        a.color[3] - b.color[3],
+  );
   return rows;
 }
 
@@ -75,7 +95,12 @@ export const colorHandlers: HandlerGroup<ColorMethods> = {
   "goxel.get_color_histogram"(p, { project }) {
     const { counts, total } = countColors(project, p, p.bin_size ?? 1);
     const rows = toRows(counts, total, p.sort_by_count ?? true);
-    return { success: true, total_voxels: total, bin_count: rows.length, bins: p.top_n ? rows.slice(0, p.top_n) : rows };
+    return {
+      success: true,
+      total_voxels: total,
+      bin_count: rows.length,
+      bins: p.top_n ? rows.slice(0, p.top_n) : rows,
+    };
   },
 
   "goxel.find_voxels_by_color"(p, { project }) {
@@ -84,7 +109,8 @@ export const colorHandlers: HandlerGroup<ColorMethods> = {
       : [...(p.tolerance ?? [0, 0, 0]), p.tolerance?.[3] ?? 0];
     const target = p.color;
     const max = p.max_results ?? 1000;
-    const voxels: { x: number; y: number; z: number; color: [number, number, number, number] }[] = [];
+    const voxels: { x: number; y: number; z: number; color: [number, number, number, number] }[] =
+      [];
     let count = 0, truncated = false;
     forEachInScope(project, p, (x, y, z, c) => {
       const rgba = wireColor(c);
@@ -97,7 +123,12 @@ export const colorHandlers: HandlerGroup<ColorMethods> = {
       if (p.include_locations !== false) voxels.push({ x, y, z, color: rgba });
       return true;
     });
-    return { success: true, count, truncated, ...(p.include_locations !== false ? { voxels } : {}) };
+    return {
+      success: true,
+      count,
+      truncated,
+      ...(p.include_locations !== false ? { voxels } : {}),
+    };
   },
 
   "goxel.get_unique_colors"(p, { project }) {
@@ -112,14 +143,21 @@ export const colorHandlers: HandlerGroup<ColorMethods> = {
     if (p.name) {
       const palette = findBuiltinPalette(p.name);
       if (!palette) {
-        throw new NotFoundError(`No palette named "${p.name}" (palettes: ${BUILTIN_PALETTES.map((x) => x.name).join(", ")})`);
+        throw new NotFoundError(
+          `No palette named "${p.name}" (palettes: ${
+            BUILTIN_PALETTES.map((x) => x.name).join(", ")
+          })`,
+        );
       }
       return {
         count: 1,
         palettes: [{
           name: palette.name,
           color_count: palette.entries.length,
-          colors: palette.entries.map((e) => ({ color: wireColor(e.color), name: e.name || undefined })),
+          colors: palette.entries.map((e) => ({
+            color: wireColor(e.color),
+            name: e.name || undefined,
+          })),
         }],
       };
     }
@@ -136,7 +174,9 @@ function mergeSimilar(counts: Map<number, number>, threshold: number): Map<numbe
   const reps: [number, number][] = [];
   for (const [c, n] of sorted) {
     const rgba = wireColor(c);
-    const rep = reps.find(([r]) => wireColor(r).every((v, i) => Math.abs(v - rgba[i]) <= threshold));
+    const rep = reps.find(([r]) =>
+      wireColor(r).every((v, i) => Math.abs(v - rgba[i]) <= threshold)
+    );
     if (rep) rep[1] += n;
     else reps.push([c, n]);
   }

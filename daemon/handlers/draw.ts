@@ -27,14 +27,24 @@ const AXES = { x: 0, y: 1, z: 2 } as const;
 
 function painterFor(
   project: Project,
-  o: { shape?: string; color?: number[]; mode?: string; smoothness?: number; symmetry?: string[]; symmetry_origin?: number[] },
+  o: {
+    shape?: string;
+    color?: number[];
+    mode?: string;
+    smoothness?: number;
+    symmetry?: string[];
+    symmetry_origin?: number[];
+  },
 ): Painter {
   const p = defaultPainter();
   p.shape = (o.shape ?? "cube") as Painter["shape"];
   p.color = packColor(o.color ?? [255, 255, 255, 255]);
   p.mode = o.mode ? parseBlendMode(o.mode)! : BlendMode.OVER;
   p.smoothness = o.smoothness ?? 0;
-  p.symmetry = (o.symmetry ?? []).reduce((bits, a) => bits | (1 << AXES[a as keyof typeof AXES]), 0);
+  p.symmetry = (o.symmetry ?? []).reduce(
+    (bits, a) => bits | (1 << AXES[a as keyof typeof AXES]),
+    0,
+  );
   const box = project.image.box;
   p.symmetryOrigin = (o.symmetry_origin as Vec3) ??
     (box && !isNullBox(box) ? [box[12], box[13], box[14]] : [0, 0, 0]);
@@ -77,7 +87,11 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
     const before = layer.volume.count();
     paint(layer.volume, painter, box);
     commit(project);
-    return { success: true, shape_type: shape, voxels_created: Math.max(0, layer.volume.count() - before) };
+    return {
+      success: true,
+      shape_type: shape,
+      voxels_created: Math.max(0, layer.volume.count() - before),
+    };
   },
 
   "goxel.draw_shape"(p, { project, ctx }) {
@@ -92,7 +106,9 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
   "goxel.draw_line"(p, { project }) {
     const layer = editableLayer(project, p.layer_id);
     const length = Math.hypot(...p.to.map((v, i) => v - p.from[i]));
-    if (length > 100000) throw new InvalidInputError(`Line is too long (${Math.round(length)} voxels)`);
+    if (length > 100000) {
+      throw new InvalidInputError(`Line is too long (${Math.round(length)} voxels)`);
+    }
     const painter = painterFor(project, { ...p, shape: p.shape ?? "cylinder" });
     drawLine(layer.volume, painter, p.from as Vec3, p.to as Vec3, p.radius ?? 0.5);
     // Goxel's half-open test leaves out the end voxel; a user asking for from→to wants both ends.
@@ -116,13 +132,19 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
     for (const axis of p.flip ?? []) transformLayer(layer, { kind: "flip", axis });
     if (p.rotate) {
       const turns = ((p.rotate.degrees / 90) % 4 + 4) % 4;
-      if (turns) transformLayer(layer, { kind: "rotate", axis: p.rotate.axis, quarterTurns: turns });
+      if (turns) {
+        transformLayer(layer, { kind: "rotate", axis: p.rotate.axis, quarterTurns: turns });
+      }
     }
     if (p.scale !== undefined && p.scale !== 1) {
-      if (p.scale === 2 || p.scale === 0.5) transformLayer(layer, { kind: "scale", factor: p.scale });
-      else {
+      if (p.scale === 2 || p.scale === 0.5) {
+        transformLayer(layer, { kind: "scale", factor: p.scale });
+      } else {
         const o = [0, 1, 2].map((i) => Math.floor(layer.mat[12 + i]) + 0.5);
-        const m = multiply(translation(o[0], o[1], o[2]), multiply(scaling(p.scale, p.scale, p.scale), translation(-o[0], -o[1], -o[2])));
+        const m = multiply(
+          translation(o[0], o[1], o[2]),
+          multiply(scaling(p.scale, p.scale, p.scale), translation(-o[0], -o[1], -o[2])),
+        );
         moveVolume(layer.volume, m);
       }
     }
@@ -134,7 +156,9 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
 
   "goxel.crop"(p, { project }) {
     const box = p.box ? boxFromWire(p.box) : project.image.box;
-    if (!box || isNullBox(box)) throw new InvalidInputError("Cannot crop: the project has no box; give one");
+    if (!box || isNullBox(box)) {
+      throw new InvalidInputError("Cannot crop: the project has no box; give one");
+    }
     const layers = p.all_layers ? project.image.layers : [editableLayer(project, p.layer_id)];
     let removed = 0;
     for (const layer of layers) {

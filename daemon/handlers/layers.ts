@@ -45,11 +45,14 @@ export const layerHandlers: HandlerGroup<LayerMethods> = {
 
   "goxel.create_layer"(p, { project }) {
     const image = project.image;
-    const rgb = p.color ?? (p.r !== undefined || p.g !== undefined || p.b !== undefined
-      ? [p.r ?? 0, p.g ?? 0, p.b ?? 0, 255]
-      : [255, 255, 255, 255]);
+    const rgb = p.color ??
+      (p.r !== undefined || p.g !== undefined || p.b !== undefined
+        ? [p.r ?? 0, p.g ?? 0, p.b ?? 0, 255]
+        : [255, 255, 255, 255]);
     const color = packColor(rgb);
-    const layer = p.shape ? addShapeLayer(image, p.shape, color, boxFromWire(p.box!)) : addLayer(image, p.name ?? "New Layer");
+    const layer = p.shape
+      ? addShapeLayer(image, p.shape, color, boxFromWire(p.box!))
+      : addLayer(image, p.name ?? "New Layer");
     if (p.shape && p.name) renameLayer(image, layer, p.name);
     layer.color = color;
     if (p.visible === false) setLayerVisible(image, layer, false);
@@ -65,7 +68,9 @@ export const layerHandlers: HandlerGroup<LayerMethods> = {
 
   "goxel.delete_layer"(p, { project }) {
     const image = project.image;
-    const layer = p.layer_id ? findLayerById(project, p.layer_id) : image.layers.find((l) => l.name === p.layer_name);
+    const layer = p.layer_id
+      ? findLayerById(project, p.layer_id)
+      : image.layers.find((l) => l.name === p.layer_name);
     if (!layer) throw new NotFoundError(`No layer is named "${p.layer_name}"`);
     deleteLayer(image, layer);
     commit(project);
@@ -73,7 +78,9 @@ export const layerHandlers: HandlerGroup<LayerMethods> = {
   },
 
   "goxel.merge_layers"(p, { project }) {
-    if (p.source_layer_id === p.target_layer_id) throw new ConflictError("Cannot merge a layer into itself");
+    if (p.source_layer_id === p.target_layer_id) {
+      throw new ConflictError("Cannot merge a layer into itself");
+    }
     const source = findLayerById(project, p.source_layer_id);
     const target = findLayerById(project, p.target_layer_id);
     uncloneLayer(project.image, target);
@@ -115,7 +122,15 @@ export const layerHandlers: HandlerGroup<LayerMethods> = {
     const layer = findLayerById(project, p.layer_id);
     const index = image.layers.indexOf(layer);
     const last = image.layers.length - 1;
-    const target = p.to === "up" ? index + 1 : p.to === "down" ? index - 1 : p.to === "top" ? last : p.to === "bottom" ? 0 : p.to;
+    const target = p.to === "up"
+      ? index + 1
+      : p.to === "down"
+      ? index - 1
+      : p.to === "top"
+      ? last
+      : p.to === "bottom"
+      ? 0
+      : p.to;
     const clamped = Math.max(0, Math.min(last, target));
     // Goxel's "up" moves towards the list head; our indices count from the bottom (head = 0).
     moveLayer(image, layer, clamped - index);

@@ -27,7 +27,9 @@ type MetaMethods =
 function localTime(ms: number): string {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${
+    p(d.getMinutes())
+  }:${p(d.getSeconds())}`;
 }
 
 /** Handlers for the daemon methods (and the JSON-RPC conformance examples). */
@@ -68,7 +70,9 @@ export const metaHandlers: HandlerGroup<MetaMethods> = {
     const rss = process.memoryUsage().rss;
     const checks: Record<string, string> = {
       workers: ctx.workers.load < ctx.workers.size * 16 ? "ok" : `${ctx.workers.load} jobs queued`,
-      connections: ctx.connectionCount() < ctx.config.limits.max_connections ? "ok" : "at the connection limit",
+      connections: ctx.connectionCount() < ctx.config.limits.max_connections
+        ? "ok"
+        : "at the connection limit",
     };
     const failing = Object.values(checks).filter((v) => v !== "ok").length;
     return {
@@ -87,7 +91,12 @@ export const metaHandlers: HandlerGroup<MetaMethods> = {
     const methods = listMethods({ conformance: ctx.conformance }).map((m) => ({
       method: m.name,
       description: m.summary,
-      params: [...m.positional.map((n) => n.replace(/^\.\.\./, "")), ...Object.keys(m.params.shape).filter((k) => !m.positional.includes(k) && !m.positional.includes(`...${k}`))],
+      params: [
+        ...m.positional.map((n) => n.replace(/^\.\.\./, "")),
+        ...Object.keys(m.params.shape).filter((k) =>
+          !m.positional.includes(k) && !m.positional.includes(`...${k}`)
+        ),
+      ],
       ...(m.flags.aliases?.length ? { aliases: [...m.flags.aliases] } : {}),
     }));
     return { count: methods.length, methods };

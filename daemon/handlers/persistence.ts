@@ -44,7 +44,12 @@ export async function saveFile(
   if (tiles <= INLINE_TILES && codec.name !== "png") files = codec.encode!(image, opts);
   else {
     const plain = imageToPlain(image);
-    files = await ctx.workers.run({ kind: "encode", codec: codec.name, image: plain, options: opts }) as EncodedFile[];
+    files = await ctx.workers.run({
+      kind: "encode",
+      codec: codec.name,
+      image: plain,
+      options: opts,
+    }) as EncodedFile[];
   }
   const written: string[] = [];
   let bytes = 0;

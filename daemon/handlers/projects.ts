@@ -33,7 +33,10 @@ export function projectSize(project: Project | null): [number, number, number] {
 }
 
 function historyCounts(project: Project) {
-  return { undo_count: project.history.position, redo_count: project.history.size - 1 - project.history.position };
+  return {
+    undo_count: project.history.position,
+    redo_count: project.history.size - 1 - project.history.position,
+  };
 }
 
 /** Handlers for the project methods. */
@@ -49,14 +52,22 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
     const name = basename(loaded.path, extname(loaded.path));
     const project = ctx.projects.add(name, loaded.image);
     project.markSaved(loaded.path);
-    return { success: true, path: loaded.path, project_id: project.id, name, format: loaded.format };
+    return {
+      success: true,
+      path: loaded.path,
+      project_id: project.id,
+      name,
+      format: loaded.format,
+    };
   },
 
   async "goxel.save_project"(p, { ctx, project }) {
     const target = p.path ?? project.path;
     if (!target) throw new ConflictError("The project was never saved: give a path");
     const snapshot = project.snapshot();
-    const saved = await saveFile(ctx, snapshot, target, { format: p.format ?? (p.path ? undefined : undefined) });
+    const saved = await saveFile(ctx, snapshot, target, {
+      format: p.format ?? (p.path ? undefined : undefined),
+    });
     if (saved.format === "gox") project.markSaved(saved.path);
     return { success: true, path: saved.path, format: saved.format, bytes: saved.bytes };
   },
@@ -107,10 +118,17 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
     if (!project) throw new ConflictError("No project is open");
     const dirty = project.isDirty;
     if (dirty && !p.force) {
-      throw new ConflictError(`Project ${project.id} "${project.name}" has unsaved changes: save it or pass force`);
+      throw new ConflictError(
+        `Project ${project.id} "${project.name}" has unsaved changes: save it or pass force`,
+      );
     }
     ctx.projects.close(project.id);
-    return { success: true, project_id: project.id, was_dirty: dirty, current: ctx.projects.current?.id ?? null };
+    return {
+      success: true,
+      project_id: project.id,
+      was_dirty: dirty,
+      current: ctx.projects.current?.id ?? null,
+    };
   },
 
   "goxel.get_project_info"(_p, { project }) {
@@ -125,7 +143,9 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
       width,
       height,
       depth,
-      box: box ? { min: box.min, max: box.max.map((v) => v - 1) as [number, number, number] } : null,
+      box: box
+        ? { min: box.min, max: box.max.map((v) => v - 1) as [number, number, number] }
+        : null,
       layer_count: image.layers.length,
       active_layer_id: image.activeLayer?.id ?? null,
       voxel_count: mergedVisibleVolume(image).count(),

@@ -67,7 +67,12 @@ export const renderHandlers: HandlerGroup<RenderMethods> = {
       cam.dist = Math.hypot(eye[0] - target[0], eye[1] - target[1], eye[2] - target[2]) || 1;
     }
     commit(project);
-    return { success: true, position: cameraPosition(cam), target: cameraTarget(cam), ortho: cam.ortho };
+    return {
+      success: true,
+      position: cameraPosition(cam),
+      target: cameraTarget(cam),
+      ortho: cam.ortho,
+    };
   },
 };
 

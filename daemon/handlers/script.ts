@@ -7,7 +7,8 @@ import { commit } from "./util.ts";
 /** Handler for execute_script. */
 export const scriptHandlers: HandlerGroup<"goxel.execute_script"> = {
   async "goxel.execute_script"(p, { ctx, project }) {
-    const source = p.script ?? new TextDecoder().decode(await readFileBytes(resolvePath(ctx.workspace, p.path!)));
+    const source = p.script ??
+      new TextDecoder().decode(await readFileBytes(resolvePath(ctx.workspace, p.path!)));
     const timeout = p.timeout_ms ?? ctx.config.script.default_timeout_ms;
     const outcome = await runScript(source, project.image, timeout);
     if (outcome.image) {

@@ -38,7 +38,9 @@ export function editableLayer(project: Project, id: number | undefined | null): 
   const layer = findLayerById(project, id);
   if (!canEditLayer(layer)) {
     const kind = layer.baseId ? "a clone" : layer.shape ? "a shape layer" : "an image layer";
-    throw new ConflictError(`Layer ${layer.id} "${layer.name}" is ${kind} and cannot be edited; unclone it first`);
+    throw new ConflictError(
+      `Layer ${layer.id} "${layer.name}" is ${kind} and cannot be edited; unclone it first`,
+    );
   }
   return layer;
 }
@@ -60,6 +62,8 @@ export function commit(project: Project): void {
 /** Throws when a request would touch more voxels than allowed. */
 export function checkVoxelBudget(count: number, max: number, what: string): void {
   if (count > max) {
-    throw new InvalidInputError(`${what} would touch ${count} voxels, more than the limit of ${max} (limits.max_voxels_per_request)`);
+    throw new InvalidInputError(
+      `${what} would touch ${count} voxels, more than the limit of ${max} (limits.max_voxels_per_request)`,
+    );
   }
 }

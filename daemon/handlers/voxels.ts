@@ -6,7 +6,14 @@ import { colorFromParams } from "../../protocol/methods/common.ts";
 import { encodePackedVoxels, forEachPackedVoxel } from "../../protocol/voxel_list.ts";
 import { mergedVisibleVolume } from "../../core/image.ts";
 import type { HandlerGroup } from "./types.ts";
-import { checkVoxelBudget, commit, editableLayer, findLayerById, packColor, wireColor } from "./util.ts";
+import {
+  checkVoxelBudget,
+  commit,
+  editableLayer,
+  findLayerById,
+  packColor,
+  wireColor,
+} from "./util.ts";
 
 type VoxelMethods =
   | "goxel.add_voxel"
@@ -40,7 +47,9 @@ export const voxelHandlers: HandlerGroup<VoxelMethods> = {
   },
 
   "goxel.get_voxel"(p, { project }) {
-    const volume = p.layer_id ? findLayerById(project, p.layer_id).volume : mergedVisibleVolume(project.image);
+    const volume = p.layer_id
+      ? findLayerById(project, p.layer_id).volume
+      : mergedVisibleVolume(project.image);
     const c = volume.get(p.x, p.y, p.z);
     return { x: p.x, y: p.y, z: p.z, exists: c >>> 24 !== 0, color: wireColor(c) };
   },
@@ -93,7 +102,9 @@ export const voxelHandlers: HandlerGroup<VoxelMethods> = {
   },
 
   "goxel.get_voxels_region"(p, { project }) {
-    const volume = p.layer_id ? findLayerById(project, p.layer_id).volume : mergedVisibleVolume(project.image);
+    const volume = p.layer_id
+      ? findLayerById(project, p.layer_id).volume
+      : mergedVisibleVolume(project.image);
     return voxelPage(volume, { min: p.min, max: p.max }, p);
   },
 
@@ -108,7 +119,12 @@ export const voxelHandlers: HandlerGroup<VoxelMethods> = {
     const bbox = volume.bbox();
     if (!bbox) return { empty: true, min: null, max: null, dimensions: [0, 0, 0] };
     const max = bbox.max.map((v) => v - 1) as [number, number, number];
-    return { empty: false, min: bbox.min, max, dimensions: bbox.max.map((v, i) => v - bbox.min[i]) as [number, number, number] };
+    return {
+      empty: false,
+      min: bbox.min,
+      max,
+      dimensions: bbox.max.map((v, i) => v - bbox.min[i]) as [number, number, number],
+    };
   },
 };
 
@@ -127,13 +143,19 @@ function voxelPage(volume: Volume, box: { min: number[]; max: number[] } | null,
   let matched = 0;
   const min = [Infinity, Infinity, Infinity], max = [-Infinity, -Infinity, -Infinity];
   for (const [ox, oy, oz, voxels] of volume.tiles()) {
-    if (box && (ox + 15 < box.min[0] || ox > box.max[0] || oy + 15 < box.min[1] || oy > box.max[1] ||
-      oz + 15 < box.min[2] || oz > box.max[2])) continue;
+    if (
+      box && (ox + 15 < box.min[0] || ox > box.max[0] || oy + 15 < box.min[1] || oy > box.max[1] ||
+        oz + 15 < box.min[2] || oz > box.max[2])
+    ) continue;
     for (let i = 0; i < TILE_VOXELS; i++) {
       const c = voxels[i];
       if (!(c >>> 24) || (filter !== null && c !== filter)) continue;
       const x = ox + (i & 15), y = oy + ((i >> 4) & 15), z = oz + (i >> 8);
-      if (box && (x < box.min[0] || x > box.max[0] || y < box.min[1] || y > box.max[1] || z < box.min[2] || z > box.max[2])) continue;
+      if (
+        box &&
+        (x < box.min[0] || x > box.max[0] || y < box.min[1] || y > box.max[1] || z < box.min[2] ||
+          z > box.max[2])
+      ) continue;
       matched++;
       if (matched <= offset || found.length >= limit) continue;
       found.push([x, y, z, c & 255, (c >>> 8) & 255, (c >>> 16) & 255, c >>> 24]);
@@ -143,11 +165,18 @@ function voxelPage(volume: Volume, box: { min: number[]; max: number[] } | null,
       });
     }
   }
-  const bbox = found.length ? { min: min as [number, number, number], max: max as [number, number, number] } : null;
+  const bbox = found.length
+    ? { min: min as [number, number, number], max: max as [number, number, number] }
+    : null;
   const page = { count: found.length, truncated: matched > offset + found.length, bbox };
   if (o.encoding === "packed") return { ...page, packed: encodePackedVoxels(found) };
   return {
     ...page,
-    voxels: found.map((v) => ({ x: v[0], y: v[1], z: v[2], color: [v[3], v[4], v[5], v[6]] as [number, number, number, number] })),
+    voxels: found.map((v) => ({
+      x: v[0],
+      y: v[1],
+      z: v[2],
+      color: [v[3], v[4], v[5], v[6]] as [number, number, number, number],
+    })),
   };
 }
