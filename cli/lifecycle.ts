@@ -107,15 +107,25 @@ export function addLifecycleCommands(program: Command, deps: CliDeps, out: Outpu
     .action(async (o) => {
       const client = await connect(resolveSocket(deps, o.socket));
       try {
-        const report = await client.call("goxel.reload_config") as Record<string, string[]>;
-        if (o.json) return out.json(report);
-        out.line(
-          report.changed?.length ? `Changed: ${report.changed.join(", ")}` : "Nothing changed",
-        );
-        if (report.restart_required?.length) {
+        const report = await client.call("goxel.reload_config") as {
+          success: boolean;
+          changed: string[];
+          restart_required: string[];
+          errors: string[];
+        };
+        if (o.json) out.json(report);
+        if (!report.success) {
+          throw new CliError(
+            `The new config is invalid, the daemon keeps the old one: ${report.errors.join("; ")}`,
+          );
+        }
+        if (o.json) return;
+        out.line(report.changed.length ? `Changed: ${report.changed.join(", ")}` : "Nothing changed");
+        if (report.restart_required.length) {
           out.line(`Needs a restart: ${report.restart_required.join(", ")}`);
         }
       } catch (err) {
+        if (err instanceof CliError) throw err;
         throw new CliError(
           `Reload failed, the daemon keeps its old config: ${(err as RpcError).message}`,
         );

@@ -73,7 +73,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     releaseLock();
     return fail(err);
   }
-  return await serve({ opts, config, configFile, socket, pidFile, tokenFile, releaseLock });
+  return await serve({ opts, config, configFile, socket, pidFile, tokenFile, releaseLock, defaultLogFile: paths.logFile });
 }
 
 interface ServeArgs {
@@ -84,6 +84,7 @@ interface ServeArgs {
   pidFile: string;
   tokenFile: string;
   releaseLock: () => void;
+  defaultLogFile: string;
 }
 
 async function serve(a: ServeArgs): Promise<number> {
@@ -128,7 +129,7 @@ async function serve(a: ServeArgs): Promise<number> {
           ms: +(seconds * 1000).toFixed(3),
         });}
     },
-    reload: () => reloadConfig(ctx, a.configFile, a.opts),
+    reload: () => reloadConfig(ctx, a.configFile, a.opts, a.defaultLogFile),
     shutdown(reason) {
       stopping ??= stop(reason).then((code) => {
         resolveExit(code);
@@ -238,8 +239,9 @@ async function reloadConfig(
   ctx: DaemonContext,
   file: string | null,
   opts: DaemonOptions,
+  defaultLogFile: string,
 ): Promise<ReloadReport> {
-  const next = loadConfig({ file, env: opts.env, flags: flagLayer(opts, null) });
+  const next = loadConfig({ file, env: opts.env, flags: flagLayer(opts, defaultLogFile) });
   const report = diffConfig(ctx.config, next);
   const merged: Config = {
     ...next,
