@@ -2,14 +2,24 @@
 import type { Command } from "@commander-js/extra-typings";
 import { isAbsolute, resolve } from "node:path";
 import process from "node:process";
-import { findMethod, listMethods, type MethodDecl } from "../protocol/mod.ts";
+import type { MethodDecl } from "../protocol/method.ts";
+import { METHOD_INDEX } from "../protocol/method_index.ts";
+import { type MethodIndexEntry, methodResolver } from "../protocol/method_lookup.ts";
 import { type RpcClient, RpcError } from "./client.ts";
 import type { CliDeps } from "./deps.ts";
 import { CliError, UsageError } from "./errors.ts";
 import { connect, resolveSocket } from "./lifecycle.ts";
-import { describeParams } from "./method_help.ts";
 import type { Output } from "./output.ts";
 import { spawnDaemon } from "./spawn.ts";
+
+/** Resolves method names without loading the zod schemas (fast start for `goxel call`). */
+const findEntry = methodResolver(METHOD_INDEX);
+
+/** Loads a method's full declaration (zod schemas) when the fast path is not enough. */
+async function loadDecl(name: string): Promise<MethodDecl> {
+  const { findMethod } = await import("../protocol/mod.ts");
+  return findMethod(name, { conformance: true })!;
+}
 
 /** Param names whose relative values are file paths, resolved against the caller's directory. */
 const PATH_PARAMS = new Set(["path", "file_path", "output_path", "input_path", "output", "input"]);
@@ -114,10 +124,10 @@ export function addCallCommand(program: Command, deps: CliDeps, out: Output): vo
     .allowUnknownOption(false)
     .action(async (method, args, o, cmd) => {
       if (o.help) {
-        if (method && method !== "-") return printMethodHelp(out, method);
+        if (method && method !== "-") return await printMethodHelp(out, method);
         return out.stdout(cmd.helpInformation());
       }
-      const socket = resolveSocket(deps, o.socket);
+      const socket = await resolveSocket(deps, o.socket);
       const client = await connectOrSpawn(deps, socket, o.spawn === false);
       try {
         if (method === "-") return await streamStdin(client, out);
@@ -131,7 +141,7 @@ export function addCallCommand(program: Command, deps: CliDeps, out: Output): vo
     .description("List the daemon's methods")
     .option("--json", "print JSON")
     .action((o) => {
-      const all = listMethods();
+      const all = METHOD_INDEX.filter((m) => !m.conformance);
       if (o.json) {
         return out.json(
           all.map((m) => ({ name: m.name, summary: m.summary, params: m.positional })),
@@ -150,8 +160,9 @@ async function callOnce(
   args: string[],
   o: { params?: string; project?: string; json?: boolean },
 ): Promise<void> {
-  const decl = findMethod(method, { conformance: true });
-  if (!decl) throw new UsageError(`Unknown method "${method}" (list them with: goxel methods)`);
+  const entry = findEntry(method, { conformance: true });
+  if (!entry) throw new UsageError(`Unknown method "${method}" (list them with: goxel methods)`);
+  const project = o.project ?? deps.env.GOXEL_PROJECT;
   let params: unknown;
   if (o.params !== undefined) {
     if (args.length) {
@@ -163,18 +174,43 @@ async function callOnce(
     } catch (err) {
       throw new UsageError(`--params is not valid JSON: ${(err as Error).message}`);
     }
+    if (project && entry.project) params = withProject(await loadDecl(entry.name), params, project);
+  } else if (!hasNamedArgs(entry, args) && !(project && entry.project)) {
+    params = fastParams(entry, args, deps.cwd);
   } else {
+    const decl = await loadDecl(entry.name);
     params = buildParams(decl, args, deps.cwd);
+    if (project && entry.project) params = withProject(decl, params, project);
   }
-  const project = o.project ?? deps.env.GOXEL_PROJECT;
-  if (project && decl.flags?.project) params = withProject(decl, params, project);
   try {
-    out.json(await client.call(decl.name, params));
+    out.json(await client.call(entry.name, params));
   } catch (err) {
     if (!(err instanceof RpcError)) throw err;
     if (o.json) out.json({ code: err.code, message: err.message, data: err.data });
     throw new CliError(err.message);
   }
+}
+
+function hasNamedArgs(entry: MethodIndexEntry, args: string[]): boolean {
+  return args.some((a) => {
+    const eq = a.indexOf("=");
+    return eq > 0 && entry.params.includes(a.slice(0, eq));
+  });
+}
+
+/** All-positional args as an array, relative paths resolved; the daemon maps the order. */
+function fastParams(entry: MethodIndexEntry, args: string[], cwd: string): unknown[] | undefined {
+  const order = entry.positional;
+  const rest = order.at(-1)?.startsWith("...");
+  if (!rest && args.length > order.length) {
+    throw new UsageError(
+      `${entry.name} takes at most ${order.length} positional argument(s) (${
+        order.join(", ") || "none"
+      }), got ${args.length}`,
+    );
+  }
+  if (args.length === 0) return undefined;
+  return args.map((a, i) => resolveIfPath(order[i] ?? "", parseValue(a), cwd));
 }
 
 /** Adds the project param; positional params are turned into named ones first. */
@@ -186,9 +222,11 @@ function withProject(decl: MethodDecl, params: unknown, project: string): Record
   return { project, ...named };
 }
 
-function printMethodHelp(out: Output, name: string): void {
-  const decl = findMethod(name, { conformance: true });
-  if (!decl) throw new UsageError(`Unknown method "${name}" (list them with: goxel methods)`);
+async function printMethodHelp(out: Output, name: string): Promise<void> {
+  const entry = findEntry(name, { conformance: true });
+  if (!entry) throw new UsageError(`Unknown method "${name}" (list them with: goxel methods)`);
+  const decl = await loadDecl(entry.name);
+  const { describeParams } = await import("./method_help.ts");
   const usage = decl.positional.map((p) => `<${p}>`).join(" ");
   out.line(`Usage: goxel call ${decl.name} ${usage}`.trimEnd());
   out.line("");

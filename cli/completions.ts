@@ -3,7 +3,7 @@ import type { Command } from "@commander-js/extra-typings";
 import tab from "@bomb.sh/tab/commander";
 import { script } from "@bomb.sh/tab";
 import type { Command as PlainCommand } from "commander";
-import { listMethods } from "../protocol/mod.ts";
+import { METHOD_INDEX } from "../protocol/method_index.ts";
 import type { CliDeps } from "./deps.ts";
 import type { Output } from "./output.ts";
 
@@ -17,7 +17,7 @@ export function addCompletions(program: Command, _deps: CliDeps, _out: Output): 
   const method = call?.arguments.get("method");
   if (method) {
     method.handler = (complete) => {
-      for (const m of listMethods()) {
+      for (const m of METHOD_INDEX.filter((e) => !e.conformance)) {
         complete(m.name.replace(/^goxel\./, ""), m.summary);
       }
     };

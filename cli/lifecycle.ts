@@ -3,7 +3,6 @@ import { type Command, Option } from "@commander-js/extra-typings";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import process from "node:process";
-import { parse as parseYaml } from "yaml";
 import { defaultPaths, socketSiblings } from "../protocol/paths.ts";
 import { NotRunningError, RpcClient, type RpcError } from "./client.ts";
 import type { CliDeps } from "./deps.ts";
@@ -12,7 +11,11 @@ import type { Output } from "./output.ts";
 import { spawnDaemon } from "./spawn.ts";
 
 /** Finds the socket: --socket, GOXEL_SOCKET, the config file's `socket`, then the default. */
-export function resolveSocket(deps: CliDeps, socket?: string, config?: string): string {
+export async function resolveSocket(
+  deps: CliDeps,
+  socket?: string,
+  config?: string,
+): Promise<string> {
   if (socket) return resolve(deps.cwd, socket);
   if (deps.env.GOXEL_SOCKET) return resolve(deps.cwd, deps.env.GOXEL_SOCKET);
   const paths = defaultPaths({
@@ -23,7 +26,8 @@ export function resolveSocket(deps: CliDeps, socket?: string, config?: string): 
   const file = config ?? deps.env.GOXEL_CONFIG;
   if (file) {
     try {
-      const data = parseYaml(readFileSync(resolve(deps.cwd, file), "utf8"));
+      const { parse } = await import("yaml");
+      const data = parse(readFileSync(resolve(deps.cwd, file), "utf8"));
       if (typeof data?.socket === "string") return resolve(deps.cwd, data.socket);
     } catch { /* the daemon reports config problems itself */ }
   }
@@ -60,7 +64,7 @@ export function addLifecycleCommands(program: Command, deps: CliDeps, out: Outpu
     .option("--workspace <dir>", "directory relative file paths resolve against (default: cwd)")
     .option("--conformance", "also register the JSON-RPC spec's example methods")
     .action(async (o) => {
-      const socket = resolveSocket(deps, o.socket, o.config);
+      const socket = await resolveSocket(deps, o.socket, o.config);
       const running = await probe(socket);
       if (running && !o.daemonized) {
         out.line(`goxel is already running (pid ${running.pid}) on ${socket}`);
@@ -90,14 +94,16 @@ export function addLifecycleCommands(program: Command, deps: CliDeps, out: Outpu
     .description("Stop the daemon gracefully (RPC, then SIGTERM, then SIGKILL after the timeout)")
     .option("--socket <path>", "Unix socket path")
     .option("--timeout <seconds>", "seconds to wait before forcing", parseSeconds, 10)
-    .action(async (o) => await stopDaemon(deps, out, resolveSocket(deps, o.socket), o.timeout));
+    .action(async (o) =>
+      await stopDaemon(deps, out, await resolveSocket(deps, o.socket), o.timeout)
+    );
 
   program.command("status")
     .description("Show whether the daemon runs (exit 0 healthy, 1 unhealthy, 3 not running)")
     .option("--socket <path>", "Unix socket path")
     .option("--json", "print JSON")
     .action(async (o) =>
-      await showStatus(deps, out, resolveSocket(deps, o.socket), o.json === true)
+      await showStatus(deps, out, await resolveSocket(deps, o.socket), o.json === true)
     );
 
   program.command("reload")
@@ -105,7 +111,7 @@ export function addLifecycleCommands(program: Command, deps: CliDeps, out: Outpu
     .option("--socket <path>", "Unix socket path")
     .option("--json", "print JSON")
     .action(async (o) => {
-      const client = await connect(resolveSocket(deps, o.socket));
+      const client = await connect(await resolveSocket(deps, o.socket));
       try {
         const report = await client.call("goxel.reload_config") as {
           success: boolean;
@@ -120,7 +126,9 @@ export function addLifecycleCommands(program: Command, deps: CliDeps, out: Outpu
           );
         }
         if (o.json) return;
-        out.line(report.changed.length ? `Changed: ${report.changed.join(", ")}` : "Nothing changed");
+        out.line(
+          report.changed.length ? `Changed: ${report.changed.join(", ")}` : "Nothing changed",
+        );
         if (report.restart_required.length) {
           out.line(`Needs a restart: ${report.restart_required.join(", ")}`);
         }

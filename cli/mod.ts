@@ -2,7 +2,6 @@
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import process from "node:process";
 import { addCallCommand } from "./call.ts";
-import { addCompletions } from "./completions.ts";
 import type { CliDeps } from "./deps.ts";
 import { CliError, exitCodeFor } from "./errors.ts";
 import { addLifecycleCommands } from "./lifecycle.ts";
@@ -28,7 +27,6 @@ export function buildProgram(deps: CliDeps, out: Output): Command {
   addLifecycleCommands(program, deps, out);
   addCallCommand(program, deps, out);
   addOfflineCommands(program, deps, out);
-  addCompletions(program, deps, out);
   return program;
 }
 
@@ -36,6 +34,14 @@ export function buildProgram(deps: CliDeps, out: Output): Command {
 export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   const out = new Output(deps.env);
   const program = buildProgram(deps, out);
+  if (argv[0] === "complete" || argv[0] === "completions") {
+    // The completion library is loaded only for completion commands (start-up time).
+    (await import("./completions.ts")).addCompletions(program, deps, out);
+  } else {
+    program.command("completions")
+      .description("Generate shell completion scripts")
+      .argument("<shell>", "bash, zsh, fish or powershell");
+  }
   try {
     await program.parseAsync(argv, { from: "user" });
     return out.exitCode;

@@ -125,28 +125,32 @@ export function copyImage(image: Image): Image {
  * Goxel's image key would be (used to skip undo pushes when nothing changed).
  */
 export function imageFingerprint(image: Image): unknown[] {
-  const out: unknown[] = [image.box ? [...image.box].join() : null];
+  // Plain numbers and keys only (no string building): this runs on every undo push.
+  const out: unknown[] = [];
+  pushBox(out, image.box);
   for (const l of image.layers) {
-    out.push(
-      l.volume.key,
-      l.id,
-      l.visible,
-      l.name,
-      l.box ? [...l.box].join() : null,
-      [...l.mat].join(),
-      l.shape,
-      l.color,
-      l.mode,
-      l.baseId,
-      l.material ? image.materials.indexOf(l.material) : -1,
-    );
+    out.push(l.volume.key, l.id, l.visible, l.name, l.shape, l.color, l.mode, l.baseId);
+    out.push(l.material ? image.materials.indexOf(l.material) : -1);
+    pushBox(out, l.box);
+    for (let i = 0; i < 16; i++) out.push(l.mat[i]);
   }
-  for (const c of image.cameras) out.push(c.name, c.ortho, c.dist, [...c.mat].join());
-  for (const m of image.materials) out.push(JSON.stringify(m));
-  out.push(image.selectionBox ? [...image.selectionBox].join() : null);
+  for (const c of image.cameras) {
+    out.push(c.name, c.ortho, c.dist);
+    for (let i = 0; i < 16; i++) out.push(c.mat[i]);
+  }
+  for (const m of image.materials) {
+    out.push(m.name, m.metallic, m.roughness, ...m.baseColor, ...m.emission);
+  }
+  pushBox(out, image.selectionBox);
   out.push(image.selectionMask ? image.selectionMask.key : null);
+  out.push(image.layers.length, image.cameras.length, image.materials.length);
   out.push(image.layers.indexOf(image.activeLayer!));
   return out;
+}
+
+function pushBox(out: unknown[], box: Mat4 | null): void {
+  if (!box) out.push(null);
+  else for (let i = 0; i < 16; i++) out.push(box[i]);
 }
 
 /** Returns true when two fingerprints are equal element by element. */

@@ -56,7 +56,11 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     (opts.env.GOXEL_CONFIG ? opts.env.GOXEL_CONFIG : fileIfExists(paths.configFile));
   let config: Config;
   try {
-    config = loadConfig({ file: configFile, env: opts.env, flags: flagLayer(opts, paths.logFile) });
+    config = await loadConfig({
+      file: configFile,
+      env: opts.env,
+      flags: flagLayer(opts, paths.logFile),
+    });
   } catch (err) {
     return fail(err);
   }
@@ -73,7 +77,16 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     releaseLock();
     return fail(err);
   }
-  return await serve({ opts, config, configFile, socket, pidFile, tokenFile, releaseLock, defaultLogFile: paths.logFile });
+  return await serve({
+    opts,
+    config,
+    configFile,
+    socket,
+    pidFile,
+    tokenFile,
+    releaseLock,
+    defaultLogFile: paths.logFile,
+  });
 }
 
 interface ServeArgs {
@@ -241,7 +254,7 @@ async function reloadConfig(
   opts: DaemonOptions,
   defaultLogFile: string,
 ): Promise<ReloadReport> {
-  const next = loadConfig({ file, env: opts.env, flags: flagLayer(opts, defaultLogFile) });
+  const next = await loadConfig({ file, env: opts.env, flags: flagLayer(opts, defaultLogFile) });
   const report = diffConfig(ctx.config, next);
   const merged: Config = {
     ...next,

@@ -27,6 +27,7 @@ export class Project {
   #saved: unknown[];
   #tail: Promise<unknown> | null = null;
   #batching = 0;
+  #commitPending = false;
 
   constructor(id: string, name: string, image: Image, now: number, historyLimit?: number) {
     this.id = id;
@@ -54,9 +55,22 @@ export class Project {
     this.#saved = imageFingerprint(this.image);
   }
 
-  /** Records an undo step after an edit (no step when nothing changed, none inside a batch). */
+  /**
+   * Records an undo step after an edit. The push is deferred to the end of the current
+   * event-loop turn, so edits that arrive together (one pipelined burst) form one undo step,
+   * like one brush stroke in Goxel; nothing is pushed when nothing changed.
+   */
   commit(): void {
-    if (this.#batching === 0) this.history.push(this.image);
+    if (this.#batching > 0 || this.#commitPending) return;
+    this.#commitPending = true;
+    queueMicrotask(() => this.flushHistory());
+  }
+
+  /** Pushes a pending undo step now (before undo/redo or reading the history). */
+  flushHistory(): void {
+    if (!this.#commitPending) return;
+    this.#commitPending = false;
+    this.history.push(this.image);
   }
 
   /** Runs edits as one undo step, all or nothing: a throw restores the image as it was. */

@@ -4,6 +4,7 @@
  * declaration, so a handler table typed `{ [K in keyof typeof METHODS]: ... }` is complete.
  */
 import type { MethodDecl } from "./method.ts";
+import { type MethodFilter, methodResolver } from "./method_lookup.ts";
 import { COLOR_METHODS } from "./methods/colors.ts";
 import { CONFORMANCE_METHODS } from "./methods/conformance.ts";
 import { DRAW_METHODS } from "./methods/draw.ts";
@@ -21,9 +22,7 @@ export * from "./voxel_list.ts";
 export { buildOpenRpc, type OpenRpcInfo } from "./openrpc.ts";
 export { checkColorParams, colorFromParams, type ColorParams } from "./methods/common.ts";
 export { BATCH_OPERATION_TYPES } from "./methods/voxels.ts";
-
-/** The prefix of goxel's own method names. */
-export const METHOD_PREFIX = "goxel.";
+export { METHOD_PREFIX, type MethodFilter, methodResolver } from "./method_lookup.ts";
 
 /** A titled group of methods, in documentation order. */
 export interface MethodGroup {
@@ -74,40 +73,21 @@ export const METHODS = byName(ALL);
 /** A declared method name. */
 export type MethodName = keyof typeof METHODS;
 
-const LOOKUP = buildLookup(ALL);
-
-function buildLookup(decls: readonly MethodDecl[]): Map<string, MethodDecl> {
-  const map = new Map<string, MethodDecl>();
-  const add = (name: string, d: MethodDecl) => {
-    const prev = map.get(name);
-    if (prev && prev !== d) {
-      throw new TypeError(`Method name ${name} is claimed by ${prev.name} and ${d.name}`);
-    }
-    map.set(name, d);
-  };
-  for (const d of decls) add(d.name, d);
-  for (const d of decls) for (const a of d.flags.aliases ?? []) add(a, d);
-  return map;
-}
-
-/** Options of {@link findMethod} and {@link listMethods}. */
-export interface MethodFilter {
-  /** Include the conformance test methods (daemon started with `--conformance`). Default false. */
-  conformance?: boolean;
-}
+const resolve = methodResolver(
+  ALL.map((d: MethodDecl) => ({
+    name: d.name,
+    aliases: d.flags.aliases ?? [],
+    conformance: d.flags.conformance === true,
+    decl: d,
+  })),
+);
 
 /**
  * Finds a method by name or alias, with or without the `goxel.` prefix (`ping` finds
  * `goxel.ping`). Conformance methods are found by exact name, and only when asked for.
  */
 export function findMethod(name: string, opts: MethodFilter = {}): MethodDecl | undefined {
-  let d = LOOKUP.get(name);
-  if (!d && !name.startsWith(METHOD_PREFIX)) {
-    const prefixed = LOOKUP.get(METHOD_PREFIX + name);
-    if (prefixed && !prefixed.flags.conformance) d = prefixed;
-  }
-  if (d?.flags.conformance && !opts.conformance) return undefined;
-  return d;
+  return resolve(name, opts)?.decl;
 }
 
 /** Every method in documentation order (conformance methods only when asked for). */

@@ -4,7 +4,14 @@
  * exit codes, signals, TCP tokens and shell completion.
  */
 import assert from "node:assert/strict";
-import { goxelCommand, makeTestEnv, RawClient, runGoxel, startDaemon, type TestEnv } from "./support_testing.ts";
+import {
+  goxelCommand,
+  makeTestEnv,
+  RawClient,
+  runGoxel,
+  startDaemon,
+  type TestEnv,
+} from "./support_testing.ts";
 
 function pidOf(t: TestEnv): number {
   return Number(Deno.readTextFileSync(`${t.env.XDG_RUNTIME_DIR}/goxel/goxel.pid`).trim());
@@ -75,13 +82,18 @@ Deno.test("start --daemonize, status, call, reload (valid and invalid), stop", a
       assert.deepEqual(JSON.parse(r.stdout).color, [255, 0, 0, 255]);
     });
     await t.step("reload applies a valid change and names restart-only keys", async () => {
-      await Deno.writeTextFile(config, "log:\n  level: debug\nlimits:\n  max_batch: 2\nworkers: 3\n");
+      await Deno.writeTextFile(
+        config,
+        "log:\n  level: debug\nlimits:\n  max_batch: 2\nworkers: 3\n",
+      );
       const r = await runGoxel(["reload"], env);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /Changed: limits.max_batch, log.level, workers/);
       assert.match(r.stdout, /Needs a restart: workers/);
       const c = await RawClient.unix(env.socket);
-      await c.send(JSON.stringify([1, 2, 3].map((id) => ({ jsonrpc: "2.0", id, method: "ping" }))) + "\n");
+      await c.send(
+        JSON.stringify([1, 2, 3].map((id) => ({ jsonrpc: "2.0", id, method: "ping" }))) + "\n",
+      );
       assert.match((await c.read() as { error: { message: string } }).error.message, /limit of 2/);
       c.close();
     });
@@ -132,7 +144,10 @@ Deno.test("kill -9 leaves a stale socket and pid file that do not block the next
 Deno.test("two concurrent first calls start exactly one daemon", async () => {
   const env = await makeTestEnv();
   try {
-    const [a, b] = await Promise.all([runGoxel(["call", "ping"], env), runGoxel(["call", "ping"], env)]);
+    const [a, b] = await Promise.all([
+      runGoxel(["call", "ping"], env),
+      runGoxel(["call", "ping"], env),
+    ]);
     assert.equal(a.code, 0, a.stderr);
     assert.equal(b.code, 0, b.stderr);
     await new Promise((r) => setTimeout(r, 300));
@@ -163,15 +178,18 @@ Deno.test("exit codes: usage 2, failure 1, not running 3", async (t) => {
         assert.match(r.stdout + r.stderr, pattern);
       });
     }
-    await t.step("an RPC error prints its message and exits 1; --json prints the error object", async () => {
-      const r = await runGoxel(["call", "add_voxel", "1.5", "0", "0"], env);
-      assert.equal(r.code, 1);
-      assert.match(r.stderr, /x: .*integer/);
-      const j = await runGoxel(["call", "--json", "add_voxel", "1.5", "0", "0"], env);
-      assert.equal(JSON.parse(j.stdout).code, -32602);
-      const unknown = await runGoxel(["call", "no_such_method"], env);
-      assert.equal(unknown.code, 2);
-    });
+    await t.step(
+      "an RPC error prints its message and exits 1; --json prints the error object",
+      async () => {
+        const r = await runGoxel(["call", "add_voxel", "1.5", "0", "0"], env);
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /x: .*integer/);
+        const j = await runGoxel(["call", "--json", "add_voxel", "1.5", "0", "0"], env);
+        assert.equal(JSON.parse(j.stdout).code, -32602);
+        const unknown = await runGoxel(["call", "no_such_method"], env);
+        assert.equal(unknown.code, 2);
+      },
+    );
     await t.step("--version names version, commit and runtime", async () => {
       const r = await runGoxel(["--version"], env);
       assert.equal(r.code, 0);
@@ -195,7 +213,13 @@ Deno.test("SIGHUP reloads the config, SIGTERM stops cleanly with exit 0", async 
     let refused = false;
     for (let i = 0; i < 50 && !refused; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      await c.send(JSON.stringify([{ jsonrpc: "2.0", id: 1, method: "ping" }, { jsonrpc: "2.0", id: 2, method: "ping" }]) + "\n");
+      await c.send(
+        JSON.stringify([{ jsonrpc: "2.0", id: 1, method: "ping" }, {
+          jsonrpc: "2.0",
+          id: 2,
+          method: "ping",
+        }]) + "\n",
+      );
       const r = await c.read();
       refused = !Array.isArray(r);
     }
@@ -203,7 +227,11 @@ Deno.test("SIGHUP reloads the config, SIGTERM stops cleanly with exit 0", async 
     await Deno.writeTextFile(config, "limits: [not, a, map]\n");
     daemon.proc.kill("SIGHUP");
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal((await c.call("ping")).pong, true, "an invalid config on SIGHUP keeps the daemon serving");
+    assert.equal(
+      (await c.call("ping")).pong,
+      true,
+      "an invalid config on SIGHUP keeps the daemon serving",
+    );
     c.close();
     const started = Date.now();
     assert.equal(await daemon.stop(), 0);
@@ -247,12 +275,22 @@ Deno.test("a TCP client must present the token", async () => {
     assert.equal(r.error?.code, -1111);
     assert.ok(await intruder.waitClosed(), "the connection is closed after a refusal");
     const wrong = await RawClient.tcp("127.0.0.1", port);
-    assert.equal((await wrong.request("goxel.authenticate", { token: "0".repeat(64) })).error?.code, -1111);
+    assert.equal(
+      (await wrong.request("goxel.authenticate", { token: "0".repeat(64) })).error?.code,
+      -1111,
+    );
     const friend = await RawClient.tcp("127.0.0.1", port);
     assert.deepEqual(await friend.call("goxel.authenticate", { token }), { authenticated: true });
     assert.equal((await friend.call("ping")).pong, true);
     friend.close();
-    const refused = await runGoxel(["start", "--foreground", "--socket", `${env.dir}/x.sock`, "--tcp", "0.0.0.0:0"], env);
+    const refused = await runGoxel([
+      "start",
+      "--foreground",
+      "--socket",
+      `${env.dir}/x.sock`,
+      "--tcp",
+      "0.0.0.0:0",
+    ], env);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /only loopback addresses/);
   } finally {
@@ -306,7 +344,8 @@ Deno.test("shell completion offers method names", async (t) => {
       // Without the bash-completion package, define the one helper the script needs.
       const shim = `type _get_comp_words_by_ref >/dev/null 2>&1 || _get_comp_words_by_ref() {
   cur="\${COMP_WORDS[COMP_CWORD]}"; prev="\${COMP_WORDS[COMP_CWORD-1]}"; words=("\${COMP_WORDS[@]}"); cword=$COMP_CWORD; }`;
-      const probe = `${shim}\n[ -f /usr/share/bash-completion/bash_completion ] && . /usr/share/bash-completion/bash_completion
+      const probe =
+        `${shim}\n[ -f /usr/share/bash-completion/bash_completion ] && . /usr/share/bash-completion/bash_completion
 ${script}
 COMP_WORDS=(goxel call add_v); COMP_CWORD=2; COMP_LINE="goxel call add_v"; COMP_POINT=\${#COMP_LINE}
 __goxel_complete

@@ -5,7 +5,13 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { findMethod, listMethods } from "../protocol/mod.ts";
-import { type Daemon, makeTestEnv, RawClient, startDaemon, type TestEnv } from "./support_testing.ts";
+import {
+  type Daemon,
+  makeTestEnv,
+  RawClient,
+  startDaemon,
+  type TestEnv,
+} from "./support_testing.ts";
 
 type Result = Record<string, unknown>;
 
@@ -21,7 +27,10 @@ class ContractClient {
     const r = await this.raw.request(method, params);
     if (r.error) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
     const checked = decl.result.safeParse(r.result);
-    assert.ok(checked.success, `${method} result does not match its schema: ${JSON.stringify(r.result).slice(0, 300)}`);
+    assert.ok(
+      checked.success,
+      `${method} result does not match its schema: ${JSON.stringify(r.result).slice(0, 300)}`,
+    );
     return r.result as T;
   }
 
@@ -35,7 +44,9 @@ class ContractClient {
   }
 }
 
-async function withDaemon(fn: (c: ContractClient, env: TestEnv, d: Daemon) => Promise<void>): Promise<ContractClient> {
+async function withDaemon(
+  fn: (c: ContractClient, env: TestEnv, d: Daemon) => Promise<void>,
+): Promise<ContractClient> {
   const env = await makeTestEnv();
   const daemon = await startDaemon(env, ["--conformance", "--workspace", env.dir]);
   const client = new ContractClient(await RawClient.unix(daemon.socket));
@@ -54,7 +65,12 @@ const called = new Set<string>();
 Deno.test("every declared method works end to end and matches its result schema", async (t) => {
   const c = await withDaemon(async (c, env, daemon) => {
     await t.step("projects and voxels", async () => {
-      const p = await c.call<{ project_id: string }>("goxel.create_project", ["castle", 32, 24, 16]);
+      const p = await c.call<{ project_id: string }>("goxel.create_project", [
+        "castle",
+        32,
+        24,
+        16,
+      ]);
       assert.equal(p.project_id, "p1");
       assert.deepEqual((await c.call("goxel.get_status")).width, 32);
       await c.call("goxel.add_voxel", [0, 0, 0, 255, 0, 0, 255]);
@@ -62,49 +78,120 @@ Deno.test("every declared method works end to end and matches its result schema"
       assert.deepEqual((await c.call("goxel.get_voxel", [1, 0, 0])).color, [0, 255, 0, 255]);
       assert.equal((await c.call("goxel.paint_voxels", [1, 0, 0, "#0000ff"])).painted, 1);
       assert.equal((await c.call("goxel.remove_voxel", [1, 0, 0])).existed, true);
-      const packed = Buffer.from(new Uint8Array(new Int32Array([5, 5, 5, 0]).buffer).map((b, i) => i >= 12 ? [9, 8, 7, 255][i - 12] : b)).toString("base64");
+      const packed = Buffer.from(
+        new Uint8Array(new Int32Array([5, 5, 5, 0]).buffer).map((b, i) =>
+          i >= 12 ? [9, 8, 7, 255][i - 12] : b
+        ),
+      ).toString("base64");
       assert.equal((await c.call("goxel.add_voxels", { packed })).added, 1);
-      assert.equal((await c.call("add_voxels", { voxels: [[2, 0, 0, 1, 2, 3], { x: 3, y: 0, z: 0, color: [4, 5, 6] }] })).added, 2);
+      assert.equal(
+        (await c.call("add_voxels", {
+          voxels: [[2, 0, 0, 1, 2, 3], { x: 3, y: 0, z: 0, color: [4, 5, 6] }],
+        })).added,
+        2,
+      );
       assert.equal((await c.call("goxel.remove_voxels", [[[2, 0, 0]]])).removed, 1);
       const batch = await c.call("goxel.batch_operations", {
         operations: [
           { type: "add_voxel", x: 10, y: 0, z: 0, color: "#ffffff" },
-          { type: "procedural_shape", shape_type: "sphere", size_x: 3, size_y: 3, size_z: 3, center_x: 10, center_y: 10, center_z: 5 },
+          {
+            type: "procedural_shape",
+            shape_type: "sphere",
+            size_x: 3,
+            size_y: 3,
+            size_z: 3,
+            center_x: 10,
+            center_y: 10,
+            center_z: 5,
+          },
           { type: "remove_voxel", x: 10, y: 0, z: 0 },
         ],
       });
       assert.equal(batch.successful_operations, 3);
-      const region = await c.call<{ count: number }>("goxel.get_voxels_region", { min: [0, 0, 0], max: [5, 5, 5] });
+      const region = await c.call<{ count: number }>("goxel.get_voxels_region", {
+        min: [0, 0, 0],
+        max: [5, 5, 5],
+      });
       assert.equal(region.count, 3);
-      assert.equal((await c.call<{ count: number }>("goxel.get_layer_voxels", { limit: 2 })).count, 2);
+      assert.equal(
+        (await c.call<{ count: number }>("goxel.get_layer_voxels", { limit: 2 })).count,
+        2,
+      );
       const bbox = await c.call("goxel.get_bounding_box");
       assert.deepEqual(bbox.min, [0, 0, 0]);
       assert.equal((await c.call("goxel.get_project_info")).voxel_count, 3 + 19);
     });
 
     await t.step("drawing", async () => {
-      assert.ok((await c.call<{ voxels_created: number }>("goxel.procedural_shape", ["cube", 4, 4, 4, -8, -8, 2, "#888888"])).voxels_created > 0);
-      await c.call("goxel.draw_shape", { shape: "cylinder", from: [-10, 5, 0], to: [-6, 9, 4], color: "#ff8800" });
+      assert.ok(
+        (await c.call<{ voxels_created: number }>("goxel.procedural_shape", [
+          "cube",
+          4,
+          4,
+          4,
+          -8,
+          -8,
+          2,
+          "#888888",
+        ])).voxels_created > 0,
+      );
+      await c.call("goxel.draw_shape", {
+        shape: "cylinder",
+        from: [-10, 5, 0],
+        to: [-6, 9, 4],
+        color: "#ff8800",
+      });
       await c.call("goxel.draw_line", { from: [0, 10, 0], to: [0, 15, 0], color: "#00ffff" });
-      assert.deepEqual((await c.call("goxel.get_voxel", [0, 15, 0])).exists, true, "a line includes both ends");
-      assert.ok((await c.call<{ voxels_filled: number }>("goxel.flood_fill", [-8, -8, 2, "#111111"])).voxels_filled >= 64);
-      assert.ok((await c.call<{ replaced: number }>("goxel.replace_color", ["#111111", "#222222"])).replaced >= 64);
-      await c.call("goxel.transform_layer", { translate: [1, 0, 0], rotate: { axis: "z", degrees: 360 } });
-      assert.ok((await c.call<{ removed: number }>("goxel.crop", { box: { min: [-12, -12, 0], max: [12, 12, 8] } })).removed > 0);
+      assert.deepEqual(
+        (await c.call("goxel.get_voxel", [0, 15, 0])).exists,
+        true,
+        "a line includes both ends",
+      );
+      assert.ok(
+        (await c.call<{ voxels_filled: number }>("goxel.flood_fill", [-8, -8, 2, "#111111"]))
+          .voxels_filled >= 64,
+      );
+      assert.ok(
+        (await c.call<{ replaced: number }>("goxel.replace_color", ["#111111", "#222222"]))
+          .replaced >= 64,
+      );
+      await c.call("goxel.transform_layer", {
+        translate: [1, 0, 0],
+        rotate: { axis: "z", degrees: 360 },
+      });
+      assert.ok(
+        (await c.call<{ removed: number }>("goxel.crop", {
+          box: { min: [-12, -12, 0], max: [12, 12, 8] },
+        })).removed > 0,
+      );
     });
 
     await t.step("layers", async () => {
-      const made = await c.call<{ layer_id: number }>("goxel.create_layer", ["walls", 200, 200, 200]);
+      const made = await c.call<{ layer_id: number }>("goxel.create_layer", [
+        "walls",
+        200,
+        200,
+        200,
+      ]);
       await c.call("goxel.add_voxel", { x: 0, y: 0, z: 9, layer_id: made.layer_id });
-      const dup = await c.call<{ layer_id: number; name: string }>("goxel.duplicate_layer", [made.layer_id]);
+      const dup = await c.call<{ layer_id: number; name: string }>("goxel.duplicate_layer", [
+        made.layer_id,
+      ]);
       assert.equal(dup.name, "walls.1");
       await c.call("goxel.rename_layer", [dup.layer_id, "roof"]);
       await c.call("goxel.set_layer_visibility", [dup.layer_id, false]);
       await c.call("goxel.set_active_layer", [made.layer_id]);
       assert.equal((await c.call("goxel.move_layer", [made.layer_id, "bottom"])).index, 0);
       await c.call("goxel.merge_layers", [dup.layer_id, made.layer_id]);
-      const shape = await c.call<{ layer_id: number }>("goxel.create_layer", { name: "ball", shape: "sphere", box: { min: [0, 0, 0], max: [5, 5, 5] }, color: "#ff0000" });
-      const layers = await c.call<{ layers: { id: number; name: string; kind: string; voxel_count: number }[] }>("goxel.list_layers");
+      const shape = await c.call<{ layer_id: number }>("goxel.create_layer", {
+        name: "ball",
+        shape: "sphere",
+        box: { min: [0, 0, 0], max: [5, 5, 5] },
+        color: "#ff0000",
+      });
+      const layers = await c.call<
+        { layers: { id: number; name: string; kind: string; voxel_count: number }[] }
+      >("goxel.list_layers");
       const ball = layers.layers.find((l) => l.id === shape.layer_id)!;
       assert.equal(ball.kind, "shape");
       assert.ok(ball.voxel_count > 100, "a shape layer is generated");
@@ -113,28 +200,50 @@ Deno.test("every declared method works end to end and matches its result schema"
     });
 
     await t.step("colours", async () => {
-      const h = await c.call<{ bins: { count: number }[] }>("goxel.get_color_histogram", { top_n: 3 });
+      const h = await c.call<{ bins: { count: number }[] }>("goxel.get_color_histogram", {
+        top_n: 3,
+      });
       assert.ok(h.bins.length <= 3 && h.bins[0].count >= h.bins.at(-1)!.count);
-      assert.ok((await c.call<{ count: number }>("goxel.find_voxels_by_color", ["#222222", 0])).count >= 64);
-      assert.ok((await c.call<{ count: number }>("goxel.get_unique_colors", { merge_similar: true })).count >= 3);
-      assert.equal((await c.call<{ palettes: { color_count: number }[] }>("goxel.list_palettes", ["DB32"])).palettes[0].color_count, 32);
+      assert.ok(
+        (await c.call<{ count: number }>("goxel.find_voxels_by_color", ["#222222", 0])).count >= 64,
+      );
+      assert.ok(
+        (await c.call<{ count: number }>("goxel.get_unique_colors", { merge_similar: true }))
+          .count >= 3,
+      );
+      assert.equal(
+        (await c.call<{ palettes: { color_count: number }[] }>("goxel.list_palettes", ["DB32"]))
+          .palettes[0].color_count,
+        32,
+      );
     });
 
     await t.step("rendering and camera", async () => {
       await c.call("goxel.set_camera", ["isometric"]);
-      await c.call("goxel.set_camera", { position: [40, -40, 40], target: [0, 0, 4], ortho: false });
+      await c.call("goxel.set_camera", {
+        position: [40, -40, 40],
+        target: [0, 0, 4],
+        ortho: false,
+      });
       const r = await c.call("goxel.render_scene", ["shot.png", 64, 48]);
       assert.equal(r.output_path, `${env.dir}/shot.png`);
       const png = await Deno.readFile(`${env.dir}/shot.png`);
       assert.deepEqual([...png.subarray(1, 4)], [80, 78, 71]);
-      const managed = await c.call<{ file: { path: string; checksum: string } }>("goxel.render_scene", {
-        width: 32,
-        height: 32,
-        camera_preset: "front",
-        options: { return_mode: "file_path", background_color: "#ffffff" },
-      });
+      const managed = await c.call<{ file: { path: string; checksum: string } }>(
+        "goxel.render_scene",
+        {
+          width: 32,
+          height: 32,
+          camera_preset: "front",
+          options: { return_mode: "file_path", background_color: "#ffffff" },
+        },
+      );
       assert.match(managed.file.checksum, /^sha256:[0-9a-f]{64}$/);
-      assert.equal((await c.call<{ render: { size: number } }>("goxel.get_render_info", [managed.file.path])).render.size, (await Deno.stat(managed.file.path)).size);
+      assert.equal(
+        (await c.call<{ render: { size: number } }>("goxel.get_render_info", [managed.file.path]))
+          .render.size,
+        (await Deno.stat(managed.file.path)).size,
+      );
       assert.equal((await c.call("goxel.list_renders")).count, 1);
       await c.call("goxel.cleanup_render", [managed.file.path]);
       await assert.rejects(Deno.stat(managed.file.path));
@@ -144,20 +253,30 @@ Deno.test("every declared method works end to end and matches its result schema"
     await t.step("files, history and projects", async () => {
       const saved = await c.call("goxel.save_project", ["castle.gox"]);
       assert.equal(saved.format, "gox");
-      for (const ext of ["vox", "obj", "ply", "gltf", "glb", "stl", "qb", "kvx", "txt", "pov", "vxl"]) {
+      for (
+        const ext of ["vox", "obj", "ply", "gltf", "glb", "stl", "qb", "kvx", "txt", "pov", "vxl"]
+      ) {
         const out = await c.call<{ bytes: number }>("goxel.export_model", [`out.${ext}`]);
         assert.ok(out.bytes > 0, ext);
       }
-      assert.equal((await c.call("goxel.export_model", ["slices.png", "png_slices"])).format, "png_slices");
+      assert.equal(
+        (await c.call("goxel.export_model", ["slices.png", "png_slices"])).format,
+        "png_slices",
+      );
       const loaded = await c.call<{ project_id: string }>("goxel.load_project", ["castle.gox"]);
       assert.equal(loaded.project_id, "p2");
-      assert.equal((await c.call("goxel.get_project_info")).voxel_count, (await c.call("goxel.get_project_info", { project: "p1" })).voxel_count);
+      assert.equal(
+        (await c.call("goxel.get_project_info")).voxel_count,
+        (await c.call("goxel.get_project_info", { project: "p1" })).voxel_count,
+      );
       const imported = await c.call<{ layers: unknown[] }>("goxel.import_file", ["out.vox"]);
       assert.equal(imported.layers.length, 2, "one vox model per visible layer");
       assert.equal((await c.call("goxel.undo")).undone, 1);
       assert.equal((await c.call("goxel.redo")).redone, 1);
       await c.call("goxel.select_project", ["p1"]);
-      const projects = await c.call<{ projects: { id: string; current: boolean }[] }>("goxel.list_projects");
+      const projects = await c.call<{ projects: { id: string; current: boolean }[] }>(
+        "goxel.list_projects",
+      );
       assert.deepEqual(projects.projects.map((p) => p.current), [true, false]);
       await c.fails("goxel.close_project", ["p2"], -1102, /unsaved changes/);
       assert.equal((await c.call("goxel.close_project", ["p2", true])).was_dirty, true);
@@ -165,16 +284,26 @@ Deno.test("every declared method works end to end and matches its result schema"
 
     await t.step("scripts", async () => {
       const r = await c.call("goxel.execute_script", {
-        script: "const v = goxel.image.activeLayer.volume; v.setAt([20, 20, 0], [1, 2, 3]); print('hi'); 6 * 7",
+        script:
+          "const v = goxel.image.activeLayer.volume; v.setAt([20, 20, 0], [1, 2, 3]); print('hi'); 6 * 7",
       });
       assert.equal(r.result, 42);
       assert.equal(r.output, "hi");
       assert.deepEqual((await c.call("goxel.get_voxel", [20, 20, 0])).color, [1, 2, 3, 255]);
       const started = Date.now();
-      await c.fails("goxel.execute_script", { script: "for (;;) {}", timeout_ms: 300 }, -1107, /timed out after 300 ms/);
+      await c.fails(
+        "goxel.execute_script",
+        { script: "for (;;) {}", timeout_ms: 300 },
+        -1107,
+        /timed out after 300 ms/,
+      );
       assert.ok(Date.now() - started < 5000);
       await c.fails("goxel.execute_script", { script: "throw new Error('boom')" }, -1112, /boom/);
-      assert.equal((await c.call("ping")).pong, true, "the daemon survives runaway and failing scripts");
+      assert.equal(
+        (await c.call("ping")).pong,
+        true,
+        "the daemon survives runaway and failing scripts",
+      );
     });
 
     await t.step("daemon methods", async () => {
@@ -184,7 +313,10 @@ Deno.test("every declared method works end to end and matches its result schema"
       assert.equal((await c.call("goxel.health_check")).daemon_status, "healthy");
       const methods = await c.call<{ count: number }>("list_methods");
       assert.equal(methods.count, listMethods({ conformance: true }).length);
-      assert.match(await c.call<string>("goxel.metrics"), /goxel_requests_total\{method="goxel.add_voxel",outcome="ok"\}/);
+      assert.match(
+        await c.call<string>("goxel.metrics"),
+        /goxel_requests_total\{method="goxel.add_voxel",outcome="ok"\}/,
+      );
       assert.equal((await c.call("goxel.reload_config")).success, true);
       assert.deepEqual(await c.call("goxel.authenticate", ["anything"]), { authenticated: true });
       const doc = await c.call<{ openrpc: string; methods: unknown[] }>("rpc.discover");

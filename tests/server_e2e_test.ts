@@ -15,16 +15,28 @@ Deno.test("the daemon enforces every limit with a clear error and keeps serving"
   const env = await makeTestEnv();
   const daemon = await startDaemon(env, [], LIMITS);
   try {
-    await t.step("a message over max_message_bytes gets -32700 and the next one is served", async () => {
-      const c = await RawClient.unix(daemon.socket);
-      await c.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping", params: { pad: "x".repeat(5000) } }) + "\n");
-      const r = await c.read() as { error: { code: number; message: string; data: { limit: string } } };
-      assert.equal(r.error.code, -32700);
-      assert.match(r.error.message, /exceeds the limit of 4096 bytes/);
-      assert.equal(r.error.data.limit, "max_message_bytes");
-      assert.deepEqual((await c.call("ping")).pong, true);
-      c.close();
-    });
+    await t.step(
+      "a message over max_message_bytes gets -32700 and the next one is served",
+      async () => {
+        const c = await RawClient.unix(daemon.socket);
+        await c.send(
+          JSON.stringify({
+            jsonrpc: "2.0",
+            id: 1,
+            method: "ping",
+            params: { pad: "x".repeat(5000) },
+          }) + "\n",
+        );
+        const r = await c.read() as {
+          error: { code: number; message: string; data: { limit: string } };
+        };
+        assert.equal(r.error.code, -32700);
+        assert.match(r.error.message, /exceeds the limit of 4096 bytes/);
+        assert.equal(r.error.data.limit, "max_message_bytes");
+        assert.deepEqual((await c.call("ping")).pong, true);
+        c.close();
+      },
+    );
 
     await t.step("nesting deeper than max_depth gets -32600 without recursing", async () => {
       const c = await RawClient.unix(daemon.socket);
@@ -42,7 +54,10 @@ Deno.test("the daemon enforces every limit with a clear error and keeps serving"
 
     await t.step("a batch over max_batch gets one -32600", async () => {
       const c = await RawClient.unix(daemon.socket);
-      const batch = Array.from({ length: 11 }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "ping" }));
+      const batch = Array.from(
+        { length: 11 },
+        (_, i) => ({ jsonrpc: "2.0", id: i, method: "ping" }),
+      );
       await c.send(JSON.stringify(batch) + "\n");
       const r = await c.read() as { error: { code: number; message: string } };
       assert.equal(r.error.code, -32600);
@@ -54,7 +69,9 @@ Deno.test("the daemon enforces every limit with a clear error and keeps serving"
 
     await t.step("connections over max_connections are refused with an error", async () => {
       await new Promise((r) => setTimeout(r, 300)); // let the daemon see earlier clients leave
-      const open = await Promise.all(Array.from({ length: 6 }, () => RawClient.unix(daemon.socket)));
+      const open = await Promise.all(
+        Array.from({ length: 6 }, () => RawClient.unix(daemon.socket)),
+      );
       for (const c of open) assert.equal((await c.call("ping")).pong, true);
       const extra = await RawClient.unix(daemon.socket);
       const r = await extra.read() as { error: { code: number; message: string } };
@@ -94,9 +111,20 @@ Deno.test("1000 garbage messages each get -32700/-32600 while another client kee
   try {
     const bad = await RawClient.unix(daemon.socket);
     const good = await RawClient.unix(daemon.socket);
-    const garbage = ["{", "nope", "[1,2", '{"jsonrpc":"1.0","method":"ping","id":1}', "42", '"str"', "[1]", "{}",
-      '{"jsonrpc":"2.0","method":5,"id":1}', '{"jsonrpc":"2.0","method":"ping","params":3,"id":1}', "\u0000\u0001",
-      '{"a":' + "1".repeat(50)];
+    const garbage = [
+      "{",
+      "nope",
+      "[1,2",
+      '{"jsonrpc":"1.0","method":"ping","id":1}',
+      "42",
+      '"str"',
+      "[1]",
+      "{}",
+      '{"jsonrpc":"2.0","method":5,"id":1}',
+      '{"jsonrpc":"2.0","method":"ping","params":3,"id":1}',
+      "\u0000\u0001",
+      '{"a":' + "1".repeat(50),
+    ];
     const lines = Array.from({ length: 1000 }, (_, i) => garbage[i % garbage.length]);
     const sending = bad.send(lines.join("\n") + "\n");
     const served: Promise<unknown>[] = [];
@@ -106,7 +134,9 @@ Deno.test("1000 garbage messages each get -32700/-32600 while another client kee
     for (let i = 0; i < 1000; i++) {
       const r = await bad.read() as { error?: { code: number } } | { error?: { code: number } }[];
       const items = Array.isArray(r) ? r : [r];
-      for (const item of items) assert.ok([-32700, -32600].includes(item.error!.code), JSON.stringify(item));
+      for (const item of items) {
+        assert.ok([-32700, -32600].includes(item.error!.code), JSON.stringify(item));
+      }
       answered++;
     }
     assert.equal(answered, 1000);
@@ -126,8 +156,16 @@ Deno.test("pipelined requests are all answered, in order, from one write", async
   try {
     const c = await RawClient.unix(daemon.socket);
     const n = 2000;
-    const text = Array.from({ length: n }, (_, i) =>
-      JSON.stringify({ jsonrpc: "2.0", id: i, method: "goxel.add_voxel", params: [i % 64, 0, 0, "#ff0000"] })).join("\r\n");
+    const text = Array.from(
+      { length: n },
+      (_, i) =>
+        JSON.stringify({
+          jsonrpc: "2.0",
+          id: i,
+          method: "goxel.add_voxel",
+          params: [i % 64, 0, 0, "#ff0000"],
+        }),
+    ).join("\r\n");
     await c.send(text); // no trailing newline: the last message ends at end of stream
     await c.send("\n");
     for (let i = 0; i < n; i++) assert.equal((await c.read() as { id: number }).id, i);
@@ -143,20 +181,40 @@ Deno.test("concurrent clients on separate projects never see each other's voxels
   const daemon = await startDaemon(env);
   try {
     const clients = await Promise.all([0, 1, 2].map(() => RawClient.unix(daemon.socket)));
-    const ids = await Promise.all(clients.map(async (c, i) =>
-      (await c.call<{ project_id: string }>("goxel.create_project", { name: `client${i}`, width: 16 })).project_id
-    ));
+    const ids = await Promise.all(
+      clients.map(async (c, i) =>
+        (await c.call<{ project_id: string }>("goxel.create_project", {
+          name: `client${i}`,
+          width: 16,
+        })).project_id
+      ),
+    );
     await Promise.all(clients.map(async (c, i) => {
-      for (let k = 0; k < 50; k++) await c.call("goxel.add_voxel", { x: k, y: i, z: 0, color: "#00ff00", project: ids[i] });
+      for (let k = 0; k < 50; k++) {
+        await c.call("goxel.add_voxel", { x: k, y: i, z: 0, color: "#00ff00", project: ids[i] });
+      }
     }));
     for (let i = 0; i < 3; i++) {
-      const info = await clients[i].call<{ voxel_count: number; name: string }>("goxel.get_project_info", { project: ids[i] });
+      const info = await clients[i].call<{ voxel_count: number; name: string }>(
+        "goxel.get_project_info",
+        { project: ids[i] },
+      );
       assert.equal(info.voxel_count, 50);
       assert.equal(info.name, `client${i}`);
-      const other = await clients[i].call<{ exists: boolean }>("goxel.get_voxel", { x: 0, y: (i + 1) % 3, z: 0, project: ids[i] });
+      const other = await clients[i].call<{ exists: boolean }>("goxel.get_voxel", {
+        x: 0,
+        y: (i + 1) % 3,
+        z: 0,
+        project: ids[i],
+      });
       assert.equal(other.exists, false);
     }
-    const missing = await clients[0].request("goxel.add_voxel", { x: 0, y: 0, z: 0, project: "p999" });
+    const missing = await clients[0].request("goxel.add_voxel", {
+      x: 0,
+      y: 0,
+      z: 0,
+      project: "p999",
+    });
     assert.equal(missing.error?.code, -1020);
     assert.match(missing.error!.message, /Project "p999" is not open/);
     clients.forEach((c) => c.close());
@@ -170,12 +228,22 @@ Deno.test("the C daemon's crash scenario: repeated create_project from two clien
   const env = await makeTestEnv();
   const daemon = await startDaemon(env);
   try {
-    const [a, b] = await Promise.all([RawClient.unix(daemon.socket), RawClient.unix(daemon.socket)]);
+    const [a, b] = await Promise.all([
+      RawClient.unix(daemon.socket),
+      RawClient.unix(daemon.socket),
+    ]);
     const run = async (c: RawClient, tag: string) => {
       for (let round = 0; round < 8; round++) {
-        const { project_id } = await c.call<{ project_id: string }>("goxel.create_project", [`${tag}${round}`, 16, 16, 16]);
+        const { project_id } = await c.call<{ project_id: string }>("goxel.create_project", [
+          `${tag}${round}`,
+          16,
+          16,
+          16,
+        ]);
         const project = project_id;
-        for (let k = 0; k < 10; k++) await c.call("goxel.add_voxel", { x: k, y: 0, z: 0, color: "#123456", project });
+        for (let k = 0; k < 10; k++) {
+          await c.call("goxel.add_voxel", { x: k, y: 0, z: 0, color: "#123456", project });
+        }
         await c.call("goxel.save_project", { path: `${env.dir}/${tag}${round}.gox`, project });
         await c.call("goxel.export_model", { path: `${env.dir}/${tag}${round}.obj`, project });
         const info = await c.call<{ voxel_count: number }>("goxel.get_project_info", { project });

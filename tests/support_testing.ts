@@ -10,7 +10,15 @@ const ROOT = new URL("../", import.meta.url);
 export function goxelCommand(): string[] {
   const bin = Deno.env.get("GOXEL_BIN");
   if (bin) return [bin];
-  return [Deno.execPath(), "run", "-A", "--quiet", "--config", rootPath("deno.json"), rootPath("main.ts")];
+  return [
+    Deno.execPath(),
+    "run",
+    "-A",
+    "--quiet",
+    "--config",
+    rootPath("deno.json"),
+    rootPath("main.ts"),
+  ];
 }
 
 /** Absolute path of a repo file. */
@@ -90,7 +98,11 @@ export interface Daemon {
 }
 
 /** Starts `goxel start --foreground` with extra args and waits until the socket answers. */
-export async function startDaemon(t: TestEnv, args: string[] = [], configYaml?: string): Promise<Daemon> {
+export async function startDaemon(
+  t: TestEnv,
+  args: string[] = [],
+  configYaml?: string,
+): Promise<Daemon> {
   const extra = [...args];
   if (configYaml !== undefined) {
     const file = `${t.dir}/config-${crypto.randomUUID()}.yaml`;
@@ -234,10 +246,22 @@ export class RawClient {
   }
 
   /** Calls a method and returns the whole response object. */
-  async request(method: string, params?: unknown): Promise<{ result?: unknown; error?: { code: number; message: string; data?: unknown }; id: unknown }> {
+  async request(
+    method: string,
+    params?: unknown,
+  ): Promise<
+    { result?: unknown; error?: { code: number; message: string; data?: unknown }; id: unknown }
+  > {
     const id = this.#nextId++;
-    await this.send(JSON.stringify({ jsonrpc: "2.0", id, method, ...(params === undefined ? {} : { params }) }) + "\n");
-    return await this.read() as { result?: unknown; error?: { code: number; message: string }; id: unknown };
+    await this.send(
+      JSON.stringify({ jsonrpc: "2.0", id, method, ...(params === undefined ? {} : { params }) }) +
+        "\n",
+    );
+    return await this.read() as {
+      result?: unknown;
+      error?: { code: number; message: string };
+      id: unknown;
+    };
   }
 
   /** Calls a method and returns its result, throwing on an error reply. */

@@ -4,13 +4,17 @@
  */
 import { basename, extname } from "node:path";
 import type { Logger } from "@logtape/logtape";
-import { requireCodec } from "../../core/formats/mod.ts";
 import type { EncodeOptions } from "../../core/formats/codec.ts";
 import type { Image } from "../../core/image.ts";
 import { imageFromPlain, imageToPlain, type PlainImage } from "../../core/plain_image.ts";
 import type { EncodedFile } from "../../core/formats/codec.ts";
 import type { DaemonContext } from "../context.ts";
 import { readFileBytes, resolvePath, writeFileAtomic } from "../files.ts";
+
+/** The codec registry, loaded on first use so an idle daemon does not hold every codec. */
+function codecs() {
+  return import("../../core/formats/mod.ts");
+}
 
 /** Images up to this many tiles are encoded on the event loop (cheaper than a thread hop). */
 const INLINE_TILES = 64;
@@ -22,7 +26,7 @@ export async function loadFile(
   format?: string,
 ): Promise<{ image: Image; format: string; path: string }> {
   const full = resolvePath(ctx.workspace, path);
-  const codec = requireCodec(full, "decode", format);
+  const codec = (await codecs()).requireCodec(full, "decode", format);
   const bytes = await readFileBytes(full);
   const plain = await ctx.workers.run({ kind: "decode", codec: codec.name, bytes }) as PlainImage;
   return { image: imageFromPlain(plain), format: codec.name, path: full };
@@ -36,7 +40,7 @@ export async function saveFile(
   options: EncodeOptions & { format?: string } = {},
 ): Promise<{ format: string; files: string[]; path: string; bytes: number; data: Uint8Array }> {
   const full = resolvePath(ctx.workspace, path);
-  const codec = requireCodec(full, "encode", options.format);
+  const codec = (await codecs()).requireCodec(full, "encode", options.format);
   const ext = extname(full);
   const opts = { ...options, baseName: basename(full, ext) };
   const tiles = image.layers.reduce((n, l) => n + l.volume.tileCount, 0);

@@ -33,6 +33,7 @@ export function projectSize(project: Project | null): [number, number, number] {
 }
 
 function historyCounts(project: Project) {
+  project.flushHistory();
   return {
     undo_count: project.history.position,
     redo_count: project.history.size - 1 - project.history.position,
@@ -168,6 +169,7 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
   },
 
   "goxel.undo"(p, { project }) {
+    project.flushHistory();
     let undone = 0;
     for (let i = 0; i < (p.steps ?? 1); i++) {
       const image = project.history.undo(project.image);
@@ -179,6 +181,7 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
   },
 
   "goxel.redo"(p, { project }) {
+    project.flushHistory();
     let redone = 0;
     for (let i = 0; i < (p.steps ?? 1); i++) {
       const image = project.history.redo();

@@ -1,0 +1,179 @@
+/**
+ * Socket load generator: the bare NDJSON echo ceiling and the daemon, measured in the same run.
+ * Run: deno run -A bench/server_bench.ts   (prints a Markdown table for bench/README.md)
+ */
+const ROOT = new URL("../", import.meta.url).pathname;
+const dir = await Deno.makeTempDir({ prefix: "gxb" });
+const enc = new TextEncoder();
+
+function spawn(args: string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", "--config", `${ROOT}deno.json`, ...args],
+    stdout: "piped",
+    stderr: "inherit",
+    env: { XDG_RUNTIME_DIR: dir },
+  }).spawn();
+}
+
+async function waitSocket(path: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    try {
+      (await Deno.connect({ transport: "unix", path })).close();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  throw new Error(`no server on ${path}`);
+}
+
+/** A connection that counts reply lines. */
+class Conn {
+  #buf = new Uint8Array(1 << 20);
+  #pending = 0;
+  private constructor(readonly conn: Deno.Conn) {}
+  static async open(path: string) {
+    return new Conn(await Deno.connect({ transport: "unix", path }));
+  }
+  async write(text: string) {
+    const data = enc.encode(text);
+    for (let off = 0; off < data.length;) off += await this.conn.write(data.subarray(off));
+  }
+  /** Reads until `n` newlines arrived. */
+  async lines(n: number) {
+    let seen = this.#pending;
+    while (seen < n) {
+      const got = await this.conn.read(this.#buf);
+      if (got === null) throw new Error("closed");
+      for (let i = 0; i < got; i++) if (this.#buf[i] === 10) seen++;
+    }
+    this.#pending = seen - n;
+  }
+}
+
+function req(id: number, method: string, params: unknown): string {
+  return JSON.stringify({ jsonrpc: "2.0", id, method, params }) + "\n";
+}
+
+async function sequential(path: string, method: string, n: number, params: (i: number) => unknown) {
+  const c = await Conn.open(path);
+  for (let i = 0; i < 500; i++) {
+    await c.write(req(i, method, params(i)));
+    await c.lines(1);
+  }
+  const t = performance.now();
+  for (let i = 0; i < n; i++) {
+    await c.write(req(i, method, params(i)));
+    await c.lines(1);
+  }
+  const s = (performance.now() - t) / 1000;
+  c.conn.close();
+  return n / s;
+}
+
+async function pipelined(
+  path: string,
+  method: string,
+  n: number,
+  window: number,
+  params: (i: number) => unknown,
+) {
+  const c = await Conn.open(path);
+  const t = performance.now();
+  for (let sent = 0; sent < n; sent += window) {
+    let text = "";
+    for (let i = 0; i < window; i++) text += req(sent + i, method, params(sent + i));
+    await c.write(text);
+    await c.lines(window);
+  }
+  const s = (performance.now() - t) / 1000;
+  c.conn.close();
+  return n / s;
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+const voxel = (i: number) => [i & 255, (i >> 8) & 255, 0, 255, 0, 0, 255];
+const echoParams = (i: number) => ({ x: i, name: "voxel" });
+
+const echoSock = `${dir}/echo.sock`;
+const echo = spawn([`${ROOT}bench/echo_server.ts`, echoSock]);
+await waitSocket(echoSock);
+console.error("echo up");
+const echoSeq = await sequential(echoSock, "echo", 20000, echoParams);
+console.error("echo seq", echoSeq);
+const echoPipe = await pipelined(echoSock, "echo", 400000, 1000, echoParams);
+console.error("echo pipe", echoPipe);
+echo.kill("SIGTERM");
+await echo.status;
+
+const sock = `${dir}/goxel.sock`;
+const daemon = spawn([
+  `${ROOT}main.ts`,
+  "start",
+  "--foreground",
+  "--socket",
+  sock,
+  "--log-level",
+  "warning",
+]);
+console.error("daemon spawned");
+await waitSocket(sock);
+console.error("daemon up");
+await new Promise((r) => setTimeout(r, 1000));
+const idleRss = rssMb(daemon.pid);
+const c0 = await Conn.open(sock);
+await c0.write(req(1, "goxel.create_project", ["bench", 256, 256, 256]));
+await c0.lines(1);
+c0.conn.close();
+console.error("project");
+const addSeq = await sequential(sock, "goxel.add_voxel", 20000, voxel);
+console.error("addSeq", addSeq);
+const addPipe = await pipelined(sock, "goxel.add_voxel", 400000, 1000, voxel);
+
+// 1 M voxels through packed add_voxels, in 4 requests of 250 000 (each ~5.3 MB of base64).
+const packed: string[] = [];
+for (let part = 0; part < 4; part++) {
+  const bytes = new Uint8Array(250000 * 16);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < 250000; i++) {
+    const k = part * 250000 + i;
+    view.setInt32(i * 16, k & 127, true);
+    view.setInt32(i * 16 + 4, (k >> 7) & 127, true);
+    view.setInt32(i * 16 + 8, (k >> 14) + 20, true);
+    view.setUint32(i * 16 + 12, 0xff0000ff, true);
+  }
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 8192) {
+    bin += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  }
+  packed.push(btoa(bin));
+}
+const c1 = await Conn.open(sock);
+const tp = performance.now();
+for (let part = 0; part < 4; part++) {
+  await c1.write(req(part, "goxel.add_voxels", { packed: packed[part] }));
+  await c1.lines(1);
+}
+const packedSeconds = (performance.now() - tp) / 1000;
+c1.conn.close();
+const busyRss = rssMb(daemon.pid);
+daemon.kill("SIGTERM");
+await daemon.status;
+await Deno.remove(dir, { recursive: true });
+
+const k = (v: number) => `${Math.round(v / 1000)} k/s`;
+console.log(`| measure | target | measured |
+| --- | --- | --- |
+| echo ceiling, 1 connection sequential | — | ${k(echoSeq)} |
+| echo ceiling, 1 connection pipelined (1000 per write) | — | ${k(echoPipe)} |
+| add_voxel, 1 connection sequential | ≥ 50 % of echo (${k(echoSeq / 2)}) | ${k(addSeq)} (${
+  Math.round(addSeq / echoSeq * 100)
+} %) |
+| add_voxel, 1 connection pipelined (1000 per write) | ≥ 300 k/s | ${k(addPipe)} |
+| 1 M voxels through packed add_voxels (4 × 250 k) | ≤ 1 s | ${packedSeconds.toFixed(2)} s |
+| idle RSS after start | ≤ 60 MB | ${idleRss.toFixed(1)} MB |
+| RSS after the run (1 M+ voxels held, undo history) | — | ${busyRss.toFixed(1)} MB |`);

@@ -1,0 +1,32 @@
+/**
+ * Renders protocol/method_index.ts: the names, summaries and positional orders of every
+ * method as plain data, so the CLI can resolve and call methods without building the zod
+ * schemas (which costs most of a client command's start-up).
+ */
+import type { MethodDecl } from "./method.ts";
+
+/** Returns the TypeScript source of protocol/method_index.ts for these declarations. */
+export function renderMethodIndex(methods: readonly MethodDecl[]): string {
+  const entries = methods.map((m) =>
+    `  ${
+      JSON.stringify({
+        name: m.name,
+        summary: m.summary,
+        positional: m.positional,
+        params: Object.keys(m.params.shape),
+        aliases: m.flags.aliases ?? [],
+        project: m.flags.project === true,
+        conformance: m.flags.conformance === true,
+      })
+    },`
+  );
+  return `// Generated from the method declarations by protocol/method_index_test.ts; do not edit.
+// Regenerate: GOXEL_UPDATE_INDEX=1 deno test -A protocol/method_index_test.ts
+import type { MethodIndexEntry } from "./method_lookup.ts";
+
+/** Every declared method as plain data, in documentation order. */
+export const METHOD_INDEX: readonly MethodIndexEntry[] = [
+${entries.join("\n")}
+];
+`;
+}
