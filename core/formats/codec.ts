@@ -28,6 +28,8 @@ export interface Codec {
   name: string;
   /** Human-readable description. */
   description: string;
+  /** Other names accepted by findCodec (the C daemon's and Goxel's, e.g. "text"). */
+  aliases?: string[];
   /** Extensions with the dot, lower case (".gox"); the first one is the default. */
   extensions: string[];
   /** Decodes a whole file; throws FormatError with the byte offset on bad input. */

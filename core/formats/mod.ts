@@ -47,7 +47,7 @@ export function findCodec(nameOrExt: string, direction?: Direction): Codec | und
   const key = nameOrExt.toLowerCase();
   const ext = key.startsWith(".") ? key : `.${key}`;
   const fits = (c: Codec) => !direction || c[direction] !== undefined;
-  return CODECS.find((c) => fits(c) && c.name === key) ??
+  return CODECS.find((c) => fits(c) && (c.name === key || c.aliases?.includes(key))) ??
     CODECS.find((c) => fits(c) && c.extensions.includes(ext));
 }
 

@@ -82,6 +82,7 @@ export function decodeMts(bytes: Uint8Array): Image {
 /** The Luanti schematic codec (import only). */
 export const MTS_CODEC: Codec = {
   name: "mts",
+  aliases: ["luanti", "minetest", "luanti (minetest)"],
   description: "Luanti (Minetest) schematic (import only)",
   extensions: [".mts"],
   decode: decodeMts,

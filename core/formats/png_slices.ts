@@ -49,6 +49,7 @@ export function encodePngSlices(image: Image): Uint8Array {
 /** The PNG slices codec (export only, selected by name). */
 export const PNG_SLICES_CODEC: Codec = {
   name: "png_slices",
+  aliases: ["png slices", "slices"],
   description: "PNG of the z-slices side by side (export only, select by name)",
   extensions: [],
   encode: (image) => [{ suffix: "", data: encodePngSlices(image) }],

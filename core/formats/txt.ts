@@ -65,6 +65,7 @@ export function encodeTxt(image: Image): Uint8Array {
 /** The `.txt` codec. */
 export const TXT_CODEC: Codec = {
   name: "txt",
+  aliases: ["text"],
   description: "Text voxel list (x y z rrggbb per line)",
   extensions: [".txt"],
   decode: decodeTxt,

@@ -298,6 +298,7 @@ export function decodeVox(bytes: Uint8Array): Image {
 /** The MagicaVoxel codec. */
 export const VOX_CODEC: Codec = {
   name: "vox",
+  aliases: ["magica voxel", "magicavoxel", "magica"],
   description: "MagicaVoxel .vox (layers, scene graph; also reads old Slab6 .vox)",
   extensions: [".vox"],
   decode: decodeVox,
