@@ -34,8 +34,8 @@ export interface DaemonContext {
   readonly connectionCount: () => number;
   /** Time of the last request (ms since epoch). */
   lastRequestAt: number;
-  /** Called after every request (logging). */
-  onRequest(method: string, seconds: number, errorCode: number | undefined): void;
+  /** Called after every request (logging; params are logged only at debug level). */
+  onRequest(method: string, seconds: number, errorCode: number | undefined, params?: unknown): void;
   /** Re-reads the config file and applies reloadable keys; throws ConfigError when invalid. */
   reload(): Promise<ReloadReport>;
   /** Starts a graceful shutdown. */

@@ -40,6 +40,8 @@ const ID_NULL_ERROR = (code: number, message: string, data?: unknown) =>
 export class Dispatcher {
   readonly #ctx: DaemonContext;
   readonly #handlers: HandlerTable;
+  /** Metric label strings per method (built once, not per request). */
+  readonly #labels = new Map<string, [string, string]>();
 
   constructor(ctx: DaemonContext, handlers: HandlerTable) {
     this.#ctx = ctx;
@@ -107,7 +109,7 @@ export class Dispatcher {
     const finish = (
       r: { result?: unknown; error?: { code: number; message: string; data?: unknown } },
     ) => {
-      this.#record(req.method, started, r.error?.code);
+      this.#record(req.method, started, r.error?.code, req.params);
       if (isNotification) return null;
       const id = JSON.stringify(req.id ?? null);
       return r.error
@@ -167,15 +169,17 @@ export class Dispatcher {
     }
   }
 
-  #record(method: string, started: number, code: number | undefined): void {
+  #record(method: string, started: number, code: number | undefined, params: unknown): void {
     const seconds = (performance.now() - started) / 1000;
     const m = this.#ctx.metrics;
     if (code === ErrorCode.METHOD_NOT_FOUND) method = "(unknown)";
-    m.inc(
-      "goxel_requests_total",
-      `{method="${method}",outcome="${code === undefined ? "ok" : "error"}"}`,
-    );
+    let labels = this.#labels.get(method);
+    if (!labels) {
+      labels = [`{method="${method}",outcome="ok"}`, `{method="${method}",outcome="error"}`];
+      this.#labels.set(method, labels);
+    }
+    m.inc("goxel_requests_total", labels[code === undefined ? 0 : 1]);
     m.observe(method, seconds);
-    this.#ctx.onRequest(method, seconds, code);
+    this.#ctx.onRequest(method, seconds, code, params);
   }
 }

@@ -28,6 +28,9 @@ import { RenderStore } from "./renders.ts";
 import { RpcServer } from "./server.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
+/** Log levels at which every request gets an info line. */
+const REQUEST_LOG_LEVELS = new Set(["trace", "debug", "info"]);
+
 /** How `goxel start` asks the daemon to run. */
 export interface DaemonOptions {
   config?: string;
@@ -132,15 +135,16 @@ async function serve(a: ServeArgs): Promise<number> {
     tcpAddress: () => server?.tcpAddress ?? null,
     connectionCount: () => server?.connectionCount ?? 0,
     lastRequestAt: clock(),
-    onRequest(method, seconds, code) {
+    onRequest(method, seconds, code, params) {
       ctx.lastRequestAt = clock();
-      if (code === undefined) {
-        log.info("{method} ok in {ms} ms", { method, ms: +(seconds * 1000).toFixed(3) });
-      } else {log.info("{method} failed with {code} in {ms} ms", {
-          method,
-          code,
-          ms: +(seconds * 1000).toFixed(3),
-        });}
+      // Checked first so a daemon logging at warning pays nothing per request.
+      if (!REQUEST_LOG_LEVELS.has(ctx.config.log.level)) return;
+      const ms = Math.round(seconds * 1e6) / 1000;
+      if (code === undefined) log.info("{method} ok in {ms} ms", { method, ms });
+      else log.info("{method} failed with {code} in {ms} ms", { method, code, ms });
+      if (ctx.config.log.level !== "info") {
+        log.debug("{method} params: {params}", { method, params });
+      }
     },
     reload: () => reloadConfig(ctx, a.configFile, a.opts, a.defaultLogFile),
     shutdown(reason) {
