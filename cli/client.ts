@@ -1,17 +1,9 @@
 /** A JSON-RPC client over the daemon's Unix socket (or TCP with a token), NDJSON framed. */
 import net from "node:net";
+import { RpcError } from "../protocol/jsonrpc.ts";
 
-/** A JSON-RPC error returned by the daemon. */
-export class RpcError extends Error {
-  readonly code: number;
-  readonly data?: unknown;
-  constructor(code: number, message: string, data?: unknown) {
-    super(message);
-    this.name = "RpcError";
-    this.code = code;
-    this.data = data;
-  }
-}
+/** A JSON-RPC error returned by the daemon (the protocol layer's error class). */
+export { RpcError };
 
 /** The daemon could not be reached. */
 export class NotRunningError extends Error {

@@ -11,7 +11,10 @@ for (const shell of SHELLS) {
     const expected = completionScript(shell);
     if (Deno.env.get("GOXEL_UPDATE_COMPLETIONS") === "1") await Deno.writeTextFile(file, expected);
     const actual = await Deno.readTextFile(file).catch(() => "");
-    assert.ok(actual === expected, `completions/goxel.${shell} is stale: run GOXEL_UPDATE_COMPLETIONS=1 deno test -A cli/completions_test.ts`);
+    assert.ok(
+      actual === expected,
+      `completions/goxel.${shell} is stale: run GOXEL_UPDATE_COMPLETIONS=1 deno test -A cli/completions_test.ts`,
+    );
     assert.match(actual, /goxel complete --/);
   });
 }

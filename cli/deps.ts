@@ -1,26 +1,8 @@
 /** What the composition root (main.ts) hands the CLI: it never imports the daemon itself. */
 
-/** Identity of this build. */
-export interface BuildInfo {
-  version: string;
-  commit: string;
-  runtime: string;
-}
+import type { BuildInfo, StartOptions } from "../protocol/start_options.ts";
 
-/** Options `goxel start` passes to the in-process daemon runner. */
-export interface StartRequest {
-  config?: string;
-  socket?: string;
-  tcp?: string;
-  allowNonLoopback?: boolean;
-  logLevel?: string;
-  logFile?: string;
-  workspace?: string;
-  conformance?: boolean;
-  daemonized?: boolean;
-  env: Record<string, string | undefined>;
-  build: BuildInfo;
-}
+export type { BuildInfo, StartOptions };
 
 /** Offline (daemon-less) file operations. */
 export interface OfflineOps {
@@ -45,6 +27,6 @@ export interface CliDeps {
   env: Record<string, string | undefined>;
   cwd: string;
   build: BuildInfo;
-  runDaemon(opts: StartRequest): Promise<number>;
+  runDaemon(opts: StartOptions): Promise<number>;
   offline: OfflineOps;
 }

@@ -35,6 +35,11 @@ export const BLEND_MODE_NAMES: Record<string, BlendMode> = {
   replace: 8,
 };
 
+/** Returns the canonical lower-case name of a blend mode ("over", "sub", …). */
+export function blendModeName(mode: BlendMode): string {
+  return Object.keys(BLEND_MODE_NAMES).find((k) => BLEND_MODE_NAMES[k] === mode) ?? String(mode);
+}
+
 /** Returns the blend mode for a name or number, or null when unknown. */
 export function parseBlendMode(value: string | number): BlendMode | null {
   if (typeof value === "number") {

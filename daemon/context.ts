@@ -5,12 +5,8 @@ import type { ProjectRegistry } from "./projects.ts";
 import type { RenderStore } from "./renders.ts";
 import type { WorkerPool } from "./worker_pool.ts";
 
-/** Identity of this build. */
-export interface BuildInfo {
-  version: string;
-  commit: string;
-  runtime: string;
-}
+export type { BuildInfo } from "../protocol/start_options.ts";
+import type { BuildInfo } from "../protocol/start_options.ts";
 
 /** State shared by the server, the handlers and the lifecycle. */
 export interface DaemonContext {

@@ -6,8 +6,9 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { defaultPaths, socketSiblings } from "../protocol/paths.ts";
+import type { StartOptions } from "../protocol/start_options.ts";
 import { type Config, ConfigError, diffConfig, loadConfig, type ReloadReport } from "./config.ts";
-import type { BuildInfo, DaemonContext } from "./context.ts";
+import type { DaemonContext } from "./context.ts";
 import { Dispatcher } from "./dispatch.ts";
 import { createHandlers } from "./handlers/mod.ts";
 import { autosaveProjects } from "./handlers/persistence.ts";
@@ -32,20 +33,7 @@ import { WorkerPool } from "./worker_pool.ts";
 const REQUEST_LOG_LEVELS = new Set(["trace", "debug", "info"]);
 
 /** How `goxel start` asks the daemon to run. */
-export interface DaemonOptions {
-  config?: string;
-  socket?: string;
-  tcp?: string;
-  allowNonLoopback?: boolean;
-  logLevel?: string;
-  logFile?: string;
-  workspace?: string;
-  conformance?: boolean;
-  /** Running detached: log to the log file, signal readiness on stdout. */
-  daemonized?: boolean;
-  env: Record<string, string | undefined>;
-  build: BuildInfo;
-}
+export type DaemonOptions = StartOptions;
 
 /** Starts the daemon and resolves with the exit code once it has stopped. */
 export async function runDaemon(opts: DaemonOptions): Promise<number> {

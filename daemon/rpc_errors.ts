@@ -1,19 +1,7 @@
 /** The one place where errors become JSON-RPC error objects. */
 import { FormatError, GoxelError, IoError } from "../core/errors.ts";
-import { ErrorCode, type JsonRpcError } from "../protocol/mod.ts";
+import { ErrorCode, type JsonRpcError, RpcError } from "../protocol/mod.ts";
 import type { DaemonContext } from "./context.ts";
-
-/** An error that already carries its JSON-RPC code (e.g. a script timeout). */
-export class RpcFailure extends Error {
-  readonly code: number;
-  readonly data?: unknown;
-  constructor(code: number, message: string, data?: unknown) {
-    super(message);
-    this.name = "RpcFailure";
-    this.code = code;
-    this.data = data;
-  }
-}
 
 const CODE_BY_REASON: Record<string, number> = {
   not_found: ErrorCode.NOT_FOUND,
@@ -25,7 +13,7 @@ const CODE_BY_REASON: Record<string, number> = {
 
 /** Maps an error to a JSON-RPC error; unexpected errors become -32603 and are logged. */
 export function toRpcError(err: unknown, ctx: DaemonContext, method: string): JsonRpcError {
-  if (err instanceof RpcFailure) {
+  if (err instanceof RpcError) {
     return err.data === undefined
       ? { code: err.code, message: err.message }
       : { code: err.code, message: err.message, data: err.data };

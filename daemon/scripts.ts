@@ -2,8 +2,7 @@
 import { Worker } from "node:worker_threads";
 import type { Image } from "../core/image.ts";
 import { imageFromPlain, imageToPlain, type PlainImage } from "../core/plain_image.ts";
-import { ErrorCode } from "../protocol/mod.ts";
-import { RpcFailure } from "./rpc_errors.ts";
+import { ErrorCode, RpcError } from "../protocol/mod.ts";
 
 /** What a finished script gives back. */
 export interface ScriptOutcome {
@@ -29,7 +28,7 @@ export function runScript(
     const timer = setTimeout(() => {
       worker.terminate();
       reject(
-        new RpcFailure(
+        new RpcError(
           ErrorCode.TIMEOUT,
           `Script timed out after ${timeoutMs} ms and was stopped`,
           { timeout_ms: timeoutMs },
@@ -63,7 +62,7 @@ export function runScript(
           });
         } else {
           reject(
-            new RpcFailure(ErrorCode.SCRIPT_ERROR, `Script failed: ${msg.message}`, {
+            new RpcError(ErrorCode.SCRIPT_ERROR, `Script failed: ${msg.message}`, {
               stack: msg.stack,
               logs: msg.logs,
             }),
@@ -74,7 +73,7 @@ export function runScript(
     worker.once("error", (err) => {
       finish();
       reject(
-        new RpcFailure(ErrorCode.SCRIPT_ERROR, `Script failed: ${err.message}`, {
+        new RpcError(ErrorCode.SCRIPT_ERROR, `Script failed: ${err.message}`, {
           stack: err.stack,
         }),
       );

@@ -4,8 +4,7 @@
  */
 import type { Image } from "../image.ts";
 import { TILE_VOXELS } from "../volume.ts";
-import { crc32 } from "./png.ts";
-import { stbZlibCompress } from "./stb_zlib.ts";
+import { encodePngStb } from "./png.ts";
 
 /** Distinct colours in first-occurrence order. */
 export class ColorPalette {
@@ -63,81 +62,5 @@ export function encodePaletteTexture(palette: ColorPalette): Uint8Array {
       }
     }
   });
-  return encodeRgbPngStb(side, side, rgb);
-}
-
-/** Encodes RGB8 pixels as stb_image_write does: per-row best filter, stb's zlib, one IDAT. */
-export function encodeRgbPngStb(width: number, height: number, rgb: Uint8Array): Uint8Array {
-  const zdata = stbZlibCompress(filterRows(rgb, width * 3, height, 3));
-  const ihdr = new Uint8Array(13);
-  new DataView(ihdr.buffer).setUint32(0, width);
-  new DataView(ihdr.buffer).setUint32(4, height);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  const parts = [chunk("IHDR", ihdr), chunk("IDAT", zdata), chunk("IEND", new Uint8Array(0))];
-  const out = new Uint8Array(8 + parts.reduce((n, p) => n + p.length, 0));
-  out.set([137, 80, 78, 71, 13, 10, 26, 10]);
-  let pos = 8;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
-}
-
-/** Returns a PNG chunk: length, type, data, CRC of type + data. */
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length), view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out, 4, 8 + data.length));
-  return out;
-}
-
-/**
- * Filters each row with the first of types 0..4 whose Σ|(int8) byte| is smallest; row 0
- * sees an all-zero previous row (stb's behaviour).
- */
-function filterRows(px: Uint8Array, stride: number, height: number, n: number): Uint8Array {
-  const out = new Uint8Array((stride + 1) * height), line = new Uint8Array(stride);
-  for (let y = 0; y < height; y++) {
-    let best = 0, bestCost = Infinity;
-    for (let type = 0; type < 5; type++) {
-      const cost = filterRow(px, stride, n, y, type, line);
-      if (cost < bestCost) [best, bestCost] = [type, cost];
-    }
-    filterRow(px, stride, n, y, best, line);
-    out[y * (stride + 1)] = best;
-    out.set(line, y * (stride + 1) + 1);
-  }
-  return out;
-}
-
-/** Writes row `y` filtered with `type` into `line`; returns stb's cost estimate. */
-function filterRow(
-  px: Uint8Array,
-  stride: number,
-  n: number,
-  y: number,
-  type: number,
-  line: Uint8Array,
-): number {
-  const row = y * stride, up = row - stride;
-  let cost = 0;
-  for (let i = 0; i < stride; i++) {
-    const a = i >= n ? px[row + i - n] : 0, b = y > 0 ? px[up + i] : 0;
-    const c = i >= n && y > 0 ? px[up + i - n] : 0;
-    const predictors = [0, a, b, (a + b) >> 1, paeth(a, b, c)];
-    const v = (px[row + i] - predictors[type]) & 255;
-    line[i] = v;
-    cost += v < 128 ? v : 256 - v;
-  }
-  return cost;
-}
-
-/** The PNG Paeth predictor. */
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
-  if (pa <= pb && pa <= pc) return a;
-  return pb <= pc ? b : c;
+  return encodePngStb(side, side, rgb, 3);
 }

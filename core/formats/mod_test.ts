@@ -25,7 +25,10 @@ Deno.test("codecForPath() matches extensions case-insensitively and .png renders
   assert.equal(codecForPath("/a/B.VOX", "decode")?.name, "vox");
   assert.equal(codecForPath("x.png", "encode")?.name, "png");
   assert.equal(codecForPath("x.png", "decode"), undefined);
-  assert.throws(() => requireCodec("x.xyz", "encode"), /Cannot export the extension of "x.xyz": known formats are/);
+  assert.throws(
+    () => requireCodec("x.xyz", "encode"),
+    /Cannot export the extension of "x.xyz": known formats are/,
+  );
 });
 
 Deno.test("every codec name is unique and lower case", () => {

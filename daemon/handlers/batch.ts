@@ -1,7 +1,6 @@
 /** goxel.batch_operations: many voxel operations checked first, then applied as one undo step. */
 import { InvalidInputError } from "../../core/errors.ts";
-import { ErrorCode, findMethod, parseParams } from "../../protocol/mod.ts";
-import { RpcFailure } from "../rpc_errors.ts";
+import { ErrorCode, findMethod, parseParams, RpcError } from "../../protocol/mod.ts";
 import type { AnyHandler, HandlerGroup, HandlerTable } from "./types.ts";
 import { commit } from "./util.ts";
 
@@ -14,7 +13,7 @@ export function batchHandlers(table: () => HandlerTable): HandlerGroup<"goxel.ba
         const decl = findMethod(`goxel.${type === "paint_voxel" ? "paint_voxels" : type}`)!;
         const parsed = parseParams(decl, params);
         if (!parsed.ok) {
-          throw new RpcFailure(
+          throw new RpcError(
             ErrorCode.INVALID_PARAMS,
             `Invalid operation ${index} (${type}): ${parsed.message}`,
             {

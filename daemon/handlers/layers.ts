@@ -1,5 +1,5 @@
 /** Handlers of the layer methods. */
-import { mergeVolumes } from "../../core/blend.ts";
+import { blendModeName, mergeVolumes } from "../../core/blend.ts";
 import { ConflictError, NotFoundError } from "../../core/errors.ts";
 import { uncloneLayer } from "../../core/ops/layers.ts";
 import {
@@ -12,9 +12,8 @@ import {
   setActiveLayer,
   setLayerVisible,
 } from "../../core/ops/layers.ts";
-import { BLEND_MODE_LABELS } from "./labels.ts";
 import type { HandlerGroup } from "./types.ts";
-import { boxFromWire, commit, editableLayer, findLayerById, packColor } from "./util.ts";
+import { boxFromWire, commit, findLayerById, packColor } from "./util.ts";
 
 type LayerMethods =
   | "goxel.list_layers"
@@ -37,7 +36,7 @@ export const layerHandlers: HandlerGroup<LayerMethods> = {
       visible: l.visible,
       active: l === image.activeLayer,
       kind: (l.baseId ? "clone" : l.shape ? "shape" : l.imagePath ? "image" : "volume") as "volume",
-      mode: BLEND_MODE_LABELS[l.mode],
+      mode: blendModeName(l.mode),
       voxel_count: l.volume.count(),
     }));
     return { count: layers.length, layers };
@@ -138,5 +137,3 @@ export const layerHandlers: HandlerGroup<LayerMethods> = {
     return { success: true, layer_id: layer.id, index: image.layers.indexOf(layer) };
   },
 };
-
-void editableLayer;

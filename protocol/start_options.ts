@@ -1,0 +1,24 @@
+/** The options the CLI hands the daemon when it starts it in-process (no RPC involved). */
+
+/** Identity of this build. */
+export interface BuildInfo {
+  version: string;
+  commit: string;
+  runtime: string;
+}
+
+/** How `goxel start` asks the daemon to run (the CLI builds it, the daemon runs it). */
+export interface StartOptions {
+  config?: string;
+  socket?: string;
+  tcp?: string;
+  allowNonLoopback?: boolean;
+  logLevel?: string;
+  logFile?: string;
+  workspace?: string;
+  conformance?: boolean;
+  /** Running detached: log to the log file, signal readiness on stdout. */
+  daemonized?: boolean;
+  env: Record<string, string | undefined>;
+  build: BuildInfo;
+}
