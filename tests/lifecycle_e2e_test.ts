@@ -364,3 +364,27 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
     await env.cleanup();
   }
 });
+
+Deno.test("goxel call reads params and NDJSON request streams from stdin", async () => {
+  const env = await makeTestEnv();
+  try {
+    const lines = [
+      { jsonrpc: "2.0", id: 1, method: "goxel.add_voxel", params: [1, 2, 3, "#ff0000"] },
+      { jsonrpc: "2.0", method: "goxel.add_voxel", params: [5, 5, 5] },
+      { jsonrpc: "2.0", id: 2, method: "goxel.get_voxel", params: [1, 2, 3] },
+    ].map((m) => JSON.stringify(m)).join("\n") + "\nnot json\n";
+    const r = await runGoxel(["call", "-"], env, lines);
+    assert.equal(r.code, 0, r.stderr);
+    const replies = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    assert.equal(replies.length, 3, "the notification gets no reply");
+    assert.deepEqual(replies[1].result.color, [255, 0, 0, 255]);
+    assert.equal(replies[2].error.code, -32700);
+    const p = await runGoxel(["call", "add_voxel", "--params", "-"], env, '{"x":4,"y":4,"z":4,"color":"#00ff00"}');
+    assert.equal(p.code, 0, p.stderr);
+    const named = await runGoxel(["call", "get_voxel", "4", "4", "z=4"], { ...env, env: { ...env.env, GOXEL_PROJECT: "p1" } });
+    assert.deepEqual(JSON.parse(named.stdout).color, [0, 255, 0, 255]);
+  } finally {
+    await runGoxel(["stop"], env);
+    await env.cleanup();
+  }
+});
