@@ -379,9 +379,16 @@ Deno.test("goxel call reads params and NDJSON request streams from stdin", async
     assert.equal(replies.length, 3, "the notification gets no reply");
     assert.deepEqual(replies[1].result.color, [255, 0, 0, 255]);
     assert.equal(replies[2].error.code, -32700);
-    const p = await runGoxel(["call", "add_voxel", "--params", "-"], env, '{"x":4,"y":4,"z":4,"color":"#00ff00"}');
+    const p = await runGoxel(
+      ["call", "add_voxel", "--params", "-"],
+      env,
+      '{"x":4,"y":4,"z":4,"color":"#00ff00"}',
+    );
     assert.equal(p.code, 0, p.stderr);
-    const named = await runGoxel(["call", "get_voxel", "4", "4", "z=4"], { ...env, env: { ...env.env, GOXEL_PROJECT: "p1" } });
+    const named = await runGoxel(["call", "get_voxel", "4", "4", "z=4"], {
+      ...env,
+      env: { ...env.env, GOXEL_PROJECT: "p1" },
+    });
     assert.deepEqual(JSON.parse(named.stdout).color, [0, 255, 0, 255]);
   } finally {
     await runGoxel(["stop"], env);
