@@ -4,7 +4,7 @@ import { formatHex } from "../core/color.ts";
 import { type Image, mergedVisibleVolume } from "../core/image.ts";
 import type { Layer } from "../core/layer.ts";
 
-/** A bounding box with inclusive min and exclusive max. */
+/** A bounding box, inclusive at both ends like every box of the API. */
 export interface JsonBox {
   min: [number, number, number];
   max: [number, number, number];
@@ -21,7 +21,7 @@ export function describeLayer(image: Image, layer: Layer) {
     kind: layer.baseId ? "clone" : layer.shape ? "shape" : "volume",
     mode: layer.mode,
     voxels: layer.volume.count(),
-    bbox: bbox ? { min: bbox.min, max: bbox.max } : null,
+    bbox: bbox ? { min: bbox.min, max: bbox.max.map((v) => v - 1) } : null,
     material: layer.material?.name ?? null,
     ...(layer.baseId ? { base_id: layer.baseId } : {}),
     ...(layer.shape ? { shape: layer.shape, color: formatHex(layer.color) } : {}),
@@ -33,7 +33,7 @@ export function describeImage(image: Image) {
   const merged = mergedVisibleVolume(image);
   const box = isNullBox(image.box) ? null : aabbFromBox(image.box!);
   return {
-    box: box ? { min: box.min, max: box.max } : null,
+    box: box ? { min: box.min, max: box.max.map((v) => v - 1) } : null,
     size: box ? box.max.map((v, i) => v - box.min[i]) : null,
     voxels: merged.count(),
     crc32: merged.crc32().toString(16).padStart(8, "0"),

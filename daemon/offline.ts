@@ -5,6 +5,7 @@ import { InvalidInputError } from "../core/errors.ts";
 import { findCodec, requireCodec } from "../core/formats/mod.ts";
 import type { Image } from "../core/image.ts";
 import { describeImage } from "./describe.ts";
+import { decodeImage } from "./worker_jobs.ts";
 import { readFileBytes, writeFileAtomic } from "./files.ts";
 
 /** Reads and decodes a file by its extension. */
@@ -13,7 +14,7 @@ export async function loadImageFile(
   format?: string,
 ): Promise<{ image: Image; format: string }> {
   const codec = requireCodec(path, "decode", format);
-  const image = codec.decode!(await readFileBytes(path));
+  const image = decodeImage(codec, await readFileBytes(path));
   return { image, format: codec.name };
 }
 

@@ -1,5 +1,7 @@
 /** The jobs the worker pool runs; shared by the pool (main thread) and the worker entry. */
-import type { EncodedFile, EncodeOptions } from "../core/formats/codec.ts";
+import type { Codec, EncodedFile, EncodeOptions } from "../core/formats/codec.ts";
+import type { Image } from "../core/image.ts";
+import { updateImage } from "../core/ops/layers.ts";
 import { findCodec } from "../core/formats/mod.ts";
 import { imageFromPlain, imageToPlain, type PlainImage } from "../core/plain_image.ts";
 import { InvalidInputError } from "../core/errors.ts";
@@ -13,6 +15,13 @@ export type Job =
 /** What each job kind returns. */
 export type JobResult = EncodedFile[] | PlainImage | null;
 
+/** Decodes a file and computes its derived layers (shape and clone volumes are not stored). */
+export function decodeImage(codec: Codec, bytes: Uint8Array): Image {
+  const image = codec.decode!(bytes);
+  updateImage(image);
+  return image;
+}
+
 /** Runs a job in the current thread (the worker calls this; tests may too). */
 export function runJob(job: Job): JobResult {
   switch (job.kind) {
@@ -24,7 +33,7 @@ export function runJob(job: Job): JobResult {
     case "decode": {
       const codec = findCodec(job.codec, "decode");
       if (!codec?.decode) throw new InvalidInputError(`Cannot import format "${job.codec}"`);
-      return imageToPlain(codec.decode(job.bytes));
+      return imageToPlain(decodeImage(codec, job.bytes));
     }
     case "sleep": {
       const end = performance.now() + job.ms;
