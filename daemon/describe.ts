@@ -1,4 +1,5 @@
 /** Plain JSON descriptions of images and layers (for `info`, get_project_info, list_layers). */
+import { blendModeName } from "../core/blend.ts";
 import { aabbFromBox, isNullBox } from "../core/box.ts";
 import { formatHex } from "../core/color.ts";
 import { type Image, mergedVisibleVolume } from "../core/image.ts";
@@ -19,7 +20,7 @@ export function describeLayer(image: Image, layer: Layer) {
     visible: layer.visible,
     active: image.activeLayer === layer,
     kind: layer.baseId ? "clone" : layer.shape ? "shape" : "volume",
-    mode: layer.mode,
+    mode: blendModeName(layer.mode),
     voxels: layer.volume.count(),
     bbox: bbox ? { min: bbox.min, max: bbox.max.map((v) => v - 1) } : null,
     material: layer.material?.name ?? null,
