@@ -166,7 +166,9 @@ let rendering = true;
 let renders = 0;
 const renderLoop = (async () => {
   while (rendering) {
-    await renderer.write(req(renders, "goxel.render_scene", [`${dir}/r.png`, 1024, 1024, "isometric"]));
+    await renderer.write(
+      req(renders, "goxel.render_scene", [`${dir}/r.png`, 1024, 1024, "isometric"]),
+    );
     await renderer.lines(1);
     renders++;
   }
@@ -183,7 +185,8 @@ while (performance.now() < until) {
 rendering = false;
 await renderLoop;
 latencies.sort((a, b) => a - b);
-const p50 = latencies[Math.floor(latencies.length * 0.5)], p99 = latencies[Math.floor(latencies.length * 0.99)];
+const p50 = latencies[Math.floor(latencies.length * 0.5)],
+  p99 = latencies[Math.floor(latencies.length * 0.99)];
 const busyRss = rssMb(daemon.pid);
 daemon.kill("SIGTERM");
 await daemon.status;
@@ -199,6 +202,8 @@ console.log(`| measure | target | measured |
 } %) |
 | add_voxel, 1 connection pipelined (1000 per write) | ≥ 300 k/s | ${k(addPipe)} |
 | 1 M voxels through packed add_voxels (4 × 250 k) | ≤ 1 s | ${packedSeconds.toFixed(2)} s |
-| ping p50 / p99 while 1024×1024 renders run (${renders} renders, ${latencies.length} pings) | p99 < 5 ms | ${p50.toFixed(2)} / ${p99.toFixed(2)} ms |
+| ping p50 / p99 while 1024×1024 renders run (${renders} renders, ${latencies.length} pings) | p99 < 5 ms | ${
+  p50.toFixed(2)
+} / ${p99.toFixed(2)} ms |
 | idle RSS after start | ≤ 60 MB | ${idleRss.toFixed(1)} MB |
 | RSS after the run (1 M+ voxels held, undo history) | — | ${busyRss.toFixed(1)} MB |`);
