@@ -155,7 +155,9 @@ export class Dispatcher {
       if (project?.isBusy) value = project.exclusive(run);
       else {
         value = run();
-        if (project && isPromise(value)) project.exclusive(() => value);
+        // An async edit (import, script) holds the project's queue so later requests apply after
+        // it; async reads (save, export, render) work on a snapshot and hold nothing.
+        if (project && decl.flags.mutates && isPromise(value)) project.exclusive(() => value);
       }
       if (isPromise(value)) {
         return value.then(

@@ -49,10 +49,10 @@ export class Project {
     return !sameFingerprint(this.#saved, imageFingerprint(this.image));
   }
 
-  /** Records the current content as saved. */
-  markSaved(path: string): void {
+  /** Records `image` (default: the live image; a snapshot when saving one) as saved at `path`. */
+  markSaved(path: string, image: Image = this.image): void {
     this.path = path;
-    this.#saved = imageFingerprint(this.image);
+    this.#saved = imageFingerprint(image);
   }
 
   /**

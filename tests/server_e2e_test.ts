@@ -261,3 +261,43 @@ Deno.test("the C daemon's crash scenario: repeated create_project from two clien
     await env.cleanup();
   }
 });
+
+Deno.test("edits to a project go on while a snapshot of it is being saved", async () => {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env, ["--workspace", env.dir]);
+  try {
+    const [saver, editor] = await Promise.all([
+      RawClient.unix(daemon.socket),
+      RawClient.unix(daemon.socket),
+    ]);
+    await saver.call("goxel.create_project", ["big", 256, 256, 256]);
+    // ~1 M voxels of varied colours across 1000+ tiles: a .gox save takes a while.
+    for (let z = 0; z < 16; z++) {
+      await saver.call("goxel.procedural_shape", [
+        "cube",
+        256,
+        256,
+        1,
+        0,
+        0,
+        z * 2,
+        (z * 37) % 256,
+        (z * 91) % 256,
+        200,
+      ]);
+    }
+    const order: string[] = [];
+    const save = saver.call("goxel.save_project", ["big.gox"]).then(() => order.push("save"));
+    await new Promise((r) => setTimeout(r, 20));
+    await editor.call("goxel.add_voxel", [0, 0, 100, "#ff0000"]).then(() => order.push("edit"));
+    await save;
+    assert.deepEqual(order, ["edit", "save"], "the edit did not wait for the save");
+    const info = await editor.call<{ dirty: boolean }>("goxel.get_project_info");
+    assert.equal(info.dirty, true, "the edit made after the snapshot is not counted as saved");
+    saver.close();
+    editor.close();
+  } finally {
+    await daemon.stop();
+    await env.cleanup();
+  }
+});

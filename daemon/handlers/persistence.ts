@@ -71,8 +71,9 @@ export async function autosaveProjects(ctx: DaemonContext, log: Logger): Promise
   for (const project of ctx.projects.list()) {
     if (!project.path || !project.isDirty) continue;
     try {
-      await saveFile(ctx, project.snapshot(), project.path);
-      project.markSaved(project.path);
+      const snapshot = project.snapshot();
+      await saveFile(ctx, snapshot, project.path);
+      project.markSaved(project.path, snapshot);
       log.info("Autosaved {project} to {path}", { project: project.id, path: project.path });
     } catch (err) {
       log.error("Autosave of {project} to {path} failed: {message}", {

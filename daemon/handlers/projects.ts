@@ -66,10 +66,9 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
     const target = p.path ?? project.path;
     if (!target) throw new ConflictError("The project was never saved: give a path");
     const snapshot = project.snapshot();
-    const saved = await saveFile(ctx, snapshot, target, {
-      format: p.format ?? (p.path ? undefined : undefined),
-    });
-    if (saved.format === "gox") project.markSaved(saved.path);
+    const saved = await saveFile(ctx, snapshot, target, { format: p.format });
+    // Edits may have arrived during the write: only what the snapshot held counts as saved.
+    project.markSaved(saved.path, snapshot);
     return { success: true, path: saved.path, format: saved.format, bytes: saved.bytes };
   },
 
