@@ -111,15 +111,17 @@ echo.kill("SIGTERM");
 await echo.status;
 
 const sock = `${dir}/goxel.sock`;
-const daemon = spawn([
-  `${ROOT}main.ts`,
-  "start",
-  "--foreground",
-  "--socket",
-  sock,
-  "--log-level",
-  "warning",
-]);
+// GOXEL_BIN measures a compiled binary instead of `deno run main.ts`.
+const bin = Deno.env.get("GOXEL_BIN");
+const daemonArgs = ["start", "--foreground", "--socket", sock, "--log-level", "warning"];
+const daemon = bin
+  ? new Deno.Command(bin, {
+    args: daemonArgs,
+    stdout: "piped",
+    stderr: "inherit",
+    env: { XDG_RUNTIME_DIR: dir },
+  }).spawn()
+  : spawn([`${ROOT}main.ts`, ...daemonArgs]);
 console.error("daemon spawned");
 await waitSocket(sock);
 console.error("daemon up");
