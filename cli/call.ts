@@ -3,6 +3,7 @@ import type { Command } from "@commander-js/extra-typings";
 import { isAbsolute, resolve } from "node:path";
 import process from "node:process";
 import type { MethodDecl } from "../protocol/method.ts";
+import { namedParams } from "../protocol/positional.ts";
 import { METHOD_INDEX } from "../protocol/method_index.ts";
 import { type MethodIndexEntry, methodResolver } from "../protocol/method_lookup.ts";
 import { type RpcClient, RpcError } from "./client.ts";
@@ -64,8 +65,9 @@ export function buildParams(
   }
   const withPaths = positional.map((v, i) => resolveIfPath(order[i] ?? "", v, cwd));
   if (Object.keys(named).length === 0) return withPaths;
-  const mapped = decl.arrayForm?.(withPaths) ??
-    Object.fromEntries(withPaths.map((v, i) => [order[i], v]));
+  // The protocol's own positional mapping (colour forms, rest params, null = omitted).
+  const mapped = namedParams(decl, withPaths);
+  if (typeof mapped === "string") throw new UsageError(`${decl.name}: ${mapped}`);
   for (const [k, v] of Object.entries(mapped)) {
     if (k in named) throw new UsageError(`${decl.name}: ${k} is given twice`);
     named[k] = v;
@@ -217,8 +219,8 @@ function fastParams(entry: MethodIndexEntry, args: string[], cwd: string): unkno
 function withProject(decl: MethodDecl, params: unknown, project: string): Record<string, unknown> {
   if (params === undefined) return { project };
   if (!Array.isArray(params)) return { project, ...(params as Record<string, unknown>) };
-  const named = decl.arrayForm?.(params) ??
-    Object.fromEntries(params.map((v, i) => [decl.positional[i], v]));
+  const named = namedParams(decl, params);
+  if (typeof named === "string") throw new UsageError(`${decl.name}: ${named}`);
   return { project, ...named };
 }
 

@@ -4,7 +4,10 @@
  * document, CLI help, completions, docs) is derived from these declarations.
  */
 import { z } from "zod";
+import { namedParams, restName } from "./positional.ts";
 import { ProjectRef } from "./wire.ts";
+
+export { namedParams, restName };
 
 /** Behaviour flags of a method. */
 export interface MethodFlags {
@@ -112,11 +115,6 @@ export function defineMethod(spec: MethodSpec<string, z.ZodObject, z.ZodType>): 
   };
 }
 
-/** Returns `name` for a rest entry `"...name"`, else undefined. */
-export function restName(entry: string): string | undefined {
-  return entry.startsWith("...") ? entry.slice(3) : undefined;
-}
-
 /** One validation problem, as sent in the −32602 error's `data.issues`. */
 export interface ParamIssue {
   path: (string | number)[];
@@ -128,42 +126,6 @@ export interface ParamIssue {
 export type ParamsCheck<T> =
   | { ok: true; value: T }
   | { ok: false; message: string; issues: ParamIssue[] };
-
-/**
- * Maps raw params to named ones without validating: absent → `{}`, object → itself, array →
- * by the method's positional order (null entries count as omitted). Returns an error string
- * when there are too many positional arguments.
- */
-export function namedParams(decl: MethodDecl, raw: unknown): Record<string, unknown> | string {
-  if (raw === undefined || raw === null) return {};
-  if (!Array.isArray(raw)) {
-    return typeof raw === "object"
-      ? raw as Record<string, unknown>
-      : "params must be an array or an object";
-  }
-  const alt = decl.arrayForm?.(raw);
-  if (alt) return alt;
-  const out: Record<string, unknown> = {};
-  const order = decl.positional;
-  for (let i = 0; i < raw.length; i++) {
-    const entry = order[i];
-    const rest = entry === undefined ? undefined : restName(entry);
-    if (rest !== undefined) {
-      out[rest] = raw.slice(i);
-      return out;
-    }
-    if (entry === undefined) return tooMany(decl, raw.length);
-    if (raw[i] !== null) out[entry] = raw[i];
-  }
-  return out;
-}
-
-function tooMany(decl: MethodDecl, got: number): string {
-  const names = decl.positional.join(", ");
-  return decl.positional.length === 0
-    ? `takes no positional params, got ${got} (use named params)`
-    : `takes at most ${decl.positional.length} positional params (${names}), got ${got}`;
-}
 
 /** Validates raw params (absent, positional array or named object) against a declaration. */
 export function parseParams<D extends MethodDecl>(decl: D, raw: unknown): ParamsCheck<ParamsOf<D>> {

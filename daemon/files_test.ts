@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { IoError } from "../core/errors.ts";
+import { readFileBytes, resolvePath, writeFileAtomic } from "./files.ts";
+
+async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "goxel_files_test_" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function listNames(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+  return names.sort();
+}
+
+Deno.test("resolvePath() keeps absolute paths and resolves relative ones in the workspace", async (t) => {
+  const cases: [string, string, string][] = [
+    ["absolute path is kept", "/data/a.gox", "/data/a.gox"],
+    ["absolute path is normalised", "/data/x/../a.gox", "/data/a.gox"],
+    ["relative path joins the workspace", "a.gox", "/work/space/a.gox"],
+    ["relative path with a folder", "sub/b.vox", "/work/space/sub/b.vox"],
+    ["relative path climbing out", "../c.png", "/work/c.png"],
+  ];
+  for (const [name, input, expected] of cases) {
+    await t.step(name, () => assert.equal(resolvePath("/work/space", input), expected));
+  }
+});
+
+Deno.test("resolvePath() rejects NUL bytes and empty paths with IoError", async (t) => {
+  const cases: [string, string, RegExp][] = [
+    ["NUL byte", "a\0b.gox", /NUL byte/],
+    ["empty", "", /empty/],
+    ["only spaces", "   ", /empty/],
+  ];
+  for (const [name, input, message] of cases) {
+    await t.step(name, () => {
+      assert.throws(() => resolvePath("/work", input), (err: unknown) => {
+        assert.ok(err instanceof IoError);
+        assert.equal(err.path, input);
+        assert.equal(err.reason, "io");
+        assert.match(err.message, message);
+        return true;
+      });
+    });
+  }
+});
+
+Deno.test("readFileBytes() returns a file's exact bytes", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "data.bin");
+    const bytes = new Uint8Array([0, 1, 2, 255, 254]);
+    await Deno.writeFile(path, bytes);
+    assert.deepEqual(await readFileBytes(path), bytes);
+  });
+});
+
+Deno.test("readFileBytes() explains missing files and directories with IoError", async (t) => {
+  await withTempDir(async (dir) => {
+    const cases: [string, string, string][] = [
+      ["missing file", join(dir, "nope.gox"), "no such file or directory"],
+      ["directory", dir, "it is a directory"],
+    ];
+    for (const [name, path, detail] of cases) {
+      await t.step(name, async () => {
+        await assert.rejects(readFileBytes(path), (err: unknown) => {
+          assert.ok(err instanceof IoError);
+          assert.equal(err.path, path);
+          assert.ok(err.message.includes(detail), err.message);
+          return true;
+        });
+      });
+    }
+  });
+});
+
+Deno.test("writeFileAtomic() writes exactly the bytes and leaves no temp file", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "out.gox");
+    const bytes = new Uint8Array(70_000).map((_, i) => i * 7);
+    await writeFileAtomic(path, bytes);
+    assert.deepEqual(await Deno.readFile(path), bytes);
+    assert.deepEqual(await listNames(dir), ["out.gox"]);
+  });
+});
+
+Deno.test("writeFileAtomic() replaces an existing file", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "out.txt");
+    await Deno.writeTextFile(path, "an older and much longer content");
+    await writeFileAtomic(path, new TextEncoder().encode("new"));
+    assert.equal(await Deno.readTextFile(path), "new");
+    assert.deepEqual(await listNames(dir), ["out.txt"]);
+  });
+});
+
+Deno.test("writeFileAtomic() creates missing parent directories", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "a", "b", "c", "out.bin");
+    await writeFileAtomic(path, new Uint8Array([9, 8, 7]));
+    assert.deepEqual(await Deno.readFile(path), new Uint8Array([9, 8, 7]));
+  });
+});
+
+Deno.test("writeFileAtomic() applies the requested file mode", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "private.bin");
+    await writeFileAtomic(path, new Uint8Array([1]), 0o600);
+    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+  });
+});
+
+Deno.test("writeFileAtomic() fails with IoError and leaves no temp file", async (t) => {
+  await withTempDir(async (dir) => {
+    const blocker = join(dir, "plain.txt");
+    await Deno.writeTextFile(blocker, "not a directory");
+    const target = join(dir, "existing");
+    await Deno.mkdir(target);
+    const cases: [string, string][] = [
+      ["target under a regular file", join(blocker, "out.gox")],
+      ["target is a directory", target],
+    ];
+    for (const [name, path] of cases) {
+      await t.step(name, async () => {
+        await assert.rejects(writeFileAtomic(path, new Uint8Array([1, 2, 3])), (err: unknown) => {
+          assert.ok(err instanceof IoError);
+          assert.equal(err.path, path);
+          assert.match(err.message, /^Cannot write /);
+          return true;
+        });
+        const names = await listNames(dir);
+        assert.ok(!names.some((n) => n.endsWith(".tmp")), names.join(", "));
+        assert.deepEqual(await listNames(target), []);
+      });
+    }
+    assert.equal(await Deno.readTextFile(blocker), "not a directory");
+  });
+});
