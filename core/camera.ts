@@ -81,8 +81,10 @@ export function fitBox(cam: Camera, box: Mat4 | null): void {
 
 /** Resets the camera to a standard view and fits the box; throws RangeError on unknown names. */
 export function applyPreset(cam: Camera, preset: string, box: Mat4 | null): void {
+  if (!Object.hasOwn(CAMERA_PRESETS, preset)) {
+    throw new RangeError(`Unknown camera preset: ${preset}`);
+  }
   const angles = CAMERA_PRESETS[preset];
-  if (!angles) throw new RangeError(`Unknown camera preset: ${preset}`);
   cam.mat = translation(0, 0, cam.dist);
   turntable(cam, angles[0] * Math.PI / 180, angles[1] * Math.PI / 180);
   fitBox(cam, box);

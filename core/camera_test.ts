@@ -139,3 +139,9 @@ Deno.test("fitBox() with a null box only resets dist to 128", () => {
   assert.equal(cam.dist, 128);
   assert.deepEqual(cam.mat, mat);
 });
+
+Deno.test("applyPreset() refuses names inherited from Object.prototype", () => {
+  for (const name of ["toString", "constructor", "hasOwnProperty"]) {
+    assert.throws(() => applyPreset(newCamera("c"), name, null), RangeError, name);
+  }
+});

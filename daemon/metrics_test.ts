@@ -108,7 +108,8 @@ Deno.test("Metrics.render() is valid Prometheus text exposition", () => {
   const text = m.render();
   assert.ok(text.endsWith("\n"));
   const lines = text.slice(0, -1).split("\n");
-  const sampleLine = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? (-?[0-9.e+-]+|\+Inf|NaN)$/;
+  const sampleLine =
+    /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? (-?[0-9.e+-]+|\+Inf|NaN)$/;
   const typed = new Set<string>();
   const helped = new Set<string>();
   for (const line of lines) {

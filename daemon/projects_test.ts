@@ -99,19 +99,21 @@ Deno.test("ProjectRegistry.select() and close() move the current project", () =>
   const reg = new ProjectRegistry(() => 0);
   const a = reg.add("a", newImage());
   const b = reg.add("b", newImage());
-  const c = reg.add("c", newImage());
-  assert.equal(reg.select("a"), a);
-  assert.equal(reg.current, a);
-  assert.equal(reg.close("b"), b);
-  assert.equal(reg.current, a, "closing another project keeps the current one");
-  reg.close("p1");
-  assert.equal(reg.current, c, "closing the current one falls back to the newest");
+  reg.add("c", newImage());
+  const d = reg.add("d", newImage());
+  assert.equal(reg.select("b"), b);
+  assert.equal(reg.current, b);
+  assert.equal(reg.close("a"), a);
+  assert.equal(reg.current, b, "closing another project keeps the current one");
+  reg.close("p2");
+  assert.equal(reg.current, d, "closing the current one falls back to the newest");
   reg.close("c");
+  reg.close("d");
   assert.equal(reg.current, null);
   assert.equal(reg.size, 0);
   const fresh = reg.resolve(undefined);
   assert.equal(fresh.name, "Untitled");
-  assert.equal(fresh.id, "p4", "ids are never reused");
+  assert.equal(fresh.id, "p5", "ids are never reused");
 });
 
 Deno.test("newSizedImage() centres the box on x/y and starts it at z = 0", async (t) => {
