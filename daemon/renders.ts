@@ -53,6 +53,7 @@ export class RenderStore {
     session?: string,
   ): RenderRecord {
     const now = this.#clock() / 1000;
+    path = resolve(path);
     const record: RenderRecord = {
       path,
       size: data.length,
