@@ -1,6 +1,6 @@
 /**
  * Socket load generator: the bare NDJSON echo ceiling and the daemon, measured in the same run.
- * Run: deno run -A bench/server_bench.ts   (prints a Markdown table for bench/README.md)
+ * Run: deno run -A bench/server_load.ts   (prints a Markdown table for bench/README.md)
  */
 const ROOT = new URL("../", import.meta.url).pathname;
 const dir = await Deno.makeTempDir({ prefix: "gxb" });
