@@ -107,10 +107,29 @@ function blitBlock(volume: Volume, block: Uint32Array, x: number, y: number, z: 
   }
 }
 
-function readLayerBlocks(chunk: GoxChunk, layer: Layer, blocks: Uint32Array[], version: number) {
+/**
+ * Most block placements one file may make: each makes a 16 KiB tile from a 20-byte record, so
+ * without a cap a 1 MB file could ask for gigabytes. 65 536 blocks are 268 M voxels.
+ */
+export const MAX_BLOCK_PLACEMENTS = 1 << 16;
+
+function readLayerBlocks(
+  chunk: GoxChunk,
+  layer: Layer,
+  blocks: Uint32Array[],
+  version: number,
+  budget: { placed: number },
+) {
   const count = chunkInt32(chunk, 0);
   if (count < 0 || count > (chunk.data.length - 4) / 20) {
     goxError(chunk.offset + 8, `chunk LAYR at byte ${chunk.offset} declares ${count} blocks`);
+  }
+  budget.placed += count;
+  if (budget.placed > MAX_BLOCK_PLACEMENTS) {
+    goxError(
+      chunk.offset + 8,
+      `chunk LAYR at byte ${chunk.offset} places more than ${MAX_BLOCK_PLACEMENTS} blocks in all`,
+    );
   }
   for (let i = 0; i < count; i++) {
     const at = 4 + 20 * i;
@@ -153,12 +172,18 @@ function applyLayerEntry(image: Image, layer: Layer, e: DictEntry): void {
   else if (sized(e, "material", 4)) layer.material = image.materials[v.getInt32(0, true)] ?? null;
 }
 
-function readLayer(image: Image, chunk: GoxChunk, blocks: Uint32Array[], version: number): void {
+function readLayer(
+  image: Image,
+  chunk: GoxChunk,
+  blocks: Uint32Array[],
+  version: number,
+  budget: { placed: number },
+): void {
   const name = makeUniqueName("Layer", image.layers.map((l) => l.name));
   const layer = newLayer(nextLayerId(image), name, image.activeMaterial);
   image.layers.push(layer);
   image.activeLayer = layer;
-  const dictStart = readLayerBlocks(chunk, layer, blocks, version);
+  const dictStart = readLayerBlocks(chunk, layer, blocks, version, budget);
   for (const e of readDict(chunk, dictStart)) applyLayerEntry(image, layer, e);
 }
 
@@ -221,13 +246,14 @@ export function decodeGox(bytes: Uint8Array): Image {
   const { version, chunks } = readGoxChunks(bytes);
   const image = emptyImage();
   const blocks: Uint32Array[] = [];
+  const budget = { placed: 0 };
   for (const chunk of chunks) {
     switch (chunk.type) {
       case "BL16":
         blocks.push(readBlock(chunk));
         break;
       case "LAYR":
-        readLayer(image, chunk, blocks, version);
+        readLayer(image, chunk, blocks, version, budget);
         break;
       case "MATE":
         readMaterial(image, chunk);

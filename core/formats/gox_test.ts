@@ -378,3 +378,42 @@ Deno.test("truncated and bit-flipped fixtures give a FormatError or an image, no
     }
   }
 });
+
+Deno.test("decodeGox() refuses files that place more blocks than MAX_BLOCK_PLACEMENTS", async () => {
+  const { GoxWriter } = await import("./gox_chunks.ts");
+  const { MAX_BLOCK_PLACEMENTS, encodeGox } = await import("./gox.ts");
+  // A real one-block file, then a LAYR chunk that reuses that block MAX + 1 times (20 bytes each).
+  const image = newImage();
+  image.layers[0].volume.set(0, 0, 0, packRgba(255, 0, 0));
+  const base = encodeGox(image);
+  const bl16 = findChunk(base, "BL16");
+  const w = new GoxWriter();
+  w.tag("GOX ");
+  w.int32(2);
+  w.bytes(bl16);
+  w.beginChunk("LAYR");
+  w.int32(MAX_BLOCK_PLACEMENTS + 1);
+  for (let i = 0; i <= MAX_BLOCK_PLACEMENTS; i++) {
+    for (const v of [0, (i % 64) * 16, Math.floor(i / 64) * 16, 0, 0]) {
+      w.int32(v);
+    }
+  }
+  w.endChunk();
+  assert.throws(
+    () => decodeGox(w.result()),
+    (err: Error) => err instanceof FormatError && /more than 65536 blocks/.test(err.message),
+  );
+});
+
+/** Returns a whole chunk (type, length, data, crc) of a .gox file. */
+function findChunk(bytes: Uint8Array, type: string): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 8; at + 8 <= bytes.length;) {
+    const len = view.getInt32(at + 4, true);
+    if (String.fromCharCode(...bytes.subarray(at, at + 4)) === type) {
+      return bytes.slice(at, at + 12 + len);
+    }
+    at += 12 + len;
+  }
+  throw new Error(`no ${type} chunk`);
+}
