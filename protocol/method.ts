@@ -4,6 +4,7 @@
  * document, CLI help, completions, docs) is derived from these declarations.
  */
 import { z } from "zod";
+import { compileFastParams } from "./fast_params.ts";
 import { namedParams, restName } from "./positional.ts";
 import { ProjectRef } from "./wire.ts";
 
@@ -127,6 +128,15 @@ export type ParamsCheck<T> =
   | { ok: true; value: T }
   | { ok: false; message: string; issues: ParamIssue[] };
 
+const FAST = new WeakMap<MethodDecl, ((named: Record<string, unknown>) => boolean) | null>();
+
+/** The fast check derived from a declaration's schema (compiled once, on first use). */
+function fastCheck(decl: MethodDecl): ((named: Record<string, unknown>) => boolean) | null {
+  let check = FAST.get(decl);
+  if (check === undefined) FAST.set(decl, check = compileFastParams(decl.params));
+  return check;
+}
+
 /** Validates raw params (absent, positional array or named object) against a declaration. */
 export function parseParams<D extends MethodDecl>(decl: D, raw: unknown): ParamsCheck<ParamsOf<D>> {
   const named = namedParams(decl, raw);
@@ -137,6 +147,7 @@ export function parseParams<D extends MethodDecl>(decl: D, raw: unknown): Params
       issues: [{ path: [], code: "invalid_params", message: named }],
     };
   }
+  if (fastCheck(decl)?.(named)) return { ok: true, value: named as ParamsOf<D> };
   const parsed = decl.params.safeParse(named, { reportInput: true });
   if (parsed.success) return { ok: true, value: parsed.data as ParamsOf<D> };
   // Unknown keys first: a misspelt name explains the "required" issues that follow it.
