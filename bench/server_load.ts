@@ -91,6 +91,26 @@ async function pipelined(
   return n / s;
 }
 
+/** The C load generator (bench/loadgen.c), compiled once with cc; null when no compiler. */
+const loadgen = await (async () => {
+  const exe = `${dir}/loadgen`;
+  try {
+    const out = await new Deno.Command("cc", { args: ["-O2", "-o", exe, `${ROOT}bench/loadgen.c`] })
+      .output();
+    return out.success ? exe : null;
+  } catch {
+    return null;
+  }
+})();
+
+/** Requests per second measured by the C client (a client far cheaper than the server). */
+async function cLoad(path: string, window: number, total: number, line: string): Promise<number> {
+  if (!loadgen) return NaN;
+  const out = await new Deno.Command(loadgen, { args: [path, String(window), String(total), line] })
+    .output();
+  return Number(new TextDecoder().decode(out.stdout).trim());
+}
+
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -102,11 +122,11 @@ const echoParams = (i: number) => ({ x: i, name: "voxel" });
 const echoSock = `${dir}/echo.sock`;
 const echo = spawn([`${ROOT}bench/echo_server.ts`, echoSock]);
 await waitSocket(echoSock);
-console.error("echo up");
 const echoSeq = await sequential(echoSock, "echo", 20000, echoParams);
-console.error("echo seq", echoSeq);
 const echoPipe = await pipelined(echoSock, "echo", 400000, 1000, echoParams);
-console.error("echo pipe", echoPipe);
+const ECHO_LINE = req(1, "echo", { x: 1, name: "voxel" }).trim();
+const cEchoSeq = await cLoad(echoSock, 1, 50000, ECHO_LINE);
+const cEchoPipe = await cLoad(echoSock, 1000, 1000000, ECHO_LINE);
 echo.kill("SIGTERM");
 await echo.status;
 
@@ -122,19 +142,18 @@ const daemon = bin
     env: { XDG_RUNTIME_DIR: dir },
   }).spawn()
   : spawn([`${ROOT}main.ts`, ...daemonArgs]);
-console.error("daemon spawned");
 await waitSocket(sock);
-console.error("daemon up");
 await new Promise((r) => setTimeout(r, 1000));
 const idleRss = rssMb(daemon.pid);
 const c0 = await Conn.open(sock);
 await c0.write(req(1, "goxel.create_project", ["bench", 256, 256, 256]));
 await c0.lines(1);
 c0.conn.close();
-console.error("project");
 const addSeq = await sequential(sock, "goxel.add_voxel", 20000, voxel);
-console.error("addSeq", addSeq);
 const addPipe = await pipelined(sock, "goxel.add_voxel", 400000, 1000, voxel);
+const ADD_LINE = req(1, "goxel.add_voxel", [1, 2, 3, 255, 0, 0, 255]).trim();
+const cAddSeq = await cLoad(sock, 1, 30000, ADD_LINE);
+const cAddPipe = await cLoad(sock, 1000, 1000000, ADD_LINE);
 
 // 1 M voxels through packed add_voxels, in 4 requests of 250 000 (each ~5.3 MB of base64).
 const packed: string[] = [];
@@ -194,7 +213,7 @@ daemon.kill("SIGTERM");
 await daemon.status;
 await Deno.remove(dir, { recursive: true });
 
-const k = (v: number) => `${Math.round(v / 1000)} k/s`;
+const k = (v: number) => (Number.isNaN(v) ? "n/a (no cc)" : `${Math.round(v / 1000)} k/s`);
 console.log(`| measure | target | measured |
 | --- | --- | --- |
 | echo ceiling, 1 connection sequential | — | ${k(echoSeq)} |
@@ -203,6 +222,11 @@ console.log(`| measure | target | measured |
   Math.round(addSeq / echoSeq * 100)
 } %) |
 | add_voxel, 1 connection pipelined (1000 per write) | ≥ 300 k/s | ${k(addPipe)} |
+| C client: echo ceiling sequential / pipelined | — | ${k(cEchoSeq)} / ${k(cEchoPipe)} |
+| C client: add_voxel sequential | ≥ 50 % of echo | ${k(cAddSeq)} (${
+  Math.round(cAddSeq / cEchoSeq * 100)
+} %) |
+| C client: add_voxel pipelined (1000 per write) | ≥ 300 k/s | ${k(cAddPipe)} |
 | 1 M voxels through packed add_voxels (4 × 250 k) | ≤ 1 s | ${packedSeconds.toFixed(2)} s |
 | ping p50 / p99 while 1024×1024 renders run (${renders} renders, ${latencies.length} pings) | p99 < 5 ms | ${
   p50.toFixed(2)
