@@ -94,16 +94,14 @@ export function addLifecycleCommands(program: Command, deps: CliDeps, out: Outpu
     .description("Stop the daemon gracefully (RPC, then SIGTERM, then SIGKILL after the timeout)")
     .option("--socket <path>", "Unix socket path")
     .option("--timeout <seconds>", "seconds to wait before forcing", parseSeconds, 10)
-    .action(async (o) =>
-      await stopDaemon(deps, out, await resolveSocket(deps, o.socket), o.timeout)
-    );
+    .action(async (o) => await stopDaemon(out, await resolveSocket(deps, o.socket), o.timeout));
 
   program.command("status")
     .description("Show whether the daemon runs (exit 0 healthy, 1 unhealthy, 3 not running)")
     .option("--socket <path>", "Unix socket path")
     .option("--json", "print JSON")
     .action(async (o) =>
-      await showStatus(deps, out, await resolveSocket(deps, o.socket), o.json === true)
+      await showStatus(out, await resolveSocket(deps, o.socket), o.json === true)
     );
 
   program.command("reload")
@@ -195,7 +193,6 @@ async function startDetached(
 }
 
 async function stopDaemon(
-  deps: CliDeps,
   out: Output,
   socket: string,
   timeoutS: number,
@@ -233,11 +230,9 @@ async function stopDaemon(
     await sleep(20);
   }
   out.line(`goxel stopped${pid ? ` (pid ${pid})` : ""}`);
-  void deps;
 }
 
 async function showStatus(
-  deps: CliDeps,
   out: Output,
   socket: string,
   json: boolean,
@@ -278,7 +273,6 @@ async function showStatus(
   } finally {
     client.close();
   }
-  void deps;
 }
 
 function readPidFile(path: string): number | null {

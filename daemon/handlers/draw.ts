@@ -56,10 +56,9 @@ function wireBox(box: Float64Array) {
   return { min: a.min, max: a.max.map((v) => v - 1) as Vec3 };
 }
 
-function budget(project: Project, box: Float64Array, max: number, what: string): void {
+function budget(box: Float64Array, max: number, what: string): void {
   const a = aabbFromBox(box);
   checkVoxelBudget(a.max.reduce((n, v, i) => n * Math.max(0, v - a.min[i]), 1), max, what);
-  void project;
 }
 
 /** Handlers for the drawing methods. */
@@ -81,7 +80,7 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
     const center = [p.center_x ?? 0, p.center_y ?? 0, p.center_z ?? 0];
     const min = center.map((c, i) => c - Math.floor(size[i] / 2)) as Vec3;
     const box = boxFromAabb({ min, max: min.map((v, i) => v + size[i]) as Vec3 });
-    budget(project, box, ctx.config.limits.max_voxels_per_request, "procedural_shape");
+    budget(box, ctx.config.limits.max_voxels_per_request, "procedural_shape");
     const shape = p.shape_type ?? "cube";
     const painter = painterFor(project, { shape, color: colorFromParams(p), mode: p.mode });
     const before = layer.volume.count();
@@ -97,7 +96,7 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
   "goxel.draw_shape"(p, { project, ctx }) {
     const layer = editableLayer(project, p.layer_id);
     const box = p.box ? boxFromWire(p.box) : boxFromCorners(p.from! as Vec3, p.to! as Vec3);
-    budget(project, box, ctx.config.limits.max_voxels_per_request, "draw_shape");
+    budget(box, ctx.config.limits.max_voxels_per_request, "draw_shape");
     paint(layer.volume, painterFor(project, p), box);
     commit(project);
     return { success: true, box: wireBox(box) };
