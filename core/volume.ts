@@ -8,6 +8,7 @@
  */
 import type { Aabb } from "./box.ts";
 import type { Rgba } from "./color.ts";
+import { TileMap } from "./tile_map.ts";
 import { xxh32 } from "./xxh32.ts";
 
 /** Edge length of a tile in voxels. */
@@ -55,8 +56,7 @@ export function isInRange(x: number, y: number, z: number): boolean {
 
 /** A sparse, copy-on-write voxel volume. */
 export class Volume {
-  #tiles: Map<number, TileData>;
-  #ownsMap: boolean;
+  #tiles: TileMap<TileData>;
   #token: object = {};
   #key: symbol = Symbol("volume");
   #dirty = false;
@@ -64,8 +64,7 @@ export class Volume {
   #lastData: Uint32Array | null = null;
 
   constructor() {
-    this.#tiles = new Map();
-    this.#ownsMap = true;
+    this.#tiles = new TileMap();
   }
 
   /** A value that changes on every write; equal keys mean equal content. */
@@ -85,10 +84,8 @@ export class Volume {
   /** Returns a copy sharing every tile; costs O(1) until either side writes. */
   copy(): Volume {
     const other = new Volume();
-    other.#tiles = this.#tiles;
-    other.#ownsMap = false;
+    other.#tiles = this.#tiles.fork();
     other.#key = this.key;
-    this.#ownsMap = false;
     this.#token = {};
     this.#lastData = null;
     this.#lastKey = -1;
@@ -135,7 +132,7 @@ export class Volume {
     src.#token = {};
     src.#lastData = null;
     src.#lastKey = -1;
-    this.#ownMap().set(key, data);
+    this.#tiles.set(key, data);
     this.#forgetLast(key);
     this.#dirty = true;
   }
@@ -143,8 +140,7 @@ export class Volume {
   /** Removes the tile with origin (ox, oy, oz). */
   deleteTile(ox: number, oy: number, oz: number): void {
     const key = tileKey(ox, oy, oz);
-    if (!this.#tiles.has(key)) return;
-    this.#ownMap().delete(key);
+    if (!this.#tiles.delete(key)) return;
     this.#forgetLast(key);
     this.#dirty = true;
   }
@@ -152,8 +148,7 @@ export class Volume {
   /** Removes every tile. */
   clear(): void {
     if (this.#tiles.size === 0) return;
-    this.#tiles = new Map();
-    this.#ownsMap = true;
+    this.#tiles = new TileMap();
     this.#lastData = null;
     this.#lastKey = -1;
     this.#dirty = true;
@@ -161,7 +156,7 @@ export class Volume {
 
   /** Iterates tile origins and voxels in insertion order. */
   *tiles(): IterableIterator<[number, number, number, Uint32Array]> {
-    for (const [key, data] of this.#tiles) {
+    for (const [key, data] of this.#tiles.entries()) {
       const [x, y, z] = tileOrigin(key);
       yield [x, y, z, data.voxels];
     }
@@ -200,9 +195,9 @@ export class Volume {
 
   /** Deletes tiles whose 4096 alphas are all 0. */
   removeEmptyTiles(): void {
-    for (const [key, data] of this.#tiles) {
+    for (const [key, data] of this.#tiles.entries()) {
       if (isTileEmpty(data.voxels)) {
-        this.#ownMap().delete(key);
+        this.#tiles.delete(key);
         this.#forgetLast(key);
         this.#dirty = true;
       }
@@ -242,14 +237,6 @@ export class Volume {
     return h;
   }
 
-  #ownMap(): Map<number, TileData> {
-    if (!this.#ownsMap) {
-      this.#tiles = new Map(this.#tiles);
-      this.#ownsMap = true;
-    }
-    return this.#tiles;
-  }
-
   #forgetLast(key: number): void {
     if (key === this.#lastKey) {
       this.#lastKey = -1;
@@ -266,7 +253,7 @@ export class Volume {
     }
     const voxels = data ? data.voxels.slice() : new Uint32Array(TILE_VOXELS);
     data = { voxels, owner: this.#token };
-    this.#ownMap().set(key, data);
+    this.#tiles.set(key, data);
     this.#lastKey = key;
     this.#lastData = voxels;
     return voxels;
