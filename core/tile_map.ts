@@ -21,7 +21,8 @@ function bucketOf(key: number): number {
 
 /** An insertion-ordered, copy-on-write map of tiles. */
 export class TileMap<V> {
-  #buckets: Map<number, Entry<V>>[];
+  /** Buckets are created on first write (an empty map allocates none). */
+  #buckets: (Map<number, Entry<V>> | undefined)[];
   #shared: boolean[];
   #next = 0;
   #size = 0;
@@ -29,9 +30,10 @@ export class TileMap<V> {
   /** Whether #sorted may be appended to in place (a fork shares it). */
   #ownsSorted = true;
 
-  constructor() {
-    this.#buckets = Array.from({ length: BUCKETS }, () => new Map());
-    this.#shared = new Array(BUCKETS).fill(false);
+  /** An empty map, or (for fork) one that shares `buckets`, all marked shared. */
+  constructor(buckets?: (Map<number, Entry<V>> | undefined)[]) {
+    this.#buckets = buckets ?? new Array(BUCKETS);
+    this.#shared = new Array(BUCKETS).fill(buckets !== undefined);
   }
 
   /** Number of entries. */
@@ -41,9 +43,7 @@ export class TileMap<V> {
 
   /** Returns a map with the same entries; both sides copy a bucket before changing it. */
   fork(): TileMap<V> {
-    const other = new TileMap<V>();
-    other.#buckets = this.#buckets.slice();
-    other.#shared.fill(true);
+    const other = new TileMap<V>(this.#buckets.slice());
     this.#shared.fill(true);
     other.#next = this.#next;
     other.#size = this.#size;
@@ -55,12 +55,12 @@ export class TileMap<V> {
 
   /** Returns the value of a key. */
   get(key: number): V | undefined {
-    return this.#buckets[bucketOf(key)].get(key)?.value;
+    return this.#buckets[bucketOf(key)]?.get(key)?.value;
   }
 
   /** True when the key is present. */
   has(key: number): boolean {
-    return this.#buckets[bucketOf(key)].has(key);
+    return this.#buckets[bucketOf(key)]?.has(key) ?? false;
   }
 
   /** Sets a value; a new key goes last in the order, an existing one keeps its place. */
@@ -86,7 +86,7 @@ export class TileMap<V> {
   /** Removes a key. */
   delete(key: number): boolean {
     const b = bucketOf(key);
-    if (!this.#buckets[b].has(key)) return false;
+    if (!this.#buckets[b]?.has(key)) return false;
     this.#writable(b).delete(key);
     this.#size--;
     this.#sorted = null;
@@ -109,21 +109,26 @@ export class TileMap<V> {
 
   /** Iterates the values in no particular order (fastest). */
   *values(): IterableIterator<V> {
-    for (const bucket of this.#buckets) for (const e of bucket.values()) yield e.value;
+    for (const bucket of this.#buckets) {
+      if (bucket) {
+        for (const e of bucket.values()) yield e.value;
+      }
+    }
   }
 
   #sortKeys(): number[] {
     const all: [number, number][] = [];
-    for (const bucket of this.#buckets) for (const [k, e] of bucket) all.push([e.order, k]);
+    for (const bucket of this.#buckets) {
+      if (bucket) { for (const [k, e] of bucket) all.push([e.order, k]); }
+    }
     all.sort((a, b) => a[0] - b[0]);
     return all.map((p) => p[1]);
   }
 
   #writable(b: number): Map<number, Entry<V>> {
-    if (this.#shared[b]) {
-      this.#buckets[b] = new Map(this.#buckets[b]);
-      this.#shared[b] = false;
-    }
-    return this.#buckets[b];
+    const bucket = this.#buckets[b];
+    if (bucket && !this.#shared[b]) return bucket;
+    this.#shared[b] = false;
+    return this.#buckets[b] = bucket ? new Map(bucket) : new Map();
   }
 }
