@@ -55,14 +55,7 @@ export function buildParams(
     } else positional.push(parseValue(arg));
   }
   const order = decl.positional;
-  const rest = order.at(-1)?.startsWith("...");
-  if (!rest && positional.length > order.length) {
-    throw new UsageError(
-      `${decl.name} takes at most ${order.length} positional argument(s) (${
-        order.join(", ") || "none"
-      }), got ${positional.length}`,
-    );
-  }
+  checkPositionalCount(decl.name, order, positional.length);
   const withPaths = positional.map((v, i) => resolveIfPath(order[i] ?? "", v, cwd));
   if (Object.keys(named).length === 0) return withPaths;
   // The protocol's own positional mapping (colour forms, rest params, null = omitted).
@@ -73,6 +66,16 @@ export function buildParams(
     named[k] = v;
   }
   return named;
+}
+
+/** Refuses more positional args than a method declares (a trailing "...rest" takes any number). */
+function checkPositionalCount(method: string, order: readonly string[], count: number): void {
+  if (order.at(-1)?.startsWith("...") || count <= order.length) return;
+  throw new UsageError(
+    `${method} takes at most ${order.length} positional argument(s) (${
+      order.join(", ") || "none"
+    }), got ${count}`,
+  );
 }
 
 function resolveIfPath(name: string, v: unknown, cwd: string): unknown {
@@ -203,14 +206,7 @@ function hasNamedArgs(entry: MethodIndexEntry, args: string[]): boolean {
 /** All-positional args as an array, relative paths resolved; the daemon maps the order. */
 function fastParams(entry: MethodIndexEntry, args: string[], cwd: string): unknown[] | undefined {
   const order = entry.positional;
-  const rest = order.at(-1)?.startsWith("...");
-  if (!rest && args.length > order.length) {
-    throw new UsageError(
-      `${entry.name} takes at most ${order.length} positional argument(s) (${
-        order.join(", ") || "none"
-      }), got ${args.length}`,
-    );
-  }
+  checkPositionalCount(entry.name, order, args.length);
   if (args.length === 0) return undefined;
   return args.map((a, i) => resolveIfPath(order[i] ?? "", parseValue(a), cwd));
 }

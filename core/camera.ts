@@ -89,3 +89,24 @@ export function applyPreset(cam: Camera, preset: string, box: Mat4 | null): void
   turntable(cam, angles[0] * Math.PI / 180, angles[1] * Math.PI / 180);
   fitBox(cam, box);
 }
+
+/** Returns the camera→world matrix at `eye` looking at `target` with Z up (cameras look down −Z). */
+export function lookAt(eye: Vec3, target: Vec3): Mat4 {
+  const f = normalize([target[0] - eye[0], target[1] - eye[1], target[2] - eye[2]]);
+  const back: Vec3 = [-f[0], -f[1], -f[2]];
+  const up: Vec3 = Math.abs(f[2]) > 0.999 ? [0, 1, 0] : [0, 0, 1];
+  const right = normalize(cross(up, back));
+  const camUp = cross(back, right);
+  const m = identity();
+  m.set([...right, 0, ...camUp, 0, ...back, 0, ...eye, 1]);
+  return m;
+}
+
+function cross(a: Vec3, b: Vec3): Vec3 {
+  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+}
+
+function normalize(v: Vec3): Vec3 {
+  const l = Math.hypot(...v) || 1;
+  return [v[0] / l, v[1] / l, v[2] / l];
+}

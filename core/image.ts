@@ -1,5 +1,6 @@
 /** Goxel images: ordered layers, materials and cameras, the image box and the selection. */
-import { BlendMode, mergeVolumes } from "./blend.ts";
+import { BlendMode, combine, mergeVolumes } from "./blend.ts";
+import type { Rgba } from "./color.ts";
 import { boxFromAabb } from "./box.ts";
 import { type Camera, copyCamera, newCamera } from "./camera.ts";
 import { copyLayer, type Layer, newLayer } from "./layer.ts";
@@ -165,6 +166,21 @@ export function mergedVisibleVolume(image: Image): Volume {
     if (l.visible) out = mergeVolumes(out, l.volume, BlendMode.OVER);
   }
   return out;
+}
+
+/**
+ * Returns one voxel of the merged visible volume without building it: the same value
+ * `mergedVisibleVolume(image).get(x, y, z)` gives (the first layer holding the tile gives the
+ * value as stored, later ones combine with OVER).
+ */
+export function visibleVoxel(image: Image, x: number, y: number, z: number): Rgba {
+  let value: Rgba | undefined;
+  for (const l of image.layers) {
+    if (!l.visible || !l.volume.readTile(x & ~15, y & ~15, z & ~15)) continue;
+    const v = l.volume.get(x, y, z);
+    value = value === undefined ? v : combine(value, v, BlendMode.OVER);
+  }
+  return value ?? 0;
 }
 
 /** Returns the layer with this id, or undefined. */

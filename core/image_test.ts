@@ -246,3 +246,21 @@ Deno.test("mergedVisibleVolume() is empty when every layer is hidden and leaves 
   for (const l of img.layers) l.visible = false;
   assert.ok(mergedVisibleVolume(img).isEmpty());
 });
+
+Deno.test("visibleVoxel() gives what mergedVisibleVolume() holds, voxel by voxel", async () => {
+  const { visibleVoxel } = await import("./image.ts");
+  const { packRgba } = await import("./color.ts");
+  const { addLayer } = await import("./ops/layers.ts");
+  const image = newImage();
+  const a = image.layers[0], b = addLayer(image), hidden = addLayer(image);
+  a.volume.set(0, 0, 0, packRgba(255, 0, 0, 255));
+  a.volume.set(1, 0, 0, packRgba(9, 8, 7, 0)); // alpha 0 keeps its RGB
+  b.volume.set(0, 0, 0, packRgba(0, 0, 255, 128));
+  b.volume.set(20, 0, 0, packRgba(1, 2, 3, 255));
+  hidden.volume.set(2, 0, 0, packRgba(5, 5, 5, 255));
+  hidden.visible = false;
+  const merged = mergedVisibleVolume(image);
+  for (const [x, y, z] of [[0, 0, 0], [1, 0, 0], [2, 0, 0], [20, 0, 0], [40, 40, 40]]) {
+    assert.equal(visibleVoxel(image, x, y, z), merged.get(x, y, z), `${x},${y},${z}`);
+  }
+});

@@ -167,12 +167,22 @@ export class Volume {
     return this.#tiles.get(tileKey(ox, oy, oz));
   }
 
-  /** Calls `fn` for every voxel with alpha ≠ 0, in Goxel's iteration order. */
-  forEachVoxel(fn: (x: number, y: number, z: number, value: Rgba) => void): void {
+  /**
+   * Calls `fn` for every voxel with alpha ≠ 0 in Goxel's iteration order, only those inside
+   * `region` (half-open) when given; `fn` returning false stops the walk.
+   */
+  forEachVoxel(
+    fn: (x: number, y: number, z: number, value: Rgba) => unknown,
+    region: Aabb | null = null,
+  ): void {
     for (const [ox, oy, oz, v] of this.tiles()) {
+      if (region && !tileMeetsAabb(ox, oy, oz, region)) continue;
       for (let i = 0; i < TILE_VOXELS; i++) {
         const c = v[i];
-        if (c >>> 24) fn(ox + (i & 15), oy + ((i >> 4) & 15), oz + (i >> 8), c);
+        if (!(c >>> 24)) continue;
+        const x = ox + (i & 15), y = oy + ((i >> 4) & 15), z = oz + (i >> 8);
+        if (region && !inAabb(x, y, z, region)) continue;
+        if (fn(x, y, z, c) === false) return;
       }
     }
   }
@@ -264,4 +274,13 @@ export class Volume {
 export function isTileEmpty(voxels: Uint32Array): boolean {
   for (let i = 0; i < TILE_VOXELS; i++) if (voxels[i] >>> 24) return false;
   return true;
+}
+
+function tileMeetsAabb(ox: number, oy: number, oz: number, { min, max }: Aabb): boolean {
+  return ox + 16 > min[0] && ox < max[0] && oy + 16 > min[1] && oy < max[1] && oz + 16 > min[2] &&
+    oz < max[2];
+}
+
+function inAabb(x: number, y: number, z: number, { min, max }: Aabb): boolean {
+  return x >= min[0] && x < max[0] && y >= min[1] && y < max[1] && z >= min[2] && z < max[2];
 }

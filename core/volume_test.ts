@@ -101,3 +101,16 @@ Deno.test("Volume.crc32() is stable and depends on content", () => {
   b.set(7, 7, 7, packRgba(9, 9, 9, 1));
   assert.notEqual(a.crc32(), b.crc32());
 });
+
+Deno.test("Volume.forEachVoxel() limits the walk to a region and stops when asked", () => {
+  const v = new Volume();
+  for (let x = -20; x < 20; x++) v.set(x, 0, 0, 0xff0000ff);
+  const seen: number[] = [];
+  v.forEachVoxel((x) => {
+    seen.push(x);
+  }, { min: [-3, 0, 0], max: [17, 1, 1] });
+  assert.deepEqual(seen.sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i - 3));
+  let n = 0;
+  v.forEachVoxel(() => ++n < 5);
+  assert.equal(n, 5);
+});

@@ -1,9 +1,10 @@
 /** All project file-system access: path resolution against the workspace and atomic writes. */
 import { constants } from "node:fs";
 import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { basename, dirname, extname, isAbsolute, join, resolve } from "node:path";
 import process from "node:process";
 import { IoError } from "../core/errors.ts";
+import type { EncodedFile } from "../core/formats/codec.ts";
 
 /** Largest file the daemon will read into memory (1 GiB). */
 export const MAX_READ_BYTES = 1 << 30;
@@ -82,4 +83,24 @@ async function syncDirectory(dir: string): Promise<void> {
   } catch {
     // Some platforms cannot fsync a directory; the rename is still atomic there.
   }
+}
+
+/** The file name without directory and extension, which codecs use to name sidecar files. */
+export function encodeBaseName(path: string): string {
+  return basename(path, extname(path));
+}
+
+/**
+ * Writes a codec's output atomically: the main file at `path`, sidecars (".mtl") beside it with
+ * the extension replaced by their suffix. Returns the paths written.
+ */
+export async function writeEncodedFiles(path: string, files: EncodedFile[]): Promise<string[]> {
+  const stem = path.slice(0, path.length - extname(path).length);
+  const written: string[] = [];
+  for (const f of files) {
+    const target = f.suffix ? stem + f.suffix : path;
+    await writeFileAtomic(target, f.data);
+    written.push(target);
+  }
+  return written;
 }

@@ -1,12 +1,11 @@
 /** The daemon-less file operations behind `goxel info | convert | render` (files in, files out). */
-import { basename, extname } from "node:path";
 import { parseHex } from "../core/color.ts";
 import { InvalidInputError } from "../core/errors.ts";
 import { findCodec, requireCodec } from "../core/formats/mod.ts";
 import type { Image } from "../core/image.ts";
 import { describeImage } from "./describe.ts";
 import { decodeImage } from "./worker_jobs.ts";
-import { readFileBytes, writeFileAtomic } from "./files.ts";
+import { encodeBaseName, readFileBytes, writeEncodedFiles } from "./files.ts";
 
 /** Reads and decodes a file by its extension. */
 export async function loadImageFile(
@@ -32,16 +31,8 @@ export async function writeImageFile(
   },
 ): Promise<{ format: string; files: string[] }> {
   const codec = requireCodec(path, "encode", options.format);
-  const ext = extname(path);
-  const baseName = basename(path, ext);
-  const files = codec.encode!(image, { ...options, baseName });
-  const written: string[] = [];
-  for (const f of files) {
-    const target = f.suffix ? path.slice(0, path.length - ext.length) + f.suffix : path;
-    await writeFileAtomic(target, f.data);
-    written.push(target);
-  }
-  return { format: codec.name, files: written };
+  const files = codec.encode!(image, { ...options, baseName: encodeBaseName(path) });
+  return { format: codec.name, files: await writeEncodedFiles(path, files) };
 }
 
 /** Parses a background option: a hex colour or "transparent". */

@@ -2,10 +2,10 @@
 import { NotFoundError } from "../../core/errors.ts";
 import { mergedVisibleVolume } from "../../core/image.ts";
 import { BUILTIN_PALETTES, findBuiltinPalette } from "../../core/palette.ts";
-import { TILE_VOXELS, type Volume } from "../../core/volume.ts";
+import type { Volume } from "../../core/volume.ts";
 import type { Project } from "../projects.ts";
 import type { HandlerGroup } from "./types.ts";
-import { findLayerById, packColor, wireColor } from "./util.ts";
+import { findLayerById, inclusiveToAabb, packColor, wireColor } from "./util.ts";
 
 type ColorMethods =
   | "goxel.get_color_histogram"
@@ -27,27 +27,7 @@ function forEachInScope(
   const volume: Volume = scope.layer_id === undefined || scope.layer_id === -1
     ? mergedVisibleVolume(project.image)
     : findLayerById(project, scope.layer_id).volume;
-  const r = scope.region;
-  for (const [ox, oy, oz, voxels] of volume.tiles()) {
-    if (
-      r &&
-      (ox + 15 < r.min[0] || ox > r.max[0] || oy + 15 < r.min[1] || oy > r.max[1] ||
-        oz + 15 < r.min[2] || oz > r.max[2])
-    ) {
-      continue;
-    }
-    for (let i = 0; i < TILE_VOXELS; i++) {
-      const c = voxels[i];
-      if (!(c >>> 24)) continue;
-      const x = ox + (i & 15), y = oy + ((i >> 4) & 15), z = oz + (i >> 8);
-      if (
-        r &&
-        (x < r.min[0] || x > r.max[0] || y < r.min[1] || y > r.max[1] || z < r.min[2] ||
-          z > r.max[2])
-      ) continue;
-      if (fn(x, y, z, c) === false) return;
-    }
-  }
+  volume.forEachVoxel(fn, scope.region ? inclusiveToAabb(scope.region) : null);
 }
 
 function countColors(

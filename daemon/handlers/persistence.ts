@@ -2,14 +2,12 @@
  * Loading, saving and exporting files. Decoding and encoding run on the worker pool over a
  * copy-on-write snapshot, so edits (and everyone else) go on while a file is written.
  */
-import { basename, extname } from "node:path";
 import type { Logger } from "@logtape/logtape";
-import type { EncodeOptions } from "../../core/formats/codec.ts";
 import type { Image } from "../../core/image.ts";
 import { imageFromPlain, imageToPlain, type PlainImage } from "../../core/plain_image.ts";
-import type { EncodedFile } from "../../core/formats/codec.ts";
+import type { EncodedFile, EncodeOptions } from "../../core/formats/codec.ts";
 import type { DaemonContext } from "../context.ts";
-import { readFileBytes, resolvePath, writeFileAtomic } from "../files.ts";
+import { encodeBaseName, readFileBytes, resolvePath, writeEncodedFiles } from "../files.ts";
 
 /** The codec registry, loaded on first use so an idle daemon does not hold every codec. */
 function codecs() {
@@ -41,8 +39,7 @@ export async function saveFile(
 ): Promise<{ format: string; files: string[]; path: string; bytes: number; data: Uint8Array }> {
   const full = resolvePath(ctx.workspace, path);
   const codec = (await codecs()).requireCodec(full, "encode", options.format);
-  const ext = extname(full);
-  const opts = { ...options, baseName: basename(full, ext) };
+  const opts = { ...options, baseName: encodeBaseName(full) };
   const tiles = image.layers.reduce((n, l) => n + l.volume.tileCount, 0);
   let files: EncodedFile[];
   if (tiles <= INLINE_TILES && codec.name !== "png") files = codec.encode!(image, opts);
@@ -55,14 +52,8 @@ export async function saveFile(
       options: opts,
     }) as EncodedFile[];
   }
-  const written: string[] = [];
-  let bytes = 0;
-  for (const f of files) {
-    const target = f.suffix ? full.slice(0, full.length - ext.length) + f.suffix : full;
-    await writeFileAtomic(target, f.data);
-    written.push(target);
-    bytes += f.data.length;
-  }
+  const written = await writeEncodedFiles(full, files);
+  const bytes = files.reduce((n, f) => n + f.data.length, 0);
   return { format: codec.name, files: written, path: full, bytes, data: files[0].data };
 }
 

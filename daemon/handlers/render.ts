@@ -1,8 +1,8 @@
 /** Handlers of the render methods and the camera. */
-import { applyPreset, cameraPosition, cameraTarget, newCamera } from "../../core/camera.ts";
+import { applyPreset, cameraPosition, cameraTarget, lookAt, newCamera } from "../../core/camera.ts";
 import { boxFromAabb, isNullBox } from "../../core/box.ts";
 import { mergedVisibleVolume } from "../../core/image.ts";
-import { identity, type Mat4, type Vec3 } from "../../core/mat4.ts";
+import type { Vec3 } from "../../core/mat4.ts";
 import { packColor } from "./util.ts";
 import { saveFile } from "./persistence.ts";
 import type { HandlerGroup } from "./types.ts";
@@ -75,24 +75,3 @@ export const renderHandlers: HandlerGroup<RenderMethods> = {
     };
   },
 };
-
-/** Camera→world matrix at `eye` looking at `target` with Z up (the camera looks down its −Z). */
-function lookAt(eye: Vec3, target: Vec3): Mat4 {
-  const f = normalize([target[0] - eye[0], target[1] - eye[1], target[2] - eye[2]]);
-  const back: Vec3 = [-f[0], -f[1], -f[2]];
-  const up: Vec3 = Math.abs(f[2]) > 0.999 ? [0, 1, 0] : [0, 0, 1];
-  const right = normalize(cross(up, back));
-  const camUp = cross(back, right);
-  const m = identity();
-  m.set([...right, 0, ...camUp, 0, ...back, 0, ...eye, 1]);
-  return m;
-}
-
-function cross(a: Vec3, b: Vec3): Vec3 {
-  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
-}
-
-function normalize(v: Vec3): Vec3 {
-  const l = Math.hypot(...v) || 1;
-  return [v[0] / l, v[1] / l, v[2] / l];
-}

@@ -1,5 +1,5 @@
 /** Helpers shared by the handlers: layers by id, colours, boxes and committing edits. */
-import { boxFromAabb } from "../../core/box.ts";
+import { type Aabb, boxFromAabb } from "../../core/box.ts";
 import { packRgba, unpackRgba } from "../../core/color.ts";
 import { ConflictError, InvalidInputError, NotFoundError } from "../../core/errors.ts";
 import { canEditLayer, type Layer } from "../../core/layer.ts";
@@ -45,12 +45,17 @@ export function editableLayer(project: Project, id: number | undefined | null): 
   return layer;
 }
 
-/** Converts an inclusive wire box to a Goxel box. */
-export function boxFromWire(b: { min: readonly number[]; max: readonly number[] }): Mat4 {
-  return boxFromAabb({
+/** Converts an inclusive wire box to a half-open AABB. */
+export function inclusiveToAabb(b: { min: readonly number[]; max: readonly number[] }): Aabb {
+  return {
     min: [b.min[0], b.min[1], b.min[2]],
     max: [b.max[0] + 1, b.max[1] + 1, b.max[2] + 1],
-  });
+  };
+}
+
+/** Converts an inclusive wire box to a Goxel box. */
+export function boxFromWire(b: { min: readonly number[]; max: readonly number[] }): Mat4 {
+  return boxFromAabb(inclusiveToAabb(b));
 }
 
 /** Recomputes clone/shape layers and records an undo step. */

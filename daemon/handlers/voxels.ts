@@ -1,16 +1,16 @@
 /** Handlers of the single-voxel, bulk and query voxel methods. */
 import { packRgba } from "../../core/color.ts";
 import type { Volume } from "../../core/volume.ts";
-import { TILE_VOXELS } from "../../core/volume.ts";
 import { colorFromParams } from "../../protocol/methods/common.ts";
 import { encodePackedVoxels, forEachPackedVoxel } from "../../protocol/voxel_list.ts";
-import { mergedVisibleVolume } from "../../core/image.ts";
+import { mergedVisibleVolume, visibleVoxel } from "../../core/image.ts";
 import type { HandlerGroup } from "./types.ts";
 import {
   checkVoxelBudget,
   commit,
   editableLayer,
   findLayerById,
+  inclusiveToAabb,
   packColor,
   wireColor,
 } from "./util.ts";
@@ -47,10 +47,10 @@ export const voxelHandlers: HandlerGroup<VoxelMethods> = {
   },
 
   "goxel.get_voxel"(p, { project }) {
-    const volume = p.layer_id
-      ? findLayerById(project, p.layer_id).volume
-      : mergedVisibleVolume(project.image);
-    const c = volume.get(p.x, p.y, p.z);
+    // Without a layer: the voxel as the visible layers merge there, without merging whole layers.
+    const c = p.layer_id
+      ? findLayerById(project, p.layer_id).volume.get(p.x, p.y, p.z)
+      : visibleVoxel(project.image, p.x, p.y, p.z);
     return { x: p.x, y: p.y, z: p.z, exists: c >>> 24 !== 0, color: wireColor(c) };
   },
 
@@ -142,29 +142,16 @@ function voxelPage(volume: Volume, box: { min: number[]; max: number[] } | null,
   const found: number[][] = [];
   let matched = 0;
   const min = [Infinity, Infinity, Infinity], max = [-Infinity, -Infinity, -Infinity];
-  for (const [ox, oy, oz, voxels] of volume.tiles()) {
-    if (
-      box && (ox + 15 < box.min[0] || ox > box.max[0] || oy + 15 < box.min[1] || oy > box.max[1] ||
-        oz + 15 < box.min[2] || oz > box.max[2])
-    ) continue;
-    for (let i = 0; i < TILE_VOXELS; i++) {
-      const c = voxels[i];
-      if (!(c >>> 24) || (filter !== null && c !== filter)) continue;
-      const x = ox + (i & 15), y = oy + ((i >> 4) & 15), z = oz + (i >> 8);
-      if (
-        box &&
-        (x < box.min[0] || x > box.max[0] || y < box.min[1] || y > box.max[1] || z < box.min[2] ||
-          z > box.max[2])
-      ) continue;
-      matched++;
-      if (matched <= offset || found.length >= limit) continue;
-      found.push([x, y, z, c & 255, (c >>> 8) & 255, (c >>> 16) & 255, c >>> 24]);
-      [x, y, z].forEach((v, a) => {
-        if (v < min[a]) min[a] = v;
-        if (v > max[a]) max[a] = v;
-      });
-    }
-  }
+  volume.forEachVoxel((x, y, z, c) => {
+    if (filter !== null && c !== filter) return;
+    matched++;
+    if (matched <= offset || found.length >= limit) return;
+    found.push([x, y, z, c & 255, (c >>> 8) & 255, (c >>> 16) & 255, c >>> 24]);
+    [x, y, z].forEach((v, a) => {
+      if (v < min[a]) min[a] = v;
+      if (v > max[a]) max[a] = v;
+    });
+  }, box ? inclusiveToAabb(box) : null);
   const bbox = found.length
     ? { min: min as [number, number, number], max: max as [number, number, number] }
     : null;
