@@ -3,6 +3,7 @@
  * worker boundary by structured clone; tile buffers are copied, never shared.
  */
 import type { Camera } from "./camera.ts";
+import type { Carried } from "./carried.ts";
 import type { Image, Light } from "./image.ts";
 import type { Layer } from "./layer.ts";
 import type { Material } from "./material.ts";
@@ -31,6 +32,7 @@ export interface PlainImage {
   selectionBox: Float64Array | null;
   selectionMask: PlainVolume | null;
   light: Light;
+  carried?: Carried | null;
 }
 
 /** Copies a volume's tiles into plain data. */
@@ -79,6 +81,7 @@ export function imageToPlain(image: Image): PlainImage {
     selectionBox: image.selectionBox,
     selectionMask: image.selectionMask ? volumeToPlain(image.selectionMask) : null,
     light: image.light,
+    carried: image.carried ?? null,
   };
 }
 
@@ -100,5 +103,6 @@ export function imageFromPlain(plain: PlainImage): Image {
     selectionBox: plain.selectionBox,
     selectionMask: plain.selectionMask ? volumeFromPlain(plain.selectionMask) : null,
     light: plain.light,
+    carried: plain.carried ?? null,
   };
 }

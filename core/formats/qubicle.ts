@@ -199,3 +199,8 @@ export const QUBICLE_CODEC: Codec = {
   decode: decodeQubicle,
   encode: (image) => [{ suffix: "", data: encodeQubicle(image) }],
 };
+
+/** Placeholder. */
+export interface QubicleCarried {
+  format: "qb";
+}

@@ -63,20 +63,24 @@ class ByteWriter {
 }
 
 /** One ≤ 256³ model: origin (world min corner), size and its XYZI records. */
-interface Part {
+export interface Part {
   origin: number[];
   size: number[];
   records: Uint8Array;
 }
 
-/** Inclusive bounds and colour counts of the solid voxels of a volume. */
-function scanVolume(volume: Volume, counts: Map<Rgba, number>): number[] | null {
+/** Inclusive bounds and colour counts of the voxels of a volume with alpha ≥ `minAlpha`. */
+export function scanVolume(
+  volume: Volume,
+  counts: Map<Rgba, number>,
+  minAlpha = SOLID_ALPHA,
+): number[] | null {
   const b = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
   let run = 0, last = 0;
   for (const [ox, oy, oz, v] of volume.tiles()) {
     for (let i = 0; i < 4096; i++) {
       const c = v[i];
-      if (c >>> 24 < SOLID_ALPHA) continue;
+      if (c >>> 24 < minAlpha) continue;
       const x = ox + (i & 15), y = oy + ((i >> 4) & 15), z = oz + (i >> 8);
       if (x < b[0]) b[0] = x;
       if (x > b[3]) b[3] = x;
@@ -99,8 +103,13 @@ interface Records {
   n: number;
 }
 
-/** Splits a volume's solid voxels into parts of at most 256 on every axis. */
-function splitVolume(volume: Volume, b: number[], index: Map<Rgba, number>): Part[] {
+/** Splits a volume's voxels (alpha ≥ `minAlpha`) into parts of at most 256 on every axis. */
+export function splitVolume(
+  volume: Volume,
+  b: number[],
+  index: Map<Rgba, number>,
+  minAlpha = SOLID_ALPHA,
+): Part[] {
   const nx = Math.ceil((b[3] - b[0] + 1) / PART_SIDE),
     ny = Math.ceil((b[4] - b[1] + 1) / PART_SIDE);
   const parts = new Map<number, Records>();
@@ -109,7 +118,7 @@ function splitVolume(volume: Volume, b: number[], index: Map<Rgba, number>): Par
   for (const [ox, oy, oz, v] of volume.tiles()) {
     for (let i = 0; i < 4096; i++) {
       const c = v[i];
-      if (c >>> 24 < SOLID_ALPHA) continue;
+      if (c >>> 24 < minAlpha) continue;
       const lx = ox + (i & 15) - b[0], ly = oy + ((i >> 4) & 15) - b[1], lz = oz + (i >> 8) - b[2];
       const key = (lx >> 8) + nx * ((ly >> 8) + ny * (lz >> 8));
       if (key !== lastKey) {

@@ -1,0 +1,4 @@
+/** Placeholder replaced below. */
+export interface GoxCarried {
+  format: "gox";
+}

@@ -1,0 +1,344 @@
+/**
+ * Writes an image decoded from a `.vox` file back into the structure that file had: every
+ * chunk it held comes back in its place (MATL, rOBJ, rCAM, NOTE, IMAP, unknown kinds byte for
+ * byte), models no layer changed are written as they were (shared models once), and the scene
+ * graph keeps its groups, transforms, names and attributes.
+ *
+ * Edits: a changed layer's voxels go back into its own model when they fit its box (palette
+ * indices kept where the colour is unchanged); otherwise, or when the model is shared with an
+ * unchanged instance, the layer gets a new model and its transform node is moved so nothing
+ * shifts. Renamed or hidden layers update their transform node; deleted layers lose their
+ * nodes and models; new layers become new nodes under the root group. New colours take palette
+ * entries no voxel uses (the nearest colour once all 255 are taken).
+ */
+import type { Image } from "../image.ts";
+import type { Layer } from "../layer.ts";
+import { Volume } from "../volume.ts";
+import { magicaDefaultPalette } from "./magica_palette.ts";
+import type { VoxCarried, VoxLink } from "./vox_carried.ts";
+import { VoxPalette } from "./vox_palette.ts";
+import type { VoxTransform } from "./vox_scene.ts";
+import { SceneEditor } from "./vox_scene_edit.ts";
+import {
+  latin1Of,
+  pairGet,
+  type VoxModelRecord,
+  type VoxPair,
+  type VoxRecord,
+  VoxWriter,
+  writeModel,
+  writeRecord,
+} from "./vox_records.ts";
+import { scanVolume, splitVolume } from "./vox_write.ts";
+
+/** Per-axis map world[i] = s[i]·local[col[i]] + a[i] of one placed model (as the decoder). */
+interface Axes {
+  col: number[];
+  s: number[];
+  a: number[];
+}
+
+function axesOf(xf: VoxTransform, size: number[]): Axes {
+  const col: number[] = [], s: number[] = [], a: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const c = [0, 1, 2].find((j) => xf.r[i * 3 + j] !== 0)!;
+    const sign = xf.r[i * 3 + c];
+    col.push(c),
+      s.push(sign),
+      a.push(xf.t[i] - sign * Math.floor(size[c] / 2) - (sign < 0 ? 1 : 0));
+  }
+  return { col, s, a };
+}
+
+function xyziCount(m: VoxModelRecord): number {
+  return m.kind === "XYZI" && m.content.length >= 4
+    ? new DataView(m.content.buffer, m.content.byteOffset, 4).getInt32(0, true)
+    : 0;
+}
+
+/** The volume a link's instances make (what the decoder built for the layer). */
+function placeLink(c: VoxCarried, link: VoxLink, palette: Uint32Array): Volume {
+  const v = new Volume();
+  for (const inst of link.instances) {
+    const m = c.models[inst.model];
+    if (!m) continue;
+    const { col, s, a } = axesOf(inst.xf, m.size), b = m.content;
+    for (let o = 4, end = 4 + 4 * xyziCount(m); o < end; o += 4) {
+      const ci = b[o + 3];
+      if (!ci) continue;
+      v.set(
+        s[0] * b[o + col[0]] + a[0],
+        s[1] * b[o + col[1]] + a[1],
+        s[2] * b[o + col[2]] + a[2],
+        palette[ci],
+      );
+    }
+  }
+  return v;
+}
+
+function sameTile(x: Uint32Array | undefined, y: Uint32Array | undefined): boolean {
+  for (let i = 0; i < 4096; i++) {
+    const p = x ? x[i] : 0, q = y ? y[i] : 0;
+    if (p !== q && (p >>> 24 || q >>> 24)) return false;
+  }
+  return true;
+}
+
+/** True when two volumes hold the same voxels (alpha-0 values count as empty). */
+export function sameVoxels(a: Volume, b: Volume): boolean {
+  for (const [x, y, z, t] of a.tiles()) if (!sameTile(t, b.readTile(x, y, z))) return false;
+  for (const [x, y, z, t] of b.tiles()) {
+    if (!a.readTile(x, y, z) && !sameTile(undefined, t)) return false;
+  }
+  return true;
+}
+
+/** A changed single-model layer in its model's local coordinates. */
+interface Local {
+  link: VoxLink;
+  layer: Layer;
+  model: number;
+  /** x, y, z, palette index (0 = not resolved yet) per voxel. */
+  records: Int32Array;
+  colors: Uint32Array;
+  lo: number[];
+  hi: number[];
+  /** True when the voxels replace the model's own content (same size, same transform). */
+  inPlace: boolean;
+}
+
+function toLocal(link: VoxLink, layer: Layer, c: VoxCarried, pal: VoxPalette): Local {
+  const inst = link.instances[0], m = c.models[inst.model];
+  const { col, s, a } = axesOf(inst.xf, m.size);
+  const original = new Map<number, number>();
+  for (let o = 4, end = 4 + 4 * xyziCount(m); o < end; o += 4) {
+    original.set(m.content[o] | m.content[o + 1] << 8 | m.content[o + 2] << 16, m.content[o + 3]);
+  }
+  const n = layer.volume.count();
+  const records = new Int32Array(4 * n), colors = new Uint32Array(n);
+  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  let k = 0;
+  const p = [0, 0, 0];
+  layer.volume.forEachVoxel((x, y, z, color) => {
+    p[col[0]] = s[0] * (x - a[0]), p[col[1]] = s[1] * (y - a[1]), p[col[2]] = s[2] * (z - a[2]);
+    for (let i = 0; i < 3; i++) lo[i] = Math.min(lo[i], p[i]), hi[i] = Math.max(hi[i], p[i]);
+    const inBox = p.every((v, i) => v >= 0 && v < m.size[i]);
+    const ci = inBox ? original.get(p[0] | p[1] << 8 | p[2] << 16) ?? 0 : 0;
+    records.set([p[0], p[1], p[2], ci && pal.colors[ci] === color ? ci : 0], 4 * k);
+    colors[k++] = color;
+  });
+  return { link, layer, model: inst.model, records, colors, lo, hi, inPlace: false };
+}
+
+/** True when the voxels lie inside [0, size) of the model. */
+function fitsBox(l: Local, size: number[]): boolean {
+  return l.lo.every((v) => v >= 0 || !isFinite(v)) && l.hi.every((v, i) => v < size[i]);
+}
+
+/** True when the layer can get a new model under its own transform node. */
+function canRelocate(l: Local): boolean {
+  const { owner, shared } = l.link;
+  return owner >= 0 && !shared && l.hi.every((v, i) => !isFinite(v) || v - l.lo[i] < 256);
+}
+
+function isRemovable(link: VoxLink): boolean {
+  return link.owner >= 0 && link.group >= 0 && !link.shared;
+}
+
+/** Builds XYZI content from local records whose indices are resolved; `lo` is subtracted. */
+function xyziContent(l: Local, lo: number[]): Uint8Array {
+  const n = l.colors.length, out = new Uint8Array(4 + 4 * n);
+  new DataView(out.buffer).setInt32(0, n, true);
+  for (let k = 0; k < n; k++) {
+    for (let i = 0; i < 3; i++) out[4 + 4 * k + i] = l.records[4 * k + i] - lo[i];
+    out[4 + 4 * k + 3] = l.records[4 * k + 3];
+  }
+  return out;
+}
+
+/** Everything the writer decided. */
+interface Plan {
+  c: VoxCarried;
+  scene: SceneEditor;
+  pal: VoxPalette;
+  /** Per original model: its (maybe rewritten) record, or null when dropped. */
+  models: (VoxModelRecord | null)[];
+  /** Models appended after the original ones (provisional ids c.models.length + k). */
+  added: VoxModelRecord[];
+}
+
+/** Pairs each link with the first layer that carries its key; the other layers are new. */
+function claimLayers(image: Image, c: VoxCarried) {
+  const byKey = new Map(c.links.map((l) => [l.key, l]));
+  const claimed = new Map<VoxLink, Layer>();
+  const fresh: Layer[] = [];
+  for (const layer of image.layers) {
+    const link = layer.carriedKey === undefined ? undefined : byKey.get(layer.carriedKey);
+    if (link && !claimed.has(link)) claimed.set(link, layer);
+    else fresh.push(layer);
+  }
+  return { claimed, fresh };
+}
+
+function syncAttrs(scene: SceneEditor, link: VoxLink, layer: Layer): void {
+  if (link.owner < 0) return;
+  if (layer.name !== link.name) scene.setAttr(link.owner, "_name", latin1Of(layer.name));
+  if (layer.visible !== link.visible) {
+    scene.setAttr(link.owner, "_hidden", layer.visible ? undefined : "1");
+  }
+}
+
+/** Decides, per link, whether its voxels changed, and what happens to each model. */
+function planLinks(plan: Plan, image: Image): { fresh: Layer[]; locals: Local[] } {
+  const { c, scene, pal } = plan;
+  const { claimed, fresh } = claimLayers(image, c);
+  const same = new Set<VoxLink>(), locals = new Map<VoxLink, Local>();
+  const fallback = new Set<VoxLink>();
+  for (const [link, layer] of claimed) {
+    syncAttrs(scene, link, layer);
+    if (sameVoxels(placeLink(c, link, pal.original), layer.volume)) same.add(link);
+    else if (link.instances.length === 1 && c.models[link.instances[0].model].kind === "XYZI") {
+      const l = toLocal(link, layer, c, pal);
+      if (fitsBox(l, c.models[l.model].size) || canRelocate(l)) locals.set(link, l);
+      else fallback.add(link);
+    } else fallback.add(link);
+  }
+  const stays = (l: VoxLink) =>
+    same.has(l) || (!locals.has(l) && !isRemovable(l)) ||
+    (locals.has(l) && !canRelocate(locals.get(l)!) && !isRemovable(l));
+  const out: Local[] = [];
+  c.models.forEach((m, id) => {
+    const users = c.links.filter((l) => l.instances.some((i) => i.model === id));
+    if (users.length === 0 || users.some(stays)) return;
+    const inPlace = users.map((u) => locals.get(u)).find((l) => l && fitsBox(l, m.size));
+    plan.models[id] = inPlace ? { ...m } : null;
+    if (inPlace) {
+      inPlace.inPlace = true;
+      out.push(inPlace);
+      locals.delete(inPlace.link);
+    }
+  });
+  for (const link of c.links) {
+    if (claimed.has(link) && !fallback.has(link)) continue;
+    if (isRemovable(link)) scene.remove(link.owner, link.group);
+    if (fallback.has(link)) fresh.push(claimed.get(link)!);
+  }
+  for (const l of locals.values()) {
+    if (canRelocate(l)) out.push(l);
+    else fresh.push(l.layer);
+  }
+  return { fresh, locals: out };
+}
+
+/** Writes a changed layer's model: in place, or as a new model its node is moved to. */
+function placeLocal(plan: Plan, l: Local): void {
+  const { c, scene } = plan;
+  const m = c.models[l.model];
+  if (l.inPlace) {
+    plan.models[l.model]!.content = xyziContent(l, [0, 0, 0]);
+    return;
+  }
+  const empty = !isFinite(l.lo[0]);
+  const keep = empty || fitsBox(l, m.size);
+  const lo = keep ? [0, 0, 0] : l.lo;
+  const size = keep ? m.size : l.hi.map((h, i) => h - l.lo[i] + 1) as VoxModelRecord["size"];
+  const id = c.models.length + plan.added.length;
+  plan.added.push({ size, kind: "XYZI", content: xyziContent(l, lo) });
+  const p = m.size.map((s) => Math.floor(s / 2)), p2 = size.map((s) => Math.floor(s / 2));
+  scene.shiftFrames(l.link.owner, lo.map((v, i) => v + p2[i] - p[i]));
+  const shape = l.link.instances[0].shape;
+  const sharedShape = c.links.some((o) =>
+    o !== l.link && o.instances.some((i) => i.shape === shape)
+  );
+  if (sharedShape) scene.detachShape(l.link.owner, shape, l.model, id);
+  else scene.retarget(shape, l.model, id);
+}
+
+/** Adds a new layer as new nodes and models. */
+function addFresh(plan: Plan, layer: Layer, layerId: number): void {
+  const counts = new Map<number, number>();
+  const bounds = scanVolume(layer.volume, counts, 1);
+  const index = new Map<number, number>();
+  for (const color of counts.keys()) index.set(color, plan.pal.resolve(color));
+  const parts = bounds ? splitVolume(layer.volume, bounds, index, 1) : [];
+  if (!parts.length) parts.push({ origin: [0, 0, 0], size: [1, 1, 1], records: new Uint8Array() });
+  const refs = parts.map((part) => {
+    const content = new Uint8Array(4 + part.records.length);
+    new DataView(content.buffer).setInt32(0, part.records.length / 4, true);
+    content.set(part.records, 4);
+    const model = plan.c.models.length + plan.added.length;
+    plan.added.push({ size: part.size as VoxModelRecord["size"], kind: "XYZI", content });
+    const t = part.origin.map((o, a) => o + Math.floor(part.size[a] / 2)).join(" ");
+    return { t, model };
+  });
+  const attrs: VoxPair[] = [["_name", latin1Of(layer.name)]];
+  if (!layer.visible) attrs.push(["_hidden", "1"]);
+  plan.scene.addLayer(attrs, layerId, refs);
+}
+
+/** Encodes `image` into the structure of the `.vox` file it was decoded from. */
+export function encodeVoxLossless(image: Image, c: VoxCarried): Uint8Array {
+  const records = c.synthetic ? withSynthetic(c) : c.records;
+  const plan: Plan = {
+    c,
+    scene: new SceneEditor(records),
+    pal: new VoxPalette(c.palette ?? magicaDefaultPalette()),
+    models: c.models.slice(),
+    added: [],
+  };
+  const { fresh, locals } = planLinks(plan, image);
+  const inPlace = new Set(locals.filter((l) => l.inPlace).map((l) => l.model));
+  plan.models.forEach((m, i) => m && !inPlace.has(i) && plan.pal.markUsed(m));
+  for (const l of locals) {
+    for (let k = 0; k < l.colors.length; k++) plan.pal.keep(l.records[4 * k + 3]);
+  }
+  for (const l of locals) {
+    for (let k = 0; k < l.colors.length; k++) {
+      if (!l.records[4 * k + 3]) l.records[4 * k + 3] = plan.pal.resolve(l.colors[k]);
+    }
+    placeLocal(plan, l);
+  }
+  const layerRec = c.records.find((r) => r.id === "LAYR" && pairGet(r.attrs, "_hidden") !== "1");
+  for (const layer of fresh) addFresh(plan, layer, layerRec?.id === "LAYR" ? layerRec.layer : 0);
+  return writeFile(plan);
+}
+
+function withSynthetic(c: VoxCarried): VoxRecord[] {
+  const at = c.records.findLastIndex((r) => r.id === "SIZE") + 1;
+  return [...c.records.slice(0, at), ...c.synthetic!, ...c.records.slice(at)];
+}
+
+/** Emits the records: models renumbered, palette patched, PACK counted. */
+function writeFile(plan: Plan): Uint8Array {
+  const { c, scene, pal } = plan;
+  let records = scene.output();
+  if (c.synthetic && !scene.changed) {
+    records = records.filter((r) => r.id !== "nTRN" && r.id !== "nGRP" && r.id !== "nSHP");
+  }
+  const ids = new Map<number, number>();
+  const models: VoxModelRecord[] = [];
+  plan.models.forEach((m, i) => m && (ids.set(i, models.length), models.push(m)));
+  plan.added.forEach((m, k) => (ids.set(c.models.length + k, models.length), models.push(m)));
+  if (pal.changed && !records.some((r) => r.id === "RGBA")) {
+    records.push({ id: "RGBA", content: pal.patch(null) });
+  }
+  const lastSize = records.findLastIndex((r) => r.id === "SIZE");
+  const w = new VoxWriter();
+  w.tag("VOX "), w.i32(c.version), w.tag("MAIN"), w.i32(c.main.length);
+  const childrenAt = w.len;
+  w.i32(0), w.bytes(c.main);
+  const appended = () => plan.added.forEach((m) => writeModel(w, m));
+  if (lastSize < 0) appended();
+  records.forEach((r, i) => {
+    if (r.id === "SIZE") plan.models[r.model] && writeModel(w, plan.models[r.model]!);
+    else if (r.id === "nSHP") {
+      writeRecord(w, { ...r, models: r.models.map(([m, d]) => [ids.get(m) ?? m, d]) });
+    } else if (r.id === "RGBA") w.chunk("RGBA", () => w.bytes(pal.patch(r.content)));
+    else if (r.id === "PACK") writeRecord(w, { ...r, count: models.length });
+    else writeRecord(w, r);
+    if (i === lastSize) appended();
+  });
+  w.patch(childrenAt, w.len - childrenAt - 4);
+  return w.result();
+}
