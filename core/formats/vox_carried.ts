@@ -26,6 +26,8 @@ export interface VoxLink {
   owner: number;
   /** The nGRP listing `owner`, −1 when none. */
   group: number;
+  /** True when the name came from the file (else the decoder made it up: "Layer.3"). */
+  named: boolean;
   /** True when `owner` is reached by more than one path (an instanced subtree). */
   shared: boolean;
   instances: VoxLinkInstance[];
@@ -102,6 +104,7 @@ export function linkObjects(
     visible,
     owner: obj.owner,
     group: obj.group,
+    named: obj.name !== "" && obj.name === name,
     shared: (visits.get(obj.owner) ?? 0) > 1,
     instances: obj.instances.map((inst) => ({
       model: inst.modelId,

@@ -15,6 +15,7 @@ import type { Image } from "../image.ts";
 import type { Layer } from "../layer.ts";
 import { Volume } from "../volume.ts";
 import { magicaDefaultPalette } from "./magica_palette.ts";
+import { sameVoxels } from "./round_trip.ts";
 import type { VoxCarried, VoxLink } from "./vox_carried.ts";
 import { VoxPalette } from "./vox_palette.ts";
 import type { VoxTransform } from "./vox_scene.ts";
@@ -75,23 +76,6 @@ function placeLink(c: VoxCarried, link: VoxLink, palette: Uint32Array): Volume {
     }
   }
   return v;
-}
-
-function sameTile(x: Uint32Array | undefined, y: Uint32Array | undefined): boolean {
-  for (let i = 0; i < 4096; i++) {
-    const p = x ? x[i] : 0, q = y ? y[i] : 0;
-    if (p !== q && (p >>> 24 || q >>> 24)) return false;
-  }
-  return true;
-}
-
-/** True when two volumes hold the same voxels (alpha-0 values count as empty). */
-export function sameVoxels(a: Volume, b: Volume): boolean {
-  for (const [x, y, z, t] of a.tiles()) if (!sameTile(t, b.readTile(x, y, z))) return false;
-  for (const [x, y, z, t] of b.tiles()) {
-    if (!a.readTile(x, y, z) && !sameTile(undefined, t)) return false;
-  }
-  return true;
 }
 
 /** A changed single-model layer in its model's local coordinates. */
@@ -181,9 +165,16 @@ function claimLayers(image: Image, c: VoxCarried) {
   return { claimed, fresh };
 }
 
-function syncAttrs(scene: SceneEditor, link: VoxLink, layer: Layer): void {
-  if (link.owner < 0) return;
-  if (layer.name !== link.name) scene.setAttr(link.owner, "_name", latin1Of(layer.name));
+/**
+ * Updates a kept layer's transform node: its name when renamed, or when the decoder made the
+ * name up and a deleted layer before it would shift the made-up numbering; its hidden flag.
+ */
+function syncAttrs(scene: SceneEditor, link: VoxLink, layer: Layer, shifted: boolean): void {
+  // A node of an instanced subtree serves several layers: it cannot follow one of them.
+  if (link.owner < 0 || link.shared) return;
+  if (layer.name !== link.name || (shifted && !link.named)) {
+    scene.setAttr(link.owner, "_name", latin1Of(layer.name));
+  }
   if (layer.visible !== link.visible) {
     scene.setAttr(link.owner, "_hidden", layer.visible ? undefined : "1");
   }
@@ -195,8 +186,9 @@ function planLinks(plan: Plan, image: Image): { fresh: Layer[]; locals: Local[] 
   const { claimed, fresh } = claimLayers(image, c);
   const same = new Set<VoxLink>(), locals = new Map<VoxLink, Local>();
   const fallback = new Set<VoxLink>();
+  const firstGone = c.links.findIndex((l) => !claimed.has(l));
   for (const [link, layer] of claimed) {
-    syncAttrs(scene, link, layer);
+    syncAttrs(scene, link, layer, firstGone >= 0 && c.links.indexOf(link) > firstGone);
     if (sameVoxels(placeLink(c, link, pal.original), layer.volume)) same.add(link);
     else if (link.instances.length === 1 && c.models[link.instances[0].model].kind === "XYZI") {
       const l = toLocal(link, layer, c, pal);
@@ -219,15 +211,20 @@ function planLinks(plan: Plan, image: Image): { fresh: Layer[]; locals: Local[] 
       locals.delete(inPlace.link);
     }
   });
+  // A layer whose nodes cannot be removed (an instanced subtree) keeps its old content.
   for (const link of c.links) {
     if (claimed.has(link) && !fallback.has(link)) continue;
-    if (isRemovable(link)) scene.remove(link.owner, link.group);
+    if (!isRemovable(link)) continue;
+    scene.remove(link.owner, link.group);
     if (fallback.has(link)) fresh.push(claimed.get(link)!);
   }
   for (const l of locals.values()) {
     if (canRelocate(l)) out.push(l);
-    else fresh.push(l.layer);
+    else if (isRemovable(l.link)) scene.remove(l.link.owner, l.link.group), fresh.push(l.layer);
   }
+  // The empty layer of a file without models exists only while nothing else is written.
+  const placeholder = [...claimed].find(([l]) => !l.instances.length && fresh.length);
+  if (placeholder) fresh.unshift(placeholder[1]);
   return { fresh, locals: out };
 }
 

@@ -23,7 +23,7 @@ export class SceneEditor {
   readonly #nodes = new Map<number, VoxNodeRecord>();
   readonly #removed = new Set<number>();
   #next = 0;
-  /** True once anything changed. */
+  /** True once a change needs the scene graph written (removals alone do not). */
   changed = false;
   /** New node records, emitted after the last original node. */
   readonly added: VoxNodeRecord[] = [];
@@ -70,7 +70,7 @@ export class SceneEditor {
       if (n.id === "nTRN") stack.push(n.child);
       if (n.id === "nGRP") stack.push(...n.children);
     }
-    this.changed = true;
+    // Not `changed`: without a scene graph in the file, dropping the model is enough.
   }
 
   #isReferenced(id: number): boolean {

@@ -8,6 +8,7 @@ import { imageFromPlain, imageToPlain, type PlainImage } from "../../core/plain_
 import type { EncodedFile, EncodeOptions } from "../../core/formats/codec.ts";
 import type { DaemonContext } from "../context.ts";
 import { encodeBaseName, readFileBytes, resolvePath, writeEncodedFiles } from "../files.ts";
+import { saveInPlace } from "../save_policy.ts";
 
 /** The codec registry, loaded on first use so an idle daemon does not hold every codec. */
 function codecs() {
@@ -63,7 +64,7 @@ export async function autosaveProjects(ctx: DaemonContext, log: Logger): Promise
     if (!project.path || !project.isDirty) continue;
     try {
       const snapshot = project.snapshot();
-      await saveFile(ctx, snapshot, project.path);
+      await saveInPlace(ctx, snapshot, project.path);
       project.markSaved(project.path, snapshot);
       log.info("Autosaved {project} to {path}", { project: project.id, path: project.path });
     } catch (err) {

@@ -1,0 +1,203 @@
+import { deepEqual, equal, notEqual, ok } from "node:assert/strict";
+import { packRgba } from "../color.ts";
+import type { Image } from "../image.ts";
+import { newLayer } from "../layer.ts";
+import { describeLosses, sameVoxels } from "./round_trip.ts";
+import { decodeVox, VOX_CODEC } from "./vox.ts";
+import { type VoxCarried, voxCarriedSummary, voxChunkCounts } from "./vox_carried.ts";
+import type { VoxRecord } from "./vox_records.ts";
+
+// GOXEL_FIXTURES points at the fixtures when the repo is not beside ../shared (a worktree).
+const FIXTURES = Deno.env.get("GOXEL_FIXTURES")
+  ? new URL(`file://${Deno.env.get("GOXEL_FIXTURES")!.replace(/\/?$/, "/")}`)
+  : new URL("../../../shared/fixtures/", import.meta.url);
+const FILES = (() => {
+  try {
+    return ["ephtracy", "vengi"].flatMap((d) =>
+      [...Deno.readDirSync(new URL(`${d}/`, FIXTURES))]
+        .filter((e) => e.name.endsWith(".vox") && e.name !== "slab6_vox_test.vox")
+        .map((e) => `${d}/${e.name}`)
+    ).sort();
+  } catch {
+    console.warn(`vox_lossless_test: fixtures not found at ${FIXTURES.pathname}, skipping`);
+    return [];
+  }
+})();
+
+const encode = (image: Image) => VOX_CODEC.encode!(image, {})[0].data;
+const carried = (image: Image) => image.carried as VoxCarried;
+
+/** Raw contents of the chunks of a kind, in order (MATL, rCAM, rOBJ, NOTE, IMAP…). */
+function rawContents(image: Image, kind: string): Uint8Array[] {
+  return carried(image).records.flatMap((r) =>
+    r.id === "raw" && r.kind === kind ? [r.content] : []
+  );
+}
+
+function sceneNodes(image: Image): VoxRecord[] {
+  return carried(image).records.filter((r) =>
+    r.id === "nTRN" || r.id === "nGRP" || r.id === "nSHP"
+  );
+}
+
+/** Asserts every layer of `b` holds what the same layer of `a` holds. */
+function assertSameLayers(a: Image, b: Image): void {
+  equal(b.layers.length, a.layers.length, "layer count");
+  a.layers.forEach((l, i) => {
+    const m = b.layers[i];
+    equal(m.name, l.name);
+    equal(m.visible, l.visible, `visibility of ${l.name}`);
+    // The CRC follows tile order, which edits change: compare contents instead.
+    ok(sameVoxels(m.volume, l.volume), `voxels of layer ${l.name}`);
+  });
+}
+
+Deno.test("every .vox fixture: decode → encode gives the original bytes and the same structure", async (t) => {
+  for (const name of FILES) {
+    await t.step(name, () => {
+      const original = Deno.readFileSync(new URL(name, FIXTURES));
+      const image = decodeVox(original);
+      const bytes = encode(image);
+      deepEqual(bytes, original, "bytes differ from the original");
+      const again = decodeVox(bytes);
+      assertSameLayers(image, again);
+      deepEqual(
+        again.layers.map((l) => l.volume.crc32()),
+        image.layers.map((l) => l.volume.crc32()),
+      );
+      deepEqual(voxChunkCounts(carried(again)), voxChunkCounts(carried(image)));
+      for (const kind of ["MATL", "rCAM", "rOBJ", "NOTE", "IMAP"]) {
+        deepEqual(rawContents(again, kind), rawContents(image, kind), kind);
+      }
+      deepEqual(sceneNodes(again), sceneNodes(image), "scene graph");
+      deepEqual(describeLosses(image, again), []);
+    });
+  }
+});
+
+/** Layers not part of an instanced subtree (those can be edited one by one). */
+function ownLayers(image: Image) {
+  const shared = new Set(carried(image).links.filter((l) => l.shared).map((l) => l.key));
+  return image.layers.filter((l) => !shared.has(l.carriedKey!));
+}
+
+/**
+ * Edits every fixture: recolours one voxel and grows a layer, deletes another, adds a layer
+ * and a hidden one (layers of instanced subtrees are left alone: see the test below).
+ */
+function editImage(image: Image): void {
+  const own = ownLayers(image);
+  const bbox = own[0]?.volume.bbox();
+  if (bbox) {
+    own[0].volume.set(bbox.min[0], bbox.min[1], bbox.min[2], packRgba(1, 2, 3));
+    own[0].volume.set(bbox.max[0] + 3, bbox.min[1], bbox.min[2], packRgba(200, 10, 30));
+  }
+  if (own.length > 2) image.layers.splice(image.layers.indexOf(own[1]), 1);
+  const added = newLayer(900, "Added", image.materials[0]);
+  for (let x = 0; x < 300; x += 7) added.volume.set(x, -5, 3, packRgba(9, 99, 199));
+  image.layers.push(added);
+  const hidden = newLayer(901, "Hidden", image.materials[0]);
+  hidden.visible = false;
+  hidden.volume.set(1, 1, 1, packRgba(255, 0, 0));
+  image.layers.push(hidden);
+}
+
+Deno.test("every .vox fixture: an edited image comes back with its edits and keeps its other chunks", async (t) => {
+  for (const name of FILES) {
+    await t.step(name, () => {
+      const image = decodeVox(Deno.readFileSync(new URL(name, FIXTURES)));
+      editImage(image);
+      const again = decodeVox(encode(image));
+      deepEqual(describeLosses(image, again), []);
+      assertSameLayers(image, again);
+      for (const kind of ["MATL", "rCAM", "rOBJ", "NOTE", "IMAP", "MATT", "TDCZ"]) {
+        deepEqual(rawContents(again, kind), rawContents(image, kind), kind);
+      }
+    });
+  }
+});
+
+Deno.test("a model shared by several instances stays written once; an edited instance gets its own", () => {
+  if (!FILES.length) return;
+  const image = decodeVox(Deno.readFileSync(new URL("vengi/8ontop.vox", FIXTURES)));
+  equal(carried(image).models.length, 8);
+  const bytes = encode(image);
+  equal(decodeVox(bytes).layers.length, image.layers.length);
+  const layer = image.layers[5];
+  const b = layer.volume.bbox()!;
+  layer.volume.set(b.min[0], b.min[1], b.min[2], 0);
+  const again = decodeVox(encode(image));
+  equal(carried(again).models.length, 9, "one new model for the edited instance");
+  assertSameLayers(image, again);
+  const shapes = sceneNodes(again).filter((r) => r.id === "nSHP").length;
+  equal(shapes, sceneNodes(image).filter((r) => r.id === "nSHP").length, "no node added");
+});
+
+Deno.test("editing one instance of an instanced subtree is reported as a loss, not written", () => {
+  if (!FILES.length) return;
+  const image = decodeVox(Deno.readFileSync(new URL("vengi/test-transform.vox", FIXTURES)));
+  ok(carried(image).links.every((l) => l.shared));
+  const layer = image.layers[0];
+  const b = layer.volume.bbox()!;
+  layer.volume.set(b.min[0], b.min[1], b.min[2], packRgba(1, 2, 3));
+  image.layers[1].name = "Renamed";
+  const losses = describeLosses(image, decodeVox(encode(image)));
+  deepEqual(losses, [
+    `layer "${layer.name}": voxels`,
+    'layer "Renamed": its name (becomes "clone")',
+  ]);
+});
+
+Deno.test("renaming and hiding a layer updates its transform node only", () => {
+  if (!FILES.length) return;
+  const image = decodeVox(Deno.readFileSync(new URL("vengi/vox_character.vox", FIXTURES)));
+  image.layers[2].name = "Renamed é";
+  image.layers[3].visible = false;
+  const again = decodeVox(encode(image));
+  assertSameLayers(image, again);
+  const before = sceneNodes(image), after = sceneNodes(again);
+  const changed = after.filter((r, i) => JSON.stringify(r) !== JSON.stringify(before[i]));
+  equal(changed.length, 2);
+  ok(changed.every((r) => r.id === "nTRN"));
+});
+
+Deno.test("a layer grown past its model box moves its node so no voxel shifts", () => {
+  if (!FILES.length) return;
+  const image = decodeVox(Deno.readFileSync(new URL("vengi/vox_character.vox", FIXTURES)));
+  const layer = image.layers[1];
+  const b = layer.volume.bbox()!;
+  layer.volume.set(b.min[0] - 4, b.max[1] + 6, b.min[2] - 2, packRgba(5, 6, 7));
+  const again = decodeVox(encode(image));
+  assertSameLayers(image, again);
+  ok(sameVoxels(again.layers[1].volume, layer.volume));
+  notEqual(
+    JSON.stringify(sceneNodes(again)),
+    JSON.stringify(sceneNodes(image)),
+    "the transform changed",
+  );
+});
+
+Deno.test("a file without a scene graph stays without one unless layers need it", () => {
+  if (!FILES.length) return;
+  const image = decodeVox(Deno.readFileSync(new URL("ephtracy/deer.vox", FIXTURES)));
+  const b = image.layers[0].volume.bbox()!;
+  image.layers[0].volume.set(b.min[0], b.min[1], b.min[2], packRgba(1, 1, 1));
+  image.layers.pop();
+  const edited = decodeVox(encode(image));
+  assertSameLayers(image, edited);
+  equal(sceneNodes(edited).length, 0);
+  deepEqual(voxChunkCounts(carried(edited)).get("PACK"), 1);
+  image.layers[1].name = "Named";
+  const named = decodeVox(encode(image));
+  assertSameLayers(image, named);
+  ok(sceneNodes(named).length > 0);
+});
+
+Deno.test("voxCarriedSummary() lists what the file held beyond voxels", () => {
+  if (!FILES.length) return;
+  const image = decodeVox(Deno.readFileSync(new URL("vengi/vox_character.vox", FIXTURES)));
+  const summary = voxCarriedSummary(carried(image));
+  for (const s of ["MATL×256", "rOBJ×15", "rCAM×10", "NOTE×1", "LAYR×8", "palette"]) {
+    ok(summary.includes(s), `${s} in ${summary}`);
+  }
+});
