@@ -33,6 +33,7 @@ import {
   readGoxChunks,
 } from "./gox_chunks.ts";
 import { encodeGox } from "./gox_encode.ts";
+import type { GoxCarried } from "./gox_carried.ts";
 import { decodePng } from "./png.ts";
 
 export { encodeGox };
@@ -153,7 +154,8 @@ function readLayerBlocks(
   return 4 + 20 * count;
 }
 
-function applyLayerEntry(image: Image, layer: Layer, e: DictEntry): void {
+/** Applies one LAYR entry; returns false for a key Goxel does not know. */
+function applyLayerEntry(image: Image, layer: Layer, e: DictEntry): boolean {
   const v = view(e.value);
   if (e.key === "name") layer.name = readString(e.value, LAYER_NAME_MAX);
   else if (e.key === "img-path") layer.imagePath = readString(e.value);
@@ -170,9 +172,27 @@ function applyLayerEntry(image: Image, layer: Layer, e: DictEntry): void {
   else if (sized(e, "visible", 1)) layer.visible = e.value[0] !== 0;
   else if (sized(e, "mode", 4)) layer.mode = parseBlendMode(v.getInt32(0, true)) ?? BlendMode.OVER;
   else if (sized(e, "material", 4)) layer.material = image.materials[v.getInt32(0, true)] ?? null;
+  else if (!LAYER_KEYS.has(e.key)) return false;
+  return true;
 }
 
+/** LAYR keys Goxel writes (kept out of the carried unknown entries even when mis-sized). */
+const LAYER_KEYS = new Set([
+  "name",
+  "img-path",
+  "shape",
+  "mat",
+  "id",
+  "base_id",
+  "box",
+  "color",
+  "visible",
+  "mode",
+  "material",
+]);
+
 function readLayer(
+  carried: GoxCarried,
   image: Image,
   chunk: GoxChunk,
   blocks: Uint32Array[],
@@ -184,7 +204,12 @@ function readLayer(
   image.layers.push(layer);
   image.activeLayer = layer;
   const dictStart = readLayerBlocks(chunk, layer, blocks, version, budget);
-  for (const e of readDict(chunk, dictStart)) applyLayerEntry(image, layer, e);
+  layer.carriedKey = image.layers.length;
+  const extra = [];
+  for (const e of readDict(chunk, dictStart)) {
+    if (!applyLayerEntry(image, layer, e)) extra.push({ key: e.key, value: e.value.slice() });
+  }
+  if (extra.length) carried.layerEntries[layer.carriedKey] = extra;
 }
 
 function readMaterial(image: Image, chunk: GoxChunk): void {
@@ -200,16 +225,21 @@ function readMaterial(image: Image, chunk: GoxChunk): void {
   }
 }
 
-function readCamera(image: Image, chunk: GoxChunk): void {
+const CAMERA_KEYS = new Set(["name", "active", "dist", "ortho", "mat"]);
+
+function readCamera(carried: GoxCarried, image: Image, chunk: GoxChunk): void {
   const cam = newCamera("unnamed");
   image.cameras.push(cam);
+  const extra = [];
   for (const e of readDict(chunk, 0)) {
+    if (!CAMERA_KEYS.has(e.key)) extra.push({ key: e.key, value: e.value.slice() });
     if (e.key === "name") cam.name = readString(e.value, NAME_MAX);
     else if (e.key === "active") image.activeCamera = cam;
     else if (sized(e, "dist", 4)) cam.dist = readFloats(e.value)[0];
     else if (sized(e, "ortho", 1)) cam.ortho = e.value[0] !== 0;
     else if (sized(e, "mat", 64)) cam.mat = readMat(e.value);
   }
+  if (extra.length) carried.cameraEntries[cam.name] = extra;
 }
 
 function readLight(image: Image, chunk: GoxChunk): void {
@@ -247,19 +277,21 @@ export function decodeGox(bytes: Uint8Array): Image {
   const image = emptyImage();
   const blocks: Uint32Array[] = [];
   const budget = { placed: 0 };
+  const carried: GoxCarried = { format: "gox", chunks: [], layerEntries: {}, cameraEntries: {} };
+  let after = "";
   for (const chunk of chunks) {
     switch (chunk.type) {
       case "BL16":
         blocks.push(readBlock(chunk));
         break;
       case "LAYR":
-        readLayer(image, chunk, blocks, version, budget);
+        readLayer(carried, image, chunk, blocks, version, budget);
         break;
       case "MATE":
         readMaterial(image, chunk);
         break;
       case "CAMR":
-        readCamera(image, chunk);
+        readCamera(carried, image, chunk);
         break;
       case "LIGH":
         readLight(image, chunk);
@@ -267,8 +299,15 @@ export function decodeGox(bytes: Uint8Array): Image {
       case "IMG ":
         for (const e of readDict(chunk, 0)) if (sized(e, "box", 64)) image.box = readMat(e.value);
         break;
+      case "PREV":
+        continue; // a preview of the old content: Goxel writes a new one on save
+      default:
+        carried.chunks.push({ after, type: chunk.type, data: chunk.data.slice() });
+        continue;
     }
+    after = chunk.type;
   }
+  image.carried = carried;
   finishImage(image);
   return image;
 }
