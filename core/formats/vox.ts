@@ -31,6 +31,7 @@ import {
 } from "./vox_scene.ts";
 import { encodeVox } from "./vox_write.ts";
 import { encodeVoxLossless } from "./vox_lossless.ts";
+import { cameraFromRcam } from "./vox_cameras.ts";
 import { linkObjects, sceneLessObjects, syntheticScene } from "./vox_carried.ts";
 import { parseRecord, type VoxModelRecord, type VoxRecord } from "./vox_records.ts";
 
@@ -333,6 +334,10 @@ export function decodeVox(bytes: Uint8Array): Image {
     links: linkObjects(linked, objects),
     synthetic: hasScene ? null : syntheticScene(file.models.length),
   };
+  for (const r of file.records) {
+    const cam = r.id === "raw" && r.kind === "rCAM" ? cameraFromRcam(r.content) : null;
+    if (cam) image.cameras.push(cam);
+  }
   return image;
 }
 

@@ -15,6 +15,7 @@ import type { Image } from "../image.ts";
 import type { Layer } from "../layer.ts";
 import { Volume } from "../volume.ts";
 import { magicaDefaultPalette } from "./magica_palette.ts";
+import { cameraFromRcam, updateRcam } from "./vox_cameras.ts";
 import { sameVoxels } from "./round_trip.ts";
 import type { VoxCarried, VoxLink } from "./vox_carried.ts";
 import { VoxPalette } from "./vox_palette.ts";
@@ -298,7 +299,7 @@ export function encodeVoxLossless(image: Image, c: VoxCarried): Uint8Array {
   }
   const layerRec = c.records.find((r) => r.id === "LAYR" && pairGet(r.attrs, "_hidden") !== "1");
   for (const layer of fresh) addFresh(plan, layer, layerRec?.id === "LAYR" ? layerRec.layer : 0);
-  return writeFile(plan);
+  return writeFile(plan, image);
 }
 
 function withSynthetic(c: VoxCarried): VoxRecord[] {
@@ -306,8 +307,13 @@ function withSynthetic(c: VoxCarried): VoxRecord[] {
   return [...c.records.slice(0, at), ...c.synthetic!, ...c.records.slice(at)];
 }
 
-/** Emits the records: models renumbered, palette patched, PACK counted. */
-function writeFile(plan: Plan): Uint8Array {
+/** Emits the records: models renumbered, palette patched, PACK counted, cameras updated. */
+function writeFile(plan: Plan, image: Image): Uint8Array {
+  const rcam = (content: Uint8Array) => {
+    const name = cameraFromRcam(content)?.name;
+    const cam = image.cameras.find((c) => c.name === name);
+    return cam ? updateRcam(content, cam) : content;
+  };
   const { c, scene, pal } = plan;
   let records = scene.output();
   if (c.synthetic && !scene.changed) {
@@ -333,7 +339,9 @@ function writeFile(plan: Plan): Uint8Array {
       writeRecord(w, { ...r, models: r.models.map(([m, d]) => [ids.get(m) ?? m, d]) });
     } else if (r.id === "RGBA") w.chunk("RGBA", () => w.bytes(pal.patch(r.content)));
     else if (r.id === "PACK") writeRecord(w, { ...r, count: models.length });
-    else writeRecord(w, r);
+    else if (r.id === "raw" && r.kind === "rCAM") {
+      writeRecord(w, { ...r, content: rcam(r.content) });
+    } else writeRecord(w, r);
     if (i === lastSize) appended();
   });
   w.patch(childrenAt, w.len - childrenAt - 4);

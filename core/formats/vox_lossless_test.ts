@@ -1,4 +1,5 @@
 import { deepEqual, equal, notEqual, ok } from "node:assert/strict";
+import { turntable } from "../camera.ts";
 import { packRgba } from "../color.ts";
 import type { Image } from "../image.ts";
 import { newLayer } from "../layer.ts";
@@ -200,4 +201,24 @@ Deno.test("voxCarriedSummary() lists what the file held beyond voxels", () => {
   for (const s of ["MATL×256", "rOBJ×15", "rCAM×10", "NOTE×1", "LAYR×8", "palette"]) {
     ok(summary.includes(s), `${s} in ${summary}`);
   }
+});
+
+Deno.test("rCAM cameras load as Goxel cameras and a changed one is written back into its rCAM", () => {
+  if (!FILES.length) return;
+  const image = decodeVox(Deno.readFileSync(new URL("vengi/vox_character.vox", FIXTURES)));
+  deepEqual(
+    image.cameras.map((c) => c.name),
+    ["Camera.1", ...Array.from({ length: 10 }, (_, i) => `rCAM.${i}`)],
+  );
+  equal(image.activeCamera, image.cameras[0], "the image's own camera stays active");
+  const cam = image.cameras[4];
+  turntable(cam, 0.7, -0.3);
+  cam.dist = 57;
+  cam.ortho = true;
+  const again = decodeVox(encode(image));
+  deepEqual(describeLosses(image, again), []);
+  const before = rawContents(image, "rCAM"), after = rawContents(again, "rCAM");
+  equal(after.length, 10);
+  deepEqual(after.filter((_, i) => i !== 3), before.filter((_, i) => i !== 3));
+  notEqual(JSON.stringify(after[3]), JSON.stringify(before[3]));
 });
