@@ -9,15 +9,9 @@
  * image model's job, not the codec's.
  */
 import { BlendMode, parseBlendMode } from "../blend.ts";
-import { boxFromAabb, isNullBox } from "../box.ts";
+import { type Aabb, boxFromAabb, isNullBox } from "../box.ts";
 import { fitBox, newCamera } from "../camera.ts";
-import {
-  emptyImage,
-  type Image,
-  makeUniqueName,
-  mergedVisibleVolume,
-  nextLayerId,
-} from "../image.ts";
+import { emptyImage, type Image, makeUniqueName, nextLayerId } from "../image.ts";
 import { type Layer, newLayer, SHAPE_NAMES, type ShapeName } from "../layer.ts";
 import type { Mat4 } from "../mat4.ts";
 import { type Material, newMaterial } from "../material.ts";
@@ -33,6 +27,8 @@ import {
   readGoxChunks,
 } from "./gox_chunks.ts";
 import { encodeGox } from "./gox_encode.ts";
+import { BlockDecoder } from "./gox_blocks.ts";
+import { decodeBlockPng } from "./gox_block_png.ts";
 import type { GoxCarried } from "./gox_carried.ts";
 import { decodePng } from "./png.ts";
 
@@ -69,6 +65,8 @@ function sized(e: DictEntry, key: string, size: number): boolean {
 
 /** Decodes a BL16 chunk into the 4096 packed voxels of a tile. */
 function readBlock(chunk: GoxChunk): Uint32Array {
+  const fast = decodeBlockPng(chunk.data);
+  if (fast) return fast;
   let png;
   try {
     png = decodePng(chunk.data);
@@ -83,8 +81,13 @@ function readBlock(chunk: GoxChunk): Uint32Array {
       `chunk BL16 at byte ${chunk.offset} holds a ${png.width}×${png.height} image, not 64×64`,
     );
   }
+  const { rgba } = png;
+  // decodePng returns a fresh buffer: view it as voxels instead of copying.
+  if (rgba.byteOffset === 0 && rgba.buffer.byteLength === 4 * TILE_VOXELS) {
+    return new Uint32Array(rgba.buffer as ArrayBuffer);
+  }
   const out = new Uint32Array(TILE_VOXELS);
-  new Uint8Array(out.buffer).set(png.rgba);
+  new Uint8Array(out.buffer).set(rgba);
   return out;
 }
 
@@ -257,6 +260,22 @@ function readLight(image: Image, chunk: GoxChunk): void {
   }
 }
 
+function visibleBounds(image: Image): Aabb | null {
+  let out: Aabb | null = null;
+  for (const l of image.layers) {
+    const b = l.visible ? l.volume.bbox() : null;
+    if (!b) continue;
+    if (!out) out = { min: [...b.min], max: [...b.max] };
+    else {
+      for (let i = 0; i < 3; i++) {
+        out.min[i] = Math.min(out.min[i], b.min[i]);
+        out.max[i] = Math.max(out.max[i], b.max[i]);
+      }
+    }
+  }
+  return out;
+}
+
 /** Applies Goxel's after-load defaults: a fitted camera if none, the content bbox if no box. */
 function finishImage(image: Image): void {
   if (image.cameras.length === 0) {
@@ -266,7 +285,9 @@ function finishImage(image: Image): void {
     fitBox(cam, image.box);
   }
   if (isNullBox(image.box)) {
-    const aabb = mergedVisibleVolume(image).bbox() ?? { min: [-16, -16, 0], max: [16, 16, 32] };
+    // The merged visible volume's bbox is the union of the visible layers' bboxes (OVER keeps
+    // every voxel with alpha > 0), without merging the layers.
+    const aabb = visibleBounds(image) ?? { min: [-16, -16, 0], max: [16, 16, 32] };
     image.box = boxFromAabb(aabb);
   }
 }
@@ -277,12 +298,15 @@ export function decodeGox(bytes: Uint8Array): Image {
   const image = emptyImage();
   const blocks: Uint32Array[] = [];
   const budget = { placed: 0 };
+  const blockDecoder = new BlockDecoder((data) => readBlock({ type: "BL16", offset: at, data }));
+  let at = 0;
   const carried: GoxCarried = { format: "gox", chunks: [], layerEntries: {}, cameraEntries: {} };
   let after = "";
   for (const chunk of chunks) {
     switch (chunk.type) {
       case "BL16":
-        blocks.push(readBlock(chunk));
+        at = chunk.offset;
+        blocks.push(blockDecoder.get(chunk.data));
         break;
       case "LAYR":
         readLayer(carried, image, chunk, blocks, version, budget);

@@ -4,10 +4,9 @@ import type { Camera } from "../camera.ts";
 import type { Image, Light } from "../image.ts";
 import type { Layer } from "../layer.ts";
 import type { Material } from "../material.ts";
-import { TILE_VOXELS } from "../volume.ts";
 import { GOX_VERSION, GoxWriter } from "./gox_chunks.ts";
 import type { GoxCarried, GoxExtraEntry } from "./gox_carried.ts";
-import { encodePngStb } from "./png.ts";
+import { BlockEncoder } from "./gox_blocks.ts";
 
 /** Goxel's name buffers: 255 bytes for layers, 127 for materials and cameras. */
 const LAYER_NAME_MAX = 255;
@@ -145,11 +144,10 @@ export function encodeGox(image: Image): Uint8Array {
   w.endChunk();
   writeCarried(w, image, "IMG ");
   const { blocks, index } = collectBlocks(image);
+  const coder = new BlockEncoder();
   for (const voxels of blocks) {
     w.beginChunk("BL16");
-    w.bytes(
-      encodePngStb(64, 64, new Uint8Array(voxels.buffer, voxels.byteOffset, 4 * TILE_VOXELS)),
-    );
+    w.bytes(coder.encode(voxels));
     w.endChunk();
   }
   writeCarried(w, image, "BL16");
