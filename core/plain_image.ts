@@ -44,10 +44,16 @@ export function volumeToPlain(volume: Volume): PlainVolume {
   return { tiles };
 }
 
-/** Rebuilds a volume from plain data, keeping tile order. */
-export function volumeFromPlain(plain: PlainVolume): Volume {
+/**
+ * Rebuilds a volume from plain data, keeping tile order. With `adopt` the tiles take the plain
+ * arrays without copying (copy-on-write: for plain data handed over, e.g. from a worker).
+ */
+export function volumeFromPlain(plain: PlainVolume, adopt = false): Volume {
   const v = new Volume();
-  for (const { origin, voxels } of plain.tiles) v.writeTile(...origin).set(voxels);
+  for (const { origin, voxels } of plain.tiles) {
+    if (adopt) v.adoptTile(...origin, voxels);
+    else v.writeTile(...origin).set(voxels);
+  }
   return v;
 }
 
@@ -85,11 +91,11 @@ export function imageToPlain(image: Image): PlainImage {
   };
 }
 
-/** Rebuilds an image from plain data. */
-export function imageFromPlain(plain: PlainImage): Image {
+/** Rebuilds an image from plain data (`adopt`: take the tile arrays, see volumeFromPlain). */
+export function imageFromPlain(plain: PlainImage, adopt = false): Image {
   const layers: Layer[] = plain.layers.map((l) => ({
     ...l,
-    volume: volumeFromPlain(l.volume),
+    volume: volumeFromPlain(l.volume, adopt),
     material: plain.materials[l.material] ?? null,
   }));
   return {

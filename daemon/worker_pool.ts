@@ -78,7 +78,9 @@ export class WorkerPool {
       slot.worker.ref();
       this.#pending.set(id, { ...pending, slot });
       // An encode job's tiles are fresh copies made for it: move them instead of cloning.
-      const transfer = job.kind === "encode" ? [...new Set(plainBuffers(job.image))] : [];
+      const transfer = job.kind === "encode" && job.image
+        ? [...new Set(plainBuffers(job.image))]
+        : [];
       slot.worker.postMessage({ id, job }, transfer);
     }
   }

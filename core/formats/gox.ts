@@ -27,7 +27,7 @@ import {
   readGoxChunks,
 } from "./gox_chunks.ts";
 import { encodeGox } from "./gox_encode.ts";
-import { BlockDecoder } from "./gox_blocks.ts";
+import { BlockDecoder, type DecodedBlock } from "./gox_blocks.ts";
 import { decodeBlockPng } from "./gox_block_png.ts";
 import type { GoxCarried } from "./gox_carried.ts";
 import { decodePng } from "./png.ts";
@@ -51,7 +51,9 @@ function readString(v: Uint8Array, max = Infinity): string {
 }
 
 function readFloats(v: Uint8Array): number[] {
-  return Array.from({ length: v.length >> 2 }, (_, i) => view(v).getFloat32(4 * i, true));
+  const dv = view(v), out: number[] = [];
+  for (let i = 0; i + 4 <= v.length; i += 4) out.push(dv.getFloat32(i, true));
+  return out;
 }
 
 function readMat(v: Uint8Array): Mat4 {
@@ -92,14 +94,15 @@ function readBlock(chunk: GoxChunk): Uint32Array {
 }
 
 /** Goxel's volume_blit of one 16³ block at any position, then removal of emptied tiles. */
-function blitBlock(volume: Volume, block: Uint32Array, x: number, y: number, z: number): void {
+function blitBlock(volume: Volume, block: DecodedBlock, x: number, y: number, z: number): void {
   if (((x | y | z) & 15) === 0) {
-    volume.writeTile(x, y, z).set(block);
-    if (isTileEmpty(block)) volume.deleteTile(x, y, z);
+    // The decoded array is shared by every placement (copy-on-write), never copied here.
+    if (block.empty) volume.deleteTile(x, y, z);
+    else volume.adoptTile(x, y, z, block.voxels);
     return;
   }
   for (let i = 0; i < TILE_VOXELS; i++) {
-    volume.set(x + (i & 15), y + ((i >> 4) & 15), z + (i >> 8), block[i]);
+    volume.set(x + (i & 15), y + ((i >> 4) & 15), z + (i >> 8), block.voxels[i]);
   }
   for (const ox of [x & ~15, (x + 15) & ~15]) {
     for (const oy of [y & ~15, (y + 15) & ~15]) {
@@ -120,7 +123,7 @@ export const MAX_BLOCK_PLACEMENTS = 1 << 16;
 function readLayerBlocks(
   chunk: GoxChunk,
   layer: Layer,
-  blocks: Uint32Array[],
+  blocks: DecodedBlock[],
   version: number,
   budget: { placed: number },
 ) {
@@ -198,7 +201,7 @@ function readLayer(
   carried: GoxCarried,
   image: Image,
   chunk: GoxChunk,
-  blocks: Uint32Array[],
+  blocks: DecodedBlock[],
   version: number,
   budget: { placed: number },
 ): void {
@@ -296,7 +299,7 @@ function finishImage(image: Image): void {
 export function decodeGox(bytes: Uint8Array): Image {
   const { version, chunks } = readGoxChunks(bytes);
   const image = emptyImage();
-  const blocks: Uint32Array[] = [];
+  const blocks: DecodedBlock[] = [];
   const budget = { placed: 0 };
   const blockDecoder = new BlockDecoder((data) => readBlock({ type: "BL16", offset: at, data }));
   let at = 0;

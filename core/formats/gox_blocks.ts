@@ -4,7 +4,7 @@
  * different layers often hold the same voxels (solid or copied regions), so this halves the
  * work on typical projects without changing a byte of the output.
  */
-import { TILE_VOXELS } from "../volume.ts";
+import { isTileEmpty, TILE_VOXELS } from "../volume.ts";
 import { encodePngStb, StbScratch } from "./png.ts";
 
 /**
@@ -55,23 +55,30 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** A decoded block: its voxels (shared, never written) and whether every alpha is 0. */
+export interface DecodedBlock {
+  voxels: Uint32Array;
+  empty: boolean;
+}
+
 /**
- * Decodes BL16 payloads through `decode`, once per distinct payload: the returned voxels are
- * shared between equal payloads, so callers copy them (blitting into a volume does).
+ * Decodes BL16 payloads through `decode`, once per distinct payload: equal payloads get the
+ * same DecodedBlock, whose voxels volumes adopt copy-on-write.
  */
 export class BlockDecoder {
-  readonly #byHash = new Map<number, { data: Uint8Array; voxels: Uint32Array }[]>();
+  readonly #byHash = new Map<number, { data: Uint8Array; block: DecodedBlock }[]>();
   constructor(readonly decode: (data: Uint8Array) => Uint32Array) {}
 
-  /** Returns the voxels of a BL16 payload. */
-  get(data: Uint8Array): Uint32Array {
+  /** Returns the block of a BL16 payload. */
+  get(data: Uint8Array): DecodedBlock {
     const h = hashBytes(data);
     const list = this.#byHash.get(h);
     const hit = list?.find((e) => sameBytes(e.data, data));
-    if (hit) return hit.voxels;
+    if (hit) return hit.block;
     const voxels = this.decode(data);
-    if (list) list.push({ data, voxels });
-    else this.#byHash.set(h, [{ data, voxels }]);
-    return voxels;
+    const block = { voxels, empty: isTileEmpty(voxels) };
+    if (list) list.push({ data, block });
+    else this.#byHash.set(h, [{ data, block }]);
+    return block;
   }
 }

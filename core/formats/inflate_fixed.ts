@@ -49,16 +49,17 @@ function adler32(data: Uint8Array, n: number): number {
   let s1 = 1, s2 = 0;
   for (let i = 0; i < n;) {
     const end = Math.min(i + 5552, n);
-    // Runs of one byte (most of an inflated block) add in closed form.
-    while (i < end) {
-      const v = data[i];
-      let k = i + 1;
-      while (k < end && data[k] === v) k++;
-      const run = k - i;
-      s2 += run * s1 + v * (run * (run + 1) / 2);
-      s1 += run * v;
-      i = k;
+    for (; i + 4 <= end; i += 4) {
+      s1 += data[i];
+      s2 += s1;
+      s1 += data[i + 1];
+      s2 += s1;
+      s1 += data[i + 2];
+      s2 += s1;
+      s1 += data[i + 3];
+      s2 += s1;
     }
+    for (; i < end; i++) s2 += s1 += data[i];
     s1 %= 65521;
     s2 %= 65521;
   }

@@ -28,7 +28,7 @@ export async function loadFile(
   const codec = (await codecs()).requireCodec(full, "decode", format);
   const bytes = await readFileBytes(full);
   const plain = await ctx.workers.run({ kind: "decode", codec: codec.name, bytes }) as PlainImage;
-  return { image: imageFromPlain(plain), format: codec.name, path: full };
+  return { image: imageFromPlain(plain, true), format: codec.name, path: full };
 }
 
 /** Encodes a snapshot and writes its files atomically; returns the written paths. */
