@@ -27,8 +27,8 @@ import {
   readGoxChunks,
 } from "./gox_chunks.ts";
 import { encodeGox } from "./gox_encode.ts";
-import { BlockDecoder, type DecodedBlock } from "./gox_blocks.ts";
-import { decodeBlockPng } from "./gox_block_png.ts";
+import { BlockDecoder, type DecodedBlock, tileBounds } from "./gox_blocks.ts";
+import { BlockScratch, decodeBlockPng } from "./gox_block_png.ts";
 import type { GoxCarried } from "./gox_carried.ts";
 import { decodePng } from "./png.ts";
 
@@ -66,8 +66,8 @@ function sized(e: DictEntry, key: string, size: number): boolean {
 }
 
 /** Decodes a BL16 chunk into the 4096 packed voxels of a tile. */
-function readBlock(chunk: GoxChunk): Uint32Array {
-  const fast = decodeBlockPng(chunk.data);
+function readBlock(chunk: GoxChunk, scratch?: BlockScratch): Uint32Array {
+  const fast = decodeBlockPng(chunk.data, scratch);
   if (fast) return fast;
   let png;
   try {
@@ -263,24 +263,29 @@ function readLight(image: Image, chunk: GoxChunk): void {
   }
 }
 
-function visibleBounds(image: Image): Aabb | null {
-  let out: Aabb | null = null;
+/**
+ * The bbox of the merged visible volume: the union of the visible layers' voxels (OVER keeps
+ * every voxel with alpha > 0), from the decoded blocks' bounds where a tile is one of them.
+ */
+function visibleBounds(image: Image, known: Map<Uint32Array, number[]>): Aabb | null {
+  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
   for (const l of image.layers) {
-    const b = l.visible ? l.volume.bbox() : null;
-    if (!b) continue;
-    if (!out) out = { min: [...b.min], max: [...b.max] };
-    else {
+    if (!l.visible) continue;
+    for (const [ox, oy, oz, v] of l.volume.tiles()) {
+      const b = known.get(v) ?? tileBounds(v);
+      if (!b.length) continue;
+      const o = [ox, oy, oz];
       for (let i = 0; i < 3; i++) {
-        out.min[i] = Math.min(out.min[i], b.min[i]);
-        out.max[i] = Math.max(out.max[i], b.max[i]);
+        lo[i] = Math.min(lo[i], o[i] + b[i]);
+        hi[i] = Math.max(hi[i], o[i] + b[i + 3]);
       }
     }
   }
-  return out;
+  return lo[0] === Infinity ? null : { min: lo as Aabb["min"], max: hi as Aabb["max"] };
 }
 
 /** Applies Goxel's after-load defaults: a fitted camera if none, the content bbox if no box. */
-function finishImage(image: Image): void {
+function finishImage(image: Image, blocks: DecodedBlock[]): void {
   if (image.cameras.length === 0) {
     const cam = newCamera(makeUniqueName("Camera", []));
     image.cameras.push(cam);
@@ -290,7 +295,8 @@ function finishImage(image: Image): void {
   if (isNullBox(image.box)) {
     // The merged visible volume's bbox is the union of the visible layers' bboxes (OVER keeps
     // every voxel with alpha > 0), without merging the layers.
-    const aabb = visibleBounds(image) ?? { min: [-16, -16, 0], max: [16, 16, 32] };
+    const known = new Map(blocks.map((b) => [b.voxels, b.bounds]));
+    const aabb = visibleBounds(image, known) ?? { min: [-16, -16, 0], max: [16, 16, 32] };
     image.box = boxFromAabb(aabb);
   }
 }
@@ -301,7 +307,10 @@ export function decodeGox(bytes: Uint8Array): Image {
   const image = emptyImage();
   const blocks: DecodedBlock[] = [];
   const budget = { placed: 0 };
-  const blockDecoder = new BlockDecoder((data) => readBlock({ type: "BL16", offset: at, data }));
+  const scratch = new BlockScratch();
+  const blockDecoder = new BlockDecoder((data) =>
+    readBlock({ type: "BL16", offset: at, data }, scratch)
+  );
   let at = 0;
   const carried: GoxCarried = { format: "gox", chunks: [], layerEntries: {}, cameraEntries: {} };
   let after = "";
@@ -335,7 +344,7 @@ export function decodeGox(bytes: Uint8Array): Image {
     after = chunk.type;
   }
   image.carried = carried;
-  finishImage(image);
+  finishImage(image, blocks);
   return image;
 }
 

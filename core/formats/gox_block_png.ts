@@ -50,9 +50,16 @@ function idatOf(png: Uint8Array): Uint8Array | null {
   return idat;
 }
 
+/** Buffers one decoder reuses for every block. */
+export class BlockScratch {
+  readonly raw = new Uint8Array(RAW);
+  readonly row = new Uint8Array(ROW);
+  readonly words = new Int32Array(this.row.buffer);
+}
+
 /** Undoes the row filters of `raw` (64 rows of a filter byte + 256 bytes) into `out`. */
-function unfilter(raw: Uint8Array, out: Int32Array): boolean {
-  const row = new Uint8Array(ROW), words = new Int32Array(row.buffer);
+function unfilter(raw: Uint8Array, out: Int32Array, scratch: BlockScratch): boolean {
+  const { row, words } = scratch;
   const bytes = new Uint8Array(out.buffer, out.byteOffset, 4 * out.length);
   for (let y = 0; y < SIDE; y++) {
     const start = y * (ROW + 1) + 1, type = raw[start - 1], o = y * SIDE, up = o - SIDE;
@@ -85,12 +92,15 @@ function paeth(row: Uint8Array, out: Uint8Array, o: number): void {
   }
 }
 
-/** Decodes a Goxel BL16 PNG into 4096 voxels, or returns null (see the module comment). */
-export function decodeBlockPng(png: Uint8Array): Uint32Array | null {
+/**
+ * Decodes a Goxel BL16 PNG into 4096 voxels, or returns null (see the module comment). Like
+ * Goxel's reader, the zlib Adler-32 is not verified on the fast path (inflate_fixed.ts).
+ */
+export function decodeBlockPng(png: Uint8Array, scratch = new BlockScratch()): Uint32Array | null {
   const idat = idatOf(png);
   if (!idat) return null;
-  let raw: Uint8Array = new Uint8Array(RAW);
-  if (inflateFixed(idat, raw) !== RAW) {
+  let raw: Uint8Array = scratch.raw;
+  if (inflateFixed(idat, raw, false) !== RAW) {
     try {
       raw = inflateSync(idat, { maxOutputLength: RAW + 4096 });
     } catch {
@@ -99,5 +109,5 @@ export function decodeBlockPng(png: Uint8Array): Uint32Array | null {
     if (raw.length < RAW) return null;
   }
   const out = new Uint32Array(SIDE * SIDE);
-  return unfilter(raw, new Int32Array(out.buffer)) ? out : null;
+  return unfilter(raw, new Int32Array(out.buffer), scratch) ? out : null;
 }

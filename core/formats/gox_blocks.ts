@@ -4,7 +4,7 @@
  * different layers often hold the same voxels (solid or copied regions), so this halves the
  * work on typical projects without changing a byte of the output.
  */
-import { isTileEmpty, TILE_VOXELS } from "../volume.ts";
+import { TILE_VOXELS } from "../volume.ts";
 import { encodePngStb, StbScratch } from "./png.ts";
 
 /**
@@ -55,10 +55,29 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** A decoded block: its voxels (shared, never written) and whether every alpha is 0. */
+/** A decoded block: its voxels (shared, never written) and its bounds inside the tile. */
 export interface DecodedBlock {
   voxels: Uint32Array;
+  /** True when every alpha is 0. */
   empty: boolean;
+  /** Local [min, max) of the voxels with alpha ≠ 0 as x0, y0, z0, x1, y1, z1 (unset: empty). */
+  bounds: number[];
+}
+
+/** Returns a tile's local voxel bounds (see DecodedBlock.bounds), [] when it is empty. */
+export function tileBounds(v: Uint32Array): number[] {
+  let lx = 16, ly = 16, lz = 16, hx = -1, hy = -1, hz = -1;
+  for (let i = 0; i < TILE_VOXELS; i++) {
+    if (!(v[i] >>> 24)) continue;
+    const x = i & 15, y = (i >> 4) & 15, z = i >> 8;
+    if (x < lx) lx = x;
+    if (x > hx) hx = x;
+    if (y < ly) ly = y;
+    if (y > hy) hy = y;
+    if (z < lz) lz = z;
+    hz = z;
+  }
+  return hx < 0 ? [] : [lx, ly, lz, hx + 1, hy + 1, hz + 1];
 }
 
 /**
@@ -76,7 +95,8 @@ export class BlockDecoder {
     const hit = list?.find((e) => sameBytes(e.data, data));
     if (hit) return hit.block;
     const voxels = this.decode(data);
-    const block = { voxels, empty: isTileEmpty(voxels) };
+    const bounds = tileBounds(voxels);
+    const block = { voxels, empty: bounds.length === 0, bounds };
     if (list) list.push({ data, block });
     else this.#byHash.set(h, [{ data, block }]);
     return block;

@@ -3,8 +3,12 @@
  * and stored blocks only. `.gox` files hold one such stream per 16³ block, so decoding them
  * here avoids a native zlib call, its buffers and its stream object per block (the per-call
  * cost dominates for 16 KiB outputs, most of all in the compiled binary's runtime). Anything
- * else (dynamic Huffman blocks, a bad checksum, a stream longer than the output) returns −1 so
- * the caller can hand the stream to node:zlib, which also gives the precise error.
+ * else (dynamic Huffman blocks, a stream longer than the output) returns −1 so the caller can
+ * hand the stream to node:zlib, which also gives the precise error.
+ *
+ * The Adler-32 trailer is checked only with `verify` (it costs as much as the inflating):
+ * Goxel's own reader (stb_image) does not check it either, and every structural error — a bad
+ * code, a distance before the start, a wrong length — is still caught.
  */
 
 // The standard deflate length and distance tables (RFC 1951 §3.2.5).
@@ -145,7 +149,7 @@ function fixedBlock(b: Bits, out: Uint8Array, o: number): number {
  * Inflates a zlib stream of fixed-Huffman and stored blocks into `out`; returns the number of
  * bytes written, or −1 when the stream needs node:zlib (see the module comment).
  */
-export function inflateFixed(src: Uint8Array, out: Uint8Array): number {
+export function inflateFixed(src: Uint8Array, out: Uint8Array, verify = true): number {
   if (src.length < 7) return -1;
   const cmf = src[0], flg = src[1];
   if ((cmf & 15) !== 8 || ((cmf << 8) | flg) % 31 !== 0 || flg & 32) return -1;
@@ -168,6 +172,7 @@ export function inflateFixed(src: Uint8Array, out: Uint8Array): number {
   }
   const at = b.align();
   if (at + 4 > src.length) return -1;
+  if (!verify) return o;
   const expected = (src[at] << 24 | src[at + 1] << 16 | src[at + 2] << 8 | src[at + 3]) >>> 0;
   return adler32(out, o) === expected ? o : -1;
 }

@@ -185,6 +185,16 @@ export function adler32(data: Uint8Array): number {
   let s1 = 1, s2 = 0;
   for (let i = 0; i < data.length;) {
     const end = Math.min(i + 5552, data.length);
+    for (; i + 4 <= end; i += 4) {
+      s1 += data[i];
+      s2 += s1;
+      s1 += data[i + 1];
+      s2 += s1;
+      s1 += data[i + 2];
+      s2 += s1;
+      s1 += data[i + 3];
+      s2 += s1;
+    }
     for (; i < end; i++) {
       s1 += data[i];
       s2 += s1;
