@@ -14,6 +14,9 @@ import { imageFromPlain, imageToPlain, type PlainImage } from "../core/plain_ima
 import type { DaemonContext } from "./context.ts";
 import { encodeBaseName, resolvePath, writeFileAtomic } from "./files.ts";
 
+/** Images up to this many tiles are encoded and checked on the event loop. */
+const INLINE_TILES = 64;
+
 /** What a save wrote. */
 export interface SavedFile {
   format: string;
@@ -49,26 +52,18 @@ export async function saveInPlace(
   const full = resolvePath(ctx.workspace, path);
   const formats = await import("../core/formats/mod.ts");
   const codec = formats.requireCodec(full, "encode", format);
-  const files = await ctx.workers.run({
+  const options = { baseName: encodeBaseName(full) };
+  const tiles = image.layers.reduce((n, l) => n + l.volume.tileCount, 0);
+  // Small images are encoded and checked here: cheaper than a thread hop (as saveFile does).
+  const small = tiles <= INLINE_TILES;
+  const files = small ? codec.encode!(image, options) : await ctx.workers.run({
     kind: "encode",
     codec: codec.name,
     image: imageToPlain(image),
-    options: { baseName: encodeBaseName(full) },
+    options,
   }) as EncodedFile[];
   if (codec.name !== "gox") {
-    const decoder = formats.findCodec(codec.name, "decode");
-    const losses = decoder
-      ? (await import("../core/formats/round_trip.ts")).describeLosses(
-        image,
-        imageFromPlain(
-          await ctx.workers.run({
-            kind: "decode",
-            codec: codec.name,
-            bytes: files[0].data,
-          }) as PlainImage,
-        ),
-      )
-      : [`everything: Goxel cannot read ${codec.name} files back`];
+    const losses = await findLosses(ctx, image, codec.name, files[0].data, small);
     if (losses.length) {
       throw new ConflictError(
         `Cannot save "${full}" in place: the ${codec.name} format would lose ${
@@ -78,6 +73,26 @@ export async function saveInPlace(
     }
   }
   return await writeAll(full, files, codec.name);
+}
+
+/** Decodes what would be written and lists what the project would lose. */
+async function findLosses(
+  ctx: DaemonContext,
+  image: Image,
+  format: string,
+  bytes: Uint8Array,
+  inline: boolean,
+): Promise<string[]> {
+  const formats = await import("../core/formats/mod.ts");
+  const decoder = formats.findCodec(format, "decode");
+  if (!decoder) return [`everything: ${format} files cannot be read back`];
+  const { describeLosses } = await import("../core/formats/round_trip.ts");
+  const { decodeImage } = await import("./worker_jobs.ts");
+  const back = inline ? decodeImage(decoder, bytes) : imageFromPlain(
+    await ctx.workers.run({ kind: "decode", codec: format, bytes }) as PlainImage,
+    true,
+  );
+  return describeLosses(image, back);
 }
 
 async function writeAll(full: string, files: EncodedFile[], format: string): Promise<SavedFile> {

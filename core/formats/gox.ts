@@ -267,12 +267,13 @@ function readLight(image: Image, chunk: GoxChunk): void {
  * The bbox of the merged visible volume: the union of the visible layers' voxels (OVER keeps
  * every voxel with alpha > 0), from the decoded blocks' bounds where a tile is one of them.
  */
-function visibleBounds(image: Image, known: Map<Uint32Array, number[]>): Aabb | null {
+function visibleBounds(image: Image, known: Map<Uint32Array, DecodedBlock>): Aabb | null {
   const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
   for (const l of image.layers) {
     if (!l.visible) continue;
     for (const [ox, oy, oz, v] of l.volume.tiles()) {
-      const b = known.get(v) ?? tileBounds(v);
+      const block = known.get(v);
+      const b = block ? (block.bounds ??= tileBounds(v)) : tileBounds(v);
       if (!b.length) continue;
       const o = [ox, oy, oz];
       for (let i = 0; i < 3; i++) {
@@ -295,7 +296,7 @@ function finishImage(image: Image, blocks: DecodedBlock[]): void {
   if (isNullBox(image.box)) {
     // The merged visible volume's bbox is the union of the visible layers' bboxes (OVER keeps
     // every voxel with alpha > 0), without merging the layers.
-    const known = new Map(blocks.map((b) => [b.voxels, b.bounds]));
+    const known = new Map(blocks.map((b) => [b.voxels, b]));
     const aabb = visibleBounds(image, known) ?? { min: [-16, -16, 0], max: [16, 16, 32] };
     image.box = boxFromAabb(aabb);
   }

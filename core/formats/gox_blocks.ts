@@ -4,7 +4,7 @@
  * different layers often hold the same voxels (solid or copied regions), so this halves the
  * work on typical projects without changing a byte of the output.
  */
-import { TILE_VOXELS } from "../volume.ts";
+import { isTileEmpty, TILE_VOXELS } from "../volume.ts";
 import { encodePngStb, StbScratch } from "./png.ts";
 
 /**
@@ -60,8 +60,8 @@ export interface DecodedBlock {
   voxels: Uint32Array;
   /** True when every alpha is 0. */
   empty: boolean;
-  /** Local [min, max) of the voxels with alpha ≠ 0 as x0, y0, z0, x1, y1, z1 (unset: empty). */
-  bounds: number[];
+  /** Local [min, max) of the voxels with alpha ≠ 0 (see tileBounds), computed when needed. */
+  bounds?: number[];
 }
 
 /** Returns a tile's local voxel bounds (see DecodedBlock.bounds), [] when it is empty. */
@@ -95,8 +95,7 @@ export class BlockDecoder {
     const hit = list?.find((e) => sameBytes(e.data, data));
     if (hit) return hit.block;
     const voxels = this.decode(data);
-    const bounds = tileBounds(voxels);
-    const block = { voxels, empty: bounds.length === 0, bounds };
+    const block: DecodedBlock = { voxels, empty: isTileEmpty(voxels) };
     if (list) list.push({ data, block });
     else this.#byHash.set(h, [{ data, block }]);
     return block;

@@ -17,6 +17,8 @@ function codecs() {
 
 /** Images up to this many tiles are encoded on the event loop (cheaper than a thread hop). */
 const INLINE_TILES = 64;
+/** Files up to this size are decoded on the event loop (a few ms at most). */
+const INLINE_DECODE_BYTES = 32 << 10;
 
 /** Reads and decodes a file (worker pool); returns the image and the format name. */
 export async function loadFile(
@@ -27,6 +29,11 @@ export async function loadFile(
   const full = resolvePath(ctx.workspace, path);
   const codec = (await codecs()).requireCodec(full, "decode", format);
   const bytes = await readFileBytes(full);
+  // Small files decode faster here than the thread hop and the copies to and from a worker.
+  if (bytes.length <= INLINE_DECODE_BYTES) {
+    const { decodeImage } = await import("../worker_jobs.ts");
+    return { image: decodeImage(codec, bytes), format: codec.name, path: full };
+  }
   const plain = await ctx.workers.run({ kind: "decode", codec: codec.name, bytes }) as PlainImage;
   return { image: imageFromPlain(plain, true), format: codec.name, path: full };
 }
