@@ -32,6 +32,7 @@ import {
 import { encodeVox } from "./vox_write.ts";
 import { encodeVoxLossless } from "./vox_lossless.ts";
 import { cameraFromRcam } from "./vox_cameras.ts";
+import { assignLayerMaterials, VoxMaterials } from "./vox_materials.ts";
 import { linkObjects, sceneLessObjects, syntheticScene } from "./vox_carried.ts";
 import { parseRecord, type VoxModelRecord, type VoxRecord } from "./vox_records.ts";
 
@@ -333,7 +334,19 @@ export function decodeVox(bytes: Uint8Array): Image {
     palette: file.hasPalette ? file.palette : null,
     links: linkObjects(linked, objects),
     synthetic: hasScene ? null : syntheticScene(file.models.length),
+    materialKeys: {},
   };
+  const modelsOf = (i: number) =>
+    (linked[i].obj.instances as { modelId: number }[]).map((inst) =>
+      file.modelRecords[inst.modelId]
+    )
+      .filter((m) => m !== undefined);
+  image.carried.materialKeys = assignLayerMaterials(
+    image.layers,
+    image.layers.map((_, i) => (linked[i] ? modelsOf(i) : [])),
+    image.materials,
+    new VoxMaterials(file.records),
+  );
   for (const r of file.records) {
     const cam = r.id === "raw" && r.kind === "rCAM" ? cameraFromRcam(r.content) : null;
     if (cam) image.cameras.push(cam);

@@ -49,6 +49,8 @@ export interface VoxCarried {
    * (root nTRN 0 → nGRP 1 → nTRN → nSHP per model), written only when the scene must change.
    */
   synthetic: VoxRecord[] | null;
+  /** Goxel materials made from MATL chunks: their MATL class key (matlKey) by name. */
+  materialKeys: Record<string, string>;
 }
 
 /** The identity transform with a translation. */

@@ -16,6 +16,7 @@ import type { Layer } from "../layer.ts";
 import { Volume } from "../volume.ts";
 import { magicaDefaultPalette } from "./magica_palette.ts";
 import { cameraFromRcam, updateRcam } from "./vox_cameras.ts";
+import { VoxMaterials } from "./vox_materials.ts";
 import { sameVoxels } from "./round_trip.ts";
 import type { VoxCarried, VoxLink } from "./vox_carried.ts";
 import { VoxPalette } from "./vox_palette.ts";
@@ -254,11 +255,11 @@ function placeLocal(plan: Plan, l: Local): void {
 }
 
 /** Adds a new layer as new nodes and models. */
-function addFresh(plan: Plan, layer: Layer, layerId: number): void {
+function addFresh(plan: Plan, layer: Layer, layerId: number, want: string): void {
   const counts = new Map<number, number>();
   const bounds = scanVolume(layer.volume, counts, 1);
   const index = new Map<number, number>();
-  for (const color of counts.keys()) index.set(color, plan.pal.resolve(color));
+  for (const color of counts.keys()) index.set(color, plan.pal.resolve(color, want));
   const parts = bounds ? splitVolume(layer.volume, bounds, index, 1) : [];
   if (!parts.length) parts.push({ origin: [0, 0, 0], size: [1, 1, 1], records: new Uint8Array() });
   const refs = parts.map((part) => {
@@ -278,10 +279,12 @@ function addFresh(plan: Plan, layer: Layer, layerId: number): void {
 /** Encodes `image` into the structure of the `.vox` file it was decoded from. */
 export function encodeVoxLossless(image: Image, c: VoxCarried): Uint8Array {
   const records = c.synthetic ? withSynthetic(c) : c.records;
+  const mats = new VoxMaterials(c.records);
+  const want = (layer: Layer) => c.materialKeys?.[layer.material?.name ?? ""] ?? "";
   const plan: Plan = {
     c,
     scene: new SceneEditor(records),
-    pal: new VoxPalette(c.palette ?? magicaDefaultPalette()),
+    pal: new VoxPalette(c.palette ?? magicaDefaultPalette(), mats),
     models: c.models.slice(),
     added: [],
   };
@@ -293,13 +296,17 @@ export function encodeVoxLossless(image: Image, c: VoxCarried): Uint8Array {
   }
   for (const l of locals) {
     for (let k = 0; k < l.colors.length; k++) {
-      if (!l.records[4 * k + 3]) l.records[4 * k + 3] = plan.pal.resolve(l.colors[k]);
+      if (!l.records[4 * k + 3]) {
+        l.records[4 * k + 3] = plan.pal.resolve(l.colors[k], want(l.layer));
+      }
     }
     placeLocal(plan, l);
   }
   const layerRec = c.records.find((r) => r.id === "LAYR" && pairGet(r.attrs, "_hidden") !== "1");
-  for (const layer of fresh) addFresh(plan, layer, layerRec?.id === "LAYR" ? layerRec.layer : 0);
-  return writeFile(plan, image);
+  for (const layer of fresh) {
+    addFresh(plan, layer, layerRec?.id === "LAYR" ? layerRec.layer : 0, want(layer));
+  }
+  return writeFile(plan, image, mats);
 }
 
 function withSynthetic(c: VoxCarried): VoxRecord[] {
@@ -308,7 +315,7 @@ function withSynthetic(c: VoxCarried): VoxRecord[] {
 }
 
 /** Emits the records: models renumbered, palette patched, PACK counted, cameras updated. */
-function writeFile(plan: Plan, image: Image): Uint8Array {
+function writeFile(plan: Plan, image: Image, mats: VoxMaterials): Uint8Array {
   const rcam = (content: Uint8Array) => {
     const name = cameraFromRcam(content)?.name;
     const cam = image.cameras.find((c) => c.name === name);
@@ -341,6 +348,8 @@ function writeFile(plan: Plan, image: Image): Uint8Array {
     else if (r.id === "PACK") writeRecord(w, { ...r, count: models.length });
     else if (r.id === "raw" && r.kind === "rCAM") {
       writeRecord(w, { ...r, content: rcam(r.content) });
+    } else if (r.id === "raw" && r.kind === "MATL") {
+      writeRecord(w, { ...r, content: mats.patch(r.content) });
     } else writeRecord(w, r);
     if (i === lastSize) appended();
   });

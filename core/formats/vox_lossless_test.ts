@@ -111,9 +111,18 @@ Deno.test("every .vox fixture: an edited image comes back with its edits and kee
       const again = decodeVox(encode(image));
       deepEqual(describeLosses(image, again), []);
       assertSameLayers(image, again);
-      for (const kind of ["MATL", "rCAM", "rOBJ", "NOTE", "IMAP", "MATT", "TDCZ"]) {
+      for (const kind of ["rCAM", "rOBJ", "NOTE", "IMAP", "MATT", "TDCZ"]) {
         deepEqual(rawContents(again, kind), rawContents(image, kind), kind);
       }
+      // A palette entry that took a new colour also takes the MATL of the layer using it.
+      const before = carried(image).palette, after = carried(again).palette;
+      const recoloured = new Set(
+        before && after ? [...before.keys()].filter((i) => before[i] !== after[i]) : [],
+      );
+      const matl = (img: Image) =>
+        rawContents(img, "MATL").filter((c) => !recoloured.has(c[0] | c[1] << 8));
+      equal(rawContents(again, "MATL").length, rawContents(image, "MATL").length);
+      deepEqual(matl(again), matl(image), "MATL of the entries whose colour did not change");
     });
   }
 });
@@ -192,6 +201,24 @@ Deno.test("a file without a scene graph stays without one unless layers need it"
   const named = decodeVox(encode(image));
   assertSameLayers(image, named);
   ok(sceneNodes(named).length > 0);
+});
+
+Deno.test("MATL kinds become Goxel materials of the layers using them, and survive edits", () => {
+  if (!FILES.length) return;
+  const image = decodeVox(Deno.readFileSync(new URL("vengi/test_material.vox", FIXTURES)));
+  const names = image.materials.map((m) => m.name);
+  ok(names.includes("emit.1") && names.includes("blend.1"), names.join());
+  const layer = image.layers.find((l) => l.material?.name.startsWith("emit"))!;
+  ok(layer.material!.emission[0] > 0, "emission comes from _emit");
+  const b = layer.volume.bbox()!;
+  layer.volume.set(b.min[0], b.min[1], b.min[2], packRgba(3, 2, 1));
+  const fresh = newLayer(77, "Plain", image.materials[0]);
+  fresh.volume.set(0, 0, 200, packRgba(1, 2, 3));
+  image.layers.push(fresh);
+  const again = decodeVox(encode(image));
+  deepEqual(describeLosses(image, again), []);
+  equal(again.layers.find((l) => l.name === layer.name)!.material!.name, layer.material!.name);
+  equal(again.layers.at(-1)!.material!.name, "Material.1");
 });
 
 Deno.test("voxCarriedSummary() lists what the file held beyond voxels", () => {

@@ -1,9 +1,10 @@
 /**
  * The palette of a `.vox` file being rewritten: indices voxels already use stay as they are,
- * and a new colour takes the first entry holding it exactly, else an entry no voxel uses,
- * else (all 255 in use) the nearest colour.
+ * and a new colour takes the first entry holding it exactly (with the MATL class the layer
+ * needs), else an entry no voxel uses (given that class), else (all 255 in use) the nearest.
  */
 import { nearestColorIndex } from "../quantize.ts";
+import type { VoxMaterials } from "./vox_materials.ts";
 import type { VoxModelRecord } from "./vox_records.ts";
 
 /** Palette state of one write. */
@@ -13,14 +14,36 @@ export class VoxPalette {
   /** The palette as it will be written. */
   readonly colors: Uint32Array;
   readonly #used = new Uint8Array(256);
-  #exact = new Map<number, number>();
+  readonly #materials: VoxMaterials | null;
   /** True once an entry took a new colour. */
   changed = false;
 
-  constructor(palette: Uint32Array) {
+  constructor(palette: Uint32Array, materials: VoxMaterials | null = null) {
     this.original = palette;
     this.colors = palette.slice();
-    for (let i = 255; i >= 1; i--) this.#exact.set(this.colors[i], i);
+    this.#materials = materials?.present ? materials : null;
+  }
+
+  /**
+   * An entry no voxel uses: one of class `want` first, else one whose change keeps the order
+   * in which MATL kinds first appear (the decoder names materials in that order): not the
+   * first entry of its kind, and after the first entry of `want`. −1 when none.
+   */
+  #freeEntry(want: string): number {
+    const m = this.#materials;
+    let fallback = -1;
+    for (let i = 1; i <= 255; i++) {
+      if (this.#used[i]) continue;
+      if (this.#fits(i, want)) return i;
+      const key = m!.keyOf(i);
+      const movable = key === "" || m!.firstOf(key) !== i;
+      if (fallback < 0 && movable && (want === "" || i > m!.firstOf(want))) fallback = i;
+    }
+    return fallback;
+  }
+
+  #fits(i: number, want: string): boolean {
+    return !this.#materials || this.#materials.keyOf(i) === want;
   }
 
   /** Marks the indices a model's XYZI voxels use. */
@@ -36,21 +59,23 @@ export class VoxPalette {
     this.#used[index] = 1;
   }
 
-  /** Returns the index for a colour, taking a free entry for a colour the palette lacks. */
-  resolve(color: number): number {
-    const exact = this.#exact.get(color);
-    if (exact !== undefined) {
-      this.#used[exact] = 1;
-      return exact;
-    }
+  /**
+   * Returns the index for a colour whose MATL class is `want` ("" = plain), taking a free
+   * entry (and giving it that class) when the palette lacks the pair.
+   */
+  resolve(color: number, want = ""): number {
     for (let i = 1; i <= 255; i++) {
-      if (this.#used[i]) continue;
+      if (this.colors[i] !== color || !this.#fits(i, want)) continue;
       this.#used[i] = 1;
-      if (this.#exact.get(this.colors[i]) === i) this.#exact.delete(this.colors[i]);
-      this.colors[i] = color;
-      this.#exact.set(color, i);
-      this.changed = true;
       return i;
+    }
+    const free = this.#freeEntry(want);
+    if (free > 0) {
+      this.#used[free] = 1;
+      this.colors[free] = color;
+      this.#materials?.assign(free, want);
+      this.changed = true;
+      return free;
     }
     return nearestColorIndex(Array.from(this.colors.subarray(1)), color) + 1;
   }
