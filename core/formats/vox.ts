@@ -318,7 +318,7 @@ export function decodeVox(bytes: Uint8Array): Image {
   const image = imageFromVolumes(parts, box);
   // Without any placed model the image keeps newImage's empty layer: link it to nothing so
   // it is not written as a new node while it stays empty.
-  const none = { name: "", hidden: false, instances: [], owner: -1, group: -1 };
+  const none = { name: "", hidden: false, instances: [], owner: -1, group: -1, path: [] };
   if (!parts.length) image.layers[0].carriedKey = 1;
   const linked = (parts.length ? parts : [{ obj: none }]).map((p, i) => ({
     obj: p.obj,

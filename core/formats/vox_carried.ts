@@ -30,6 +30,8 @@ export interface VoxLink {
   named: boolean;
   /** True when `owner` is reached by more than one path (an instanced subtree). */
   shared: boolean;
+  /** Node ids from the root down to `owner` (empty without a scene graph). */
+  path: number[];
   instances: VoxLinkInstance[];
 }
 
@@ -85,6 +87,7 @@ export function sceneLessObjects(models: number, synthetic: boolean): VoxObject[
     hidden: false,
     owner: synthetic ? 2 + 2 * modelId : -1,
     group: synthetic ? 1 : -1,
+    path: synthetic ? [0, 1, 2 + 2 * modelId] : [],
     instances: [{
       modelId,
       shape: synthetic ? 3 + 2 * modelId : -1,
@@ -108,6 +111,7 @@ export function linkObjects(
     group: obj.group,
     named: obj.name !== "" && obj.name === name,
     shared: (visits.get(obj.owner) ?? 0) > 1,
+    path: obj.path,
     instances: obj.instances.map((inst) => ({
       model: inst.modelId,
       shape: inst.shape,

@@ -17,6 +17,7 @@ import { Volume } from "../volume.ts";
 import { magicaDefaultPalette } from "./magica_palette.ts";
 import { cameraFromRcam, updateRcam } from "./vox_cameras.ts";
 import { VoxMaterials } from "./vox_materials.ts";
+import { unshareLinks } from "./vox_unshare.ts";
 import { sameVoxels } from "./round_trip.ts";
 import type { VoxCarried, VoxLink } from "./vox_carried.ts";
 import { VoxPalette } from "./vox_palette.ts";
@@ -152,11 +153,15 @@ interface Plan {
   models: (VoxModelRecord | null)[];
   /** Models appended after the original ones (provisional ids c.models.length + k). */
   added: VoxModelRecord[];
+  /** The links after instanced subtrees were split for the layers that change. */
+  links: VoxLink[];
+  /** Keys of the links whose layer holds the voxels the file placed. */
+  same: Set<number>;
 }
 
 /** Pairs each link with the first layer that carries its key; the other layers are new. */
-function claimLayers(image: Image, c: VoxCarried) {
-  const byKey = new Map(c.links.map((l) => [l.key, l]));
+function claimLayers(image: Image, links: VoxLink[]) {
+  const byKey = new Map(links.map((l) => [l.key, l]));
   const claimed = new Map<VoxLink, Layer>();
   const fresh: Layer[] = [];
   for (const layer of image.layers) {
@@ -168,8 +173,18 @@ function claimLayers(image: Image, c: VoxCarried) {
 }
 
 /**
+ * The index of the first link whose layer was deleted or renamed (links.length when none):
+ * names the decoder made up after it ("Layer.3", "clone.1") could come back different, so
+ * they are written out.
+ */
+function namesShiftFrom(links: VoxLink[], claimed: Map<VoxLink, Layer>): number {
+  const i = links.findIndex((l) => !claimed.has(l) || claimed.get(l)!.name !== l.name);
+  return i < 0 ? links.length : i;
+}
+
+/**
  * Updates a kept layer's transform node: its name when renamed, or when the decoder made the
- * name up and a deleted layer before it would shift the made-up numbering; its hidden flag.
+ * name up and other names changed (`shifted`); its hidden flag.
  */
 function syncAttrs(scene: SceneEditor, link: VoxLink, layer: Layer, shifted: boolean): void {
   // A node of an instanced subtree serves several layers: it cannot follow one of them.
@@ -184,14 +199,14 @@ function syncAttrs(scene: SceneEditor, link: VoxLink, layer: Layer, shifted: boo
 
 /** Decides, per link, whether its voxels changed, and what happens to each model. */
 function planLinks(plan: Plan, image: Image): { fresh: Layer[]; locals: Local[] } {
-  const { c, scene, pal } = plan;
-  const { claimed, fresh } = claimLayers(image, c);
+  const { c, scene, pal, links } = plan;
+  const { claimed, fresh } = claimLayers(image, links);
   const same = new Set<VoxLink>(), locals = new Map<VoxLink, Local>();
   const fallback = new Set<VoxLink>();
-  const firstGone = c.links.findIndex((l) => !claimed.has(l));
+  const shiftFrom = namesShiftFrom(links, claimed);
   for (const [link, layer] of claimed) {
-    syncAttrs(scene, link, layer, firstGone >= 0 && c.links.indexOf(link) > firstGone);
-    if (sameVoxels(placeLink(c, link, pal.original), layer.volume)) same.add(link);
+    syncAttrs(scene, link, layer, links.indexOf(link) > shiftFrom);
+    if (plan.same.has(link.key)) same.add(link);
     else if (link.instances.length === 1 && c.models[link.instances[0].model].kind === "XYZI") {
       const l = toLocal(link, layer, c, pal);
       if (fitsBox(l, c.models[l.model].size) || canRelocate(l)) locals.set(link, l);
@@ -203,7 +218,7 @@ function planLinks(plan: Plan, image: Image): { fresh: Layer[]; locals: Local[] 
     (locals.has(l) && !canRelocate(locals.get(l)!) && !isRemovable(l));
   const out: Local[] = [];
   c.models.forEach((m, id) => {
-    const users = c.links.filter((l) => l.instances.some((i) => i.model === id));
+    const users = links.filter((l) => l.instances.some((i) => i.model === id));
     if (users.length === 0 || users.some(stays)) return;
     const inPlace = users.map((u) => locals.get(u)).find((l) => l && fitsBox(l, m.size));
     plan.models[id] = inPlace ? { ...m } : null;
@@ -214,7 +229,7 @@ function planLinks(plan: Plan, image: Image): { fresh: Layer[]; locals: Local[] 
     }
   });
   // A layer whose nodes cannot be removed (an instanced subtree) keeps its old content.
-  for (const link of c.links) {
+  for (const link of links) {
     if (claimed.has(link) && !fallback.has(link)) continue;
     if (!isRemovable(link)) continue;
     scene.remove(link.owner, link.group);
@@ -225,7 +240,11 @@ function planLinks(plan: Plan, image: Image): { fresh: Layer[]; locals: Local[] 
     else if (isRemovable(l.link)) scene.remove(l.link.owner, l.link.group), fresh.push(l.layer);
   }
   // The empty layer of a file without models exists only while nothing else is written.
-  const placeholder = [...claimed].find(([l]) => !l.instances.length && fresh.length);
+  // Once it changes or other layers are written, it is written like a new layer.
+  const placeholder = [...claimed].find(([l, layer]) =>
+    !l.instances.length &&
+    (fresh.length || !same.has(l) || layer.name !== l.name || layer.visible !== l.visible)
+  );
   if (placeholder) fresh.unshift(placeholder[1]);
   return { fresh, locals: out };
 }
@@ -247,7 +266,7 @@ function placeLocal(plan: Plan, l: Local): void {
   const p = m.size.map((s) => Math.floor(s / 2)), p2 = size.map((s) => Math.floor(s / 2));
   scene.shiftFrames(l.link.owner, lo.map((v, i) => v + p2[i] - p[i]));
   const shape = l.link.instances[0].shape;
-  const sharedShape = c.links.some((o) =>
+  const sharedShape = plan.links.some((o) =>
     o !== l.link && o.instances.some((i) => i.shape === shape)
   );
   if (sharedShape) scene.detachShape(l.link.owner, shape, l.model, id);
@@ -287,7 +306,10 @@ export function encodeVoxLossless(image: Image, c: VoxCarried): Uint8Array {
     pal: new VoxPalette(c.palette ?? magicaDefaultPalette(), mats),
     models: c.models.slice(),
     added: [],
+    links: c.links,
+    same: new Set(),
   };
+  splitInstances(plan, image);
   const { fresh, locals } = planLinks(plan, image);
   const inPlace = new Set(locals.filter((l) => l.inPlace).map((l) => l.model));
   plan.models.forEach((m, i) => m && !inPlace.has(i) && plan.pal.markUsed(m));
@@ -307,6 +329,28 @@ export function encodeVoxLossless(image: Image, c: VoxCarried): Uint8Array {
     addFresh(plan, layer, layerRec?.id === "LAYR" ? layerRec.layer : 0, want(layer));
   }
   return writeFile(plan, image, mats);
+}
+
+/**
+ * Finds which layers kept the voxels the file placed, and gives every layer that changes
+ * (voxels, name, visibility, deletion, or a made-up name a deletion would shift) inside an
+ * instanced subtree its own copy of that subtree.
+ */
+function splitInstances(plan: Plan, image: Image): void {
+  const { c } = plan;
+  const { claimed } = claimLayers(image, c.links);
+  const changing = new Set<number>();
+  const shiftFrom = namesShiftFrom(c.links, claimed);
+  c.links.forEach((link, i) => {
+    const layer = claimed.get(link);
+    if (layer && sameVoxels(placeLink(c, link, plan.pal.original), layer.volume)) {
+      plan.same.add(link.key);
+    }
+    const moved = !layer || !plan.same.has(link.key) || layer.name !== link.name ||
+      layer.visible !== link.visible || (i > shiftFrom && !link.named);
+    if (link.shared && moved) changing.add(link.key);
+  });
+  if (changing.size) plan.links = unshareLinks(plan.scene, c.links, changing);
 }
 
 function withSynthetic(c: VoxCarried): VoxRecord[] {

@@ -143,7 +143,7 @@ Deno.test("a model shared by several instances stays written once; an edited ins
   equal(shapes, sceneNodes(image).filter((r) => r.id === "nSHP").length, "no node added");
 });
 
-Deno.test("editing one instance of an instanced subtree is reported as a loss, not written", () => {
+Deno.test("editing one instance of an instanced subtree gives that instance its own copy", () => {
   if (!FILES.length) return;
   const image = decodeVox(Deno.readFileSync(new URL("vengi/test-transform.vox", FIXTURES)));
   ok(carried(image).links.every((l) => l.shared));
@@ -151,11 +151,13 @@ Deno.test("editing one instance of an instanced subtree is reported as a loss, n
   const b = layer.volume.bbox()!;
   layer.volume.set(b.min[0], b.min[1], b.min[2], packRgba(1, 2, 3));
   image.layers[1].name = "Renamed";
-  const losses = describeLosses(image, decodeVox(encode(image)));
-  deepEqual(losses, [
-    `layer "${layer.name}": voxels`,
-    'layer "Renamed": its name (becomes "clone")',
-  ]);
+  image.layers.splice(7, 1);
+  const again = decodeVox(encode(image));
+  deepEqual(describeLosses(image, again), []);
+  assertSameLayers(image, again);
+  const groups = (img: Image) => sceneNodes(img).filter((r) => r.id === "nGRP").length;
+  ok(groups(again) > groups(image), "the changed instances got their own groups");
+  equal(carried(again).models.length, carried(image).models.length + 1, "one new model");
 });
 
 Deno.test("renaming and hiding a layer updates its transform node only", () => {
@@ -248,4 +250,41 @@ Deno.test("rCAM cameras load as Goxel cameras and a changed one is written back 
   equal(after.length, 10);
   deepEqual(after.filter((_, i) => i !== 3), before.filter((_, i) => i !== 3));
   notEqual(JSON.stringify(after[3]), JSON.stringify(before[3]));
+});
+
+Deno.test("seeded random edits of .vox fixtures always read back as edited", () => {
+  if (!FILES.length) return;
+  let seed = 7;
+  const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+  let made = 0;
+  for (let trial = 0; trial < 40; trial++) {
+    const name = FILES[rnd(FILES.length)];
+    if (name.endsWith("test_material.vox")) continue; // large: covered above
+    let image = decodeVox(Deno.readFileSync(new URL(name, FIXTURES)));
+    for (let round = 0; round < 2; round++) {
+      for (let k = 1 + rnd(4); k > 0; k--) {
+        const layers = image.layers, l = layers[rnd(layers.length)];
+        const b = l.volume.bbox() ?? { min: [0, 0, 0] };
+        const op = rnd(6);
+        if (op === 0) {
+          l.volume.set(
+            b.min[0] + rnd(40) - 10,
+            b.min[1] + rnd(40) - 10,
+            b.min[2] + rnd(9),
+            (0xff000000 | rnd(1 << 24)) >>> 0,
+          );
+        } else if (op === 1 && layers.length > 1) layers.splice(layers.indexOf(l), 1);
+        else if (op === 2) l.name = `Renamed ${made++}`;
+        else if (op === 3) l.visible = !l.visible;
+        else if (op === 4) {
+          const fresh = newLayer(1000 + made, `New ${made++}`, image.materials[0]);
+          fresh.volume.set(rnd(30), rnd(30), rnd(30), 0xff3366ff);
+          layers.push(fresh);
+        } else l.volume.set(b.min[0], b.min[1], b.min[2], 0);
+      }
+      const again = decodeVox(encode(image));
+      deepEqual(describeLosses(image, again), [], `${name}, round ${round}`);
+      image = again;
+    }
+  }
 });

@@ -205,6 +205,8 @@ export interface VoxObject {
   owner: number;
   /** The nGRP that lists `owner` as a child, −1 when none. */
   group: number;
+  /** Node ids from the root down to `owner` (empty without a scene graph). */
+  path: number[];
 }
 
 /** Limits that keep hostile scene graphs from exploding. */
@@ -297,6 +299,7 @@ function visitTransform(
     instances: [],
     owner: id,
     group: at.parent,
+    path: [...w.path],
   };
   for (const c of (w.nodes.get(node.child) as { children: number[] }).children) {
     const part = w.nodes.get(c) as VoxNode & { kind: "trn" };
@@ -323,7 +326,9 @@ function visit(w: Walk, id: number, xf: VoxTransform, hidden: boolean, at: Place
   } else {
     const trn = at.owner >= 0 ? w.nodes.get(at.owner) as VoxNode & { kind: "trn" } : null;
     const name = trn ? trn.name || (w.layers.get(trn.layerId)?.name ?? "") : "";
-    const obj: VoxObject = { name, hidden, instances: [], owner: at.owner, group: at.group };
+    const path = [...w.path];
+    path.pop(); // the shape itself
+    const obj: VoxObject = { name, hidden, instances: [], owner: at.owner, group: at.group, path };
     addInstance(w, obj, node.modelId, xf, id);
     w.out.push(obj);
   }

@@ -82,6 +82,45 @@ export class SceneEditor {
     return false;
   }
 
+  /**
+   * Copies the subtree under `id` with new ids (a node reached twice inside it is copied
+   * once) and returns the old → new id map; the copies are emitted with the added nodes.
+   */
+  cloneSubtree(id: number): Map<number, number> {
+    const map = new Map<number, number>(), order: VoxNodeRecord[] = [];
+    const stack = [id];
+    while (stack.length) {
+      const n = this.node(stack.pop()!);
+      if (!n || map.has(n.node)) continue;
+      map.set(n.node, this.newId());
+      order.push(n);
+      if (n.id === "nTRN") stack.push(n.child);
+      if (n.id === "nGRP") stack.push(...n.children);
+    }
+    const to = (x: number) => map.get(x) ?? x;
+    for (const n of order) {
+      const copy = structuredClone(n) as VoxNodeRecord;
+      copy.node = to(n.node);
+      if (copy.id === "nTRN") copy.child = to(copy.child);
+      if (copy.id === "nGRP") copy.children = copy.children.map(to);
+      this.#nodes.set(copy.node, copy);
+      this.added.push(copy);
+    }
+    this.changed = true;
+    return map;
+  }
+
+  /** Makes `parent` (a transform or group) reference `to` instead of `from` (once). */
+  replaceChild(parent: number, from: number, to: number): void {
+    const p = this.node(parent);
+    if (p?.id === "nTRN" && p.child === from) p.child = to;
+    else if (p?.id === "nGRP") {
+      const at = p.children.indexOf(from);
+      if (at >= 0) p.children = p.children.map((c, i) => i === at ? to : c);
+    }
+    this.changed = true;
+  }
+
   /** Points `shape`'s entries for model `from` at model `to`. */
   retarget(shape: number, from: number, to: number): void {
     const s = this.node(shape) as Shp | undefined;
