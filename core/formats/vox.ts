@@ -316,42 +316,52 @@ export function decodeVox(bytes: Uint8Array): Image {
     if (volume) parts.push({ name: obj.name, hidden: obj.hidden, volume, obj });
   }
   const image = imageFromVolumes(parts, box);
+  attachCarried(image, file, { version, main, hasScene }, parts, objects);
+  return image;
+}
+
+/**
+ * Keeps the file's structure on the image (image.carried) and adds what maps onto the image
+ * model: Goxel materials from MATL, Goxel cameras from rCAM.
+ */
+function attachCarried(
+  image: Image,
+  file: VoxFile,
+  head: { version: number; main: Uint8Array; hasScene: boolean },
+  parts: { obj: VoxObject }[],
+  objects: VoxObject[],
+): void {
   // Without any placed model the image keeps newImage's empty layer: link it to nothing so
   // it is not written as a new node while it stays empty.
   const none = { name: "", hidden: false, instances: [], owner: -1, group: -1, path: [] };
   if (!parts.length) image.layers[0].carriedKey = 1;
   const linked = (parts.length ? parts : [{ obj: none }]).map((p, i) => ({
-    obj: p.obj,
+    obj: p.obj as VoxObject,
     name: image.layers[i].name,
     visible: image.layers[i].visible,
   }));
+  const mats = new VoxMaterials(file.records);
+  const materialKeys = assignLayerMaterials(
+    image.layers,
+    linked.map((l) => l.obj.instances.map((i) => file.modelRecords[i.modelId]).filter(Boolean)),
+    image.materials,
+    mats,
+  );
   image.carried = {
     format: "vox",
-    version,
-    main,
+    version: head.version,
+    main: head.main,
     records: file.records,
     models: file.modelRecords,
     palette: file.hasPalette ? file.palette : null,
     links: linkObjects(linked, objects),
-    synthetic: hasScene ? null : syntheticScene(file.models.length),
-    materialKeys: {},
+    synthetic: head.hasScene ? null : syntheticScene(file.models.length),
+    materialKeys,
   };
-  const modelsOf = (i: number) =>
-    (linked[i].obj.instances as { modelId: number }[]).map((inst) =>
-      file.modelRecords[inst.modelId]
-    )
-      .filter((m) => m !== undefined);
-  image.carried.materialKeys = assignLayerMaterials(
-    image.layers,
-    image.layers.map((_, i) => (linked[i] ? modelsOf(i) : [])),
-    image.materials,
-    new VoxMaterials(file.records),
-  );
   for (const r of file.records) {
     const cam = r.id === "raw" && r.kind === "rCAM" ? cameraFromRcam(r.content) : null;
     if (cam) image.cameras.push(cam);
   }
-  return image;
 }
 
 /** The MagicaVoxel codec. */
