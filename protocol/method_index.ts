@@ -90,7 +90,8 @@ export const METHOD_INDEX: readonly MethodIndexEntry[] = [
   },
   {
     "name": "goxel.get_status",
-    "summary": "Short status of the current project: version, layer count and real dimensions.",
+    "summary":
+      "Short status of the current project: version, layer count, real dimensions, journal and recovery.",
     "positional": [],
     "params": [],
     "aliases": [],

@@ -85,6 +85,13 @@ function sameMeta(a: Image, b: Image): boolean {
   return fa.length === fb.length && fa.every((v, i) => v === fb[i]);
 }
 
+/** Yields every tile of a volume as a whole-tile patch, in insertion order (for snapshots). */
+export function* wholeTilePatches(volume: Volume): Generator<TilePatch> {
+  for (const [x, y, z, voxels] of volume.tiles()) {
+    yield { origin: [x, y, z], ...encodeWhole(voxels) };
+  }
+}
+
 /** Returns the patches that turn volume `before` into `after`. */
 export function diffVolume(before: Volume, after: Volume): TilePatch[] {
   const out: TilePatch[] = [];

@@ -54,8 +54,11 @@ export interface JournalRecord {
 const enc = new TextEncoder();
 const dec = new TextDecoder("utf-8", { fatal: true });
 
-/** Encodes one record with its frame. */
-export function encodeRecord(rec: JournalRecord): Uint8Array {
+/**
+ * Encodes one record with its frame. With `sealed` false the CRC is left 0 for the caller to
+ * compute in slices ({@link sealRecord}), so a large record never blocks for long.
+ */
+export function encodeRecord(rec: JournalRecord, sealed = true): Uint8Array {
   const method = enc.encode(rec.method);
   const project = rec.project ? enc.encode(JSON.stringify(rec.project)) : new Uint8Array(0);
   const meta = rec.delta.meta ? enc.encode(JSON.stringify(rec.delta.meta)) : new Uint8Array(0);
@@ -79,8 +82,13 @@ export function encodeRecord(rec: JournalRecord): Uint8Array {
   view.setUint32(0, size - FRAME_BYTES, true);
   view.setUint32(8, rec.seq >>> 0, true);
   view.setUint32(12, Math.floor(rec.seq / 2 ** 32), true);
-  view.setUint32(4, crc32c(out.subarray(8)), true);
+  if (sealed) view.setUint32(4, crc32c(out.subarray(8)), true);
   return out;
+}
+
+/** Stores a record's CRC computed by the caller over `bytes.subarray(8)`. */
+export function sealRecord(bytes: Uint8Array, crc: number): void {
+  new DataView(bytes.buffer, bytes.byteOffset).setUint32(4, crc, true);
 }
 
 function putBlock(out: Uint8Array, view: DataView, o: number, bytes: Uint8Array): number {

@@ -36,7 +36,7 @@ function record(
 }
 
 function journal(records: JournalRecord[]): Uint8Array {
-  const parts = [JOURNAL_MAGIC, ...records.map(encodeRecord)];
+  const parts = [JOURNAL_MAGIC, ...records.map((r) => encodeRecord(r))];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
   for (const p of parts) {
