@@ -317,7 +317,7 @@ export const METHOD_INDEX: readonly MethodIndexEntry[] = [
     "name": "goxel.list_layers",
     "summary": "List the project's layers in order (bottom first) with ids, names and visibility.",
     "positional": [],
-    "params": ["project"],
+    "params": ["crc", "project"],
     "aliases": [],
     "project": true,
     "conformance": false,

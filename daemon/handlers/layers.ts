@@ -28,7 +28,7 @@ type LayerMethods =
 
 /** Handlers for the layer methods. */
 export const layerHandlers: HandlerGroup<LayerMethods> = {
-  "goxel.list_layers"(_p, { project }) {
+  "goxel.list_layers"(p, { project }) {
     const image = project.image;
     const layers = image.layers.map((l) => ({
       id: l.id,
@@ -38,6 +38,7 @@ export const layerHandlers: HandlerGroup<LayerMethods> = {
       kind: (l.baseId ? "clone" : l.shape ? "shape" : l.imagePath ? "image" : "volume") as "volume",
       mode: blendModeName(l.mode),
       voxel_count: l.volume.count(),
+      ...(p.crc ? { crc: l.volume.crc32() >>> 0 } : {}),
     }));
     return { count: layers.length, layers };
   },
