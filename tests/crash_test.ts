@@ -14,7 +14,7 @@ import { nodeJournalFs } from "../daemon/journal_fs.ts";
 import { ProjectRegistry } from "../daemon/projects.ts";
 import { recoverProjects } from "../daemon/recovery.ts";
 import { crashLoop, type Fingerprint } from "./crash_loop.ts";
-import { makeTestEnv, RawClient, startDaemon } from "./support_testing.ts";
+import { makeTestEnv, RawClient, runGoxel, startDaemon } from "./support_testing.ts";
 
 const ITERATIONS = Number(Deno.env.get("GOXEL_CRASH_ITERATIONS") ?? 25);
 
@@ -201,6 +201,12 @@ Deno.test("a corrupt middle record brings the project back read-only, files move
       "the damaged journal was moved aside, not deleted",
     );
     again.close();
+    const text = await runGoxel(["status", "--socket", env.socket], env);
+    assert.match(text.stdout, /WARNING: project p1 is read-only/);
+    const json = JSON.parse(
+      (await runGoxel(["status", "--json", "--socket", env.socket], env)).stdout,
+    );
+    assert.equal(json.recovery.projects_restored, 2);
   } finally {
     await daemon.stop();
     await env.cleanup();

@@ -236,6 +236,18 @@ export const getProjectInfo = defineMethod({
   flags: { project: true },
 });
 
+/** What recovery at start-up did (`get_status`, `goxel.status`). */
+export const RecoveryResult = z.object({
+  projects_restored: z.int().min(0),
+  records_replayed: z.int().min(0),
+  ms: z.number().min(0),
+  torn_tails_cut: z.int().min(0),
+  read_only: z.array(z.object({ project: z.string(), reason: z.string(), moved_to: z.string() })),
+  failed: z.array(
+    z.object({ dir: z.string(), reason: z.string(), moved_to: z.string().nullable() }),
+  ),
+});
+
 /** `goxel.get_status`. */
 export const getStatus = defineMethod({
   name: "goxel.get_status",
@@ -260,18 +272,9 @@ export const getStatus = defineMethod({
     durability: z.enum(["off", "process", "batch", "always"]).optional().describe(
       "What an acknowledged edit survives (config `durability`)",
     ),
-    recovery: z.object({
-      projects_restored: z.int().min(0),
-      records_replayed: z.int().min(0),
-      ms: z.number().min(0),
-      torn_tails_cut: z.int().min(0),
-      read_only: z.array(
-        z.object({ project: z.string(), reason: z.string(), moved_to: z.string() }),
-      ),
-      failed: z.array(
-        z.object({ dir: z.string(), reason: z.string(), moved_to: z.string().nullable() }),
-      ),
-    }).nullable().optional().describe("What recovery at start-up restored (null before it ran)"),
+    recovery: RecoveryResult.nullable().optional().describe(
+      "What recovery at start-up restored (null before it ran)",
+    ),
   }),
   examples: [{
     params: {},
