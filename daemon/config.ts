@@ -24,6 +24,10 @@ export const ConfigSchema = z.object({
     format: z.enum(["auto", "json", "text"]).default("auto"),
     max_bytes: z.int().min(4096).default(10 * MiB),
     max_files: z.int().min(1).max(100).default(5),
+    access: z.boolean().default(false).describe(
+      "One info line per request (an access log); errors and slow requests are always logged",
+    ),
+    slow_ms: z.number().min(0).default(100).describe("Requests slower than this are always logged"),
   }).prefault({}),
   limits: z.object({
     max_message_bytes: z.int().min(1024).max(256 * MiB).default(16 * MiB),

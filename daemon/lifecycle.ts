@@ -32,7 +32,7 @@ import { RenderStore } from "./renders.ts";
 import { RpcServer } from "./server.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
-/** Log levels at which every request gets an info line. */
+/** Log levels at which request lines (access log, failures) are written. */
 const REQUEST_LOG_LEVELS = new Set(["trace", "debug", "info"]);
 
 /** How `goxel start` asks the daemon to run. */
@@ -185,14 +185,20 @@ async function serve(a: ServeArgs): Promise<number> {
     lastRequestAt: clock(),
     onRequest(method, seconds, code, params) {
       ctx.lastRequestAt = clock();
-      // Checked first so a daemon logging at warning pays nothing per request.
-      if (!REQUEST_LOG_LEVELS.has(ctx.config.log.level)) return;
-      const ms = Math.round(seconds * 1e6) / 1000;
-      if (code === undefined) log.info("{method} ok in {ms} ms", { method, ms });
-      else log.info("{method} failed with {code} in {ms} ms", { method, code, ms });
-      if (ctx.config.log.level !== "info") {
-        log.debug("{method} params: {params}", { method, params });
+      const { access, slow_ms, level } = ctx.config.log;
+      const ms = seconds * 1000;
+      // The default costs one comparison: no access log, only failures and slow requests.
+      if (!access && code === undefined && ms < slow_ms) return;
+      if (!REQUEST_LOG_LEVELS.has(level)) {
+        if (ms >= slow_ms) {
+          log.warn("{method} took {ms} ms", { method, ms: Math.round(ms * 1000) / 1000 });
+        }
+        return;
       }
+      const rounded = Math.round(ms * 1000) / 1000;
+      if (code === undefined) log.info("{method} ok in {ms} ms", { method, ms: rounded });
+      else log.info("{method} failed with {code} in {ms} ms", { method, code, ms: rounded });
+      if (level !== "info") log.debug("{method} params: {params}", { method, params });
     },
     reload: () => reloadConfig(ctx, a.configFile, a.opts, a.defaultLogFile),
     shutdown(reason) {

@@ -426,3 +426,34 @@ Deno.test("goxel call reads params and NDJSON request streams from stdin", async
     await env.cleanup();
   }
 });
+
+/** Polls `read` until it matches `pattern` (or fails after 5 s). */
+async function waitFor(read: () => string, pattern: RegExp): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!pattern.test(read())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern} in:\n${read()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+Deno.test("requests are not logged by default; failures always are; log.access logs each", async () => {
+  const env = await makeTestEnv();
+  let daemon = await startDaemon(env, ["--log-level", "info"]);
+  try {
+    const c = await RawClient.unix(env.socket);
+    for (let i = 0; i < 5; i++) await c.call("goxel.ping");
+    assert.equal((await c.request("goxel.no_such_method")).error?.code, -32601);
+    await waitFor(daemon.stderr, /failed with -32601/);
+    assert.doesNotMatch(daemon.stderr(), /goxel\.ping\\?"? ok in/);
+    c.close();
+    await daemon.stop();
+    daemon = await startDaemon(env, ["--log-level", "info"], "log:\n  access: true\n");
+    const a = await RawClient.unix(env.socket);
+    await a.call("goxel.ping");
+    await waitFor(daemon.stderr, /goxel\.ping\\?"? ok in/);
+    a.close();
+  } finally {
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
