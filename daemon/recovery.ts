@@ -190,6 +190,7 @@ function replay(
     if (r.seq === facts.savedSeq) saved = copyImage(project.image);
   }
   project.seq = records.at(-1)!.seq;
+  project.liveMatchesHistory = false;
   project.path = facts.path;
   if (saved && facts.path) project.markSaved(facts.path, saved, facts.savedSeq!);
   else if (saved) project.savedSeq = facts.savedSeq;

@@ -95,33 +95,40 @@ export function* wholeTilePatches(volume: Volume): Generator<TilePatch> {
 /** Returns the patches that turn volume `before` into `after`. */
 export function diffVolume(before: Volume, after: Volume): TilePatch[] {
   const out: TilePatch[] = [];
-  after.diffTiles(before, (ox, oy, oz, now, old) => {
+  after.diffTiles(before, (ox, oy, oz, now, old, lo, hi) => {
     const origin: [number, number, number] = [ox, oy, oz];
     if (!now) out.push({ origin, encoding: TileEncoding.DELETE, data: new Uint8Array(0) });
     else if (!old) out.push({ origin, ...encodeWhole(now) });
     else {
-      const patch = encodeChange(old, now);
+      const patch = encodeChange(old, now, lo, hi);
       if (patch) out.push({ origin, ...patch });
     }
   });
   return out;
 }
 
+/** Indexes of changed voxels (scratch; a sparse patch holds at most 682 of them). */
+const CHANGED = new Uint16Array(TILE_VOXELS);
+const SPARSE_MAX = Math.floor(TILE_VOXELS * 4 / 6);
+
 /** Sparse when few voxels changed (6 bytes each), else the whole tile. */
 function encodeChange(
   old: Uint32Array,
   now: Uint32Array,
+  lo: number,
+  hi: number,
 ): { encoding: number; data: Uint8Array } | null {
   let n = 0;
-  for (let i = 0; i < TILE_VOXELS; i++) if (old[i] !== now[i]) n++;
-  if (n === 0) return null;
-  if (n * 6 >= 4096) return encodeWhole(now);
-  const data = new Uint8Array(n * 6), view = new DataView(data.buffer);
-  for (let i = 0, o = 0; i < TILE_VOXELS; i++) {
+  for (let i = lo; i <= hi; i++) {
     if (old[i] === now[i]) continue;
-    view.setUint16(o, i, true);
-    view.setUint32(o + 2, now[i], true);
-    o += 6;
+    if (n === SPARSE_MAX) return encodeWhole(now);
+    CHANGED[n++] = i;
+  }
+  if (n === 0) return null;
+  const data = new Uint8Array(n * 6), view = new DataView(data.buffer);
+  for (let k = 0, o = 0; k < n; k++, o += 6) {
+    view.setUint16(o, CHANGED[k], true);
+    view.setUint32(o + 2, now[CHANGED[k]], true);
   }
   return { encoding: TileEncoding.SPARSE, data };
 }
