@@ -5,7 +5,7 @@
  * still shared with `before` are skipped); `applyDelta(before', delta)` rebuilds `after` from
  * any image equal to `before`. Journal records carry deltas (docs/journal.md).
  */
-import type { Image } from "../image.ts";
+import { emptyImage, type Image } from "../image.ts";
 import type { Layer } from "../layer.ts";
 import { TILE_VOXELS, Volume } from "../volume.ts";
 import { metaFingerprint, metaFromJson, type MetaJson, metaToJson } from "./image_meta.ts";
@@ -61,24 +61,12 @@ export function diffImage(before: Image, after: Image): ImageDelta {
 
 /** Returns the delta that builds `image` from an empty image (every tile, all state). */
 export function fullDelta(image: Image): ImageDelta {
-  const delta = diffImage(EMPTY_IMAGE, image);
+  const delta = diffImage(emptyImage(), image);
   delta.meta ??= metaToJson(image);
   return delta;
 }
 
 const EMPTY = new Volume();
-const EMPTY_IMAGE: Image = {
-  box: null,
-  layers: [],
-  activeLayer: null,
-  materials: [],
-  activeMaterial: null,
-  cameras: [],
-  activeCamera: null,
-  selectionBox: null,
-  selectionMask: null,
-  light: { pitch: 0, yaw: 0, intensity: 0, fixed: false, ambient: 0, shadow: 0 },
-};
 
 function sameMeta(a: Image, b: Image): boolean {
   const fa = metaFingerprint(a), fb = metaFingerprint(b);
