@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { copyImage, type Image } from "../core/image.ts";
 import { crc32c } from "../core/journal/crc32c.ts";
 import {
-  type ImageDelta,
+  fullDelta,
   type VolumePatch,
   wholeTilePatches,
 } from "../core/journal/image_delta.ts";
@@ -139,7 +139,7 @@ export class JournalStore {
       method,
       steps: 0,
       project: factsOf(project),
-      delta: wholeDelta(project.image),
+      delta: fullDelta(project.image),
     });
   }
 
@@ -371,18 +371,6 @@ export function factsOf(project: Project): ProjectFacts {
     savedSeq: project.savedSeq,
     createdAt: project.createdAt,
   };
-}
-
-/** The delta that builds `image` from nothing. */
-export function wholeDelta(image: Image): ImageDelta {
-  const volumes: VolumePatch[] = image.layers.map((l) => ({
-    id: l.id,
-    tiles: [...wholeTilePatches(l.volume)],
-  }));
-  if (image.selectionMask) {
-    volumes.push({ id: -1, tiles: [...wholeTilePatches(image.selectionMask)] });
-  }
-  return { meta: metaToJson(image), volumes: volumes.filter((v) => v.tiles.length) };
 }
 
 /** Encodes a checkpoint file, yielding to the event loop every few milliseconds. */
