@@ -5,6 +5,7 @@
  */
 import type { MethodDecl } from "./method.ts";
 import { type MethodFilter, methodResolver } from "./method_lookup.ts";
+import { CHECKPOINT_METHODS } from "./methods/checkpoints.ts";
 import { COLOR_METHODS } from "./methods/colors.ts";
 import { CONFORMANCE_METHODS } from "./methods/conformance.ts";
 import { DRAW_METHODS } from "./methods/draw.ts";
@@ -38,6 +39,7 @@ export const METHOD_GROUPS: readonly MethodGroup[] = [
   { title: "Layers", methods: LAYER_METHODS },
   { title: "Colours and palettes", methods: COLOR_METHODS },
   { title: "Rendering and camera", methods: RENDER_METHODS },
+  { title: "Checkpoints", methods: CHECKPOINT_METHODS },
   { title: "Daemon", methods: META_METHODS },
   { title: "JSON-RPC conformance (only with --conformance)", methods: CONFORMANCE_METHODS },
 ];
@@ -49,6 +51,7 @@ const ALL = [
   ...LAYER_METHODS,
   ...COLOR_METHODS,
   ...RENDER_METHODS,
+  ...CHECKPOINT_METHODS,
   ...META_METHODS,
   ...CONFORMANCE_METHODS,
 ] as const;

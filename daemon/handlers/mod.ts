@@ -1,5 +1,6 @@
 /** The complete handler table: one handler per declared method, checked at compile time. */
 import { batchHandlers } from "./batch.ts";
+import { checkpointHandlers } from "./checkpoints.ts";
 import { colorHandlers } from "./colors.ts";
 import { drawHandlers } from "./draw.ts";
 import { layerHandlers } from "./layers.ts";
@@ -20,6 +21,7 @@ export function createHandlers(): HandlerTable {
     ...layerHandlers,
     ...colorHandlers,
     ...renderHandlers,
+    ...checkpointHandlers,
     ...scriptHandlers,
     ...metaHandlers,
   };

@@ -1,0 +1,15 @@
+import assert from "node:assert/strict";
+import { safeDirName, stateDir } from "./state_dir.ts";
+
+Deno.test("stateDir() follows XDG_STATE_HOME, else ~/.local/state", () => {
+  assert.equal(stateDir({ XDG_STATE_HOME: "/s", HOME: "/h" }), "/s/goxel");
+  assert.equal(stateDir({ HOME: "/h" }), "/h/.local/state/goxel");
+});
+
+Deno.test("safeDirName() never yields a path that leaves its parent", () => {
+  assert.equal(safeDirName("castle", "p1"), "castle");
+  assert.equal(safeDirName("../etc", "p1"), "__etc");
+  assert.equal(safeDirName("..", "p1"), "_");
+  assert.equal(safeDirName("a/b c", "p1"), "a_b_c");
+  assert.equal(safeDirName("", "p1"), "p1");
+});
