@@ -521,6 +521,15 @@ export const METHOD_INDEX: readonly MethodIndexEntry[] = [
     "conformance": false,
   },
   {
+    "name": "goxel.list_materials",
+    "summary": "List the project's materials (Goxel's PBR settings) and the layers that use each.",
+    "positional": [],
+    "params": ["project"],
+    "aliases": [],
+    "project": true,
+    "conformance": false,
+  },
+  {
     "name": "goxel.ping",
     "summary": "Check that the daemon answers (cheap liveness probe).",
     "positional": [],

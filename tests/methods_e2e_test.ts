@@ -294,6 +294,8 @@ Deno.test("every declared method works end to end and matches its result schema"
       assert.equal(after.voxel_count, before.voxel_count);
       await c.fails("goxel.restore_checkpoint", ["nope"], -1020, /Checkpoint "nope".*cp-1/);
       await c.fails("goxel.checkpoint", ["../x"], -32602, /letters, digits/);
+      const mats = await c.call<{ materials: { layer_ids: number[] }[] }>("goxel.list_materials");
+      assert.ok(mats.materials.length >= 1 && mats.materials[0].layer_ids.length >= 1);
     });
 
     await t.step("scripts", async () => {

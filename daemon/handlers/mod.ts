@@ -4,6 +4,7 @@ import { checkpointHandlers } from "./checkpoints.ts";
 import { colorHandlers } from "./colors.ts";
 import { drawHandlers } from "./draw.ts";
 import { layerHandlers } from "./layers.ts";
+import { materialHandlers } from "./materials.ts";
 import { metaHandlers } from "./meta.ts";
 import { projectHandlers } from "./projects.ts";
 import { renderHandlers } from "./render.ts";
@@ -22,6 +23,7 @@ export function createHandlers(): HandlerTable {
     ...colorHandlers,
     ...renderHandlers,
     ...checkpointHandlers,
+    ...materialHandlers,
     ...scriptHandlers,
     ...metaHandlers,
   };
