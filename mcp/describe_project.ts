@@ -61,7 +61,9 @@ function range(min: Vec3, max: Vec3): string {
 }
 
 function lines(info: Info, layers: Layers, hist: Histogram, mats: Materials, b: Bounds): string[] {
-  const saved = info.path ? `file ${info.path}${info.dirty ? " (unsaved changes)" : ""}` : "never saved";
+  const saved = info.path
+    ? `file ${info.path}${info.dirty ? " (unsaved changes)" : ""}`
+    : "never saved";
   const box = info.box ? range(info.box.min, info.box.max) : "unbounded";
   const layerText = layers.layers.map((l) =>
     `${l.id} "${l.name}" ${l.voxel_count ?? "?"}${l.active ? " active" : ""}${
@@ -78,7 +80,9 @@ function lines(info: Info, layers: Layers, hist: Histogram, mats: Materials, b: 
   return [
     `Project "${info.name}" (${info.project_id}), ${saved}`,
     `Box: ${box}`,
-    `Voxels: ${info.voxel_count} visible${b.min && b.max ? `, occupying ${range(b.min, b.max)}` : ""}`,
+    `Voxels: ${info.voxel_count} visible${
+      b.min && b.max ? `, occupying ${range(b.min, b.max)}` : ""
+    }`,
     `Layers (bottom first): ${layerText || "none"}`,
     `Top colours: ${colours || "none"}${more}`,
     `Materials: ${mat || "none"}`,

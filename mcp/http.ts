@@ -21,7 +21,9 @@ const MAX_BODY = 4 << 20;
 export function parseHostPort(text: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
   const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new RangeError(`--http wants host:port (e.g. 127.0.0.1:8765), got "${text}"`);
+  if (!m || port > 65535) {
+    throw new RangeError(`--http wants host:port (e.g. 127.0.0.1:8765), got "${text}"`);
+  }
   return { host: m[1] ?? m[2], port };
 }
 
@@ -57,7 +59,9 @@ export async function serveHttp(
   const { host, port } = parseHostPort(opts.http!);
   const loopback = LOOPBACK.has(host);
   if (!loopback && !opts.allowNonLoopback) {
-    throw new RangeError(`Refusing to listen on ${host}: not a loopback address (pass --allow-non-loopback and set GOXEL_MCP_TOKEN)`);
+    throw new RangeError(
+      `Refusing to listen on ${host}: not a loopback address (pass --allow-non-loopback and set GOXEL_MCP_TOKEN)`,
+    );
   }
   if (!loopback && !opts.token) {
     throw new RangeError(`Listening on ${host} needs a token: set GOXEL_MCP_TOKEN`);
@@ -72,9 +76,15 @@ export async function serveHttp(
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (new URL(req.url ?? "/", "http://x").pathname !== "/mcp") return reply(res, 404, "Not found: the MCP endpoint is /mcp");
-    if (loopback && !allowedHosts.has(req.headers.host ?? "")) return reply(res, 403, "Forbidden: unexpected Host header");
-    if (opts.token && !hasToken(req, opts.token)) return reply(res, 401, "Unauthorized: send Authorization: Bearer <token>");
+    if (new URL(req.url ?? "/", "http://x").pathname !== "/mcp") {
+      return reply(res, 404, "Not found: the MCP endpoint is /mcp");
+    }
+    if (loopback && !allowedHosts.has(req.headers.host ?? "")) {
+      return reply(res, 403, "Forbidden: unexpected Host header");
+    }
+    if (opts.token && !hasToken(req, opts.token)) {
+      return reply(res, 401, "Unauthorized: send Authorization: Bearer <token>");
+    }
     const body = req.method === "POST" ? await readBody(req) : undefined;
     const id = req.headers["mcp-session-id"];
     let transport = typeof id === "string" ? sessions.get(id) : undefined;
@@ -108,7 +118,11 @@ export async function serveHttp(
     server.listen(port, host, () => resolve());
   });
   const bound = (server.address() as { port: number }).port;
-  const names = host === "::1" ? ["[::1]"] : host === "localhost" ? ["localhost", "127.0.0.1"] : [host];
+  const names = host === "::1"
+    ? ["[::1]"]
+    : host === "localhost"
+    ? ["localhost", "127.0.0.1"]
+    : [host];
   allowedHosts = new Set([...names, "localhost"].map((h) => `${h}:${bound}`));
   const shown = host.includes(":") ? `[${host}]` : host;
   process.stderr.write(`goxel mcp: listening on http://${shown}:${bound}/mcp\n`);

@@ -24,7 +24,9 @@ function fail(message: string): number {
 /** Runs the MCP server until its input ends (stdio) or it is stopped (HTTP); returns the exit code. */
 export async function runMcp(opts: McpOptions): Promise<number> {
   try {
-    if (!statSync(opts.root).isDirectory()) return fail(`The --root ${opts.root} is not a directory`);
+    if (!statSync(opts.root).isDirectory()) {
+      return fail(`The --root ${opts.root} is not a directory`);
+    }
   } catch (err) {
     return fail(`Cannot use --root ${opts.root}: ${(err as Error).message}`);
   }

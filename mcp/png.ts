@@ -45,8 +45,15 @@ function unfilter(data: Uint8Array, width: number, height: number, bpp: number):
       const a = x >= bpp ? out[row + x - bpp] : 0;
       const b = y > 0 ? out[prev + x] : 0;
       const c = x >= bpp && y > 0 ? out[prev + x - bpp] : 0;
-      const pred = type === 1 ? a : type === 2 ? b : type === 3 ? (a + b) >> 1
-        : type === 4 ? paeth(a, b, c) : 0;
+      const pred = type === 1
+        ? a
+        : type === 2
+        ? b
+        : type === 3
+        ? (a + b) >> 1
+        : type === 4
+        ? paeth(a, b, c)
+        : 0;
       out[row + x] = (data[src + x] + pred) & 0xff;
     }
   }
@@ -127,7 +134,10 @@ export function contactSheet(pics: Picture[], cols: number, cell: number): Pictu
   pics.forEach((pic, i) => {
     const ox = (i % cols) * cell, oy = Math.floor(i / cols) * cell;
     for (let y = 0; y < Math.min(pic.height, cell); y++) {
-      const src = pic.rgba.subarray(y * pic.width * 4, (y * pic.width + Math.min(pic.width, cell)) * 4);
+      const src = pic.rgba.subarray(
+        y * pic.width * 4,
+        (y * pic.width + Math.min(pic.width, cell)) * 4,
+      );
       rgba.set(src, ((oy + y) * width + ox) * 4);
     }
   });

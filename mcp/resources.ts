@@ -68,7 +68,11 @@ export class ProjectResources {
   /** Reads one resource as JSON text; throws when the URI names none. */
   async read(uri: string): Promise<{ uri: string; mimeType: string; text: string }> {
     const reader = readerOf(uri);
-    if (!reader) throw new Error(`Unknown resource "${uri}" (resources: ${PROJECTS_URI}, ${PROJECT_PREFIX}{id})`);
+    if (!reader) {
+      throw new Error(
+        `Unknown resource "${uri}" (resources: ${PROJECTS_URI}, ${PROJECT_PREFIX}{id})`,
+      );
+    }
     const value = await this.ctx.link.call(reader[0], reader[1]);
     return { uri, mimeType: "application/json", text: JSON.stringify(value, null, 1) };
   }
@@ -98,7 +102,9 @@ export class ProjectResources {
 
   /** One poll: compares what the daemon reports with what was last seen. */
   async poll(): Promise<void> {
-    const list = await this.ctx.link.call("goxel.list_projects", {}, { spawn: false }) as ProjectList;
+    const list = await this.ctx.link.call("goxel.list_projects", {}, {
+      spawn: false,
+    }) as ProjectList;
     const ids = list.projects.map((p) => p.id).join(",");
     if (this.#lastList && this.#lastList !== ids) this.notify.listChanged();
     this.#lastList = ids;

@@ -26,12 +26,14 @@ export function errorResult(message: string): CallToolResult {
   return { content: [{ type: "text", text: message }], isError: true };
 }
 
-function issueLines(data: unknown): string {
-  const issues = (data as { issues?: { path: (string | number)[]; message: string }[] })?.issues;
-  if (!Array.isArray(issues) || issues.length < 2) return "";
+/** The daemon's validation issues as `path: message; …`, else its message. */
+function issuesText(err: RpcError): string {
+  const issues = (err.data as { issues?: { path: (string | number)[]; message: string }[] })
+    ?.issues;
+  if (!Array.isArray(issues) || issues.length === 0) return err.message;
   return issues.slice(0, 8).map((i) =>
-    `\n- ${i.path.length ? `${formatPath(i.path)}: ` : ""}${i.message}`
-  ).join("");
+    `${i.path.length ? `${formatPath(i.path)}: ` : ""}${i.message}`
+  ).join("; ") + (issues.length > 8 ? `; and ${issues.length - 8} more` : "");
 }
 
 /** Turns any failure of tool `name` into an error result with a useful message. */
@@ -39,10 +41,12 @@ export function failureResult(name: string, err: unknown): CallToolResult {
   if (err instanceof PathRefusedError || err instanceof DaemonUnavailableError) {
     return errorResult(`${name}: ${err.message}`);
   }
-  if (err instanceof ToolArgsError) return errorResult(`Invalid arguments for ${name}: ${err.message}`);
+  if (err instanceof ToolArgsError) {
+    return errorResult(`Invalid arguments for ${name}: ${err.message}`);
+  }
   if (err instanceof RpcError) {
     if (err.code === ErrorCode.INVALID_PARAMS) {
-      return errorResult(`Invalid arguments for ${name}: ${err.message}${issueLines(err.data)}`);
+      return errorResult(`Invalid arguments for ${name}: ${issuesText(err)}`);
     }
     return errorResult(`${name} failed: ${err.message} (error ${err.code})`);
   }
