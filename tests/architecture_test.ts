@@ -80,7 +80,9 @@ Deno.test("product code imports only the layers ARCHITECTURE.md allows", async (
         const target = layerOfPath(new URL(spec, `file://${file}`).pathname);
         if (target && target !== layer && !ALLOWED[layer].includes(target)) {
           problems.push(`${file}: ${layer} imports ${target} (${spec})`);
-        } else if (layer === "mcp" && target === "cli" && !/\/cli\/(client|spawn)\.ts$/.test(spec)) {
+        } else if (
+          layer === "mcp" && target === "cli" && !/\/cli\/(client|spawn)\.ts$/.test(spec)
+        ) {
           problems.push(`${file}: mcp may use only cli's client and spawn helpers (${spec})`);
         }
       } else if (!PACKAGES[layer].test(spec)) {
