@@ -52,7 +52,8 @@ export interface DaemonLinkOptions {
 /** A lazily (re)connected JSON-RPC client of the daemon. */
 export class DaemonLink {
   #client: RpcClient | null = null;
-  #connecting: Promise<RpcClient> | null = null;
+  /** Connection attempts in flight, one per spawn mode (a poll must not make a call not spawn). */
+  #connecting = new Map<boolean, Promise<RpcClient>>();
 
   constructor(readonly options: DaemonLinkOptions) {}
 
@@ -83,11 +84,18 @@ export class DaemonLink {
   #connected(spawn: boolean): Promise<RpcClient> {
     if (this.#client && !this.#client.isClosed) return Promise.resolve(this.#client);
     this.#client = null;
-    this.#connecting ??= this.#connect(spawn).then((c) => {
-      this.#client = c;
-      return c;
-    }).finally(() => this.#connecting = null);
-    return this.#connecting;
+    let pending = this.#connecting.get(spawn);
+    if (!pending) {
+      pending = this.#connect(spawn).then((c) => {
+        if (this.#client && !this.#client.isClosed) {
+          c.close();
+          return this.#client;
+        }
+        return this.#client = c;
+      }).finally(() => this.#connecting.delete(spawn));
+      this.#connecting.set(spawn, pending);
+    }
+    return pending;
   }
 
   async #connect(spawn: boolean): Promise<RpcClient> {

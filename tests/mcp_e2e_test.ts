@@ -43,7 +43,7 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
   const env = await makeTestEnv();
   const root = `${env.dir}/work`;
   await Deno.mkdir(root);
-  const daemon = await startDaemon(env);
+  let daemon = await startDaemon(env);
   const mcp = await startMcpStdio(env, ["--socket", env.socket, "--root", root]);
   const { client } = mcp;
   try {
@@ -153,6 +153,24 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
       const missing = await callTool(client, "restore_checkpoint", { name: "nope" });
       assert.equal(missing.isError, true);
       assert.match(textOf(missing), /Checkpoint "nope" .* does not exist \(checkpoints: walls\)/);
+    });
+
+    await t.step("checkpoints survive a daemon restart; the server reconnects", async () => {
+      assert.equal(await daemon.stop(), 0);
+      daemon = await startDaemon(env);
+      await callTool(client, "create_project", {
+        name: "castle",
+        width: 16,
+        height: 16,
+        depth: 16,
+      });
+      const listed = await callTool(client, "list_checkpoints");
+      assert.ok(!listed.isError, textOf(listed));
+      const names = (listed.structuredContent as { checkpoints: { name: string }[] }).checkpoints;
+      assert.deepEqual(names.map((c) => c.name), ["walls"]);
+      assert.ok(!(await callTool(client, "restore_checkpoint", { name: "walls" })).isError);
+      const info = await callTool(client, "get_project_info");
+      assert.equal((info.structuredContent as { voxel_count: number }).voxel_count, 448);
     });
 
     await t.step("save a .gox inside the root; paths outside it are refused", async () => {
