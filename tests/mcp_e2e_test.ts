@@ -44,6 +44,7 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
   const root = `${env.dir}/work`;
   await Deno.mkdir(root);
   let daemon = await startDaemon(env);
+  let castleId = "p1";
   const mcp = await startMcpStdio(env, ["--socket", env.socket, "--root", root]);
   const { client } = mcp;
   try {
@@ -156,14 +157,19 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
     });
 
     await t.step("checkpoints survive a daemon restart; the server reconnects", async () => {
+      // Closed first, so the checkpoint cannot come back with the daemon's restored session.
+      assert.ok(!(await callTool(client, "close_project", { project: "p1", force: true })).isError);
       assert.equal(await daemon.stop(), 0);
       daemon = await startDaemon(env);
-      await callTool(client, "create_project", {
+      const again = await callTool(client, "create_project", {
         name: "castle",
         width: 16,
         height: 16,
         depth: 16,
       });
+      castleId = (again.structuredContent as { project_id: string }).project_id;
+      const before = await callTool(client, "get_project_info");
+      assert.equal((before.structuredContent as { voxel_count: number }).voxel_count, 0);
       const listed = await callTool(client, "list_checkpoints");
       assert.ok(!listed.isError, textOf(listed));
       const names = (listed.structuredContent as { checkpoints: { name: string }[] }).checkpoints;
@@ -203,8 +209,8 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
 
     await t.step("resources list projects and notify on changes", async () => {
       const listed = (await client.listResources()).resources.map((r: { uri: string }) => r.uri);
-      assert.deepEqual(listed, ["goxel://projects", "goxel://projects/p1"]);
-      const read = await client.readResource({ uri: "goxel://projects/p1" });
+      assert.deepEqual(listed, ["goxel://projects", `goxel://projects/${castleId}`]);
+      const read = await client.readResource({ uri: `goxel://projects/${castleId}` });
       const text = (read.contents[0] as { text: string }).text;
       assert.equal(JSON.parse(text).name, "castle");
       const updated = new Promise<string>((resolve) =>
@@ -213,10 +219,10 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
           (n: { params: { uri: string } }) => resolve(n.params.uri),
         )
       );
-      await client.subscribeResource({ uri: "goxel://projects/p1" });
+      await client.subscribeResource({ uri: `goxel://projects/${castleId}` });
       await new Promise((r) => setTimeout(r, 1200)); // let one poll record the current state
       await callTool(client, "add_voxel", { x: 7, y: 7, z: 7, color: "#00ff00" });
-      assert.equal(await updated, "goxel://projects/p1");
+      assert.equal(await updated, `goxel://projects/${castleId}`);
     });
   } finally {
     await mcp.close();

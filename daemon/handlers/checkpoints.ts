@@ -1,22 +1,27 @@
 /**
- * Named checkpoints: .gox snapshots of a project under the state dir
- * (`checkpoints/<project name>/<name>.gox`, dirs 0700), so they outlive the daemon.
+ * Named checkpoints: .gox snapshots of a project under the data dir
+ * (`<data_dir>/checkpoints/<project name>/<name>.gox`, dirs 0700), so they outlive the daemon.
  */
 import { chmod, mkdir, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import process from "node:process";
 import { NotFoundError } from "../../core/errors.ts";
 import type { Project } from "../projects.ts";
-import { safeDirName, stateDir } from "../state_dir.ts";
+import type { DaemonContext } from "../context.ts";
 import { loadFile, saveFile } from "./persistence.ts";
 import type { HandlerGroup } from "./types.ts";
-import { commit } from "./util.ts";
 
 type CheckpointMethods = "goxel.checkpoint" | "goxel.restore_checkpoint" | "goxel.list_checkpoints";
 
+/** Turns a project name into a directory name: unsafe characters become `_`, never `.`/`..`. */
+export function safeDirName(name: string, fallback: string): string {
+  const clean = name.replace(/[^A-Za-z0-9_.-]/g, "_").replace(/^\.+/, "_").slice(0, 100);
+  return clean || fallback;
+}
+
 /** The directory holding a project's checkpoints. */
-export function checkpointDir(project: Project, env = process.env): string {
-  return join(stateDir(env), "checkpoints", safeDirName(project.name, project.id));
+export function checkpointDir(ctx: DaemonContext, project: Project): string {
+  const dataDir = ctx.journal.settings.dataDir;
+  return join(dataDir, "checkpoints", safeDirName(project.name, project.id));
 }
 
 async function ensurePrivateDir(dir: string): Promise<void> {
@@ -42,7 +47,7 @@ async function checkpointFiles(dir: string) {
 /** Handlers for the checkpoint methods. */
 export const checkpointHandlers: HandlerGroup<CheckpointMethods> = {
   async "goxel.checkpoint"(p, { ctx, project }) {
-    const dir = checkpointDir(project);
+    const dir = checkpointDir(ctx, project);
     await ensurePrivateDir(join(dir, ".."));
     await ensurePrivateDir(dir);
     const saved = await saveFile(ctx, project.snapshot(), join(dir, `${p.name}.gox`), {
@@ -59,7 +64,7 @@ export const checkpointHandlers: HandlerGroup<CheckpointMethods> = {
   },
 
   async "goxel.restore_checkpoint"(p, { ctx, project }) {
-    const dir = checkpointDir(project);
+    const dir = checkpointDir(ctx, project);
     const file = join(dir, `${p.name}.gox`);
     const known = await checkpointFiles(dir);
     if (!known.some((c) => c.name === p.name)) {
@@ -70,7 +75,6 @@ export const checkpointHandlers: HandlerGroup<CheckpointMethods> = {
     }
     const loaded = await loadFile(ctx, file, "gox");
     project.replaceImage(loaded.image);
-    commit(project);
     return {
       success: true,
       project_id: project.id,
@@ -79,8 +83,8 @@ export const checkpointHandlers: HandlerGroup<CheckpointMethods> = {
     };
   },
 
-  async "goxel.list_checkpoints"(_p, { project }) {
-    const checkpoints = await checkpointFiles(checkpointDir(project));
+  async "goxel.list_checkpoints"(_p, { ctx, project }) {
+    const checkpoints = await checkpointFiles(checkpointDir(ctx, project));
     return { project_id: project.id, count: checkpoints.length, checkpoints };
   },
 };

@@ -1,10 +1,5 @@
 import assert from "node:assert/strict";
-import { safeDirName, stateDir } from "./state_dir.ts";
-
-Deno.test("stateDir() follows XDG_STATE_HOME, else ~/.local/state", () => {
-  assert.equal(stateDir({ XDG_STATE_HOME: "/s", HOME: "/h" }), "/s/goxel");
-  assert.equal(stateDir({ HOME: "/h" }), "/h/.local/state/goxel");
-});
+import { safeDirName } from "./checkpoints.ts";
 
 Deno.test("safeDirName() never yields a path that leaves its parent", () => {
   assert.equal(safeDirName("castle", "p1"), "castle");
