@@ -5,7 +5,10 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
-import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  ResourceListChangedNotificationSchema,
+  ResourceUpdatedNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 import { decodePng } from "../core/formats/png_decode.ts";
 import { listMethods } from "../protocol/mod.ts";
 import type { OpenRpcDocument } from "../protocol/openrpc.ts";
@@ -223,6 +226,11 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
       await new Promise((r) => setTimeout(r, 1200)); // let one poll record the current state
       await callTool(client, "add_voxel", { x: 7, y: 7, z: 7, color: "#00ff00" });
       assert.equal(await updated, `goxel://projects/${castleId}`);
+      const listChanged = new Promise<void>((resolve) =>
+        client.setNotificationHandler(ResourceListChangedNotificationSchema, () => resolve())
+      );
+      await callTool(client, "create_project", { name: "second" });
+      await listChanged;
     });
   } finally {
     await mcp.close();
@@ -302,6 +310,26 @@ Deno.test("goxel mcp over Streamable HTTP starts the daemon when none runs", asy
   } finally {
     await mcp.close();
     await runGoxel(["stop"], env);
+    await env.cleanup();
+  }
+});
+
+Deno.test("goxel mcp --http with GOXEL_MCP_TOKEN serves only clients that present it", async () => {
+  const env = await makeTestEnv();
+  const mcp = await startMcpHttp(env, ["--no-spawn", "--socket", env.socket], "s3cret-token");
+  try {
+    assert.ok((await mcp.client.listTools()).tools.length > 40);
+    for (const authorization of [undefined, "Bearer wrong-token"]) {
+      const res = await fetch(mcp.url, {
+        method: "POST",
+        headers: authorization ? { authorization } : {},
+        body: "{}",
+      });
+      assert.equal(res.status, 401);
+      assert.match(await res.text(), /Authorization: Bearer/);
+    }
+  } finally {
+    await mcp.close();
     await env.cleanup();
   }
 });

@@ -30,11 +30,15 @@ export async function startMcpStdio(t: TestEnv, args: string[]): Promise<McpHand
 }
 
 /** Starts `goxel mcp --http 127.0.0.1:0 <args>` and connects an SDK client over Streamable HTTP. */
-export async function startMcpHttp(t: TestEnv, args: string[]): Promise<McpHandle & { url: URL }> {
+export async function startMcpHttp(
+  t: TestEnv,
+  args: string[],
+  token?: string,
+): Promise<McpHandle & { url: URL }> {
   const [cmd, ...prefix] = goxelCommand();
   const proc = new Deno.Command(cmd, {
     args: [...prefix, "mcp", "--http", "127.0.0.1:0", ...args],
-    env: t.env,
+    env: token ? { ...t.env, GOXEL_MCP_TOKEN: token } : t.env,
     clearEnv: true,
     cwd: t.dir,
     stdin: "null",
@@ -60,7 +64,8 @@ export async function startMcpHttp(t: TestEnv, args: string[]): Promise<McpHandl
     }
   })();
   const client = new Client({ name: "goxel-e2e-http", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(url));
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers } }));
   return {
     client,
     url,
