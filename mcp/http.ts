@@ -49,6 +49,80 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   return parts.length ? JSON.parse(Buffer.concat(parts).toString("utf8")) : undefined;
 }
 
+/** Refuses an address other than loopback unless allowed and protected by a token. */
+function checkListenAddress(host: string, opts: McpOptions): void {
+  if (LOOPBACK.has(host)) return;
+  if (!opts.allowNonLoopback) {
+    throw new RangeError(
+      `Refusing to listen on ${host}: not a loopback address (pass --allow-non-loopback and set GOXEL_MCP_TOKEN)`,
+    );
+  }
+  if (!opts.token) throw new RangeError(`Listening on ${host} needs a token: set GOXEL_MCP_TOKEN`);
+}
+
+/** The MCP sessions of one HTTP listener, each with its own transport and server. */
+class HttpSessions {
+  readonly #sessions = new Map<string, StreamableHTTPServerTransport>();
+  /** `Host` header values accepted on loopback (set once the port is known). */
+  allowedHosts = new Set<string>();
+
+  constructor(
+    readonly ctx: McpContext,
+    readonly tools: ToolTable,
+    readonly identity: ServerIdentity,
+    readonly opts: { loopback: boolean; token?: string },
+  ) {}
+
+  /** Answers one HTTP request. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (new URL(req.url ?? "/", "http://x").pathname !== "/mcp") {
+      return reply(res, 404, "Not found: the MCP endpoint is /mcp");
+    }
+    if (this.opts.loopback && !this.allowedHosts.has(req.headers.host ?? "")) {
+      return reply(res, 403, "Forbidden: unexpected Host header");
+    }
+    if (this.opts.token && !hasToken(req, this.opts.token)) {
+      return reply(res, 401, "Unauthorized: send Authorization: Bearer <token>");
+    }
+    const body = req.method === "POST" ? await readBody(req) : undefined;
+    const id = req.headers["mcp-session-id"];
+    let transport = typeof id === "string" ? this.#sessions.get(id) : undefined;
+    if (!transport) {
+      if (id !== undefined) return reply(res, 404, "Unknown MCP session: initialize again");
+      if (req.method !== "POST" || !isInitializeRequest(body)) {
+        return reply(res, 400, "Bad request: start with an initialize request");
+      }
+      transport = this.#open();
+    }
+    await transport.handleRequest(req, res, body);
+  }
+
+  /** Closes every session. */
+  async closeAll(): Promise<void> {
+    for (const t of this.#sessions.values()) await t.close().catch(() => {});
+  }
+
+  #open(): StreamableHTTPServerTransport {
+    const session = createSession(this.ctx, this.tools, this.identity);
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (sid: string) => void this.#sessions.set(sid, transport),
+      onsessionclosed: (sid: string) => void this.#sessions.delete(sid),
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) this.#sessions.delete(transport.sessionId);
+      session.resources.stop();
+    };
+    void session.server.connect(transport);
+    return transport;
+  }
+}
+
+function hostNames(host: string, port: number): Set<string> {
+  const names = host === "::1" ? ["[::1]"] : host === "localhost" ? ["127.0.0.1"] : [host];
+  return new Set([...names, "localhost"].map((h) => `${h}:${port}`));
+}
+
 /** Serves MCP over HTTP until SIGINT/SIGTERM; returns the exit code. */
 export async function serveHttp(
   ctx: McpContext,
@@ -57,80 +131,30 @@ export async function serveHttp(
   opts: McpOptions,
 ): Promise<number> {
   const { host, port } = parseHostPort(opts.http!);
-  const loopback = LOOPBACK.has(host);
-  if (!loopback && !opts.allowNonLoopback) {
-    throw new RangeError(
-      `Refusing to listen on ${host}: not a loopback address (pass --allow-non-loopback and set GOXEL_MCP_TOKEN)`,
-    );
-  }
-  if (!loopback && !opts.token) {
-    throw new RangeError(`Listening on ${host} needs a token: set GOXEL_MCP_TOKEN`);
-  }
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
-  let allowedHosts: Set<string> = new Set();
+  checkListenAddress(host, opts);
+  const sessions = new HttpSessions(ctx, tools, identity, {
+    loopback: LOOPBACK.has(host),
+    token: opts.token,
+  });
   const server = createServer((req, res) => {
-    handle(req, res).catch((err) => {
+    sessions.handle(req, res).catch((err) => {
       if (!res.headersSent) reply(res, 400, `Bad request: ${(err as Error).message}`);
       else res.end();
     });
   });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (new URL(req.url ?? "/", "http://x").pathname !== "/mcp") {
-      return reply(res, 404, "Not found: the MCP endpoint is /mcp");
-    }
-    if (loopback && !allowedHosts.has(req.headers.host ?? "")) {
-      return reply(res, 403, "Forbidden: unexpected Host header");
-    }
-    if (opts.token && !hasToken(req, opts.token)) {
-      return reply(res, 401, "Unauthorized: send Authorization: Bearer <token>");
-    }
-    const body = req.method === "POST" ? await readBody(req) : undefined;
-    const id = req.headers["mcp-session-id"];
-    let transport = typeof id === "string" ? sessions.get(id) : undefined;
-    if (!transport) {
-      if (id !== undefined) return reply(res, 404, "Unknown MCP session: initialize again");
-      if (req.method !== "POST" || !isInitializeRequest(body)) {
-        return reply(res, 400, "Bad request: start with an initialize request");
-      }
-      transport = openSession();
-    }
-    await transport.handleRequest(req, res, body);
-  }
-
-  function openSession(): StreamableHTTPServerTransport {
-    const session = createSession(ctx, tools, identity);
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (sid: string) => void sessions.set(sid, transport),
-      onsessionclosed: (sid: string) => void sessions.delete(sid),
-    });
-    transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
-      session.resources.stop();
-    };
-    void session.server.connect(transport);
-    return transport;
-  }
-
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());
   });
   const bound = (server.address() as { port: number }).port;
-  const names = host === "::1"
-    ? ["[::1]"]
-    : host === "localhost"
-    ? ["localhost", "127.0.0.1"]
-    : [host];
-  allowedHosts = new Set([...names, "localhost"].map((h) => `${h}:${bound}`));
+  sessions.allowedHosts = hostNames(host, bound);
   const shown = host.includes(":") ? `[${host}]` : host;
   process.stderr.write(`goxel mcp: listening on http://${shown}:${bound}/mcp\n`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
-  for (const t of sessions.values()) await t.close().catch(() => {});
+  await sessions.closeAll();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return 0;
 }

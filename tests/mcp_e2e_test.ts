@@ -212,7 +212,12 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
 
     await t.step("resources list projects and notify on changes", async () => {
       const listed = (await client.listResources()).resources.map((r: { uri: string }) => r.uri);
-      assert.deepEqual(listed, ["goxel://projects", `goxel://projects/${castleId}`]);
+      const open = await callTool(client, "list_projects");
+      const ids = (open.structuredContent as { projects: { id: string }[] }).projects.map((p) =>
+        p.id
+      );
+      assert.ok(ids.includes(castleId));
+      assert.deepEqual(listed, ["goxel://projects", ...ids.map((id) => `goxel://projects/${id}`)]);
       const read = await client.readResource({ uri: `goxel://projects/${castleId}` });
       const text = (read.contents[0] as { text: string }).text;
       assert.equal(JSON.parse(text).name, "castle");
