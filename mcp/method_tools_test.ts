@@ -36,3 +36,20 @@ Deno.test("confinePaths() rewrites only path params", () => {
   const out = confinePaths({ path: "a.gox", output_path: "b.png", name: "c" }, (p) => `/r/${p}`);
   assert.deepEqual(out, { path: "/r/a.gox", output_path: "/r/b.png", name: "c" });
 });
+
+Deno.test("documented results validate against the output schemas with the SDK client's validator", async () => {
+  const { AjvJsonSchemaValidator } = await import("@modelcontextprotocol/sdk/validation/ajv");
+  const ajv = new AjvJsonSchemaValidator();
+  let checked = 0;
+  for (const { decl, tool } of methodTools({ allowScripts: true })) {
+    if (!tool.outputSchema) continue;
+    const validate = ajv.getValidator(tool.outputSchema as never);
+    for (const ex of decl.examples) {
+      if (ex.result === undefined) continue;
+      const out = validate(ex.result);
+      assert.ok(out.valid, `${decl.name}: ${out.errorMessage}`);
+      checked++;
+    }
+  }
+  assert.ok(checked > 20, `only ${checked} examples checked`);
+});
