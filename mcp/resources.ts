@@ -77,10 +77,21 @@ export class ProjectResources {
     return { uri, mimeType: "application/json", text: JSON.stringify(value, null, 1) };
   }
 
-  /** Starts watching a resource for updates. */
-  subscribe(uri: string): void {
+  /** Starts watching a resource for updates; changes after this resolves are notified. */
+  async subscribe(uri: string): Promise<void> {
     if (!readerOf(uri)) throw new Error(`Unknown resource "${uri}"`);
     this.#subscribed.add(uri);
+    this.#lastSeen.set(uri, await this.#snapshot(uri));
+  }
+
+  /** The resource's current content as compared between polls ("gone" once unreadable). */
+  async #snapshot(uri: string): Promise<string> {
+    const reader = readerOf(uri)!;
+    try {
+      return JSON.stringify(await this.ctx.link.call(reader[0], reader[1], { spawn: false }));
+    } catch {
+      return "gone";
+    }
   }
 
   /** Stops watching a resource. */
@@ -109,13 +120,7 @@ export class ProjectResources {
     if (this.#lastList && this.#lastList !== ids) this.notify.listChanged();
     this.#lastList = ids;
     for (const uri of this.#subscribed) {
-      const reader = readerOf(uri)!;
-      let text: string;
-      try {
-        text = JSON.stringify(await this.ctx.link.call(reader[0], reader[1], { spawn: false }));
-      } catch {
-        text = "gone";
-      }
+      const text = await this.#snapshot(uri);
       const before = this.#lastSeen.get(uri);
       if (before !== undefined && before !== text) this.notify.updated(uri);
       this.#lastSeen.set(uri, text);

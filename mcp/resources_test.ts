@@ -24,9 +24,9 @@ Deno.test("ProjectResources.poll() notifies list changes and updates of subscrib
     listChanged: () => events.push("list"),
     updated: (uri) => events.push(uri),
   });
-  res.subscribe("goxel://projects/p1");
+  await res.subscribe("goxel://projects/p1");
   await res.poll();
-  assert.deepEqual(events, [], "the first poll only records the state");
+  assert.deepEqual(events, [], "nothing changed since the subscription");
   state.voxels = 5;
   await res.poll();
   state.ids = ["p1", "p2"];
@@ -38,6 +38,6 @@ Deno.test("ProjectResources.poll() notifies list changes and updates of subscrib
     "goxel://projects/p1",
     "goxel://projects/p2",
   ]);
-  assert.throws(() => res.subscribe("goxel://elsewhere"), /Unknown resource/);
+  await assert.rejects(res.subscribe("goxel://elsewhere"), /Unknown resource/);
   await assert.rejects(res.read("goxel://projects/a/b"), /Unknown resource/);
 });

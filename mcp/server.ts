@@ -80,8 +80,12 @@ export function createSession(ctx: McpContext, tools: ToolTable, id: ServerIdent
       throw resourceError(err);
     }
   });
-  server.setRequestHandler(SubscribeRequestSchema, (req: SubscribeRequest) => {
-    resources.subscribe(req.params.uri);
+  server.setRequestHandler(SubscribeRequestSchema, async (req: SubscribeRequest) => {
+    try {
+      await resources.subscribe(req.params.uri);
+    } catch (err) {
+      throw resourceError(err);
+    }
     return {};
   });
   server.setRequestHandler(UnsubscribeRequestSchema, (req: UnsubscribeRequest) => {

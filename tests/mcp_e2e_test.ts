@@ -228,7 +228,6 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
         )
       );
       await client.subscribeResource({ uri: `goxel://projects/${castleId}` });
-      await new Promise((r) => setTimeout(r, 1200)); // let one poll record the current state
       await callTool(client, "add_voxel", { x: 7, y: 7, z: 7, color: "#00ff00" });
       assert.equal(await updated, `goxel://projects/${castleId}`);
       const listChanged = new Promise<void>((resolve) =>
