@@ -100,9 +100,11 @@ export class ProjectResources {
     this.#lastSeen.delete(uri);
   }
 
-  /** Starts the poll (idempotent). */
+  /** Starts the poll (idempotent); the first one runs now, to record the current state. */
   start(): void {
-    this.#timer ??= setInterval(() => this.poll().catch(() => {}), POLL_INTERVAL_MS);
+    if (this.#timer) return;
+    this.#timer = setInterval(() => this.poll().catch(() => {}), POLL_INTERVAL_MS);
+    this.poll().catch(() => {});
   }
 
   /** Stops the poll. */
