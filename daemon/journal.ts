@@ -94,6 +94,7 @@ export class JournalStore {
   #waiters: (() => void)[] = [];
   #timer: ReturnType<typeof setTimeout> | null = null;
   #syncing = false;
+  #lastSyncAt = -Infinity;
   readonly #checkpointing = new Map<string, Promise<void>>();
   /** Journals replaced by a checkpoint whose last records still await the group fsync. */
   #retired: { fd: number; note: string }[] = [];
@@ -228,7 +229,18 @@ export class JournalStore {
       if (this.#waiters.length === 0) return fn();
     }
     this.#waiters.push(fn);
-    this.#timer ??= setTimeout(() => this.#groupSync(), this.settings.batchMs);
+    this.#schedule();
+  }
+
+  /**
+   * Starts the next group fsync as soon as the previous one began `batchMs` ago (at once when
+   * the journal was idle), so a lone request waits for one fsync and a busy stream shares one
+   * fsync per `batchMs`.
+   */
+  #schedule(): void {
+    if (this.#timer) return;
+    const wait = Math.max(0, this.#lastSyncAt + this.settings.batchMs - performance.now());
+    this.#timer = setTimeout(() => this.#groupSync(), wait);
   }
 
   #hasUnsynced(): boolean {
@@ -239,11 +251,9 @@ export class JournalStore {
 
   async #groupSync(): Promise<void> {
     this.#timer = null;
-    if (this.#syncing) {
-      this.#timer = setTimeout(() => this.#groupSync(), this.settings.batchMs);
-      return;
-    }
+    if (this.#syncing) return; // the running sync schedules the next group when it ends
     this.#syncing = true;
+    this.#lastSyncAt = performance.now();
     const waiters = this.#waiters;
     this.#waiters = [];
     const jobs = [...this.#open.entries()].filter(([, j]) => j.unsynced).map(([id, j]) => {
@@ -266,9 +276,7 @@ export class JournalStore {
     await Promise.all(jobs);
     this.#syncing = false;
     for (const w of waiters) w();
-    if (this.#waiters.length) {
-      this.#timer ??= setTimeout(() => this.#groupSync(), this.settings.batchMs);
-    }
+    if (this.#waiters.length) this.#schedule();
   }
 
   /** True when a project's journal passed the size or age threshold. */
