@@ -125,7 +125,7 @@ export function copyImage(image: Image): Image {
     selectionBox: image.selectionBox ? image.selectionBox.slice() : null,
     selectionMask: image.selectionMask ? image.selectionMask.copy() : null,
     light: { ...image.light },
-    carried: image.carried ?? null,
+    ...(image.carried ? { carried: image.carried } : {}),
   };
 }
 

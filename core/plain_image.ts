@@ -87,7 +87,7 @@ export function imageToPlain(image: Image): PlainImage {
     selectionBox: image.selectionBox,
     selectionMask: image.selectionMask ? volumeToPlain(image.selectionMask) : null,
     light: image.light,
-    carried: image.carried ?? null,
+    ...(image.carried ? { carried: image.carried } : {}),
   };
 }
 
@@ -109,6 +109,6 @@ export function imageFromPlain(plain: PlainImage, adopt = false): Image {
     selectionBox: plain.selectionBox,
     selectionMask: plain.selectionMask ? volumeFromPlain(plain.selectionMask) : null,
     light: plain.light,
-    carried: plain.carried ?? null,
+    ...(plain.carried ? { carried: plain.carried } : {}),
   };
 }
