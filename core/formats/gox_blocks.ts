@@ -66,18 +66,21 @@ export interface DecodedBlock {
 
 /** Returns a tile's local voxel bounds (see DecodedBlock.bounds), [] when it is empty. */
 export function tileBounds(v: Uint32Array): number[] {
-  let lx = 16, ly = 16, lz = 16, hx = -1, hy = -1, hz = -1;
-  for (let i = 0; i < TILE_VOXELS; i++) {
-    if (!(v[i] >>> 24)) continue;
-    const x = i & 15, y = (i >> 4) & 15, z = i >> 8;
-    if (x < lx) lx = x;
-    if (x > hx) hx = x;
-    if (y < ly) ly = y;
-    if (y > hy) hy = y;
-    if (z < lz) lz = z;
-    hz = z;
+  // Bit masks of the x, y and z values holding a voxel, built without branches per voxel.
+  let xm = 0, ym = 0, zm = 0;
+  for (let z = 0, i = 0; z < 16; z++) {
+    let plane = 0;
+    for (let y = 0; y < 16; y++) {
+      let row = 0;
+      for (let x = 0; x < 16; x++, i++) row |= (((v[i] >>> 24) + 255) >> 8) << x;
+      xm |= row;
+      if (row) ym |= 1 << y, plane = 1;
+    }
+    if (plane) zm |= 1 << z;
   }
-  return hx < 0 ? [] : [lx, ly, lz, hx + 1, hy + 1, hz + 1];
+  if (!xm) return [];
+  const low = (m: number) => 31 - Math.clz32(m & -m), high = (m: number) => 32 - Math.clz32(m);
+  return [low(xm), low(ym), low(zm), high(xm), high(ym), high(zm)];
 }
 
 /**
