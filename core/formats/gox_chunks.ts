@@ -97,7 +97,8 @@ export function readDict(chunk: GoxChunk, start: number): DictEntry[] {
         `chunk ${chunk.type} has a bad key length ${keyLen} at byte ${base + pos}`,
       );
     }
-    const key = String.fromCharCode(...data.subarray(pos + 4, pos + 4 + keyLen));
+    let key = "";
+    for (let i = pos + 4; i < pos + 4 + keyLen; i++) key += String.fromCharCode(data[i]);
     pos += 4 + keyLen;
     const valueLen = chunkInt32(chunk, pos);
     if (valueLen < 0 || valueLen > data.length - pos - 4) {
