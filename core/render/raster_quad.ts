@@ -1,0 +1,86 @@
+/**
+ * Scan conversion of convex quads into a band of a depth buffer: per row the span covered by
+ * the four edge half-planes is found analytically, then the nearest-wins depth test runs over
+ * it with the depth plane stepped per sample. Samples sit at pixel centres; spans are widened
+ * by a hair so that samples on an edge shared by two quads are never missed by both.
+ */
+
+/** Widening of each span (in samples) so that shared edges never leave cracks. */
+const EDGE_EPSILON = 1e-6;
+
+/** A band of rows [y0, y1) of a width × height sample grid with depth and face ids. */
+export class DepthBand {
+  readonly width: number;
+  readonly y0: number;
+  readonly y1: number;
+  /** Depth value per sample, larger is nearer; −Infinity where nothing was drawn. */
+  readonly depth: Float32Array;
+  /** Id of the nearest quad per sample, −1 where nothing was drawn (null: depth only). */
+  readonly ids: Int32Array | null;
+
+  constructor(width: number, y0: number, y1: number, withIds: boolean) {
+    this.width = width;
+    this.y0 = y0;
+    this.y1 = y1;
+    const n = width * Math.max(0, y1 - y0);
+    this.depth = new Float32Array(n).fill(-Infinity);
+    this.ids = withIds ? new Int32Array(n).fill(-1) : null;
+  }
+
+  /**
+   * Draws the convex quad with corners (xs[k], ys[k]) in sample units (either winding) whose
+   * depth at sample centre (x, y) is a·x + b·y + c; samples keep the nearest quad's id.
+   */
+  drawQuad(xs: Float64Array, ys: Float64Array, a: number, b: number, c: number, id: number): void {
+    const minY = Math.min(ys[0], ys[1], ys[2], ys[3]), maxY = Math.max(ys[0], ys[1], ys[2], ys[3]);
+    const r0 = Math.max(this.y0, Math.ceil(minY - 0.5 - EDGE_EPSILON));
+    const r1 = Math.min(this.y1 - 1, Math.floor(maxY - 0.5 + EDGE_EPSILON));
+    if (r0 > r1) return;
+    let area = 0;
+    for (let k = 0; k < 4; k++) {
+      const n = (k + 1) & 3;
+      area += xs[k] * ys[n] - xs[n] * ys[k];
+    }
+    if (area === 0) return;
+    const s = area > 0 ? 1 : -1, w = this.width, depth = this.depth, ids = this.ids;
+    for (let row = r0; row <= r1; row++) {
+      const py = row + 0.5;
+      let lo = -Infinity, hi = Infinity;
+      for (let k = 0; k < 4; k++) {
+        const n = (k + 1) & 3, ex = xs[n] - xs[k], ey = ys[n] - ys[k];
+        // Inside when s·(ex·(py − y_k) − ey·(px − x_k)) ≥ 0, a bound on px.
+        const alpha = -s * ey, beta = s * (ex * (py - ys[k]) + ey * xs[k]);
+        if (alpha > 0) lo = Math.max(lo, -beta / alpha);
+        else if (alpha < 0) hi = Math.min(hi, -beta / alpha);
+        else if (beta < 0) hi = -Infinity;
+      }
+      const i0 = Math.max(0, Math.ceil(lo - 0.5 - EDGE_EPSILON));
+      const i1 = Math.min(w - 1, Math.floor(hi - 0.5 + EDGE_EPSILON));
+      if (i0 > i1) continue;
+      let q = a * (i0 + 0.5) + b * py + c, o = (row - this.y0) * w + i0;
+      for (let i = i0; i <= i1; i++, o++, q += a) {
+        if (q > depth[o]) {
+          depth[o] = q;
+          if (ids) ids[o] = id;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Returns the plane [a, b, c] with a·x + b·y + c = q through three points (x, y, q), or null
+ * when they are collinear on screen.
+ */
+export function depthPlane(
+  xs: Float64Array,
+  ys: Float64Array,
+  qs: Float64Array,
+): [number, number, number] | null {
+  const x1 = xs[1] - xs[0], y1 = ys[1] - ys[0], q1 = qs[1] - qs[0];
+  const x2 = xs[2] - xs[0], y2 = ys[2] - ys[0], q2 = qs[2] - qs[0];
+  const det = x1 * y2 - x2 * y1;
+  if (det === 0) return null;
+  const a = (q1 * y2 - q2 * y1) / det, b = (x1 * q2 - x2 * q1) / det;
+  return [a, b, qs[0] - a * xs[0] - b * ys[0]];
+}

@@ -1,0 +1,222 @@
+/**
+ * What the rasteriser draws: the culled-cube mesh of the volume (one quad per exposed voxel
+ * face, as Goxel's renderer draws it) with, per face, Goxel's occlusion mask, its lit colour
+ * (GGX light and ambient of the default material, lit once per face), its shadow state, and
+ * its corners projected into the sample grid of one camera.
+ */
+import { CAMERA_FOVY } from "../camera.ts";
+import type { Light } from "../image.ts";
+import { fromValues, type Vec3 } from "../mat4.ts";
+import { FACE_CORNERS } from "../mesh/cube_mesher.ts";
+import { forEachFace } from "../mesh/faces.ts";
+import { Volume } from "../volume.ts";
+import { type PlainTile, type RayScene } from "./raycast.ts";
+import type { PlainCamera } from "./sample_tracer.ts";
+import { FACE_AXIS, FACE_SIGN, lightDirection, occlusionMask, Shader } from "./shade.ts";
+import { type FaceList, ShadowMap } from "./shadow_map.ts";
+
+/** Marks a face whose samples need per-sample occlusion or shadow. */
+export const SLOW = 0xffffffff;
+/** Corners of the sun test are moved this far inside the face. */
+const CORNER_INSET = 0.05;
+
+/** The camera rays of a sample grid (as in the ray tracer): eye, forward and scaled axes. */
+export interface SampleRays {
+  ortho: boolean;
+  eye: Vec3;
+  fwd: Vec3;
+  right: Vec3;
+  up: Vec3;
+}
+
+/** Every face of the scene, shaded and projected for one camera. */
+export interface RasterScene extends FaceList {
+  /** Occlusion mask per face (see occlusionMask). */
+  masks: Uint8Array;
+  /** Packed sRGB (r | g << 8 | b << 16) when the face is one flat colour, else SLOW. */
+  flat: Uint32Array;
+  /** Lit linear colour per face (3 each), before shadow and occlusion. */
+  lit: Float64Array;
+  /** Shadow visibility per face (1 lit, 0.5 turned away), or −1: look up per sample. */
+  visibility: Float32Array;
+  /** Indices of the faces turned to the camera, with their projected corners. */
+  front: Int32Array;
+  /** Projected corners (4 × x, 4 × y in samples) and depth plane (a, b, c) per front face. */
+  screen: Float64Array;
+  shader: Shader;
+  shadow: ShadowMap | null;
+  rays: SampleRays;
+}
+
+/** Returns a volume holding plain tiles (shared, not copied). */
+export function volumeFromTiles(tiles: Iterable<PlainTile>): Volume {
+  const v = new Volume();
+  for (const t of tiles) v.writeTile(t.origin[0], t.origin[1], t.origin[2]).set(t.voxels);
+  return v;
+}
+
+/** Meshes the volume into a face list with colours. */
+export function meshFaces(volume: Volume): FaceList & { colors: Uint32Array } {
+  const voxels: number[] = [], faces: number[] = [], colors: number[] = [];
+  forEachFace(volume, (f, x, y, z, color) => {
+    voxels.push(x, y, z);
+    faces.push(f);
+    colors.push(color);
+  });
+  return {
+    count: faces.length,
+    voxels: Int32Array.from(voxels),
+    faces: Uint8Array.from(faces),
+    colors: Uint32Array.from(colors),
+  };
+}
+
+/** Returns the camera rays of a sw × sh sample grid (as the ray tracer builds them). */
+export function sampleRays(cam: PlainCamera, aspect: number): SampleRays {
+  const m = fromValues(cam.mat);
+  const half = cam.ortho ? cam.dist : Math.tan(CAMERA_FOVY / 2 * Math.PI / 180);
+  const axis = (o: number, k: number) => [m[o] * k, m[o + 1] * k, m[o + 2] * k] as Vec3;
+  return {
+    ortho: cam.ortho,
+    eye: [m[12], m[13], m[14]],
+    fwd: axis(8, -1),
+    right: axis(0, half * (cam.ortho ? 1 : aspect)),
+    up: axis(4, half / (cam.ortho ? aspect : 1)),
+  };
+}
+
+/** Builds the shaded, projected faces of a scene for a camera, light and sample grid. */
+export function buildRasterScene(
+  scene: RayScene,
+  volume: Volume,
+  cam: PlainCamera,
+  light: Light,
+  grid: { width: number; height: number },
+): RasterScene {
+  const list = meshFaces(volume);
+  const l = lightDirection(light, fromValues(cam.mat));
+  const shader = new Shader(light, l);
+  const ndl = [0, 1, 2, 3, 4, 5].map((f) => shader.faceNdotL(f));
+  const shadow = light.shadow > 0 && scene.bbox ? new ShadowMap(list, scene.bbox, l, ndl) : null;
+  const rays = sampleRays(cam, grid.width / grid.height);
+  const out: RasterScene = {
+    ...list,
+    masks: new Uint8Array(list.count),
+    flat: new Uint32Array(list.count),
+    lit: new Float64Array(list.count * 3),
+    visibility: new Float32Array(list.count),
+    front: new Int32Array(0),
+    screen: new Float64Array(0),
+    shader,
+    shadow,
+    rays,
+  };
+  shadeFaces(out, scene, list.colors, light);
+  projectFaces(out, grid);
+  return out;
+}
+
+/** Fills masks, lit colours, visibility and flat colours of every face. */
+function shadeFaces(s: RasterScene, scene: RayScene, colors: Uint32Array, light: Light): void {
+  const o = scene.origin, px = new Uint8Array(3), r = s.rays;
+  for (let f = 0; f < s.count; f++) {
+    const x = s.voxels[f * 3], y = s.voxels[f * 3 + 1], z = s.voxels[f * 3 + 2];
+    const face = s.faces[f], a = FACE_AXIS[face];
+    s.masks[f] = occlusionMask(scene, x - o[0], y - o[1], z - o[2], face);
+    const c = [x + 0.5, y + 0.5, z + 0.5];
+    c[a] += FACE_SIGN[face] * 0.5;
+    if (r.ortho) s.shader.light(colors[f], face, -r.fwd[0], -r.fwd[1], -r.fwd[2], s.lit, f * 3);
+    else {
+      const e = r.eye;
+      s.shader.light(colors[f], face, e[0] - c[0], e[1] - c[1], e[2] - c[2], s.lit, f * 3);
+    }
+    s.visibility[f] = faceVisibility(s, f, light);
+    if (s.masks[f] === 0 && s.visibility[f] >= 0) {
+      s.shader.finish(s.lit, f * 3, s.visibility[f], 1, px);
+      s.flat[f] = px[0] | px[1] << 8 | px[2] << 16;
+    } else s.flat[f] = SLOW;
+  }
+}
+
+/** Returns 1 (lit), 0.5 (turned away) or −1 (partly shadowed: test each sample). */
+function faceVisibility(s: RasterScene, f: number, light: Light): number {
+  if (light.shadow <= 0 || !s.shadow) return 1;
+  const face = s.faces[f];
+  if (s.shader.faceNdotL(face) <= 0) return 0.5;
+  const a = FACE_AXIS[face], b = (a + 1) % 3, c = (a + 2) % 3;
+  const p = [s.voxels[f * 3], s.voxels[f * 3 + 1], s.voxels[f * 3 + 2]];
+  if (FACE_SIGN[face] > 0) p[a] += 1;
+  for (const du of [CORNER_INSET, 1 - CORNER_INSET]) {
+    for (const dv of [CORNER_INSET, 1 - CORNER_INSET]) {
+      const q = [p[0], p[1], p[2]];
+      q[b] += du, q[c] += dv;
+      if (isPointShadowed(s, face, q[0], q[1], q[2])) return -1;
+    }
+  }
+  return 1;
+}
+
+/** Returns true when the point on a face (turned to the light) is in the shadow map's shadow. */
+export function isPointShadowed(
+  s: RasterScene,
+  face: number,
+  x: number,
+  y: number,
+  z: number,
+): boolean {
+  const map = s.shadow!, t = map.texel, a = FACE_AXIS[face], off = FACE_SIGN[face] * t;
+  // Normal offset of one texel, plus a depth bias for the face's slope across half a texel.
+  const ndl = s.shader.faceNdotL(face);
+  const bias = 0.75 * t * Math.min(8, Math.sqrt(1 - ndl * ndl) / ndl) + 0.01;
+  if (a === 0) x += off;
+  else if (a === 1) y += off;
+  else z += off;
+  return map.isShadowed(x, y, z, bias);
+}
+
+/** Culls faces turned away from the camera and projects the others into the sample grid. */
+function projectFaces(s: RasterScene, grid: { width: number; height: number }): void {
+  const r = s.rays, front: number[] = [], screen: number[] = [];
+  const e = r.eye, f = r.fwd, rl = dot(r.right, r.right), ul = dot(r.up, r.up);
+  const xs = new Float64Array(4), ys = new Float64Array(4), qs = new Float64Array(4);
+  for (let i = 0; i < s.count; i++) {
+    const face = s.faces[i], a = FACE_AXIS[face], sign = FACE_SIGN[face];
+    const cx = s.voxels[i * 3], cy = s.voxels[i * 3 + 1], cz = s.voxels[i * 3 + 2];
+    const toEye = r.ortho ? -f[a] : e[a] - ([cx, cy, cz][a] + (sign > 0 ? 1 : 0));
+    if (sign * toEye <= 0) continue;
+    const corners = FACE_CORNERS[face];
+    let ok = true;
+    for (let k = 0; k < 4; k++) {
+      const dx = cx + corners[k * 3] - e[0], dy = cy + corners[k * 3 + 1] - e[1];
+      const dz = cz + corners[k * 3 + 2] - e[2];
+      const depth = dx * f[0] + dy * f[1] + dz * f[2];
+      if (!r.ortho && depth < 1e-3) ok = false;
+      const w = r.ortho ? 1 : depth;
+      const nx = (dx * r.right[0] + dy * r.right[1] + dz * r.right[2]) / (rl * w);
+      const ny = (dx * r.up[0] + dy * r.up[1] + dz * r.up[2]) / (ul * w);
+      xs[k] = (nx + 1) / 2 * grid.width;
+      ys[k] = (1 - ny) / 2 * grid.height;
+      qs[k] = r.ortho ? -depth : 1 / depth;
+    }
+    if (!ok) continue;
+    const plane = depthPlaneOf(xs, ys, qs);
+    if (!plane) continue;
+    front.push(i);
+    screen.push(...xs, ...ys, ...plane);
+  }
+  s.front = Int32Array.from(front);
+  s.screen = Float64Array.from(screen);
+}
+
+function depthPlaneOf(xs: Float64Array, ys: Float64Array, qs: Float64Array) {
+  const x1 = xs[1] - xs[0], y1 = ys[1] - ys[0], q1 = qs[1] - qs[0];
+  const x2 = xs[2] - xs[0], y2 = ys[2] - ys[0], q2 = qs[2] - qs[0];
+  const det = x1 * y2 - x2 * y1;
+  if (det === 0) return null;
+  const a = (q1 * y2 - q2 * y1) / det, b = (x1 * q2 - x2 * q1) / det;
+  return [a, b, qs[0] - a * xs[0] - b * ys[0]];
+}
+
+function dot(a: Vec3, b: Vec3): number {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
