@@ -28,14 +28,15 @@ export function rasterRows(s: RasterScene, grid: RasterGrid, y0: number, y1: num
   const px = new Uint8Array(3), ids = band.ids!, back = grid.background, n = sub * sub;
   const shade = new SampleShader(s, sw, grid.height * sub);
   for (let j = y0; j < y1; j++) {
-    for (let i = 0; i < grid.width; i++) {
-      let r = 0, g = 0, b = 0, a = 0;
+    const bg = pixelBackground(back, j, sub);
+    for (let i = 0, o = (j - y0) * grid.width * 4; i < grid.width; i++, o += 4) {
+      let r = 0, g = 0, b = 0, a = 0, empty = 0;
       for (let sy = j * sub; sy < j * sub + sub; sy++) {
-        let o = (sy - band.y0) * sw + i * sub;
-        for (let sx = i * sub; sx < i * sub + sub; sx++, o++) {
-          const f = ids[o];
+        let so = (sy - band.y0) * sw + i * sub;
+        for (let sx = i * sub; sx < i * sub + sub; sx++, so++) {
+          const f = ids[so];
           if (f < 0) {
-            r += back[sy * 4], g += back[sy * 4 + 1], b += back[sy * 4 + 2], a += back[sy * 4 + 3];
+            empty++;
             continue;
           }
           let c = s.flat[f];
@@ -43,11 +44,51 @@ export function rasterRows(s: RasterScene, grid: RasterGrid, y0: number, y1: num
           r += c & 255, g += (c >>> 8) & 255, b += (c >>> 16) & 255, a += 255;
         }
       }
-      const o = ((j - y0) * grid.width + i) * 4;
+      if (empty === n) {
+        out[o] = bg[0], out[o + 1] = bg[1], out[o + 2] = bg[2], out[o + 3] = bg[3];
+        continue;
+      }
+      if (empty > 0) {
+        // Background samples of a pixel's rows, summed per sample row.
+        r += emptySum(back, ids, band, sw, i, j, sub, 0);
+        g += emptySum(back, ids, band, sw, i, j, sub, 1);
+        b += emptySum(back, ids, band, sw, i, j, sub, 2);
+        a += emptySum(back, ids, band, sw, i, j, sub, 3);
+      }
       out[o] = r / n, out[o + 1] = g / n, out[o + 2] = b / n, out[o + 3] = a / n;
     }
   }
   return out;
+}
+
+/** The truncated average of a pixel row's background samples. */
+function pixelBackground(back: Uint8Array, j: number, sub: number): number[] {
+  const out = [0, 0, 0, 0];
+  for (let c = 0; c < 4; c++) {
+    let sum = 0;
+    for (let sy = j * sub; sy < j * sub + sub; sy++) sum += back[sy * 4 + c] * sub;
+    out[c] = Math.trunc(sum / (sub * sub));
+  }
+  return out;
+}
+
+/** Sums channel c of the background over the empty samples of pixel (i, j). */
+function emptySum(
+  back: Uint8Array,
+  ids: Int32Array,
+  band: DepthBand,
+  sw: number,
+  i: number,
+  j: number,
+  sub: number,
+  c: number,
+): number {
+  let sum = 0;
+  for (let sy = j * sub; sy < j * sub + sub; sy++) {
+    const so = (sy - band.y0) * sw + i * sub;
+    for (let k = 0; k < sub; k++) if (ids[so + k] < 0) sum += back[sy * 4 + c];
+  }
+  return sum;
 }
 
 /** Draws every front face that reaches the band. */

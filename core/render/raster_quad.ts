@@ -17,6 +17,9 @@ export class DepthBand {
   readonly depth: Float32Array;
   /** Id of the nearest quad per sample, −1 where nothing was drawn (null: depth only). */
   readonly ids: Int32Array | null;
+  #kind = new Int8Array(4);
+  #k1 = new Float64Array(4);
+  #k0 = new Float64Array(4);
 
   constructor(width: number, y0: number, y1: number, withIds: boolean) {
     this.width = width;
@@ -42,17 +45,29 @@ export class DepthBand {
       area += xs[k] * ys[n] - xs[n] * ys[k];
     }
     if (area === 0) return;
-    const s = area > 0 ? 1 : -1, w = this.width, depth = this.depth, ids = this.ids;
+    // Each edge bounds px from one side: px ≥ or ≤ k1·py + k0 (kinds: 1 lower, −1 upper).
+    const s = area > 0 ? 1 : -1, kind = this.#kind, k1 = this.#k1, k0 = this.#k0;
+    for (let k = 0; k < 4; k++) {
+      const n = (k + 1) & 3, ex = xs[n] - xs[k], ey = ys[n] - ys[k];
+      // Inside when s·(ex·(py − y_k) − ey·(px − x_k)) ≥ 0.
+      const alpha = -s * ey;
+      kind[k] = alpha > 0 ? 1 : alpha < 0 ? -1 : 0;
+      if (alpha !== 0) {
+        k1[k] = s * ex / -alpha;
+        k0[k] = s * (ey * xs[k] - ex * ys[k]) / -alpha;
+      } else {
+        k1[k] = s * ex, k0[k] = -s * ex * ys[k];
+      }
+    }
+    const w = this.width, depth = this.depth, ids = this.ids;
     for (let row = r0; row <= r1; row++) {
       const py = row + 0.5;
       let lo = -Infinity, hi = Infinity;
       for (let k = 0; k < 4; k++) {
-        const n = (k + 1) & 3, ex = xs[n] - xs[k], ey = ys[n] - ys[k];
-        // Inside when s·(ex·(py − y_k) − ey·(px − x_k)) ≥ 0, a bound on px.
-        const alpha = -s * ey, beta = s * (ex * (py - ys[k]) + ey * xs[k]);
-        if (alpha > 0) lo = Math.max(lo, -beta / alpha);
-        else if (alpha < 0) hi = Math.min(hi, -beta / alpha);
-        else if (beta < 0) hi = -Infinity;
+        const bound = k1[k] * py + k0[k];
+        if (kind[k] > 0) lo = bound > lo ? bound : lo;
+        else if (kind[k] < 0) hi = bound < hi ? bound : hi;
+        else if (bound < 0) hi = -Infinity;
       }
       const i0 = Math.max(0, Math.ceil(lo - 0.5 - EDGE_EPSILON));
       const i1 = Math.min(w - 1, Math.floor(hi - 0.5 + EDGE_EPSILON));

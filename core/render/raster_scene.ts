@@ -13,6 +13,7 @@ import { Volume } from "../volume.ts";
 import { type PlainTile, type RayScene } from "./raycast.ts";
 import type { PlainCamera } from "./sample_tracer.ts";
 import { FACE_AXIS, FACE_SIGN, lightDirection, occlusionMask, Shader } from "./shade.ts";
+import { depthPlane } from "./raster_quad.ts";
 import { type FaceList, ShadowMap } from "./shadow_map.ts";
 
 /** Marks a face whose samples need per-sample occlusion or shadow. */
@@ -57,18 +58,19 @@ export function volumeFromTiles(tiles: Iterable<PlainTile>): Volume {
 
 /** Meshes the volume into a face list with colours. */
 export function meshFaces(volume: Volume): FaceList & { colors: Uint32Array } {
-  const voxels: number[] = [], faces: number[] = [], colors: number[] = [];
+  let n = 0, voxels = new Int32Array(3 * 4096), faces = new Uint8Array(4096);
+  let colors = new Uint32Array(4096);
   forEachFace(volume, (f, x, y, z, color) => {
-    voxels.push(x, y, z);
-    faces.push(f);
-    colors.push(color);
+    if (n === faces.length) {
+      const v = new Int32Array(voxels.length * 2), fa = new Uint8Array(n * 2);
+      const c = new Uint32Array(n * 2);
+      v.set(voxels), fa.set(faces), c.set(colors);
+      voxels = v, faces = fa, colors = c;
+    }
+    voxels[n * 3] = x, voxels[n * 3 + 1] = y, voxels[n * 3 + 2] = z;
+    faces[n] = f, colors[n++] = color;
   });
-  return {
-    count: faces.length,
-    voxels: Int32Array.from(voxels),
-    faces: Uint8Array.from(faces),
-    colors: Uint32Array.from(colors),
-  };
+  return { count: n, voxels, faces, colors };
 }
 
 /** Returns the camera rays of a sw × sh sample grid (as the ray tracer builds them). */
@@ -111,15 +113,16 @@ export function buildRasterScene(
     shadow,
     rays,
   };
-  shadeFaces(out, scene, list.colors, light);
   projectFaces(out, grid);
+  shadeFaces(out, scene, list.colors, light);
   return out;
 }
 
-/** Fills masks, lit colours, visibility and flat colours of every face. */
+/** Fills masks, lit colours, visibility and flat colours of the front faces. */
 function shadeFaces(s: RasterScene, scene: RayScene, colors: Uint32Array, light: Light): void {
   const o = scene.origin, px = new Uint8Array(3), r = s.rays;
-  for (let f = 0; f < s.count; f++) {
+  for (let k = 0; k < s.front.length; k++) {
+    const f = s.front[k];
     const x = s.voxels[f * 3], y = s.voxels[f * 3 + 1], z = s.voxels[f * 3 + 2];
     const face = s.faces[f], a = FACE_AXIS[face];
     s.masks[f] = occlusionMask(scene, x - o[0], y - o[1], z - o[2], face);
@@ -143,15 +146,16 @@ function faceVisibility(s: RasterScene, f: number, light: Light): number {
   if (light.shadow <= 0 || !s.shadow) return 1;
   const face = s.faces[f];
   if (s.shader.faceNdotL(face) <= 0) return 0.5;
-  const a = FACE_AXIS[face], b = (a + 1) % 3, c = (a + 2) % 3;
-  const p = [s.voxels[f * 3], s.voxels[f * 3 + 1], s.voxels[f * 3 + 2]];
-  if (FACE_SIGN[face] > 0) p[a] += 1;
-  for (const du of [CORNER_INSET, 1 - CORNER_INSET]) {
-    for (const dv of [CORNER_INSET, 1 - CORNER_INSET]) {
-      const q = [p[0], p[1], p[2]];
-      q[b] += du, q[c] += dv;
-      if (isPointShadowed(s, face, q[0], q[1], q[2])) return -1;
-    }
+  const a = FACE_AXIS[face], up = FACE_SIGN[face] > 0 ? 1 : 0;
+  const x = s.voxels[f * 3] + (a === 0 ? up : 0), y = s.voxels[f * 3 + 1] + (a === 1 ? up : 0);
+  const z = s.voxels[f * 3 + 2] + (a === 2 ? up : 0);
+  for (let k = 0; k < 4; k++) {
+    const du = k & 1 ? 1 - CORNER_INSET : CORNER_INSET,
+      dv = k & 2 ? 1 - CORNER_INSET : CORNER_INSET;
+    // u runs along axis (a+1)%3 and v along (a+2)%3.
+    const qx = x + (a === 2 ? du : a === 1 ? dv : 0), qy = y + (a === 0 ? du : a === 2 ? dv : 0);
+    const qz = z + (a === 1 ? du : a === 0 ? dv : 0);
+    if (isPointShadowed(s, face, qx, qy, qz)) return -1;
   }
   return 1;
 }
@@ -176,13 +180,16 @@ export function isPointShadowed(
 
 /** Culls faces turned away from the camera and projects the others into the sample grid. */
 function projectFaces(s: RasterScene, grid: { width: number; height: number }): void {
-  const r = s.rays, front: number[] = [], screen: number[] = [];
+  const r = s.rays, front = new Int32Array(s.count), screen = new Float64Array(s.count * 11);
   const e = r.eye, f = r.fwd, rl = dot(r.right, r.right), ul = dot(r.up, r.up);
   const xs = new Float64Array(4), ys = new Float64Array(4), qs = new Float64Array(4);
+  let n = 0;
   for (let i = 0; i < s.count; i++) {
     const face = s.faces[i], a = FACE_AXIS[face], sign = FACE_SIGN[face];
     const cx = s.voxels[i * 3], cy = s.voxels[i * 3 + 1], cz = s.voxels[i * 3 + 2];
-    const toEye = r.ortho ? -f[a] : e[a] - ([cx, cy, cz][a] + (sign > 0 ? 1 : 0));
+    const toEye = r.ortho
+      ? -f[a]
+      : e[a] - ((a === 0 ? cx : a === 1 ? cy : cz) + (sign > 0 ? 1 : 0));
     if (sign * toEye <= 0) continue;
     const corners = FACE_CORNERS[face];
     let ok = true;
@@ -198,23 +205,16 @@ function projectFaces(s: RasterScene, grid: { width: number; height: number }): 
       ys[k] = (1 - ny) / 2 * grid.height;
       qs[k] = r.ortho ? -depth : 1 / depth;
     }
-    if (!ok) continue;
-    const plane = depthPlaneOf(xs, ys, qs);
+    const plane = ok ? depthPlane(xs, ys, qs) : null;
     if (!plane) continue;
-    front.push(i);
-    screen.push(...xs, ...ys, ...plane);
+    front[n] = i;
+    screen.set(xs, n * 11);
+    screen.set(ys, n * 11 + 4);
+    screen.set(plane, n * 11 + 8);
+    n++;
   }
-  s.front = Int32Array.from(front);
-  s.screen = Float64Array.from(screen);
-}
-
-function depthPlaneOf(xs: Float64Array, ys: Float64Array, qs: Float64Array) {
-  const x1 = xs[1] - xs[0], y1 = ys[1] - ys[0], q1 = qs[1] - qs[0];
-  const x2 = xs[2] - xs[0], y2 = ys[2] - ys[0], q2 = qs[2] - qs[0];
-  const det = x1 * y2 - x2 * y1;
-  if (det === 0) return null;
-  const a = (q1 * y2 - q2 * y1) / det, b = (x1 * q2 - x2 * q1) / det;
-  return [a, b, qs[0] - a * xs[0] - b * ys[0]];
+  s.front = front.slice(0, n);
+  s.screen = screen.slice(0, n * 11);
 }
 
 function dot(a: Vec3, b: Vec3): number {
