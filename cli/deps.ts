@@ -18,7 +18,13 @@ export interface OfflineOps {
   render(
     input: string,
     output: string,
-    opts: { width: number; height: number; camera?: string; background?: string },
+    opts: {
+      width: number;
+      height: number;
+      camera?: string;
+      background?: string;
+      quality?: string;
+    },
   ): Promise<{ files: string[] }>;
 }
 

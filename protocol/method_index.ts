@@ -450,8 +450,8 @@ export const METHOD_INDEX: readonly MethodIndexEntry[] = [
     "name": "goxel.render_scene",
     "summary":
       "Render the visible layers to a PNG at output_path, or to a managed render file (file_path mode).",
-    "positional": ["output_path", "width", "height", "camera_preset", "options"],
-    "params": ["output_path", "width", "height", "camera_preset", "options", "project"],
+    "positional": ["output_path", "width", "height", "camera_preset", "options", "quality"],
+    "params": ["output_path", "width", "height", "camera_preset", "options", "quality", "project"],
     "aliases": [],
     "project": true,
     "conformance": false,
