@@ -6,7 +6,7 @@
  * sub × sub samples of each pixel are averaged with truncation, like Goxel's export.
  */
 import { DepthBand } from "./raster_quad.ts";
-import { isPointShadowed, type RasterScene, SLOW } from "./raster_scene.ts";
+import { isPointShadowed, type RasterScene, shadeFace, SLOW, UNSHADED } from "./raster_scene.ts";
 import { FACE_AXIS, FACE_SIGN, occlusionAt } from "./shade.ts";
 
 /** The sample grid of one picture. */
@@ -19,17 +19,90 @@ export interface RasterGrid {
   background: Uint8Array;
 }
 
-/** Renders pixel rows [y0, y1) of the picture; returns their RGBA bytes. */
+/** Pixel rows per tile: small enough that a tile's depth and id buffers stay in cache. */
+const TILE_ROWS = 16;
+
+/**
+ * Renders pixel rows [y0, y1) of the picture; returns their RGBA bytes. The rows are drawn
+ * in tiles of TILE_ROWS, each with the faces binned to it.
+ */
 export function rasterRows(s: RasterScene, grid: RasterGrid, y0: number, y1: number): Uint8Array {
   const sub = grid.sub, sw = grid.width * sub;
-  const band = new DepthBand(sw, y0 * sub, y1 * sub, true);
-  drawFaces(s, band);
   const out = new Uint8Array(grid.width * (y1 - y0) * 4);
-  const px = new Uint8Array(3), ids = band.ids!, back = grid.background, n = sub * sub;
+  const band = new DepthBand(sw, 0, Math.min(TILE_ROWS, y1 - y0) * sub, true);
+  const bins = binFaces(s, y0 * sub, y1 * sub, TILE_ROWS * sub);
   const shade = new SampleShader(s, sw, grid.height * sub);
-  for (let j = y0; j < y1; j++) {
+  for (let t = 0; t < bins.count; t++) {
+    const r0 = y0 + t * TILE_ROWS, r1 = Math.min(y1, r0 + TILE_ROWS);
+    band.moveTo(r0 * sub, r1 * sub);
+    drawFaces(s, band, bins.faces.subarray(bins.start[t], bins.start[t + 1]));
+    resolveRows(s, grid, band, shade, r0, r1, out.subarray((r0 - y0) * grid.width * 4));
+  }
+  return out;
+}
+
+/** Faces (indices into s.front) listed per tile of `tile` sample rows, tiles top to bottom. */
+function binFaces(s: RasterScene, top: number, bottom: number, tile: number) {
+  const count = Math.max(1, Math.ceil((bottom - top) / tile)), scr = s.screen;
+  const first = new Int32Array(s.front.length), last = new Int32Array(s.front.length);
+  const start = new Int32Array(count + 1);
+  for (let k = 0; k < s.front.length; k++) {
+    const o = k * 11;
+    const minY = Math.min(scr[o + 4], scr[o + 5], scr[o + 6], scr[o + 7]);
+    const maxY = Math.max(scr[o + 4], scr[o + 5], scr[o + 6], scr[o + 7]);
+    // One sample row of slack either way: drawQuad decides exactly.
+    first[k] = Math.max(0, Math.floor((minY - 1 - top) / tile));
+    last[k] = Math.min(count - 1, Math.floor((maxY + 1 - top) / tile));
+    for (let t = first[k]; t <= last[k]; t++) start[t + 1]++;
+  }
+  for (let t = 0; t < count; t++) start[t + 1] += start[t];
+  const faces = new Int32Array(start[count]), fill = start.slice(0, count);
+  for (let k = 0; k < s.front.length; k++) {
+    for (let t = first[k]; t <= last[k]; t++) faces[fill[t]++] = k;
+  }
+  return { count, start, faces };
+}
+
+/** Draws the listed front faces (indices into s.front) into the band. */
+function drawFaces(s: RasterScene, band: DepthBand, list: Int32Array): void {
+  const xs = new Float64Array(4), ys = new Float64Array(4), scr = s.screen;
+  for (let n = 0; n < list.length; n++) {
+    const k = list[n], o = k * 11;
+    for (let c = 0; c < 4; c++) xs[c] = scr[o + c], ys[c] = scr[o + 4 + c];
+    band.drawQuad(xs, ys, scr[o + 8], scr[o + 9], scr[o + 10], s.front[k]);
+  }
+}
+
+/** Shades and averages the samples of pixel rows [r0, r1) (held by the band) into `out`. */
+function resolveRows(
+  s: RasterScene,
+  grid: RasterGrid,
+  band: DepthBand,
+  shade: SampleShader,
+  r0: number,
+  r1: number,
+  out: Uint8Array,
+): void {
+  const sub = grid.sub, sw = grid.width * sub, px = new Uint8Array(3), ids = band.ids!;
+  const back = grid.background, n = sub * sub;
+  for (let j = r0; j < r1; j++) {
     const bg = pixelBackground(back, j, sub);
-    for (let i = 0, o = (j - y0) * grid.width * 4; i < grid.width; i++, o += 4) {
+    for (let i = 0, o = (j - r0) * grid.width * 4; i < grid.width; i++, o += 4) {
+      // A pixel wholly on one flat face (or on nothing) needs no per-sample work.
+      const first = (j * sub - band.y0) * sw + i * sub, f0 = ids[first];
+      if (isUniform(ids, first, sw, sub)) {
+        if (f0 < 0) {
+          out[o] = bg[0], out[o + 1] = bg[1], out[o + 2] = bg[2], out[o + 3] = bg[3];
+          continue;
+        }
+        let c = s.flat[f0];
+        if (c === UNSHADED) c = shadeFace(s, f0);
+        if (c !== SLOW) {
+          out[o] = c & 255, out[o + 1] = (c >>> 8) & 255, out[o + 2] = (c >>> 16) & 255;
+          out[o + 3] = 255;
+          continue;
+        }
+      }
       let r = 0, g = 0, b = 0, a = 0, empty = 0;
       for (let sy = j * sub; sy < j * sub + sub; sy++) {
         let so = (sy - band.y0) * sw + i * sub;
@@ -40,6 +113,7 @@ export function rasterRows(s: RasterScene, grid: RasterGrid, y0: number, y1: num
             continue;
           }
           let c = s.flat[f];
+          if (c === UNSHADED) c = shadeFace(s, f);
           if (c === SLOW) c = shade.sample(f, sx, sy, px);
           r += c & 255, g += (c >>> 8) & 255, b += (c >>> 16) & 255, a += 255;
         }
@@ -49,7 +123,6 @@ export function rasterRows(s: RasterScene, grid: RasterGrid, y0: number, y1: num
         continue;
       }
       if (empty > 0) {
-        // Background samples of a pixel's rows, summed per sample row.
         r += emptySum(back, ids, band, sw, i, j, sub, 0);
         g += emptySum(back, ids, band, sw, i, j, sub, 1);
         b += emptySum(back, ids, band, sw, i, j, sub, 2);
@@ -58,7 +131,15 @@ export function rasterRows(s: RasterScene, grid: RasterGrid, y0: number, y1: num
       out[o] = r / n, out[o + 1] = g / n, out[o + 2] = b / n, out[o + 3] = a / n;
     }
   }
-  return out;
+}
+
+/** Returns true when the sub × sub samples from `first` all hold the same id. */
+function isUniform(ids: Int32Array, first: number, sw: number, sub: number): boolean {
+  const f = ids[first];
+  for (let y = 0, o = first; y < sub; y++, o += sw) {
+    for (let x = 0; x < sub; x++) if (ids[o + x] !== f) return false;
+  }
+  return true;
 }
 
 /** The truncated average of a pixel row's background samples. */
@@ -89,20 +170,6 @@ function emptySum(
     for (let k = 0; k < sub; k++) if (ids[so + k] < 0) sum += back[sy * 4 + c];
   }
   return sum;
-}
-
-/** Draws every front face that reaches the band. */
-function drawFaces(s: RasterScene, band: DepthBand): void {
-  const xs = new Float64Array(4), ys = new Float64Array(4), scr = s.screen;
-  const top = band.y0 - 1, bottom = band.y1 + 1;
-  for (let k = 0; k < s.front.length; k++) {
-    const o = k * 11;
-    const minY = Math.min(scr[o + 4], scr[o + 5], scr[o + 6], scr[o + 7]);
-    const maxY = Math.max(scr[o + 4], scr[o + 5], scr[o + 6], scr[o + 7]);
-    if (maxY < top || minY > bottom) continue;
-    for (let c = 0; c < 4; c++) xs[c] = scr[o + c], ys[c] = scr[o + 4 + c];
-    band.drawQuad(xs, ys, scr[o + 8], scr[o + 9], scr[o + 10], s.front[k]);
-  }
 }
 
 /** Shades single samples whose face has occlusion or a partial shadow. */

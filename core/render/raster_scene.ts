@@ -8,8 +8,8 @@ import { CAMERA_FOVY } from "../camera.ts";
 import type { Light } from "../image.ts";
 import { fromValues, type Vec3 } from "../mat4.ts";
 import { FACE_CORNERS } from "../mesh/cube_mesher.ts";
-import { forEachFace } from "../mesh/faces.ts";
-import { Volume } from "../volume.ts";
+import { forEachFace, type TileSource } from "../mesh/faces.ts";
+import { tileKey } from "../volume.ts";
 import { type PlainTile, type RayScene } from "./raycast.ts";
 import type { PlainCamera } from "./sample_tracer.ts";
 import { FACE_AXIS, FACE_SIGN, lightDirection, occlusionMask, Shader } from "./shade.ts";
@@ -18,6 +18,8 @@ import { type FaceList, ShadowMap } from "./shadow_map.ts";
 
 /** Marks a face whose samples need per-sample occlusion or shadow. */
 export const SLOW = 0xffffffff;
+/** Marks a face not shaded yet (faces are shaded when a sample first shows them). */
+export const UNSHADED = 0xfffffffe;
 /** Corners of the sun test are moved this far inside the face. */
 const CORNER_INSET = 0.05;
 
@@ -34,7 +36,7 @@ export interface SampleRays {
 export interface RasterScene extends FaceList {
   /** Occlusion mask per face (see occlusionMask). */
   masks: Uint8Array;
-  /** Packed sRGB (r | g << 8 | b << 16) when the face is one flat colour, else SLOW. */
+  /** Packed sRGB (r | g << 8 | b << 16) of a flat face, else SLOW, or UNSHADED. */
   flat: Uint32Array;
   /** Lit linear colour per face (3 each), before shadow and occlusion. */
   lit: Float64Array;
@@ -46,18 +48,27 @@ export interface RasterScene extends FaceList {
   screen: Float64Array;
   shader: Shader;
   shadow: ShadowMap | null;
+  /** Depth bias per face direction: the face's slope across ¾ of a shadow texel. */
+  shadowBias: Float64Array;
   rays: SampleRays;
+  /** What shading a face needs: the occupancy (for occlusion), colours and light. */
+  source: { scene: RayScene; colors: Uint32Array; light: Light; px: Uint8Array };
 }
 
-/** Returns a volume holding plain tiles (shared, not copied). */
-export function volumeFromTiles(tiles: Iterable<PlainTile>): Volume {
-  const v = new Volume();
-  for (const t of tiles) v.writeTile(t.origin[0], t.origin[1], t.origin[2]).set(t.voxels);
-  return v;
+/** Returns plain tiles as the mesher reads a volume (the voxel arrays are shared). */
+export function volumeFromTiles(tiles: Iterable<PlainTile>): TileSource {
+  const map = new Map<number, PlainTile>();
+  for (const t of tiles) map.set(tileKey(t.origin[0], t.origin[1], t.origin[2]), t);
+  return {
+    *tiles() {
+      for (const t of map.values()) yield [t.origin[0], t.origin[1], t.origin[2], t.voxels];
+    },
+    readTile: (x, y, z) => map.get(tileKey(x, y, z))?.voxels,
+  };
 }
 
 /** Meshes the volume into a face list with colours. */
-export function meshFaces(volume: Volume): FaceList & { colors: Uint32Array } {
+export function meshFaces(volume: TileSource): FaceList & { colors: Uint32Array } {
   let n = 0, voxels = new Int32Array(3 * 4096), faces = new Uint8Array(4096);
   let colors = new Uint32Array(4096);
   forEachFace(volume, (f, x, y, z, color) => {
@@ -90,7 +101,7 @@ export function sampleRays(cam: PlainCamera, aspect: number): SampleRays {
 /** Builds the shaded, projected faces of a scene for a camera, light and sample grid. */
 export function buildRasterScene(
   scene: RayScene,
-  volume: Volume,
+  volume: TileSource,
   cam: PlainCamera,
   light: Light,
   grid: { width: number; height: number },
@@ -104,41 +115,48 @@ export function buildRasterScene(
   const out: RasterScene = {
     ...list,
     masks: new Uint8Array(list.count),
-    flat: new Uint32Array(list.count),
+    flat: new Uint32Array(list.count).fill(UNSHADED),
     lit: new Float64Array(list.count * 3),
     visibility: new Float32Array(list.count),
     front: new Int32Array(0),
     screen: new Float64Array(0),
     shader,
     shadow,
+    shadowBias: Float64Array.from(ndl, (n) => {
+      const t = shadow?.texel ?? 0;
+      return n > 0 ? 0.75 * t * Math.min(8, Math.sqrt(1 - n * n) / n) + 0.01 : 0;
+    }),
     rays,
+    source: { scene, colors: list.colors, light, px: new Uint8Array(3) },
   };
   projectFaces(out, grid);
-  shadeFaces(out, scene, list.colors, light);
   return out;
 }
 
-/** Fills masks, lit colours, visibility and flat colours of the front faces. */
-function shadeFaces(s: RasterScene, scene: RayScene, colors: Uint32Array, light: Light): void {
-  const o = scene.origin, px = new Uint8Array(3), r = s.rays;
-  for (let k = 0; k < s.front.length; k++) {
-    const f = s.front[k];
-    const x = s.voxels[f * 3], y = s.voxels[f * 3 + 1], z = s.voxels[f * 3 + 2];
-    const face = s.faces[f], a = FACE_AXIS[face];
-    s.masks[f] = occlusionMask(scene, x - o[0], y - o[1], z - o[2], face);
-    const c = [x + 0.5, y + 0.5, z + 0.5];
-    c[a] += FACE_SIGN[face] * 0.5;
-    if (r.ortho) s.shader.light(colors[f], face, -r.fwd[0], -r.fwd[1], -r.fwd[2], s.lit, f * 3);
-    else {
-      const e = r.eye;
-      s.shader.light(colors[f], face, e[0] - c[0], e[1] - c[1], e[2] - c[2], s.lit, f * 3);
-    }
-    s.visibility[f] = faceVisibility(s, f, light);
-    if (s.masks[f] === 0 && s.visibility[f] >= 0) {
-      s.shader.finish(s.lit, f * 3, s.visibility[f], 1, px);
-      s.flat[f] = px[0] | px[1] << 8 | px[2] << 16;
-    } else s.flat[f] = SLOW;
+/**
+ * Shades face f (its mask, lit colour and visibility) and returns its flat colour, or SLOW
+ * when its samples need per-sample occlusion or shadow.
+ */
+export function shadeFace(s: RasterScene, f: number): number {
+  const { scene, colors, light } = s.source, o = scene.origin, r = s.rays;
+  const x = s.voxels[f * 3], y = s.voxels[f * 3 + 1], z = s.voxels[f * 3 + 2];
+  const face = s.faces[f], a = FACE_AXIS[face], half = FACE_SIGN[face] * 0.5;
+  s.masks[f] = occlusionMask(scene, x - o[0], y - o[1], z - o[2], face);
+  if (r.ortho) s.shader.light(colors[f], face, -r.fwd[0], -r.fwd[1], -r.fwd[2], s.lit, f * 3);
+  else {
+    // View vector from the face centre to the eye.
+    const vx = r.eye[0] - x - 0.5 - (a === 0 ? half : 0);
+    const vy = r.eye[1] - y - 0.5 - (a === 1 ? half : 0);
+    const vz = r.eye[2] - z - 0.5 - (a === 2 ? half : 0);
+    s.shader.light(colors[f], face, vx, vy, vz, s.lit, f * 3);
   }
+  s.visibility[f] = faceVisibility(s, f, light);
+  if (s.masks[f] === 0 && s.visibility[f] >= 0) {
+    const px = s.source.px;
+    s.shader.finish(s.lit, f * 3, s.visibility[f], 1, px);
+    s.flat[f] = px[0] | px[1] << 8 | px[2] << 16;
+  } else s.flat[f] = SLOW;
+  return s.flat[f];
 }
 
 /** Returns 1 (lit), 0.5 (turned away) or −1 (partly shadowed: test each sample). */
@@ -168,14 +186,12 @@ export function isPointShadowed(
   y: number,
   z: number,
 ): boolean {
-  const map = s.shadow!, t = map.texel, a = FACE_AXIS[face], off = FACE_SIGN[face] * t;
-  // Normal offset of one texel, plus a depth bias for the face's slope across half a texel.
-  const ndl = s.shader.faceNdotL(face);
-  const bias = 0.75 * t * Math.min(8, Math.sqrt(1 - ndl * ndl) / ndl) + 0.01;
+  const map = s.shadow!, a = FACE_AXIS[face], off = FACE_SIGN[face] * map.texel;
+  // Normal offset of one texel, plus the face's depth bias.
   if (a === 0) x += off;
   else if (a === 1) y += off;
   else z += off;
-  return map.isShadowed(x, y, z, bias);
+  return map.isShadowed(x, y, z, s.shadowBias[face]);
 }
 
 /** Culls faces turned away from the camera and projects the others into the sample grid. */
@@ -213,8 +229,8 @@ function projectFaces(s: RasterScene, grid: { width: number; height: number }): 
     screen.set(plane, n * 11 + 8);
     n++;
   }
-  s.front = front.slice(0, n);
-  s.screen = screen.slice(0, n * 11);
+  s.front = front.subarray(0, n);
+  s.screen = screen.subarray(0, n * 11);
 }
 
 function dot(a: Vec3, b: Vec3): number {

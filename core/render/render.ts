@@ -107,7 +107,8 @@ export function renderRows(
     throw new RangeError(`Rows ${y0}..${y1} are outside the picture's ${options.height} rows`);
   }
   const list = [...tiles];
-  const scene = buildRayScene(list);
+  // The rasteriser only looks voxels up: it needs no empty-space distances.
+  const scene = buildRayScene(list, options.quality === "path");
   const { width, height } = options;
   const cam = resolveCamera(scene, camera, options.camera, width / height);
   const sub = options.supersample === false ? 1 : 2;

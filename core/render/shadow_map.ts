@@ -5,7 +5,7 @@
  */
 import type { Vec3 } from "../mat4.ts";
 import { FACE_CORNERS } from "../mesh/cube_mesher.ts";
-import { DepthBand, depthPlane } from "./raster_quad.ts";
+import { DepthBand, depthPlane, newQuadShape, setQuadShape } from "./raster_quad.ts";
 
 /** Texels per voxel along each map axis (before the size cap). */
 const TEXELS_PER_VOXEL = 4;
@@ -63,24 +63,31 @@ export class ShadowMap {
     return this.#band.depth[j * this.size + i] > x * l[0] + y * l[1] + z * l[2] + bias;
   }
 
+  /** Draws the faces: one shape per face direction, moved to each voxel. */
   #draw(list: FaceList, faceNdotL: readonly number[]): void {
-    const xs = new Float64Array(4), ys = new Float64Array(4), qs = new Float64Array(4);
     const u = this.#u, v = this.#v, l = this.#l, t = this.texel;
+    const shapes = FACE_CORNERS.map((c, face) => {
+      if (faceNdotL[face] <= 0) return null;
+      const xs = [0, 1, 2, 3].map((k) => dot3(c, k, u) / t);
+      const ys = [0, 1, 2, 3].map((k) => dot3(c, k, v) / t);
+      const plane = depthPlane(xs, ys, [0, 1, 2, 3].map((k) => dot3(c, k, l)));
+      const shape = newQuadShape();
+      return plane && setQuadShape(shape, xs, ys, ...plane) ? shape : null;
+    });
     for (let f = 0; f < list.count; f++) {
-      const face = list.faces[f];
-      if (faceNdotL[face] <= 0) continue;
-      const c = FACE_CORNERS[face], o = f * 3;
-      for (let k = 0; k < 4; k++) {
-        const x = list.voxels[o] + c[k * 3], y = list.voxels[o + 1] + c[k * 3 + 1];
-        const z = list.voxels[o + 2] + c[k * 3 + 2];
-        xs[k] = (x * u[0] + y * u[1] + z * u[2] - this.#u0) / t;
-        ys[k] = (x * v[0] + y * v[1] + z * v[2] - this.#v0) / t;
-        qs[k] = x * l[0] + y * l[1] + z * l[2];
-      }
-      const plane = depthPlane(xs, ys, qs);
-      if (plane) this.#band.drawQuad(xs, ys, plane[0], plane[1], plane[2], 0);
+      const shape = shapes[list.faces[f]];
+      if (!shape) continue;
+      const x = list.voxels[f * 3], y = list.voxels[f * 3 + 1], z = list.voxels[f * 3 + 2];
+      const du = (x * u[0] + y * u[1] + z * u[2] - this.#u0) / t;
+      const dv = (x * v[0] + y * v[1] + z * v[2] - this.#v0) / t;
+      this.#band.drawShape(shape, du, dv, x * l[0] + y * l[1] + z * l[2], 0);
     }
   }
+}
+
+/** Returns corner k of a face's unit corners dotted with a. */
+function dot3(corners: readonly number[], k: number, a: Vec3): number {
+  return corners[k * 3] * a[0] + corners[k * 3 + 1] * a[1] + corners[k * 3 + 2] * a[2];
 }
 
 /** Returns [minU, maxU, minV, maxV] of the box corners projected on u and v. */
