@@ -81,7 +81,12 @@ export function meshFaces(volume: TileSource): FaceList & { colors: Uint32Array 
     voxels[n * 3] = x, voxels[n * 3 + 1] = y, voxels[n * 3 + 2] = z;
     faces[n] = f, colors[n++] = color;
   });
-  return { count: n, voxels, faces, colors };
+  return {
+    count: n,
+    voxels: voxels.subarray(0, n * 3),
+    faces: faces.subarray(0, n),
+    colors: colors.subarray(0, n),
+  };
 }
 
 /** Returns the camera rays of a sw × sh sample grid (as the ray tracer builds them). */
