@@ -52,7 +52,7 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
     .option("--size <WxH>", "image size in pixels", "512x512")
     .option(
       "--camera <preset>",
-      "front, back, left, right, top, bottom or isometric (default: the file's camera)",
+      "front, back, left, right, top, bottom or isometric (default: the file's camera direction)",
     )
     .option(
       "--background <color>",
