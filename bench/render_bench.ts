@@ -8,7 +8,9 @@
  * machine).
  *
  *     deno run -A bench/render_bench.ts [repeats]
+ *     .tools/node_modules/.bin/bun run bench/render_bench.ts [repeats]   (the binary's runtime)
  */
+import { readFileSync } from "node:fs";
 import process from "node:process";
 import { packRgba } from "../core/color.ts";
 import { decodeVox } from "../core/formats/vox.ts";
@@ -19,8 +21,8 @@ import { renderPicture } from "../daemon/render_picture.ts";
 import { WorkerPool } from "../daemon/worker_pool.ts";
 
 // GOXEL_FIXTURES points at the fixtures when the repo is not beside ../shared (a worktree).
-const MONU9 = Deno.env.get("GOXEL_FIXTURES")
-  ? new URL(`file://${Deno.env.get("GOXEL_FIXTURES")}/ephtracy/monu9.vox`)
+const MONU9 = process.env.GOXEL_FIXTURES
+  ? new URL(`file://${process.env.GOXEL_FIXTURES}/ephtracy/monu9.vox`)
   : new URL("../../shared/fixtures/ephtracy/monu9.vox", import.meta.url);
 
 /** Fills [min, max) with a colour. */
@@ -88,10 +90,10 @@ async function measure(
   return out;
 }
 
-const repeats = Number(Deno.args[0] ?? 7);
+const repeats = Number(process.argv[2] ?? 7);
 const scenes: [string, Image][] = [["procedural 97×97×79", proceduralScene()]];
 try {
-  scenes.unshift(["monu9.vox", decodeVox(Deno.readFileSync(MONU9))]);
+  scenes.unshift(["monu9.vox", decodeVox(new Uint8Array(readFileSync(MONU9)))]);
 } catch {
   console.warn(`render_bench: ${MONU9.pathname} not found, benchmarking the procedural scene only`);
 }
