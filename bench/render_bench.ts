@@ -3,7 +3,8 @@
  * on monu9.vox (97×97×79, 32 832 voxels) when the fixture is present and on a procedural scene
  * of the same size that always exists, at 512² and 1024² (2×2 super-sampling, isometric
  * framing, light and shadows on). Each case runs in-process on one thread and on a worker
- * pool of two (row bands, as render_scene does); repeats are interleaved and medians printed,
+ * pool of two as render_scene does (row bands from 1024² up, then the PNG is not encoded);
+ * repeats are interleaved and medians printed,
  * wall time and, in-process, this process's CPU time (robust when other programs share the
  * machine).
  *
@@ -84,7 +85,7 @@ async function measure(
       const one = out[`${quality} 1 thread`] ??= { wall: [], cpu: [] };
       one.wall.push(t1 - t0);
       one.cpu.push((c.user + c.system) / 1000);
-      (out[`${quality} pool of 2`] ??= { wall: [], cpu: [] }).wall.push(t2 - t1);
+      (out[`${quality} worker pool of 2`] ??= { wall: [], cpu: [] }).wall.push(t2 - t1);
     }
   }
   return out;
@@ -105,7 +106,7 @@ console.log("| --- | --- | --- | --- | --- | --- |");
 for (const [name, image] of scenes) {
   for (const size of [512, 1024]) {
     const r = await measure(image, size, repeats, pool);
-    for (const mode of ["1 thread", "pool of 2"]) {
+    for (const mode of ["1 thread", "worker pool of 2"]) {
       const raster = r[`raster ${mode}`], path = r[`path ${mode}`];
       const ratio = median(raster.wall) / median(path.wall);
       const cpu = (s: Sample) => s.cpu.length ? median(s.cpu).toFixed(0) : "";

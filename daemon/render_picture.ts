@@ -1,7 +1,7 @@
 /**
- * Renders pictures on the worker pool: the rows are split in bands (one per worker), each
- * band rendered by a worker from the same plain snapshot, stacked, PNG-encoded on a worker
- * and written atomically.
+ * Renders pictures on the worker pool: the rows are split in bands (one per worker, for
+ * pictures big enough that rows outweigh the per-band set-up), each band rendered by a worker
+ * from the same plain snapshot, stacked, PNG-encoded on a worker and written atomically.
  */
 import { InvalidInputError } from "../core/errors.ts";
 import { type Image, mergedVisibleVolume } from "../core/image.ts";
@@ -14,6 +14,12 @@ import {
 } from "../core/render/render.ts";
 import type { DaemonContext } from "./context.ts";
 import { resolvePath, writeEncodedFiles } from "./files.ts";
+
+/**
+ * Pixels per band at least: every band meshes the model and builds its shadow map again, which
+ * at 512² costs about as much as drawing the rows, so smaller pictures stay in one piece.
+ */
+export const MIN_BAND_PIXELS = 512 * 512;
 
 /** Throws InvalidInputError unless the path names a .png file (renders are PNG only). */
 export function checkPngPath(path: string): void {
@@ -41,7 +47,7 @@ export async function renderPicture(
     : null;
   const light = { ...image.light };
   const parts = await Promise.all(
-    rowBands(options.height, ctx.workers.size).map((rows) =>
+    rowBands(options.height, bandCount(options, ctx.workers.size)).map((rows) =>
       ctx.workers.run({ kind: "render_rows", tiles, camera, light, options, rows })
     ),
   );
@@ -52,6 +58,11 @@ export async function renderPicture(
     offset += part.length;
   }
   return rgba;
+}
+
+/** Returns how many bands to render a picture in with `workers` workers. */
+export function bandCount(size: { width: number; height: number }, workers: number): number {
+  return Math.max(1, Math.min(workers, Math.floor(size.width * size.height / MIN_BAND_PIXELS)));
 }
 
 /** Renders the image to a PNG file at `path` (resolved against the workspace). */

@@ -12,7 +12,7 @@ import { makeTestEnv, RawClient, runGoxel, startDaemon } from "./support_testing
 
 Deno.test("render_scene renders in bands on the worker pool and refuses non-PNG outputs", async (t) => {
   const env = await makeTestEnv();
-  // Three workers: 61 rows split in uneven bands.
+  // Three workers: a 1024 × 520 picture is rendered in two bands.
   const daemon = await startDaemon(env, ["--workspace", env.dir], "workers: 3\n");
   const c = await RawClient.unix(daemon.socket);
   try {
@@ -37,22 +37,22 @@ Deno.test("render_scene renders in bands on the worker pool and refuses non-PNG 
       findCodec("gox", "decode")!,
       await Deno.readFile(`${env.dir}/scene.gox`),
     );
-    const options = { width: 96, height: 61, camera: "isometric", background: 0 };
+    const options = { width: 1024, height: 520, camera: "isometric", background: 0 };
 
     await t.step("the banded picture equals the picture rendered in one piece", async () => {
       await c.call("goxel.render_scene", {
         output_path: "a.png",
-        width: 96,
-        height: 61,
+        width: 1024,
+        height: 520,
         camera_preset: "isometric",
       });
       const png = decodePng(await Deno.readFile(`${env.dir}/a.png`));
-      assert.deepEqual([png.width, png.height], [96, 61]);
+      assert.deepEqual([png.width, png.height], [1024, 520]);
       assert.deepEqual(png.rgba, renderImage(image, options).rgba);
     });
 
     await t.step('quality "path" renders with the ray tracer', async () => {
-      await c.call("goxel.render_scene", ["b.png", 96, 61, "isometric", undefined, "path"]);
+      await c.call("goxel.render_scene", ["b.png", 1024, 520, "isometric", undefined, "path"]);
       const png = decodePng(await Deno.readFile(`${env.dir}/b.png`));
       // The tracer lights each face once, from the first sample that hits it, so a band may
       // light a face from another sample than the whole picture does: tiny differences.
