@@ -2,11 +2,10 @@
  * Render speed: the rasteriser (default) against the ray tracer (quality "path") in one run,
  * on monu9.vox (97×97×79, 32 832 voxels) when the fixture is present and on a procedural scene
  * of the same size that always exists, at 512² and 1024² (2×2 super-sampling, isometric
- * framing, light and shadows on). Each case runs in-process on one thread and on a worker
- * pool of two as render_scene does (row bands from 1024² up, then the PNG is not encoded);
- * repeats are interleaved and medians printed,
- * wall time and, in-process, this process's CPU time (robust when other programs share the
- * machine).
+ * framing, light and shadows on). Each case runs in-process on one thread, and on a worker
+ * pool of two as render_scene renders (row bands from 2 × 512² pixels up; PNG encoding left
+ * out). Repeats are interleaved; medians of wall time and, in-process, of this process's CPU
+ * time (steadier when other programs share the machine) are printed.
  *
  *     deno run -A bench/render_bench.ts [repeats]
  *     .tools/node_modules/.bin/bun run bench/render_bench.ts [repeats]   (the binary's runtime)
