@@ -18,6 +18,7 @@ const RenderFile = z.object({
 /** `goxel.render_scene`. */
 export const renderScene = defineMethod({
   name: "goxel.render_scene",
+  tool: { destructive: true, idempotent: true },
   summary:
     "Render the visible layers to a PNG at output_path, or to a managed render file (file_path mode).",
   description:
@@ -119,6 +120,7 @@ export const listRenders = defineMethod({
 /** `goxel.set_camera`. */
 export const setCamera = defineMethod({
   name: "goxel.set_camera",
+  tool: { destructive: false, idempotent: true },
   summary: "Point the project's camera: a preset view, or an explicit position and target.",
   description:
     "A preset turns the camera around the model and fits it in view; position/target then adjust it.",
