@@ -108,6 +108,12 @@ export class DepthBand {
    * depth at sample centre (x, y) is a·x + b·y + c; samples keep the nearest quad's id.
    */
   drawQuad(xs: Float64Array, ys: Float64Array, a: number, b: number, c: number, id: number): void {
+    // Quads smaller than a sample often hold no sample centre: skip their set-up.
+    const minY = Math.min(ys[0], ys[1], ys[2], ys[3]), maxY = Math.max(ys[0], ys[1], ys[2], ys[3]);
+    const r0 = Math.max(this.y0, Math.ceil(minY - 0.5 - EDGE_EPSILON));
+    if (r0 > Math.min(this.y1 - 1, Math.floor(maxY - 0.5 + EDGE_EPSILON))) return;
+    const minX = Math.min(xs[0], xs[1], xs[2], xs[3]), maxX = Math.max(xs[0], xs[1], xs[2], xs[3]);
+    if (Math.ceil(minX - 0.5 - EDGE_EPSILON) > Math.floor(maxX - 0.5 + EDGE_EPSILON)) return;
     if (setQuadShape(this.#shape, xs, ys, a, b, c)) this.drawShape(this.#shape, 0, 0, 0, id);
   }
 

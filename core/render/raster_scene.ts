@@ -13,7 +13,6 @@ import { tileKey } from "../volume.ts";
 import { type PlainTile, type RayScene } from "./raycast.ts";
 import type { PlainCamera } from "./sample_tracer.ts";
 import { FACE_AXIS, FACE_SIGN, lightDirection, occlusionMask, Shader } from "./shade.ts";
-import { depthPlane } from "./raster_quad.ts";
 import { type FaceList, ShadowMap } from "./shadow_map.ts";
 
 /** Marks a face whose samples need per-sample occlusion or shadow. */
@@ -201,18 +200,16 @@ export function isPointShadowed(
 
 /** Culls faces turned away from the camera and projects the others into the sample grid. */
 function projectFaces(s: RasterScene, grid: { width: number; height: number }): void {
-  const r = s.rays, front = new Int32Array(s.count), screen = new Float64Array(s.count * 11);
+  const r = s.rays, candidates = new Int32Array(s.count);
+  let m = 0;
+  for (let i = 0; i < s.count; i++) if (isTurnedToCamera(s, i)) candidates[m++] = i;
+  const front = new Int32Array(m), screen = new Float64Array(m * 11);
   const e = r.eye, f = r.fwd, rl = dot(r.right, r.right), ul = dot(r.up, r.up);
-  const xs = new Float64Array(4), ys = new Float64Array(4), qs = new Float64Array(4);
+  const qs = new Float64Array(4);
   let n = 0;
-  for (let i = 0; i < s.count; i++) {
-    const face = s.faces[i], a = FACE_AXIS[face], sign = FACE_SIGN[face];
+  for (let c = 0; c < m; c++) {
+    const i = candidates[c], corners = FACE_CORNERS[s.faces[i]], o = n * 11;
     const cx = s.voxels[i * 3], cy = s.voxels[i * 3 + 1], cz = s.voxels[i * 3 + 2];
-    const toEye = r.ortho
-      ? -f[a]
-      : e[a] - ((a === 0 ? cx : a === 1 ? cy : cz) + (sign > 0 ? 1 : 0));
-    if (sign * toEye <= 0) continue;
-    const corners = FACE_CORNERS[face];
     let ok = true;
     for (let k = 0; k < 4; k++) {
       const dx = cx + corners[k * 3] - e[0], dy = cy + corners[k * 3 + 1] - e[1];
@@ -222,20 +219,38 @@ function projectFaces(s: RasterScene, grid: { width: number; height: number }): 
       const w = r.ortho ? 1 : depth;
       const nx = (dx * r.right[0] + dy * r.right[1] + dz * r.right[2]) / (rl * w);
       const ny = (dx * r.up[0] + dy * r.up[1] + dz * r.up[2]) / (ul * w);
-      xs[k] = (nx + 1) / 2 * grid.width;
-      ys[k] = (1 - ny) / 2 * grid.height;
+      screen[o + k] = (nx + 1) / 2 * grid.width;
+      screen[o + 4 + k] = (1 - ny) / 2 * grid.height;
       qs[k] = r.ortho ? -depth : 1 / depth;
     }
-    const plane = ok ? depthPlane(xs, ys, qs) : null;
-    if (!plane) continue;
-    front[n] = i;
-    screen.set(xs, n * 11);
-    screen.set(ys, n * 11 + 4);
-    screen.set(plane, n * 11 + 8);
-    n++;
+    if (!ok || !setDepthPlane(screen, o, qs)) continue;
+    front[n++] = i;
   }
   s.front = front.subarray(0, n);
   s.screen = screen.subarray(0, n * 11);
+}
+
+/** Returns true when face i is turned to the camera (back faces are culled). */
+function isTurnedToCamera(s: RasterScene, i: number): boolean {
+  const face = s.faces[i], a = FACE_AXIS[face], sign = FACE_SIGN[face], r = s.rays;
+  if (r.ortho) return sign * -r.fwd[a] > 0;
+  const plane = s.voxels[i * 3 + a] + (sign > 0 ? 1 : 0);
+  return sign * (r.eye[a] - plane) > 0;
+}
+
+/**
+ * Writes at screen[o + 8..10] the depth plane (a, b, c) through corners 0–2 of the quad at
+ * screen[o..o+7] with depths qs; returns false when they are collinear on screen.
+ */
+function setDepthPlane(screen: Float64Array, o: number, qs: Float64Array): boolean {
+  const x0 = screen[o], y0 = screen[o + 4];
+  const x1 = screen[o + 1] - x0, y1 = screen[o + 5] - y0, q1 = qs[1] - qs[0];
+  const x2 = screen[o + 2] - x0, y2 = screen[o + 6] - y0, q2 = qs[2] - qs[0];
+  const det = x1 * y2 - x2 * y1;
+  if (det === 0) return false;
+  const a = (q1 * y2 - q2 * y1) / det, b = (x1 * q2 - x2 * q1) / det;
+  screen[o + 8] = a, screen[o + 9] = b, screen[o + 10] = qs[0] - a * x0 - b * y0;
+  return true;
 }
 
 function dot(a: Vec3, b: Vec3): number {
