@@ -114,7 +114,11 @@ export function buildRasterScene(
   const l = lightDirection(light, fromValues(cam.mat));
   const shader = new Shader(light, l);
   const ndl = [0, 1, 2, 3, 4, 5].map((f) => shader.faceNdotL(f));
-  const shadow = light.shadow > 0 && scene.bbox ? new ShadowMap(list, scene.bbox, l, ndl) : null;
+  // About one shadow texel per two samples across the picture.
+  const mapSize = Math.max(grid.width, grid.height) / 2;
+  const shadow = light.shadow > 0 && scene.bbox
+    ? new ShadowMap(list, scene.bbox, l, ndl, mapSize)
+    : null;
   const rays = sampleRays(cam, grid.width / grid.height);
   const out: RasterScene = {
     ...list,
@@ -126,10 +130,7 @@ export function buildRasterScene(
     screen: new Float64Array(0),
     shader,
     shadow,
-    shadowBias: Float64Array.from(ndl, (n) => {
-      const t = shadow?.texel ?? 0;
-      return n > 0 ? 0.75 * t * Math.min(8, Math.sqrt(1 - n * n) / n) + 0.01 : 0;
-    }),
+    shadowBias: shadowBiases(ndl, shadow?.texel ?? 0),
     rays,
     source: { scene, colors: list.colors, light, px: new Uint8Array(3) },
   };
@@ -190,12 +191,28 @@ export function isPointShadowed(
   y: number,
   z: number,
 ): boolean {
-  const map = s.shadow!, a = FACE_AXIS[face], off = FACE_SIGN[face] * map.texel;
-  // Normal offset of one texel, plus the face's depth bias.
+  const map = s.shadow!, a = FACE_AXIS[face], off = FACE_SIGN[face] * NORMAL_OFFSET * map.texel;
+  // A small normal offset (a large one would shift contact shadows), plus the depth bias.
   if (a === 0) x += off;
   else if (a === 1) y += off;
   else z += off;
   return map.isShadowed(x, y, z, s.shadowBias[face]);
+}
+
+/** Lookups move off their face by this many shadow texels. */
+const NORMAL_OFFSET = 0.1;
+
+/**
+ * Returns the shadow depth bias per face direction: within the half-texel diagonal around a
+ * lookup its own surface rises by at most that distance times its slope (tan of its angle to
+ * the light, capped so grazing faces leak a little light rather than shadow themselves). At a
+ * convex edge the neighbour face lies below this face's plane, so it never shadows it.
+ */
+function shadowBiases(ndl: readonly number[], texel: number): Float64Array {
+  return Float64Array.from(
+    ndl,
+    (n) => n > 0 ? 0.75 * texel * Math.min(4, Math.sqrt(1 - n * n) / n) + 0.01 : 0,
+  );
 }
 
 /** Culls faces turned away from the camera and projects the others into the sample grid. */

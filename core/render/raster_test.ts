@@ -50,3 +50,36 @@ Deno.test("rasterised bands stacked give the same bytes as the whole picture", a
     assert.throws(() => renderRows(tiles, null, light, { width: 4, height: 4 }, 2, 5), RangeError);
   });
 });
+
+Deno.test("a contact shadow has the ray tracer's shape (shadow texels near the sample size)", async (t) => {
+  // Two voxels touching along an edge: the front one throws a slanted shadow on the other.
+  const image = newImage(), v = image.layers[0].volume;
+  v.set(-1, 0, 0, packRgba(230, 230, 230));
+  v.set(-2, 1, 0, packRgba(230, 230, 230));
+  const tiles: PlainTile[] = [...v.tiles()].map(([x, y, z, voxels]) => ({
+    origin: [x, y, z],
+    voxels,
+  }));
+  for (const camera of ["left", "isometric", "back"]) {
+    await t.step(camera, () => {
+      const options = { width: 96, height: 96, camera, background: null };
+      const raster = renderRows(tiles, null, image.light, options, 0, 96);
+      const path = renderRows(
+        tiles,
+        null,
+        image.light,
+        { ...options, quality: "path" as const },
+        0,
+        96,
+      );
+      let covered = 0, differ = 0;
+      for (let i = 0; i < raster.length; i += 4) {
+        if (path[i + 3] !== 255) continue;
+        covered++;
+        if (Math.abs(raster[i] - path[i]) > 12) differ++;
+      }
+      // Only the shadow's edge may differ (one-tap map against rays).
+      assert.ok(differ < covered * 0.03, `${differ} of ${covered} pixels differ`);
+    });
+  }
+});

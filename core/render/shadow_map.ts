@@ -33,13 +33,15 @@ export class ShadowMap {
 
   /**
    * Builds the map of the faces with N·L > 0 (`faceNdotL` per face number) towards `l`, over
-   * the world box [min, max).
+   * the world box [min, max), at least `minSize` texels across (and at most 2048) so that its
+   * texels stay near the size of the picture's samples.
    */
   constructor(
     list: FaceList,
     box: { min: Vec3; max: Vec3 },
     l: Vec3,
     faceNdotL: readonly number[],
+    minSize = 0,
   ) {
     this.#l = l;
     const helper: Vec3 = Math.abs(l[2]) < 0.9 ? [0, 0, 1] : [1, 0, 0];
@@ -48,7 +50,7 @@ export class ShadowMap {
     const corners = bounds(box, this.#u, this.#v);
     this.#u0 = corners[0] - 1, this.#v0 = corners[2] - 1;
     const extent = Math.max(corners[1] - corners[0], corners[3] - corners[2]) + 2;
-    this.size = Math.min(MAX_SIZE, Math.ceil(extent * TEXELS_PER_VOXEL));
+    this.size = Math.min(MAX_SIZE, Math.ceil(Math.max(extent * TEXELS_PER_VOXEL, minSize)));
     this.texel = extent / this.size;
     this.#band = new DepthBand(this.size, 0, this.size, false);
     this.#draw(list, faceNdotL);
