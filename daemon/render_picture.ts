@@ -30,13 +30,8 @@ export function checkPngPath(path: string): void {
   }
 }
 
-/** Renders the image's visible layers into RGBA bytes, row bands spread over the pool. */
-export async function renderPicture(
-  ctx: Pick<DaemonContext, "workers">,
-  image: Image,
-  options: RenderOptions,
-): Promise<Uint8Array> {
-  validateRenderOptions(options);
+/** The plain data a render job needs: merged visible tiles, the camera and the light. */
+function renderInput(image: Image) {
   const tiles: PlainTile[] = [];
   for (const [x, y, z, voxels] of mergedVisibleVolume(image).tiles()) {
     tiles.push({ origin: [x, y, z], voxels });
@@ -45,10 +40,20 @@ export async function renderPicture(
   const camera: PlainCamera | null = cam
     ? { mat: Array.from(cam.mat), dist: cam.dist, ortho: cam.ortho }
     : null;
-  const light = { ...image.light };
+  return { tiles, camera, light: { ...image.light } };
+}
+
+/** Renders the image's visible layers into RGBA bytes, row bands spread over the pool. */
+export async function renderPicture(
+  ctx: Pick<DaemonContext, "workers">,
+  image: Image,
+  options: RenderOptions,
+): Promise<Uint8Array> {
+  validateRenderOptions(options);
+  const input = renderInput(image);
   const parts = await Promise.all(
     rowBands(options.height, bandCount(options, ctx.workers.size)).map((rows) =>
-      ctx.workers.run({ kind: "render_rows", tiles, camera, light, options, rows })
+      ctx.workers.run({ kind: "render_rows", ...input, options, rows })
     ),
   );
   const rgba = new Uint8Array(options.width * options.height * 4);
@@ -74,9 +79,20 @@ export async function renderPngFile(
 ): Promise<{ path: string; data: Uint8Array }> {
   const full = resolvePath(ctx.workspace, path);
   checkPngPath(full);
-  const rgba = await renderPicture(ctx, image, options);
+  validateRenderOptions(options);
   const { width, height } = options;
-  const data = await ctx.workers.run({ kind: "encode_png", width, height, rgba }) as Uint8Array;
+  let data: Uint8Array;
+  if (bandCount(options, ctx.workers.size) === 1) {
+    // One band: the worker that renders it encodes it too (one job, only the PNG comes back).
+    data = await ctx.workers.run({
+      kind: "render_png",
+      ...renderInput(image),
+      options,
+    }) as Uint8Array;
+  } else {
+    const rgba = await renderPicture(ctx, image, options);
+    data = await ctx.workers.run({ kind: "encode_png", width, height, rgba }) as Uint8Array;
+  }
   await writeEncodedFiles(full, [{ suffix: "", data }]);
   return { path: full, data };
 }

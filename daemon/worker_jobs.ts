@@ -23,6 +23,13 @@ export type Job =
     options: RenderOptions;
     rows: [number, number];
   }
+  | {
+    kind: "render_png";
+    tiles: PlainTile[];
+    camera: PlainCamera | null;
+    light: Light;
+    options: RenderOptions;
+  }
   | { kind: "encode_png"; width: number; height: number; rgba: Uint8Array };
 
 /** What each job kind returns. */
@@ -51,6 +58,11 @@ export function runJob(job: Job): JobResult {
     case "render_rows": {
       const [y0, y1] = job.rows;
       return renderRows(job.tiles, job.camera, job.light, job.options, y0, y1);
+    }
+    case "render_png": {
+      const { width, height } = job.options;
+      const rgba = renderRows(job.tiles, job.camera, job.light, job.options, 0, height);
+      return encodePng(width, height, rgba);
     }
     case "encode_png":
       return encodePng(job.width, job.height, job.rgba);

@@ -51,6 +51,16 @@ Deno.test("render_scene renders in bands on the worker pool and refuses non-PNG 
       assert.deepEqual(png.rgba, renderImage(image, options).rgba);
     });
 
+    await t.step(
+      "a small picture (one job renders and encodes) equals the one-piece one",
+      async () => {
+        await c.call("goxel.render_scene", ["small.png", 96, 61, "front"]);
+        const png = decodePng(await Deno.readFile(`${env.dir}/small.png`));
+        const want = renderImage(image, { width: 96, height: 61, camera: "front", background: 0 });
+        assert.deepEqual(png.rgba, want.rgba);
+      },
+    );
+
     await t.step('quality "path" renders with the ray tracer', async () => {
       await c.call("goxel.render_scene", ["b.png", 1024, 520, "isometric", undefined, "path"]);
       const png = decodePng(await Deno.readFile(`${env.dir}/b.png`));
