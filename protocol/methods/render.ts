@@ -32,7 +32,8 @@ export const renderScene = defineMethod({
     width: PositiveSize.optional().describe("Image width in pixels (default 512)"),
     height: PositiveSize.optional().describe("Image height in pixels (default 512)"),
     camera_preset: CameraPreset.optional().describe(
-      "front, back, left, right, top, bottom or isometric (default: the project's camera)",
+      "front, back, left, right, top, bottom or isometric (default: the project's camera " +
+        "direction); the whole model is framed",
     ),
     options: z.strictObject({
       return_mode: z.enum(["file", "file_path"]).optional().describe(
