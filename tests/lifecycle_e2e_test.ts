@@ -108,8 +108,17 @@ Deno.test("start --daemonize, status, call, reload (valid and invalid), stop", a
     await t.step("stop waits for the daemon to exit and removes its files", async () => {
       const pid = pidOf(env);
       const r = await runGoxel(["stop"], env);
+      const returnedAt = Date.now();
       assert.equal(r.code, 0, r.stderr);
       assert.ok(await waitGone(pid));
+      // The daemon's last log line is "Stopped"; stop must not linger after it (it once polled a
+      // zombie for 1.5 s). The CLI's own exit is included, so this bounds the whole command.
+      const log = await Deno.readTextFile(`${env.env.XDG_STATE_HOME}/goxel/goxel.log`);
+      const stopped = log.trim().split("\n").map((l) => JSON.parse(l))
+        .findLast((l) => l.message === "Stopped");
+      assert.ok(stopped, "the daemon logged Stopped");
+      const lag = returnedAt - Date.parse(stopped["@timestamp"]);
+      assert.ok(lag <= 200, `stop returned ${lag} ms after the daemon logged Stopped`);
       await assert.rejects(Deno.stat(env.socket));
       await assert.rejects(Deno.stat(`${env.env.XDG_RUNTIME_DIR}/goxel/goxel.pid`));
       const again = await runGoxel(["stop"], env);
