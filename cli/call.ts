@@ -2,6 +2,7 @@
 import type { Command } from "@commander-js/extra-typings";
 import { isAbsolute, resolve } from "node:path";
 import process from "node:process";
+import { type FrameEvent, NdjsonDecoder } from "../protocol/framing.ts";
 import type { MethodDecl } from "../protocol/method.ts";
 import { namedParams } from "../protocol/positional.ts";
 import { METHOD_INDEX } from "../protocol/method_index.ts";
@@ -251,33 +252,41 @@ async function streamStdin(client: RpcClient, out: Output): Promise<void> {
     pending--;
     if (ended && pending <= 0) done();
   };
-  let buffer = "";
-  for await (const chunk of process.stdin) {
-    buffer += chunk.toString();
-    const lines = buffer.split("\n");
-    buffer = lines.pop()!;
-    for (const line of lines) pending += sendLine(client, line);
-  }
-  pending += sendLine(client, buffer);
+  // Framed by bytes, like the daemon does it: a character split across reads stays whole.
+  const decoder = new NdjsonDecoder({ maxMessageBytes: Number.MAX_SAFE_INTEGER });
+  const send = (events: FrameEvent[]) => {
+    for (const ev of events) if (ev.kind === "message") pending += sendLine(client, ev.text);
+  };
+  for await (const chunk of process.stdin) send(decoder.push(chunk as Uint8Array));
+  send(decoder.end());
   ended = true;
   if (pending > 0) await finished;
 }
 
-function sendLine(client: RpcClient, line: string): number {
-  const text = line.trim();
-  if (!text) return 0;
+/** Sends one request line; returns how many replies it will get (0 or 1). */
+function sendLine(client: RpcClient, text: string): number {
   client.writeRaw(text + "\n");
   try {
     const msg = JSON.parse(text);
-    if (Array.isArray(msg)) return msg.some((m) => m && typeof m === "object" && "id" in m) ? 1 : 0;
-    return msg && typeof msg === "object" && !("id" in msg) ? 0 : 1;
+    // Only a request object without an id is a notification; anything else is answered.
+    const answered = (m: unknown) =>
+      !(m !== null && typeof m === "object" && !Array.isArray(m)) || "id" in m;
+    if (Array.isArray(msg)) return msg.length === 0 || msg.some(answered) ? 1 : 0;
+    return answered(msg) ? 1 : 0;
   } catch {
     return 1;
   }
 }
 
+/** Reads all of stdin and decodes it once (decoding per chunk would split characters). */
 async function readStdin(): Promise<string> {
-  let text = "";
-  for await (const chunk of process.stdin) text += chunk.toString();
-  return text;
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Uint8Array);
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(bytes);
 }

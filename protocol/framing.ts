@@ -56,6 +56,19 @@ export class NdjsonDecoder {
     return events;
   }
 
+  /** Bytes of an unfinished line held right now. */
+  get pendingBytes(): number {
+    return this.#pending;
+  }
+
+  /** Drops the unfinished line held so far and skips the rest of it up to its newline. */
+  discardLine(): void {
+    if (this.#pending === 0 && !this.#discarding) return;
+    this.#parts = [];
+    this.#pending = 0;
+    this.#discarding = true;
+  }
+
   /** Signals end of stream: a last line without a newline is still delivered. */
   end(): FrameEvent[] {
     const events: FrameEvent[] = [];

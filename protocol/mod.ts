@@ -16,6 +16,10 @@ import { VOXEL_METHODS } from "./methods/voxels.ts";
 
 export * from "./jsonrpc.ts";
 export * from "./framing.ts";
+export * from "./connection.ts";
+export * from "./replies.ts";
+export { needsRawId, rawIds } from "./raw_ids.ts";
+export { PendingCalls } from "./calls.ts";
 export * from "./method.ts";
 export * from "./wire.ts";
 export * from "./voxel_list.ts";
