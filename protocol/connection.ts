@@ -316,7 +316,9 @@ export class MessageConnection {
       ? pending >= l.maxQueuedMessages || this.#queuedBytes >= l.maxQueuedBytes
       : pending >= l.maxQueuedMessages / 2 || this.#queuedBytes >= l.maxQueuedBytes / 2;
     const backlog = this.#transport.writableLength > l.maxUnsentBytes;
-    const starved = this.#budget.isExhausted;
+    // Only a connection that holds input waits for the shared budget; one holding nothing (a
+    // bystander sending small requests) keeps being read.
+    const starved = this.#budget.isExhausted && this.#charged > 0;
     const read = !full && !backlog && !starved;
     if (read === this.#reading || this.#ended) return;
     this.#reading = read;

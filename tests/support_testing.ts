@@ -222,6 +222,11 @@ export class RawClient {
 
   /** Reads the next reply line as JSON; rejects after `timeoutMs` or when closed. */
   async read(timeoutMs = 10000): Promise<unknown> {
+    return JSON.parse(await this.readLine(timeoutMs));
+  }
+
+  /** Reads the next reply line as text; rejects after `timeoutMs` or when closed. */
+  async readLine(timeoutMs = 10000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     while (this.#lines.length === 0) {
       if (this.#closed) throw new Error("connection closed");
@@ -235,7 +240,7 @@ export class RawClient {
         });
       });
     }
-    return JSON.parse(this.#lines.shift()!);
+    return this.#lines.shift()!;
   }
 
   /** Waits until the daemon closes the connection (or times out). */
