@@ -173,7 +173,13 @@ Deno.test("exit codes: usage 2, failure 1, not running 3", async (t) => {
   try {
     const cases: [string[], number, RegExp][] = [
       [["frobnicate"], 2, /unknown command/],
-      [["call"], 2, /missing required argument/],
+      [["call"], 2, /Missing the method/],
+      [["render", "a.vox", "b.png", "--background", "red"], 2, /Invalid --background "red"/],
+      [["render", "a.vox", "b.png", "--camera", "diagonal"], 2, /Allowed choices are front/],
+      [["stop", "--timeout", "soon"], 2, /Invalid --timeout/],
+      [["start", "--log-level", "loud"], 2, /Allowed choices/],
+      [["help", "frobnicate"], 2, /No command or method "frobnicate"/],
+      [["call", "--params", "{", "ping"], 2, /not valid JSON|either as arguments/],
       [["status"], 3, /not running/],
       [["call", "--no-spawn", "ping"], 1, /not running.*goxel start/],
       [["info", "missing.vox"], 1, /no such file/],
@@ -199,6 +205,25 @@ Deno.test("exit codes: usage 2, failure 1, not running 3", async (t) => {
         assert.equal(unknown.code, 2);
       },
     );
+    await t.step("help works at every level and exits 0", async (t) => {
+      const cases: [string[], RegExp[]][] = [
+        [["--help"], [/Exit codes:/, /GOXEL_SOCKET/, /Examples:/]],
+        [["help"], [/Exit codes:/]],
+        [["call", "--help"], [/Usage: goxel call/, /Examples:/]],
+        [["help", "call"], [/Usage: goxel call/, /Examples:/]],
+        [["help", "render"], [/--camera <preset>/, /choices:\s+"front"/]],
+        [["stop", "--help"], [/--timeout/]],
+        [["call", "add_voxel", "--help"], [/\[layer_id\]/, /Colours: hex/, /goxel call add_voxel/]],
+        [["help", "add_voxel"], [/Usage: goxel call add_voxel <x> <y> <z> \[r\]/]],
+      ];
+      for (const [args, patterns] of cases) {
+        await t.step(args.join(" "), async () => {
+          const r = await runGoxel(args, env);
+          assert.equal(r.code, 0, r.stderr);
+          for (const p of patterns) assert.match(r.stdout, p);
+        });
+      }
+    });
     await t.step("--version names version, commit and runtime", async () => {
       const r = await runGoxel(["--version"], env);
       assert.equal(r.code, 0);
@@ -399,6 +424,39 @@ Deno.test("goxel call reads params and NDJSON request streams from stdin", async
       env: { ...env.env, GOXEL_PROJECT: "p1" },
     });
     assert.deepEqual(JSON.parse(named.stdout).color, [0, 255, 0, 255]);
+  } finally {
+    await runGoxel(["stop"], env);
+    await env.cleanup();
+  }
+});
+
+Deno.test("relative file paths resolve against the caller's directory in every call form", async () => {
+  const env = await makeTestEnv();
+  const caller = `${env.dir}/caller`;
+  await Deno.mkdir(caller);
+  try {
+    // The daemon starts in env.dir (its workspace); the calls below run in caller/.
+    assert.equal((await runGoxel(["call", "create_project", "p", "8", "8", "8"], env)).code, 0);
+    const forms: [string, string[], string | undefined][] = [
+      ["positional.gox", ["call", "save_project", "positional.gox"], undefined],
+      ["named.gox", ["call", "save_project", "path=named.gox"], undefined],
+      ["params.gox", ["call", "save_project", "--params", '{"path":"params.gox"}'], undefined],
+      ["stdin.gox", ["call", "save_project", "--params", "-"], '{"path":"stdin.gox"}'],
+      [
+        "stream.gox",
+        ["call", "-"],
+        '{"jsonrpc":"2.0","id":1,"method":"save_project","params":{"path":"stream.gox"}}\n',
+      ],
+    ];
+    for (const [file, args, stdin] of forms) {
+      const r = await runGoxel(args, env, stdin, caller);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(
+        (await Deno.stat(`${caller}/${file}`)).isFile,
+        `${args.join(" ")} wrote caller/${file}`,
+      );
+      await assert.rejects(Deno.stat(`${env.dir}/${file}`));
+    }
   } finally {
     await runGoxel(["stop"], env);
     await env.cleanup();

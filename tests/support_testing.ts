@@ -67,13 +67,18 @@ export interface RunResult {
 }
 
 /** Runs `goxel <args>` to completion. */
-export async function runGoxel(args: string[], t: TestEnv, stdin?: string): Promise<RunResult> {
+export async function runGoxel(
+  args: string[],
+  t: TestEnv,
+  stdin?: string,
+  cwd: string = t.dir,
+): Promise<RunResult> {
   const [cmd, ...prefix] = goxelCommand();
   const proc = new Deno.Command(cmd, {
     args: [...prefix, ...args],
     env: t.env,
     clearEnv: true,
-    cwd: t.dir,
+    cwd,
     stdin: stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
