@@ -43,6 +43,14 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
     .option("--format <name>", "output format name (see goxel convert --help)")
     .option("--greedy", "mesh formats: merge coplanar faces (same surface, fewer triangles)")
     .action(async (input, output, o) => {
+      if (o.format !== undefined) {
+        if (!await deps.offline.isFormat(o.format, "write")) {
+          const { write } = await deps.offline.formats();
+          throw new UsageError(
+            `Invalid --format "${o.format}": goxel can write ${write.join(", ")}`,
+          );
+        }
+      }
       const r = await deps.offline.convert(resolve(deps.cwd, input), resolve(deps.cwd, output), {
         format: o.format,
         greedy: o.greedy,

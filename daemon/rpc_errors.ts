@@ -20,7 +20,10 @@ export function toRpcError(err: unknown, ctx: DaemonContext, method: string): Js
   }
   if (err instanceof GoxelError) {
     const data: Record<string, unknown> = { reason: err.reason };
-    if (err instanceof FormatError) Object.assign(data, { format: err.format, offset: err.offset });
+    if (err instanceof FormatError) {
+      Object.assign(data, { format: err.format, offset: err.offset });
+      if (err.path !== undefined) data.path = err.path;
+    }
     if (err instanceof IoError) data.path = err.path;
     return {
       code: CODE_BY_REASON[err.reason] ?? ErrorCode.INVALID_INPUT,

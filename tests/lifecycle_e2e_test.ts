@@ -4,13 +4,7 @@
  * exit codes, signals, TCP tokens and shell completion.
  */
 import assert from "node:assert/strict";
-import {
-  makeTestEnv,
-  RawClient,
-  runGoxel,
-  startDaemon,
-  type TestEnv,
-} from "./support_testing.ts";
+import { makeTestEnv, RawClient, runGoxel, startDaemon, type TestEnv } from "./support_testing.ts";
 
 function pidOf(t: TestEnv): number {
   return Number(Deno.readTextFileSync(`${t.env.XDG_RUNTIME_DIR}/goxel/goxel.pid`).trim());

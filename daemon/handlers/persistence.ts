@@ -7,7 +7,13 @@ import type { Image } from "../../core/image.ts";
 import { imageFromPlain, imageToPlain, type PlainImage } from "../../core/plain_image.ts";
 import type { EncodedFile, EncodeOptions } from "../../core/formats/codec.ts";
 import type { DaemonContext } from "../context.ts";
-import { encodeBaseName, readFileBytes, resolvePath, writeEncodedFiles } from "../files.ts";
+import {
+  encodeBaseName,
+  readFileBytes,
+  resolvePath,
+  withFileContext,
+  writeEncodedFiles,
+} from "../files.ts";
 
 /** The codec registry, loaded on first use so an idle daemon does not hold every codec. */
 function codecs() {
@@ -26,7 +32,8 @@ export async function loadFile(
   const full = resolvePath(ctx.workspace, path);
   const codec = (await codecs()).requireCodec(full, "decode", format);
   const bytes = await readFileBytes(full);
-  const plain = await ctx.workers.run({ kind: "decode", codec: codec.name, bytes }) as PlainImage;
+  const plain = await ctx.workers.run({ kind: "decode", codec: codec.name, bytes })
+    .catch((err) => Promise.reject(withFileContext(full, codec.name, err))) as PlainImage;
   return { image: imageFromPlain(plain), format: codec.name, path: full };
 }
 
