@@ -31,13 +31,6 @@ export function toRpcError(err: unknown, ctx: DaemonContext, method: string): Js
       data,
     };
   }
-  if (err instanceof RangeError && /outside|Invalid array length/.test(err.message)) {
-    return {
-      code: ErrorCode.INVALID_INPUT,
-      message: err.message,
-      data: { reason: "invalid_input" },
-    };
-  }
   ctx.logBug(method, err);
   const message = err instanceof Error ? err.message : String(err);
   return {

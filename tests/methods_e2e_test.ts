@@ -108,6 +108,21 @@ Deno.test("every declared method works end to end and matches its result schema"
         ],
       });
       assert.equal(batch.successful_operations, 3);
+      await c.fails(
+        "goxel.batch_operations",
+        {
+          operations: [
+            { type: "add_voxel", x: 20, y: 0, z: 0, color: "#ffffff" },
+            { type: "add_voxel", x: 2000000, y: 0, z: 0, color: "#ffffff" },
+          ],
+        },
+        -1101,
+        /^Operation 1 failed, nothing was applied: Voxel \(2000000, 0, 0\) is outside/,
+      );
+      assert.deepEqual(
+        (await c.call<{ color: number[] }>("goxel.get_voxel", [20, 0, 0])).color,
+        [0, 0, 0, 0],
+      );
       const region = await c.call<{ count: number }>("goxel.get_voxels_region", {
         min: [0, 0, 0],
         max: [5, 5, 5],
