@@ -4,7 +4,14 @@
  * exit codes, signals, TCP tokens and shell completion.
  */
 import assert from "node:assert/strict";
-import { makeTestEnv, RawClient, runGoxel, startDaemon, type TestEnv } from "./support_testing.ts";
+import {
+  makeTestEnv,
+  RawClient,
+  runGoxel,
+  startDaemon,
+  type TestEnv,
+  waitFor,
+} from "./support_testing.ts";
 
 function pidOf(t: TestEnv): number {
   return Number(Deno.readTextFileSync(`${t.env.XDG_RUNTIME_DIR}/goxel/goxel.pid`).trim());
@@ -152,7 +159,8 @@ Deno.test("two concurrent first calls start exactly one daemon", async () => {
     ]);
     assert.equal(a.code, 0, a.stderr);
     assert.equal(b.code, 0, b.stderr);
-    await new Promise((r) => setTimeout(r, 300));
+    // Both calls returned, so the daemon they used answers; a second one would have exited
+    // already, having lost the lock (it never got as far as answering).
     assert.equal(daemonsFor(env.socket), 1);
     assert.equal((await runGoxel(["call", "--no-spawn", "ping"], env)).code, 0);
   } finally {
@@ -238,8 +246,7 @@ Deno.test("SIGHUP reloads the config, SIGTERM stops cleanly with exit 0", async 
     daemon.proc.kill("SIGHUP");
     const c = await RawClient.unix(env.socket);
     let refused = false;
-    for (let i = 0; i < 50 && !refused; i++) {
-      await new Promise((r) => setTimeout(r, 50));
+    await waitFor("the new max_batch to apply", async () => {
       await c.send(
         JSON.stringify([{ jsonrpc: "2.0", id: 1, method: "ping" }, {
           jsonrpc: "2.0",
@@ -247,13 +254,16 @@ Deno.test("SIGHUP reloads the config, SIGTERM stops cleanly with exit 0", async 
           method: "ping",
         }]) + "\n",
       );
-      const r = await c.read();
-      refused = !Array.isArray(r);
-    }
+      refused = !Array.isArray(await c.read());
+      return refused;
+    });
     assert.ok(refused, "the new max_batch applies after SIGHUP");
     await Deno.writeTextFile(config, "limits: [not, a, map]\n");
     daemon.proc.kill("SIGHUP");
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(
+      "the failed reload to be logged",
+      () => /Reload on SIGHUP failed/.test(daemon.stderr()),
+    );
     assert.equal(
       (await c.call("ping")).pong,
       true,

@@ -288,3 +288,18 @@ export class RawClient {
     } catch { /* closed */ }
   }
 }
+
+/** Polls `check` until it returns true; throws `what` after `timeoutMs` (tests wait for effects). */
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!await check()) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
