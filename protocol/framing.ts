@@ -154,13 +154,6 @@ function isBlank(line: Uint8Array, end: number): boolean {
   return true;
 }
 
-/** Serialises one message as a frame: compact JSON and a newline (JSON never contains a raw `\n`). */
-export function encodeFrame(value: unknown): string {
-  const text = JSON.stringify(value);
-  if (text === undefined) throw new TypeError(`Cannot encode a frame from ${typeof value}`);
-  return text + "\n";
-}
-
 const QUOTE = 0x22, BACKSLASH = 0x5c, OPEN_BRACKET = 0x5b, OPEN_BRACE = 0x7b;
 const CLOSE_BRACKET = 0x5d, CLOSE_BRACE = 0x7d;
 
