@@ -8,6 +8,7 @@ import { type MethodFilter, methodResolver } from "./method_lookup.ts";
 import { COLOR_METHODS } from "./methods/colors.ts";
 import { CONFORMANCE_METHODS } from "./methods/conformance.ts";
 import { DRAW_METHODS } from "./methods/draw.ts";
+import { FILTER_METHODS } from "./methods/filters.ts";
 import { LAYER_METHODS } from "./methods/layers.ts";
 import { META_METHODS } from "./methods/meta.ts";
 import { PROJECT_METHODS } from "./methods/project.ts";
@@ -39,6 +40,7 @@ export const METHOD_GROUPS: readonly MethodGroup[] = [
   { title: "Projects and files", methods: PROJECT_METHODS },
   { title: "Voxels", methods: VOXEL_METHODS },
   { title: "Drawing and editing", methods: DRAW_METHODS },
+  { title: "Selection and filters", methods: FILTER_METHODS },
   { title: "Layers", methods: LAYER_METHODS },
   { title: "Colours and palettes", methods: COLOR_METHODS },
   { title: "Rendering and camera", methods: RENDER_METHODS },
@@ -50,6 +52,7 @@ const ALL = [
   ...PROJECT_METHODS,
   ...VOXEL_METHODS,
   ...DRAW_METHODS,
+  ...FILTER_METHODS,
   ...LAYER_METHODS,
   ...COLOR_METHODS,
   ...RENDER_METHODS,

@@ -2,6 +2,7 @@
 import { batchHandlers } from "./batch.ts";
 import { colorHandlers } from "./colors.ts";
 import { drawHandlers } from "./draw.ts";
+import { filterHandlers } from "./filters.ts";
 import { layerHandlers } from "./layers.ts";
 import { metaHandlers } from "./meta.ts";
 import { projectHandlers } from "./projects.ts";
@@ -17,6 +18,7 @@ export function createHandlers(): HandlerTable {
     ...voxelHandlers,
     ...batchHandlers(() => table),
     ...drawHandlers,
+    ...filterHandlers,
     ...layerHandlers,
     ...colorHandlers,
     ...renderHandlers,
