@@ -171,6 +171,28 @@ export class Volume {
   }
 
   /**
+   * Calls `fn` for every tile whose content may differ from `base`'s (tiles that still share
+   * data are skipped): `now` undefined for a removed tile, `before` undefined for an added one.
+   * Added tiles come in insertion order.
+   */
+  diffTiles(
+    base: Volume,
+    fn: (
+      ox: number,
+      oy: number,
+      oz: number,
+      now: Uint32Array | undefined,
+      before: Uint32Array | undefined,
+    ) => void,
+  ): void {
+    if (base.key === this.key) return;
+    this.#tiles.diffFrom(base.#tiles, (key, now, before) => {
+      const [x, y, z] = tileOrigin(key);
+      fn(x, y, z, now?.voxels, before?.voxels);
+    });
+  }
+
+  /**
    * Calls `fn` for every voxel with alpha ≠ 0 in Goxel's iteration order, only those inside
    * `region` (half-open) when given; `fn` returning false stops the walk.
    */

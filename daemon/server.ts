@@ -18,6 +18,7 @@ import {
   NULL_ID,
   rawIds,
   resultReply,
+  type Transport,
   validateEnvelope,
 } from "../protocol/mod.ts";
 import type { DaemonContext } from "./context.ts";
@@ -46,7 +47,7 @@ class Client {
     this.openedAt = ctx.clock();
     this.authenticated = info.transport === "unix";
     this.conn = new MessageConnection(
-      socket,
+      durableTransport(socket, ctx),
       {
         message: (text) =>
           this.authenticated
@@ -70,6 +71,28 @@ class Client {
     socket.on("drain", () => this.conn.writable());
     socket.on("error", () => socket.destroy());
   }
+}
+
+/**
+ * The socket as the connection's transport, except that replies (and the end of the stream)
+ * leave only once the edits they acknowledge are as durable as configured.
+ */
+function durableTransport(socket: net.Socket, ctx: DaemonContext): Transport {
+  return {
+    write(text) {
+      ctx.journal.afterDurable(() => {
+        if (!socket.destroyed) socket.write(text);
+      });
+      return true;
+    },
+    get writableLength() {
+      return socket.writableLength;
+    },
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
+    end: () => ctx.journal.afterDurable(() => socket.end()),
+    destroy: () => socket.destroy(),
+  };
 }
 
 /** The listeners and their connections. */

@@ -99,7 +99,8 @@ export const METHOD_INDEX: readonly MethodIndexEntry[] = [
   },
   {
     "name": "goxel.get_status",
-    "summary": "Short status of the current project: version, layer count and real dimensions.",
+    "summary":
+      "Short status of the current project: version, layer count, real dimensions, journal and recovery.",
     "positional": [],
     "params": [],
     "paths": [],
@@ -406,7 +407,7 @@ export const METHOD_INDEX: readonly MethodIndexEntry[] = [
     "name": "goxel.list_layers",
     "summary": "List the project's layers in order (bottom first) with ids, names and visibility.",
     "positional": [],
-    "params": ["project"],
+    "params": ["crc", "project"],
     "paths": [],
     "aliases": [],
     "project": true,

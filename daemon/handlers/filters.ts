@@ -1,4 +1,7 @@
-/** Handlers of the selection tools and filters (core/ops/selection.ts and filters.ts). */
+/**
+ * Handlers of the selection tools and filters (core/ops/selection.ts and filters.ts); like every
+ * mutating method, the dispatcher commits each as one undo step.
+ */
 import { adjustColors, mirror, wrap } from "../../core/ops/filters.ts";
 import {
   addSelection,
@@ -10,7 +13,7 @@ import {
 } from "../../core/ops/selection.ts";
 import type { Image } from "../../core/image.ts";
 import type { HandlerGroup } from "./types.ts";
-import { boxFromWire, commit, editableLayer, findLayerById } from "./util.ts";
+import { boxFromWire, editableLayer, findLayerById } from "./util.ts";
 
 type FilterMethods =
   | "goxel.select_box"
@@ -38,7 +41,6 @@ export const filterHandlers: HandlerGroup<FilterMethods> = {
       setSelectionBox(image, box);
       addSelection(image, box);
     }
-    commit(project);
     return { success: true, selected: selectedCount(image) };
   },
 
@@ -48,13 +50,11 @@ export const filterHandlers: HandlerGroup<FilterMethods> = {
     const threshold = p.threshold ?? 0;
     const select = p.connected ? fuzzySelect : selectByColor;
     const selected = select(project.image, layer, start, threshold, p.mode ?? "replace");
-    commit(project);
     return { success: true, selected };
   },
 
   "goxel.clear_selection"(_p, { project }) {
     resetSelection(project.image);
-    commit(project);
     return { success: true };
   },
 
@@ -62,13 +62,11 @@ export const filterHandlers: HandlerGroup<FilterMethods> = {
     const layer = editableLayer(project, p.layer_id);
     const { layer_id: _, ...adjustments } = p;
     const changed = adjustColors(project.image, layer, adjustments);
-    if (changed) commit(project);
     return { success: true, voxels_changed: changed };
   },
 
   "goxel.mirror"(p, { project }) {
     const layers = mirror(project.image, AXES[p.axis], { allLayers: p.all_layers });
-    commit(project);
     return { success: true, layers };
   },
 
@@ -76,7 +74,6 @@ export const filterHandlers: HandlerGroup<FilterMethods> = {
     const layers = wrap(project.image, AXES[p.axis], p.direction ?? 1, {
       allLayers: p.all_layers,
     });
-    commit(project);
     return { success: true, layers };
   },
 };
