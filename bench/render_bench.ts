@@ -7,8 +7,9 @@ import { decodeVox } from "../core/formats/vox.ts";
 import { type Image, newImage } from "../core/image.ts";
 import { renderImage } from "../core/render/render.ts";
 import type { Volume } from "../core/volume.ts";
+import { FIXTURES } from "../tests/fixtures_testing.ts";
 
-const MONU9 = new URL("../../shared/fixtures/ephtracy/monu9.vox", import.meta.url);
+const MONU9 = new URL("ephtracy/monu9.vox", FIXTURES);
 
 /** Fills [min, max) with a colour. */
 function fill(v: Volume, min: number[], max: number[], color: number): void {
