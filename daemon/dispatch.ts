@@ -76,7 +76,10 @@ export class Dispatcher {
       msg = JSON.parse(text);
     } catch (err) {
       metrics.inc("goxel_rejected_total", '{limit="parse"}');
-      return ID_NULL_ERROR(ErrorCode.PARSE_ERROR, `Parse error: ${(err as Error).message}`);
+      return ID_NULL_ERROR(
+        ErrorCode.PARSE_ERROR,
+        `Parse error: ${clip((err as Error).message, 200)}`,
+      );
     }
     let ids: (string | undefined)[] | undefined;
     const raw: RawIds = () => ids ??= rawIds(text);

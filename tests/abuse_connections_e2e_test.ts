@@ -172,6 +172,15 @@ Deno.test("a 3 MB bad add_voxels gets a short error quickly", async () => {
     assert.ok(line.length < 16384, `error reply of ${line.length} bytes`);
     assert.ok(ms < 5000, `${ms} ms`);
     assert.ok(await c.call("ping"), "the same connection is served next");
+    // Garbage is not echoed back either: a 1 MB unparseable line gets a short -32700.
+    await c.send(`{"jsonrpc":"2.0","id":1,"method":"${"m".repeat(1 << 20)}}\n`);
+    const garbage = await c.readLine();
+    assert.equal(JSON.parse(garbage).error.code, -32700);
+    assert.ok(garbage.length < 1024, `parse error reply of ${garbage.length} bytes`);
+    await c.send(`{"jsonrpc":"2.0","id":2,"method":"${"m".repeat(1 << 20)}"}\n`);
+    const unknown = await c.readLine();
+    assert.equal(JSON.parse(unknown).error.code, -32601);
+    assert.ok(unknown.length < 1024, `method-not-found reply of ${unknown.length} bytes`);
     c.close();
   });
 });
