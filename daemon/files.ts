@@ -126,10 +126,18 @@ async function checkParent(path: string, dir: string): Promise<void> {
 }
 
 /**
- * Names the file and format in a decoding failure (codecs only know bytes): "Cannot read
- * "a.gox" as gox: chunk BL16 at byte 20 is truncated". Other errors are returned unchanged.
+ * Names the file and format in a failure to read, decode or write it (codecs only know bytes):
+ * "Cannot read "a.gox" as gox: chunk BL16 at byte 20 is truncated", "Cannot write "b.vox" as
+ * vox: directory "/x" does not exist". Other errors are returned unchanged.
  */
 export function withFileContext(path: string, format: string, err: unknown): unknown {
+  if (err instanceof IoError) {
+    const m = /^Cannot (\w+) "[^"]*": ([\s\S]*)$/.exec(err.message);
+    if (!m) return err;
+    return new IoError(err.path, `Cannot ${m[1]} "${err.path}" as ${format}: ${m[2]}`, {
+      cause: err,
+    });
+  }
   if (!(err instanceof FormatError)) return err;
   const detail = err.message.replace(/^Cannot (decode|read|load) [^:]*: /, "");
   const at = /\bbyte \d+/.test(detail) ? "" : ` (at byte ${err.offset})`;

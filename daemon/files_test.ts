@@ -172,6 +172,11 @@ Deno.test("withFileContext() names the file, format and byte offset of a decodin
   assert.equal(err.cause, inner);
   const bare = withFileContext("/m/a.gox", "gox", new FormatError("gox", 7, "bad magic")) as Error;
   assert.equal(bare.message, 'Cannot read "/m/a.gox" as gox: bad magic (at byte 7)');
+  const io = new IoError("/m/b.vox", 'Cannot write "/m/b.vox": directory "/m" does not exist');
+  const named = withFileContext("/m/b.vox", "vox", io) as IoError;
+  assert.equal(named.message, 'Cannot write "/m/b.vox" as vox: directory "/m" does not exist');
+  assert.equal(named.path, "/m/b.vox");
+  assert.equal(named.cause, io);
   const other = new RangeError("x");
   assert.equal(withFileContext("/m/a.gox", "gox", other), other);
 });

@@ -13,9 +13,8 @@ export async function loadImageFile(
   format?: string,
 ): Promise<{ image: Image; format: string }> {
   const codec = requireCodec(path, "decode", format);
-  const bytes = await readFileBytes(path);
   try {
-    return { image: decodeImage(codec, bytes), format: codec.name };
+    return { image: decodeImage(codec, await readFileBytes(path)), format: codec.name };
   } catch (err) {
     throw withFileContext(path, codec.name, err);
   }
@@ -36,7 +35,10 @@ export async function writeImageFile(
 ): Promise<{ format: string; files: string[] }> {
   const codec = requireCodec(path, "encode", options.format);
   const files = codec.encode!(image, { ...options, baseName: encodeBaseName(path) });
-  return { format: codec.name, files: await writeEncodedFiles(path, files) };
+  const written = await writeEncodedFiles(path, files).catch((err) => {
+    throw withFileContext(path, codec.name, err);
+  });
+  return { format: codec.name, files: written };
 }
 
 /** Parses a background option: a hex colour or "transparent". */

@@ -95,7 +95,7 @@ Deno.test({
         assert.equal(r.code, 1);
         assert.match(
           r.stderr,
-          /Cannot write ".*out.vox": ".*file.txt" is a file, not a directory/,
+          /Cannot write ".*out.vox" as vox: ".*file.txt" is a file, not a directory/,
         );
         const left = [...Deno.readDirSync(env.dir)].map((e) => e.name);
         assert.deepEqual(left.filter((n) => n.endsWith(".tmp")), [], "no temp file left behind");
@@ -108,7 +108,7 @@ Deno.test({
         assert.equal(r.code, 1);
         assert.match(
           r.stderr,
-          /Cannot write ".*out.gox": directory ".*no\/such\/dir" does not exist/,
+          /Cannot write ".*out.gox" as gox: directory ".*no\/such\/dir" does not exist/,
         );
         await assert.rejects(Deno.stat(`${env.dir}/no`));
       });
