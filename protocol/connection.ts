@@ -230,8 +230,10 @@ export class MessageConnection {
     if (this.#busy) return;
     this.#busy = true;
     let handled = false;
-    while (this.#head < this.#queue.length) {
-      if (this.#transport.writableLength > this.#limits.maxUnsentBytes) break;
+    // Replies of this run are written together at its end, so the unsent bytes cannot grow
+    // inside the loop: one check per run (the getter is not free on every runtime).
+    const backlog = this.#transport.writableLength > this.#limits.maxUnsentBytes;
+    while (!backlog && this.#head < this.#queue.length) {
       const item = this.#queue[this.#head++];
       if ("text" in item) this.#queuedBytes -= item.text.length;
       const reply = this.#answer(item);
