@@ -59,7 +59,9 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
     });
 
   program.command("render")
-    .description("Render a voxel file to a PNG with the CPU ray caster")
+    .description(
+      "Render a voxel file to a PNG (CPU rasteriser, or the ray tracer with --quality path)",
+    )
     .argument("<in>", "input file")
     .argument("<out>", "output .png")
     .addOption(
@@ -67,7 +69,7 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
         .default({ width: 512, height: 512 }, "512x512"),
     )
     .addOption(
-      new Option("--camera <preset>", "camera preset (default: the file's camera)")
+      new Option("--camera <preset>", "camera preset (default: the file's camera direction)")
         .choices(CAMERA_PRESETS),
     )
     .option(
@@ -80,12 +82,17 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
       "\nExamples:\n  goxel render castle.vox castle.png\n" +
         "  goxel render castle.gox front.png --size 1024x768 --camera front --background transparent\n",
     )
+    .addOption(
+      new Option("--quality <name>", "raster (default, fast) or path (one ray per sample)")
+        .choices(["raster", "path"] as const),
+    )
     .action(async (input, output, o) => {
       const size = o.size;
       const r = await deps.offline.render(resolve(deps.cwd, input), resolve(deps.cwd, output), {
         ...size,
         camera: o.camera,
         background: o.background,
+        quality: o.quality,
       });
       out.line(`Wrote ${r.files.join(", ")}`);
     });

@@ -64,6 +64,11 @@ export class History {
     return this.#restore();
   }
 
+  /** The snapshot at the cursor, shared: callers must not change it (copy it first). */
+  peek(): Image {
+    return this.#snapshots[this.#cursor].image;
+  }
+
   /** Forgets every step: `image` becomes the only snapshot. */
   restart(image: Image): void {
     this.#snapshots = [];

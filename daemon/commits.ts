@@ -42,11 +42,14 @@ export function runMutation<T>(
       { reason: "read_only", project: project.id },
     );
   }
-  const before = copyImage(project.image);
+  // After an edit the newest undo snapshot equals the live image: diff against it for free.
+  const shared = project.liveMatchesHistory;
+  const before = shared ? project.history.peek() : copyImage(project.image);
   const cursor = project.history.position;
   const rollback = () => {
-    project.image = before;
+    project.image = shared ? copyImage(before) : before;
     project.history.seek(cursor);
+    project.liveMatchesHistory = shared;
   };
   const finish = (value: T) => {
     try {
@@ -99,7 +102,9 @@ function commitChange(
   }
   project.seq = seq;
   project.degraded = null;
-  if (kind === RecordKind.EDIT) project.history.push(project.image);
+  // After an undo/redo (a copy of a snapshot whose camera pose may differ) or a change the
+  // history did not record as a step, the next mutation copies the live image to diff against.
+  project.liveMatchesHistory = kind === RecordKind.EDIT && project.history.push(project.image);
   ctx.onCommit({ project, seq, kind, method, delta });
   if (ctx.journal.isCheckpointDue(project)) {
     ctx.journal.checkpoint(project).catch((err) => ctx.logBug("checkpoint", err));

@@ -9,11 +9,7 @@ import { rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { copyImage, type Image } from "../core/image.ts";
 import { crc32c } from "../core/journal/crc32c.ts";
-import {
-  type ImageDelta,
-  type VolumePatch,
-  wholeTilePatches,
-} from "../core/journal/image_delta.ts";
+import { fullDelta, type VolumePatch, wholeTilePatches } from "../core/journal/image_delta.ts";
 import { metaToJson } from "../core/journal/image_meta.ts";
 import {
   encodeRecord,
@@ -139,7 +135,7 @@ export class JournalStore {
       method,
       steps: 0,
       project: factsOf(project),
-      delta: wholeDelta(project.image),
+      delta: fullDelta(project.image),
     });
   }
 
@@ -209,14 +205,14 @@ export class JournalStore {
     project.seq = seq;
   }
 
-  /** Removes a closed project's journal and checkpoint. */
-  async closed(project: Project): Promise<void> {
+  /** Removes a closed project's journal and checkpoint (a running checkpoint is abandoned). */
+  closed(project: Project): void {
     const j = this.#open.get(project.id);
     this.#open.delete(project.id);
-    await this.#checkpointing.get(project.id);
     if (j) this.#fs.close(j.fd);
+    // Removed before the reply: a closed project never comes back after a restart.
     if (this.enabled) {
-      await rm(join(this.projectsDir, project.id), { recursive: true, force: true });
+      fs.rmSync(join(this.projectsDir, project.id), { recursive: true, force: true });
     }
   }
 
@@ -309,6 +305,7 @@ export class JournalStore {
     if (j.unsynced) this.#retired.push({ fd: j.fd, note: `${project.id}:${j.unsynced}` });
     else this.#fs.close(j.fd);
     const bytes = await encodeSnapshot(snapshot, seq, facts);
+    if (!this.#open.has(project.id)) return; // closed meanwhile: its directory is gone
     const tmp = join(j.dir, `.${CHECKPOINT_NAME}.tmp`);
     await writeFile(tmp, bytes, { mode: 0o600 });
     await syncPath(tmp);
@@ -371,18 +368,6 @@ export function factsOf(project: Project): ProjectFacts {
     savedSeq: project.savedSeq,
     createdAt: project.createdAt,
   };
-}
-
-/** The delta that builds `image` from nothing. */
-export function wholeDelta(image: Image): ImageDelta {
-  const volumes: VolumePatch[] = image.layers.map((l) => ({
-    id: l.id,
-    tiles: [...wholeTilePatches(l.volume)],
-  }));
-  if (image.selectionMask) {
-    volumes.push({ id: -1, tiles: [...wholeTilePatches(image.selectionMask)] });
-  }
-  return { meta: metaToJson(image), volumes: volumes.filter((v) => v.tiles.length) };
 }
 
 /** Encodes a checkpoint file, yielding to the event loop every few milliseconds. */

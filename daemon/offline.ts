@@ -6,6 +6,7 @@ import type { Image } from "../core/image.ts";
 import { describeImage } from "./describe.ts";
 import { decodeImage } from "./worker_jobs.ts";
 import { encodeBaseName, readFileBytes, withFileContext, writeEncodedFiles } from "./files.ts";
+import { checkPngPath } from "./render_picture.ts";
 
 /** Reads and decodes a file by its extension. */
 export async function loadImageFile(
@@ -31,6 +32,7 @@ export async function writeImageFile(
     height?: number;
     camera?: string;
     background?: number;
+    quality?: string;
   },
 ): Promise<{ format: string; files: string[] }> {
   const codec = requireCodec(path, "encode", options.format);
@@ -79,8 +81,15 @@ export const offlineOps = {
   async render(
     input: string,
     output: string,
-    opts: { width: number; height: number; camera?: string; background?: string },
+    opts: {
+      width: number;
+      height: number;
+      camera?: string;
+      background?: string;
+      quality?: string;
+    },
   ) {
+    checkPngPath(output);
     const { image } = await loadImageFile(input);
     const background = parseBackground(opts.background);
     return await writeImageFile(image, output, { ...opts, background, format: "png" });

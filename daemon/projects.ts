@@ -34,6 +34,11 @@ export class Project {
   readOnly: string | null = null;
   /** The last journal write failure, until a write succeeds again; null when healthy. */
   degraded: string | null = null;
+  /**
+   * True while the live image equals the history snapshot at the cursor (after an edit was
+   * pushed), so a mutation can diff against that snapshot instead of taking another copy.
+   */
+  liveMatchesHistory = true;
 
   constructor(id: string, name: string, image: Image, now: number, historyLimit?: number) {
     this.id = id;
@@ -78,6 +83,7 @@ export class Project {
   /** Replaces the live image (the dispatcher journals and records the change). */
   replaceImage(image: Image): void {
     this.image = image;
+    this.liveMatchesHistory = false;
   }
 
   /** Runs `fn` after every earlier queued operation on this project; later ones wait for it. */

@@ -190,6 +190,7 @@ function replay(
     if (r.seq === facts.savedSeq) saved = copyImage(project.image);
   }
   project.seq = records.at(-1)!.seq;
+  project.liveMatchesHistory = false;
   project.path = facts.path;
   if (saved && facts.path) project.markSaved(facts.path, saved, facts.savedSeq!);
   else if (saved) project.savedSeq = facts.savedSeq;
@@ -237,12 +238,14 @@ export class JournalObserver implements RegistryObserver {
   }
 
   closed(project: Project): void {
-    this.#store.closed(project).catch((err) =>
+    try {
+      this.#store.closed(project);
+    } catch (err) {
       this.#log.error("Cannot remove the journal of {project}: {message}", {
         project: project.id,
         message: (err as Error).message,
-      })
-    );
+      });
+    }
   }
 
   selected(current: Project | null, nextId: number): void {

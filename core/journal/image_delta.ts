@@ -5,7 +5,7 @@
  * still shared with `before` are skipped); `applyDelta(before', delta)` rebuilds `after` from
  * any image equal to `before`. Journal records carry deltas (docs/journal.md).
  */
-import type { Image } from "../image.ts";
+import { emptyImage, type Image } from "../image.ts";
 import type { Layer } from "../layer.ts";
 import { TILE_VOXELS, Volume } from "../volume.ts";
 import { metaFingerprint, metaFromJson, type MetaJson, metaToJson } from "./image_meta.ts";
@@ -61,24 +61,12 @@ export function diffImage(before: Image, after: Image): ImageDelta {
 
 /** Returns the delta that builds `image` from an empty image (every tile, all state). */
 export function fullDelta(image: Image): ImageDelta {
-  const delta = diffImage(EMPTY_IMAGE, image);
+  const delta = diffImage(emptyImage(), image);
   delta.meta ??= metaToJson(image);
   return delta;
 }
 
 const EMPTY = new Volume();
-const EMPTY_IMAGE: Image = {
-  box: null,
-  layers: [],
-  activeLayer: null,
-  materials: [],
-  activeMaterial: null,
-  cameras: [],
-  activeCamera: null,
-  selectionBox: null,
-  selectionMask: null,
-  light: { pitch: 0, yaw: 0, intensity: 0, fixed: false, ambient: 0, shadow: 0 },
-};
 
 function sameMeta(a: Image, b: Image): boolean {
   const fa = metaFingerprint(a), fb = metaFingerprint(b);
@@ -95,33 +83,40 @@ export function* wholeTilePatches(volume: Volume): Generator<TilePatch> {
 /** Returns the patches that turn volume `before` into `after`. */
 export function diffVolume(before: Volume, after: Volume): TilePatch[] {
   const out: TilePatch[] = [];
-  after.diffTiles(before, (ox, oy, oz, now, old) => {
+  after.diffTiles(before, (ox, oy, oz, now, old, lo, hi) => {
     const origin: [number, number, number] = [ox, oy, oz];
     if (!now) out.push({ origin, encoding: TileEncoding.DELETE, data: new Uint8Array(0) });
     else if (!old) out.push({ origin, ...encodeWhole(now) });
     else {
-      const patch = encodeChange(old, now);
+      const patch = encodeChange(old, now, lo, hi);
       if (patch) out.push({ origin, ...patch });
     }
   });
   return out;
 }
 
+/** Indexes of changed voxels (scratch; a sparse patch holds at most 682 of them). */
+const CHANGED = new Uint16Array(TILE_VOXELS);
+const SPARSE_MAX = Math.floor(TILE_VOXELS * 4 / 6);
+
 /** Sparse when few voxels changed (6 bytes each), else the whole tile. */
 function encodeChange(
   old: Uint32Array,
   now: Uint32Array,
+  lo: number,
+  hi: number,
 ): { encoding: number; data: Uint8Array } | null {
   let n = 0;
-  for (let i = 0; i < TILE_VOXELS; i++) if (old[i] !== now[i]) n++;
-  if (n === 0) return null;
-  if (n * 6 >= 4096) return encodeWhole(now);
-  const data = new Uint8Array(n * 6), view = new DataView(data.buffer);
-  for (let i = 0, o = 0; i < TILE_VOXELS; i++) {
+  for (let i = lo; i <= hi; i++) {
     if (old[i] === now[i]) continue;
-    view.setUint16(o, i, true);
-    view.setUint32(o + 2, now[i], true);
-    o += 6;
+    if (n === SPARSE_MAX) return encodeWhole(now);
+    CHANGED[n++] = i;
+  }
+  if (n === 0) return null;
+  const data = new Uint8Array(n * 6), view = new DataView(data.buffer);
+  for (let k = 0, o = 0; k < n; k++, o += 6) {
+    view.setUint16(o, CHANGED[k], true);
+    view.setUint32(o + 2, now[CHANGED[k]], true);
   }
   return { encoding: TileEncoding.SPARSE, data };
 }
