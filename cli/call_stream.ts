@@ -8,6 +8,7 @@ import { METHOD_INDEX } from "../protocol/method_index.ts";
 import { methodResolver, resolvePathParams } from "../protocol/method_lookup.ts";
 import { needsRawId, rawIds } from "../protocol/raw_ids.ts";
 import type { RpcClient } from "./client.ts";
+import { CliError } from "./errors.ts";
 import type { Output } from "./output.ts";
 
 const findEntry = methodResolver(METHOD_INDEX);
@@ -27,6 +28,11 @@ export async function streamRequests(
     pending--;
     if (ended && pending <= 0) done();
   };
+  let closed = false;
+  client.onClose = () => {
+    closed = true;
+    done();
+  };
   const decoder = new NdjsonDecoder({ maxMessageBytes: Number.MAX_SAFE_INTEGER });
   const send = (events: FrameEvent[]) => {
     for (const ev of events) {
@@ -38,7 +44,10 @@ export async function streamRequests(
   }
   send(decoder.end());
   ended = true;
-  if (pending > 0) await finished;
+  if (pending > 0 && !closed) await finished;
+  if (closed && pending > 0) {
+    throw new CliError(`The daemon closed the connection with ${pending} request(s) unanswered`);
+  }
 }
 
 /** Sends one request line; returns how many replies it will get (0 or 1). */

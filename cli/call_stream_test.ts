@@ -8,6 +8,7 @@ function fakeClient() {
   const sent: string[] = [];
   const client = {
     onUnmatched: (_line: string) => {},
+    onClose: () => {},
     writeRaw(text: string) {
       sent.push(text);
       const msg = JSON.parse(text);
@@ -59,4 +60,21 @@ Deno.test("goxel call - resolves relative file paths like the other call forms",
     '{"jsonrpc":"2.0","id":3,"method":"save_project","params":["/abs.gox"]}',
   );
   assert.equal(lines.length, 3, "the notification gets no reply and is not waited for");
+});
+
+Deno.test("goxel call - fails instead of hanging when the daemon closes the connection", async () => {
+  const closing = {
+    onUnmatched: (_line: string) => {},
+    onClose: () => {},
+    writeRaw(_text: string) {
+      queueMicrotask(() => closing.onClose());
+      return true;
+    },
+  };
+  const { out } = fakeOutput();
+  const input = new TextEncoder().encode('{"jsonrpc":"2.0","id":1,"method":"ping"}\n');
+  await assert.rejects(
+    streamRequests(closing as unknown as RpcClient, out, chunks([input]), (p) => p),
+    /closed the connection with 1 request\(s\) unanswered/,
+  );
 });

@@ -29,10 +29,10 @@ export class RpcClient {
   private constructor(socket: net.Socket) {
     this.#socket = socket;
     socket.on("data", (chunk: Uint8Array) => this.#onData(chunk));
-    socket.on(
-      "close",
-      () => this.#failAll(new NotRunningError("The daemon closed the connection")),
-    );
+    socket.on("close", () => {
+      this.#failAll(new NotRunningError("The daemon closed the connection"));
+      this.onClose();
+    });
     socket.on("error", (err) => this.#failAll(err));
   }
 
@@ -89,6 +89,9 @@ export class RpcClient {
 
   /** Called with every reply line that does not answer one of our own calls. */
   onUnmatched: (line: string) => void = () => {};
+
+  /** Called once when the connection has closed. */
+  onClose: () => void = () => {};
 
   #onData(chunk: Uint8Array): void {
     for (const ev of this.#decoder.push(chunk)) {
