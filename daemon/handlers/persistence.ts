@@ -7,7 +7,13 @@ import type { Image } from "../../core/image.ts";
 import { imageFromPlain, imageToPlain, type PlainImage } from "../../core/plain_image.ts";
 import type { EncodedFile, EncodeOptions } from "../../core/formats/codec.ts";
 import type { DaemonContext } from "../context.ts";
-import { encodeBaseName, readFileBytes, resolvePath, writeEncodedFiles } from "../files.ts";
+import {
+  encodeBaseName,
+  readFileBytes,
+  resolvePath,
+  withFileContext,
+  writeEncodedFiles,
+} from "../files.ts";
 import { saveInPlace } from "../save_policy.ts";
 
 /** The codec registry, loaded on first use so an idle daemon does not hold every codec. */
@@ -28,13 +34,20 @@ export async function loadFile(
 ): Promise<{ image: Image; format: string; path: string }> {
   const full = resolvePath(ctx.workspace, path);
   const codec = (await codecs()).requireCodec(full, "decode", format);
-  const bytes = await readFileBytes(full);
+  const bytes = await readFileBytes(full).catch((err) => {
+    throw withFileContext(full, codec.name, err);
+  });
   // Small files decode faster here than the thread hop and the copies to and from a worker.
   if (bytes.length <= INLINE_DECODE_BYTES) {
     const { decodeImage } = await import("../worker_jobs.ts");
-    return { image: decodeImage(codec, bytes), format: codec.name, path: full };
+    try {
+      return { image: decodeImage(codec, bytes), format: codec.name, path: full };
+    } catch (err) {
+      throw withFileContext(full, codec.name, err);
+    }
   }
-  const plain = await ctx.workers.run({ kind: "decode", codec: codec.name, bytes }) as PlainImage;
+  const plain = await ctx.workers.run({ kind: "decode", codec: codec.name, bytes })
+    .catch((err) => Promise.reject(withFileContext(full, codec.name, err))) as PlainImage;
   return { image: imageFromPlain(plain, true), format: codec.name, path: full };
 }
 
@@ -60,7 +73,9 @@ export async function saveFile(
       options: opts,
     }) as EncodedFile[];
   }
-  const written = await writeEncodedFiles(full, files);
+  const written = await writeEncodedFiles(full, files).catch((err) => {
+    throw withFileContext(full, codec.name, err);
+  });
   const bytes = files.reduce((n, f) => n + f.data.length, 0);
   return { format: codec.name, files: written, path: full, bytes, data: files[0].data };
 }
