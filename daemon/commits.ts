@@ -53,7 +53,7 @@ export function runMutation<T>(
   };
   const finish = (value: T) => {
     try {
-      commitChange(ctx, project, method, before, cursor);
+      commitChange(ctx, project, method, before, cursor, shared);
     } catch (err) {
       rollback();
       throw err;
@@ -80,12 +80,18 @@ function commitChange(
   method: string,
   before: ReturnType<typeof copyImage>,
   cursor: number,
+  shared: boolean,
 ): void {
   updateImage(project.image);
   const moved = project.history.position - cursor;
   const kind = moved < 0 ? RecordKind.UNDO : moved > 0 ? RecordKind.REDO : RecordKind.EDIT;
   const delta = diffImage(before, project.image);
-  if (kind === RecordKind.EDIT && isEmptyDelta(delta)) return;
+  if (kind === RecordKind.EDIT && isEmptyDelta(delta)) {
+    // Nothing changed, but tiles may have been copied on write: take back the shared state so
+    // the next diff (and the next write) starts from tiles shared with the snapshot again.
+    project.image = shared ? copyImage(before) : before;
+    return;
+  }
   const seq = project.seq + 1;
   try {
     ctx.journal.append(project, {
