@@ -116,6 +116,27 @@ export class TileMap<V> {
     }
   }
 
+  /**
+   * Returns the keys whose value differs between this map and `before` (by identity: added,
+   * removed or replaced). Buckets both maps still share are skipped, so after a fork the cost
+   * follows what was written since, not the size of the map.
+   */
+  changedKeys(before: TileMap<V>): number[] {
+    const out: number[] = [];
+    for (let b = 0; b < BUCKETS; b++) {
+      const now = this.#buckets[b], old = before.#buckets[b];
+      if (now === old) continue;
+      if (now) {
+        for (const [k, e] of now) {
+          const o = old?.get(k);
+          if (!o || o.value !== e.value) out.push(k);
+        }
+      }
+      if (old) for (const k of old.keys()) if (!now?.has(k)) out.push(k);
+    }
+    return out;
+  }
+
   #sortKeys(): number[] {
     const all: [number, number][] = [];
     for (const bucket of this.#buckets) {

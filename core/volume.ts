@@ -168,6 +168,15 @@ export class Volume {
   }
 
   /**
+   * Returns the origins of the tiles that differ from `before` by identity: written, added or
+   * removed since `before` was copied from (or to) this volume. Unchanged tiles are the same
+   * shared objects, so this costs what was written since, not the volume's size.
+   */
+  changedTiles(before: Volume): [number, number, number][] {
+    return this.#tiles.changedKeys(before.#tiles).map(tileOrigin);
+  }
+
+  /**
    * Calls `fn` for every voxel with alpha ≠ 0 in Goxel's iteration order, only those inside
    * `region` (half-open) when given; `fn` returning false stops the walk.
    */
