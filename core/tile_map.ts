@@ -132,7 +132,7 @@ export class TileMap<V> {
           if (!o || o.value !== e.value) out.push(k);
         }
       }
-      if (old) for (const k of old.keys()) if (!now?.has(k)) out.push(k);
+      if (old) { for (const k of old.keys()) if (!now?.has(k)) out.push(k); }
     }
     return out;
   }

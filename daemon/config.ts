@@ -18,6 +18,12 @@ export const ConfigSchema = z.object({
     port: z.int().min(0).max(65535).default(7890),
     allow_non_loopback: z.boolean().default(false),
   }).prefault({}),
+  http: z.object({
+    listen: z.string().min(1).nullable().default(null).describe(
+      '"HOST:PORT" of the HTTP listener (viewer, /metrics, /rpc, /ws); off when null',
+    ),
+    allow_non_loopback: z.boolean().default(false),
+  }).prefault({}),
   log: z.object({
     level: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
     file: z.string().min(1).nullable().default(null),
@@ -53,7 +59,7 @@ export const ConfigSchema = z.object({
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** Keys (dotted, prefix match) that only take effect after a restart. */
-export const RESTART_KEYS = ["socket", "workspace", "tcp", "workers", "log.file"];
+export const RESTART_KEYS = ["socket", "workspace", "tcp", "http", "workers", "log.file"];
 
 /** A configuration problem, with the place it comes from. */
 export class ConfigError extends Error {

@@ -11,6 +11,7 @@ import {
   parseParams,
   validateEnvelope,
 } from "../protocol/mod.ts";
+import type { Peer } from "./changes.ts";
 import type { Project } from "./projects.ts";
 import { toRpcError } from "./rpc_errors.ts";
 import type { DaemonContext } from "./context.ts";
@@ -19,7 +20,9 @@ import type { AnyHandler, HandlerTable } from "./handlers/types.ts";
 /** Facts about the connection a request came from. */
 export interface CallInfo {
   connectionId: number;
-  transport: "unix" | "tcp";
+  transport: "unix" | "tcp" | "http" | "ws";
+  /** Where notifications for this connection go (absent for one-shot HTTP requests). */
+  peer?: Peer;
 }
 
 type Reply = string | null;
@@ -159,12 +162,15 @@ export class Dispatcher {
         // it; async reads (save, export, render) work on a snapshot and hold nothing.
         if (project && decl.flags.mutates && isPromise(value)) project.exclusive(() => value);
       }
+      // The change stream: sequence numbers, changed tiles, projects opened/closed/selected.
+      const changes = this.#ctx.changes, mutates = decl.flags.mutates === true;
       if (isPromise(value)) {
         return value.then(
-          (result) => ({ result }),
+          (result) => (changes.afterRequest(project, mutates), { result }),
           (err) => ({ error: toRpcError(err, this.#ctx, decl.name) }),
         );
       }
+      changes.afterRequest(project, mutates);
       return { result: value };
     } catch (err) {
       return { error: toRpcError(err, this.#ctx, decl.name) };

@@ -26,7 +26,7 @@ class Connection {
   constructor(server: RpcServer, socket: net.Socket, info: CallInfo, maxBytes: number) {
     this.#server = server;
     this.#socket = socket;
-    this.info = info;
+    this.info = { ...info, peer: this };
     this.#decoder = new NdjsonDecoder({ maxMessageBytes: maxBytes });
     this.#authenticated = info.transport === "unix";
     socket.on("data", (chunk: Uint8Array) => this.#enqueue(this.#decoder.push(chunk)));
@@ -47,6 +47,20 @@ class Connection {
   /** Closes the connection. */
   close(): void {
     this.#socket.destroy();
+  }
+
+  // Peer (daemon/changes.ts): notifications are written at once, outside the reply batches.
+  send(text: string): void {
+    if (!this.#socket.destroyed) this.#socket.write(text + "\n");
+  }
+  get bufferedBytes(): number {
+    return this.#socket.writableLength;
+  }
+  onDrain(fn: () => void): void {
+    this.#socket.once("drain", fn);
+  }
+  onClose(fn: () => void): void {
+    this.#socket.once("close", fn);
   }
 
   #enqueue(events: { kind: string; text?: string; bytes?: number }[]): void {

@@ -9,6 +9,7 @@ import { renderHandlers } from "./render.ts";
 import { scriptHandlers } from "./script.ts";
 import type { HandlerTable } from "./types.ts";
 import { voxelHandlers } from "./voxels.ts";
+import { watchHandlers } from "./watch.ts";
 
 /** Returns the handler of every method. */
 export function createHandlers(): HandlerTable {
@@ -22,6 +23,7 @@ export function createHandlers(): HandlerTable {
     ...renderHandlers,
     ...scriptHandlers,
     ...metaHandlers,
+    ...watchHandlers,
   };
   return table;
 }

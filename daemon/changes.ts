@@ -1,0 +1,253 @@
+/**
+ * The change stream: a per-project sequence number, a bounded ring of recent changes per
+ * watched project, and the subscribers that receive `goxel.changed` notifications. Edits never
+ * wait for a subscriber: each has a bounded buffer, and one that falls behind is skipped until
+ * its connection drains, then gets a single `resync` notice.
+ *
+ * The dispatcher calls {@link ChangeHub.afterRequest} once per successful request. Changed
+ * tiles are found by tile identity against a copy-on-write mark of the image taken at the last
+ * report, once per burst of edits (a microtask), so pipelined edits pay almost nothing.
+ */
+import { InvalidInputError } from "../core/errors.ts";
+import type { ChangeEvent } from "../protocol/mod.ts";
+import { diffImage, type ImageMark, markImage } from "./changes_tiles.ts";
+import type { Metrics } from "./metrics.ts";
+import type { Project, ProjectRegistry } from "./projects.ts";
+
+/** A connection that can receive notifications (socket, TCP or WebSocket). */
+export interface Peer {
+  /** Writes one JSON text (the transport adds its framing). */
+  send(text: string): void;
+  /** Bytes written but not yet taken by the client. */
+  readonly bufferedBytes: number;
+  /** Calls `fn` once when the buffer has drained. */
+  onDrain(fn: () => void): void;
+  /** Calls `fn` once when the connection closes. */
+  onClose(fn: () => void): void;
+}
+
+/** Tuning of a hub. */
+export interface ChangeHubOptions {
+  /** Changes kept per project for `since` (older ones need a resync). */
+  ringSize?: number;
+  /** Bytes a subscriber may have unread before it is skipped until it drains. */
+  bufferBytes?: number;
+}
+
+interface Watch {
+  project: Project;
+  mark: ImageMark;
+  ring: ChangeEvent[];
+  /** Changes after this sequence number are all in the ring. */
+  ringStart: number;
+  /** First sequence number not yet reported, or 0 when nothing is pending. */
+  pendingFrom: number;
+}
+
+interface Subscription {
+  peer: Peer;
+  project: Project | null;
+  lagging: boolean;
+  active: boolean;
+}
+
+/** Sequence numbers, recent changes and subscribers of every project. */
+export class ChangeHub {
+  readonly #registry: ProjectRegistry;
+  readonly #metrics: Metrics;
+  readonly #ringSize: number;
+  readonly #bufferBytes: number;
+  #seq = new WeakMap<Project, number>();
+  #watches = new Map<Project, Watch>();
+  #subs = new Set<Subscription>();
+  #byPeer = new Map<Peer, Map<Project | null, Subscription>>();
+  #watchAll = false;
+  #known = new Set<Project>();
+  #current: Project | null = null;
+
+  constructor(registry: ProjectRegistry, metrics: Metrics, options: ChangeHubOptions = {}) {
+    this.#registry = registry;
+    this.#metrics = metrics;
+    this.#ringSize = options.ringSize ?? 1024;
+    this.#bufferBytes = options.bufferBytes ?? 1 << 20;
+    metrics.gauge("goxel_subscribers", "Change-stream subscriptions", () => this.#subs.size);
+    metrics.describe("goxel_notifications_total", "goxel.changed notifications sent");
+    metrics.describe("goxel_subscriber_resyncs_total", "Subscribers that fell behind");
+  }
+
+  /** The project's sequence number: committed mutating requests so far. */
+  seqOf(project: Project): number {
+    return this.#seq.get(project) ?? 0;
+  }
+
+  /** Records a successful request: `mutated` when it was a committed change of `project`. */
+  afterRequest(project: Project | null, mutated: boolean): void {
+    if (project && mutated) {
+      const seq = this.seqOf(project) + 1;
+      this.#seq.set(project, seq);
+      const w = this.#watches.get(project);
+      if (w && !w.pendingFrom) {
+        w.pendingFrom = seq;
+        queueMicrotask(() => this.#flush(w));
+      }
+    }
+    const reg = this.#registry;
+    if (reg.size !== this.#known.size || reg.current !== this.#current) this.#registryChanged();
+  }
+
+  /** Starts recording changes of a project (so a later `since` from now on can resume). */
+  watch(project: Project): void {
+    if (this.#watches.has(project) || !this.#registry.list().includes(project)) return;
+    const seq = this.seqOf(project);
+    this.#watches.set(project, {
+      project,
+      mark: markImage(project.image),
+      ring: [],
+      ringStart: seq,
+      pendingFrom: 0,
+    });
+  }
+
+  /** Subscribes a peer; changes after `since` are sent right after the reply. */
+  subscribe(peer: Peer, project: Project | null, since?: number): number {
+    if (!project && since !== undefined) {
+      throw new InvalidInputError("Cannot resume every project: give a project with since");
+    }
+    const seq = project ? this.seqOf(project) : 0;
+    if (since !== undefined && since > seq) {
+      throw new InvalidInputError(
+        `Cannot resume from ${since}: project ${project!.id} is at sequence number ${seq}`,
+      );
+    }
+    if (project) this.watch(project);
+    else {
+      this.#watchAll = true;
+      for (const p of this.#registry.list()) this.watch(p);
+    }
+    let mine = this.#byPeer.get(peer);
+    if (!mine) {
+      this.#byPeer.set(peer, mine = new Map());
+      peer.onClose(() => this.unsubscribe(peer, undefined));
+    }
+    this.#drop(mine.get(project));
+    const sub: Subscription = { peer, project, lagging: false, active: true };
+    mine.set(project, sub);
+    // After the reply has been written: the backlog, then live changes.
+    queueMicrotask(() => {
+      if (!sub.active) return;
+      if (project && since !== undefined) this.#sendBacklog(sub, project, since);
+      this.#subs.add(sub);
+    });
+    return seq;
+  }
+
+  /** Removes a peer's subscription to `project` (`null`: every-project one; undefined: all). */
+  unsubscribe(peer: Peer, project: Project | null | undefined): number {
+    const mine = this.#byPeer.get(peer);
+    if (!mine) return 0;
+    let removed = 0;
+    for (const [p, sub] of mine) {
+      if (project !== undefined && p !== project) continue;
+      this.#drop(sub);
+      mine.delete(p);
+      removed++;
+    }
+    return removed;
+  }
+
+  #drop(sub: Subscription | undefined): void {
+    if (!sub) return;
+    sub.active = false;
+    this.#subs.delete(sub);
+  }
+
+  #sendBacklog(sub: Subscription, project: Project, since: number): void {
+    const w = this.#watches.get(project);
+    if (!w || since < w.ringStart) {
+      this.#deliver(
+        sub,
+        this.#line({ project: project.id, seq: this.seqOf(project), kind: "resync" }),
+      );
+      return;
+    }
+    for (const ev of w.ring) if (ev.seq > since) this.#deliver(sub, this.#line(ev));
+  }
+
+  #flush(w: Watch): void {
+    if (!w.pendingFrom) return;
+    const from = w.pendingFrom;
+    w.pendingFrom = 0;
+    const { diff, mark } = diffImage(w.mark, w.project.image);
+    w.mark = mark;
+    const seq = this.seqOf(w.project);
+    this.#publish(w.project, {
+      project: w.project.id,
+      seq,
+      kind: "edit",
+      ...(from < seq ? { from_seq: from } : {}),
+      ...diff,
+    });
+  }
+
+  #registryChanged(): void {
+    const list = this.#registry.list();
+    const now = new Set(list);
+    for (const p of this.#known) {
+      if (now.has(p)) continue;
+      const w = this.#watches.get(p);
+      if (w) this.#flush(w);
+      this.#publish(p, { project: p.id, seq: this.seqOf(p), kind: "closed" });
+      this.#watches.delete(p);
+      for (const [peer, mine] of this.#byPeer) if (mine.has(p)) this.unsubscribe(peer, p);
+    }
+    for (const p of list) {
+      if (this.#known.has(p)) continue;
+      if (this.#watchAll) this.watch(p);
+      this.#publish(p, { project: p.id, seq: this.seqOf(p), kind: "opened" });
+    }
+    const current = this.#registry.current;
+    if (current && current !== this.#current) {
+      this.#publish(current, { project: current.id, seq: this.seqOf(current), kind: "selected" });
+    }
+    this.#known = now;
+    this.#current = current;
+  }
+
+  #publish(project: Project, ev: ChangeEvent): void {
+    const w = this.#watches.get(project);
+    if (w) {
+      w.ring.push(ev);
+      if (w.ring.length > this.#ringSize) w.ringStart = w.ring.shift()!.seq;
+    }
+    if (this.#subs.size === 0) return;
+    const line = this.#line(ev);
+    for (const sub of this.#subs) {
+      if (sub.project === null || sub.project === project) this.#deliver(sub, line);
+    }
+  }
+
+  #line(ev: ChangeEvent): string {
+    return `{"jsonrpc":"2.0","method":"goxel.changed","params":${JSON.stringify(ev)}}`;
+  }
+
+  #deliver(sub: Subscription, line: string): void {
+    if (sub.lagging) return;
+    if (sub.peer.bufferedBytes > this.#bufferBytes) {
+      sub.lagging = true;
+      this.#metrics.inc("goxel_subscriber_resyncs_total");
+      sub.peer.onDrain(() => this.#resync(sub));
+      return;
+    }
+    this.#metrics.inc("goxel_notifications_total");
+    sub.peer.send(line);
+  }
+
+  #resync(sub: Subscription): void {
+    sub.lagging = false;
+    if (!sub.active) return;
+    const projects = sub.project ? [sub.project] : this.#registry.list();
+    for (const p of projects) {
+      this.#deliver(sub, this.#line({ project: p.id, seq: this.seqOf(p), kind: "resync" }));
+    }
+  }
+}
