@@ -113,7 +113,8 @@ export function addCallCommand(program: Command, deps: CliDeps, out: Output): vo
     .description("Call a daemon method: goxel call add_voxel 1 2 3 '#ff0000' (see: goxel methods)")
     .argument(
       "<method>",
-      "method name, with or without the goxel. prefix; - reads NDJSON requests from stdin",
+      "method name, with or without the goxel. prefix; - reads NDJSON requests from stdin; " +
+        "watch [project] [since] prints the change stream as NDJSON",
     )
     .argument(
       "[args...]",
@@ -136,6 +137,10 @@ export function addCallCommand(program: Command, deps: CliDeps, out: Output): vo
       const client = await connectOrSpawn(deps, socket, o.spawn === false);
       try {
         if (method === "-") return await streamStdin(client, out);
+        if (method === "watch") {
+          const { watchStream } = await import("./watch.ts");
+          return await watchStream(client, out, args, o.project ?? deps.env.GOXEL_PROJECT);
+        }
         await callOnce(client, deps, out, method, args, o);
       } finally {
         client.close();

@@ -33,10 +33,10 @@ export class RpcClient {
     this.#socket = socket;
     socket.setEncoding("utf8");
     socket.on("data", (chunk: string) => this.#onData(chunk));
-    socket.on(
-      "close",
-      () => this.#failAll(new NotRunningError("The daemon closed the connection")),
-    );
+    socket.on("close", () => {
+      this.#failAll(new NotRunningError("The daemon closed the connection"));
+      this.onClosed();
+    });
     socket.on("error", (err) => this.#failAll(err));
   }
 
@@ -89,6 +89,9 @@ export class RpcClient {
     this.#socket.end();
     this.#socket.destroy();
   }
+
+  /** Called once when the connection is gone. */
+  onClosed: () => void = () => {};
 
   /** Called with every reply line that does not answer one of our own calls. */
   onUnmatched: (line: string) => void = () => {};

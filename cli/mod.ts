@@ -7,6 +7,7 @@ import { CliError, exitCodeFor } from "./errors.ts";
 import { addLifecycleCommands } from "./lifecycle.ts";
 import { addOfflineCommands } from "./offline.ts";
 import { Output } from "./output.ts";
+import { addViewCommand } from "./watch.ts";
 
 export type { CliDeps } from "./deps.ts";
 
@@ -27,6 +28,7 @@ export function buildProgram(deps: CliDeps, out: Output): Command {
   addLifecycleCommands(program, deps, out);
   addCallCommand(program, deps, out);
   addOfflineCommands(program, deps, out);
+  addViewCommand(program, deps, out);
   return program;
 }
 
