@@ -30,8 +30,8 @@ export interface Peer {
 export interface ChangeHubOptions {
   /** Changes kept per project for `since` (older ones need a resync). */
   ringSize?: number;
-  /** Bytes a subscriber may have unread before it is skipped until it drains. */
-  bufferBytes?: number;
+  /** Bytes a subscriber may have unread before it is skipped until it drains (read each time). */
+  bufferBytes?: () => number;
 }
 
 interface Watch {
@@ -56,7 +56,7 @@ export class ChangeHub {
   readonly #registry: ProjectRegistry;
   readonly #metrics: Metrics;
   readonly #ringSize: number;
-  readonly #bufferBytes: number;
+  readonly #bufferBytes: () => number;
   #seq = new WeakMap<Project, number>();
   #watches = new Map<Project, Watch>();
   #subs = new Set<Subscription>();
@@ -69,7 +69,7 @@ export class ChangeHub {
     this.#registry = registry;
     this.#metrics = metrics;
     this.#ringSize = options.ringSize ?? 1024;
-    this.#bufferBytes = options.bufferBytes ?? 1 << 20;
+    this.#bufferBytes = options.bufferBytes ?? (() => 1 << 20);
     metrics.gauge("goxel_subscribers", "Change-stream subscriptions", () => this.#subs.size);
     metrics.describe("goxel_notifications_total", "goxel.changed notifications sent");
     metrics.describe("goxel_subscriber_resyncs_total", "Subscribers that fell behind");
@@ -232,7 +232,7 @@ export class ChangeHub {
 
   #deliver(sub: Subscription, line: string): void {
     if (sub.lagging) return;
-    if (sub.peer.bufferedBytes > this.#bufferBytes) {
+    if (sub.peer.bufferedBytes > this.#bufferBytes()) {
       sub.lagging = true;
       this.#metrics.inc("goxel_subscriber_resyncs_total");
       sub.peer.onDrain(() => this.#resync(sub));

@@ -38,6 +38,9 @@ export const ConfigSchema = z.object({
     max_connections: z.int().min(1).max(65536).default(256),
     idle_timeout_seconds: z.number().min(0).default(300),
     max_voxels_per_request: z.int().min(1).default(20_000_000),
+    subscriber_buffer_bytes: z.int().min(4096).default(MiB).describe(
+      "Unread change notifications a subscriber may hold before it is skipped and resynced",
+    ),
   }).prefault({}),
   workers: z.int().min(1).max(64).default(2),
   history_limit: z.int().min(0).default(256).describe(

@@ -108,7 +108,9 @@ async function serve(a: ServeArgs): Promise<number> {
     build: a.opts.build,
     conformance: a.opts.conformance === true,
     projects,
-    changes: new ChangeHub(projects, metrics),
+    changes: new ChangeHub(projects, metrics, {
+      bufferBytes: () => ctx.config.limits.subscriber_buffer_bytes,
+    }),
     http: new HttpControl(() => ctx, () => server!.dispatcher, a.tokenFile),
     metrics,
     workers,
