@@ -49,15 +49,21 @@ class Connection {
     this.#socket.destroy();
   }
 
-  // Peer (daemon/changes.ts): notifications are written at once, outside the reply batches.
+  // Peer (daemon/changes.ts): notifications are written at once, outside the reply batches;
+  // drain waiters run when the last write is flushed (a 'drain' event needs a full buffer).
+  #drainWaiters: (() => void)[] = [];
   send(text: string): void {
-    if (!this.#socket.destroyed) this.#socket.write(text + "\n");
+    if (this.#socket.destroyed) return;
+    this.#socket.write(text + "\n", () => {
+      if (this.#socket.writableLength > 0 || !this.#drainWaiters.length) return;
+      for (const fn of this.#drainWaiters.splice(0)) fn();
+    });
   }
   get bufferedBytes(): number {
     return this.#socket.writableLength;
   }
   onDrain(fn: () => void): void {
-    this.#socket.once("drain", fn);
+    this.#drainWaiters.push(fn);
   }
   onClose(fn: () => void): void {
     this.#socket.once("close", fn);
