@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 
 const ROOT = new URL("../", import.meta.url);
-const LAYERS = ["core", "protocol", "daemon", "cli"] as const;
+const LAYERS = ["core", "protocol", "daemon", "cli", "web"] as const;
 type Layer = typeof LAYERS[number] | "main";
 
 /** Which of our layers each layer may import (itself always allowed). */
@@ -14,14 +14,19 @@ const ALLOWED: Record<Layer, Layer[]> = {
   protocol: [],
   daemon: ["protocol", "core"],
   cli: ["protocol"],
+  // The browser viewer: protocol types, plus the zod-free tile decoder (see WEB_PROTOCOL_VALUES).
+  web: ["protocol"],
   main: ["cli", "daemon"],
 };
+/** The only protocol/ module web/ may import values from (it imports nothing itself). */
+const WEB_PROTOCOL_VALUES = /\/protocol\/tiles_wire\.ts$/;
 /** npm packages each layer may import. */
 const PACKAGES: Record<Layer, RegExp> = {
   core: /^$/,
   protocol: /^zod$/,
-  daemon: /^(zod|yaml|@logtape\/.*)$/,
+  daemon: /^(zod|yaml|ws|@logtape\/.*)$/,
   cli: /^(zod|yaml|commander|@commander-js\/extra-typings|@bomb\.sh\/tab.*)$/,
+  web: /^three(\/.*)?$/,
   main: /^$/,
 };
 const CORE_FORBIDDEN: [RegExp, string][] = [
@@ -73,7 +78,10 @@ Deno.test("product code imports only the layers ARCHITECTURE.md allows", async (
   for (const [file, layer] of await allProductFiles()) {
     const source = await Deno.readTextFile(file);
     for (const spec of importsOf(source)) {
-      if (spec.startsWith("node:")) continue;
+      if (spec.startsWith("node:")) {
+        if (layer === "web") problems.push(`${file}: the browser viewer imports ${spec}`);
+        continue;
+      }
       if (spec.startsWith(".")) {
         const target = layerOfPath(new URL(spec, `file://${file}`).pathname);
         if (target && target !== layer && !ALLOWED[layer].includes(target)) {
@@ -82,6 +90,20 @@ Deno.test("product code imports only the layers ARCHITECTURE.md allows", async (
       } else if (!PACKAGES[layer].test(spec)) {
         problems.push(`${file}: ${layer} imports package ${spec}`);
       }
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+Deno.test("the viewer imports only types from protocol/, besides the tile decoder", async () => {
+  const problems: string[] = [];
+  for (const [file, layer] of await allProductFiles()) {
+    if (layer !== "web") continue;
+    const source = await Deno.readTextFile(file);
+    for (const m of source.matchAll(/import\s+(type\s+)?[^;]*?from\s+["']([^"']+)["']/g)) {
+      const target = new URL(m[2], `file://${file}`).pathname;
+      if (layerOfPath(target) !== "protocol" || m[1] || WEB_PROTOCOL_VALUES.test(target)) continue;
+      problems.push(`${file}: value import of ${m[2]}`);
     }
   }
   assert.deepEqual(problems, []);
