@@ -26,13 +26,21 @@ export interface Peer {
   onClose(fn: () => void): void;
 }
 
-/** Tuning of a hub. */
+/** Tuning of a hub (read at each use, so a config reload applies). */
 export interface ChangeHubOptions {
-  /** Changes kept per project for `since` (older ones need a resync). */
-  ringSize?: number;
-  /** Bytes a subscriber may have unread before it is skipped until it drains (read each time). */
-  bufferBytes?: () => number;
+  /** Edits of a project within this many ms after a report are reported together. */
+  coalesce_ms: number;
+  /** Change events kept per project for `since` (older ones need a resync). */
+  ring_size: number;
+  /** Bytes a subscriber may have unread before it is skipped until it drains. */
+  subscriber_buffer_bytes: number;
 }
+
+const DEFAULTS: ChangeHubOptions = {
+  coalesce_ms: 20,
+  ring_size: 1024,
+  subscriber_buffer_bytes: 1 << 20,
+};
 
 interface Watch {
   project: Project;
@@ -42,6 +50,8 @@ interface Watch {
   ringStart: number;
   /** First sequence number not yet reported, or 0 when nothing is pending. */
   pendingFrom: number;
+  /** When the last report was made (performance.now()). */
+  reportedAt: number;
 }
 
 interface Subscription {
@@ -55,8 +65,7 @@ interface Subscription {
 export class ChangeHub {
   readonly #registry: ProjectRegistry;
   readonly #metrics: Metrics;
-  readonly #ringSize: number;
-  readonly #bufferBytes: () => number;
+  readonly #options: () => ChangeHubOptions;
   #seq = new WeakMap<Project, number>();
   #watches = new Map<Project, Watch>();
   #subs = new Set<Subscription>();
@@ -65,11 +74,14 @@ export class ChangeHub {
   #known = new Set<Project>();
   #current: Project | null = null;
 
-  constructor(registry: ProjectRegistry, metrics: Metrics, options: ChangeHubOptions = {}) {
+  constructor(
+    registry: ProjectRegistry,
+    metrics: Metrics,
+    options: () => ChangeHubOptions = () => DEFAULTS,
+  ) {
     this.#registry = registry;
     this.#metrics = metrics;
-    this.#ringSize = options.ringSize ?? 1024;
-    this.#bufferBytes = options.bufferBytes ?? (() => 1 << 20);
+    this.#options = options;
     metrics.gauge("goxel_subscribers", "Change-stream subscriptions", () => this.#subs.size);
     metrics.describe("goxel_notifications_total", "goxel.changed notifications sent");
     metrics.describe("goxel_subscriber_resyncs_total", "Subscribers that fell behind");
@@ -88,11 +100,22 @@ export class ChangeHub {
       const w = this.#watches.get(project);
       if (w && !w.pendingFrom) {
         w.pendingFrom = seq;
-        queueMicrotask(() => this.#flush(w));
+        this.#schedule(w);
       }
     }
     const reg = this.#registry;
     if (reg.size !== this.#known.size || reg.current !== this.#current) this.#registryChanged();
+  }
+
+  /**
+   * Reports at the end of this burst of edits, or, when the last report is more recent than
+   * coalesce_ms, once that much time has passed: each report costs a write per subscriber, so
+   * a stream of edits is reported at a bounded rate whatever the edit rate.
+   */
+  #schedule(w: Watch): void {
+    const wait = w.reportedAt + this.#options().coalesce_ms - performance.now();
+    if (wait <= 0) queueMicrotask(() => this.#flush(w));
+    else setTimeout(() => this.#flush(w), wait);
   }
 
   /** Starts recording changes of a project (so a later `since` from now on can resume). */
@@ -105,6 +128,7 @@ export class ChangeHub {
       ring: [],
       ringStart: seq,
       pendingFrom: 0,
+      reportedAt: -Infinity,
     });
   }
 
@@ -177,6 +201,7 @@ export class ChangeHub {
     if (!w.pendingFrom) return;
     const from = w.pendingFrom;
     w.pendingFrom = 0;
+    w.reportedAt = performance.now();
     const { diff, mark } = diffImage(w.mark, w.project.image);
     w.mark = mark;
     const seq = this.seqOf(w.project);
@@ -217,7 +242,8 @@ export class ChangeHub {
     const w = this.#watches.get(project);
     if (w) {
       w.ring.push(ev);
-      if (w.ring.length > this.#ringSize) w.ringStart = w.ring.shift()!.seq;
+      const max = this.#options().ring_size;
+      while (w.ring.length > max) w.ringStart = w.ring.shift()!.seq;
     }
     if (this.#subs.size === 0) return;
     const line = this.#line(ev);
@@ -232,7 +258,7 @@ export class ChangeHub {
 
   #deliver(sub: Subscription, line: string): void {
     if (sub.lagging) return;
-    if (sub.peer.bufferedBytes > this.#bufferBytes()) {
+    if (sub.peer.bufferedBytes > this.#options().subscriber_buffer_bytes) {
       sub.lagging = true;
       this.#metrics.inc("goxel_subscriber_resyncs_total");
       sub.peer.onDrain(() => this.#resync(sub));

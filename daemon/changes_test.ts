@@ -30,10 +30,14 @@ class FakePeer implements Peer {
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
-function setup(ringSize = 1024) {
+function setup(ringSize = 1024, coalesceMs = 0) {
   const registry = new ProjectRegistry(() => 0);
   const metrics = new Metrics();
-  const hub = new ChangeHub(registry, metrics, { ringSize, bufferBytes: () => 100 });
+  const hub = new ChangeHub(registry, metrics, () => ({
+    coalesce_ms: coalesceMs,
+    ring_size: ringSize,
+    subscriber_buffer_bytes: 100,
+  }));
   const project = registry.resolve(undefined);
   hub.afterRequest(null, false);
   const edit = (x: number) => {
@@ -123,4 +127,22 @@ Deno.test("ChangeHub reports projects opened, selected and closed, and forgets c
   ]);
   peer.close();
   assert.equal(hub.unsubscribe(peer, undefined), 0);
+});
+
+Deno.test("ChangeHub reports edits within coalesce_ms of a report as one event", async () => {
+  const { hub, project, edit } = setup(1024, 40);
+  const peer = new FakePeer();
+  hub.subscribe(peer, project);
+  await tick();
+  edit(0);
+  await tick();
+  edit(16);
+  await tick();
+  edit(32);
+  await tick();
+  assert.deepEqual(peer.events.map((e) => e.seq), [1], "the first edit is reported at once");
+  await new Promise((r) => setTimeout(r, 60));
+  assert.deepEqual(peer.events.slice(1), [
+    { project: "p1", seq: 3, from_seq: 2, kind: "edit", tiles: [[2, 16, 0, 0], [2, 32, 0, 0]] },
+  ]);
 });

@@ -38,8 +38,16 @@ export const ConfigSchema = z.object({
     max_connections: z.int().min(1).max(65536).default(256),
     idle_timeout_seconds: z.number().min(0).default(300),
     max_voxels_per_request: z.int().min(1).default(20_000_000),
+  }).prefault({}),
+  changes: z.object({
+    coalesce_ms: z.number().min(0).max(1000).default(20).describe(
+      "Edits of a project within this time are reported as one goxel.changed event",
+    ),
+    ring_size: z.int().min(1).max(1_000_000).default(1024).describe(
+      "Change events kept per project for subscribe's since",
+    ),
     subscriber_buffer_bytes: z.int().min(4096).default(MiB).describe(
-      "Unread change notifications a subscriber may hold before it is skipped and resynced",
+      "Unread notifications a subscriber may hold before it is skipped and resynced",
     ),
   }).prefault({}),
   workers: z.int().min(1).max(64).default(2),

@@ -108,9 +108,7 @@ async function serve(a: ServeArgs): Promise<number> {
     build: a.opts.build,
     conformance: a.opts.conformance === true,
     projects,
-    changes: new ChangeHub(projects, metrics, {
-      bufferBytes: () => ctx.config.limits.subscriber_buffer_bytes,
-    }),
+    changes: new ChangeHub(projects, metrics, () => ctx.config.changes),
     http: new HttpControl(() => ctx, () => server!.dispatcher, a.tokenFile),
     metrics,
     workers,

@@ -59,9 +59,12 @@ async function edits(c: RawClient, n: number, x0 = 0): Promise<void> {
   }
 }
 
+// Every edit its own event (no coalescing), and a short ring so its limit is quick to reach.
+const PER_EDIT = "changes:\n  coalesce_ms: 0\n  ring_size: 16\n";
+
 Deno.test("goxel.subscribe streams changes and resumes with since", async (t) => {
   const env = await makeTestEnv();
-  const daemon = await startDaemon(env, ["--http", "127.0.0.1:0"]);
+  const daemon = await startDaemon(env, ["--http", "127.0.0.1:0"], PER_EDIT);
   const c = await RawClient.unix(daemon.socket);
   const url = ((await c.request("goxel.serve_http")).result as { url: string }).url;
   try {
@@ -106,11 +109,11 @@ Deno.test("goxel.subscribe streams changes and resumes with since", async (t) =>
     await t.step("a since older than the kept changes gets one resync", async () => {
       const before =
         ((await c.request("goxel.get_tiles", { tiles: [] })).result as { seq: number }).seq;
-      await edits(c, 1100, 100);
+      await edits(c, 20, 100);
       const ws = await WsClient.open(url);
       await ws.call("goxel.subscribe", { project: "p1", since: before });
       await until(() => ws.changes.length === 1, "the resync");
-      assert.deepEqual(ws.changes[0], { project: "p1", seq: before + 1100, kind: "resync" });
+      assert.deepEqual(ws.changes[0], { project: "p1", seq: before + 20, kind: "resync" });
       ws.close();
     });
 
@@ -182,7 +185,11 @@ Deno.test("goxel call watch prints the stream as NDJSON over the Unix socket", a
 
 Deno.test("a subscriber that stops reading never slows edits and gets one resync", async () => {
   const env = await makeTestEnv();
-  const daemon = await startDaemon(env, [], "limits:\n  subscriber_buffer_bytes: 4096\n");
+  const daemon = await startDaemon(
+    env,
+    [],
+    "changes:\n  coalesce_ms: 0\n  subscriber_buffer_bytes: 4096\n",
+  );
   const c = await RawClient.unix(daemon.socket);
   try {
     await c.request("goxel.create_project", { name: "slow" });

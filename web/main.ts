@@ -89,8 +89,9 @@ class Viewer {
   async #load(): Promise<void> {
     const list = await this.#refreshProjects();
     if (!list) return;
-    const wanted = this.pinned ?? list.current;
-    this.project = list.projects.some((p) => p.id === wanted) ? wanted : list.current;
+    // ?project= may name the project by id or by name.
+    const wanted = list.projects.find((p) => p.id === this.pinned || p.name === this.pinned);
+    this.project = wanted?.id ?? list.current;
     this.#pendingTiles.clear();
     this.#pendingFull = true;
     await this.#drain();
