@@ -4,7 +4,8 @@
  * Host, missing token off loopback) and JSON-RPC over the /ws WebSocket.
  */
 import assert from "node:assert/strict";
-import { makeTestEnv, RawClient, startDaemon } from "./support_testing.ts";
+import { makeTestEnv, RawClient, runGoxel, startDaemon } from "./support_testing.ts";
+import { prepareViewer } from "./viewer_testing.ts";
 
 const SPEC = new URL("../../shared/spec/jsonrpc_vectors.jsonl", import.meta.url);
 
@@ -251,6 +252,29 @@ Deno.test("off loopback the HTTP listener requires the token", async () => {
     await query.body?.cancel();
   } finally {
     c.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
+
+Deno.test("goxel view turns the listener on, prints the viewer's URL and serves the page", async () => {
+  await prepareViewer();
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env);
+  try {
+    const view = await runGoxel(["view", "p1", "--no-open", "--socket", daemon.socket], env);
+    assert.equal(view.code, 0, view.stderr);
+    const url = view.stdout.trim();
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/\?project=p1$/);
+    const page = await fetch(url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<title>goxel viewer<\/title>/);
+    const script = await fetch(new URL("/viewer.js", url));
+    assert.match(script.headers.get("content-type") ?? "", /javascript/);
+    assert.ok((await script.text()).length > 100_000, "three.js is bundled in");
+    const again = await runGoxel(["view", "--no-open", "--socket", daemon.socket], env);
+    assert.equal(again.stdout.trim(), url.replace(/\?.*$/, ""), "the same listener");
+  } finally {
     await daemon.stop();
     await env.cleanup();
   }
