@@ -10,6 +10,7 @@ if (import.meta.main) {
     build: BUILD,
     // The daemon and the codecs load only when a command needs them, so client commands start fast.
     runDaemon: async (opts) => (await import("./daemon/lifecycle.ts")).runDaemon(opts),
+    runMcp: async (opts) => (await import("./mcp/mod.ts")).runMcp(opts),
     offline: {
       info: async (...a) => (await import("./daemon/offline.ts")).offlineOps.info(...a),
       convert: async (...a) => (await import("./daemon/offline.ts")).offlineOps.convert(...a),

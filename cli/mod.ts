@@ -5,6 +5,7 @@ import { addCallCommand } from "./call.ts";
 import type { CliDeps } from "./deps.ts";
 import { CliError, exitCodeFor } from "./errors.ts";
 import { addLifecycleCommands } from "./lifecycle.ts";
+import { addMcpCommand } from "./mcp_command.ts";
 import { addOfflineCommands } from "./offline.ts";
 import { Output } from "./output.ts";
 import { addViewCommand } from "./watch.ts";
@@ -29,6 +30,7 @@ export function buildProgram(deps: CliDeps, out: Output): Command {
   addCallCommand(program, deps, out);
   addOfflineCommands(program, deps, out);
   addViewCommand(program, deps, out);
+  addMcpCommand(program, deps, out);
   return program;
 }
 

@@ -117,24 +117,30 @@ export class TileMap<V> {
   }
 
   /**
-   * Returns the keys whose value differs between this map and `before` (by identity: added,
-   * removed or replaced). Buckets both maps still share are skipped, so after a fork the cost
-   * follows what was written since, not the size of the map.
+   * Calls `fn` for every key whose value is not the same object as in `base`: changed keys with
+   * both values, removed keys with `value` undefined, then added keys (in insertion order) with
+   * `before` undefined. Buckets `base` still shares are skipped, so a fork's diff after a small
+   * edit costs about one bucket.
    */
-  changedKeys(before: TileMap<V>): number[] {
-    const out: number[] = [];
+  diffFrom(
+    base: TileMap<V>,
+    fn: (key: number, value: V | undefined, before: V | undefined) => void,
+  ): void {
+    const added: [number, number, V][] = [];
     for (let b = 0; b < BUCKETS; b++) {
-      const now = this.#buckets[b], old = before.#buckets[b];
+      const now = this.#buckets[b], old = base.#buckets[b];
       if (now === old) continue;
       if (now) {
-        for (const [k, e] of now) {
-          const o = old?.get(k);
-          if (!o || o.value !== e.value) out.push(k);
+        for (const [key, e] of now) {
+          const prev = old?.get(key);
+          if (!prev) added.push([e.order, key, e.value]);
+          else if (prev.value !== e.value) fn(key, e.value, prev.value);
         }
       }
-      if (old) { for (const k of old.keys()) if (!now?.has(k)) out.push(k); }
+      if (old) { for (const [key, e] of old) if (!now?.has(key)) fn(key, undefined, e.value); }
     }
-    return out;
+    added.sort((a, b) => a[0] - b[0]);
+    for (const [, key, value] of added) fn(key, value, undefined);
   }
 
   #sortKeys(): number[] {

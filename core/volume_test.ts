@@ -114,18 +114,3 @@ Deno.test("Volume.forEachVoxel() limits the walk to a region and stops when aske
   v.forEachVoxel(() => ++n < 5);
   assert.equal(n, 5);
 });
-
-Deno.test("Volume.changedTiles() names the tiles written, added or removed since a copy", () => {
-  const v = new Volume();
-  for (let x = 0; x < 64; x += 16) v.set(x, 0, 0, 0xff0000ff);
-  const before = v.copy();
-  assert.deepEqual(v.changedTiles(before), []);
-  v.set(17, 1, 1, 0xff00ff00);
-  v.set(-1, 0, 0, 0xff00ff00);
-  v.deleteTile(48, 0, 0);
-  const changed = v.changedTiles(before).map((o) => o.join(",")).sort();
-  assert.deepEqual(changed, ["-16,0,0", "16,0,0", "48,0,0"]);
-  const again = v.copy();
-  v.set(17, 1, 1, 0xff0000ff);
-  assert.deepEqual(v.changedTiles(again), [[16, 0, 0]]);
-});

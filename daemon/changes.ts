@@ -1,16 +1,19 @@
 /**
- * The change stream: a per-project sequence number, a bounded ring of recent changes per
- * watched project, and the subscribers that receive `goxel.changed` notifications. Edits never
- * wait for a subscriber: each has a bounded buffer, and one that falls behind is skipped until
- * its connection drains, then gets a single `resync` notice.
+ * The change stream: a bounded ring of recent changes per watched project, tagged with the
+ * project's journal sequence number, and the subscribers that receive `goxel.changed`
+ * notifications. Edits never wait for a subscriber: each has a bounded buffer, and one that
+ * falls behind is skipped until its connection drains, then gets a single `resync` notice.
  *
- * The dispatcher calls {@link ChangeHub.afterRequest} once per successful request. Changed
- * tiles are found by tile identity against a copy-on-write mark of the image taken at the last
- * report, once per burst of edits (a microtask), so pipelined edits pay almost nothing.
+ * Every committed change arrives through {@link ChangeHub.onCommit} with its delta (the tiles
+ * it touched); changes within `coalesce_ms` of the last report are reported as one event. The
+ * dispatcher calls {@link ChangeHub.afterRequest} after each request so projects opened,
+ * closed or selected are reported too.
  */
 import { InvalidInputError } from "../core/errors.ts";
-import type { ChangeEvent } from "../protocol/mod.ts";
-import { diffImage, type ImageMark, markImage } from "./changes_tiles.ts";
+import { SELECTION_MASK_ID } from "../core/journal/image_delta.ts";
+import type { ChangeEvent, TileRef } from "../protocol/mod.ts";
+import { markMeta, MAX_LISTED_TILES, metaFlags, type MetaMark } from "./changes_tiles.ts";
+import type { CommitEvent } from "./commits.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Project, ProjectRegistry } from "./projects.ts";
 
@@ -44,7 +47,10 @@ const DEFAULTS: ChangeHubOptions = {
 
 interface Watch {
   project: Project;
-  mark: ImageMark;
+  meta: MetaMark;
+  /** Tiles changed since the last report, by "layer,x,y,z". */
+  tiles: Map<string, TileRef>;
+  metaChanged: boolean;
   ring: ChangeEvent[];
   /** Changes after this sequence number are all in the ring. */
   ringStart: number;
@@ -66,7 +72,6 @@ export class ChangeHub {
   readonly #registry: ProjectRegistry;
   readonly #metrics: Metrics;
   readonly #options: () => ChangeHubOptions;
-  #seq = new WeakMap<Project, number>();
   #watches = new Map<Project, Watch>();
   #subs = new Set<Subscription>();
   #byPeer = new Map<Peer, Map<Project | null, Subscription>>();
@@ -87,22 +92,30 @@ export class ChangeHub {
     metrics.describe("goxel_subscriber_resyncs_total", "Subscribers that fell behind");
   }
 
-  /** The project's sequence number: committed mutating requests so far. */
+  /** The project's sequence number (its journal's: one per committed change). */
   seqOf(project: Project): number {
-    return this.#seq.get(project) ?? 0;
+    return project.seq;
   }
 
-  /** Records a successful request: `mutated` when it was a committed change of `project`. */
-  afterRequest(project: Project | null, mutated: boolean): void {
-    if (project && mutated) {
-      const seq = this.seqOf(project) + 1;
-      this.#seq.set(project, seq);
-      const w = this.#watches.get(project);
-      if (w && !w.pendingFrom) {
-        w.pendingFrom = seq;
-        this.#schedule(w);
+  /** Records one committed change of a project (from daemon/commits.ts). */
+  onCommit(e: CommitEvent): void {
+    const w = this.#watches.get(e.project);
+    if (!w) return;
+    for (const v of e.delta.volumes) {
+      if (v.id === SELECTION_MASK_ID || w.tiles.size > MAX_LISTED_TILES) continue;
+      for (const { origin: [x, y, z] } of v.tiles) {
+        w.tiles.set(`${v.id},${x},${y},${z}`, [v.id, x, y, z]);
       }
     }
+    if (e.delta.meta) w.metaChanged = true;
+    if (!w.pendingFrom) {
+      w.pendingFrom = e.seq;
+      this.#schedule(w);
+    }
+  }
+
+  /** Called after every request: reports projects opened, closed or selected. */
+  afterRequest(): void {
     const reg = this.#registry;
     if (reg.size !== this.#known.size || reg.current !== this.#current) this.#registryChanged();
   }
@@ -124,7 +137,9 @@ export class ChangeHub {
     const seq = this.seqOf(project);
     this.#watches.set(project, {
       project,
-      mark: markImage(project.image),
+      meta: markMeta(project.image),
+      tiles: new Map(),
+      metaChanged: false,
       ring: [],
       ringStart: seq,
       pendingFrom: 0,
@@ -202,15 +217,23 @@ export class ChangeHub {
     const from = w.pendingFrom;
     w.pendingFrom = 0;
     w.reportedAt = performance.now();
-    const { diff, mark } = diffImage(w.mark, w.project.image);
-    w.mark = mark;
+    let flags = {};
+    if (w.metaChanged) {
+      const meta = markMeta(w.project.image);
+      flags = metaFlags(w.meta, meta);
+      w.meta = meta;
+    }
+    const tiles = [...w.tiles.values()];
+    w.tiles.clear();
+    w.metaChanged = false;
     const seq = this.seqOf(w.project);
     this.#publish(w.project, {
       project: w.project.id,
       seq,
       kind: "edit",
       ...(from < seq ? { from_seq: from } : {}),
-      ...diff,
+      ...(tiles.length > MAX_LISTED_TILES ? { full: true } : tiles.length ? { tiles } : {}),
+      ...flags,
     });
   }
 

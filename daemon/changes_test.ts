@@ -39,10 +39,23 @@ function setup(ringSize = 1024, coalesceMs = 0) {
     subscriber_buffer_bytes: 100,
   }));
   const project = registry.resolve(undefined);
-  hub.afterRequest(null, false);
+  hub.afterRequest();
+  // What daemon/commits.ts reports for an add_voxel at (x, 0, 0) on layer 2.
   const edit = (x: number) => {
-    project.image.layers[0].volume.set(x, 0, 0, 0xff0000ff);
-    hub.afterRequest(project, true);
+    project.seq++;
+    hub.onCommit({
+      project,
+      seq: project.seq,
+      kind: 0,
+      method: "goxel.add_voxel",
+      delta: {
+        meta: null,
+        volumes: [{
+          id: 2,
+          tiles: [{ origin: [x & ~15, 0, 0], encoding: 0, data: new Uint8Array() }],
+        }],
+      },
+    });
   };
   return { registry, metrics, hub, project, edit };
 }
@@ -116,9 +129,9 @@ Deno.test("ChangeHub reports projects opened, selected and closed, and forgets c
   hub.subscribe(peer, null);
   await tick();
   registry.add("b", project.image);
-  hub.afterRequest(null, false);
+  hub.afterRequest();
   registry.close("p2");
-  hub.afterRequest(null, false);
+  hub.afterRequest();
   assert.deepEqual(peer.events.map((e) => `${e.kind} ${e.project}`), [
     "opened p2",
     "selected p2",

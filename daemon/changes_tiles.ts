@@ -1,38 +1,33 @@
 /**
- * What the change stream compares and sends: a cheap mark of an image (copy-on-write volume
- * copies plus small property fingerprints), the diff of a live image against a mark, and the
- * compact tile encoding of protocol/tiles_wire.ts.
+ * What the change stream compares and sends: fingerprints of an image's non-voxel state (to
+ * flag layer, material, camera and box changes) and the compact tile encoding of
+ * protocol/tiles_wire.ts. Changed tiles come from the commits' deltas (daemon/commits.ts).
  */
 import { Buffer } from "node:buffer";
 import { aabbFromBox, isNullBox } from "../core/box.ts";
 import type { Image } from "../core/image.ts";
-import { TILE_VOXELS, type Volume } from "../core/volume.ts";
-import { type ChangeEvent, TileMode, type TileRef, TILES_MAGIC } from "../protocol/mod.ts";
+import { TILE_VOXELS } from "../core/volume.ts";
+import { type ChangeEvent, TileMode, TILES_MAGIC } from "../protocol/mod.ts";
 
 /** More changed tiles than this are reported as `full` instead of listed. */
 export const MAX_LISTED_TILES = 4096;
 
-/** An image as it was at one sequence number, cheap to keep (volumes share their tiles). */
-export interface ImageMark {
-  layers: Map<number, { volume: Volume; meta: string }>;
-  order: string;
+/** Fingerprints of an image's non-voxel state, to tell which kind of it a change touched. */
+export interface MetaMark {
+  layers: string;
   materials: string;
   cameras: string;
   box: string;
 }
 
-/** Marks an image: O(layers) copies; the live volumes copy a tile again on their next write. */
-export function markImage(image: Image): ImageMark {
-  const layers = new Map<number, { volume: Volume; meta: string }>();
-  for (const l of image.layers) {
-    const meta = JSON.stringify([l.name, l.visible, l.mode, l.baseId, l.shape, l.color, [
-      ...l.mat,
-    ]]);
-    layers.set(l.id, { volume: l.volume.copy(), meta });
-  }
+/** Marks an image's layers (list and properties), materials, cameras and box. */
+export function markMeta(image: Image): MetaMark {
   return {
-    layers,
-    order: image.layers.map((l) => l.id).join(","),
+    layers: JSON.stringify(
+      image.layers.map((l) => [l.id, l.name, l.visible, l.mode, l.baseId, l.shape, l.color, [
+        ...l.mat,
+      ]]),
+    ),
     materials: JSON.stringify(
       image.materials.map((m) => [m.name, m.metallic, m.roughness, m.baseColor, m.emission]),
     ),
@@ -41,31 +36,17 @@ export function markImage(image: Image): ImageMark {
   };
 }
 
-/** The parts of a change event that describe what differs between `mark` and `now`. */
-export type ImageDiff = Pick<
-  ChangeEvent,
-  "tiles" | "full" | "layers" | "materials" | "cameras" | "box"
->;
-
-/** Compares the live image with a mark taken earlier (and returns the new mark too). */
-export function diffImage(before: ImageMark, image: Image): { diff: ImageDiff; mark: ImageMark } {
-  const mark = markImage(image);
-  const tiles: TileRef[] = [];
-  let layers = before.order !== mark.order;
-  for (const [id, now] of mark.layers) {
-    const old = before.layers.get(id);
-    if (!old || old.meta !== now.meta) layers = true;
-    const changed = old ? now.volume.changedTiles(old.volume) : [...now.volume.tiles()];
-    for (const [x, y, z] of changed) tiles.push([id, x, y, z]);
-  }
-  const diff: ImageDiff = {};
-  if (tiles.length > MAX_LISTED_TILES) diff.full = true;
-  else if (tiles.length) diff.tiles = tiles;
-  if (layers) diff.layers = true;
-  if (before.materials !== mark.materials) diff.materials = true;
-  if (before.cameras !== mark.cameras) diff.cameras = true;
-  if (before.box !== mark.box) diff.box = true;
-  return { diff, mark };
+/** The change flags between two marks. */
+export function metaFlags(
+  before: MetaMark,
+  now: MetaMark,
+): Pick<ChangeEvent, "layers" | "materials" | "cameras" | "box"> {
+  const out: Pick<ChangeEvent, "layers" | "materials" | "cameras" | "box"> = {};
+  if (before.layers !== now.layers) out.layers = true;
+  if (before.materials !== now.materials) out.materials = true;
+  if (before.cameras !== now.cameras) out.cameras = true;
+  if (before.box !== now.box) out.box = true;
+  return out;
 }
 
 /** One tile to encode: `voxels` null (or all transparent) means the tile is gone. */

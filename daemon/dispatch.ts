@@ -12,6 +12,7 @@ import {
   validateEnvelope,
 } from "../protocol/mod.ts";
 import type { Peer } from "./changes.ts";
+import { runMutation } from "./commits.ts";
 import type { Project } from "./projects.ts";
 import { toRpcError } from "./rpc_errors.ts";
 import type { DaemonContext } from "./context.ts";
@@ -154,23 +155,27 @@ export class Dispatcher {
         ? this.#ctx.projects.resolve(params.project as string | undefined)
         : null;
       const run = () => handler(params, { ctx: this.#ctx, project: project as Project, call });
+      // A mutating request is one all-or-nothing, journaled change and one undo step.
+      const work = project && decl.flags.mutates
+        ? () => runMutation(this.#ctx, project, decl.name, run)
+        : run;
       let value: MaybeAsync<unknown>;
-      if (project?.isBusy) value = project.exclusive(run);
+      if (project?.isBusy) value = project.exclusive(work);
       else {
-        value = run();
+        value = work();
         // An async edit (import, script) holds the project's queue so later requests apply after
         // it; async reads (save, export, render) work on a snapshot and hold nothing.
         if (project && decl.flags.mutates && isPromise(value)) project.exclusive(() => value);
       }
-      // The change stream: sequence numbers, changed tiles, projects opened/closed/selected.
-      const changes = this.#ctx.changes, mutates = decl.flags.mutates === true;
+      // The change stream reports projects opened, closed or selected (edits come via onCommit).
+      const changes = this.#ctx.changes;
       if (isPromise(value)) {
         return value.then(
-          (result) => (changes.afterRequest(project, mutates), { result }),
+          (result) => (changes.afterRequest(), { result }),
           (err) => ({ error: toRpcError(err, this.#ctx, decl.name) }),
         );
       }
-      changes.afterRequest(project, mutates);
+      changes.afterRequest();
       return { result: value };
     } catch (err) {
       return { error: toRpcError(err, this.#ctx, decl.name) };

@@ -6,6 +6,7 @@ import type { Image } from "../core/image.ts";
 import { describeImage } from "./describe.ts";
 import { decodeImage } from "./worker_jobs.ts";
 import { encodeBaseName, readFileBytes, writeEncodedFiles } from "./files.ts";
+import { checkPngPath } from "./render_picture.ts";
 
 /** Reads and decodes a file by its extension. */
 export async function loadImageFile(
@@ -28,6 +29,7 @@ export async function writeImageFile(
     height?: number;
     camera?: string;
     background?: number;
+    quality?: string;
   },
 ): Promise<{ format: string; files: string[] }> {
   const codec = requireCodec(path, "encode", options.format);
@@ -64,8 +66,15 @@ export const offlineOps = {
   async render(
     input: string,
     output: string,
-    opts: { width: number; height: number; camera?: string; background?: string },
+    opts: {
+      width: number;
+      height: number;
+      camera?: string;
+      background?: string;
+      quality?: string;
+    },
   ) {
+    checkPngPath(output);
     const { image } = await loadImageFile(input);
     const background = parseBackground(opts.background);
     return await writeImageFile(image, output, { ...opts, background, format: "png" });

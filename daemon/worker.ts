@@ -33,6 +33,7 @@ if (!isMainThread && parentPort) {
 }
 
 function transferables(result: unknown): ArrayBuffer[] {
+  if (result instanceof Uint8Array) return [result.buffer as ArrayBuffer];
   if (Array.isArray(result)) {
     return [...new Set(result.map((f: { data: Uint8Array }) => f.data.buffer as ArrayBuffer))];
   }

@@ -23,7 +23,7 @@ export const BUN_VERSION = "1.4.5";
 import { buildWeb, type WebBuild } from "./build_web.ts";
 
 /** Product source folders scanned for `new Worker(...)` calls. */
-const SOURCE_DIRS = ["cli", "daemon", "protocol", "core"];
+const SOURCE_DIRS = ["cli", "daemon", "protocol", "core", "mcp"];
 
 /**
  * The entrypoints' root. Inside a compiled binary every bundled module's `import.meta.url` is

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 
 const ROOT = new URL("../", import.meta.url);
-const LAYERS = ["core", "protocol", "daemon", "cli", "web"] as const;
+const LAYERS = ["core", "protocol", "daemon", "cli", "mcp", "web"] as const;
 type Layer = typeof LAYERS[number] | "main";
 
 /** Which of our layers each layer may import (itself always allowed). */
@@ -14,9 +14,10 @@ const ALLOWED: Record<Layer, Layer[]> = {
   protocol: [],
   daemon: ["protocol", "core"],
   cli: ["protocol"],
+  mcp: ["protocol", "cli"],
   // The browser viewer: protocol types, plus the zod-free tile decoder (see WEB_PROTOCOL_VALUES).
   web: ["protocol"],
-  main: ["cli", "daemon"],
+  main: ["cli", "daemon", "mcp"],
 };
 /** The only protocol/ module web/ may import values from (it imports nothing itself). */
 const WEB_PROTOCOL_VALUES = /\/protocol\/tiles_wire\.ts$/;
@@ -27,6 +28,7 @@ const PACKAGES: Record<Layer, RegExp> = {
   daemon: /^(zod|yaml|ws|@logtape\/.*)$/,
   cli: /^(zod|yaml|commander|@commander-js\/extra-typings|@bomb\.sh\/tab.*)$/,
   web: /^three(\/.*)?$/,
+  mcp: /^(zod|yaml|@modelcontextprotocol\/sdk\/.*)$/,
   main: /^$/,
 };
 const CORE_FORBIDDEN: [RegExp, string][] = [
@@ -86,6 +88,10 @@ Deno.test("product code imports only the layers ARCHITECTURE.md allows", async (
         const target = layerOfPath(new URL(spec, `file://${file}`).pathname);
         if (target && target !== layer && !ALLOWED[layer].includes(target)) {
           problems.push(`${file}: ${layer} imports ${target} (${spec})`);
+        } else if (
+          layer === "mcp" && target === "cli" && !/\/cli\/(client|spawn)\.ts$/.test(spec)
+        ) {
+          problems.push(`${file}: mcp may use only cli's client and spawn helpers (${spec})`);
         }
       } else if (!PACKAGES[layer].test(spec)) {
         problems.push(`${file}: ${layer} imports package ${spec}`);

@@ -8,11 +8,12 @@ import { floodFill } from "../../core/ops/fill.ts";
 import { drawLine } from "../../core/ops/line.ts";
 import { boxFromCorners, defaultPainter, paint, type Painter } from "../../core/ops/paint.ts";
 import { replaceColor } from "../../core/ops/replace_color.ts";
+import { updateImage } from "../../core/ops/layers.ts";
 import { moveVolume, transformLayer } from "../../core/ops/transform.ts";
 import { colorFromParams } from "../../protocol/methods/common.ts";
 import type { Project } from "../projects.ts";
 import type { HandlerGroup } from "./types.ts";
-import { boxFromWire, checkVoxelBudget, commit, editableLayer, packColor } from "./util.ts";
+import { boxFromWire, checkVoxelBudget, editableLayer, packColor } from "./util.ts";
 
 type DrawMethods =
   | "goxel.flood_fill"
@@ -70,7 +71,6 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
       limitBox: project.image.box,
       maxVoxels: ctx.config.limits.max_voxels_per_request,
     });
-    if (filled) commit(project);
     return { success: true, voxels_filled: filled };
   },
 
@@ -85,7 +85,6 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
     const painter = painterFor(project, { shape, color: colorFromParams(p), mode: p.mode });
     const before = layer.volume.count();
     paint(layer.volume, painter, box);
-    commit(project);
     return {
       success: true,
       shape_type: shape,
@@ -98,7 +97,6 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
     const box = p.box ? boxFromWire(p.box) : boxFromCorners(p.from! as Vec3, p.to! as Vec3);
     budget(box, ctx.config.limits.max_voxels_per_request, "draw_shape");
     paint(layer.volume, painterFor(project, p), box);
-    commit(project);
     return { success: true, box: wireBox(box) };
   },
 
@@ -112,7 +110,6 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
     drawLine(layer.volume, painter, p.from as Vec3, p.to as Vec3, p.radius ?? 0.5);
     // Goxel's half-open test leaves out the end voxel; a user asking for from→to wants both ends.
     paint(layer.volume, painter, boxFromCorners(p.to as Vec3, p.to as Vec3));
-    commit(project);
     return { success: true };
   },
 
@@ -122,7 +119,6 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
       tolerance: p.tolerance ?? 0,
       clip: p.region ? { mask: null, box: boxFromWire(p.region) } : null,
     });
-    if (replaced) commit(project);
     return { success: true, replaced };
   },
 
@@ -148,7 +144,7 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
       }
     }
     if (p.translate) transformLayer(layer, { kind: "translate", offset: p.translate as Vec3 });
-    commit(project);
+    updateImage(project.image); // a transformed clone or shape layer's volume is derived
     const b = layer.volume.bbox();
     return { success: true, bbox: b ? { min: b.min, max: b.max.map((v) => v - 1) as Vec3 } : null };
   },
@@ -165,7 +161,6 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
       cropVolume(layer.volume, box);
       removed += before - layer.volume.count();
     }
-    commit(project);
     return { success: true, box: wireBox(box), removed };
   },
 };

@@ -1,10 +1,9 @@
-/** Helpers shared by the handlers: layers by id, colours, boxes and committing edits. */
+/** Helpers shared by the handlers: layers by id, colours and boxes. */
 import { type Aabb, boxFromAabb } from "../../core/box.ts";
 import { packRgba, unpackRgba } from "../../core/color.ts";
 import { ConflictError, InvalidInputError, NotFoundError } from "../../core/errors.ts";
 import { canEditLayer, type Layer } from "../../core/layer.ts";
 import type { Mat4 } from "../../core/mat4.ts";
-import { updateImage } from "../../core/ops/layers.ts";
 import type { Project } from "../projects.ts";
 
 /** Packs a wire colour `[r, g, b, a]`. */
@@ -56,12 +55,6 @@ export function inclusiveToAabb(b: { min: readonly number[]; max: readonly numbe
 /** Converts an inclusive wire box to a Goxel box. */
 export function boxFromWire(b: { min: readonly number[]; max: readonly number[] }): Mat4 {
   return boxFromAabb(inclusiveToAabb(b));
-}
-
-/** Recomputes clone/shape layers and records an undo step. */
-export function commit(project: Project): void {
-  updateImage(project.image);
-  project.commit();
 }
 
 /** Throws when a request would touch more voxels than allowed. */

@@ -15,6 +15,7 @@ const ProjectId = z.string().describe('Project id, e.g. "p1"');
 /** `goxel.create_project`. */
 export const createProject = defineMethod({
   name: "goxel.create_project",
+  tool: { destructive: false },
   summary: "Open a new empty project of width × height × depth voxels and make it current.",
   description: "Other open projects are untouched (the C daemon wiped its single project here).",
   params: z.strictObject({
@@ -41,6 +42,7 @@ export const createProject = defineMethod({
 /** `goxel.load_project`. */
 export const loadProject = defineMethod({
   name: "goxel.load_project",
+  tool: { destructive: false },
   summary: "Open a file in any importable format as a new project and make it current.",
   params: z.strictObject({
     path: Path.describe(
@@ -66,6 +68,7 @@ export const loadProject = defineMethod({
 /** `goxel.save_project`. */
 export const saveProject = defineMethod({
   name: "goxel.save_project",
+  tool: { destructive: true, idempotent: true },
   summary: "Save the project atomically; without a path, to where it was last loaded or saved.",
   description:
     "The file is written next to its destination, synced and renamed over it, so a crash never " +
@@ -91,6 +94,7 @@ export const saveProject = defineMethod({
 /** `goxel.export_model`. */
 export const exportModel = defineMethod({
   name: "goxel.export_model",
+  tool: { destructive: true, idempotent: true },
   summary: "Write the visible layers to a file in another format (the project keeps its own path).",
   params: z.strictObject({
     path: Path.describe("Destination file"),
@@ -113,6 +117,7 @@ export const exportModel = defineMethod({
 /** `goxel.import_file`. */
 export const importFile = defineMethod({
   name: "goxel.import_file",
+  tool: { destructive: false },
   summary: "Add the layers of a file (any importable format) to the current project.",
   params: z.strictObject({
     path: Path.describe("File to import"),
@@ -141,6 +146,7 @@ const ProjectSummary = z.object({
 /** `goxel.list_projects`. */
 export const listProjects = defineMethod({
   name: "goxel.list_projects",
+  tool: { readOnly: true },
   summary: "List the open projects and which one is current.",
   params: z.strictObject({}),
   positional: [],
@@ -169,6 +175,7 @@ export const listProjects = defineMethod({
 /** `goxel.select_project`. */
 export const selectProject = defineMethod({
   name: "goxel.select_project",
+  tool: { destructive: false, idempotent: true },
   summary: "Make an open project current (the one methods use when no project param is given).",
   params: z.strictObject({ project: ProjectRef.describe('Project id (e.g. "p1") or name') }),
   positional: ["project"],
@@ -179,6 +186,7 @@ export const selectProject = defineMethod({
 /** `goxel.close_project`. */
 export const closeProject = defineMethod({
   name: "goxel.close_project",
+  tool: { destructive: true },
   summary: "Close a project; unsaved changes are refused (CONFLICT) unless force is true.",
   params: z.strictObject({
     project: ProjectRef.optional().describe("Project id or name (default: the current project)"),
@@ -205,6 +213,7 @@ const HistoryCounts = {
 /** `goxel.get_project_info`. */
 export const getProjectInfo = defineMethod({
   name: "goxel.get_project_info",
+  tool: { readOnly: true },
   summary:
     "Describe a project: name, path, size, box, layers, voxel count, unsaved changes, undo depth.",
   params: z.strictObject({}),
@@ -222,15 +231,38 @@ export const getProjectInfo = defineMethod({
     active_layer_id: Int32.nullable(),
     voxel_count: z.int().min(0),
     ...HistoryCounts,
+    journal_seq: z.int().min(0).describe(
+      "Sequence number of the project's last committed change (its journal's; grows by one per change)",
+    ),
+    read_only: z.string().nullable().describe(
+      "Why the project refuses edits (recovered from a damaged journal), or null",
+    ),
+    degraded: z.string().nullable().describe(
+      "The last journal write failure while writes keep failing, or null",
+    ),
   }),
   examples: [{ params: {} }],
   flags: { project: true },
 });
 
+/** What recovery at start-up did (`get_status`, `goxel.status`). */
+export const RecoveryResult = z.object({
+  projects_restored: z.int().min(0),
+  records_replayed: z.int().min(0),
+  ms: z.number().min(0),
+  torn_tails_cut: z.int().min(0),
+  read_only: z.array(z.object({ project: z.string(), reason: z.string(), moved_to: z.string() })),
+  failed: z.array(
+    z.object({ dir: z.string(), reason: z.string(), moved_to: z.string().nullable() }),
+  ),
+});
+
 /** `goxel.get_status`. */
 export const getStatus = defineMethod({
   name: "goxel.get_status",
-  summary: "Short status of the current project: version, layer count and real dimensions.",
+  tool: { readOnly: true },
+  summary:
+    "Short status of the current project: version, layer count, real dimensions, journal and recovery.",
   description:
     "width/height/depth are the project's real size (the C daemon always said 32); all 0 when no " +
     "project is open.",
@@ -244,6 +276,15 @@ export const getStatus = defineMethod({
     height: z.int(),
     depth: z.int(),
     project_id: ProjectId.nullable().optional(),
+    journal_seq: z.int().min(0).optional().describe(
+      "The current project's journal sequence number",
+    ),
+    durability: z.enum(["off", "process", "batch", "always"]).optional().describe(
+      "What an acknowledged edit survives (config `durability`)",
+    ),
+    recovery: RecoveryResult.nullable().optional().describe(
+      "What recovery at start-up restored (null before it ran)",
+    ),
   }),
   examples: [{
     params: {},
@@ -266,6 +307,7 @@ const HistoryParams = z.strictObject({
 /** `goxel.undo`. */
 export const undo = defineMethod({
   name: "goxel.undo",
+  tool: { destructive: false },
   summary: "Undo the last edits of the project (stops quietly at the oldest state).",
   params: HistoryParams,
   positional: ["steps"],
@@ -277,6 +319,7 @@ export const undo = defineMethod({
 /** `goxel.redo`. */
 export const redo = defineMethod({
   name: "goxel.redo",
+  tool: { destructive: false },
   summary: "Redo edits undone by goxel.undo (stops quietly at the newest state).",
   params: HistoryParams,
   positional: ["steps"],
