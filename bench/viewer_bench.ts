@@ -147,9 +147,9 @@ try {
   await pipelined(daemon.socket, "quiet", 20000);
   await pipelined(daemon.socket, "watched", 20000);
   const quiet: number[] = [], watched: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    quiet.push(await pipelined(daemon.socket, "quiet", 100000));
-    watched.push(await pipelined(daemon.socket, "watched", 100000));
+  for (let r = 0; r < 9; r++) {
+    quiet.push(await pipelined(daemon.socket, "quiet", 60000));
+    watched.push(await pipelined(daemon.socket, "watched", 60000));
   }
   const read = await subs.close();
   const cost = 1 - median(watched) / median(quiet);
