@@ -27,7 +27,7 @@ export async function buildWeb(outDir = `${ROOT}/dist/web`): Promise<WebBuild> {
       "--config",
       `${ROOT}/deno.json`,
       "-o",
-      `${outDir}/viewer.js`,
+      `${outDir}/viewer.js.${Deno.pid}.tmp`,
       `${ROOT}/web/main.ts`,
     ],
     cwd: ROOT,
@@ -38,9 +38,13 @@ export async function buildWeb(outDir = `${ROOT}/dist/web`): Promise<WebBuild> {
     const err = new TextDecoder().decode(out.stderr).trim();
     throw new Error(`Cannot bundle the viewer: ${err || `exit code ${out.code}`}`);
   }
+  // Renamed into place, so a test running beside another build never reads half a file.
+  const js = await Deno.readTextFile(`${outDir}/viewer.js.${Deno.pid}.tmp`);
+  await Deno.rename(`${outDir}/viewer.js.${Deno.pid}.tmp`, `${outDir}/viewer.js`);
   const html = await Deno.readTextFile(`${ROOT}/web/index.html`);
-  await Deno.writeTextFile(`${outDir}/index.html`, html);
-  return { html, js: await Deno.readTextFile(`${outDir}/viewer.js`) };
+  await Deno.writeTextFile(`${outDir}/index.html.${Deno.pid}.tmp`, html);
+  await Deno.rename(`${outDir}/index.html.${Deno.pid}.tmp`, `${outDir}/index.html`);
+  return { html, js };
 }
 
 /** Builds the viewer unless dist/web is newer than every file in web/ and protocol/tiles_wire.ts. */
