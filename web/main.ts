@@ -48,6 +48,8 @@ class Viewer {
   seq = -1;
   box: TilesResult["box"] = null;
   hidden = new Set<number>();
+  /** Time the last update took: request, decode, mesh (ms). */
+  lastUpdateMs = 0;
   #pendingTiles = new Map<string, TileRef>();
   #pendingFull = false;
   #pendingMeta = false;
@@ -150,6 +152,7 @@ class Viewer {
 
   async #fetch(refs: TileRef[] | undefined): Promise<void> {
     if (this.project === null) return;
+    const started = performance.now();
     const r = await this.rpc.call<TilesResult>("goxel.get_tiles", {
       project: this.project,
       ...(refs ? { tiles: refs } : {}),
@@ -171,6 +174,7 @@ class Viewer {
     }
     this.#remesh(touched);
     this.#applyMeta(r);
+    this.lastUpdateMs = performance.now() - started;
     if (!refs) await this.rpc.call("goxel.subscribe", { project: r.project, since: r.seq });
   }
 
@@ -226,6 +230,12 @@ Object.assign(globalThis, {
     },
     get seq() {
       return viewer.seq;
+    },
+    get lastFrameMs() {
+      return viewer.scene.lastFrameMs;
+    },
+    get lastUpdateMs() {
+      return viewer.lastUpdateMs;
     },
     get project() {
       return viewer.project;

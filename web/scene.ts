@@ -30,6 +30,8 @@ export class VoxelScene {
   #pending = false;
   /** Frames drawn so far (tests wait for a frame after a change). */
   frames = 0;
+  /** Time the last frame took to submit, in ms. */
+  lastFrameMs = 0;
 
   constructor(host: HTMLElement) {
     this.renderer = new THREE.WebGLRenderer({ antialias: false, preserveDrawingBuffer: true });
@@ -157,7 +159,9 @@ export class VoxelScene {
     this.#pending = true;
     requestAnimationFrame(() => {
       this.#pending = false;
+      const started = performance.now();
       this.renderer.render(this.#scene, this.#camera);
+      this.lastFrameMs = performance.now() - started;
       this.frames++;
     });
   }
