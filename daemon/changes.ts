@@ -75,6 +75,8 @@ export class ChangeHub {
   #watches = new Map<Project, Watch>();
   #subs = new Set<Subscription>();
   #byPeer = new Map<Peer, Map<Project | null, Subscription>>();
+  /** Peers whose close already removes their subscriptions (kept weakly). */
+  #closeWatched = new WeakSet<Peer>();
   #watchAll = false;
   #known = new Set<Project>();
   #current: Project | null = null;
@@ -166,7 +168,10 @@ export class ChangeHub {
     let mine = this.#byPeer.get(peer);
     if (!mine) {
       this.#byPeer.set(peer, mine = new Map());
-      peer.onClose(() => this.unsubscribe(peer, undefined));
+      if (!this.#closeWatched.has(peer)) {
+        this.#closeWatched.add(peer);
+        peer.onClose(() => this.unsubscribe(peer, undefined));
+      }
     }
     this.#drop(mine.get(project));
     const sub: Subscription = { peer, project, lagging: false, active: true };
@@ -191,6 +196,7 @@ export class ChangeHub {
       mine.delete(p);
       removed++;
     }
+    if (project === undefined) this.#byPeer.delete(peer);
     return removed;
   }
 

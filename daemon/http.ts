@@ -3,8 +3,8 @@
  * (Prometheus text), POST /rpc (JSON-RPC over HTTP through the same dispatcher and limits),
  * GET /ws (WebSocket JSON-RPC with change notifications) and the viewer at /.
  *
- * Loopback only unless allowed; then every request needs the token (`Authorization: Bearer`
- * or `?token=`). Browsers are kept out of cross-site use: a request whose Origin is another
+ * Loopback only unless allowed; then /rpc, /ws and /metrics need the token (`Authorization:
+ * Bearer` or `?token=`; the page, its script and the probes are public). Browsers are kept out of cross-site use: a request whose Origin is another
  * site, or (on loopback) whose Host is not a loopback name, is refused.
  */
 import { timingSafeEqual } from "node:crypto";
@@ -179,12 +179,18 @@ export class HttpListener {
       const name = host.replace(/:\d+$/, "");
       return isLoopbackHost(name) ? null : `Forbidden: Host "${host}" is not a loopback name`;
     }
-    const given = bearer(req) ?? new URL(req.url ?? "/", "http://x").searchParams.get("token");
+    // The page, its script and the probes reveal nothing; data (/rpc, /ws, /metrics) needs it.
+    const url = new URL(req.url ?? "/", "http://x");
+    if (req.method === "GET" && PUBLIC_PATHS.has(url.pathname)) return null;
+    const given = bearer(req) ?? url.searchParams.get("token");
     if (given !== null && sameToken(given, this.#opts.token)) return null;
     this.#ctx.metrics.inc("goxel_rejected_total", '{limit="auth"}');
     return "Forbidden: a token is required (Authorization: Bearer <token file> or ?token=)";
   }
 }
+
+/** Paths served without the token off loopback. */
+const PUBLIC_PATHS = new Set(["/", "/index.html", "/viewer.js", "/healthz", "/readyz"]);
 
 function bearer(req: http.IncomingMessage): string | null {
   const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");

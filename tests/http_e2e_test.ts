@@ -230,7 +230,7 @@ Deno.test("the HTTP listener serves health, metrics, JSON-RPC and WebSocket", as
   }
 });
 
-Deno.test("off loopback the HTTP listener requires the token", async () => {
+Deno.test("off loopback the HTTP listener requires the token for data", async () => {
   const env = await makeTestEnv();
   const daemon = await startDaemon(env, ["--http", "0.0.0.0:0", "--allow-non-loopback"]);
   const c = await RawClient.unix(daemon.socket);
@@ -238,18 +238,27 @@ Deno.test("off loopback the HTTP listener requires the token", async () => {
     const url = ((await c.request("goxel.serve_http")).result as { url: string }).url;
     const local = url.replace("0.0.0.0", "127.0.0.1");
     const token = (await Deno.readTextFile(daemon.socket.replace(/goxel\.sock$/, "token"))).trim();
-    const bare = await fetch(local + "/healthz");
+    const ping = '{"jsonrpc":"2.0","id":1,"method":"ping"}';
+    const bare = await fetch(local + "/rpc", { method: "POST", body: ping });
     assert.equal(bare.status, 403);
     assert.match(await bare.text(), /token is required/);
-    const wrong = await fetch(local + "/healthz", { headers: { authorization: "Bearer nope" } });
+    const wrong = await fetch(local + "/metrics", { headers: { authorization: "Bearer nope" } });
     assert.equal(wrong.status, 403);
     await wrong.body?.cancel();
-    const good = await fetch(local + "/healthz", { headers: { authorization: `Bearer ${token}` } });
-    assert.equal(good.status, 200);
-    await good.body?.cancel();
+    const good = await fetch(local + "/rpc", {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body: ping,
+    });
+    assert.equal((await good.json()).result.pong, true);
     const query = await fetch(`${local}/metrics?token=${token}`);
     assert.equal(query.status, 200);
     await query.body?.cancel();
+    for (const open of ["/healthz", "/readyz"]) {
+      const r = await fetch(local + open);
+      assert.equal(r.status, 200, `${open} is public`);
+      await r.body?.cancel();
+    }
   } finally {
     c.close();
     await daemon.stop();
