@@ -24,7 +24,7 @@ export async function watchStream(
   if (since !== undefined && !(Number.isInteger(since) && since >= 0)) {
     throw new UsageError(`watch: since must be a sequence number, got "${sinceText}"`);
   }
-  const closed = new Promise<void>((r) => client.onClosed = r);
+  const closed = new Promise<void>((r) => client.onClose = r);
   client.onUnmatched = (line) => {
     try {
       const msg = JSON.parse(line);

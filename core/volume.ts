@@ -8,6 +8,7 @@
  */
 import type { Aabb } from "./box.ts";
 import type { Rgba } from "./color.ts";
+import { InvalidInputError } from "./errors.ts";
 import { TileMap } from "./tile_map.ts";
 import { xxh32 } from "./xxh32.ts";
 
@@ -110,7 +111,9 @@ export class Volume {
   /** Writes the voxel at (x, y, z), creating its tile even when the value is 0 (like Goxel). */
   set(x: number, y: number, z: number, value: Rgba): void {
     if (!isInRange(x, y, z)) {
-      throw new RangeError(`Voxel (${x}, ${y}, ${z}) is outside ±${COORD_LIMIT} or not integer`);
+      throw new InvalidInputError(
+        `Voxel (${x}, ${y}, ${z}) is outside ±${COORD_LIMIT} or not integer`,
+      );
     }
     const key = tileKey(x & ~15, y & ~15, z & ~15);
     if (key !== this.#lastKey || !this.#lastData) this.#writable(key);

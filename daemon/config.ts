@@ -41,6 +41,9 @@ export const ConfigSchema = z.object({
     max_batch: z.int().min(1).max(100000).default(1000),
     max_connections: z.int().min(1).max(65536).default(256),
     idle_timeout_seconds: z.number().min(0).default(300),
+    max_buffered_bytes: z.int().min(MiB).default(256 * MiB),
+    max_unauthenticated: z.int().min(1).max(4096).default(16),
+    auth_timeout_seconds: z.number().min(0.1).max(300).default(5),
     max_voxels_per_request: z.int().min(1).default(20_000_000),
   }).prefault({}),
   changes: z.object({

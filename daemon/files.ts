@@ -1,9 +1,9 @@
 /** All project file-system access: path resolution against the workspace and atomic writes. */
 import { constants } from "node:fs";
-import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { open, readFile, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, extname, isAbsolute, join, resolve } from "node:path";
 import process from "node:process";
-import { IoError } from "../core/errors.ts";
+import { FormatError, IoError } from "../core/errors.ts";
 import type { EncodedFile } from "../core/formats/codec.ts";
 
 /** Largest file the daemon will read into memory (1 GiB). */
@@ -56,7 +56,8 @@ export async function writeFileAtomic(path: string, data: Uint8Array, mode = 0o6
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    await mkdir(dir, { recursive: true });
+    // Missing directories are never created: a typo in a path must not build a tree.
+    await checkParent(path, dir);
     const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
     try {
       await fh.writeFile(data);
@@ -67,7 +68,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array, mode = 0o6
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => {});
-    throw toIoError("write", path, err);
+    throw err instanceof IoError ? err : toIoError("write", path, err);
   }
   await syncDirectory(dir);
 }
@@ -103,4 +104,46 @@ export async function writeEncodedFiles(path: string, files: EncodedFile[]): Pro
     written.push(target);
   }
   return written;
+}
+
+/** Refuses a destination whose directory is missing or is not a directory, naming the culprit. */
+async function checkParent(path: string, dir: string): Promise<void> {
+  let probe = dir;
+  for (;;) {
+    const info = await stat(probe).catch((err) => (err as { code?: string }).code ?? "error");
+    if (typeof info !== "string") {
+      if (info.isDirectory()) {
+        if (probe === dir) return;
+        throw new IoError(path, `Cannot write "${path}": directory "${dir}" does not exist`);
+      }
+      throw new IoError(path, `Cannot write "${path}": "${probe}" is a file, not a directory`);
+    }
+    if (info !== "ENOENT" && info !== "ENOTDIR") return; // let open() report it
+    const up = dirname(probe);
+    if (up === probe) return;
+    probe = up;
+  }
+}
+
+/**
+ * Names the file and format in a failure to read, decode or write it (codecs only know bytes):
+ * "Cannot read "a.gox" as gox: chunk BL16 at byte 20 is truncated", "Cannot write "b.vox" as
+ * vox: directory "/x" does not exist". Other errors are returned unchanged.
+ */
+export function withFileContext(path: string, format: string, err: unknown): unknown {
+  if (err instanceof IoError) {
+    const m = /^Cannot (\w+) "[^"]*": ([\s\S]*)$/.exec(err.message);
+    if (!m) return err;
+    return new IoError(err.path, `Cannot ${m[1]} "${err.path}" as ${format}: ${m[2]}`, {
+      cause: err,
+    });
+  }
+  if (!(err instanceof FormatError)) return err;
+  const detail = err.message.replace(/^Cannot (decode|read|load) [^:]*: /, "");
+  const at = /\bbyte \d+/.test(detail) ? "" : ` (at byte ${err.offset})`;
+  const name = err.format && err.format !== "?" ? err.format : format;
+  return new FormatError(name, err.offset, `Cannot read "${path}" as ${name}: ${detail}${at}`, {
+    cause: err,
+    path,
+  });
 }

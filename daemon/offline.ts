@@ -1,11 +1,11 @@
 /** The daemon-less file operations behind `goxel info | convert | render` (files in, files out). */
 import { parseHex } from "../core/color.ts";
 import { InvalidInputError } from "../core/errors.ts";
-import { findCodec, requireCodec } from "../core/formats/mod.ts";
+import { CODECS, findCodec, requireCodec } from "../core/formats/mod.ts";
 import type { Image } from "../core/image.ts";
 import { describeImage } from "./describe.ts";
 import { decodeImage } from "./worker_jobs.ts";
-import { encodeBaseName, readFileBytes, writeEncodedFiles } from "./files.ts";
+import { encodeBaseName, readFileBytes, withFileContext, writeEncodedFiles } from "./files.ts";
 import { checkPngPath } from "./render_picture.ts";
 
 /** Reads and decodes a file by its extension. */
@@ -14,8 +14,11 @@ export async function loadImageFile(
   format?: string,
 ): Promise<{ image: Image; format: string }> {
   const codec = requireCodec(path, "decode", format);
-  const image = decodeImage(codec, await readFileBytes(path));
-  return { image, format: codec.name };
+  try {
+    return { image: decodeImage(codec, await readFileBytes(path)), format: codec.name };
+  } catch (err) {
+    throw withFileContext(path, codec.name, err);
+  }
 }
 
 /** Encodes an image and writes the main file plus sidecars atomically; returns the paths. */
@@ -34,7 +37,10 @@ export async function writeImageFile(
 ): Promise<{ format: string; files: string[] }> {
   const codec = requireCodec(path, "encode", options.format);
   const files = codec.encode!(image, { ...options, baseName: encodeBaseName(path) });
-  return { format: codec.name, files: await writeEncodedFiles(path, files) };
+  const written = await writeEncodedFiles(path, files).catch((err) => {
+    throw withFileContext(path, codec.name, err);
+  });
+  return { format: codec.name, files: written };
 }
 
 /** Parses a background option: a hex colour or "transparent". */
@@ -52,6 +58,15 @@ export function parseBackground(text: string | undefined): number | undefined {
 
 /** The offline operations handed to the CLI by main.ts. */
 export const offlineOps = {
+  formats(): { read: string[]; write: string[] } {
+    return {
+      read: CODECS.filter((c) => c.decode).map((c) => c.name),
+      write: CODECS.filter((c) => c.encode).map((c) => c.name),
+    };
+  },
+  isFormat(name: string, direction: "read" | "write"): boolean {
+    return findCodec(name, direction === "read" ? "decode" : "encode") !== undefined;
+  },
   async info(path: string): Promise<Record<string, unknown>> {
     const { image, format } = await loadImageFile(path);
     return { path, format, ...describeImage(image) };

@@ -4,18 +4,9 @@ import { type Image, mergedVisibleVolume, newImage } from "../image.ts";
 import { newLayer } from "../layer.ts";
 import { decodeVox } from "./vox.ts";
 import { encodeVox } from "./vox_write.ts";
+import { FIXTURES, haveFixtures } from "../../tests/fixtures_testing.ts";
 
-const FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
-const HAVE_FIXTURES = (() => {
-  try {
-    return Deno.statSync(FIXTURES).isDirectory;
-  } catch {
-    return false;
-  }
-})();
-if (!HAVE_FIXTURES) {
-  console.warn(`vox_write_test: fixtures not found at ${FIXTURES.pathname}, skipping`);
-}
+const HAVE_FIXTURES = haveFixtures("vox_write_test");
 
 /** Returns [id, content size, first three int32 of content] of every MAIN child. */
 function chunks(bytes: Uint8Array): [string, number, number[]][] {

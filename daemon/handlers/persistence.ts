@@ -7,7 +7,13 @@ import type { Image } from "../../core/image.ts";
 import { imageFromPlain, imageToPlain, type PlainImage } from "../../core/plain_image.ts";
 import type { EncodedFile, EncodeOptions } from "../../core/formats/codec.ts";
 import type { DaemonContext } from "../context.ts";
-import { encodeBaseName, readFileBytes, resolvePath, writeEncodedFiles } from "../files.ts";
+import {
+  encodeBaseName,
+  readFileBytes,
+  resolvePath,
+  withFileContext,
+  writeEncodedFiles,
+} from "../files.ts";
 
 /** The codec registry, loaded on first use so an idle daemon does not hold every codec. */
 function codecs() {
@@ -25,8 +31,11 @@ export async function loadFile(
 ): Promise<{ image: Image; format: string; path: string }> {
   const full = resolvePath(ctx.workspace, path);
   const codec = (await codecs()).requireCodec(full, "decode", format);
-  const bytes = await readFileBytes(full);
-  const plain = await ctx.workers.run({ kind: "decode", codec: codec.name, bytes }) as PlainImage;
+  const bytes = await readFileBytes(full).catch((err) => {
+    throw withFileContext(full, codec.name, err);
+  });
+  const plain = await ctx.workers.run({ kind: "decode", codec: codec.name, bytes })
+    .catch((err) => Promise.reject(withFileContext(full, codec.name, err))) as PlainImage;
   return { image: imageFromPlain(plain), format: codec.name, path: full };
 }
 
@@ -52,7 +61,9 @@ export async function saveFile(
       options: opts,
     }) as EncodedFile[];
   }
-  const written = await writeEncodedFiles(full, files);
+  const written = await writeEncodedFiles(full, files).catch((err) => {
+    throw withFileContext(full, codec.name, err);
+  });
   const bytes = files.reduce((n, f) => n + f.data.length, 0);
   return { format: codec.name, files: written, path: full, bytes, data: files[0].data };
 }
