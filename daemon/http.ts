@@ -160,7 +160,10 @@ export class HttpListener {
         this.#ctx.logBug("POST /rpc", err);
         return reply(500, rpcError(ErrorCode.INTERNAL_ERROR, "Internal error"));
       }
-      Promise.resolve(out).then((r) => r === null ? reply(204, "") : reply(200, r));
+      // Like the socket: the reply leaves once the edits it acknowledges are durable.
+      Promise.resolve(out).then((r) =>
+        this.#ctx.journal.afterDurable(() => r === null ? reply(204, "") : reply(200, r))
+      );
     });
   }
 

@@ -57,7 +57,12 @@ class WsConnection implements Peer {
     return this.#ws.bufferedAmount;
   }
 
+  /** Replies and notifications leave once what they report is durable, in order. */
   send(text: string): void {
+    this.#gateway.ctx.journal.afterDurable(() => this.#sendNow(text));
+  }
+
+  #sendNow(text: string): void {
     if (this.#ws.readyState !== this.#ws.OPEN) return;
     this.#ws.send(text, () => {
       if (this.#ws.bufferedAmount === 0 && this.#drainWaiters.length) {
@@ -113,12 +118,12 @@ function binaryRefused(): string {
 /** Accepts WebSocket upgrades and keeps their connections. */
 export class WsGateway {
   readonly dispatcher: Dispatcher;
-  readonly #ctx: DaemonContext;
+  readonly ctx: DaemonContext;
   readonly #wss: WsServer;
   #connections = new Set<WsConnection>();
 
   constructor(ctx: DaemonContext, dispatcher: Dispatcher) {
-    this.#ctx = ctx;
+    this.ctx = ctx;
     this.dispatcher = dispatcher;
     this.#wss = new WebSocketServer({
       noServer: true,
@@ -134,14 +139,14 @@ export class WsGateway {
 
   /** Completes an upgrade of a request to /ws. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Uint8Array, id: number): void {
-    const max = this.#ctx.config.limits.max_connections;
+    const max = this.ctx.config.limits.max_connections;
     if (this.#connections.size >= max) {
-      this.#ctx.metrics.inc("goxel_rejected_total", '{limit="connections"}');
+      this.ctx.metrics.inc("goxel_rejected_total", '{limit="connections"}');
       socket.end("HTTP/1.1 503 Too many connections\r\n\r\n");
       return;
     }
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      this.#ctx.metrics.inc("goxel_connections_total", '{transport="ws"}');
+      this.ctx.metrics.inc("goxel_connections_total", '{transport="ws"}');
       const conn = new WsConnection(this, ws, id);
       this.#connections.add(conn);
       ws.once("close", () => this.#connections.delete(conn));
