@@ -3,6 +3,7 @@
  * worker boundary by structured clone; tile buffers are copied, never shared.
  */
 import type { Camera } from "./camera.ts";
+import type { Carried } from "./carried.ts";
 import type { Image, Light } from "./image.ts";
 import type { Layer } from "./layer.ts";
 import type { Material } from "./material.ts";
@@ -31,6 +32,7 @@ export interface PlainImage {
   selectionBox: Float64Array | null;
   selectionMask: PlainVolume | null;
   light: Light;
+  carried?: Carried | null;
 }
 
 /** Copies a volume's tiles into plain data. */
@@ -42,10 +44,16 @@ export function volumeToPlain(volume: Volume): PlainVolume {
   return { tiles };
 }
 
-/** Rebuilds a volume from plain data, keeping tile order. */
-export function volumeFromPlain(plain: PlainVolume): Volume {
+/**
+ * Rebuilds a volume from plain data, keeping tile order. With `adopt` the tiles take the plain
+ * arrays without copying (copy-on-write: for plain data handed over, e.g. from a worker).
+ */
+export function volumeFromPlain(plain: PlainVolume, adopt = false): Volume {
   const v = new Volume();
-  for (const { origin, voxels } of plain.tiles) v.writeTile(...origin).set(voxels);
+  for (const { origin, voxels } of plain.tiles) {
+    if (adopt) v.adoptTile(...origin, voxels);
+    else v.writeTile(...origin).set(voxels);
+  }
   return v;
 }
 
@@ -79,14 +87,15 @@ export function imageToPlain(image: Image): PlainImage {
     selectionBox: image.selectionBox,
     selectionMask: image.selectionMask ? volumeToPlain(image.selectionMask) : null,
     light: image.light,
+    ...(image.carried ? { carried: image.carried } : {}),
   };
 }
 
-/** Rebuilds an image from plain data. */
-export function imageFromPlain(plain: PlainImage): Image {
+/** Rebuilds an image from plain data (`adopt`: take the tile arrays, see volumeFromPlain). */
+export function imageFromPlain(plain: PlainImage, adopt = false): Image {
   const layers: Layer[] = plain.layers.map((l) => ({
     ...l,
-    volume: volumeFromPlain(l.volume),
+    volume: volumeFromPlain(l.volume, adopt),
     material: plain.materials[l.material] ?? null,
   }));
   return {
@@ -100,5 +109,6 @@ export function imageFromPlain(plain: PlainImage): Image {
     selectionBox: plain.selectionBox,
     selectionMask: plain.selectionMask ? volumeFromPlain(plain.selectionMask) : null,
     light: plain.light,
+    ...(plain.carried ? { carried: plain.carried } : {}),
   };
 }

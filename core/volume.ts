@@ -60,6 +60,9 @@ export function isInRange(x: number, y: number, z: number): boolean {
     z >= -COORD_LIMIT && z < COORD_LIMIT;
 }
 
+/** Owner of adopted tiles: no volume's token, so every volume copies them before writing. */
+const ADOPTED = Object.freeze({});
+
 /** A sparse, copy-on-write voxel volume. */
 export class Volume {
   #tiles: TileMap<TileData>;
@@ -148,6 +151,19 @@ export class Volume {
     src.#lastData = null;
     src.#lastKey = -1;
     this.#tiles.set(key, data);
+    this.#forgetLast(key);
+    this.#dirty = true;
+  }
+
+  /**
+   * Makes `voxels` the tile at (ox, oy, oz) without copying it. The array is treated as
+   * shared: the volume never writes into it (its first write copies), so one decoded array
+   * can back several tiles; the caller must not change it afterwards.
+   */
+  adoptTile(ox: number, oy: number, oz: number, voxels: Uint32Array): void {
+    if (voxels.length !== TILE_VOXELS) throw new RangeError("A tile holds 4096 voxels");
+    const key = tileKey(ox, oy, oz);
+    this.#tiles.set(key, { voxels, owner: ADOPTED, from: null, lo: 0, hi: TILE_VOXELS - 1 });
     this.#forgetLast(key);
     this.#dirty = true;
   }
@@ -265,19 +281,28 @@ export class Volume {
 
   /** Returns the exact bounding box `[min, max)` of the voxels with alpha ≠ 0, or null. */
   bbox(): Aabb | null {
-    const min = [Infinity, Infinity, Infinity], max = [-Infinity, -Infinity, -Infinity];
+    let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
     for (const [ox, oy, oz, v] of this.tiles()) {
+      // Per tile: the index ranges of its non-empty voxels (no per-voxel allocation).
+      let lx = 16, ly = 16, lz = 16, hx = -1, hy = -1, hz = -1;
       for (let i = 0; i < TILE_VOXELS; i++) {
         if (!(v[i] >>> 24)) continue;
-        const p = [ox + (i & 15), oy + ((i >> 4) & 15), oz + (i >> 8)];
-        for (let a = 0; a < 3; a++) {
-          if (p[a] < min[a]) min[a] = p[a];
-          if (p[a] + 1 > max[a]) max[a] = p[a] + 1;
-        }
+        const x = i & 15, y = (i >> 4) & 15, z = i >> 8;
+        if (x < lx) lx = x;
+        if (x > hx) hx = x;
+        if (y < ly) ly = y;
+        if (y > hy) hy = y;
+        if (z < lz) lz = z;
+        hz = z;
       }
+      if (hx < 0) continue;
+      x0 = Math.min(x0, ox + lx), y0 = Math.min(y0, oy + ly), z0 = Math.min(z0, oz + lz);
+      x1 = Math.max(x1, ox + hx + 1),
+        y1 = Math.max(y1, oy + hy + 1),
+        z1 = Math.max(z1, oz + hz + 1);
     }
-    if (min[0] === Infinity) return null;
-    return { min: min as Aabb["min"], max: max as Aabb["max"] };
+    if (x0 === Infinity) return null;
+    return { min: [x0, y0, z0], max: [x1, y1, z1] };
   }
 
   /** Goxel's volume CRC: an XXH32 chain over (position, colour) of every voxel with alpha ≠ 0. */

@@ -51,8 +51,15 @@ export async function readFileBytes(path: string): Promise<Uint8Array> {
 /**
  * Writes `data` to `path` atomically: a temp file in the same directory, fsync, rename over
  * the target, then fsync the directory. A failure leaves the target untouched and no temp file.
+ * `exactMode` gives the new file exactly `mode` (the umask does not apply), to keep the mode of
+ * a file being replaced.
  */
-export async function writeFileAtomic(path: string, data: Uint8Array, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array,
+  mode = 0o644,
+  exactMode = false,
+): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
@@ -61,6 +68,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array, mode = 0o6
     const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
     try {
       await fh.writeFile(data);
+      if (exactMode) await fh.chmod(mode);
       await fh.sync();
     } finally {
       await fh.close();

@@ -1,4 +1,5 @@
 /** The daemon-less file operations behind `goxel info | convert | render` (files in, files out). */
+import { carriedSummary } from "../core/carried.ts";
 import { parseHex } from "../core/color.ts";
 import { InvalidInputError } from "../core/errors.ts";
 import { CODECS, findCodec, requireCodec } from "../core/formats/mod.ts";
@@ -69,7 +70,7 @@ export const offlineOps = {
   },
   async info(path: string): Promise<Record<string, unknown>> {
     const { image, format } = await loadImageFile(path);
-    return { path, format, ...describeImage(image) };
+    return { path, format, ...describeImage(image), carried: carriedSummary(image.carried) };
   },
   async convert(input: string, output: string, opts: { format?: string; greedy?: boolean }) {
     if (opts.format && !findCodec(opts.format, "encode")) {

@@ -1,6 +1,7 @@
 /** Worker-thread entry: runs jobs from the pool and posts results (or errors) back. */
 import { isMainThread, parentPort } from "node:worker_threads";
 import { type Job, runJob } from "./worker_jobs.ts";
+import { plainBuffers, type PlainImage } from "../core/plain_image.ts";
 
 interface Envelope {
   id: number;
@@ -36,6 +37,10 @@ function transferables(result: unknown): ArrayBuffer[] {
   if (result instanceof Uint8Array) return [result.buffer as ArrayBuffer];
   if (Array.isArray(result)) {
     return [...new Set(result.map((f: { data: Uint8Array }) => f.data.buffer as ArrayBuffer))];
+  }
+  // A decoded image's tiles are fresh copies: moving them is free, cloning them is not.
+  if (result && typeof result === "object" && "layers" in result) {
+    return [...new Set(plainBuffers(result as PlainImage))];
   }
   return [];
 }

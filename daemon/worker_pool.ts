@@ -1,5 +1,6 @@
 /** A small pool of worker threads for CPU-heavy jobs, so the event loop keeps answering. */
 import { Worker } from "node:worker_threads";
+import { plainBuffers } from "../core/plain_image.ts";
 import { FormatError, GoxelError, InvalidInputError, IoError } from "../core/errors.ts";
 import type { Job, JobResult } from "./worker_jobs.ts";
 
@@ -76,7 +77,11 @@ export class WorkerPool {
       slot.busy = true;
       slot.worker.ref();
       this.#pending.set(id, { ...pending, slot });
-      slot.worker.postMessage({ id, job });
+      // An encode job's tiles are fresh copies made for it: move them instead of cloning.
+      const transfer = job.kind === "encode" && job.image
+        ? [...new Set(plainBuffers(job.image))]
+        : [];
+      slot.worker.postMessage({ id, job }, transfer);
     }
   }
 

@@ -113,17 +113,20 @@ Deno.test("encodeVox() quantises more than 255 colours to at most 255", () => {
   ok(got.size <= 255 && got.size > 200, `${got.size} colours`);
 });
 
-Deno.test("encodeVox() skips hidden layers and voxels with alpha below 127", () => {
+Deno.test("encodeVox() keeps hidden and empty layers and skips voxels with alpha below 127", () => {
   const image = newImage();
   const hidden = newLayer(5, "hidden");
   hidden.visible = false;
   hidden.volume.set(9, 9, 9, packRgba(1, 1, 1));
-  image.layers.push(hidden);
+  image.layers.push(hidden, newLayer(6, "empty"));
   image.layers[0].volume.set(0, 0, 0, packRgba(5, 5, 5, 126));
   image.layers[0].volume.set(1, 0, 0, packRgba(5, 5, 5, 127));
   const again = decodeVox(encodeVox(image));
-  equal(again.layers.length, 1);
-  equal(again.layers[0].volume.count(), 1);
+  deepEqual(again.layers.map((l) => [l.name, l.visible, l.volume.count()]), [
+    ["Layer.1", true, 1],
+    ["hidden", false, 1],
+    ["empty", true, 0],
+  ]);
   equal(again.layers[0].volume.get(1, 0, 0), packRgba(5, 5, 5, 127));
 });
 

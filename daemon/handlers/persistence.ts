@@ -14,6 +14,7 @@ import {
   withFileContext,
   writeEncodedFiles,
 } from "../files.ts";
+import { saveInPlace } from "../save_policy.ts";
 
 /** The codec registry, loaded on first use so an idle daemon does not hold every codec. */
 function codecs() {
@@ -22,6 +23,8 @@ function codecs() {
 
 /** Images up to this many tiles are encoded on the event loop (cheaper than a thread hop). */
 const INLINE_TILES = 64;
+/** Files up to this size are decoded on the event loop (a few ms at most). */
+const INLINE_DECODE_BYTES = 32 << 10;
 
 /** Reads and decodes a file (worker pool); returns the image and the format name. */
 export async function loadFile(
@@ -34,9 +37,18 @@ export async function loadFile(
   const bytes = await readFileBytes(full).catch((err) => {
     throw withFileContext(full, codec.name, err);
   });
+  // Small files decode faster here than the thread hop and the copies to and from a worker.
+  if (bytes.length <= INLINE_DECODE_BYTES) {
+    const { decodeImage } = await import("../worker_jobs.ts");
+    try {
+      return { image: decodeImage(codec, bytes), format: codec.name, path: full };
+    } catch (err) {
+      throw withFileContext(full, codec.name, err);
+    }
+  }
   const plain = await ctx.workers.run({ kind: "decode", codec: codec.name, bytes })
     .catch((err) => Promise.reject(withFileContext(full, codec.name, err))) as PlainImage;
-  return { image: imageFromPlain(plain), format: codec.name, path: full };
+  return { image: imageFromPlain(plain, true), format: codec.name, path: full };
 }
 
 /** Encodes a snapshot and writes its files atomically; returns the written paths. */
@@ -74,7 +86,7 @@ export async function autosaveProjects(ctx: DaemonContext, log: Logger): Promise
     if (!project.path || !project.isDirty) continue;
     try {
       const snapshot = project.snapshot();
-      await saveFile(ctx, snapshot, project.path);
+      await saveInPlace(ctx, snapshot, project.path);
       project.markSaved(project.path, snapshot);
       log.info("Autosaved {project} to {path}", { project: project.id, path: project.path });
     } catch (err) {
