@@ -120,13 +120,15 @@ export class TileMap<V> {
    * Calls `fn` for every key whose value is not the same object as in `base`: changed keys with
    * both values, removed keys with `value` undefined, then added keys (in insertion order) with
    * `before` undefined. Buckets `base` still shares are skipped, so a fork's diff after a small
-   * edit costs about one bucket.
+   * edit costs about one bucket. Returns true when a key present on both sides changed place
+   * in the order (it was removed and inserted again).
    */
   diffFrom(
     base: TileMap<V>,
     fn: (key: number, value: V | undefined, before: V | undefined) => void,
-  ): void {
+  ): boolean {
     const added: [number, number, V][] = [];
+    let moved = false;
     for (let b = 0; b < BUCKETS; b++) {
       const now = this.#buckets[b], old = base.#buckets[b];
       if (now === old) continue;
@@ -134,13 +136,29 @@ export class TileMap<V> {
         for (const [key, e] of now) {
           const prev = old?.get(key);
           if (!prev) added.push([e.order, key, e.value]);
-          else if (prev.value !== e.value) fn(key, e.value, prev.value);
+          else {
+            // A key removed and inserted again moved to the end of the order.
+            if (prev.order !== e.order) moved = true;
+            if (prev.value !== e.value) fn(key, e.value, prev.value);
+          }
         }
       }
       if (old) { for (const [key, e] of old) if (!now?.has(key)) fn(key, undefined, e.value); }
     }
     added.sort((a, b) => a[0] - b[0]);
     for (const [, key, value] of added) fn(key, value, undefined);
+    return moved;
+  }
+
+  /** Returns a map with the same values in the order of `keys` (keys not listed follow). */
+  reordered(keys: readonly number[]): TileMap<V> {
+    const out = new TileMap<V>();
+    for (const k of keys) {
+      const v = this.get(k);
+      if (v !== undefined) out.set(k, v);
+    }
+    for (const k of this.keys()) if (!out.has(k)) out.set(k, this.get(k)!);
+    return out;
   }
 
   #sortKeys(): number[] {

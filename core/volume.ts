@@ -168,6 +168,19 @@ export class Volume {
     this.#dirty = true;
   }
 
+  /** The tile origins in insertion order (the order files are written in). */
+  tileOrder(): [number, number, number][] {
+    return this.#tiles.keys().map(tileOrigin);
+  }
+
+  /** Puts the tiles in the order of `origins` (tiles not listed keep their order after them). */
+  reorderTiles(origins: readonly (readonly [number, number, number])[]): void {
+    this.#tiles = this.#tiles.reordered(origins.map(([x, y, z]) => tileKey(x, y, z)));
+    this.#lastData = null;
+    this.#lastKey = -1;
+    this.#dirty = true;
+  }
+
   /** Removes the tile with origin (ox, oy, oz). */
   deleteTile(ox: number, oy: number, oz: number): void {
     const key = tileKey(ox, oy, oz);
@@ -201,7 +214,8 @@ export class Volume {
   /**
    * Calls `fn` for every tile whose content may differ from `base`'s (tiles that still share
    * data are skipped): `now` undefined for a removed tile, `before` undefined for an added one.
-   * Added tiles come in insertion order.
+   * Added tiles come in insertion order. Returns true when a tile kept on both sides changed
+   * place in the tile order.
    */
   diffTiles(
     base: Volume,
@@ -214,9 +228,9 @@ export class Volume {
       lo: number,
       hi: number,
     ) => void,
-  ): void {
-    if (base.key === this.key) return;
-    this.#tiles.diffFrom(base.#tiles, (key, now, before) => {
+  ): boolean {
+    if (base.key === this.key) return false;
+    return this.#tiles.diffFrom(base.#tiles, (key, now, before) => {
       const [x, y, z] = tileOrigin(key);
       // Only voxels written since the tile was cloned from `before`'s can differ from it.
       const known = now && before && now.from === before;

@@ -85,7 +85,12 @@ function commitChange(
   updateImage(project.image);
   const moved = project.history.position - cursor;
   const kind = moved < 0 ? RecordKind.UNDO : moved > 0 ? RecordKind.REDO : RecordKind.EDIT;
-  const delta = diffImage(before, project.image);
+  // After an undo/redo or a replaced image the tile order may come from another snapshot.
+  const delta = diffImage(
+    before,
+    project.image,
+    kind !== RecordKind.EDIT || !project.liveMatchesHistory,
+  );
   if (kind === RecordKind.EDIT && isEmptyDelta(delta)) {
     // Nothing changed, but tiles may have been copied on write: take back the shared state so
     // the next diff (and the next write) starts from tiles shared with the snapshot again.

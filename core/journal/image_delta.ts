@@ -29,6 +29,11 @@ export interface VolumePatch {
   /** Layer id, or SELECTION_MASK_ID. */
   id: number;
   tiles: TilePatch[];
+  /**
+   * Every tile origin in order, when applying the tiles alone would not give the tile order
+   * (a tile removed and added again moves to the end; an undo brings back an older order).
+   */
+  order?: [number, number, number][];
 }
 
 /** The difference between two images. */
@@ -43,18 +48,21 @@ export function isEmptyDelta(delta: ImageDelta): boolean {
   return delta.meta === null && delta.volumes.length === 0;
 }
 
-/** Returns the delta that turns `before` into `after`. */
-export function diffImage(before: Image, after: Image): ImageDelta {
+/**
+ * Returns the delta that turns `before` into `after`. With `exactOrder` (after an undo, or
+ * when volumes were replaced) tile orders are compared in full, not only where tiles moved.
+ */
+export function diffImage(before: Image, after: Image, exactOrder = false): ImageDelta {
   const meta = sameMeta(before, after) ? null : metaToJson(after);
   const volumes: VolumePatch[] = [];
   const old = new Map(before.layers.map((l) => [l.id, l.volume]));
-  for (const layer of after.layers) {
-    const tiles = diffVolume(old.get(layer.id) ?? EMPTY, layer.volume);
-    if (tiles.length) volumes.push({ id: layer.id, tiles });
-  }
+  const add = (id: number, from: Volume, to: Volume) => {
+    const patch = diffVolume(from, to, exactOrder);
+    if (patch.tiles.length || patch.order) volumes.push({ id, ...patch });
+  };
+  for (const layer of after.layers) add(layer.id, old.get(layer.id) ?? EMPTY, layer.volume);
   if (after.selectionMask) {
-    const tiles = diffVolume(before.selectionMask ?? EMPTY, after.selectionMask);
-    if (tiles.length) volumes.push({ id: SELECTION_MASK_ID, tiles });
+    add(SELECTION_MASK_ID, before.selectionMask ?? EMPTY, after.selectionMask);
   }
   return { meta, volumes };
 }
@@ -80,19 +88,40 @@ export function* wholeTilePatches(volume: Volume): Generator<TilePatch> {
   }
 }
 
-/** Returns the patches that turn volume `before` into `after`. */
-export function diffVolume(before: Volume, after: Volume): TilePatch[] {
-  const out: TilePatch[] = [];
-  after.diffTiles(before, (ox, oy, oz, now, old, lo, hi) => {
+/** Returns the patches that turn volume `before` into `after` (and the order when needed). */
+export function diffVolume(
+  before: Volume,
+  after: Volume,
+  exactOrder = false,
+): { tiles: TilePatch[]; order?: [number, number, number][] } {
+  const tiles: TilePatch[] = [];
+  const moved = after.diffTiles(before, (ox, oy, oz, now, old, lo, hi) => {
     const origin: [number, number, number] = [ox, oy, oz];
-    if (!now) out.push({ origin, encoding: TileEncoding.DELETE, data: new Uint8Array(0) });
-    else if (!old) out.push({ origin, ...encodeWhole(now) });
+    if (!now) tiles.push({ origin, encoding: TileEncoding.DELETE, data: new Uint8Array(0) });
+    else if (!old) tiles.push({ origin, ...encodeWhole(now) });
     else {
       const patch = encodeChange(old, now, lo, hi);
-      if (patch) out.push({ origin, ...patch });
+      if (patch) tiles.push({ origin, ...patch });
     }
   });
-  return out;
+  if (!moved && !(exactOrder && before !== after)) return { tiles };
+  const order = after.tileOrder();
+  return sameOrder(replayedOrder(before, tiles), order) ? { tiles } : { tiles, order };
+}
+
+/** The tile order applying `tiles` to `before` gives: kept tiles in place, new ones appended. */
+function replayedOrder(before: Volume, tiles: TilePatch[]): string[] {
+  const gone = new Set<string>(), added: string[] = [];
+  for (const t of tiles) {
+    const k = t.origin.join();
+    if (t.encoding === TileEncoding.DELETE) gone.add(k);
+    else if (!before.readTile(...t.origin)) added.push(k);
+  }
+  return [...before.tileOrder().map((o) => o.join()).filter((k) => !gone.has(k)), ...added];
+}
+
+function sameOrder(a: string[], b: [number, number, number][]): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i].join());
 }
 
 /** Indexes of changed voxels (scratch; a sparse patch holds at most 682 of them). */
@@ -186,6 +215,7 @@ export function applyDelta(image: Image, delta: ImageDelta): Image {
       : out.layers.find((l) => l.id === patch.id)?.volume;
     if (!volume) throw new RangeError(`The delta patches layer ${patch.id}, which does not exist`);
     for (const t of patch.tiles) applyTilePatch(volume, t);
+    if (patch.order) volume.reorderTiles(patch.order);
   }
   return out;
 }

@@ -64,7 +64,7 @@ export function encodeRecord(rec: JournalRecord, sealed = true): Uint8Array {
   const meta = rec.delta.meta ? enc.encode(JSON.stringify(rec.delta.meta)) : new Uint8Array(0);
   let size = FRAME_BYTES + 4 + method.length + 4 + 4 + project.length + 4 + meta.length + 4;
   for (const v of rec.delta.volumes) {
-    size += 8;
+    size += 12 + (v.order?.length ?? 0) * 12;
     for (const t of v.tiles) size += 17 + t.data.length;
   }
   const out = new Uint8Array(size), view = new DataView(out.buffer);
@@ -109,6 +109,14 @@ function putVolume(out: Uint8Array, view: DataView, o: number, v: VolumePatch): 
     view.setUint32(o + 13, t.data.length, true);
     out.set(t.data, o + 17);
     o += 17 + t.data.length;
+  }
+  view.setUint32(o, v.order?.length ?? 0, true);
+  o += 4;
+  for (const [x, y, z] of v.order ?? []) {
+    view.setInt32(o, x, true);
+    view.setInt32(o + 4, y, true);
+    view.setInt32(o + 8, z, true);
+    o += 12;
   }
   return o;
 }
@@ -220,7 +228,15 @@ function decodePayload(p: Uint8Array, seq: number): JournalRecord {
       });
       o += 17 + len;
     }
-    volumes.push({ id, tiles });
+    need(o, 4);
+    const orderCount = view.getUint32(o, true);
+    o += 4;
+    need(o, orderCount * 12);
+    const order: [number, number, number][] = [];
+    for (let k = 0; k < orderCount; k++, o += 12) {
+      order.push([view.getInt32(o, true), view.getInt32(o + 4, true), view.getInt32(o + 8, true)]);
+    }
+    volumes.push(orderCount ? { id, tiles, order } : { id, tiles });
   }
   if (o !== p.length) throw new RangeError(`${p.length - o} unread bytes`);
   return { seq, kind, method, steps, project, delta: { meta, volumes } };
