@@ -17,6 +17,7 @@ import { Metrics } from "./metrics.ts";
 import { ProjectRegistry } from "./projects.ts";
 import {
   acquireLock,
+  checkSocketParent,
   checkSocketPath,
   clearStaleSocket,
   ensurePrivateDir,
@@ -62,6 +63,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     await setupLogging(logSettings(config));
     checkSocketPath(socket);
     if (!config.socket || socket === resolve(paths.socket)) ensurePrivateDir(paths.runtimeDir);
+    else checkSocketParent(socket);
     releaseLock = await acquireLock(socket);
     await clearStaleSocket(socket);
   } catch (err) {
@@ -95,7 +97,9 @@ async function serve(a: ServeArgs): Promise<number> {
   const log = logger("daemon");
   const clock = () => Date.now();
   const metrics = new Metrics();
-  const workers = new WorkerPool(a.config.workers);
+  const workers = new WorkerPool(a.config.workers, {
+    jobTimeoutMs: () => ctx.config.limits.job_timeout_ms,
+  });
   let server: RpcServer | null = null;
   let stopping: Promise<number> | null = null;
   let resolveExit: (code: number) => void = () => {};

@@ -1,8 +1,13 @@
-/** execute_script: each script runs in its own worker thread and is killed at its timeout. */
+/**
+ * execute_script: each script runs in its own worker thread inside a QuickJS sandbox (memory
+ * limit, interrupt deadline, work budget); the worker is also killed shortly after the deadline
+ * in case the sandbox itself is stuck, so the daemon's event loop is never held.
+ */
 import { Worker } from "node:worker_threads";
 import type { Image } from "../core/image.ts";
 import { imageFromPlain, imageToPlain, type PlainImage } from "../core/plain_image.ts";
 import { ErrorCode, RpcError } from "../protocol/mod.ts";
+import type { SandboxOutcome } from "./script_sandbox.ts";
 
 /** What a finished script gives back. */
 export interface ScriptOutcome {
@@ -13,70 +18,88 @@ export interface ScriptOutcome {
   elapsedMs: number;
 }
 
-/** Runs `source` against a snapshot of `image`; rejects with TIMEOUT or SCRIPT_ERROR failures. */
+/** The limits a script runs under. */
+export interface ScriptLimits {
+  timeoutMs: number;
+  memoryMb: number;
+  maxVoxels: number;
+  maxTiles: number;
+}
+
+/** Extra time the worker gets after the deadline before it is terminated from outside. */
+const KILL_GRACE_MS = 1000;
+
+/** Runs `source` against a snapshot of `image`; rejects with TIMEOUT, LIMIT or SCRIPT_ERROR. */
 export function runScript(
   source: string,
   image: Image,
-  timeoutMs: number,
+  limits: ScriptLimits,
   args: unknown[] = [],
 ): Promise<ScriptOutcome> {
   const started = performance.now();
   const worker = new Worker(new URL("./script_worker.ts", import.meta.url), {
-    workerData: { source, image: imageToPlain(image), args },
+    workerData: { ...limits, source, image: imageToPlain(image), args },
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       worker.terminate();
-      reject(
-        new RpcError(
-          ErrorCode.TIMEOUT,
-          `Script timed out after ${timeoutMs} ms and was stopped`,
-          { timeout_ms: timeoutMs },
-        ),
-      );
-    }, timeoutMs);
+      reject(timeoutError(limits.timeoutMs, []));
+    }, limits.timeoutMs + KILL_GRACE_MS);
     const finish = () => {
       clearTimeout(timer);
       worker.terminate();
     };
-    worker.once(
-      "message",
-      (
-        msg: {
-          ok: boolean;
-          value?: unknown;
-          logs: string[];
-          image?: PlainImage | null;
-          message?: string;
-          stack?: string;
-        },
-      ) => {
-        finish();
-        const elapsedMs = Math.round(performance.now() - started);
-        if (msg.ok) {
-          resolve({
-            value: msg.value,
-            logs: msg.logs,
-            image: msg.image ? imageFromPlain(msg.image) : null,
-            elapsedMs,
-          });
-        } else {
-          reject(
-            new RpcError(ErrorCode.SCRIPT_ERROR, `Script failed: ${msg.message}`, {
-              stack: msg.stack,
-              logs: msg.logs,
-            }),
-          );
-        }
-      },
-    );
+    worker.once("message", (msg: SandboxOutcome & { image?: PlainImage | null }) => {
+      finish();
+      const elapsedMs = Math.round(performance.now() - started);
+      if (msg.ok) {
+        const edited = msg.image ? imageFromPlain(msg.image) : null;
+        resolve({ value: msg.value, logs: msg.logs, image: edited, elapsedMs });
+      } else reject(scriptError(msg, limits));
+    });
     worker.once("error", (err) => {
       finish();
+      // The worker's own message may name internal files: report only what failed.
       reject(
-        new RpcError(ErrorCode.SCRIPT_ERROR, `Script failed: ${err.message}`, {
-          stack: err.stack,
+        new RpcError(ErrorCode.SCRIPT_ERROR, `Script failed: the script worker stopped`, {
+          reason: "script_error",
+          detail: String(err?.name ?? "Error"),
         }),
       );
     });
   });
+}
+
+function timeoutError(timeoutMs: number, logs: string[]): RpcError {
+  return new RpcError(
+    ErrorCode.TIMEOUT,
+    `Script timed out after ${timeoutMs} ms and was stopped`,
+    { reason: "timeout", timeout_ms: timeoutMs, logs },
+  );
+}
+
+function scriptError(msg: Extract<SandboxOutcome, { ok: false }>, limits: ScriptLimits): RpcError {
+  switch (msg.kind) {
+    case "timeout":
+      return timeoutError(limits.timeoutMs, msg.logs);
+    case "memory":
+      return new RpcError(ErrorCode.LIMIT, `Script stopped: ${msg.message}`, {
+        reason: "limit_exceeded",
+        limit: "limits.script_memory_mb",
+        max: limits.memoryMb,
+        logs: msg.logs,
+      });
+    case "limit":
+      return new RpcError(ErrorCode.LIMIT, `Script stopped: ${msg.message}`, {
+        reason: "limit_exceeded",
+        ...msg.limit,
+        logs: msg.logs,
+      });
+    default:
+      return new RpcError(ErrorCode.SCRIPT_ERROR, `Script failed: ${msg.message}`, {
+        reason: "script_error",
+        stack: msg.stack,
+        logs: msg.logs,
+      });
+  }
 }

@@ -14,7 +14,15 @@ if (!isMainThread && parentPort) {
       const result = runJob(job);
       port.postMessage({ id, ok: true, result }, transferables(result));
     } catch (err) {
-      const e = err as Error & { reason?: string; format?: string; offset?: number; path?: string };
+      const e = err as Error & {
+        reason?: string;
+        format?: string;
+        offset?: number;
+        path?: string;
+        limit?: string;
+        requested?: number;
+        max?: number;
+      };
       port.postMessage({
         id,
         ok: false,
@@ -25,6 +33,9 @@ if (!isMainThread && parentPort) {
           format: e?.format,
           offset: e?.offset,
           path: e?.path,
+          limit: e?.limit,
+          requested: e?.requested,
+          max: e?.max,
           stack: e?.stack,
         },
       });

@@ -1,4 +1,5 @@
 /** The jobs the worker pool runs; shared by the pool (main thread) and the worker entry. */
+import { WorkBudget, type WorkBudgetOptions } from "../core/budget.ts";
 import type { Codec, EncodedFile, EncodeOptions } from "../core/formats/codec.ts";
 import type { Image } from "../core/image.ts";
 import { updateImage } from "../core/ops/layers.ts";
@@ -9,16 +10,20 @@ import { InvalidInputError } from "../core/errors.ts";
 /** A unit of CPU-heavy work that runs off the event loop. */
 export type Job =
   | { kind: "encode"; codec: string; image: PlainImage; options: EncodeOptions }
-  | { kind: "decode"; codec: string; bytes: Uint8Array }
+  | { kind: "decode"; codec: string; bytes: Uint8Array; limits?: WorkBudgetOptions }
   | { kind: "sleep"; ms: number };
 
 /** What each job kind returns. */
 export type JobResult = EncodedFile[] | PlainImage | null;
 
-/** Decodes a file and computes its derived layers (shape and clone volumes are not stored). */
-export function decodeImage(codec: Codec, bytes: Uint8Array): Image {
-  const image = codec.decode!(bytes);
-  updateImage(image);
+/**
+ * Decodes a file and computes its derived layers (shape and clone volumes are not stored); the
+ * declared sizes and the derived layers share one budget.
+ */
+export function decodeImage(codec: Codec, bytes: Uint8Array, limits?: WorkBudgetOptions): Image {
+  const budget = new WorkBudget(limits);
+  const image = codec.decode!(bytes, { budget });
+  updateImage(image, budget);
   return image;
 }
 
@@ -33,7 +38,7 @@ export function runJob(job: Job): JobResult {
     case "decode": {
       const codec = findCodec(job.codec, "decode");
       if (!codec?.decode) throw new InvalidInputError(`Cannot import format "${job.codec}"`);
-      return imageToPlain(decodeImage(codec, job.bytes));
+      return imageToPlain(decodeImage(codec, job.bytes, job.limits));
     }
     case "sleep": {
       const end = performance.now() + job.ms;

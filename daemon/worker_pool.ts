@@ -1,6 +1,12 @@
-/** A small pool of worker threads for CPU-heavy jobs, so the event loop keeps answering. */
+/**
+ * A small pool of worker threads for CPU-heavy jobs, so the event loop keeps answering. A job
+ * that runs past its deadline is rejected with TIMEOUT and its worker is terminated and replaced,
+ * so one stuck job can never hold a slot forever.
+ */
 import { Worker } from "node:worker_threads";
+import { LimitError } from "../core/budget.ts";
 import { FormatError, GoxelError, InvalidInputError, IoError } from "../core/errors.ts";
+import { ErrorCode, RpcError } from "../protocol/mod.ts";
 import type { Job, JobResult } from "./worker_jobs.ts";
 
 interface Pending {
@@ -11,6 +17,15 @@ interface Pending {
 interface Slot {
   worker: Worker;
   busy: boolean;
+  /** performance.now() when the running job started. */
+  since: number;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+/** Options of a pool. */
+export interface WorkerPoolOptions {
+  /** A job still running after this many ms is stopped and its worker replaced. */
+  jobTimeoutMs?: () => number;
 }
 
 interface Queued {
@@ -23,6 +38,9 @@ interface WorkerError {
   name?: string;
   message: string;
   reason?: string;
+  limit?: string;
+  requested?: number;
+  max?: number;
   format?: string;
   offset?: number;
   path?: string;
@@ -37,14 +55,24 @@ export class WorkerPool {
   #nextId = 1;
   #closed = false;
   readonly size: number;
+  readonly #jobTimeoutMs: () => number;
+  /** Workers replaced after a job overran its deadline. */
+  replaced = 0;
 
-  constructor(size: number) {
+  constructor(size: number, options: WorkerPoolOptions = {}) {
     this.size = Math.max(1, size);
+    this.#jobTimeoutMs = options.jobTimeoutMs ?? (() => 120_000);
   }
 
   /** Number of jobs running or waiting. */
   get load(): number {
     return this.#pending.size + this.#queue.length;
+  }
+
+  /** Number of workers whose current job has run longer than `ms`. */
+  busyLongerThan(ms: number): number {
+    const now = performance.now();
+    return this.#slots.filter((s) => s.busy && now - s.since > ms).length;
   }
 
   /** Runs a job on a worker; rejects with the job's own error class when it fails. */
@@ -61,7 +89,10 @@ export class WorkerPool {
     this.#closed = true;
     for (const q of this.#queue) q.pending.reject(new Error("The daemon is shutting down"));
     this.#queue = [];
-    for (const p of this.#pending.values()) p.reject(new Error("The daemon is shutting down"));
+    for (const p of this.#pending.values()) {
+      if (p.slot.timer) clearTimeout(p.slot.timer);
+      p.reject(new Error("The daemon is shutting down"));
+    }
     this.#pending.clear();
     await Promise.all(this.#slots.map((s) => s.worker.terminate()));
     this.#slots = [];
@@ -74,8 +105,11 @@ export class WorkerPool {
       const { job, pending } = this.#queue.shift()!;
       const id = this.#nextId++;
       slot.busy = true;
+      slot.since = performance.now();
       slot.worker.ref();
       this.#pending.set(id, { ...pending, slot });
+      const timeout = this.#jobTimeoutMs();
+      slot.timer = setTimeout(() => this.#onTimeout(slot, id, timeout), timeout);
       slot.worker.postMessage({ id, job });
     }
   }
@@ -83,7 +117,12 @@ export class WorkerPool {
   #freeSlot(): Slot | undefined {
     const free = this.#slots.find((s) => !s.busy);
     if (free || this.#slots.length >= this.size) return free;
-    const slot: Slot = { worker: new Worker(new URL("./worker.ts", import.meta.url)), busy: false };
+    const slot: Slot = {
+      worker: new Worker(new URL("./worker.ts", import.meta.url)),
+      busy: false,
+      since: 0,
+      timer: null,
+    };
     slot.worker.unref();
     slot.worker.on("message", (msg) => this.#onMessage(slot, msg));
     slot.worker.on("error", (err) => this.#onCrash(slot, err));
@@ -98,16 +137,37 @@ export class WorkerPool {
     const p = this.#pending.get(msg.id);
     this.#pending.delete(msg.id);
     slot.busy = false;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
     slot.worker.unref();
     if (p) msg.ok ? p.resolve(msg.result ?? null) : p.reject(reviveError(msg.error!));
     this.#pump();
   }
 
   #onCrash(slot: Slot, err: Error): void {
+    this.#retire(slot, () => new Error(`A worker thread crashed: ${err.message}`, { cause: err }));
+  }
+
+  /** Stops a job that overran its deadline: its worker is terminated and a fresh one replaces it. */
+  #onTimeout(slot: Slot, id: number, timeoutMs: number): void {
+    if (!this.#pending.has(id)) return;
+    this.replaced++;
+    slot.worker.terminate().catch(() => {});
+    this.#retire(slot, () =>
+      new RpcError(
+        ErrorCode.TIMEOUT,
+        `The job did not finish within ${timeoutMs} ms and was stopped (limits.job_timeout_ms)`,
+        { reason: "timeout", timeout_ms: timeoutMs },
+      ));
+  }
+
+  #retire(slot: Slot, error: () => Error): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
     for (const [id, p] of this.#pending) {
       if (p.slot === slot) {
         this.#pending.delete(id);
-        p.reject(new Error(`A worker thread crashed: ${err.message}`, { cause: err }));
+        p.reject(error());
       }
     }
     this.#slots = this.#slots.filter((s) => s !== slot);
@@ -117,8 +177,11 @@ export class WorkerPool {
 
 function reviveError(e: WorkerError): Error {
   let err: Error;
-  if (e.reason === "format") err = new FormatError(e.format ?? "?", e.offset ?? 0, e.message);
-  else if (e.reason === "invalid_input") err = new InvalidInputError(e.message);
+  if (e.reason === "limit_exceeded") {
+    err = new LimitError(e.limit ?? "", e.requested ?? 0, e.max ?? 0, e.message);
+  } else if (e.reason === "format") {
+    err = new FormatError(e.format ?? "?", e.offset ?? 0, e.message);
+  } else if (e.reason === "invalid_input") err = new InvalidInputError(e.message);
   else if (e.reason === "io") err = new IoError(e.path ?? "", e.message);
   else if (e.reason) err = new GoxelError(e.reason, e.message);
   else err = new Error(e.message);

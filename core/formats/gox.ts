@@ -10,6 +10,7 @@
  */
 import { BlendMode, parseBlendMode } from "../blend.ts";
 import { boxFromAabb, isNullBox } from "../box.ts";
+import { WorkBudget } from "../budget.ts";
 import { fitBox, newCamera } from "../camera.ts";
 import {
   emptyImage,
@@ -23,7 +24,7 @@ import type { Mat4 } from "../mat4.ts";
 import { type Material, newMaterial } from "../material.ts";
 import { COORD_LIMIT, isTileEmpty, TILE_VOXELS, type Volume } from "../volume.ts";
 import { FormatError } from "../errors.ts";
-import type { Codec } from "./codec.ts";
+import type { Codec, DecodeOptions } from "./codec.ts";
 import {
   chunkInt32,
   type DictEntry,
@@ -118,12 +119,13 @@ function readLayerBlocks(
   layer: Layer,
   blocks: Uint32Array[],
   version: number,
-  budget: { placed: number },
+  budget: { placed: number; work: WorkBudget },
 ) {
   const count = chunkInt32(chunk, 0);
   if (count < 0 || count > (chunk.data.length - 4) / 20) {
     goxError(chunk.offset + 8, `chunk LAYR at byte ${chunk.offset} declares ${count} blocks`);
   }
+  budget.work.charge("decode .gox blocks", { voxels: count * TILE_VOXELS, tiles: count });
   budget.placed += count;
   if (budget.placed > MAX_BLOCK_PLACEMENTS) {
     goxError(
@@ -177,7 +179,7 @@ function readLayer(
   chunk: GoxChunk,
   blocks: Uint32Array[],
   version: number,
-  budget: { placed: number },
+  budget: { placed: number; work: WorkBudget },
 ): void {
   const name = makeUniqueName("Layer", image.layers.map((l) => l.name));
   const layer = newLayer(nextLayerId(image), name, image.activeMaterial);
@@ -242,11 +244,11 @@ function finishImage(image: Image): void {
 }
 
 /** Decodes a `.gox` file (like Goxel's File→Open); throws FormatError on malformed input. */
-export function decodeGox(bytes: Uint8Array): Image {
+export function decodeGox(bytes: Uint8Array, options: DecodeOptions = {}): Image {
   const { version, chunks } = readGoxChunks(bytes);
   const image = emptyImage();
   const blocks: Uint32Array[] = [];
-  const budget = { placed: 0 };
+  const budget = { placed: 0, work: options.budget ?? new WorkBudget() };
   for (const chunk of chunks) {
     switch (chunk.type) {
       case "BL16":

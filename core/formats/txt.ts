@@ -32,7 +32,9 @@ export function decodeTxt(bytes: Uint8Array): Image {
     if (line !== "" && !line.startsWith("#")) {
       if (!parseLine(volume, line)) {
         const at = new TextEncoder().encode(text.slice(0, offset)).length;
-        const msg = `line ${lineNo} is not "x y z rrggbb": ${JSON.stringify(line.slice(0, 60))}`;
+        // The line itself is not quoted: an error must never leak a file's contents.
+        const fields = line.split(/\s+/).length;
+        const msg = `line ${lineNo} is not "x y z rrggbb" (it has ${fields} fields)`;
         throw new FormatError(FORMAT, at, `Cannot load ${FORMAT} file: ${msg}`);
       }
     }

@@ -12,7 +12,8 @@
  * visit every existing tile overlapping the box instead (the bug is not replicated).
  */
 import { BlendMode, combine } from "../blend.ts";
-import { boxHalfSize } from "../box.ts";
+import { aabbFromBox, boxHalfSize } from "../box.ts";
+import { WorkBudget } from "../budget.ts";
 import type { Rgba } from "../color.ts";
 import type { ShapeName } from "../layer.ts";
 import { invert, type Mat4, multiply, scaling, translation, type Vec3 } from "../mat4.ts";
@@ -57,8 +58,17 @@ export function boxFromCorners(a: Vec3, b: Vec3): Mat4 {
   return m;
 }
 
-/** Paints `box` into `volume` with `painter` (Goxel's volume_op), mutating the volume. */
-export function paint(volume: Volume, painter: Painter, box: Mat4): void {
+/**
+ * Paints `box` into `volume` with `painter` (Goxel's volume_op), mutating the volume. Each
+ * mirrored copy charges what it will touch to `budget` before writing (default: the default
+ * request budget), so a symmetric stroke counts every copy.
+ */
+export function paint(
+  volume: Volume,
+  painter: Painter,
+  box: Mat4,
+  budget: WorkBudget = new WorkBudget(),
+): void {
   let rest = painter.symmetry & 7;
   const o = painter.symmetryOrigin;
   for (let i = 0; i < 3; i++) {
@@ -71,23 +81,24 @@ export function paint(volume: Volume, painter: Painter, box: Mat4): void {
       multiply(translation(o[0], o[1], o[2]), scaling(s[0], s[1], s[2])),
       translation(-o[0], -o[1], -o[2]),
     );
-    paint(volume, { ...painter, symmetry: rest }, multiply(mirror, box));
+    paint(volume, { ...painter, symmetry: rest }, multiply(mirror, box), budget);
   }
-  paintOnce(volume, painter, box);
+  paintOnce(volume, painter, box, budget);
 }
 
-function paintOnce(volume: Volume, painter: Painter, box: Mat4): void {
+function paintOnce(volume: Volume, painter: Painter, box: Mat4, budget: WorkBudget): void {
   const size = boxHalfSize(box);
   const local = invert(multiply(box, scaling(1 / size[0], 1 / size[1], 1 / size[2])));
   const isFinite = local !== null && local.every(Number.isFinite);
   const ctx = makeContext(painter, size, isFinite ? local : null, shapeFunctionOf(painter.shape));
   if (ctx.isV0Noop && ctx.alpha === 0) return;
+  const [lo, hi] = clipRange(tileRange(box), painter.clipBox);
+  chargePaint(budget, ctx, size, volume, [lo, hi]);
   if (ctx.isIntersect) {
     deleteTilesOutside(volume, box);
     for (const [ox, oy, oz] of [...volume.tiles()]) processTile(volume, ctx, ox, oy, oz);
     return;
   }
-  const [lo, hi] = tileRange(box);
   if (ctx.skipDst) {
     for (const [ox, oy, oz] of [...volume.tiles()]) {
       if (ox < lo[0] || ox > hi[0] || oy < lo[1] || oy > hi[1] || oz < lo[2] || oz > hi[2]) {
@@ -103,6 +114,44 @@ function paintOnce(volume: Volume, painter: Painter, box: Mat4): void {
       for (let ox = lo[0]; ox <= hi[0]; ox += 16) processTile(volume, ctx, ox, oy, oz);
     }
   }
+}
+
+/**
+ * Charges a paint before it writes: SUB-like modes only rewrite existing tiles; OVER-like modes
+ * allocate at most the tiles the oriented box (grown by a tile's diagonal) can meet; other
+ * modes may write every tile of the iterated range. Tile visits are the iterated range.
+ */
+function chargePaint(
+  budget: WorkBudget,
+  ctx: OpContext,
+  size: Vec3,
+  volume: Volume,
+  [lo, hi]: [Vec3, Vec3],
+): void {
+  // The iterator visits origins lo, lo + 16, … ≤ hi on each axis.
+  const visits = lo.reduce(
+    (n, l, i) => n * (Math.max(0, Math.floor((hi[i] - l) / 16) + 1) || 0),
+    1,
+  );
+  if (ctx.skipDst) {
+    const tiles = Math.min(volume.tileCount, visits);
+    return budget.charge("paint", { voxels: tiles * 4096, visits: tiles });
+  }
+  let voxels = visits * 4096, tiles = visits;
+  if (ctx.isV0Noop) {
+    voxels = Math.min(voxels, 8 * size[0] * size[1] * size[2]);
+    tiles = Math.min(tiles, size.reduce((n, s) => n * (2 * s + 28) / 16, 1));
+  }
+  budget.charge("paint", { voxels, tiles, visits });
+}
+
+/** Narrows the iterated tile range to the clip box's (tiles outside it are skipped anyway). */
+function clipRange(range: [Vec3, Vec3], clip: Mat4 | null | undefined): [Vec3, Vec3] {
+  if (!clip || clip[15] === 0) return range;
+  const a = aabbFromBox(clip);
+  const lo = range[0].map((v, i) => Math.max(v, (a.min[i] - 1) & ~15)) as Vec3;
+  const hi = range[1].map((v, i) => Math.min(v, a.max[i] + 1)) as Vec3;
+  return [lo, hi];
 }
 
 /** Tile origins covered by Goxel's box iterator: `[floor(min) & ~15, ceil(max)]` per axis. */

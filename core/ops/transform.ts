@@ -3,6 +3,7 @@
  * tool's layer transforms: integer translation, quarter-turn rotations, flips and ×2 / ×0.5.
  */
 import { boxCorners, boxFromAabb, roundHalfAway } from "../box.ts";
+import { WorkBudget } from "../budget.ts";
 import { canEditLayer, type Layer } from "../layer.ts";
 import { identity, invert, type Mat4, multiply, translation, type Vec3 } from "../mat4.ts";
 import { isTileEmpty, Volume } from "../volume.ts";
@@ -55,9 +56,14 @@ function integerTranslation(mat: Mat4): Vec3 | null {
 /**
  * Resamples `volume` in place by `mat` (Goxel's volume_move): every voxel `q` of the tiles
  * covering the moved bounding box takes the old value at `round(inverse(mat)·q)` (the integer
- * corner, rounded half away from zero); empty tiles are removed.
+ * corner, rounded half away from zero); empty tiles are removed. The moved box is charged to
+ * `budget` before the volume is touched.
  */
-export function moveVolume(volume: Volume, mat: Mat4): void {
+export function moveVolume(
+  volume: Volume,
+  mat: Mat4,
+  budget: WorkBudget = new WorkBudget(),
+): void {
   const aabb = volume.bbox();
   if (!aabb) return;
   const inv = invert(mat);
@@ -69,6 +75,7 @@ export function moveVolume(volume: Volume, mat: Mat4): void {
     lo[i] = Math.floor(Math.min(...vals)) & ~15;
     hi[i] = Math.ceil(Math.max(...vals));
   }
+  chargeMove(budget, corners, lo, hi);
   const src = volume.copy();
   volume.clear();
   const shift = integerTranslation(mat);
@@ -84,6 +91,17 @@ export function moveVolume(volume: Volume, mat: Mat4): void {
       }
     }
   }
+}
+
+/** Charges the moved box's voxels and the tiles its sampling loop will visit and may write. */
+function chargeMove(budget: WorkBudget, corners: Vec3[], lo: Vec3, hi: Vec3): void {
+  let voxels = 1;
+  for (let i = 0; i < 3; i++) {
+    const vals = corners.map((c) => c[i]);
+    voxels *= Math.round(Math.max(...vals)) - Math.round(Math.min(...vals));
+  }
+  const tiles = lo.reduce((n, l, i) => n * (Math.max(0, Math.floor((hi[i] - l) / 16) + 1) || 0), 1);
+  budget.charge("move the layer", { voxels, tiles, visits: tiles });
 }
 
 /** Reads voxels of a volume, remembering the last tile looked up. */
@@ -166,10 +184,14 @@ export function pivotedMatrix(layer: Layer, t: LayerTransform): Mat4 {
  * and their origin marker follows the translation; clone, shape and image layers get the
  * pivoted matrix pre-multiplied into `mat`. A bounded layer's box becomes the moved box's AABB.
  */
-export function transformLayer(layer: Layer, t: LayerTransform): void {
+export function transformLayer(
+  layer: Layer,
+  t: LayerTransform,
+  budget: WorkBudget = new WorkBudget(),
+): void {
   const m = pivotedMatrix(layer, t);
   if (canEditLayer(layer)) {
-    moveVolume(layer.volume, m);
+    moveVolume(layer.volume, m, budget);
     if (t.kind === "translate") {
       const mat = layer.mat.slice();
       for (let i = 0; i < 3; i++) mat[12 + i] += t.offset[i];

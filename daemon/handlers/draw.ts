@@ -1,7 +1,9 @@
 /** Handlers of the drawing and editing methods (fill, shapes, lines, replace, transform, crop). */
 import { BlendMode, parseBlendMode } from "../../core/blend.ts";
 import { aabbFromBox, boxFromAabb, isNullBox } from "../../core/box.ts";
+import type { WorkBudget } from "../../core/budget.ts";
 import { InvalidInputError } from "../../core/errors.ts";
+import type { Layer } from "../../core/layer.ts";
 import { multiply, scaling, translation, type Vec3 } from "../../core/mat4.ts";
 import { cropVolume } from "../../core/ops/crop.ts";
 import { floodFill } from "../../core/ops/fill.ts";
@@ -12,7 +14,7 @@ import { moveVolume, transformLayer } from "../../core/ops/transform.ts";
 import { colorFromParams } from "../../protocol/methods/common.ts";
 import type { Project } from "../projects.ts";
 import type { HandlerGroup } from "./types.ts";
-import { boxFromWire, checkVoxelBudget, commit, editableLayer, packColor } from "./util.ts";
+import { boxFromWire, budgetOf, commit, editableLayer, packColor } from "./util.ts";
 
 type DrawMethods =
   | "goxel.flood_fill"
@@ -56,35 +58,45 @@ function wireBox(box: Float64Array) {
   return { min: a.min, max: a.max.map((v) => v - 1) as Vec3 };
 }
 
-function budget(box: Float64Array, max: number, what: string): void {
-  const a = aabbFromBox(box);
-  checkVoxelBudget(a.max.reduce((n, v, i) => n * Math.max(0, v - a.min[i]), 1), max, what);
+function scaleLayer(layer: Layer, scale: number, budget: WorkBudget): void {
+  if (scale === 2 || scale === 0.5) {
+    return transformLayer(layer, { kind: "scale", factor: scale }, budget);
+  }
+  const o = [0, 1, 2].map((i) => Math.floor(layer.mat[12 + i]) + 0.5);
+  const m = multiply(
+    translation(o[0], o[1], o[2]),
+    multiply(scaling(scale, scale, scale), translation(-o[0], -o[1], -o[2])),
+  );
+  moveVolume(layer.volume, m, budget);
 }
 
 /** Handlers for the drawing methods. */
 export const drawHandlers: HandlerGroup<DrawMethods> = {
-  "goxel.flood_fill"(p, { project, ctx }) {
+  "goxel.flood_fill"(p, env) {
+    const { project } = env;
     const layer = editableLayer(project, p.layer_id);
+    const budget = budgetOf(env);
     const filled = floodFill(layer.volume, [p.x, p.y, p.z], packColor(colorFromParams(p)), {
       threshold: p.tolerance ?? 0,
       limitBox: project.image.box,
-      maxVoxels: ctx.config.limits.max_voxels_per_request,
+      maxVoxels: Math.max(1, budget.maxVoxels - budget.voxels),
     });
+    budget.charge("flood fill", { voxels: filled });
     if (filled) commit(project);
     return { success: true, voxels_filled: filled };
   },
 
-  "goxel.procedural_shape"(p, { project, ctx }) {
+  "goxel.procedural_shape"(p, env) {
+    const { project } = env;
     const layer = editableLayer(project, p.layer_id);
     const size = [p.size_x ?? 10, p.size_y ?? 10, p.size_z ?? 10];
     const center = [p.center_x ?? 0, p.center_y ?? 0, p.center_z ?? 0];
     const min = center.map((c, i) => c - Math.floor(size[i] / 2)) as Vec3;
     const box = boxFromAabb({ min, max: min.map((v, i) => v + size[i]) as Vec3 });
-    budget(box, ctx.config.limits.max_voxels_per_request, "procedural_shape");
     const shape = p.shape_type ?? "cube";
     const painter = painterFor(project, { shape, color: colorFromParams(p), mode: p.mode });
     const before = layer.volume.count();
-    paint(layer.volume, painter, box);
+    paint(layer.volume, painter, box, budgetOf(env));
     commit(project);
     return {
       success: true,
@@ -93,25 +105,27 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
     };
   },
 
-  "goxel.draw_shape"(p, { project, ctx }) {
+  "goxel.draw_shape"(p, env) {
+    const { project } = env;
     const layer = editableLayer(project, p.layer_id);
     const box = p.box ? boxFromWire(p.box) : boxFromCorners(p.from! as Vec3, p.to! as Vec3);
-    budget(box, ctx.config.limits.max_voxels_per_request, "draw_shape");
-    paint(layer.volume, painterFor(project, p), box);
+    paint(layer.volume, painterFor(project, p), box, budgetOf(env));
     commit(project);
     return { success: true, box: wireBox(box) };
   },
 
-  "goxel.draw_line"(p, { project }) {
+  "goxel.draw_line"(p, env) {
+    const { project } = env;
     const layer = editableLayer(project, p.layer_id);
     const length = Math.hypot(...p.to.map((v, i) => v - p.from[i]));
     if (length > 100000) {
       throw new InvalidInputError(`Line is too long (${Math.round(length)} voxels)`);
     }
     const painter = painterFor(project, { ...p, shape: p.shape ?? "cylinder" });
-    drawLine(layer.volume, painter, p.from as Vec3, p.to as Vec3, p.radius ?? 0.5);
+    const budget = budgetOf(env);
+    drawLine(layer.volume, painter, p.from as Vec3, p.to as Vec3, p.radius ?? 0.5, budget);
     // Goxel's half-open test leaves out the end voxel; a user asking for from→to wants both ends.
-    paint(layer.volume, painter, boxFromCorners(p.to as Vec3, p.to as Vec3));
+    paint(layer.volume, painter, boxFromCorners(p.to as Vec3, p.to as Vec3), budget);
     commit(project);
     return { success: true };
   },
@@ -126,28 +140,27 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
     return { success: true, replaced };
   },
 
-  "goxel.transform_layer"(p, { project }) {
-    const layer = editableLayer(project, p.layer_id);
-    for (const axis of p.flip ?? []) transformLayer(layer, { kind: "flip", axis });
-    if (p.rotate) {
-      const turns = ((p.rotate.degrees / 90) % 4 + 4) % 4;
-      if (turns) {
-        transformLayer(layer, { kind: "rotate", axis: p.rotate.axis, quarterTurns: turns });
+  "goxel.transform_layer"(p, env) {
+    const { project } = env;
+    const budget = budgetOf(env);
+    // All or nothing: a step over the budget leaves the layer as it was.
+    const layer = project.batch(() => {
+      const layer = editableLayer(project, p.layer_id);
+      for (const axis of p.flip ?? []) transformLayer(layer, { kind: "flip", axis }, budget);
+      if (p.rotate) {
+        const turns = ((p.rotate.degrees / 90) % 4 + 4) % 4;
+        if (turns) {
+          const t = { kind: "rotate", axis: p.rotate.axis, quarterTurns: turns } as const;
+          transformLayer(layer, t, budget);
+        }
       }
-    }
-    if (p.scale !== undefined && p.scale !== 1) {
-      if (p.scale === 2 || p.scale === 0.5) {
-        transformLayer(layer, { kind: "scale", factor: p.scale });
-      } else {
-        const o = [0, 1, 2].map((i) => Math.floor(layer.mat[12 + i]) + 0.5);
-        const m = multiply(
-          translation(o[0], o[1], o[2]),
-          multiply(scaling(p.scale, p.scale, p.scale), translation(-o[0], -o[1], -o[2])),
-        );
-        moveVolume(layer.volume, m);
+      if (p.scale !== undefined && p.scale !== 1) scaleLayer(layer, p.scale, budget);
+      if (p.translate) {
+        transformLayer(layer, { kind: "translate", offset: p.translate as Vec3 }, budget);
       }
-    }
-    if (p.translate) transformLayer(layer, { kind: "translate", offset: p.translate as Vec3 });
+      commit(project, budget);
+      return layer;
+    });
     commit(project);
     const b = layer.volume.bbox();
     return { success: true, bbox: b ? { min: b.min, max: b.max.map((v) => v - 1) as Vec3 } : null };

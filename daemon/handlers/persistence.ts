@@ -25,8 +25,14 @@ export async function loadFile(
 ): Promise<{ image: Image; format: string; path: string }> {
   const full = resolvePath(ctx.workspace, path);
   const codec = (await codecs()).requireCodec(full, "decode", format);
-  const bytes = await readFileBytes(full);
-  const plain = await ctx.workers.run({ kind: "decode", codec: codec.name, bytes }) as PlainImage;
+  const { limits } = ctx.config;
+  const bytes = await readFileBytes(full, limits.max_file_bytes);
+  const plain = await ctx.workers.run({
+    kind: "decode",
+    codec: codec.name,
+    bytes,
+    limits: { maxVoxels: limits.max_voxels_per_request, maxTiles: limits.max_tiles_per_request },
+  }) as PlainImage;
   return { image: imageFromPlain(plain), format: codec.name, path: full };
 }
 
@@ -35,11 +41,12 @@ export async function saveFile(
   ctx: DaemonContext,
   image: Image,
   path: string,
-  options: EncodeOptions & { format?: string } = {},
+  options: EncodeOptions & { format?: string; overwriteSidecars?: boolean } = {},
 ): Promise<{ format: string; files: string[]; path: string; bytes: number; data: Uint8Array }> {
   const full = resolvePath(ctx.workspace, path);
   const codec = (await codecs()).requireCodec(full, "encode", options.format);
-  const opts = { ...options, baseName: encodeBaseName(full) };
+  const { overwriteSidecars, ...encode } = options;
+  const opts = { ...encode, baseName: encodeBaseName(full) };
   const tiles = image.layers.reduce((n, l) => n + l.volume.tileCount, 0);
   let files: EncodedFile[];
   if (tiles <= INLINE_TILES && codec.name !== "png") files = codec.encode!(image, opts);
@@ -52,7 +59,7 @@ export async function saveFile(
       options: opts,
     }) as EncodedFile[];
   }
-  const written = await writeEncodedFiles(full, files);
+  const written = await writeEncodedFiles(full, files, { overwriteSidecars });
   const bytes = files.reduce((n, f) => n + f.data.length, 0);
   return { format: codec.name, files: written, path: full, bytes, data: files[0].data };
 }

@@ -66,14 +66,20 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
     const target = p.path ?? project.path;
     if (!target) throw new ConflictError("The project was never saved: give a path");
     const snapshot = project.snapshot();
-    const saved = await saveFile(ctx, snapshot, target, { format: p.format });
+    const saved = await saveFile(ctx, snapshot, target, {
+      format: p.format,
+      overwriteSidecars: p.overwrite_sidecars,
+    });
     // Edits may have arrived during the write: only what the snapshot held counts as saved.
     project.markSaved(saved.path, snapshot);
     return { success: true, path: saved.path, format: saved.format, bytes: saved.bytes };
   },
 
   async "goxel.export_model"(p, { ctx, project }) {
-    const saved = await saveFile(ctx, project.snapshot(), p.path, { format: p.format });
+    const saved = await saveFile(ctx, project.snapshot(), p.path, {
+      format: p.format,
+      overwriteSidecars: p.overwrite_sidecars,
+    });
     return { success: true, path: saved.path, format: saved.format, bytes: saved.bytes };
   },
 

@@ -1,11 +1,13 @@
 /** Helpers shared by the handlers: layers by id, colours, boxes and committing edits. */
 import { type Aabb, boxFromAabb } from "../../core/box.ts";
+import { WorkBudget } from "../../core/budget.ts";
 import { packRgba, unpackRgba } from "../../core/color.ts";
-import { ConflictError, InvalidInputError, NotFoundError } from "../../core/errors.ts";
+import { ConflictError, NotFoundError } from "../../core/errors.ts";
 import { canEditLayer, type Layer } from "../../core/layer.ts";
 import type { Mat4 } from "../../core/mat4.ts";
 import { updateImage } from "../../core/ops/layers.ts";
 import type { Project } from "../projects.ts";
+import type { HandlerEnv } from "./types.ts";
 
 /** Packs a wire colour `[r, g, b, a]`. */
 export function packColor(c: readonly number[]): number {
@@ -58,17 +60,27 @@ export function boxFromWire(b: { min: readonly number[]; max: readonly number[] 
   return boxFromAabb(inclusiveToAabb(b));
 }
 
-/** Recomputes clone/shape layers and records an undo step. */
-export function commit(project: Project): void {
-  updateImage(project.image);
-  project.commit();
+const budgets = new WeakMap<HandlerEnv, WorkBudget>();
+
+/**
+ * The work budget of one request (limits.max_voxels_per_request / max_tiles_per_request): a
+ * batch hands every operation the same env, so its operations are counted in total.
+ */
+export function budgetOf(env: HandlerEnv): WorkBudget {
+  let budget = budgets.get(env);
+  if (!budget) {
+    const { limits } = env.ctx.config;
+    budget = new WorkBudget({
+      maxVoxels: limits.max_voxels_per_request,
+      maxTiles: limits.max_tiles_per_request,
+    });
+    budgets.set(env, budget);
+  }
+  return budget;
 }
 
-/** Throws when a request would touch more voxels than allowed. */
-export function checkVoxelBudget(count: number, max: number, what: string): void {
-  if (count > max) {
-    throw new InvalidInputError(
-      `${what} would touch ${count} voxels, more than the limit of ${max} (limits.max_voxels_per_request)`,
-    );
-  }
+/** Recomputes clone/shape layers (charged to `budget`) and records an undo step. */
+export function commit(project: Project, budget?: WorkBudget): void {
+  updateImage(project.image, budget);
+  project.commit();
 }
