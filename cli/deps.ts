@@ -7,18 +7,24 @@ export type { BuildInfo, StartOptions };
 /** Offline (daemon-less) file operations. */
 export interface OfflineOps {
   /** Describes a file: format, layers, voxel counts, boxes, materials, cameras, CRC. */
-  info(path: string): Promise<Record<string, unknown>>;
+  info(path: string, opts?: { maxVoxels?: number }): Promise<Record<string, unknown>>;
   /** Converts a file; returns the written files and the format used. */
   convert(
     input: string,
     output: string,
-    opts: { format?: string; greedy?: boolean },
+    opts: { format?: string; greedy?: boolean; maxVoxels?: number },
   ): Promise<{ format: string; files: string[] }>;
   /** Renders a file to a PNG. */
   render(
     input: string,
     output: string,
-    opts: { width: number; height: number; camera?: string; background?: string },
+    opts: {
+      width: number;
+      height: number;
+      camera?: string;
+      background?: string;
+      maxVoxels?: number;
+    },
   ): Promise<{ files: string[] }>;
 }
 

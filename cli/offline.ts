@@ -15,6 +15,19 @@ export function parseSize(text: string): { width: number; height: number } {
   return { width, height };
 }
 
+const MAX_VOXELS_HELP = "decode budget in voxels (default 20000000, like the daemon's " +
+  "limits.max_voxels_per_request)";
+
+/** Parses --max-voxels: a positive integer. */
+export function parseMaxVoxels(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`Invalid --max-voxels "${text}": expected a positive integer`);
+  }
+  return n;
+}
+
 /** Adds the offline commands. */
 export function addOfflineCommands(program: Command, deps: CliDeps, out: Output): void {
   program.command("info")
@@ -23,8 +36,11 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
     )
     .argument("<file>", "file to read")
     .option("--json", "print JSON")
+    .option("--max-voxels <n>", MAX_VOXELS_HELP)
     .action(async (file, o) => {
-      const info = await deps.offline.info(resolve(deps.cwd, file));
+      const info = await deps.offline.info(resolve(deps.cwd, file), {
+        maxVoxels: parseMaxVoxels(o.maxVoxels),
+      });
       if (o.json) return out.json(info);
       printInfo(out, info);
     });
@@ -35,10 +51,12 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
     .argument("<out>", "output file")
     .option("--format <name>", "output format name (see goxel convert --help)")
     .option("--greedy", "mesh formats: merge coplanar faces (same surface, fewer triangles)")
+    .option("--max-voxels <n>", MAX_VOXELS_HELP)
     .action(async (input, output, o) => {
       const r = await deps.offline.convert(resolve(deps.cwd, input), resolve(deps.cwd, output), {
         format: o.format,
         greedy: o.greedy,
+        maxVoxels: parseMaxVoxels(o.maxVoxels),
       });
       out.line(`Wrote ${r.files.join(", ")} (${r.format})`);
     });
@@ -56,12 +74,14 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
       "--background <color>",
       "#rrggbb[aa], or 'transparent' (default: Goxel's grey gradient)",
     )
+    .option("--max-voxels <n>", MAX_VOXELS_HELP)
     .action(async (input, output, o) => {
       const size = parseSize(o.size);
       const r = await deps.offline.render(resolve(deps.cwd, input), resolve(deps.cwd, output), {
         ...size,
         camera: o.camera,
         background: o.background,
+        maxVoxels: parseMaxVoxels(o.maxVoxels),
       });
       out.line(`Wrote ${r.files.join(", ")}`);
     });

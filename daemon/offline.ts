@@ -5,15 +5,26 @@ import { findCodec, requireCodec } from "../core/formats/mod.ts";
 import type { Image } from "../core/image.ts";
 import { describeImage } from "./describe.ts";
 import { decodeImage } from "./worker_jobs.ts";
-import { encodeBaseName, readFileBytes, writeEncodedFiles } from "./files.ts";
+import { encodeBaseName, MAX_READ_BYTES, readFileBytes, writeEncodedFiles } from "./files.ts";
+import { DEFAULT_MAX_TILES, DEFAULT_MAX_VOXELS, type WorkBudgetOptions } from "../core/budget.ts";
 
-/** Reads and decodes a file by its extension. */
+/** Offline decode budget: `--max-voxels` raises the default voxel and tile limits together. */
+export function offlineLimits(maxVoxels?: number): WorkBudgetOptions {
+  if (maxVoxels === undefined) return {};
+  const perTile = DEFAULT_MAX_VOXELS / DEFAULT_MAX_TILES;
+  return { maxVoxels, maxTiles: Math.max(DEFAULT_MAX_TILES, Math.ceil(maxVoxels / perTile)) };
+}
+
+/** Reads (a regular file only) and decodes a file by its extension, within `limits`. */
 export async function loadImageFile(
   path: string,
   format?: string,
+  limits: WorkBudgetOptions = {},
 ): Promise<{ image: Image; format: string }> {
   const codec = requireCodec(path, "decode", format);
-  const image = decodeImage(codec, await readFileBytes(path));
+  // The file-size cap follows the voxel budget: 16 bytes per voxel covers every format.
+  const maxBytes = Math.max(MAX_READ_BYTES, (limits.maxVoxels ?? 0) * 16);
+  const image = decodeImage(codec, await readFileBytes(path, maxBytes), limits);
   return { image, format: codec.name };
 }
 
@@ -50,24 +61,36 @@ export function parseBackground(text: string | undefined): number | undefined {
 
 /** The offline operations handed to the CLI by main.ts. */
 export const offlineOps = {
-  async info(path: string): Promise<Record<string, unknown>> {
-    const { image, format } = await loadImageFile(path);
+  async info(path: string, opts: { maxVoxels?: number } = {}): Promise<Record<string, unknown>> {
+    const { image, format } = await loadImageFile(path, undefined, offlineLimits(opts.maxVoxels));
     return { path, format, ...describeImage(image) };
   },
-  async convert(input: string, output: string, opts: { format?: string; greedy?: boolean }) {
-    if (opts.format && !findCodec(opts.format, "encode")) {
-      requireCodec(output, "encode", opts.format);
+  async convert(
+    input: string,
+    output: string,
+    opts: { format?: string; greedy?: boolean; maxVoxels?: number },
+  ) {
+    const { maxVoxels, ...encode } = opts;
+    if (encode.format && !findCodec(encode.format, "encode")) {
+      requireCodec(output, "encode", encode.format);
     }
-    const { image } = await loadImageFile(input);
-    return await writeImageFile(image, output, opts);
+    const { image } = await loadImageFile(input, undefined, offlineLimits(maxVoxels));
+    return await writeImageFile(image, output, encode);
   },
   async render(
     input: string,
     output: string,
-    opts: { width: number; height: number; camera?: string; background?: string },
+    opts: {
+      width: number;
+      height: number;
+      camera?: string;
+      background?: string;
+      maxVoxels?: number;
+    },
   ) {
-    const { image } = await loadImageFile(input);
-    const background = parseBackground(opts.background);
-    return await writeImageFile(image, output, { ...opts, background, format: "png" });
+    const { maxVoxels, ...render } = opts;
+    const { image } = await loadImageFile(input, undefined, offlineLimits(maxVoxels));
+    const background = parseBackground(render.background);
+    return await writeImageFile(image, output, { ...render, background, format: "png" });
   },
 };

@@ -4,9 +4,10 @@
  * QuickJS heap is capped at `memoryMb`, an interrupt handler stops it at its deadline, and every
  * voxel or tile it creates is charged to a WorkBudget. Runs inside the script worker thread.
  */
-import variant from "@jitl/quickjs-singlefile-mjs-release-sync";
+import baseVariant from "@jitl/quickjs-singlefile-mjs-release-sync";
 import {
   newQuickJSWASMModuleFromVariant,
+  newVariant,
   type QuickJSContext,
   type QuickJSHandle,
 } from "quickjs-emscripten-core";
@@ -41,11 +42,20 @@ export type SandboxOutcome =
   };
 
 const MAX_LOG_LINES = 1000;
+/** WebAssembly pages (64 KiB) per MiB, and the pages QuickJS itself needs beyond the heap. */
+const PAGES_PER_MB = 16;
+const OVERHEAD_PAGES = 256;
 const MAX_LOG_CHARS = 4000;
 
 /** Runs `job.source` against `image` (edited in place); never throws for script failures. */
 export async function runSandboxed(job: SandboxJob, image: Image): Promise<SandboxOutcome> {
-  const module = await newQuickJSWASMModuleFromVariant(variant);
+  // QuickJS's own malloc limit misses some large allocations, so the WebAssembly memory
+  // itself is capped too: growing past it fails the allocation inside the sandbox.
+  const wasmMemory = new WebAssembly.Memory({
+    initial: OVERHEAD_PAGES,
+    maximum: OVERHEAD_PAGES + job.memoryMb * PAGES_PER_MB,
+  });
+  const module = await newQuickJSWASMModuleFromVariant(newVariant(baseVariant, { wasmMemory }));
   const runtime = module.newRuntime();
   runtime.setMemoryLimit(job.memoryMb * 1024 * 1024);
   runtime.setMaxStackSize(1024 * 1024);

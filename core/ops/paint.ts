@@ -59,9 +59,9 @@ export function boxFromCorners(a: Vec3, b: Vec3): Mat4 {
 }
 
 /**
- * Paints `box` into `volume` with `painter` (Goxel's volume_op), mutating the volume. Each
- * mirrored copy charges what it will touch to `budget` before writing (default: the default
- * request budget), so a symmetric stroke counts every copy.
+ * Paints `box` into `volume` with `painter` (Goxel's volume_op), mutating the volume. Every
+ * mirrored copy is charged to `budget` (default: the default request budget) before the first
+ * one is written, so a symmetric stroke over the budget changes nothing.
  */
 export function paint(
   volume: Volume,
@@ -69,6 +69,14 @@ export function paint(
   box: Mat4,
   budget: WorkBudget = new WorkBudget(),
 ): void {
+  const strokes: [Painter, Mat4][] = [];
+  collectStrokes(painter, box, strokes);
+  const planned = strokes.map(([p, b]) => planStroke(volume, p, b, budget));
+  for (const plan of planned) if (plan) paintPlanned(volume, plan);
+}
+
+/** Lists the box and its mirrors in Goxel's painting order. */
+function collectStrokes(painter: Painter, box: Mat4, out: [Painter, Mat4][]): void {
   let rest = painter.symmetry & 7;
   const o = painter.symmetryOrigin;
   for (let i = 0; i < 3; i++) {
@@ -81,19 +89,31 @@ export function paint(
       multiply(translation(o[0], o[1], o[2]), scaling(s[0], s[1], s[2])),
       translation(-o[0], -o[1], -o[2]),
     );
-    paint(volume, { ...painter, symmetry: rest }, multiply(mirror, box), budget);
+    collectStrokes({ ...painter, symmetry: rest }, multiply(mirror, box), out);
   }
-  paintOnce(volume, painter, box, budget);
+  out.push([painter, box]);
 }
 
-function paintOnce(volume: Volume, painter: Painter, box: Mat4, budget: WorkBudget): void {
+interface Plan {
+  ctx: OpContext;
+  box: Mat4;
+  lo: Vec3;
+  hi: Vec3;
+}
+
+/** Prepares one stroke and charges it; null when it cannot change anything. */
+function planStroke(volume: Volume, painter: Painter, box: Mat4, budget: WorkBudget) {
   const size = boxHalfSize(box);
   const local = invert(multiply(box, scaling(1 / size[0], 1 / size[1], 1 / size[2])));
   const isFinite = local !== null && local.every(Number.isFinite);
   const ctx = makeContext(painter, size, isFinite ? local : null, shapeFunctionOf(painter.shape));
-  if (ctx.isV0Noop && ctx.alpha === 0) return;
+  if (ctx.isV0Noop && ctx.alpha === 0) return null;
   const [lo, hi] = clipRange(tileRange(box), painter.clipBox);
   chargePaint(budget, ctx, size, volume, [lo, hi]);
+  return { ctx, box, lo, hi };
+}
+
+function paintPlanned(volume: Volume, { ctx, box, lo, hi }: Plan): void {
   if (ctx.isIntersect) {
     deleteTilesOutside(volume, box);
     for (const [ox, oy, oz] of [...volume.tiles()]) processTile(volume, ctx, ox, oy, oz);
