@@ -20,6 +20,8 @@ import type { AnyHandler, HandlerTable } from "./handlers/types.ts";
 export interface CallInfo {
   connectionId: number;
   transport: "unix" | "tcp";
+  /** Aborted when the client disconnects: long jobs for it are cancelled. */
+  signal?: AbortSignal;
 }
 
 type Reply = string | null;

@@ -35,6 +35,7 @@ export function runScript(
   image: Image,
   limits: ScriptLimits,
   args: unknown[] = [],
+  signal?: AbortSignal,
 ): Promise<ScriptOutcome> {
   const started = performance.now();
   const worker = new Worker(new URL("./script_worker.ts", import.meta.url), {
@@ -47,8 +48,20 @@ export function runScript(
     }, limits.timeoutMs + KILL_GRACE_MS);
     const finish = () => {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
       worker.terminate();
     };
+    // A client that disconnects takes its script with it.
+    const onAbort = () => {
+      finish();
+      reject(
+        new RpcError(ErrorCode.APPLICATION_ERROR, "The script was cancelled: its client left", {
+          reason: "cancelled",
+        }),
+      );
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
     worker.once("message", (msg: SandboxOutcome & { image?: PlainImage | null }) => {
       finish();
       const elapsedMs = Math.round(performance.now() - started);

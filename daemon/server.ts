@@ -26,7 +26,10 @@ class Connection {
   constructor(server: RpcServer, socket: net.Socket, info: CallInfo, maxBytes: number) {
     this.#server = server;
     this.#socket = socket;
-    this.info = info;
+    // Cancels this client's long jobs (worker edits, decodes, scripts) when it disconnects.
+    const disconnected = new AbortController();
+    socket.on("close", () => disconnected.abort());
+    this.info = { ...info, signal: disconnected.signal };
     this.#decoder = new NdjsonDecoder({ maxMessageBytes: maxBytes });
     this.#authenticated = info.transport === "unix";
     socket.on("data", (chunk: Uint8Array) => this.#enqueue(this.#decoder.push(chunk)));

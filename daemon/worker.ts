@@ -1,5 +1,6 @@
 /** Worker-thread entry: runs jobs from the pool and posts results (or errors) back. */
 import { isMainThread, parentPort } from "node:worker_threads";
+import { type EditResult, volumeBuffers } from "./edit_jobs.ts";
 import { type Job, runJob } from "./worker_jobs.ts";
 
 interface Envelope {
@@ -46,6 +47,10 @@ if (!isMainThread && parentPort) {
 function transferables(result: unknown): ArrayBuffer[] {
   if (Array.isArray(result)) {
     return [...new Set(result.map((f: { data: Uint8Array }) => f.data.buffer as ArrayBuffer))];
+  }
+  // An edited volume's tiles are fresh copies: move them instead of copying them again.
+  if (result && typeof result === "object" && "volume" in result) {
+    return volumeBuffers((result as EditResult).volume);
   }
   return [];
 }

@@ -4,17 +4,24 @@ import type { Codec, EncodedFile, EncodeOptions } from "../core/formats/codec.ts
 import type { Image } from "../core/image.ts";
 import { updateImage } from "../core/ops/layers.ts";
 import { findCodec } from "../core/formats/mod.ts";
-import { imageFromPlain, imageToPlain, type PlainImage } from "../core/plain_image.ts";
+import {
+  imageFromPlain,
+  imageToPlain,
+  type PlainImage,
+  type PlainVolume,
+} from "../core/plain_image.ts";
+import { type EditOp, type EditResult, runEditJob } from "./edit_jobs.ts";
 import { InvalidInputError } from "../core/errors.ts";
 
 /** A unit of CPU-heavy work that runs off the event loop. */
 export type Job =
   | { kind: "encode"; codec: string; image: PlainImage; options: EncodeOptions }
   | { kind: "decode"; codec: string; bytes: Uint8Array; limits?: WorkBudgetOptions }
+  | { kind: "edit"; volume: PlainVolume; op: EditOp; limits?: WorkBudgetOptions }
   | { kind: "sleep"; ms: number };
 
 /** What each job kind returns. */
-export type JobResult = EncodedFile[] | PlainImage | null;
+export type JobResult = EncodedFile[] | PlainImage | EditResult | null;
 
 /**
  * Decodes a file and computes its derived layers (shape and clone volumes are not stored); the
@@ -40,6 +47,8 @@ export function runJob(job: Job): JobResult {
       if (!codec?.decode) throw new InvalidInputError(`Cannot import format "${job.codec}"`);
       return imageToPlain(decodeImage(codec, job.bytes, job.limits));
     }
+    case "edit":
+      return runEditJob(job.volume, job.op, job.limits);
     case "sleep": {
       const end = performance.now() + job.ms;
       while (performance.now() < end) { /* busy: simulates CPU-bound work in tests */ }

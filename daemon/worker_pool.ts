@@ -30,7 +30,11 @@ export interface WorkerPoolOptions {
 
 interface Queued {
   job: Job;
+  transfer: ArrayBuffer[];
   pending: Pending;
+  signal?: AbortSignal;
+  /** Set once the job is running. */
+  id?: number;
 }
 
 /** Serialised error from a worker. */
@@ -75,11 +79,23 @@ export class WorkerPool {
     return this.#slots.filter((s) => s.busy && now - s.since > ms).length;
   }
 
-  /** Runs a job on a worker; rejects with the job's own error class when it fails. */
-  run(job: Job): Promise<JobResult> {
-    if (this.#closed) return Promise.reject(new Error("The worker pool is closed"));
+  /**
+   * Runs a job on a worker; rejects with the job's own error class when it fails. Buffers in
+   * `transfer` are moved to the worker (the caller must not use them afterwards).
+   */
+  run(job: Job, transfer: ArrayBuffer[] = [], signal?: AbortSignal): Promise<JobResult> {
+    if (this.#closed) {
+      return Promise.reject(
+        new RpcError(ErrorCode.SHUTTING_DOWN, "The daemon is shutting down", {
+          reason: "shutting_down",
+        }),
+      );
+    }
+    if (signal?.aborted) return Promise.reject(cancelled());
     return new Promise((resolve, reject) => {
-      this.#queue.push({ job, pending: { resolve, reject } });
+      const queued: Queued = { job, transfer, pending: { resolve, reject }, signal };
+      this.#queue.push(queued);
+      signal?.addEventListener("abort", () => this.#cancel(queued), { once: true });
       this.#pump();
     });
   }
@@ -87,11 +103,15 @@ export class WorkerPool {
   /** Terminates every worker; pending jobs are rejected. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const q of this.#queue) q.pending.reject(new Error("The daemon is shutting down"));
+    const stopping = () =>
+      new RpcError(ErrorCode.SHUTTING_DOWN, "The daemon is shutting down: the job was cancelled", {
+        reason: "shutting_down",
+      });
+    for (const q of this.#queue) q.pending.reject(stopping());
     this.#queue = [];
     for (const p of this.#pending.values()) {
       if (p.slot.timer) clearTimeout(p.slot.timer);
-      p.reject(new Error("The daemon is shutting down"));
+      p.reject(stopping());
     }
     this.#pending.clear();
     await Promise.all(this.#slots.map((s) => s.worker.terminate()));
@@ -102,15 +122,17 @@ export class WorkerPool {
     while (this.#queue.length > 0) {
       const slot = this.#freeSlot();
       if (!slot) return;
-      const { job, pending } = this.#queue.shift()!;
+      const queued = this.#queue.shift()!;
+      const { job, transfer, pending } = queued;
       const id = this.#nextId++;
+      queued.id = id;
       slot.busy = true;
       slot.since = performance.now();
       slot.worker.ref();
       this.#pending.set(id, { ...pending, slot });
       const timeout = this.#jobTimeoutMs();
       slot.timer = setTimeout(() => this.#onTimeout(slot, id, timeout), timeout);
-      slot.worker.postMessage({ id, job });
+      slot.worker.postMessage({ id, job }, transfer);
     }
   }
 
@@ -148,6 +170,21 @@ export class WorkerPool {
     this.#retire(slot, () => new Error(`A worker thread crashed: ${err.message}`, { cause: err }));
   }
 
+  /** Cancels a job whose client went away: dropped when queued, its worker replaced when running. */
+  #cancel(queued: Queued): void {
+    if (queued.id === undefined) {
+      const at = this.#queue.indexOf(queued);
+      if (at < 0) return;
+      this.#queue.splice(at, 1);
+      return queued.pending.reject(cancelled());
+    }
+    const running = this.#pending.get(queued.id);
+    if (!running) return;
+    this.replaced++;
+    running.slot.worker.terminate().catch(() => {});
+    this.#retire(running.slot, cancelled);
+  }
+
   /** Stops a job that overran its deadline: its worker is terminated and a fresh one replaces it. */
   #onTimeout(slot: Slot, id: number, timeoutMs: number): void {
     if (!this.#pending.has(id)) return;
@@ -173,6 +210,12 @@ export class WorkerPool {
     this.#slots = this.#slots.filter((s) => s !== slot);
     this.#pump();
   }
+}
+
+function cancelled(): RpcError {
+  return new RpcError(ErrorCode.APPLICATION_ERROR, "The request was cancelled: its client left", {
+    reason: "cancelled",
+  });
 }
 
 function reviveError(e: WorkerError): Error {

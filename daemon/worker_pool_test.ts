@@ -49,3 +49,20 @@ Deno.test("WorkerPool stops a job past its deadline, reports it and replaces the
     await pool.close();
   }
 });
+
+Deno.test("WorkerPool cancels a job when its signal aborts (client disconnect)", async () => {
+  const pool = new WorkerPool(1, { jobTimeoutMs: () => 60_000 });
+  try {
+    const left = new AbortController();
+    const job = pool.run({ kind: "sleep", ms: 60_000 }, [], left.signal);
+    const queued = new AbortController();
+    const waiting = pool.run({ kind: "sleep", ms: 60_000 }, [], queued.signal);
+    queued.abort();
+    await assert.rejects(waiting, /cancelled/);
+    left.abort();
+    await assert.rejects(job, /cancelled: its client left/);
+    assert.equal(await pool.run({ kind: "sleep", ms: 10 }), null, "a fresh worker took over");
+  } finally {
+    await pool.close();
+  }
+});

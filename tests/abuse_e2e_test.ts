@@ -35,6 +35,7 @@ Deno.test("abuse: hostile requests, files and scripts fail fast while others are
 
   /** Sends a request and checks it fails fast with the expected code and a clear message. */
   async function refuses(method: string, params: unknown, [code, pattern]: Expect) {
+    const mark = bystander.latencies.length;
     const t0 = performance.now();
     const r = await c.request(method, params) as Reply;
     const ms = performance.now() - t0;
@@ -45,13 +46,24 @@ Deno.test("abuse: hostile requests, files and scripts fail fast while others are
     assert.ok(ms < FAST_MS, `${method} took ${Math.round(ms)} ms`);
     const rss = await rssBytes(pid);
     if (Deno.env.get("GOXEL_ABUSE_VERBOSE")) {
-      console.log(`${method}: ${Math.round(ms)} ms, RSS ${(rss / 1048576).toFixed(0)} MiB`);
+      const worst = Math.max(0, ...bystander.latencies.slice(mark));
+      console.log(
+        `${method}: ${Math.round(ms)} ms, RSS ${(rss / 1048576).toFixed(0)} MiB, ` +
+          `bystander max ${worst.toFixed(0)} ms`,
+      );
     }
     peakRss = Math.max(peakRss, rss);
     return r.error;
   }
   const ok = async (method: string, params?: unknown) => {
+    const mark = bystander.latencies.length;
+    const t0 = performance.now();
     const r = await c.request(method, params) as Reply;
+    if (Deno.env.get("GOXEL_ABUSE_VERBOSE")) {
+      const worst = Math.max(0, ...bystander.latencies.slice(mark));
+      const ms = Math.round(performance.now() - t0);
+      console.log(`ok ${method}: ${ms} ms, bystander max ${worst.toFixed(0)} ms`);
+    }
     assert.ok(!r.error, `${method}: ${r.error?.message}`);
     return r.result as Record<string, unknown>;
   };
@@ -124,6 +136,40 @@ Deno.test("abuse: hostile requests, files and scripts fail fast while others are
       ], env);
       assert.equal(raised.code, 0, raised.stderr);
     });
+
+    await t.step(
+      "3. long edits run off the event loop; a client that leaves cancels its work",
+      async () => {
+        await ok("goxel.create_project", { name: "long", width: 300, height: 300, depth: 300 });
+        const sphere = {
+          shape: "sphere",
+          smoothness: 1,
+          box: { min: [-130, -130, -130], max: [129, 129, 129] },
+        };
+        await ok("goxel.draw_shape", sphere);
+        await ok("goxel.transform_layer", { rotate: { axis: "z", degrees: 90 } });
+        await ok("goxel.create_project", { name: "fill", width: 200, height: 200, depth: 200 });
+        const filled = await ok("goxel.flood_fill", [0, 0, 0, 255, 0, 0, 255]) as {
+          voxels_filled: number;
+        };
+        assert.equal(filled.voxels_filled, 200 * 200 * 200);
+        // A runaway script whose client disconnects must not hold the project for its 60 s.
+        const leaver = await RawClient.unix(d.socket);
+        await leaver.send(
+          JSON.stringify({
+            jsonrpc: "2.0",
+            id: 1,
+            method: "goxel.execute_script",
+            params: { script: "for (;;) {}", timeout_ms: 60000 },
+          }) + "\n",
+        );
+        await new Promise((r) => setTimeout(r, 300));
+        leaver.close();
+        const t0 = performance.now();
+        await ok("goxel.execute_script", { script: "1" });
+        assert.ok(performance.now() - t0 < 10000, "the project was released when the client left");
+      },
+    );
 
     await t.step("4. only regular files under limits.max_file_bytes are read", async () => {
       const fifo = join(env.dir, "pipe.vox");

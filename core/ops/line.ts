@@ -6,7 +6,7 @@ import { BlendMode, mergeVolumes } from "../blend.ts";
 import { WorkBudget } from "../budget.ts";
 import type { Mat4, Vec3 } from "../mat4.ts";
 import { Volume } from "../volume.ts";
-import { paint, type Painter } from "./paint.ts";
+import { chargePaint, paint, type Painter } from "./paint.ts";
 
 const AXES: Vec3[] = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
 
@@ -64,12 +64,24 @@ export function drawLine(
   radius: number,
   budget: WorkBudget = new WorkBudget(),
 ): void {
-  const box = lineBox(
+  const mask = new Volume();
+  paint(mask, maskPainter(painter), centredLineBox(a, b, radius), budget);
+  mergeVolumes(volume, mask, painter.mode, painter.color);
+}
+
+/** Charges what drawLine would touch, without drawing. */
+export function chargeLine(painter: Painter, a: Vec3, b: Vec3, radius: number, budget: WorkBudget) {
+  chargePaint(new Volume(), maskPainter(painter), centredLineBox(a, b, radius), budget);
+}
+
+function maskPainter(painter: Painter): Painter {
+  return { ...painter, mode: BlendMode.MAX, color: 0xffffffff };
+}
+
+function centredLineBox(a: Vec3, b: Vec3, radius: number): Mat4 {
+  return lineBox(
     [a[0] + 0.5, a[1] + 0.5, a[2] + 0.5],
     [b[0] + 0.5, b[1] + 0.5, b[2] + 0.5],
     radius,
   );
-  const mask = new Volume();
-  paint(mask, { ...painter, mode: BlendMode.MAX, color: 0xffffffff }, box, budget);
-  mergeVolumes(volume, mask, painter.mode, painter.color);
 }

@@ -75,6 +75,16 @@ export function paint(
   for (const plan of planned) if (plan) paintPlanned(volume, plan);
 }
 
+/**
+ * Charges what `paint(volume, painter, box)` would touch without painting (so a caller can
+ * check the budget first and then paint elsewhere, e.g. on a worker thread).
+ */
+export function chargePaint(volume: Volume, painter: Painter, box: Mat4, budget: WorkBudget): void {
+  const strokes: [Painter, Mat4][] = [];
+  collectStrokes(painter, box, strokes);
+  for (const [p, b] of strokes) planStroke(volume, p, b, budget);
+}
+
 /** Lists the box and its mirrors in Goxel's painting order. */
 function collectStrokes(painter: Painter, box: Mat4, out: [Painter, Mat4][]): void {
   let rest = painter.symmetry & 7;
@@ -109,7 +119,7 @@ function planStroke(volume: Volume, painter: Painter, box: Mat4, budget: WorkBud
   const ctx = makeContext(painter, size, isFinite ? local : null, shapeFunctionOf(painter.shape));
   if (ctx.isV0Noop && ctx.alpha === 0) return null;
   const [lo, hi] = clipRange(tileRange(box), painter.clipBox);
-  chargePaint(budget, ctx, size, volume, [lo, hi]);
+  chargeStroke(budget, ctx, size, volume, [lo, hi]);
   return { ctx, box, lo, hi };
 }
 
@@ -141,7 +151,7 @@ function paintPlanned(volume: Volume, { ctx, box, lo, hi }: Plan): void {
  * allocate at most the tiles the oriented box (grown by a tile's diagonal) can meet; other
  * modes may write every tile of the iterated range. Tile visits are the iterated range.
  */
-function chargePaint(
+function chargeStroke(
   budget: WorkBudget,
   ctx: OpContext,
   size: Vec3,
@@ -157,11 +167,12 @@ function chargePaint(
     const tiles = Math.min(volume.tileCount, visits);
     return budget.charge("paint", { voxels: tiles * 4096, visits: tiles });
   }
-  let voxels = visits * 4096, tiles = visits;
-  if (ctx.isV0Noop) {
-    voxels = Math.min(voxels, 8 * size[0] * size[1] * size[2]);
-    tiles = Math.min(tiles, size.reduce((n, s) => n * (2 * s + 28) / 16, 1));
-  }
+  // Voxels: those the shape covers. Tiles: with MAX, REPLACE… even a transparent source rewrites
+  // the RGB of every voxel in range (as Goxel's line mask does), so the whole range is allocated.
+  const voxels = Math.min(visits * 4096, 8 * size[0] * size[1] * size[2]);
+  const tiles = ctx.isV0Noop
+    ? Math.min(visits, size.reduce((n, s) => n * (2 * s + 28) / 16, 1))
+    : visits;
   budget.charge("paint", { voxels, tiles, visits });
 }
 

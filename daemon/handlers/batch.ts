@@ -2,7 +2,7 @@
 import { InvalidInputError } from "../../core/errors.ts";
 import { ErrorCode, findMethod, parseParams, RpcError } from "../../protocol/mod.ts";
 import type { AnyHandler, HandlerGroup, HandlerTable } from "./types.ts";
-import { commit } from "./util.ts";
+import { commit, editInline } from "./util.ts";
 
 /** Builds the batch handler over the other handlers. */
 export function batchHandlers(table: () => HandlerTable): HandlerGroup<"goxel.batch_operations"> {
@@ -32,6 +32,7 @@ export function batchHandlers(table: () => HandlerTable): HandlerGroup<"goxel.ba
           params: parsed.value as Record<string, unknown>,
         };
       });
+      editInline(env);
       env.project.batch(() => {
         steps.forEach((s, index) => {
           try {

@@ -22,17 +22,22 @@ export async function loadFile(
   ctx: DaemonContext,
   path: string,
   format?: string,
+  signal?: AbortSignal,
 ): Promise<{ image: Image; format: string; path: string }> {
   const full = resolvePath(ctx.workspace, path);
   const codec = (await codecs()).requireCodec(full, "decode", format);
   const { limits } = ctx.config;
   const bytes = await readFileBytes(full, limits.max_file_bytes);
-  const plain = await ctx.workers.run({
-    kind: "decode",
-    codec: codec.name,
-    bytes,
-    limits: { maxVoxels: limits.max_voxels_per_request, maxTiles: limits.max_tiles_per_request },
-  }) as PlainImage;
+  const plain = await ctx.workers.run(
+    {
+      kind: "decode",
+      codec: codec.name,
+      bytes,
+      limits: { maxVoxels: limits.max_voxels_per_request, maxTiles: limits.max_tiles_per_request },
+    },
+    [],
+    signal,
+  ) as PlainImage;
   return { image: imageFromPlain(plain), format: codec.name, path: full };
 }
 

@@ -48,8 +48,8 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
     return { success: true, name: project.name, ...size, project_id: project.id };
   },
 
-  async "goxel.load_project"(p, { ctx }) {
-    const loaded = await loadFile(ctx, p.path, p.format);
+  async "goxel.load_project"(p, { ctx, call }) {
+    const loaded = await loadFile(ctx, p.path, p.format, call?.signal);
     const name = basename(loaded.path, extname(loaded.path));
     const project = ctx.projects.add(name, loaded.image);
     project.markSaved(loaded.path);
@@ -83,8 +83,8 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
     return { success: true, path: saved.path, format: saved.format, bytes: saved.bytes };
   },
 
-  async "goxel.import_file"(p, { ctx, project }) {
-    const loaded = await loadFile(ctx, p.path, p.format);
+  async "goxel.import_file"(p, { ctx, project, call }) {
+    const loaded = await loadFile(ctx, p.path, p.format, call?.signal);
     const image = project.image;
     const wasEmpty = mergedVisibleVolume(image).isEmpty();
     const added = [];

@@ -1,11 +1,19 @@
 /** Helpers shared by the handlers: layers by id, colours, boxes and committing edits. */
-import { type Aabb, boxFromAabb } from "../../core/box.ts";
+import { type Aabb, aabbFromBox, boxFromAabb } from "../../core/box.ts";
 import { WorkBudget } from "../../core/budget.ts";
 import { packRgba, unpackRgba } from "../../core/color.ts";
 import { ConflictError, NotFoundError } from "../../core/errors.ts";
 import { canEditLayer, type Layer } from "../../core/layer.ts";
 import type { Mat4 } from "../../core/mat4.ts";
 import { updateImage } from "../../core/ops/layers.ts";
+import { volumeFromPlain, volumeToPlain } from "../../core/plain_image.ts";
+import {
+  applyEdit,
+  type EditOp,
+  type EditResult,
+  INLINE_EDIT_VOXELS,
+  volumeBuffers,
+} from "../edit_jobs.ts";
 import type { Project } from "../projects.ts";
 import type { HandlerEnv } from "./types.ts";
 
@@ -77,6 +85,52 @@ export function budgetOf(env: HandlerEnv): WorkBudget {
     budgets.set(env, budget);
   }
   return budget;
+}
+
+/** Calls `fn` with the value, now or when the promise settles. */
+export function andThen<T, R>(value: T | Promise<T>, fn: (v: T) => R): R | Promise<R> {
+  return value instanceof Promise ? value.then(fn) : fn(value);
+}
+
+/** Voxels inside a box's integer AABB. */
+export function boxVoxels(box: Mat4): number {
+  const a = aabbFromBox(box);
+  return a.max.reduce((n, v, i) => n * Math.max(0, v - a.min[i]), 1);
+}
+
+const inlineEnvs = new WeakSet<HandlerEnv>();
+
+/** Makes every edit of this request run synchronously (batch_operations applies all or nothing). */
+export function editInline(env: HandlerEnv): void {
+  inlineEnvs.add(env);
+}
+
+/**
+ * Applies `op` to the layer's volume: inline when the request charged at most
+ * INLINE_EDIT_VOXELS (or must stay synchronous), else on the worker pool so the event loop
+ * keeps answering, swapping the edited volume in when it returns. Returns the fill count.
+ */
+export function editLayer(
+  env: HandlerEnv,
+  layer: Layer,
+  op: EditOp,
+  charged: number,
+): number | Promise<number> {
+  const { limits } = env.ctx.config;
+  const budget = {
+    maxVoxels: limits.max_voxels_per_request,
+    maxTiles: limits.max_tiles_per_request,
+  };
+  if (charged <= INLINE_EDIT_VOXELS || inlineEnvs.has(env)) {
+    return applyEdit(layer.volume, op, budget);
+  }
+  const plain = volumeToPlain(layer.volume);
+  const job = { kind: "edit" as const, volume: plain, op, limits: budget };
+  return env.ctx.workers.run(job, volumeBuffers(plain), env.call?.signal).then((r) => {
+    const { volume, count } = r as EditResult;
+    layer.volume = volumeFromPlain(volume);
+    return count;
+  });
 }
 
 /** Recomputes clone/shape layers (charged to `budget`) and records an undo step. */
