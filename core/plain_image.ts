@@ -6,11 +6,16 @@ import type { Camera } from "./camera.ts";
 import type { Image, Light } from "./image.ts";
 import type { Layer } from "./layer.ts";
 import type { Material } from "./material.ts";
-import { Volume } from "./volume.ts";
+import { TILE_VOXELS, Volume } from "./volume.ts";
 
-/** A volume as a list of tile origins and voxel arrays. */
+/**
+ * A volume as two packed arrays: tile origins (x, y, z per tile) and every tile's 4096 voxels
+ * back to back, in tile order. Two buffers instead of one per tile: a structured clone of
+ * thousands of small arrays takes a second on the receiving thread, two big ones take ms.
+ */
 export interface PlainVolume {
-  tiles: { origin: [number, number, number]; voxels: Uint32Array }[];
+  origins: Int32Array;
+  voxels: Uint32Array;
 }
 
 /** A layer whose volume is plain and whose material is an index. */
@@ -35,26 +40,40 @@ export interface PlainImage {
 
 /** Copies a volume's tiles into plain data. */
 export function volumeToPlain(volume: Volume): PlainVolume {
-  const tiles: PlainVolume["tiles"] = [];
-  for (const [x, y, z, voxels] of volume.tiles()) {
-    tiles.push({ origin: [x, y, z], voxels: voxels.slice() });
+  const n = volume.tileCount;
+  const origins = new Int32Array(n * 3), voxels = new Uint32Array(n * TILE_VOXELS);
+  let i = 0;
+  for (const [x, y, z, data] of volume.tiles()) {
+    origins[i * 3] = x;
+    origins[i * 3 + 1] = y;
+    origins[i * 3 + 2] = z;
+    voxels.set(data, i * TILE_VOXELS);
+    i++;
   }
-  return { tiles };
+  return { origins, voxels };
 }
 
 /** Rebuilds a volume from plain data, keeping tile order. */
 export function volumeFromPlain(plain: PlainVolume): Volume {
   const v = new Volume();
-  for (const { origin, voxels } of plain.tiles) v.writeTile(...origin).set(voxels);
+  const { origins, voxels } = plain;
+  for (let i = 0; i * 3 < origins.length; i++) {
+    const at = i * TILE_VOXELS;
+    v.writeTile(origins[i * 3], origins[i * 3 + 1], origins[i * 3 + 2])
+      .set(voxels.subarray(at, at + TILE_VOXELS));
+  }
   return v;
+}
+
+/** Returns the ArrayBuffers of a plain volume (for a transfer list). */
+export function volumeBuffers(plain: PlainVolume): ArrayBuffer[] {
+  return [plain.origins.buffer as ArrayBuffer, plain.voxels.buffer as ArrayBuffer];
 }
 
 /** Returns every ArrayBuffer of a plain image (for a transfer list). */
 export function plainBuffers(plain: PlainImage): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
-  for (const l of plain.layers) {
-    for (const t of l.volume.tiles) out.push(t.voxels.buffer as ArrayBuffer);
-  }
+  const out = plain.layers.flatMap((l) => volumeBuffers(l.volume));
+  if (plain.selectionMask) out.push(...volumeBuffers(plain.selectionMask));
   return out;
 }
 

@@ -218,13 +218,20 @@ export class Volume {
   bbox(): Aabb | null {
     const min = [Infinity, Infinity, Infinity], max = [-Infinity, -Infinity, -Infinity];
     for (const [ox, oy, oz, v] of this.tiles()) {
+      // A tile wholly inside the box so far cannot grow it (most tiles of a solid model).
+      if (
+        ox >= min[0] && ox + 16 <= max[0] && oy >= min[1] && oy + 16 <= max[1] &&
+        oz >= min[2] && oz + 16 <= max[2]
+      ) continue;
       for (let i = 0; i < TILE_VOXELS; i++) {
         if (!(v[i] >>> 24)) continue;
-        const p = [ox + (i & 15), oy + ((i >> 4) & 15), oz + (i >> 8)];
-        for (let a = 0; a < 3; a++) {
-          if (p[a] < min[a]) min[a] = p[a];
-          if (p[a] + 1 > max[a]) max[a] = p[a] + 1;
-        }
+        const x = ox + (i & 15), y = oy + ((i >> 4) & 15), z = oz + (i >> 8);
+        if (x < min[0]) min[0] = x;
+        if (x + 1 > max[0]) max[0] = x + 1;
+        if (y < min[1]) min[1] = y;
+        if (y + 1 > max[1]) max[1] = y + 1;
+        if (z < min[2]) min[2] = z;
+        if (z + 1 > max[2]) max[2] = z + 1;
       }
     }
     if (min[0] === Infinity) return null;

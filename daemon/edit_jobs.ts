@@ -10,7 +10,12 @@ import { floodFill, type FloodFillOptions } from "../core/ops/fill.ts";
 import { drawLine } from "../core/ops/line.ts";
 import { boxFromCorners, paint, type Painter } from "../core/ops/paint.ts";
 import { moveVolume } from "../core/ops/transform.ts";
-import { type PlainVolume, volumeFromPlain, volumeToPlain } from "../core/plain_image.ts";
+import {
+  type PlainVolume,
+  volumeBuffers,
+  volumeFromPlain,
+  volumeToPlain,
+} from "../core/plain_image.ts";
 import type { Volume } from "../core/volume.ts";
 
 /** Voxels an edit may charge and still run inline on the event loop (~50 ms of painting). */
@@ -56,7 +61,4 @@ export function runEditJob(plain: PlainVolume, op: EditOp, limits?: WorkBudgetOp
   return { volume: volumeToPlain(volume), count };
 }
 
-/** The buffers of a plain volume, to transfer rather than copy across threads. */
-export function volumeBuffers(plain: PlainVolume): ArrayBuffer[] {
-  return plain.tiles.map((t) => t.voxels.buffer as ArrayBuffer);
-}
+export { volumeBuffers };

@@ -5,7 +5,12 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Image } from "../core/image.ts";
-import { imageFromPlain, imageToPlain, type PlainImage } from "../core/plain_image.ts";
+import {
+  imageFromPlain,
+  imageToPlain,
+  plainBuffers,
+  type PlainImage,
+} from "../core/plain_image.ts";
 import { ErrorCode, RpcError } from "../protocol/mod.ts";
 import type { SandboxOutcome } from "./script_sandbox.ts";
 
@@ -38,9 +43,11 @@ export function runScript(
   signal?: AbortSignal,
 ): Promise<ScriptOutcome> {
   const started = performance.now();
-  const worker = new Worker(new URL("./script_worker.ts", import.meta.url), {
-    workerData: { ...limits, source, image: imageToPlain(image), args },
-  });
+  const plain = imageToPlain(image);
+  const worker = new Worker(new URL("./script_worker.ts", import.meta.url));
+  // Sent as a message, not workerData: big typed arrays in workerData are cloned slowly on
+  // this thread (seconds for a few million voxels), a transferred message costs milliseconds.
+  worker.postMessage({ ...limits, source, image: plain, args }, plainBuffers(plain));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       worker.terminate();

@@ -1,5 +1,6 @@
 /** Worker-thread entry: runs jobs from the pool and posts results (or errors) back. */
 import { isMainThread, parentPort } from "node:worker_threads";
+import { plainBuffers, type PlainImage } from "../core/plain_image.ts";
 import { type EditResult, volumeBuffers } from "./edit_jobs.ts";
 import { type Job, runJob } from "./worker_jobs.ts";
 
@@ -51,6 +52,9 @@ function transferables(result: unknown): ArrayBuffer[] {
   // An edited volume's tiles are fresh copies: move them instead of copying them again.
   if (result && typeof result === "object" && "volume" in result) {
     return volumeBuffers((result as EditResult).volume);
+  }
+  if (result && typeof result === "object" && "layers" in result) {
+    return plainBuffers(result as PlainImage);
   }
   return [];
 }

@@ -4,7 +4,12 @@
  */
 import type { Logger } from "@logtape/logtape";
 import type { Image } from "../../core/image.ts";
-import { imageFromPlain, imageToPlain, type PlainImage } from "../../core/plain_image.ts";
+import {
+  imageFromPlain,
+  imageToPlain,
+  plainBuffers,
+  type PlainImage,
+} from "../../core/plain_image.ts";
 import type { EncodedFile, EncodeOptions } from "../../core/formats/codec.ts";
 import type { DaemonContext } from "../context.ts";
 import { encodeBaseName, readFileBytes, resolvePath, writeEncodedFiles } from "../files.ts";
@@ -62,7 +67,7 @@ export async function saveFile(
       codec: codec.name,
       image: plain,
       options: opts,
-    }) as EncodedFile[];
+    }, plainBuffers(plain)) as EncodedFile[];
   }
   const written = await writeEncodedFiles(full, files, { overwriteSidecars });
   const bytes = files.reduce((n, f) => n + f.data.length, 0);
