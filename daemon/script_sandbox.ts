@@ -34,7 +34,7 @@ export type SandboxOutcome =
   | { ok: true; value: unknown; logs: string[] }
   | {
     ok: false;
-    kind: "timeout" | "memory" | "limit" | "error";
+    kind: "timeout" | "cancelled" | "memory" | "limit" | "error";
     message: string;
     stack?: string;
     logs: string[];
@@ -48,7 +48,11 @@ const OVERHEAD_PAGES = 256;
 const MAX_LOG_CHARS = 4000;
 
 /** Runs `job.source` against `image` (edited in place); never throws for script failures. */
-export async function runSandboxed(job: SandboxJob, image: Image): Promise<SandboxOutcome> {
+export async function runSandboxed(
+  job: SandboxJob,
+  image: Image,
+  stop?: Int32Array,
+): Promise<SandboxOutcome> {
   // QuickJS's own malloc limit misses some large allocations, so the WebAssembly memory
   // itself is capped too: growing past it fails the allocation inside the sandbox.
   const wasmMemory = new WebAssembly.Memory({
@@ -60,8 +64,12 @@ export async function runSandboxed(job: SandboxJob, image: Image): Promise<Sandb
   runtime.setMemoryLimit(job.memoryMb * 1024 * 1024);
   runtime.setMaxStackSize(1024 * 1024);
   const deadline = Date.now() + job.timeoutMs;
-  let timedOut = false;
-  runtime.setInterruptHandler(() => (timedOut ||= Date.now() > deadline));
+  let timedOut = false, stopped = false;
+  runtime.setInterruptHandler(() => {
+    timedOut ||= Date.now() > deadline;
+    stopped ||= stop !== undefined && Atomics.load(stop, 0) !== 0;
+    return timedOut || stopped;
+  });
   const vm = runtime.newContext();
   const host = new Host(image, job);
   try {
@@ -71,12 +79,12 @@ export async function runSandboxed(job: SandboxJob, image: Image): Promise<Sandb
     if (result.error) {
       const err = vm.dump(result.error);
       result.error.dispose();
-      return host.failure(err, timedOut);
+      return host.failure(err, timedOut, stopped);
     }
     const value = settle(vm, result.value);
     return { ok: true, value: value === undefined ? null : value, logs: host.logs };
   } catch (err) {
-    return host.failure(err, timedOut);
+    return host.failure(err, timedOut, stopped);
   } finally {
     vm.dispose();
     runtime.dispose();
@@ -222,10 +230,11 @@ class Host {
   }
 
   /** Classifies a failure: deadline, memory limit, work budget or the script's own error. */
-  failure(err: unknown, timedOut: boolean): SandboxOutcome {
+  failure(err: unknown, timedOut: boolean, stopped = false): SandboxOutcome {
     const e = (err ?? {}) as { name?: string; message?: string; stack?: string };
     const message = String(e.message ?? err);
     const logs = this.logs;
+    if (stopped) return { ok: false, kind: "cancelled", message: "cancelled", logs };
     if (timedOut || message === "interrupted") {
       return { ok: false, kind: "timeout", message: "interrupted", logs };
     }

@@ -1,18 +1,14 @@
 /**
- * execute_script: each script runs in its own worker thread inside a QuickJS sandbox (memory
- * limit, interrupt deadline, work budget); the worker is also killed shortly after the deadline
- * in case the sandbox itself is stuck, so the daemon's event loop is never held.
+ * execute_script: each script runs on the (already started) worker pool inside a QuickJS
+ * sandbox with a memory limit, an interrupt deadline and a work budget; a client that leaves
+ * stops its script through a shared flag; the pool kills the worker shortly after the deadline
+ * if the sandbox itself is stuck. The daemon's event loop is never held.
  */
-import { Worker } from "node:worker_threads";
 import type { Image } from "../core/image.ts";
-import {
-  imageFromPlain,
-  imageToPlain,
-  plainBuffers,
-  type PlainImage,
-} from "../core/plain_image.ts";
+import { imageFromPlain, imageToPlain, plainBuffers } from "../core/plain_image.ts";
 import { ErrorCode, RpcError } from "../protocol/mod.ts";
-import type { SandboxOutcome } from "./script_sandbox.ts";
+import type { ScriptJobResult } from "./script_job.ts";
+import type { WorkerPool } from "./worker_pool.ts";
 
 /** What a finished script gives back. */
 export interface ScriptOutcome {
@@ -32,62 +28,38 @@ export interface ScriptLimits {
 }
 
 /** Extra time the worker gets after the deadline before it is terminated from outside. */
-const KILL_GRACE_MS = 1000;
+const KILL_GRACE_MS = 2000;
 
 /** Runs `source` against a snapshot of `image`; rejects with TIMEOUT, LIMIT or SCRIPT_ERROR. */
-export function runScript(
+export async function runScript(
+  pool: WorkerPool,
   source: string,
   image: Image,
   limits: ScriptLimits,
-  args: unknown[] = [],
-  signal?: AbortSignal,
+  options: { args?: unknown[]; signal?: AbortSignal } = {},
 ): Promise<ScriptOutcome> {
   const started = performance.now();
   const plain = imageToPlain(image);
-  const worker = new Worker(new URL("./script_worker.ts", import.meta.url));
-  // Sent as a message, not workerData: big typed arrays in workerData are cloned slowly on
-  // this thread (seconds for a few million voxels), a transferred message costs milliseconds.
-  worker.postMessage({ ...limits, source, image: plain, args }, plainBuffers(plain));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      worker.terminate();
-      reject(timeoutError(limits.timeoutMs, []));
-    }, limits.timeoutMs + KILL_GRACE_MS);
-    const finish = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      worker.terminate();
-    };
-    // A client that disconnects takes its script with it.
-    const onAbort = () => {
-      finish();
-      reject(
-        new RpcError(ErrorCode.APPLICATION_ERROR, "The script was cancelled: its client left", {
-          reason: "cancelled",
-        }),
-      );
-    };
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener("abort", onAbort, { once: true });
-    worker.once("message", (msg: SandboxOutcome & { image?: PlainImage | null }) => {
-      finish();
-      const elapsedMs = Math.round(performance.now() - started);
-      if (msg.ok) {
-        const edited = msg.image ? imageFromPlain(msg.image) : null;
-        resolve({ value: msg.value, logs: msg.logs, image: edited, elapsedMs });
-      } else reject(scriptError(msg, limits));
-    });
-    worker.once("error", (err) => {
-      finish();
-      // The worker's own message may name internal files: report only what failed.
-      reject(
-        new RpcError(ErrorCode.SCRIPT_ERROR, `Script failed: the script worker stopped`, {
-          reason: "script_error",
-          detail: String(err?.name ?? "Error"),
-        }),
-      );
-    });
-  });
+  const stop = new SharedArrayBuffer(4);
+  const script = { ...limits, source, image: plain, args: options.args ?? [], stop };
+  let msg: ScriptJobResult;
+  try {
+    msg = await pool.run({ kind: "script", script }, {
+      transfer: plainBuffers(plain),
+      signal: options.signal,
+      timeoutMs: limits.timeoutMs + KILL_GRACE_MS,
+      stop: () => Atomics.store(new Int32Array(stop), 0, 1),
+    }) as ScriptJobResult;
+  } catch (err) {
+    if (err instanceof RpcError && err.code === ErrorCode.TIMEOUT) {
+      throw timeoutError(limits.timeoutMs, []);
+    }
+    throw err;
+  }
+  const elapsedMs = Math.round(performance.now() - started);
+  if (!msg.ok) throw scriptError(msg, limits);
+  const edited = msg.image ? imageFromPlain(msg.image) : null;
+  return { value: msg.value, logs: msg.logs, image: edited, elapsedMs };
 }
 
 function timeoutError(timeoutMs: number, logs: string[]): RpcError {
@@ -98,10 +70,18 @@ function timeoutError(timeoutMs: number, logs: string[]): RpcError {
   );
 }
 
-function scriptError(msg: Extract<SandboxOutcome, { ok: false }>, limits: ScriptLimits): RpcError {
+function scriptError(msg: Extract<ScriptJobResult, { ok: false }>, limits: ScriptLimits) {
   switch (msg.kind) {
     case "timeout":
       return timeoutError(limits.timeoutMs, msg.logs);
+    case "cancelled":
+      return new RpcError(
+        ErrorCode.APPLICATION_ERROR,
+        "The script was cancelled: its client left",
+        {
+          reason: "cancelled",
+        },
+      );
     case "memory":
       return new RpcError(ErrorCode.LIMIT, `Script stopped: ${msg.message}`, {
         reason: "limit_exceeded",

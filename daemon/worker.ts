@@ -1,5 +1,5 @@
-/** Worker-thread entry: runs jobs from the pool and posts results (or errors) back. */
-import { isMainThread, parentPort } from "node:worker_threads";
+/** Worker entry (a web-standard Worker): runs jobs from the pool and posts results back. */
+import { isMainThread } from "node:worker_threads";
 import { plainBuffers, type PlainImage } from "../core/plain_image.ts";
 import { type EditResult, volumeBuffers } from "./edit_jobs.ts";
 import { type Job, runJob } from "./worker_jobs.ts";
@@ -9,11 +9,17 @@ interface Envelope {
   job: Job;
 }
 
-if (!isMainThread && parentPort) {
-  const port = parentPort;
-  port.on("message", ({ id, job }: Envelope) => {
+/** The worker's global scope, as far as this entry uses it. */
+interface Scope {
+  postMessage(message: unknown, transfer: Transferable[]): void;
+  addEventListener(type: "message", fn: (e: MessageEvent<Envelope>) => void): void;
+}
+
+if ("WorkerGlobalScope" in globalThis || !isMainThread) {
+  const port = globalThis as unknown as Scope;
+  port.addEventListener("message", async ({ data: { id, job } }) => {
     try {
-      const result = runJob(job);
+      const result = await runJob(job);
       port.postMessage({ id, ok: true, result }, transferables(result));
     } catch (err) {
       const e = err as Error & {
@@ -40,7 +46,7 @@ if (!isMainThread && parentPort) {
           max: e?.max,
           stack: e?.stack,
         },
-      });
+      }, []);
     }
   });
 }
@@ -56,5 +62,7 @@ function transferables(result: unknown): ArrayBuffer[] {
   if (result && typeof result === "object" && "layers" in result) {
     return plainBuffers(result as PlainImage);
   }
+  const edited = (result as { image?: PlainImage | null } | null)?.image;
+  if (edited) return plainBuffers(edited);
   return [];
 }

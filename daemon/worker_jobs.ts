@@ -11,6 +11,7 @@ import {
   type PlainVolume,
 } from "../core/plain_image.ts";
 import { type EditOp, type EditResult, runEditJob } from "./edit_jobs.ts";
+import { runScriptJob, type ScriptJob, type ScriptJobResult } from "./script_job.ts";
 import { InvalidInputError } from "../core/errors.ts";
 
 /** A unit of CPU-heavy work that runs off the event loop. */
@@ -18,10 +19,11 @@ export type Job =
   | { kind: "encode"; codec: string; image: PlainImage; options: EncodeOptions }
   | { kind: "decode"; codec: string; bytes: Uint8Array; limits?: WorkBudgetOptions }
   | { kind: "edit"; volume: PlainVolume; op: EditOp; limits?: WorkBudgetOptions }
+  | { kind: "script"; script: ScriptJob }
   | { kind: "sleep"; ms: number };
 
 /** What each job kind returns. */
-export type JobResult = EncodedFile[] | PlainImage | EditResult | null;
+export type JobResult = EncodedFile[] | PlainImage | EditResult | ScriptJobResult | null;
 
 /**
  * Decodes a file and computes its derived layers (shape and clone volumes are not stored); the
@@ -35,7 +37,7 @@ export function decodeImage(codec: Codec, bytes: Uint8Array, limits?: WorkBudget
 }
 
 /** Runs a job in the current thread (the worker calls this; tests may too). */
-export function runJob(job: Job): JobResult {
+export function runJob(job: Job): JobResult | Promise<JobResult> {
   switch (job.kind) {
     case "encode": {
       const codec = findCodec(job.codec, "encode");
@@ -49,6 +51,8 @@ export function runJob(job: Job): JobResult {
     }
     case "edit":
       return runEditJob(job.volume, job.op, job.limits);
+    case "script":
+      return runScriptJob(job.script);
     case "sleep": {
       const end = performance.now() + job.ms;
       while (performance.now() < end) { /* busy: simulates CPU-bound work in tests */ }

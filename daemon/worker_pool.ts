@@ -1,9 +1,9 @@
 /**
- * A small pool of worker threads for CPU-heavy jobs, so the event loop keeps answering. A job
+ * A small pool of worker threads (web-standard Workers: their transfers are milliseconds where
+ * node:worker_threads under Deno spends seconds cloning a few million voxels) for CPU-heavy jobs, so the event loop keeps answering. A job
  * that runs past its deadline is rejected with TIMEOUT and its worker is terminated and replaced,
  * so one stuck job can never hold a slot forever.
  */
-import { Worker } from "node:worker_threads";
 import { LimitError } from "../core/budget.ts";
 import { FormatError, GoxelError, InvalidInputError, IoError } from "../core/errors.ts";
 import { ErrorCode, RpcError } from "../protocol/mod.ts";
@@ -28,11 +28,22 @@ export interface WorkerPoolOptions {
   jobTimeoutMs?: () => number;
 }
 
+/** How one job runs. */
+export interface RunOptions {
+  /** Buffers moved to the worker (the caller must not use them afterwards). */
+  transfer?: ArrayBuffer[];
+  /** Cancels the job (its client left): dropped when queued, else stopped. */
+  signal?: AbortSignal;
+  /** This job's deadline (default: the pool's jobTimeoutMs). */
+  timeoutMs?: number;
+  /** Asks a running job to stop by itself (e.g. a script's interrupt flag) instead of killing it. */
+  stop?: () => void;
+}
+
 interface Queued {
   job: Job;
-  transfer: ArrayBuffer[];
+  options: RunOptions;
   pending: Pending;
-  signal?: AbortSignal;
   /** Set once the job is running. */
   id?: number;
 }
@@ -79,11 +90,14 @@ export class WorkerPool {
     return this.#slots.filter((s) => s.busy && now - s.since > ms).length;
   }
 
-  /**
-   * Runs a job on a worker; rejects with the job's own error class when it fails. Buffers in
-   * `transfer` are moved to the worker (the caller must not use them afterwards).
-   */
-  run(job: Job, transfer: ArrayBuffer[] = [], signal?: AbortSignal): Promise<JobResult> {
+  /** Starts every worker now (at daemon start), so no request pays for a thread start later. */
+  warm(): void {
+    while (!this.#closed && this.#slots.length < this.size) this.#spawn();
+  }
+
+  /** Runs a job on a worker; rejects with the job's own error class when it fails. */
+  run(job: Job, options: RunOptions = {}): Promise<JobResult> {
+    const { signal } = options;
     if (this.#closed) {
       return Promise.reject(
         new RpcError(ErrorCode.SHUTTING_DOWN, "The daemon is shutting down", {
@@ -93,7 +107,7 @@ export class WorkerPool {
     }
     if (signal?.aborted) return Promise.reject(cancelled());
     return new Promise((resolve, reject) => {
-      const queued: Queued = { job, transfer, pending: { resolve, reject }, signal };
+      const queued: Queued = { job, options, pending: { resolve, reject } };
       this.#queue.push(queued);
       signal?.addEventListener("abort", () => this.#cancel(queued), { once: true });
       this.#pump();
@@ -114,8 +128,9 @@ export class WorkerPool {
       p.reject(stopping());
     }
     this.#pending.clear();
-    await Promise.all(this.#slots.map((s) => s.worker.terminate()));
+    for (const s of this.#slots) s.worker.terminate();
     this.#slots = [];
+    await Promise.resolve();
   }
 
   #pump(): void {
@@ -123,31 +138,39 @@ export class WorkerPool {
       const slot = this.#freeSlot();
       if (!slot) return;
       const queued = this.#queue.shift()!;
-      const { job, transfer, pending } = queued;
+      const { job, options, pending } = queued;
       const id = this.#nextId++;
       queued.id = id;
       slot.busy = true;
       slot.since = performance.now();
-      slot.worker.ref();
+      keepAlive(slot.worker, true);
       this.#pending.set(id, { ...pending, slot });
-      const timeout = this.#jobTimeoutMs();
+      const timeout = options.timeoutMs ?? this.#jobTimeoutMs();
       slot.timer = setTimeout(() => this.#onTimeout(slot, id, timeout), timeout);
-      slot.worker.postMessage({ id, job }, transfer);
+      slot.worker.postMessage({ id, job }, options.transfer ?? []);
     }
   }
 
   #freeSlot(): Slot | undefined {
     const free = this.#slots.find((s) => !s.busy);
     if (free || this.#slots.length >= this.size) return free;
+    return this.#spawn();
+  }
+
+  #spawn(): Slot {
     const slot: Slot = {
-      worker: new Worker(new URL("./worker.ts", import.meta.url)),
+      worker: new Worker(new URL("./worker.ts", import.meta.url), { type: "module" }),
       busy: false,
       since: 0,
       timer: null,
     };
-    slot.worker.unref();
-    slot.worker.on("message", (msg) => this.#onMessage(slot, msg));
-    slot.worker.on("error", (err) => this.#onCrash(slot, err));
+    keepAlive(slot.worker, false);
+    slot.worker.addEventListener("message", (e) => this.#onMessage(slot, e.data));
+    slot.worker.addEventListener("error", (e) => {
+      // Handled here: an uncaught error in a worker must not take the daemon down.
+      e.preventDefault();
+      this.#onCrash(slot, new Error(e.message || "uncaught error"));
+    });
     this.#slots.push(slot);
     return slot;
   }
@@ -161,7 +184,7 @@ export class WorkerPool {
     slot.busy = false;
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
-    slot.worker.unref();
+    keepAlive(slot.worker, false);
     if (p) msg.ok ? p.resolve(msg.result ?? null) : p.reject(reviveError(msg.error!));
     this.#pump();
   }
@@ -180,8 +203,9 @@ export class WorkerPool {
     }
     const running = this.#pending.get(queued.id);
     if (!running) return;
+    if (queued.options.stop) return queued.options.stop();
     this.replaced++;
-    running.slot.worker.terminate().catch(() => {});
+    running.slot.worker.terminate();
     this.#retire(running.slot, cancelled);
   }
 
@@ -189,7 +213,7 @@ export class WorkerPool {
   #onTimeout(slot: Slot, id: number, timeoutMs: number): void {
     if (!this.#pending.has(id)) return;
     this.replaced++;
-    slot.worker.terminate().catch(() => {});
+    slot.worker.terminate();
     this.#retire(slot, () =>
       new RpcError(
         ErrorCode.TIMEOUT,
@@ -210,6 +234,13 @@ export class WorkerPool {
     this.#slots = this.#slots.filter((s) => s !== slot);
     this.#pump();
   }
+}
+
+/** Idle workers must not keep the process alive where the runtime can say so (Bun). */
+function keepAlive(worker: Worker, on: boolean): void {
+  const w = worker as Worker & { ref?: () => void; unref?: () => void };
+  if (on) w.ref?.();
+  else w.unref?.();
 }
 
 function cancelled(): RpcError {

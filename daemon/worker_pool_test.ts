@@ -54,9 +54,9 @@ Deno.test("WorkerPool cancels a job when its signal aborts (client disconnect)",
   const pool = new WorkerPool(1, { jobTimeoutMs: () => 60_000 });
   try {
     const left = new AbortController();
-    const job = pool.run({ kind: "sleep", ms: 60_000 }, [], left.signal);
+    const job = pool.run({ kind: "sleep", ms: 60_000 }, { signal: left.signal });
     const queued = new AbortController();
-    const waiting = pool.run({ kind: "sleep", ms: 60_000 }, [], queued.signal);
+    const waiting = pool.run({ kind: "sleep", ms: 60_000 }, { signal: queued.signal });
     queued.abort();
     await assert.rejects(waiting, /cancelled/);
     left.abort();

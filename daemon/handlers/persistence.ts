@@ -40,8 +40,7 @@ export async function loadFile(
       bytes,
       limits: { maxVoxels: limits.max_voxels_per_request, maxTiles: limits.max_tiles_per_request },
     },
-    [],
-    signal,
+    { signal },
   ) as PlainImage;
   return { image: imageFromPlain(plain), format: codec.name, path: full };
 }
@@ -67,7 +66,7 @@ export async function saveFile(
       codec: codec.name,
       image: plain,
       options: opts,
-    }, plainBuffers(plain)) as EncodedFile[];
+    }, { transfer: plainBuffers(plain) }) as EncodedFile[];
   }
   const written = await writeEncodedFiles(full, files, { overwriteSidecars });
   const bytes = files.reduce((n, f) => n + f.data.length, 0);

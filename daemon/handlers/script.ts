@@ -12,18 +12,12 @@ export const scriptHandlers: HandlerGroup<"goxel.execute_script"> = {
       new TextDecoder().decode(
         await readFileBytes(resolvePath(ctx.workspace, p.path!), limits.max_file_bytes),
       );
-    const outcome = await runScript(
-      source,
-      project.image,
-      {
-        timeoutMs: p.timeout_ms ?? ctx.config.script.default_timeout_ms,
-        memoryMb: limits.script_memory_mb,
-        maxVoxels: limits.max_voxels_per_request,
-        maxTiles: limits.max_tiles_per_request,
-      },
-      [],
-      call?.signal,
-    );
+    const outcome = await runScript(ctx.workers, source, project.image, {
+      timeoutMs: p.timeout_ms ?? ctx.config.script.default_timeout_ms,
+      memoryMb: limits.script_memory_mb,
+      maxVoxels: limits.max_voxels_per_request,
+      maxTiles: limits.max_tiles_per_request,
+    }, { signal: call?.signal });
     if (outcome.image) {
       project.replaceImage(outcome.image);
       commit(project);

@@ -126,7 +126,8 @@ export function editLayer(
   }
   const plain = volumeToPlain(layer.volume);
   const job = { kind: "edit" as const, volume: plain, op, limits: budget };
-  return env.ctx.workers.run(job, volumeBuffers(plain), env.call?.signal).then((r) => {
+  const options = { transfer: volumeBuffers(plain), signal: env.call?.signal };
+  return env.ctx.workers.run(job, options).then((r) => {
     const { volume, count } = r as EditResult;
     layer.volume = volumeFromPlain(volume);
     return count;
