@@ -265,6 +265,7 @@ async function showStatus(
             Math.round(Number((s.memory as { rss_bytes?: number })?.rss_bytes ?? 0) / 1048576)
           } MiB, ${healthy ? "healthy" : `UNHEALTHY: ${h.daemon_status}`}`,
       );
+      for (const text of recoveryLines(s)) out.line(text);
     }
     if (!healthy) out.exitCode = EXIT.FAILURE;
   } catch (err) {
@@ -273,6 +274,32 @@ async function showStatus(
   } finally {
     client.close();
   }
+}
+
+/** Lines about the journal and what recovery restored (warnings for damaged projects). */
+function recoveryLines(s: Record<string, unknown>): string[] {
+  const r = s.recovery as
+    | {
+      projects_restored: number;
+      records_replayed: number;
+      ms: number;
+      read_only: { project: string; reason: string; moved_to: string }[];
+      failed: { dir: string; reason: string }[];
+    }
+    | null
+    | undefined;
+  const lines = [`  durability ${s.durability ?? "?"}, data in ${s.data_dir ?? "?"}`];
+  if (!r) return lines;
+  lines.push(
+    `  recovered ${r.projects_restored} project(s), ${r.records_replayed} journal record(s) in ${r.ms} ms`,
+  );
+  for (const p of r.read_only) {
+    lines.push(
+      `  WARNING: project ${p.project} is read-only: ${p.reason} (files moved to ${p.moved_to})`,
+    );
+  }
+  for (const f of r.failed) lines.push(`  WARNING: could not recover ${f.dir}: ${f.reason}`);
+  return lines;
 }
 
 function readPidFile(path: string): number | null {

@@ -64,6 +64,28 @@ export class History {
     return this.#restore();
   }
 
+  /** The snapshot at the cursor, shared: callers must not change it (copy it first). */
+  peek(): Image {
+    return this.#snapshots[this.#cursor].image;
+  }
+
+  /** Forgets every step: `image` becomes the only snapshot. */
+  restart(image: Image): void {
+    this.#snapshots = [];
+    this.#cursor = -1;
+    this.push(image);
+  }
+
+  /** Moves the cursor to `position` (to take back a move whose change was rolled back). */
+  seek(position: number): void {
+    if (!Number.isInteger(position) || position < 0 || position >= this.#snapshots.length) {
+      throw new RangeError(
+        `History position ${position} is outside 0..${this.#snapshots.length - 1}`,
+      );
+    }
+    this.#cursor = position;
+  }
+
   /** True when `undo` would return an image. */
   get canUndo(): boolean {
     return this.#cursor > 0;

@@ -116,6 +116,33 @@ export class TileMap<V> {
     }
   }
 
+  /**
+   * Calls `fn` for every key whose value is not the same object as in `base`: changed keys with
+   * both values, removed keys with `value` undefined, then added keys (in insertion order) with
+   * `before` undefined. Buckets `base` still shares are skipped, so a fork's diff after a small
+   * edit costs about one bucket.
+   */
+  diffFrom(
+    base: TileMap<V>,
+    fn: (key: number, value: V | undefined, before: V | undefined) => void,
+  ): void {
+    const added: [number, number, V][] = [];
+    for (let b = 0; b < BUCKETS; b++) {
+      const now = this.#buckets[b], old = base.#buckets[b];
+      if (now === old) continue;
+      if (now) {
+        for (const [key, e] of now) {
+          const prev = old?.get(key);
+          if (!prev) added.push([e.order, key, e.value]);
+          else if (prev.value !== e.value) fn(key, e.value, prev.value);
+        }
+      }
+      if (old) { for (const [key, e] of old) if (!now?.has(key)) fn(key, undefined, e.value); }
+    }
+    added.sort((a, b) => a[0] - b[0]);
+    for (const [, key, value] of added) fn(key, value, undefined);
+  }
+
   #sortKeys(): number[] {
     const all: [number, number][] = [];
     for (const bucket of this.#buckets) {

@@ -25,6 +25,11 @@ const KEY_SPAN = 1 << 17;
 interface TileData {
   voxels: Uint32Array;
   owner: object | null;
+  /** The tile data this one was cloned from (copy-on-write), null for a new tile. */
+  from: TileData | null;
+  /** Lowest and highest voxel index written since the clone (lo > hi: none). */
+  lo: number;
+  hi: number;
 }
 
 /** Returns the map key of the tile whose origin is (ox, oy, oz) (multiples of 16). */
@@ -62,6 +67,7 @@ export class Volume {
   #dirty = false;
   #lastKey = -1;
   #lastData: Uint32Array | null = null;
+  #lastTile: TileData | null = null;
 
   constructor() {
     this.#tiles = new TileMap();
@@ -107,8 +113,11 @@ export class Volume {
       throw new RangeError(`Voxel (${x}, ${y}, ${z}) is outside ±${COORD_LIMIT} or not integer`);
     }
     const key = tileKey(x & ~15, y & ~15, z & ~15);
-    const data = key === this.#lastKey && this.#lastData ? this.#lastData : this.#writable(key);
-    data[voxelIndex(x, y, z)] = value >>> 0;
+    if (key !== this.#lastKey || !this.#lastData) this.#writable(key);
+    const tile = this.#lastTile!, i = voxelIndex(x, y, z);
+    tile.voxels[i] = value >>> 0;
+    if (i < tile.lo) tile.lo = i;
+    if (i > tile.hi) tile.hi = i;
     this.#dirty = true;
   }
 
@@ -120,6 +129,9 @@ export class Volume {
   /** Returns the tile's voxels for writing in place, creating or un-sharing it first. */
   writeTile(ox: number, oy: number, oz: number): Uint32Array {
     const data = this.#writable(tileKey(ox, oy, oz));
+    const tile = this.#lastTile!;
+    tile.lo = 0;
+    tile.hi = TILE_VOXELS - 1;
     this.#dirty = true;
     return data;
   }
@@ -165,6 +177,40 @@ export class Volume {
   /** Returns an identity for a tile's data: tiles share data iff they return the same object. */
   tileDataId(ox: number, oy: number, oz: number): object | undefined {
     return this.#tiles.get(tileKey(ox, oy, oz));
+  }
+
+  /**
+   * Calls `fn` for every tile whose content may differ from `base`'s (tiles that still share
+   * data are skipped): `now` undefined for a removed tile, `before` undefined for an added one.
+   * Added tiles come in insertion order.
+   */
+  diffTiles(
+    base: Volume,
+    fn: (
+      ox: number,
+      oy: number,
+      oz: number,
+      now: Uint32Array | undefined,
+      before: Uint32Array | undefined,
+      lo: number,
+      hi: number,
+    ) => void,
+  ): void {
+    if (base.key === this.key) return;
+    this.#tiles.diffFrom(base.#tiles, (key, now, before) => {
+      const [x, y, z] = tileOrigin(key);
+      // Only voxels written since the tile was cloned from `before`'s can differ from it.
+      const known = now && before && now.from === before;
+      fn(
+        x,
+        y,
+        z,
+        now?.voxels,
+        before?.voxels,
+        known ? now.lo : 0,
+        known ? now.hi : TILE_VOXELS - 1,
+      );
+    });
   }
 
   /**
@@ -266,13 +312,15 @@ export class Volume {
     if (data && data.owner === this.#token) {
       this.#lastKey = key;
       this.#lastData = data.voxels;
+      this.#lastTile = data;
       return data.voxels;
     }
     const voxels = data ? data.voxels.slice() : new Uint32Array(TILE_VOXELS);
-    data = { voxels, owner: this.#token };
+    data = { voxels, owner: this.#token, from: data ?? null, lo: TILE_VOXELS, hi: -1 };
     this.#tiles.set(key, data);
     this.#lastKey = key;
     this.#lastData = voxels;
+    this.#lastTile = data;
     return voxels;
   }
 }

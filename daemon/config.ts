@@ -24,6 +24,10 @@ export const ConfigSchema = z.object({
     format: z.enum(["auto", "json", "text"]).default("auto"),
     max_bytes: z.int().min(4096).default(10 * MiB),
     max_files: z.int().min(1).max(100).default(5),
+    access: z.boolean().default(false).describe(
+      "One info line per request (an access log); errors and slow requests are always logged",
+    ),
+    slow_ms: z.number().min(0).default(100).describe("Requests slower than this are always logged"),
   }).prefault({}),
   limits: z.object({
     max_message_bytes: z.int().min(1024).max(256 * MiB).default(16 * MiB),
@@ -49,7 +53,23 @@ export const ConfigSchema = z.object({
   script: z.object({
     default_timeout_ms: z.int().min(1).max(300000).default(30000),
   }).prefault({}),
-  autosave_on_exit: z.boolean().default(true),
+  autosave_on_exit: z.boolean().default(false).describe(
+    "Save dirty projects that have a path over their files at shutdown (off: the journal keeps unsaved work)",
+  ),
+  durability: z.enum(["off", "process", "batch", "always"]).default("process").describe(
+    "When a mutating request is answered: after its journal write (process), after a group fsync " +
+      "(batch), after its own fsync (always), or with no journal (off)",
+  ),
+  durability_batch_ms: z.number().min(0.1).max(1000).default(5).describe(
+    "Longest wait for the group fsync with durability: batch",
+  ),
+  data_dir: z.string().min(1).optional().describe(
+    "Where project journals and checkpoints live (default $XDG_STATE_HOME/goxel)",
+  ),
+  checkpoint: z.object({
+    max_bytes: z.int().min(4096).default(64 * MiB),
+    max_seconds: z.number().min(1).default(600),
+  }).prefault({}),
   shutdown_grace_ms: z.int().min(0).max(600000).default(5000),
 }).strict();
 
@@ -57,7 +77,17 @@ export const ConfigSchema = z.object({
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** Keys (dotted, prefix match) that only take effect after a restart. */
-export const RESTART_KEYS = ["socket", "workspace", "tcp", "workers", "log.file"];
+export const RESTART_KEYS = [
+  "socket",
+  "workspace",
+  "tcp",
+  "workers",
+  "log.file",
+  "durability",
+  "durability_batch_ms",
+  "data_dir",
+  "history_limit",
+];
 
 /** A configuration problem, with the place it comes from. */
 export class ConfigError extends Error {
@@ -158,6 +188,8 @@ function envLayer(env: Record<string, string | undefined>): Record<string, unkno
   if (env.GOXEL_SOCKET) out.socket = env.GOXEL_SOCKET;
   if (env.GOXEL_WORKSPACE) out.workspace = env.GOXEL_WORKSPACE;
   if (env.GOXEL_LOG_LEVEL) out.log = { level: env.GOXEL_LOG_LEVEL };
+  if (env.GOXEL_DATA_DIR) out.data_dir = env.GOXEL_DATA_DIR;
+  if (env.GOXEL_DURABILITY) out.durability = env.GOXEL_DURABILITY;
   return out;
 }
 

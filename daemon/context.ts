@@ -1,8 +1,11 @@
 /** The daemon's context object: everything handlers may use, passed explicitly (no globals). */
+import type { CommitEvent } from "./commits.ts";
 import type { Config, ReloadReport } from "./config.ts";
+import type { JournalStore } from "./journal.ts";
 import type { Metrics } from "./metrics.ts";
 import type { ProjectRegistry } from "./projects.ts";
 import type { RenderStore } from "./renders.ts";
+import type { RecoveryReport } from "./recovery.ts";
 import type { WorkerPool } from "./worker_pool.ts";
 
 export type { BuildInfo } from "../protocol/start_options.ts";
@@ -15,6 +18,12 @@ export interface DaemonContext {
   /** Registers the JSON-RPC spec's example methods (for the conformance vectors). */
   readonly conformance: boolean;
   readonly projects: ProjectRegistry;
+  /** Journals of the open projects (durability). */
+  readonly journal: JournalStore;
+  /** What recovery at start-up did (null until it ran). */
+  recovery: RecoveryReport | null;
+  /** Called after every committed change (the change stream listens here). */
+  onCommit(event: CommitEvent): void;
   readonly metrics: Metrics;
   readonly workers: WorkerPool;
   readonly renders: RenderStore;

@@ -11,6 +11,7 @@ import {
   parseParams,
   validateEnvelope,
 } from "../protocol/mod.ts";
+import { runMutation } from "./commits.ts";
 import type { Project } from "./projects.ts";
 import { toRpcError } from "./rpc_errors.ts";
 import type { DaemonContext } from "./context.ts";
@@ -153,10 +154,14 @@ export class Dispatcher {
         ? this.#ctx.projects.resolve(params.project as string | undefined)
         : null;
       const run = () => handler(params, { ctx: this.#ctx, project: project as Project, call });
+      // A mutating request is one all-or-nothing, journaled change and one undo step.
+      const work = project && decl.flags.mutates
+        ? () => runMutation(this.#ctx, project, decl.name, run)
+        : run;
       let value: MaybeAsync<unknown>;
-      if (project?.isBusy) value = project.exclusive(run);
+      if (project?.isBusy) value = project.exclusive(work);
       else {
-        value = run();
+        value = work();
         // An async edit (import, script) holds the project's queue so later requests apply after
         // it; async reads (save, export, render) work on a snapshot and hold nothing.
         if (project && decl.flags.mutates && isPromise(value)) project.exclusive(() => value);

@@ -4,6 +4,8 @@ import { loadConfig } from "./config.ts";
 import type { DaemonContext } from "./context.ts";
 import { type CallInfo, Dispatcher } from "./dispatch.ts";
 import { createHandlers } from "./handlers/mod.ts";
+import { JournalStore } from "./journal.ts";
+import { nodeJournalFs } from "./journal_fs.ts";
 import { Metrics } from "./metrics.ts";
 import { ProjectRegistry } from "./projects.ts";
 
@@ -28,6 +30,19 @@ async function harness(options: { conformance?: boolean } = {}): Promise<Harness
     build: { version: "0.0.0-test", commit: "test", runtime: "deno" },
     conformance: options.conformance ?? true,
     projects: new ProjectRegistry(() => Date.now()),
+    journal: new JournalStore(
+      {
+        dataDir: "/nonexistent",
+        durability: "off",
+        batchMs: 5,
+        checkpointBytes: 1 << 20,
+        checkpointSeconds: 600,
+      },
+      nodeJournalFs,
+      () => Date.now(),
+      { info() {}, warn() {}, error() {} },
+    ),
+    onCommit() {},
     metrics,
     clock: () => Date.now(),
     startedAt: Date.now(),

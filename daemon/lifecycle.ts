@@ -2,7 +2,7 @@
  * The daemon's life: config, runtime files, listeners, signals (TERM/INT stop, HUP reload,
  * USR2 reopen logs + stats), autosave on exit and cleanup.
  */
-import { existsSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { defaultPaths, socketSiblings } from "../protocol/paths.ts";
@@ -13,7 +13,10 @@ import { Dispatcher } from "./dispatch.ts";
 import { createHandlers } from "./handlers/mod.ts";
 import { autosaveProjects } from "./handlers/persistence.ts";
 import { logger, setupLogging } from "./logging.ts";
+import { JournalStore } from "./journal.ts";
+import { journalFs } from "./journal_fs.ts";
 import { Metrics } from "./metrics.ts";
+import { JournalObserver, recoverProjects } from "./recovery.ts";
 import { ProjectRegistry } from "./projects.ts";
 import {
   acquireLock,
@@ -30,7 +33,7 @@ import { RenderStore } from "./renders.ts";
 import { RpcServer } from "./server.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
-/** Log levels at which every request gets an info line. */
+/** Log levels at which request lines (access log, failures) are written. */
 const REQUEST_LOG_LEVELS = new Set(["trace", "debug", "info"]);
 
 /** How `goxel start` asks the daemon to run. */
@@ -58,15 +61,21 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   }
   const socket = resolve(config.socket ?? paths.socket);
   const { pidFile, tokenFile } = socketSiblings(socket);
+  const dataDir = resolve(
+    config.data_dir ?? defaultDataDir(dirname(paths.logFile), socket, paths.socket),
+  );
   let releaseLock = () => {};
+  let releaseData = () => {};
   try {
     await setupLogging(logSettings(config));
     checkSocketPath(socket);
     if (!config.socket || socket === resolve(paths.socket)) ensurePrivateDir(paths.runtimeDir);
     else checkSocketParent(socket);
     releaseLock = await acquireLock(socket);
+    if (config.durability !== "off") releaseData = await lockDataDir(dataDir);
     await clearStaleSocket(socket);
   } catch (err) {
+    releaseData();
     releaseLock();
     return fail(err);
   }
@@ -77,9 +86,44 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     socket,
     pidFile,
     tokenFile,
-    releaseLock,
+    releaseLock: () => {
+      releaseData();
+      releaseLock();
+    },
     defaultLogFile: paths.logFile,
+    dataDir,
   });
+}
+
+/**
+ * The default data directory: `$XDG_STATE_HOME/goxel` for the default socket; a daemon on
+ * another socket keeps its own sessions under `sockets/<hash of the socket path>`.
+ */
+function defaultDataDir(stateDir: string, socket: string, defaultSocket: string): string {
+  if (socket === resolve(defaultSocket)) return stateDir;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < socket.length; i++) h = Math.imul(h ^ socket.charCodeAt(i), 0x01000193);
+  return join(stateDir, "sockets", (h >>> 0).toString(16).padStart(8, "0"));
+}
+
+/** Creates the data dir (0700) and takes its lock, so two daemons never share journals. */
+async function lockDataDir(dataDir: string): Promise<() => void> {
+  ensureDataDir(dataDir);
+  try {
+    return await acquireLock(`${dataDir}/.lock`);
+  } catch (err) {
+    throw new StartupError(
+      `Another goxel daemon uses the data directory ${dataDir} (set data_dir or GOXEL_DATA_DIR to use another)`,
+      { cause: err },
+    );
+  }
+}
+
+function ensureDataDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const info = statSync(dir);
+  if (!info.isDirectory()) throw new StartupError(`The data directory ${dir} is not a directory`);
+  if ((info.mode & 0o077) !== 0) chmodSync(dir, 0o700);
 }
 
 interface ServeArgs {
@@ -91,6 +135,7 @@ interface ServeArgs {
   tokenFile: string;
   releaseLock: () => void;
   defaultLogFile: string;
+  dataDir: string;
 }
 
 async function serve(a: ServeArgs): Promise<number> {
@@ -106,8 +151,23 @@ async function serve(a: ServeArgs): Promise<number> {
   let stopping: Promise<number> | null = null;
   let resolveExit: (code: number) => void = () => {};
   const exited = new Promise<number>((r) => resolveExit = r);
+  const journal = new JournalStore(
+    {
+      dataDir: a.dataDir,
+      durability: a.config.durability,
+      batchMs: a.config.durability_batch_ms,
+      checkpointBytes: a.config.checkpoint.max_bytes,
+      checkpointSeconds: a.config.checkpoint.max_seconds,
+    },
+    journalFs(a.opts.env.GOXEL_JOURNAL_TEST_SHIM),
+    clock,
+    logger("journal"),
+  );
   const ctx: DaemonContext = {
     config: a.config,
+    journal,
+    recovery: null,
+    onCommit() {},
     build: a.opts.build,
     conformance: a.opts.conformance === true,
     projects: new ProjectRegistry(clock, a.config.history_limit || undefined),
@@ -131,14 +191,20 @@ async function serve(a: ServeArgs): Promise<number> {
     lastRequestAt: clock(),
     onRequest(method, seconds, code, params) {
       ctx.lastRequestAt = clock();
-      // Checked first so a daemon logging at warning pays nothing per request.
-      if (!REQUEST_LOG_LEVELS.has(ctx.config.log.level)) return;
-      const ms = Math.round(seconds * 1e6) / 1000;
-      if (code === undefined) log.info("{method} ok in {ms} ms", { method, ms });
-      else log.info("{method} failed with {code} in {ms} ms", { method, code, ms });
-      if (ctx.config.log.level !== "info") {
-        log.debug("{method} params: {params}", { method, params });
+      const { access, slow_ms, level } = ctx.config.log;
+      const ms = seconds * 1000;
+      // The default costs one comparison: no access log, only failures and slow requests.
+      if (!access && code === undefined && ms < slow_ms) return;
+      if (!REQUEST_LOG_LEVELS.has(level)) {
+        if (ms >= slow_ms) {
+          log.warn("{method} took {ms} ms", { method, ms: Math.round(ms * 1000) / 1000 });
+        }
+        return;
       }
+      const rounded = Math.round(ms * 1000) / 1000;
+      if (code === undefined) log.info("{method} ok in {ms} ms", { method, ms: rounded });
+      else log.info("{method} failed with {code} in {ms} ms", { method, code, ms: rounded });
+      if (level !== "info") log.debug("{method} params: {params}", { method, params });
     },
     reload: () => reloadConfig(ctx, a.configFile, a.opts, a.defaultLogFile),
     shutdown(reason) {
@@ -155,6 +221,21 @@ async function serve(a: ServeArgs): Promise<number> {
     },
   };
   registerGauges(ctx, metrics);
+  try {
+    ctx.recovery = recoverProjects(journal, ctx.projects, logger("journal"), clock);
+  } catch (err) {
+    a.releaseLock();
+    await workers.close();
+    return fail(err);
+  }
+  ctx.projects.observer = new JournalObserver(journal, logger("journal"));
+  if (ctx.recovery.projects_restored || ctx.recovery.failed.length) {
+    log.info("Recovered {count} projects ({records} records) in {ms} ms", {
+      count: ctx.recovery.projects_restored,
+      records: ctx.recovery.records_replayed,
+      ms: ctx.recovery.ms,
+    });
+  }
   server = new RpcServer(ctx, new Dispatcher(ctx, createHandlers()));
 
   async function stop(reason: string): Promise<number> {
@@ -162,6 +243,7 @@ async function serve(a: ServeArgs): Promise<number> {
     await server!.stopAccepting();
     await server!.drain(a.config.shutdown_grace_ms);
     if (ctx.config.autosave_on_exit) await autosaveProjects(ctx, log);
+    await journal.close();
     server!.closeAll();
     ctx.renders.clear();
     await workers.close();
@@ -280,6 +362,36 @@ function registerGauges(ctx: DaemonContext, metrics: Metrics): void {
     "goxel_uptime_seconds",
     "Seconds since start",
     () => (ctx.clock() - ctx.startedAt) / 1000,
+  );
+  metrics.gauge(
+    "goxel_journal_seq",
+    "Sequence number of each open project's last committed change",
+    () => ctx.projects.list().map((p) => [`{project="${p.id}"}`, p.seq] as [string, number]),
+  );
+  metrics.gauge(
+    "goxel_journal_records",
+    "Journal records written since start",
+    () => ctx.journal.stats.records,
+  );
+  metrics.gauge(
+    "goxel_journal_bytes",
+    "Journal bytes written since start",
+    () => ctx.journal.stats.bytes,
+  );
+  metrics.gauge(
+    "goxel_journal_fsyncs",
+    "Journal fsyncs since start",
+    () => ctx.journal.stats.fsyncs,
+  );
+  metrics.gauge(
+    "goxel_journal_checkpoints",
+    "Checkpoints written since start",
+    () => ctx.journal.stats.checkpoints,
+  );
+  metrics.gauge(
+    "goxel_journal_write_failures",
+    "Journal writes that failed (the request got a JOURNAL error)",
+    () => ctx.journal.stats.write_failures,
   );
   metrics.gauge(
     "goxel_worker_jobs",

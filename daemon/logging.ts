@@ -32,6 +32,39 @@ export function logger(...category: string[]): Logger {
   return getLogger(["goxel", ...category]);
 }
 
+/**
+ * A sink that formats each record at once but writes to stderr in batches: when 64 KiB piled
+ * up, 100 ms after the first pending line, or at once for warnings and errors.
+ */
+function bufferedStderr(format: (record: LogRecord) => string): Sink {
+  let parts: string[] = [];
+  let size = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (!parts.length) return;
+    const text = parts.join("");
+    parts = [];
+    size = 0;
+    process.stderr.write(text);
+  };
+  process.once("exit", flush);
+  return (record: LogRecord) => {
+    const text = format(record);
+    parts.push(text);
+    size += text.length;
+    if (
+      size >= 65536 || record.level === "warning" || record.level === "error" ||
+      record.level === "fatal"
+    ) flush();
+    else if (!timer) {
+      timer = setTimeout(flush, 100);
+      (timer as { unref?: () => void }).unref?.();
+    }
+  };
+}
+
 /** (Re)configures logging; also reopens the log file (SIGUSR2, reload). */
 export async function setupLogging(settings: LogSettings): Promise<void> {
   const text = settings.format === "text" ||
@@ -44,12 +77,12 @@ export async function setupLogging(settings: LogSettings): Promise<void> {
       maxSize: settings.maxBytes,
       maxFiles: settings.maxFiles,
       formatter,
-      bufferSize: 0,
+      // Lines are written in batches (one write per 64 KiB or 100 ms), never one per request.
+      bufferSize: 65536,
+      flushInterval: 100,
     }) as Sink;
   } else {
-    sink = (record: LogRecord) => {
-      process.stderr.write(formatter(record) as string);
-    };
+    sink = bufferedStderr((record) => formatter(record) as string);
   }
   await configure({
     reset: true,

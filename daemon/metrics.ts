@@ -13,7 +13,7 @@ export class Metrics {
   #counters = new Map<string, Map<string, number>>();
   #help = new Map<string, string>();
   #latency = new Map<string, Histogram>();
-  #gauges = new Map<string, () => number>();
+  #gauges = new Map<string, () => number | [string, number][]>();
 
   /** Adds `by` to a counter, optionally labelled (`{method="x"}`). */
   inc(name: string, labels = "", by = 1): void {
@@ -32,8 +32,8 @@ export class Metrics {
     this.#help.set(name, help);
   }
 
-  /** Registers a gauge read at exposition time. */
-  gauge(name: string, help: string, read: () => number): void {
+  /** Registers a gauge read at exposition time (one value, or labelled series `[labels, v]`). */
+  gauge(name: string, help: string, read: () => number | [string, number][]): void {
     this.#help.set(name, help);
     this.#gauges.set(name, read);
   }
@@ -55,11 +55,10 @@ export class Metrics {
       for (const [labels, v] of series) out.push(`${name}${labels} ${v}`);
     }
     for (const [name, read] of this.#gauges) {
-      out.push(
-        `# HELP ${name} ${this.#help.get(name)}`,
-        `# TYPE ${name} gauge`,
-        `${name} ${read()}`,
-      );
+      out.push(`# HELP ${name} ${this.#help.get(name)}`, `# TYPE ${name} gauge`);
+      const value = read();
+      if (typeof value === "number") out.push(`${name} ${value}`);
+      else for (const [labels, v] of value) out.push(`${name}${labels} ${v}`);
     }
     const h = "goxel_request_duration_seconds";
     out.push(`# HELP ${h} Time to handle one JSON-RPC request`, `# TYPE ${h} histogram`);

@@ -26,8 +26,19 @@ export class Project {
   lastActivity: number;
   #saved: unknown[];
   #tail: Promise<unknown> | null = null;
-  #batching = 0;
-  #commitPending = false;
+  /** Journal sequence number of the last committed change (0 before the first record). */
+  seq = 0;
+  /** Sequence number of the state last loaded or saved; null when never (always dirty). */
+  savedSeq: number | null = null;
+  /** Why the project refuses edits (recovered from a damaged journal), or null. */
+  readOnly: string | null = null;
+  /** The last journal write failure, until a write succeeds again; null when healthy. */
+  degraded: string | null = null;
+  /**
+   * True while the live image equals the history snapshot at the cursor (after an edit was
+   * pushed), so a mutation can diff against that snapshot instead of taking another copy.
+   */
+  liveMatchesHistory = true;
 
   constructor(id: string, name: string, image: Image, now: number, historyLimit?: number) {
     this.id = id;
@@ -49,42 +60,19 @@ export class Project {
     return !sameFingerprint(this.#saved, imageFingerprint(this.image));
   }
 
-  /** Records `image` (default: the live image; a snapshot when saving one) as saved at `path`. */
-  markSaved(path: string, image: Image = this.image): void {
+  /**
+   * Records `image` (default: the live image; a snapshot when saving one) as saved at `path`;
+   * `seq` is the sequence number that image had.
+   */
+  markSaved(path: string, image: Image = this.image, seq: number = this.seq): void {
     this.path = path;
+    this.savedSeq = seq;
     this.#saved = imageFingerprint(image);
   }
 
-  /**
-   * Records an undo step after an edit. The push is deferred to the end of the current
-   * event-loop turn, so edits that arrive together (one pipelined burst) form one undo step,
-   * like one brush stroke in Goxel; nothing is pushed when nothing changed.
-   */
-  commit(): void {
-    if (this.#batching > 0 || this.#commitPending) return;
-    this.#commitPending = true;
-    queueMicrotask(() => this.flushHistory());
-  }
-
-  /** Pushes a pending undo step now (before undo/redo or reading the history). */
-  flushHistory(): void {
-    if (!this.#commitPending) return;
-    this.#commitPending = false;
-    this.history.push(this.image);
-  }
-
-  /** Runs edits as one undo step, all or nothing: a throw restores the image as it was. */
-  batch<T>(fn: () => T): T {
-    const before = this.snapshot();
-    this.#batching++;
-    try {
-      return fn();
-    } catch (err) {
-      this.image = before;
-      throw err;
-    } finally {
-      this.#batching--;
-    }
+  /** Marks the project as differing from any saved file (recovered without its saved state). */
+  markUnsaved(): void {
+    this.#saved = [];
   }
 
   /** Returns a copy-on-write snapshot of the image for work off the live state. */
@@ -92,9 +80,10 @@ export class Project {
     return copyImage(this.image);
   }
 
-  /** Replaces the image (load, undo) and records an undo step. */
+  /** Replaces the live image (the dispatcher journals and records the change). */
   replaceImage(image: Image): void {
     this.image = image;
+    this.liveMatchesHistory = false;
   }
 
   /** Runs `fn` after every earlier queued operation on this project; later ones wait for it. */
@@ -107,11 +96,6 @@ export class Project {
       if (this.#tail === tail) this.#tail = null;
     });
     return run;
-  }
-
-  /** Waits until the queue is free (used to order synchronous requests behind async ones). */
-  whenIdle(): Promise<unknown> | null {
-    return this.#tail;
   }
 }
 
@@ -133,6 +117,15 @@ export function newSizedImage(size: ProjectSize): Image {
   return image;
 }
 
+/** Told when projects open, close or become current (the journal store listens). */
+export interface RegistryObserver {
+  opened(project: Project, method: string): void;
+  closed(project: Project): void;
+  selected(current: Project | null, nextId: number): void;
+}
+
+const NO_OBSERVER: RegistryObserver = { opened() {}, closed() {}, selected() {} };
+
 /** All open projects plus the daemon-wide current one. */
 export class ProjectRegistry {
   #projects = new Map<string, Project>();
@@ -140,10 +133,36 @@ export class ProjectRegistry {
   #next = 1;
   readonly #clock: () => number;
   readonly #historyLimit?: number;
+  /** Set once at start-up, after recovery. */
+  observer: RegistryObserver = NO_OBSERVER;
 
   constructor(clock: () => number, historyLimit?: number) {
     this.#clock = clock;
     this.#historyLimit = historyLimit;
+  }
+
+  /** The undo steps kept per project. */
+  get historyLimit(): number | undefined {
+    return this.#historyLimit;
+  }
+
+  /** The number the next project id will use. */
+  get nextId(): number {
+    return this.#next;
+  }
+
+  /** Puts back a recovered project under its own id (no observer call). */
+  restore(project: Project): void {
+    this.#projects.set(project.id, project);
+    const n = Number(/^p(\d+)$/.exec(project.id)?.[1] ?? 0);
+    if (n >= this.#next) this.#next = n + 1;
+  }
+
+  /** Restores the daemon-wide current project and id counter after recovery. */
+  restoreSession(current: string | null, nextId: number): void {
+    this.#current = (current ? this.#projects.get(current) : undefined) ?? this.list().at(-1) ??
+      null;
+    if (nextId > this.#next) this.#next = nextId;
   }
 
   /** Number of open projects. */
@@ -161,12 +180,23 @@ export class ProjectRegistry {
     return [...this.#projects.values()];
   }
 
-  /** Opens a new project from an image and makes it current; never touches other projects. */
-  add(name: string, image: Image): Project {
+  /**
+   * Opens a new project from an image and makes it current; never touches other projects.
+   * `prepare` runs before the project is journaled (e.g. to mark it saved at its file).
+   */
+  add(
+    name: string,
+    image: Image,
+    method = "create_project",
+    prepare?: (p: Project) => void,
+  ): Project {
     const id = `p${this.#next++}`;
     const project = new Project(id, name, image, this.#clock(), this.#historyLimit);
+    prepare?.(project);
+    this.observer.opened(project, method);
     this.#projects.set(id, project);
     this.#current = project;
+    this.observer.selected(project, this.#next);
     return project;
   }
 
@@ -187,7 +217,7 @@ export class ProjectRegistry {
       return p;
     }
     const p = this.#current ??
-      this.add("Untitled", newSizedImage({ width: 64, height: 64, depth: 64 }));
+      this.add("Untitled", newSizedImage({ width: 64, height: 64, depth: 64 }), "auto");
     p.lastActivity = this.#clock();
     return p;
   }
@@ -196,7 +226,10 @@ export class ProjectRegistry {
   select(ref: string): Project {
     const p = this.find(ref);
     if (!p) throw new NotFoundError(`Project "${ref}" is not open`);
-    this.#current = p;
+    if (this.#current !== p) {
+      this.#current = p;
+      this.observer.selected(p, this.#next);
+    }
     return p;
   }
 
@@ -206,6 +239,8 @@ export class ProjectRegistry {
     if (!p) throw new NotFoundError(`Project "${ref}" is not open`);
     this.#projects.delete(p.id);
     if (this.#current === p) this.#current = this.list().at(-1) ?? null;
+    this.observer.closed(p);
+    this.observer.selected(this.#current, this.#next);
     return p;
   }
 }

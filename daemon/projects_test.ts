@@ -180,90 +180,14 @@ Deno.test("Project.exclusive() keeps going after a rejection", async () => {
 Deno.test("Project.isBusy is true while the queue holds work, false once it drains", async () => {
   const project = newProject();
   assert.equal(project.isBusy, false);
-  assert.equal(project.whenIdle(), null);
   let release!: () => void;
   const gate = new Promise<void>((resolve) => release = resolve);
   const run = project.exclusive(() => gate);
   assert.equal(project.isBusy, true);
-  const idle = project.whenIdle();
-  assert.ok(idle instanceof Promise);
   release();
   await run;
-  await idle;
   await sleep(0);
   assert.equal(project.isBusy, false);
-  assert.equal(project.whenIdle(), null);
-});
-
-Deno.test("Project.batch() restores the image when the function throws", () => {
-  const project = newProject();
-  paint(project, 1);
-  const before = project.image;
-  assert.throws(
-    () =>
-      project.batch(() => {
-        paint(project, 2);
-        paint(project, 3);
-        throw new Error("half way");
-      }),
-    /half way/,
-  );
-  assert.notEqual(project.image, before);
-  const volume = project.image.layers[0].volume;
-  assert.equal(volume.get(1, 0, 0), RED, "edits before the batch survive");
-  assert.equal(volume.get(2, 0, 0), 0);
-  assert.equal(volume.get(3, 0, 0), 0);
-});
-
-Deno.test("Project.batch() returns the function's value and groups commits into one step", async () => {
-  const project = newProject();
-  const value = project.batch(() => {
-    paint(project, 1);
-    project.commit();
-    paint(project, 2);
-    project.commit();
-    return "ok";
-  });
-  assert.equal(value, "ok");
-  await Promise.resolve();
-  assert.equal(project.history.size, 1, "commits inside a batch push nothing");
-  project.commit();
-  await Promise.resolve();
-  assert.equal(project.history.size, 2);
-  assert.equal(project.history.position, 1);
-});
-
-Deno.test("Project.commit() defers the undo push to a microtask", async () => {
-  const project = newProject();
-  paint(project, 1);
-  project.commit();
-  paint(project, 2);
-  project.commit();
-  assert.equal(project.history.size, 1, "nothing is pushed synchronously");
-  await Promise.resolve();
-  assert.equal(project.history.size, 2, "two commits in one turn make one step");
-  const undone = project.history.undo()!;
-  assert.equal(undone.layers[0].volume.get(1, 0, 0), 0);
-});
-
-Deno.test("Project.commit() pushes nothing when the image did not change", async () => {
-  const project = newProject();
-  project.commit();
-  await Promise.resolve();
-  assert.equal(project.history.size, 1);
-});
-
-Deno.test("Project.flushHistory() pushes a pending step immediately, once", async () => {
-  const project = newProject();
-  paint(project, 1);
-  project.commit();
-  project.flushHistory();
-  assert.equal(project.history.size, 2);
-  await Promise.resolve();
-  assert.equal(project.history.size, 2, "the queued microtask finds nothing pending");
-  paint(project, 2);
-  project.flushHistory();
-  assert.equal(project.history.size, 2, "without a commit there is nothing to flush");
 });
 
 Deno.test("Project.isDirty follows edits and markSaved()", () => {

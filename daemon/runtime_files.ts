@@ -24,8 +24,8 @@ export const MAX_SOCKET_PATH = 107;
 
 /** A startup problem to show the user (exit 1). */
 export class StartupError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "StartupError";
   }
 }

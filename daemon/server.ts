@@ -36,7 +36,7 @@ class Connection {
     socket.on("end", () => {
       this.#ended = true;
       this.#enqueue(this.#decoder.end());
-      if (!this.#busy) socket.end();
+      if (!this.#busy) server.ctx.journal.afterDurable(() => socket.end());
     });
     socket.on("error", () => socket.destroy());
     socket.on("drain", () => socket.resume());
@@ -80,7 +80,7 @@ class Connection {
     this.#head = 0;
     this.#busy = false;
     this.#flush();
-    if (this.#ended) this.#socket.end();
+    if (this.#ended) this.#server.ctx.journal.afterDurable(() => this.#socket.end());
   }
 
   #handle(item: Item): string | null | Promise<string | null> {
@@ -136,7 +136,10 @@ class Connection {
     }
     const text = this.#out.join("\n") + "\n";
     this.#out = [];
-    if (!this.#socket.write(text)) this.#socket.pause();
+    // Replies leave only once the edits they acknowledge are as durable as configured.
+    this.#server.ctx.journal.afterDurable(() => {
+      if (!this.#socket.destroyed && !this.#socket.write(text)) this.#socket.pause();
+    });
   }
 }
 

@@ -62,6 +62,8 @@ export type JsonRpcResponse = JsonRpcSuccess | JsonRpcFailure;
  * | SHUTTING_DOWN | −1110 | the daemon is stopping and accepts no new work |
  * | UNAUTHORIZED | −1111 | a TCP client must call `goxel.authenticate` first |
  * | SCRIPT_ERROR | −1112 | a script threw (`data.stack`) |
+ * | JOURNAL | −1113 | the change could not be written to the project's journal (disk full, I/O error); nothing was applied (`data.errno`, `data.path`) |
+ * | READ_ONLY | −1114 | the project was recovered read-only after journal damage; save it elsewhere or close it |
  *
  * The C daemon's other codes (−1001..−1021) name the *method* that failed rather than why; they
  * are listed in {@link LEGACY_METHOD_CODES} and are never reused with another meaning.
@@ -86,6 +88,8 @@ export const ErrorCode = {
   SHUTTING_DOWN: -1110,
   UNAUTHORIZED: -1111,
   SCRIPT_ERROR: -1112,
+  JOURNAL: -1113,
+  READ_ONLY: -1114,
 } as const;
 
 /** One of the error codes above. */
@@ -113,6 +117,8 @@ export const ERROR_CODE_MEANINGS: Record<keyof typeof ErrorCode, string> = {
   SHUTTING_DOWN: "the daemon is shutting down",
   UNAUTHORIZED: "authenticate first (TCP connections)",
   SCRIPT_ERROR: "the script threw an error",
+  JOURNAL: "the change could not be journaled (disk full, I/O error) and was not applied",
+  READ_ONLY: "the project was recovered read-only after journal damage",
 };
 
 /** The C daemon's per-method failure codes (anchor §1.2), kept for reference and never reused. */

@@ -90,7 +90,8 @@ export const METHOD_INDEX: readonly MethodIndexEntry[] = [
   },
   {
     "name": "goxel.get_status",
-    "summary": "Short status of the current project: version, layer count and real dimensions.",
+    "summary":
+      "Short status of the current project: version, layer count, real dimensions, journal and recovery.",
     "positional": [],
     "params": [],
     "aliases": [],
@@ -316,7 +317,7 @@ export const METHOD_INDEX: readonly MethodIndexEntry[] = [
     "name": "goxel.list_layers",
     "summary": "List the project's layers in order (bottom first) with ids, names and visibility.",
     "positional": [],
-    "params": ["project"],
+    "params": ["crc", "project"],
     "aliases": [],
     "project": true,
     "conformance": false,

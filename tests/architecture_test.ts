@@ -20,7 +20,8 @@ const ALLOWED: Record<Layer, Layer[]> = {
 const PACKAGES: Record<Layer, RegExp> = {
   core: /^$/,
   protocol: /^zod$/,
-  daemon: /^(zod|yaml|@logtape\/.*)$/,
+  daemon:
+    /^(zod|yaml|@logtape\/.*|quickjs-emscripten-core|@jitl\/quickjs-singlefile-mjs-release-sync)$/,
   cli: /^(zod|yaml|commander|@commander-js\/extra-typings|@bomb\.sh\/tab.*)$/,
   main: /^$/,
 };

@@ -244,9 +244,40 @@ Deno.test("SIGHUP reloads the config, SIGTERM stops cleanly with exit 0", async 
   }
 });
 
-Deno.test("SIGTERM autosaves dirty projects that have a path", async () => {
+Deno.test("SIGTERM leaves user files alone by default; the journal brings the edit back", async () => {
   const env = await makeTestEnv();
-  const daemon = await startDaemon(env, ["--workspace", env.dir]);
+  let daemon = await startDaemon(env, ["--workspace", env.dir]);
+  try {
+    const c = await RawClient.unix(env.socket);
+    await c.call("goxel.create_project", ["a", 16, 16, 16]);
+    await c.call("goxel.save_project", ["a.gox"]);
+    const before = await Deno.readFile(`${env.dir}/a.gox`);
+    await c.call("goxel.procedural_shape", ["sphere", 8, 8, 8, 0, 0, 4]);
+    c.close();
+    assert.equal(await daemon.stop(), 0);
+    assert.deepEqual(
+      await Deno.readFile(`${env.dir}/a.gox`),
+      before,
+      "the user's file is untouched",
+    );
+    daemon = await startDaemon(env, ["--workspace", env.dir]);
+    const again = await RawClient.unix(env.socket);
+    const info = await again.call<{ dirty: boolean; voxel_count: number; name: string }>(
+      "goxel.get_project_info",
+    );
+    assert.equal(info.name, "a");
+    assert.equal(info.dirty, true, "the unsaved edit is still unsaved");
+    assert.ok(info.voxel_count > 0, "the edit came back from the journal");
+    again.close();
+  } finally {
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
+
+Deno.test("SIGTERM autosaves dirty projects that have a path when autosave_on_exit is on", async () => {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env, ["--workspace", env.dir], "autosave_on_exit: true\n");
   try {
     const c = await RawClient.unix(env.socket);
     await c.call("goxel.create_project", ["a", 16, 16, 16]);
@@ -392,6 +423,37 @@ Deno.test("goxel call reads params and NDJSON request streams from stdin", async
     assert.deepEqual(JSON.parse(named.stdout).color, [0, 255, 0, 255]);
   } finally {
     await runGoxel(["stop"], env);
+    await env.cleanup();
+  }
+});
+
+/** Polls `read` until it matches `pattern` (or fails after 5 s). */
+async function waitFor(read: () => string, pattern: RegExp): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!pattern.test(read())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern} in:\n${read()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+Deno.test("requests are not logged by default; failures always are; log.access logs each", async () => {
+  const env = await makeTestEnv();
+  let daemon = await startDaemon(env, ["--log-level", "info"]);
+  try {
+    const c = await RawClient.unix(env.socket);
+    for (let i = 0; i < 5; i++) await c.call("goxel.ping");
+    assert.equal((await c.request("goxel.no_such_method")).error?.code, -32601);
+    await waitFor(daemon.stderr, /failed with -32601/);
+    assert.doesNotMatch(daemon.stderr(), /goxel\.ping\\?"? ok in/);
+    c.close();
+    await daemon.stop();
+    daemon = await startDaemon(env, ["--log-level", "info"], "log:\n  access: true\n");
+    const a = await RawClient.unix(env.socket);
+    await a.call("goxel.ping");
+    await waitFor(daemon.stderr, /goxel\.ping\\?"? ok in/);
+    a.close();
+  } finally {
+    await daemon.stop();
     await env.cleanup();
   }
 });

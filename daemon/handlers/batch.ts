@@ -2,7 +2,7 @@
 import { InvalidInputError } from "../../core/errors.ts";
 import { ErrorCode, findMethod, parseParams, RpcError } from "../../protocol/mod.ts";
 import type { AnyHandler, HandlerGroup, HandlerTable } from "./types.ts";
-import { commit, editInline } from "./util.ts";
+import { editInline } from "./util.ts";
 
 /** Builds the batch handler over the other handlers. */
 export function batchHandlers(table: () => HandlerTable): HandlerGroup<"goxel.batch_operations"> {
@@ -33,19 +33,17 @@ export function batchHandlers(table: () => HandlerTable): HandlerGroup<"goxel.ba
         };
       });
       editInline(env);
-      env.project.batch(() => {
-        steps.forEach((s, index) => {
-          try {
-            s.handler(s.params, env);
-          } catch (err) {
-            if (err instanceof Error) {
-              err.message = `Operation ${index} failed, nothing was applied: ${err.message}`;
-            }
-            throw err;
+      // All or nothing: the dispatcher rolls the project back when an operation throws.
+      steps.forEach((s, index) => {
+        try {
+          s.handler(s.params, env);
+        } catch (err) {
+          if (err instanceof Error) {
+            err.message = `Operation ${index} failed, nothing was applied: ${err.message}`;
           }
-        });
+          throw err;
+        }
       });
-      commit(env.project);
       return { success: true, total_operations: steps.length, successful_operations: steps.length };
     },
   };

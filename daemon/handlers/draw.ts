@@ -8,6 +8,7 @@ import { type Mat4, multiply, scaling, translation, type Vec3 } from "../../core
 import { cropVolume } from "../../core/ops/crop.ts";
 import { chargeLine } from "../../core/ops/line.ts";
 import { boxFromCorners, chargePaint, defaultPainter, type Painter } from "../../core/ops/paint.ts";
+import { updateImage } from "../../core/ops/layers.ts";
 import { replaceColor } from "../../core/ops/replace_color.ts";
 import {
   chargeMoves,
@@ -24,7 +25,6 @@ import {
   boxFromWire,
   boxVoxels,
   budgetOf,
-  commit,
   editableLayer,
   editLayer,
   packColor,
@@ -135,7 +135,6 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
     };
     return andThen(editLayer(env, layer, op, estimate), (filled) => {
       budget.charge("flood fill", { voxels: filled });
-      if (filled) commit(project);
       return { success: true, voxels_filled: filled };
     });
   },
@@ -155,7 +154,6 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
     );
     const before = layer.volume.count();
     return andThen(editLayer(env, layer, { kind: "paint", painter, box }, cost), () => {
-      commit(project);
       return {
         success: true,
         shape_type: shape,
@@ -174,7 +172,6 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
       () => chargePaint(layer.volume, painter, box, budgetOf(env)),
     );
     return andThen(editLayer(env, layer, { kind: "paint", painter, box }, cost), () => {
-      commit(project);
       return { success: true, box: wireBox(box) };
     });
   },
@@ -195,7 +192,6 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
     });
     const op: EditOp = { kind: "line", painter, from, to, radius };
     return andThen(editLayer(env, layer, op, cost), () => {
-      commit(project);
       return { success: true };
     });
   },
@@ -206,7 +202,6 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
       tolerance: p.tolerance ?? 0,
       clip: p.region ? { mask: null, box: boxFromWire(p.region) } : null,
     });
-    if (replaced) commit(project);
     return { success: true, replaced };
   },
 
@@ -220,7 +215,8 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
     const cost = charged(budget, () => chargeMoves(layer.volume, matrices, budget));
     return andThen(editLayer(env, layer, { kind: "move", matrices }, cost), () => {
       for (const { t, m } of steps) if (t) transformLayerFrame(layer, t, m);
-      commit(project, budget);
+      // Clones of this layer are derived: recompute them within the request's budget.
+      updateImage(project.image, budget);
       const b = layer.volume.bbox();
       const bbox = b ? { min: b.min, max: b.max.map((v) => v - 1) as Vec3 } : null;
       return { success: true, bbox };
@@ -239,7 +235,6 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
       cropVolume(layer.volume, box);
       removed += before - layer.volume.count();
     }
-    commit(project);
     return { success: true, box: wireBox(box), removed };
   },
 };

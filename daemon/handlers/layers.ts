@@ -13,7 +13,7 @@ import {
   setLayerVisible,
 } from "../../core/ops/layers.ts";
 import type { HandlerGroup } from "./types.ts";
-import { boxFromWire, budgetOf, commit, findLayerById, packColor } from "./util.ts";
+import { boxFromWire, budgetOf, findLayerById, packColor } from "./util.ts";
 
 type LayerMethods =
   | "goxel.list_layers"
@@ -28,7 +28,7 @@ type LayerMethods =
 
 /** Handlers for the layer methods. */
 export const layerHandlers: HandlerGroup<LayerMethods> = {
-  "goxel.list_layers"(_p, { project }) {
+  "goxel.list_layers"(p, { project }) {
     const image = project.image;
     const layers = image.layers.map((l) => ({
       id: l.id,
@@ -38,6 +38,7 @@ export const layerHandlers: HandlerGroup<LayerMethods> = {
       kind: (l.baseId ? "clone" : l.shape ? "shape" : l.imagePath ? "image" : "volume") as "volume",
       mode: blendModeName(l.mode),
       voxel_count: l.volume.count(),
+      ...(p.crc ? { crc: l.volume.crc32() >>> 0 } : {}),
     }));
     return { count: layers.length, layers };
   },
@@ -56,7 +57,6 @@ export const layerHandlers: HandlerGroup<LayerMethods> = {
     if (p.shape && p.name) renameLayer(image, layer, p.name);
     layer.color = color;
     if (p.visible === false) setLayerVisible(image, layer, false);
-    commit(project);
     return {
       success: true,
       layer_id: layer.id,
@@ -73,7 +73,6 @@ export const layerHandlers: HandlerGroup<LayerMethods> = {
       : image.layers.find((l) => l.name === p.layer_name);
     if (!layer) throw new NotFoundError(`No layer is named "${p.layer_name}"`);
     deleteLayer(image, layer);
-    commit(project);
     return { success: true, layer_id: layer.id };
   },
 
@@ -87,33 +86,28 @@ export const layerHandlers: HandlerGroup<LayerMethods> = {
     mergeVolumes(target.volume, source.volume, source.mode);
     deleteLayer(project.image, source);
     setActiveLayer(project.image, target);
-    commit(project);
     return { success: true, target_layer_id: target.id };
   },
 
   "goxel.set_layer_visibility"(p, { project }) {
     const layer = findLayerById(project, p.layer_id);
     setLayerVisible(project.image, layer, p.visible ?? true);
-    commit(project);
     return { success: true, visible: layer.visible };
   },
 
   "goxel.rename_layer"(p, { project }) {
     const layer = findLayerById(project, p.layer_id);
     const name = renameLayer(project.image, layer, p.name);
-    commit(project);
     return { success: true, layer_id: layer.id, name };
   },
 
   "goxel.duplicate_layer"(p, { project }) {
     const copy = duplicateLayer(project.image, findLayerById(project, p.layer_id));
-    commit(project);
     return { success: true, layer_id: copy.id, name: copy.name };
   },
 
   "goxel.set_active_layer"(p, { project }) {
     setActiveLayer(project.image, findLayerById(project, p.layer_id));
-    commit(project);
     return { success: true, layer_id: p.layer_id };
   },
 
@@ -134,7 +128,6 @@ export const layerHandlers: HandlerGroup<LayerMethods> = {
     const clamped = Math.max(0, Math.min(last, target));
     // Goxel's "up" moves towards the list head; our indices count from the bottom (head = 0).
     moveLayer(image, layer, clamped - index);
-    commit(project);
     return { success: true, layer_id: layer.id, index: image.layers.indexOf(layer) };
   },
 };

@@ -65,6 +65,10 @@ export const metaHandlers: HandlerGroup<MetaMethods> = {
       hostname: hostname(),
       goxel_initialized: true,
       methods_available: listMethods({ conformance: ctx.conformance }).length,
+      durability: ctx.journal.settings.durability,
+      data_dir: ctx.journal.settings.dataDir,
+      journal: { ...ctx.journal.stats },
+      recovery: ctx.recovery,
     };
   },
 

@@ -7,8 +7,8 @@ import { autoResizeImage } from "../../core/ops/layers.ts";
 import { makeUniqueName, nextLayerId } from "../../core/image.ts";
 import { newSizedImage, type Project } from "../projects.ts";
 import { loadFile, saveFile } from "./persistence.ts";
+import type { DaemonContext } from "../context.ts";
 import type { HandlerGroup } from "./types.ts";
-import { commit } from "./util.ts";
 
 type ProjectMethods =
   | "goxel.create_project"
@@ -33,11 +33,20 @@ export function projectSize(project: Project | null): [number, number, number] {
 }
 
 function historyCounts(project: Project) {
-  project.flushHistory();
   return {
     undo_count: project.history.position,
     redo_count: project.history.size - 1 - project.history.position,
   };
+}
+
+/** Journals a project's path and saved state; a failure only costs the dirty flag's memory. */
+function recordFacts(ctx: DaemonContext, project: Project): void {
+  if (project.readOnly) return;
+  try {
+    ctx.journal.facts(project);
+  } catch (err) {
+    ctx.logBug("save_project", err);
+  }
 }
 
 /** Handlers for the project methods. */
@@ -51,8 +60,12 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
   async "goxel.load_project"(p, { ctx, call }) {
     const loaded = await loadFile(ctx, p.path, p.format, call?.signal);
     const name = basename(loaded.path, extname(loaded.path));
-    const project = ctx.projects.add(name, loaded.image);
-    project.markSaved(loaded.path);
+    const project = ctx.projects.add(
+      name,
+      loaded.image,
+      "load_project",
+      (pr) => pr.markSaved(loaded.path),
+    );
     return {
       success: true,
       path: loaded.path,
@@ -65,13 +78,14 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
   async "goxel.save_project"(p, { ctx, project }) {
     const target = p.path ?? project.path;
     if (!target) throw new ConflictError("The project was never saved: give a path");
-    const snapshot = project.snapshot();
+    const snapshot = project.snapshot(), seq = project.seq;
     const saved = await saveFile(ctx, snapshot, target, {
       format: p.format,
       overwriteSidecars: p.overwrite_sidecars,
     });
     // Edits may have arrived during the write: only what the snapshot held counts as saved.
-    project.markSaved(saved.path, snapshot);
+    project.markSaved(saved.path, snapshot, seq);
+    recordFacts(ctx, project);
     return { success: true, path: saved.path, format: saved.format, bytes: saved.bytes };
   },
 
@@ -97,7 +111,6 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
     }
     if (added.length) image.activeLayer = image.layers.at(-1)!;
     if (wasEmpty) autoResizeImage(image);
-    commit(project);
     return { success: true, path: loaded.path, format: loaded.format, layers: added };
   },
 
@@ -156,6 +169,9 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
       active_layer_id: image.activeLayer?.id ?? null,
       voxel_count: mergedVisibleVolume(image).count(),
       ...historyCounts(project),
+      journal_seq: project.seq,
+      read_only: project.readOnly,
+      degraded: project.degraded,
     };
   },
 
@@ -165,16 +181,18 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
     return {
       version: ctx.build.version,
       layer_count: project?.image.layers.length ?? 0,
-      read_only: false,
+      read_only: project?.readOnly != null,
       width,
       height,
       depth,
       project_id: project?.id ?? null,
+      journal_seq: project?.seq ?? 0,
+      durability: ctx.journal.settings.durability,
+      recovery: ctx.recovery,
     };
   },
 
   "goxel.undo"(p, { project }) {
-    project.flushHistory();
     let undone = 0;
     for (let i = 0; i < (p.steps ?? 1); i++) {
       const image = project.history.undo(project.image);
@@ -186,7 +204,6 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
   },
 
   "goxel.redo"(p, { project }) {
-    project.flushHistory();
     let redone = 0;
     for (let i = 0; i < (p.steps ?? 1); i++) {
       const image = project.history.redo();

@@ -6,7 +6,6 @@ import type { Vec3 } from "../../core/mat4.ts";
 import { packColor } from "./util.ts";
 import { saveFile } from "./persistence.ts";
 import type { HandlerGroup } from "./types.ts";
-import { commit } from "./util.ts";
 
 type RenderMethods =
   | "goxel.render_scene"
@@ -66,7 +65,6 @@ export const renderHandlers: HandlerGroup<RenderMethods> = {
       cam.mat = lookAt(eye, target);
       cam.dist = Math.hypot(eye[0] - target[0], eye[1] - target[1], eye[2] - target[2]) || 1;
     }
-    commit(project);
     return {
       success: true,
       position: cameraPosition(cam),

@@ -2,7 +2,6 @@
 import { readFileBytes, resolvePath } from "../files.ts";
 import { runScript } from "../scripts.ts";
 import type { HandlerGroup } from "./types.ts";
-import { commit } from "./util.ts";
 
 /** Handler for execute_script. */
 export const scriptHandlers: HandlerGroup<"goxel.execute_script"> = {
@@ -20,7 +19,6 @@ export const scriptHandlers: HandlerGroup<"goxel.execute_script"> = {
     }, { signal: call?.signal });
     if (outcome.image) {
       project.replaceImage(outcome.image);
-      commit(project);
     }
     return {
       success: true,

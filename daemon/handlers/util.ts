@@ -1,11 +1,10 @@
-/** Helpers shared by the handlers: layers by id, colours, boxes and committing edits. */
+/** Helpers shared by the handlers: layers by id, colours, boxes and work budgets. */
 import { type Aabb, aabbFromBox, boxFromAabb } from "../../core/box.ts";
 import { WorkBudget } from "../../core/budget.ts";
 import { packRgba, unpackRgba } from "../../core/color.ts";
 import { ConflictError, NotFoundError } from "../../core/errors.ts";
 import { canEditLayer, type Layer } from "../../core/layer.ts";
 import type { Mat4 } from "../../core/mat4.ts";
-import { updateImage } from "../../core/ops/layers.ts";
 import { volumeFromPlain, volumeToPlain } from "../../core/plain_image.ts";
 import {
   applyEdit,
@@ -132,10 +131,4 @@ export function editLayer(
     layer.volume = volumeFromPlain(volume);
     return count;
   });
-}
-
-/** Recomputes clone/shape layers (charged to `budget`) and records an undo step. */
-export function commit(project: Project, budget?: WorkBudget): void {
-  updateImage(project.image, budget);
-  project.commit();
 }

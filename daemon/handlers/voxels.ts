@@ -8,7 +8,6 @@ import { mergedVisibleVolume, visibleVoxel } from "../../core/image.ts";
 import type { HandlerGroup } from "./types.ts";
 import {
   budgetOf,
-  commit,
   editableLayer,
   findLayerById,
   inclusiveToAabb,
@@ -56,7 +55,6 @@ export const voxelHandlers: HandlerGroup<VoxelMethods> = {
     const layer = editableLayer(project, p.layer_id);
     const color = colorFromParams(p);
     layer.volume.set(p.x, p.y, p.z, packColor(color));
-    commit(project);
     return { success: true, x: p.x, y: p.y, z: p.z, layer_id: layer.id, color };
   },
 
@@ -65,7 +63,6 @@ export const voxelHandlers: HandlerGroup<VoxelMethods> = {
     const existed = layer.volume.get(p.x, p.y, p.z) >>> 24 !== 0;
     if (existed) {
       layer.volume.set(p.x, p.y, p.z, 0);
-      commit(project);
     }
     return { success: true, x: p.x, y: p.y, z: p.z, layer_id: layer.id, existed };
   },
@@ -83,7 +80,6 @@ export const voxelHandlers: HandlerGroup<VoxelMethods> = {
     const old = layer.volume.get(p.x, p.y, p.z);
     if (old >>> 24 === 0) return { success: true, painted: 0 };
     layer.volume.set(p.x, p.y, p.z, packColor(colorFromParams(p)));
-    commit(project);
     return { success: true, painted: 1 };
   },
 
@@ -102,7 +98,6 @@ export const voxelHandlers: HandlerGroup<VoxelMethods> = {
     };
     if (p.packed) forEachPackedVoxel(p.packed, put);
     else for (const t of p.voxels!) put(t[0], t[1], t[2], packRgba(t[3], t[4], t[5], t[6]));
-    commit(env.project);
     return { success: failed === 0, added, failed };
   },
 
@@ -122,7 +117,6 @@ export const voxelHandlers: HandlerGroup<VoxelMethods> = {
     };
     if (p.packed) forEachPackedVoxel(p.packed, del);
     else for (const t of p.voxels!) del(t[0], t[1], t[2]);
-    if (removed) commit(project);
     return { success: true, removed };
   },
 

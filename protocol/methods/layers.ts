@@ -12,13 +12,20 @@ const LayerInfo = z.object({
   kind: z.enum(["volume", "shape", "clone", "image"]).optional().describe("What the layer holds"),
   mode: z.string().optional().describe("Blend mode used when layers are merged"),
   voxel_count: z.int().min(0).optional(),
+  crc: z.int().min(0).optional().describe(
+    "Goxel's volume CRC (XXH32 over every voxel's position and colour), with `crc: true`",
+  ),
 });
 
 /** `goxel.list_layers`. */
 export const listLayers = defineMethod({
   name: "goxel.list_layers",
   summary: "List the project's layers in order (bottom first) with ids, names and visibility.",
-  params: z.strictObject({}),
+  params: z.strictObject({
+    crc: z.boolean().optional().describe(
+      "Also return each layer's volume CRC (costs a pass over its voxels)",
+    ),
+  }),
   positional: [],
   result: z.object({ count: z.int().min(0), layers: z.array(LayerInfo) }),
   examples: [{

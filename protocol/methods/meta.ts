@@ -1,5 +1,6 @@
 /** Daemon methods: liveness, version, status, health, discovery, metrics, config, scripts, shutdown. */
 import { z } from "zod";
+import { RecoveryResult } from "./project.ts";
 import { defineMethod } from "../method.ts";
 import { Ok } from "./common.ts";
 
@@ -66,6 +67,16 @@ export const status = defineMethod({
     hostname: z.string().optional(),
     goxel_initialized: z.boolean().optional().describe("Always true (C daemon field)"),
     methods_available: z.int().optional(),
+    durability: z.enum(["off", "process", "batch", "always"]).optional(),
+    data_dir: z.string().optional().describe("Where journals and checkpoints live"),
+    journal: z.object({
+      records: z.int().min(0),
+      bytes: z.int().min(0),
+      fsyncs: z.int().min(0),
+      checkpoints: z.int().min(0),
+      write_failures: z.int().min(0),
+    }).optional().describe("Journal activity since start"),
+    recovery: RecoveryResult.nullable().optional().describe("What recovery at start-up restored"),
   }),
   examples: [{ params: [] }],
 });

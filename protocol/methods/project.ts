@@ -228,15 +228,37 @@ export const getProjectInfo = defineMethod({
     active_layer_id: Int32.nullable(),
     voxel_count: z.int().min(0),
     ...HistoryCounts,
+    journal_seq: z.int().min(0).describe(
+      "Sequence number of the project's last committed change (its journal's; grows by one per change)",
+    ),
+    read_only: z.string().nullable().describe(
+      "Why the project refuses edits (recovered from a damaged journal), or null",
+    ),
+    degraded: z.string().nullable().describe(
+      "The last journal write failure while writes keep failing, or null",
+    ),
   }),
   examples: [{ params: {} }],
   flags: { project: true },
 });
 
+/** What recovery at start-up did (`get_status`, `goxel.status`). */
+export const RecoveryResult = z.object({
+  projects_restored: z.int().min(0),
+  records_replayed: z.int().min(0),
+  ms: z.number().min(0),
+  torn_tails_cut: z.int().min(0),
+  read_only: z.array(z.object({ project: z.string(), reason: z.string(), moved_to: z.string() })),
+  failed: z.array(
+    z.object({ dir: z.string(), reason: z.string(), moved_to: z.string().nullable() }),
+  ),
+});
+
 /** `goxel.get_status`. */
 export const getStatus = defineMethod({
   name: "goxel.get_status",
-  summary: "Short status of the current project: version, layer count and real dimensions.",
+  summary:
+    "Short status of the current project: version, layer count, real dimensions, journal and recovery.",
   description:
     "width/height/depth are the project's real size (the C daemon always said 32); all 0 when no " +
     "project is open.",
@@ -250,6 +272,15 @@ export const getStatus = defineMethod({
     height: z.int(),
     depth: z.int(),
     project_id: ProjectId.nullable().optional(),
+    journal_seq: z.int().min(0).optional().describe(
+      "The current project's journal sequence number",
+    ),
+    durability: z.enum(["off", "process", "batch", "always"]).optional().describe(
+      "What an acknowledged edit survives (config `durability`)",
+    ),
+    recovery: RecoveryResult.nullable().optional().describe(
+      "What recovery at start-up restored (null before it ran)",
+    ),
   }),
   examples: [{
     params: {},

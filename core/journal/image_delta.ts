@@ -1,0 +1,191 @@
+/**
+ * What one committed change did to an image, as data: the image's non-voxel state when it
+ * changed (layers, materials, cameras, box, light…) and, per volume, the tiles that changed.
+ * `diffImage(before, after)` computes it cheaply from copy-on-write sharing (tiles and buckets
+ * still shared with `before` are skipped); `applyDelta(before', delta)` rebuilds `after` from
+ * any image equal to `before`. Journal records carry deltas (docs/journal.md).
+ */
+import { emptyImage, type Image } from "../image.ts";
+import type { Layer } from "../layer.ts";
+import { TILE_VOXELS, Volume } from "../volume.ts";
+import { metaFingerprint, metaFromJson, type MetaJson, metaToJson } from "./image_meta.ts";
+
+/** Volume id of the selection mask in a delta (layers use their positive ids). */
+export const SELECTION_MASK_ID = -1;
+
+/** How a changed tile is stored. */
+export const TileEncoding = { DELETE: 0, SPARSE: 1, RAW: 2, RLE: 3 } as const;
+
+/** One changed tile: its origin and its new content (or its removal). */
+export interface TilePatch {
+  origin: [number, number, number];
+  encoding: number;
+  /** Encoded content (see docs/journal.md); empty for DELETE. */
+  data: Uint8Array;
+}
+
+/** The changed tiles of one volume. */
+export interface VolumePatch {
+  /** Layer id, or SELECTION_MASK_ID. */
+  id: number;
+  tiles: TilePatch[];
+}
+
+/** The difference between two images. */
+export interface ImageDelta {
+  /** The whole non-voxel state after the change, when it changed. */
+  meta: MetaJson | null;
+  volumes: VolumePatch[];
+}
+
+/** True when a delta changes nothing. */
+export function isEmptyDelta(delta: ImageDelta): boolean {
+  return delta.meta === null && delta.volumes.length === 0;
+}
+
+/** Returns the delta that turns `before` into `after`. */
+export function diffImage(before: Image, after: Image): ImageDelta {
+  const meta = sameMeta(before, after) ? null : metaToJson(after);
+  const volumes: VolumePatch[] = [];
+  const old = new Map(before.layers.map((l) => [l.id, l.volume]));
+  for (const layer of after.layers) {
+    const tiles = diffVolume(old.get(layer.id) ?? EMPTY, layer.volume);
+    if (tiles.length) volumes.push({ id: layer.id, tiles });
+  }
+  if (after.selectionMask) {
+    const tiles = diffVolume(before.selectionMask ?? EMPTY, after.selectionMask);
+    if (tiles.length) volumes.push({ id: SELECTION_MASK_ID, tiles });
+  }
+  return { meta, volumes };
+}
+
+/** Returns the delta that builds `image` from an empty image (every tile, all state). */
+export function fullDelta(image: Image): ImageDelta {
+  const delta = diffImage(emptyImage(), image);
+  delta.meta ??= metaToJson(image);
+  return delta;
+}
+
+const EMPTY = new Volume();
+
+function sameMeta(a: Image, b: Image): boolean {
+  const fa = metaFingerprint(a), fb = metaFingerprint(b);
+  return fa.length === fb.length && fa.every((v, i) => v === fb[i]);
+}
+
+/** Yields every tile of a volume as a whole-tile patch, in insertion order (for snapshots). */
+export function* wholeTilePatches(volume: Volume): Generator<TilePatch> {
+  for (const [x, y, z, voxels] of volume.tiles()) {
+    yield { origin: [x, y, z], ...encodeWhole(voxels) };
+  }
+}
+
+/** Returns the patches that turn volume `before` into `after`. */
+export function diffVolume(before: Volume, after: Volume): TilePatch[] {
+  const out: TilePatch[] = [];
+  after.diffTiles(before, (ox, oy, oz, now, old, lo, hi) => {
+    const origin: [number, number, number] = [ox, oy, oz];
+    if (!now) out.push({ origin, encoding: TileEncoding.DELETE, data: new Uint8Array(0) });
+    else if (!old) out.push({ origin, ...encodeWhole(now) });
+    else {
+      const patch = encodeChange(old, now, lo, hi);
+      if (patch) out.push({ origin, ...patch });
+    }
+  });
+  return out;
+}
+
+/** Indexes of changed voxels (scratch; a sparse patch holds at most 682 of them). */
+const CHANGED = new Uint16Array(TILE_VOXELS);
+const SPARSE_MAX = Math.floor(TILE_VOXELS * 4 / 6);
+
+/** Sparse when few voxels changed (6 bytes each), else the whole tile. */
+function encodeChange(
+  old: Uint32Array,
+  now: Uint32Array,
+  lo: number,
+  hi: number,
+): { encoding: number; data: Uint8Array } | null {
+  let n = 0;
+  for (let i = lo; i <= hi; i++) {
+    if (old[i] === now[i]) continue;
+    if (n === SPARSE_MAX) return encodeWhole(now);
+    CHANGED[n++] = i;
+  }
+  if (n === 0) return null;
+  const data = new Uint8Array(n * 6), view = new DataView(data.buffer);
+  for (let k = 0, o = 0; k < n; k++, o += 6) {
+    view.setUint16(o, CHANGED[k], true);
+    view.setUint32(o + 2, now[CHANGED[k]], true);
+  }
+  return { encoding: TileEncoding.SPARSE, data };
+}
+
+/** Run-length (u16 count + u32 value per run) when shorter, else the raw 16 KiB. */
+function encodeWhole(voxels: Uint32Array): { encoding: number; data: Uint8Array } {
+  let runs = 1;
+  for (let i = 1; i < TILE_VOXELS; i++) if (voxels[i] !== voxels[i - 1]) runs++;
+  if (runs * 6 >= TILE_VOXELS * 4) {
+    // Every supported platform is little-endian, the byte order the format specifies.
+    const raw = new Uint8Array(voxels.buffer, voxels.byteOffset, TILE_VOXELS * 4).slice();
+    return { encoding: TileEncoding.RAW, data: raw };
+  }
+  const data = new Uint8Array(runs * 6), view = new DataView(data.buffer);
+  let o = 0, start = 0;
+  for (let i = 1; i <= TILE_VOXELS; i++) {
+    if (i < TILE_VOXELS && voxels[i] === voxels[start]) continue;
+    view.setUint16(o, i - start, true);
+    view.setUint32(o + 2, voxels[start], true);
+    o += 6;
+    start = i;
+  }
+  return { encoding: TileEncoding.RLE, data };
+}
+
+/** Writes a patch into a volume (the volume is changed in place). */
+export function applyTilePatch(volume: Volume, patch: TilePatch): void {
+  const [ox, oy, oz] = patch.origin;
+  if (patch.encoding === TileEncoding.DELETE) return volume.deleteTile(ox, oy, oz);
+  const tile = volume.writeTile(ox, oy, oz);
+  const d = patch.data, view = new DataView(d.buffer, d.byteOffset, d.byteLength);
+  if (patch.encoding === TileEncoding.SPARSE) {
+    for (let o = 0; o + 6 <= d.length; o += 6) {
+      tile[view.getUint16(o, true) & 4095] = view.getUint32(o + 2, true);
+    }
+  } else if (patch.encoding === TileEncoding.RAW) {
+    if (d.length !== TILE_VOXELS * 4) throw new RangeError("A raw tile must hold 16384 bytes");
+    new Uint8Array(tile.buffer, tile.byteOffset, TILE_VOXELS * 4).set(d);
+  } else if (patch.encoding === TileEncoding.RLE) {
+    let i = 0;
+    for (let o = 0; o + 6 <= d.length; o += 6) {
+      const n = view.getUint16(o, true), v = view.getUint32(o + 2, true);
+      if (i + n > TILE_VOXELS) throw new RangeError("A run-length tile overflows 4096 voxels");
+      tile.fill(v, i, i + n);
+      i += n;
+    }
+    if (i !== TILE_VOXELS) throw new RangeError("A run-length tile does not cover 4096 voxels");
+  } else {
+    throw new RangeError(`Unknown tile encoding ${patch.encoding}`);
+  }
+}
+
+/**
+ * Applies a delta to `image` and returns the resulting image. Volumes of layers that keep
+ * their id are patched in place; `image` must not be shared with a snapshot that must stay.
+ */
+export function applyDelta(image: Image, delta: ImageDelta): Image {
+  const volumes = new Map<number, Volume>(image.layers.map((l) => [l.id, l.volume]));
+  let out = image;
+  if (delta.meta) {
+    out = metaFromJson(delta.meta, (layer: Layer) => volumes.get(layer.id) ?? new Volume());
+    if (delta.meta.hasSelectionMask) out.selectionMask = image.selectionMask ?? new Volume();
+  }
+  for (const patch of delta.volumes) {
+    const volume = patch.id === SELECTION_MASK_ID
+      ? out.selectionMask ??= new Volume()
+      : out.layers.find((l) => l.id === patch.id)?.volume;
+    if (!volume) throw new RangeError(`The delta patches layer ${patch.id}, which does not exist`);
+    for (const t of patch.tiles) applyTilePatch(volume, t);
+  }
+  return out;
+}

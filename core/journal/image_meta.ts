@@ -1,0 +1,226 @@
+/**
+ * An image's non-voxel state (layers without their voxels, materials, cameras, box, light,
+ * selection box and any data a codec carried) as JSON-safe data, and back. Typed arrays are
+ * tagged so they come back as the same type (docs/journal.md, "Meta").
+ */
+import type { Camera } from "../camera.ts";
+import type { Image, Light } from "../image.ts";
+import type { Layer } from "../layer.ts";
+import type { Material } from "../material.ts";
+
+/** JSON-safe image state without voxels. */
+export interface MetaJson {
+  box: unknown;
+  layers: Record<string, unknown>[];
+  activeLayer: number;
+  materials: unknown[];
+  activeMaterial: number;
+  cameras: unknown[];
+  activeCamera: number;
+  selectionBox: unknown;
+  hasSelectionMask: boolean;
+  light: Light;
+  /** Image fields this module does not know (e.g. data a codec carried through). */
+  extra: Record<string, unknown>;
+}
+
+const KNOWN_IMAGE_KEYS = new Set([
+  "box",
+  "layers",
+  "activeLayer",
+  "materials",
+  "activeMaterial",
+  "cameras",
+  "activeCamera",
+  "selectionBox",
+  "selectionMask",
+  "light",
+]);
+
+/**
+ * Values that are equal for two images exactly when their non-voxel state is (numbers,
+ * strings and object identities; unknown image fields compare by identity).
+ */
+export function metaFingerprint(image: Image): unknown[] {
+  const out: unknown[] = [image.layers.length, image.cameras.length, image.materials.length];
+  pushArray(out, image.box);
+  for (const l of image.layers) {
+    out.push(l.id, l.visible, l.name, l.shape, l.color, l.mode, l.baseId, l.imagePath);
+    out.push(l.material ? image.materials.indexOf(l.material) : -1);
+    pushArray(out, l.box);
+    pushArray(out, l.mat);
+    for (const k in l) {
+      if (!LAYER_FIELDS.has(k)) out.push(k, (l as unknown as Record<string, unknown>)[k]);
+    }
+  }
+  for (const c of image.cameras) {
+    out.push(c.name, c.ortho, c.dist);
+    pushArray(out, c.mat);
+  }
+  for (const m of image.materials) {
+    out.push(m.name, m.metallic, m.roughness, ...m.baseColor, ...m.emission);
+  }
+  pushArray(out, image.selectionBox);
+  out.push(image.selectionMask !== null);
+  const lt = image.light;
+  out.push(lt.pitch, lt.yaw, lt.intensity, lt.fixed, lt.ambient, lt.shadow);
+  out.push(image.layers.indexOf(image.activeLayer!), image.cameras.indexOf(image.activeCamera!));
+  out.push(image.materials.indexOf(image.activeMaterial!));
+  for (const k in image) {
+    if (!KNOWN_IMAGE_KEYS.has(k)) out.push(k, (image as unknown as Record<string, unknown>)[k]);
+  }
+  return out;
+}
+
+const LAYER_FIELDS = new Set([
+  "id",
+  "name",
+  "visible",
+  "volume",
+  "material",
+  "mat",
+  "box",
+  "mode",
+  "baseId",
+  "shape",
+  "color",
+  "imagePath",
+  "sourceKey",
+]);
+
+function pushArray(out: unknown[], a: ArrayLike<number> | null): void {
+  if (!a) out.push(null);
+  else for (let i = 0; i < a.length; i++) out.push(a[i]);
+}
+
+/** Returns the non-voxel state of an image as JSON-safe data. */
+export function metaToJson(image: Image): MetaJson {
+  const layers = image.layers.map((l) => {
+    const { volume: _v, material, sourceKey: _s, ...rest } = l;
+    return {
+      ...(toJsonSafe(rest) as Record<string, unknown>),
+      material: material ? image.materials.indexOf(material) : -1,
+    };
+  });
+  const extra: Record<string, unknown> = {};
+  for (const k in image) {
+    if (!KNOWN_IMAGE_KEYS.has(k)) {
+      extra[k] = toJsonSafe((image as unknown as Record<string, unknown>)[k]);
+    }
+  }
+  return {
+    box: toJsonSafe(image.box),
+    layers,
+    activeLayer: image.layers.indexOf(image.activeLayer!),
+    materials: image.materials.map(toJsonSafe),
+    activeMaterial: image.materials.indexOf(image.activeMaterial!),
+    cameras: image.cameras.map(toJsonSafe),
+    activeCamera: image.cameras.indexOf(image.activeCamera!),
+    selectionBox: toJsonSafe(image.selectionBox),
+    hasSelectionMask: image.selectionMask !== null,
+    light: { ...image.light },
+    extra,
+  };
+}
+
+/**
+ * Rebuilds an image from its non-voxel state; `volumeFor` gives each layer its volume. The
+ * selection mask is left null (the caller restores it).
+ */
+export function metaFromJson(
+  meta: MetaJson,
+  volumeFor: (layer: Layer) => Image["layers"][0]["volume"],
+): Image {
+  const materials = meta.materials.map((m) => fromJsonSafe(m) as Material);
+  const cameras = meta.cameras.map((c) => fromJsonSafe(c) as Camera);
+  const layers = meta.layers.map((raw) => {
+    const l = fromJsonSafe(raw) as Record<string, unknown>;
+    const layer = { ...l, material: materials[l.material as number] ?? null } as unknown as Layer;
+    layer.volume = volumeFor(layer);
+    return layer;
+  });
+  const image: Image = {
+    box: fromJsonSafe(meta.box) as Image["box"],
+    layers,
+    activeLayer: layers[meta.activeLayer] ?? null,
+    materials,
+    activeMaterial: materials[meta.activeMaterial] ?? null,
+    cameras,
+    activeCamera: cameras[meta.activeCamera] ?? null,
+    selectionBox: fromJsonSafe(meta.selectionBox) as Image["selectionBox"],
+    selectionMask: null,
+    light: { ...meta.light },
+  };
+  for (const [k, v] of Object.entries(meta.extra ?? {})) {
+    (image as unknown as Record<string, unknown>)[k] = fromJsonSafe(v);
+  }
+  return image;
+}
+
+const TYPED: Record<string, new (a: ArrayLike<number>) => ArrayLike<number>> = {
+  Float64Array,
+  Float32Array,
+  Int32Array,
+  Uint32Array,
+  Int16Array,
+  Uint16Array,
+  Int8Array,
+};
+
+/** Converts a value to JSON-safe data: typed arrays become `{$ta, v}` / `{$u8}`; undefined drops. */
+export function toJsonSafe(value: unknown): unknown {
+  if (value === null || typeof value !== "object") {
+    return typeof value === "number" && !Number.isFinite(value) ? { $num: String(value) } : value;
+  }
+  if (value instanceof Uint8Array) return { $u8: toBase64(value) };
+  if (ArrayBuffer.isView(value)) {
+    const name = value.constructor.name;
+    if (!(name in TYPED)) throw new TypeError(`Cannot journal a ${name}`);
+    return {
+      $ta: name,
+      v: Array.from(value as unknown as ArrayLike<number>, (n) => toJsonSafe(n)),
+    };
+  }
+  if (Array.isArray(value)) return value.map(toJsonSafe);
+  if (value instanceof Map) {
+    return { $map: [...value].map(([k, v]) => [toJsonSafe(k), toJsonSafe(v)]) };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJsonSafe(v);
+  return out;
+}
+
+/** The inverse of {@link toJsonSafe}. */
+export function fromJsonSafe(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(fromJsonSafe);
+  const o = value as Record<string, unknown>;
+  if (typeof o.$u8 === "string") return fromBase64(o.$u8);
+  if (typeof o.$num === "string") return Number(o.$num);
+  if (typeof o.$ta === "string" && Array.isArray(o.v)) {
+    const make = TYPED[o.$ta];
+    if (!make) throw new RangeError(`Unknown typed array ${o.$ta}`);
+    return new make(o.v.map((n) => fromJsonSafe(n) as number));
+  }
+  if (Array.isArray(o.$map)) {
+    return new Map((o.$map as unknown[][]).map(([k, v]) => [fromJsonSafe(k), fromJsonSafe(v)]));
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) out[k] = fromJsonSafe(v);
+  return out;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(s);
+}
+
+function fromBase64(text: string): Uint8Array {
+  const s = atob(text);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}

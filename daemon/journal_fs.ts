@@ -1,0 +1,69 @@
+/**
+ * The file operations the journal uses, behind one small interface so tests can inject
+ * failures (a failing disk) and observe fsyncs (the order of fsyncs and replies). The default
+ * is node:fs; `GOXEL_JOURNAL_TEST_SHIM` (JSON, tests only) wraps it.
+ */
+import fs from "node:fs";
+
+/** The journal's view of the file system. */
+export interface JournalFs {
+  openAppend(path: string): number;
+  write(fd: number, bytes: Uint8Array): void;
+  truncate(fd: number, size: number): void;
+  /** `note` names what the fsync makes durable ("p1:42"), for the test shim's log. */
+  fsync(fd: number, note: string): Promise<void>;
+  fsyncSync(fd: number, note: string): void;
+  close(fd: number): void;
+}
+
+/** The real file system. */
+export const nodeJournalFs: JournalFs = {
+  openAppend: (path) =>
+    fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o600),
+  write(fd, bytes) {
+    let done = 0;
+    while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+  },
+  truncate: (fd, size) => fs.ftruncateSync(fd, size),
+  fsync: (fd) =>
+    new Promise((resolve, reject) => fs.fsync(fd, (err) => err ? reject(err) : resolve())),
+  fsyncSync: (fd) => fs.fsyncSync(fd),
+  close: (fd) => fs.closeSync(fd),
+};
+
+/** Test shim settings (see docs/journal.md, "Testing"). */
+interface ShimSettings {
+  /** Every completed fsync appends "fsync <project>:<seq>" here, before replies waiting on it. */
+  fsyncLog?: string;
+  /** Delay added to every fsync, in ms (makes ordering bugs visible). */
+  fsyncDelayMs?: number;
+  /** While this file exists, journal writes fail with EIO. */
+  failWritesWhileExists?: string;
+}
+
+/** Returns the file layer: node:fs, wrapped by the test shim when `shim` (JSON) is given. */
+export function journalFs(shim: string | undefined): JournalFs {
+  if (!shim) return nodeJournalFs;
+  const s = JSON.parse(shim) as ShimSettings;
+  const base = nodeJournalFs;
+  return {
+    ...base,
+    write(fd, bytes) {
+      if (s.failWritesWhileExists && fs.existsSync(s.failWritesWhileExists)) {
+        // Half the record reaches the file, as a full disk would leave it.
+        base.write(fd, bytes.subarray(0, bytes.length >> 1));
+        throw Object.assign(new Error("EIO: injected write failure"), { code: "EIO" });
+      }
+      base.write(fd, bytes);
+    },
+    async fsync(fd, note) {
+      if (s.fsyncDelayMs) await new Promise((r) => setTimeout(r, s.fsyncDelayMs));
+      await base.fsync(fd, note);
+      if (s.fsyncLog) fs.appendFileSync(s.fsyncLog, `fsync ${note}\n`);
+    },
+    fsyncSync(fd, note) {
+      base.fsyncSync(fd, note);
+      if (s.fsyncLog) fs.appendFileSync(s.fsyncLog, `fsync ${note}\n`);
+    },
+  };
+}

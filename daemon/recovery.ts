@@ -1,0 +1,263 @@
+/**
+ * Recovery at start-up: every project whose journal is in the data directory comes back as it
+ * was when the daemon died (last checkpoint + replay of the journal after it), with its undo
+ * history for the steps replayed. A torn last record is cut off; a damaged record in the middle
+ * stops that project's replay, brings it back read-only and moves its files aside (never
+ * deleted). One bad project never stops the others or the daemon.
+ */
+import fs from "node:fs";
+import { join } from "node:path";
+import { copyImage, emptyImage, type Image } from "../core/image.ts";
+import { applyDelta } from "../core/journal/image_delta.ts";
+import {
+  type JournalRecord,
+  type ProjectFacts,
+  RecordKind,
+  scanJournal,
+} from "../core/journal/record.ts";
+import { CHECKPOINT_NAME, type JournalLog, type JournalStore } from "./journal.ts";
+import { Project, type ProjectRegistry, type RegistryObserver } from "./projects.ts";
+
+/** What recovery did, for `get_status`, `goxel status --json` and the log. */
+export interface RecoveryReport {
+  projects_restored: number;
+  records_replayed: number;
+  ms: number;
+  torn_tails_cut: number;
+  read_only: { project: string; reason: string; moved_to: string }[];
+  failed: { dir: string; reason: string; moved_to: string | null }[];
+}
+
+const SESSION_FILE = "session.json";
+
+/** Restores every journaled project into `registry`; never throws for one project's damage. */
+export function recoverProjects(
+  store: JournalStore,
+  registry: ProjectRegistry,
+  log: JournalLog,
+  clock: () => number,
+): RecoveryReport {
+  const started = performance.now();
+  const report: RecoveryReport = {
+    projects_restored: 0,
+    records_replayed: 0,
+    ms: 0,
+    torn_tails_cut: 0,
+    read_only: [],
+    failed: [],
+  };
+  if (!store.enabled) return report;
+  fs.mkdirSync(store.projectsDir, { recursive: true, mode: 0o700 });
+  const dirs = fs.readdirSync(store.projectsDir).filter((d) => /^p\d+$/.test(d))
+    .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+  for (const id of dirs) {
+    const dir = join(store.projectsDir, id);
+    try {
+      const project = recoverOne(dir, id, registry.historyLimit, report, clock);
+      if (!project) continue;
+      registry.restore(project);
+      report.projects_restored++;
+      if (project.readOnly) {
+        const moved = moveAside(store, dir, id, clock);
+        report.read_only.push({ project: id, reason: project.readOnly, moved_to: moved });
+        log.warn(
+          "Project {project} recovered read-only: {reason}; its files were moved to {moved}",
+          {
+            project: id,
+            reason: project.readOnly,
+            moved,
+          },
+        );
+      } else {
+        store.adopt(project);
+      }
+    } catch (err) {
+      const reason = (err as Error).message;
+      let moved: string | null = null;
+      try {
+        moved = moveAside(store, dir, id, clock);
+      } catch { /* left in place; reported below */ }
+      report.failed.push({ dir, reason, moved_to: moved });
+      log.error("Cannot recover project {project}: {reason}", { project: id, reason });
+    }
+  }
+  const session = readSession(store.settings.dataDir);
+  registry.restoreSession(session.current, session.next_id);
+  report.ms = Math.round((performance.now() - started) * 10) / 10;
+  return report;
+}
+
+function recoverOne(
+  dir: string,
+  id: string,
+  limit: number | undefined,
+  report: RecoveryReport,
+  clock: () => number,
+): Project | null {
+  const { records, damage, torn } = readRecords(dir);
+  report.torn_tails_cut += torn;
+  if (records.length === 0) {
+    if (damage) throw new Error(damage);
+    // The project's first record never reached the file: its creation was never acknowledged.
+    fs.rmSync(dir, { recursive: true, force: true });
+    return null;
+  }
+  if (records[0].kind !== RecordKind.OPEN) {
+    throw new Error("its journal does not start with the project's state");
+  }
+  const project = replay(records, id, limit, clock);
+  report.records_replayed += records.length;
+  if (damage) {
+    project.readOnly =
+      `its journal is damaged (${damage}); replay stopped at sequence ${project.seq}`;
+  }
+  return project;
+}
+
+/** Reads the checkpoint and journal files of a project directory, in sequence order. */
+function readRecords(
+  dir: string,
+): { records: JournalRecord[]; damage: string | null; torn: number } {
+  const names = fs.readdirSync(dir);
+  const records: JournalRecord[] = [];
+  let last = 0, torn = 0;
+  if (names.includes(CHECKPOINT_NAME)) {
+    const scan = scanJournal(fs.readFileSync(join(dir, CHECKPOINT_NAME)));
+    if (scan.end.kind !== "clean" || scan.records.length !== 1) {
+      return {
+        records,
+        damage: `${CHECKPOINT_NAME}: ${"reason" in scan.end ? scan.end.reason : "not one record"}`,
+        torn,
+      };
+    }
+    records.push(scan.records[0]);
+    last = scan.records[0].seq;
+  }
+  const journals = names.filter((n) => /^journal-\d+\.gxj$/.test(n)).sort();
+  for (const [i, name] of journals.entries()) {
+    const path = join(dir, name);
+    const scan = scanJournal(fs.readFileSync(path));
+    for (const rec of scan.records) {
+      if (rec.seq <= last) continue;
+      if (last > 0 && rec.seq !== last + 1) {
+        return { records, damage: `${name}: sequence ${rec.seq} follows ${last}`, torn };
+      }
+      records.push(rec);
+      last = rec.seq;
+    }
+    if (scan.end.kind === "torn" && i === journals.length - 1) {
+      // A record the process was writing when it died: never acknowledged, so cut it off.
+      if (scan.end.offset < 8) fs.rmSync(path, { force: true });
+      else fs.truncateSync(path, scan.end.offset);
+      torn++;
+    } else if (scan.end.kind !== "clean") {
+      return { records, damage: `${name}: ${scan.end.reason}`, torn };
+    }
+  }
+  return { records, damage: null, torn };
+}
+
+/** Rebuilds a project from its records; undo history covers the last `limit` records. */
+function replay(
+  records: JournalRecord[],
+  id: string,
+  limit: number | undefined,
+  clock: () => number,
+): Project {
+  let facts: ProjectFacts = records[0].project ??
+    { id, name: id, path: null, savedSeq: null, createdAt: clock() };
+  for (const r of records) if (r.project) facts = r.project;
+  const tail = Math.max(0, records.length - (limit ?? Infinity));
+  let image: Image = emptyImage();
+  let saved: Image | null = null;
+  for (let i = 0; i < tail; i++) {
+    image = applyRecord(image, records[i]);
+    if (records[i].seq === facts.savedSeq) saved = copyImage(image);
+  }
+  const project = new Project(id, facts.name, image, facts.createdAt, limit);
+  for (let i = tail; i < records.length; i++) {
+    const r = records[i];
+    project.image = applyRecord(r.kind === RecordKind.OPEN ? emptyImage() : project.image, r);
+    const h = project.history;
+    if (r.kind === RecordKind.OPEN) h.restart(project.image);
+    else if (r.kind === RecordKind.EDIT) h.push(project.image);
+    else if (r.kind === RecordKind.UNDO || r.kind === RecordKind.REDO) {
+      const target = h.position + (r.kind === RecordKind.UNDO ? -r.steps : r.steps);
+      // Steps from before the replayed records cannot be taken again: history restarts here.
+      if (target >= 0 && target < h.size) h.seek(target);
+      else h.restart(project.image);
+    }
+    if (r.seq === facts.savedSeq) saved = copyImage(project.image);
+  }
+  project.seq = records.at(-1)!.seq;
+  project.liveMatchesHistory = false;
+  project.path = facts.path;
+  if (saved && facts.path) project.markSaved(facts.path, saved, facts.savedSeq!);
+  else if (saved) project.savedSeq = facts.savedSeq;
+  else project.markUnsaved();
+  return project;
+}
+
+function applyRecord(image: Image, r: JournalRecord): Image {
+  return r.kind === RecordKind.PROJECT ? image : applyDelta(image, r.delta);
+}
+
+function moveAside(store: JournalStore, dir: string, id: string, clock: () => number): string {
+  const damaged = join(store.settings.dataDir, "damaged");
+  fs.mkdirSync(damaged, { recursive: true, mode: 0o700 });
+  const target = join(damaged, `${id}-${new Date(clock()).toISOString().replace(/[:.]/g, "-")}`);
+  fs.renameSync(dir, target);
+  return target;
+}
+
+function readSession(dataDir: string): { current: string | null; next_id: number } {
+  try {
+    const s = JSON.parse(fs.readFileSync(join(dataDir, SESSION_FILE), "utf8"));
+    return {
+      current: typeof s.current === "string" ? s.current : null,
+      next_id: Number(s.next_id) || 1,
+    };
+  } catch {
+    return { current: null, next_id: 1 };
+  }
+}
+
+/** Keeps the journal store and the session file in step with the project registry. */
+export class JournalObserver implements RegistryObserver {
+  readonly #store: JournalStore;
+  readonly #log: JournalLog;
+
+  constructor(store: JournalStore, log: JournalLog) {
+    this.#store = store;
+    this.#log = log;
+  }
+
+  opened(project: Project, method: string): void {
+    project.savedSeq = 1;
+    this.#store.opened(project, method);
+  }
+
+  closed(project: Project): void {
+    this.#store.closed(project).catch((err) =>
+      this.#log.error("Cannot remove the journal of {project}: {message}", {
+        project: project.id,
+        message: (err as Error).message,
+      })
+    );
+  }
+
+  selected(current: Project | null, nextId: number): void {
+    if (!this.#store.enabled) return;
+    const file = join(this.#store.settings.dataDir, SESSION_FILE);
+    try {
+      fs.writeFileSync(
+        `${file}.tmp`,
+        JSON.stringify({ current: current?.id ?? null, next_id: nextId }),
+        { mode: 0o600 },
+      );
+      fs.renameSync(`${file}.tmp`, file);
+    } catch (err) {
+      this.#log.error("Cannot write {file}: {message}", { file, message: (err as Error).message });
+    }
+  }
+}

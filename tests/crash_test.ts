@@ -1,0 +1,304 @@
+/**
+ * Durability end to end: a real daemon killed with SIGKILL at random moments loses no
+ * acknowledged edit (compared with an independent replay), batch mode never replies before
+ * its fsync, torn and corrupt journals recover as documented, and failing writes roll back.
+ * GOXEL_CRASH_ITERATIONS sets the kill loop's length (default 25).
+ */
+import assert from "node:assert/strict";
+import { packRgba } from "../core/color.ts";
+import { findCodec } from "../core/formats/mod.ts";
+import { newImage } from "../core/image.ts";
+import { scanJournal } from "../core/journal/record.ts";
+import { JournalStore } from "../daemon/journal.ts";
+import { nodeJournalFs } from "../daemon/journal_fs.ts";
+import { ProjectRegistry } from "../daemon/projects.ts";
+import { recoverProjects } from "../daemon/recovery.ts";
+import { crashLoop, type Fingerprint } from "./crash_loop.ts";
+import { makeTestEnv, RawClient, runGoxel, startDaemon } from "./support_testing.ts";
+
+const ITERATIONS = Number(Deno.env.get("GOXEL_CRASH_ITERATIONS") ?? 25);
+
+async function importFile(dir: string): Promise<string> {
+  const image = newImage();
+  const v = image.activeLayer!.volume;
+  for (let i = 0; i < 20; i++) v.set(i - 10, 3, i % 4, packRgba(200, 100, i * 10, 255));
+  const [file] = findCodec("gox", "encode")!.encode!(image, {});
+  const path = `${dir}/piece.gox`;
+  await Deno.writeFile(path, file.data);
+  return path;
+}
+
+Deno.test("kill -9 at random moments loses no acknowledged edit (durability: process)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "gxcrash" });
+  try {
+    const report = await crashLoop({
+      iterations: ITERATIONS,
+      seed: 1000,
+      durability: "process",
+      importFile: await importFile(dir),
+    });
+    assert.deepEqual(report.failures, []);
+    assert.equal(report.iterations, ITERATIONS);
+    assert.ok(report.acknowledged > 0, "some requests were acknowledged before the kills");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("with durability: batch no reply precedes the fsync of its change", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "gxcrash" });
+  try {
+    const report = await crashLoop({
+      iterations: Math.max(3, Math.round(ITERATIONS / 3)),
+      seed: 5000,
+      durability: "batch",
+      importFile: await importFile(dir),
+    });
+    assert.deepEqual(report.failures, []);
+    assert.ok(report.fsyncChecks > 0, "replies were checked against the fsync log");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** Recovers a data dir in-process and returns the project's fingerprint. */
+function recoverInProcess(dataDir: string): { fp: Fingerprint; readOnly: string | null } {
+  const store = new JournalStore(
+    {
+      dataDir,
+      durability: "process",
+      batchMs: 5,
+      checkpointBytes: 1 << 26,
+      checkpointSeconds: 600,
+    },
+    nodeJournalFs,
+    () => Date.now(),
+    { info() {}, warn() {}, error() {} },
+  );
+  const registry = new ProjectRegistry(() => Date.now(), 256);
+  recoverProjects(store, registry, { info() {}, warn() {}, error() {} }, () => Date.now());
+  const p = registry.find("p1")!;
+  return {
+    readOnly: p.readOnly,
+    fp: {
+      seq: p.seq,
+      layers: p.image.layers.map((l) => ({
+        id: l.id,
+        name: l.name,
+        visible: l.visible,
+        voxel_count: l.volume.count(),
+        crc: l.volume.crc32() >>> 0,
+      })),
+    },
+  };
+}
+
+Deno.test("a journal cut at every byte of its last 3 records recovers to a clean prefix", async () => {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env, ["--workspace", env.dir]);
+  const states: Fingerprint[] = [];
+  try {
+    const c = await RawClient.unix(env.socket);
+    await c.call("goxel.create_project", ["cut", 16, 16, 16]);
+    const ops: [string, unknown][] = [
+      ["goxel.add_voxel", [1, 2, 3, "#ff0000"]],
+      ["goxel.procedural_shape", ["sphere", 3, 3, 3, 0, 0, 4, "#00ff00"]],
+      ["goxel.create_layer", { name: "second" }],
+      ["goxel.add_voxel", [5, 5, 5, "#0000ff"]],
+      ["goxel.undo", [1]],
+    ];
+    for (const [m, p] of ops) await c.call(m, p);
+    c.close();
+  } finally {
+    assert.equal(await daemon.stop(), 0);
+  }
+  const dataDir = `${env.dir}/state/goxel`;
+  const projectDir = `${dataDir}/projects/p1`;
+  const journal =
+    [...Deno.readDirSync(projectDir)].find((e) => e.name.startsWith("journal-"))!.name;
+  const bytes = Deno.readFileSync(`${projectDir}/${journal}`);
+  const ends = scanJournal(bytes).ends;
+  assert.ok(ends.length >= 6, `the journal holds the open record and 5 edits (${ends.length})`);
+  const work = `${env.dir}/cut`;
+  const from = ends.at(-4)!;
+  for (const boundary of ends.slice(-4)) {
+    states.push(recoverCopy(dataDir, work, journal, bytes.subarray(0, boundary)).fp);
+  }
+  assert.equal(
+    new Set(states.map((s) => JSON.stringify(s))).size,
+    4,
+    "each record changes the state",
+  );
+  for (let cut = from; cut <= bytes.length; cut++) {
+    const whole = ends.filter((e) => e <= cut).length;
+    const expected = states[whole - (ends.length - 3)];
+    const got = recoverCopy(dataDir, work, journal, bytes.subarray(0, cut));
+    assert.deepEqual(got.fp, expected, `cut at byte ${cut}`);
+    assert.equal(got.readOnly, null, `a torn tail is not damage (cut at ${cut})`);
+  }
+  await env.cleanup();
+});
+
+function recoverCopy(dataDir: string, work: string, journal: string, content: Uint8Array) {
+  try {
+    Deno.removeSync(work, { recursive: true });
+  } catch { /* first use */ }
+  Deno.mkdirSync(`${work}/projects/p1`, { recursive: true });
+  Deno.writeFileSync(`${work}/projects/p1/${journal}`, content);
+  Deno.copyFileSync(`${dataDir}/session.json`, `${work}/session.json`);
+  return recoverInProcess(work);
+}
+
+Deno.test("a corrupt middle record brings the project back read-only, files moved aside", async () => {
+  const env = await makeTestEnv();
+  let daemon = await startDaemon(env, ["--workspace", env.dir]);
+  try {
+    const c = await RawClient.unix(env.socket);
+    await c.call("goxel.create_project", ["bad", 16, 16, 16]);
+    for (let i = 0; i < 5; i++) await c.call("goxel.add_voxel", [i, 0, 0, "#ff0000"]);
+    await c.call("goxel.create_project", ["good", 16, 16, 16]);
+    await c.call("goxel.add_voxel", [1, 1, 1, "#00ff00"]);
+    c.close();
+    daemon.proc.kill("SIGKILL");
+    await daemon.proc.status;
+    const dir = `${env.dir}/state/goxel/projects/p1`;
+    const name = [...Deno.readDirSync(dir)].find((e) => e.name.startsWith("journal-"))!.name;
+    const bytes = Deno.readFileSync(`${dir}/${name}`);
+    const ends = scanJournal(bytes).ends;
+    bytes[ends[2] + 20] ^= 0xff; // inside the 4th record; more records follow it
+    Deno.writeFileSync(`${dir}/${name}`, bytes);
+    daemon = await startDaemon(env, ["--workspace", env.dir]);
+    const again = await RawClient.unix(env.socket);
+    const bad = await again.call<
+      { read_only: string | null; voxel_count: number; journal_seq: number }
+    >(
+      "goxel.get_project_info",
+      { project: "p1" },
+    );
+    assert.match(bad.read_only ?? "", /damaged/);
+    assert.equal(bad.voxel_count, 2, "replay stopped at the last good record");
+    const edit = await again.request("goxel.add_voxel", {
+      x: 9,
+      y: 9,
+      z: 9,
+      color: "#ffffff",
+      project: "p1",
+    });
+    assert.equal(edit.error?.code, -1114);
+    const good = await again.call<{ voxel_count: number; read_only: null }>(
+      "goxel.get_project_info",
+      {
+        project: "p2",
+      },
+    );
+    assert.equal(good.voxel_count, 1, "the other project recovered whole");
+    const status = await again.call<{ recovery: { read_only: { moved_to: string }[] } }>(
+      "goxel.get_status",
+    );
+    const moved = status.recovery.read_only[0].moved_to;
+    assert.ok(
+      Deno.statSync(`${moved}/${name}`).isFile,
+      "the damaged journal was moved aside, not deleted",
+    );
+    again.close();
+    const text = await runGoxel(["status", "--socket", env.socket], env);
+    assert.match(text.stdout, /WARNING: project p1 is read-only/);
+    const json = JSON.parse(
+      (await runGoxel(["status", "--json", "--socket", env.socket], env)).stdout,
+    );
+    assert.equal(json.recovery.projects_restored, 2);
+  } finally {
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
+
+Deno.test("a failing journal write is an error, rolls back, and clears once writes work", async () => {
+  const env = await makeTestEnv();
+  const trigger = `${env.dir}/fail-writes`;
+  env.env.GOXEL_JOURNAL_TEST_SHIM = JSON.stringify({ failWritesWhileExists: trigger });
+  let daemon = await startDaemon(env, ["--workspace", env.dir]);
+  try {
+    const c = await RawClient.unix(env.socket);
+    await c.call("goxel.create_project", ["f", 16, 16, 16]);
+    await c.call("goxel.add_voxel", [1, 1, 1, "#ff0000"]);
+    Deno.writeTextFileSync(trigger, "");
+    const failed = await c.request("goxel.add_voxel", [2, 2, 2, "#00ff00"]);
+    assert.equal(failed.error?.code, -1113);
+    assert.match(failed.error!.message, /journal/);
+    const info = await c.call<{ voxel_count: number; degraded: string | null }>(
+      "goxel.get_project_info",
+    );
+    assert.equal(info.voxel_count, 1, "the failed edit was rolled back");
+    assert.match(info.degraded ?? "", /EIO/);
+    assert.deepEqual((await c.call<{ color: number[] }>("goxel.get_voxel", [1, 1, 1])).color, [
+      255,
+      0,
+      0,
+      255,
+    ]);
+    Deno.removeSync(trigger);
+    await c.call("goxel.add_voxel", [3, 3, 3, "#0000ff"]);
+    const healed = await c.call<{ voxel_count: number; degraded: string | null }>(
+      "goxel.get_project_info",
+    );
+    assert.equal(healed.degraded, null);
+    assert.equal(healed.voxel_count, 2);
+    c.close();
+    daemon.proc.kill("SIGKILL");
+    await daemon.proc.status;
+    daemon = await startDaemon(env, ["--workspace", env.dir]);
+    const again = await RawClient.unix(env.socket);
+    const back = await again.call<{ voxel_count: number; read_only: string | null }>(
+      "goxel.get_project_info",
+    );
+    assert.equal(
+      back.voxel_count,
+      2,
+      "the half-written record was cut off; the later edit survived",
+    );
+    assert.equal(back.read_only, null);
+    again.close();
+  } finally {
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
+
+Deno.test("undo works after recovery and close_project removes the journal", async () => {
+  const env = await makeTestEnv();
+  let daemon = await startDaemon(env, ["--workspace", env.dir]);
+  try {
+    const c = await RawClient.unix(env.socket);
+    await c.call("goxel.create_project", ["u", 16, 16, 16]);
+    await c.call("goxel.add_voxel", [1, 1, 1, "#ff0000"]);
+    await c.call("goxel.add_voxel", [2, 2, 2, "#00ff00"]);
+    c.close();
+    daemon.proc.kill("SIGKILL");
+    await daemon.proc.status;
+    daemon = await startDaemon(env, ["--workspace", env.dir]);
+    const again = await RawClient.unix(env.socket);
+    const undone = await again.call<{ undone: number; undo_count: number }>("goxel.undo", [1]);
+    assert.equal(undone.undone, 1);
+    assert.equal(
+      (await again.call<{ voxel_count: number }>("goxel.get_project_info")).voxel_count,
+      1,
+    );
+    await again.call("goxel.redo", [1]);
+    assert.equal(
+      (await again.call<{ voxel_count: number }>("goxel.get_project_info")).voxel_count,
+      2,
+    );
+    await again.call("goxel.close_project", { force: true });
+    const dir = `${env.dir}/state/goxel/projects/p1`;
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && (await Deno.stat(dir).then(() => true, () => false))) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(await Deno.stat(dir).then(() => true, () => false), false, "the journal is gone");
+    again.close();
+  } finally {
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
