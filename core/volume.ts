@@ -126,6 +126,21 @@ export class Volume {
     return this.#tiles.get(tileKey(ox, oy, oz))?.voxels;
   }
 
+  /**
+   * Makes `voxels` (4096 values, handed over: the caller must not keep writing them) the tile at
+   * (ox, oy, oz) without copying; a diff against an older copy still compares it voxel by voxel.
+   */
+  adoptTile(ox: number, oy: number, oz: number, voxels: Uint32Array): void {
+    if (voxels.length !== TILE_VOXELS) {
+      throw new RangeError(`A tile has ${TILE_VOXELS} voxels, not ${voxels.length}`);
+    }
+    const key = tileKey(ox, oy, oz);
+    const old = this.#tiles.get(key) ?? null;
+    this.#tiles.set(key, { voxels, owner: this.#token, from: old, lo: 0, hi: TILE_VOXELS - 1 });
+    this.#forgetLast(key);
+    this.#dirty = true;
+  }
+
   /** Returns the tile's voxels for writing in place, creating or un-sharing it first. */
   writeTile(ox: number, oy: number, oz: number): Uint32Array {
     const data = this.#writable(tileKey(ox, oy, oz));
@@ -260,28 +275,33 @@ export class Volume {
     }
   }
 
-  /** Returns the exact bounding box `[min, max)` of the voxels with alpha ≠ 0, or null. */
+  /**
+   * Returns the exact bounding box `[min, max)` of the voxels with alpha ≠ 0, or null. Only the
+   * non-empty tiles on the faces of their tile-level box can hold an extreme voxel, and each is
+   * scanned slice by slice from that face, so a solid model costs O(tiles), not O(voxels).
+   */
   bbox(): Aabb | null {
-    const min = [Infinity, Infinity, Infinity], max = [-Infinity, -Infinity, -Infinity];
+    const solid: [Vec3, Uint32Array][] = [];
+    const tmin: Vec3 = [Infinity, Infinity, Infinity],
+      tmax: Vec3 = [-Infinity, -Infinity, -Infinity];
     for (const [ox, oy, oz, v] of this.tiles()) {
-      // A tile wholly inside the box so far cannot grow it (most tiles of a solid model).
-      if (
-        ox >= min[0] && ox + 16 <= max[0] && oy >= min[1] && oy + 16 <= max[1] &&
-        oz >= min[2] && oz + 16 <= max[2]
-      ) continue;
-      for (let i = 0; i < TILE_VOXELS; i++) {
-        if (!(v[i] >>> 24)) continue;
-        const x = ox + (i & 15), y = oy + ((i >> 4) & 15), z = oz + (i >> 8);
-        if (x < min[0]) min[0] = x;
-        if (x + 1 > max[0]) max[0] = x + 1;
-        if (y < min[1]) min[1] = y;
-        if (y + 1 > max[1]) max[1] = y + 1;
-        if (z < min[2]) min[2] = z;
-        if (z + 1 > max[2]) max[2] = z + 1;
+      if (isTileEmpty(v)) continue;
+      const o: Vec3 = [ox, oy, oz];
+      solid.push([o, v]);
+      for (let a = 0; a < 3; a++) {
+        if (o[a] < tmin[a]) tmin[a] = o[a];
+        if (o[a] + 16 > tmax[a]) tmax[a] = o[a] + 16;
       }
     }
-    if (min[0] === Infinity) return null;
-    return { min: min as Aabb["min"], max: max as Aabb["max"] };
+    if (solid.length === 0) return null;
+    const min: Vec3 = [...tmax], max: Vec3 = [...tmin];
+    for (const [o, v] of solid) {
+      for (let a = 0; a < 3; a++) {
+        if (o[a] === tmin[a]) min[a] = Math.min(min[a], o[a] + firstSlice(v, a, 1));
+        if (o[a] + 16 === tmax[a]) max[a] = Math.max(max[a], o[a] + firstSlice(v, a, -1) + 1);
+      }
+    }
+    return { min, max };
   }
 
   /** Goxel's volume CRC: an XXH32 chain over (position, colour) of every voxel with alpha ≠ 0. */
@@ -323,6 +343,24 @@ export class Volume {
     this.#lastTile = data;
     return voxels;
   }
+}
+
+type Vec3 = [number, number, number];
+const STRIDE = [1, 16, 256];
+
+/**
+ * Returns the first slice index (0..15) along axis `a`, scanning up (dir 1) or down (dir -1),
+ * that holds a voxel with alpha ≠ 0 (the tile must not be empty).
+ */
+function firstSlice(v: Uint32Array, a: number, dir: 1 | -1): number {
+  const s = STRIDE[a], u = STRIDE[(a + 1) % 3], w = STRIDE[(a + 2) % 3];
+  for (let n = 0; n < 16; n++) {
+    const k = dir === 1 ? n : 15 - n;
+    for (let i = 0; i < 16; i++) {
+      for (let j = 0; j < 16; j++) if (v[k * s + i * u + j * w] >>> 24) return k;
+    }
+  }
+  return dir === 1 ? 15 : 0;
 }
 
 /** Returns true when every alpha of a tile is 0. */

@@ -16,7 +16,7 @@ import {
   volumeFromPlain,
   volumeToPlain,
 } from "../core/plain_image.ts";
-import type { Volume } from "../core/volume.ts";
+import { TILE_VOXELS, tileKey, Volume } from "../core/volume.ts";
 
 /** Voxels an edit may charge and still run inline on the event loop (~50 ms of painting). */
 export const INLINE_EDIT_VOXELS = 1_000_000;
@@ -28,9 +28,16 @@ export type EditOp =
   | { kind: "fill"; start: Vec3; color: Rgba; options: FloodFillOptions }
   | { kind: "move"; matrices: Mat4[] };
 
-/** The edit job's result: the edited volume and, for fills, the voxels changed. */
+/**
+ * The edit job's result: the whole edited volume (moves rebuild it), or only the tiles it
+ * changed in their insertion order and the origins it deleted (paints, lines, fills), so the
+ * untouched tiles stay shared with the project's history and its journal diff stays small;
+ * plus, for fills, the voxels changed.
+ */
 export interface EditResult {
-  volume: PlainVolume;
+  volume: PlainVolume | null;
+  changed: PlainVolume | null;
+  deleted: Int32Array | null;
   count: number;
 }
 
@@ -54,11 +61,50 @@ export function applyEdit(volume: Volume, op: EditOp, limits?: WorkBudgetOptions
   }
 }
 
-/** Worker side: rebuilds the volume, edits it and returns it as plain tiles. */
+/** Worker side: rebuilds the volume, edits it and returns the result as plain tiles. */
 export function runEditJob(plain: PlainVolume, op: EditOp, limits?: WorkBudgetOptions): EditResult {
   const volume = volumeFromPlain(plain);
+  if (op.kind === "move") {
+    const count = applyEdit(volume, op, limits);
+    return { volume: volumeToPlain(volume), changed: null, deleted: null, count };
+  }
+  const before = volume.copy();
   const count = applyEdit(volume, op, limits);
-  return { volume: volumeToPlain(volume), count };
+  const changed = new Set<number>(), deleted: number[] = [];
+  volume.diffTiles(before, (ox, oy, oz, now) => {
+    if (now) changed.add(tileKey(ox, oy, oz));
+    else deleted.push(ox, oy, oz);
+  });
+  const out = new Volume();
+  for (const [ox, oy, oz, v] of volume.tiles()) {
+    if (changed.has(tileKey(ox, oy, oz))) out.adoptTile(ox, oy, oz, v);
+  }
+  return { volume: null, changed: volumeToPlain(out), deleted: Int32Array.from(deleted), count };
+}
+
+/** Main side: applies a result to `volume` (or returns the replacement volume for a move). */
+export function applyEditResult(volume: Volume, r: EditResult): Volume {
+  if (r.volume) return adoptPlain(new Volume(), r.volume);
+  const d = r.deleted!;
+  for (let i = 0; i < d.length; i += 3) volume.deleteTile(d[i], d[i + 1], d[i + 2]);
+  return adoptPlain(volume, r.changed!);
+}
+
+/** Installs the tiles of a transferred plain volume as views, without copying them. */
+function adoptPlain(volume: Volume, plain: PlainVolume): Volume {
+  const { origins, voxels } = plain;
+  for (let i = 0; i * 3 < origins.length; i++) {
+    const view = voxels.subarray(i * TILE_VOXELS, (i + 1) * TILE_VOXELS);
+    volume.adoptTile(origins[i * 3], origins[i * 3 + 1], origins[i * 3 + 2], view);
+  }
+  return volume;
+}
+
+/** The buffers of an edit result, to transfer rather than copy. */
+export function editResultBuffers(r: EditResult): ArrayBuffer[] {
+  const out = [r.volume, r.changed].flatMap((p) => (p ? volumeBuffers(p) : []));
+  if (r.deleted) out.push(r.deleted.buffer as ArrayBuffer);
+  return out;
 }
 
 export { volumeBuffers };

@@ -1,7 +1,7 @@
 /** Worker entry (a web-standard Worker): runs jobs from the pool and posts results back. */
 import { isMainThread } from "node:worker_threads";
 import { plainBuffers, type PlainImage } from "../core/plain_image.ts";
-import { type EditResult, volumeBuffers } from "./edit_jobs.ts";
+import { type EditResult, editResultBuffers } from "./edit_jobs.ts";
 import { type Job, runJob } from "./worker_jobs.ts";
 
 interface Envelope {
@@ -56,8 +56,8 @@ function transferables(result: unknown): ArrayBuffer[] {
     return [...new Set(result.map((f: { data: Uint8Array }) => f.data.buffer as ArrayBuffer))];
   }
   // An edited volume's tiles are fresh copies: move them instead of copying them again.
-  if (result && typeof result === "object" && "volume" in result) {
-    return volumeBuffers((result as EditResult).volume);
+  if (result && typeof result === "object" && "changed" in result) {
+    return editResultBuffers(result as EditResult);
   }
   if (result && typeof result === "object" && "layers" in result) {
     return plainBuffers(result as PlainImage);

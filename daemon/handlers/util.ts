@@ -5,9 +5,10 @@ import { packRgba, unpackRgba } from "../../core/color.ts";
 import { ConflictError, NotFoundError } from "../../core/errors.ts";
 import { canEditLayer, type Layer } from "../../core/layer.ts";
 import type { Mat4 } from "../../core/mat4.ts";
-import { volumeFromPlain, volumeToPlain } from "../../core/plain_image.ts";
+import { volumeToPlain } from "../../core/plain_image.ts";
 import {
   applyEdit,
+  applyEditResult,
   type EditOp,
   type EditResult,
   INLINE_EDIT_VOXELS,
@@ -98,6 +99,22 @@ export function boxVoxels(box: Mat4): number {
 }
 
 const inlineEnvs = new WeakSet<HandlerEnv>();
+const dryRunEnvs = new WeakSet<HandlerEnv>();
+
+/**
+ * Returns an env whose edits only charge their own budget and change nothing, so a batch can
+ * be refused before its first operation runs.
+ */
+export function dryRunEnv(env: HandlerEnv): HandlerEnv {
+  const dry = { ...env };
+  dryRunEnvs.add(dry);
+  return dry;
+}
+
+/** True for an env made by dryRunEnv. */
+export function isDryRun(env: HandlerEnv): boolean {
+  return dryRunEnvs.has(env);
+}
 
 /** Makes every edit of this request run synchronously (batch_operations applies all or nothing). */
 export function editInline(env: HandlerEnv): void {
@@ -120,6 +137,7 @@ export function editLayer(
     maxVoxels: limits.max_voxels_per_request,
     maxTiles: limits.max_tiles_per_request,
   };
+  if (dryRunEnvs.has(env)) return 0;
   if (charged <= INLINE_EDIT_VOXELS || inlineEnvs.has(env)) {
     return applyEdit(layer.volume, op, budget);
   }
@@ -127,8 +145,8 @@ export function editLayer(
   const job = { kind: "edit" as const, volume: plain, op, limits: budget };
   const options = { transfer: volumeBuffers(plain), signal: env.call?.signal };
   return env.ctx.workers.run(job, options).then((r) => {
-    const { volume, count } = r as EditResult;
-    layer.volume = volumeFromPlain(volume);
-    return count;
+    const result = r as EditResult;
+    layer.volume = applyEditResult(layer.volume, result);
+    return result.count;
   });
 }

@@ -11,6 +11,7 @@ import {
   editableLayer,
   findLayerById,
   inclusiveToAabb,
+  isDryRun,
   packColor,
   wireColor,
 } from "./util.ts";
@@ -87,6 +88,7 @@ export const voxelHandlers: HandlerGroup<VoxelMethods> = {
     const layer = editableLayer(env.project, p.layer_id);
     const v = layer.volume;
     chargeVoxelList(budgetOf(env), "add voxels", p, v);
+    if (isDryRun(env)) return { success: true, added: 0, failed: 0 };
     let added = 0, failed = 0;
     const put = (x: number, y: number, z: number, c: number) => {
       try {
