@@ -112,6 +112,20 @@ export function tilesInRange(lo: readonly number[], hi: readonly number[]): numb
   return n;
 }
 
+/**
+ * Charges a decoded model of `size` (per axis) holding `voxels` voxels before it is placed: the
+ * voxels, and the tiles they can reach (no more than one per voxel).
+ */
+export function chargeModel(
+  budget: WorkBudget,
+  what: string,
+  size: number[],
+  voxels: number,
+): void {
+  const tiles = Math.min(voxels, tilesInRange([0, 0, 0], size.map((s) => s + 15)));
+  budget.charge(what, { voxels, tiles });
+}
+
 /** Number of voxels in the half-open range [lo, hi) per axis. */
 export function voxelsInRange(lo: readonly number[], hi: readonly number[]): number {
   let n = 1;
