@@ -1,15 +1,22 @@
 /** Composition root: reads argv and env once and hands off to the CLI (which may run the daemon). */
 import process from "node:process";
-import { runCli } from "./cli/mod.ts";
 import { BUILD } from "./version.ts";
 
 if (import.meta.main) {
-  const code = await runCli(process.argv.slice(2), {
+  const argv = process.argv.slice(2);
+  // The version needs nothing else: answer before the CLI (commander, every command) loads.
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+    process.stdout.write(`goxel ${BUILD.version} (${BUILD.commit}, ${BUILD.runtime})\n`);
+    process.exit(0);
+  }
+  const { runCli } = await import("./cli/mod.ts");
+  const code = await runCli(argv, {
     env: { ...process.env },
     cwd: process.cwd(),
     build: BUILD,
     // The daemon and the codecs load only when a command needs them, so client commands start fast.
     runDaemon: async (opts) => (await import("./daemon/lifecycle.ts")).runDaemon(opts),
+    runMcp: async (opts) => (await import("./mcp/mod.ts")).runMcp(opts),
     offline: {
       info: async (...a) => (await import("./daemon/offline.ts")).offlineOps.info(...a),
       convert: async (...a) => (await import("./daemon/offline.ts")).offlineOps.convert(...a),

@@ -96,6 +96,7 @@ async function throughput(): Promise<string[]> {
     daemons.push([m, env, await startDaemon(env, [], `durability: ${m}\n`)]);
   }
   const seq: Record<string, number[]> = {}, pipe: Record<string, number[]> = {};
+  const multi: Record<string, number[]> = {};
   try {
     for (const [, env] of daemons) {
       const c = await RawClient.unix(env.socket);
@@ -106,6 +107,12 @@ async function throughput(): Promise<string[]> {
     for (let r = 0; r < ROUNDS; r++) {
       for (const [m, env] of daemons) (seq[m] ??= []).push(await sequential(env.socket, 4000));
       for (const [m, env] of daemons) (pipe[m] ??= []).push(await pipelined(env.socket, 64000, 64));
+      for (const [m, env] of daemons) {
+        const rates = await Promise.all(
+          Array.from({ length: 8 }, () => pipelined(env.socket, 16000, 64)),
+        );
+        (multi[m] ??= []).push(rates.reduce((a, b) => a + b, 0));
+      }
     }
   } finally {
     for (const [, env, d] of daemons) {

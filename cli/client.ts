@@ -79,6 +79,11 @@ export class RpcClient {
     });
   }
 
+  /** True once the connection closed or failed (calls would be refused). */
+  get isClosed(): boolean {
+    return this.#closedError !== null;
+  }
+
   /** Writes raw text (already framed) to the socket. */
   writeRaw(text: string): boolean {
     return this.#socket.write(text);

@@ -1,8 +1,8 @@
 /** What the composition root (main.ts) hands the CLI: it never imports the daemon itself. */
 
-import type { BuildInfo, StartOptions } from "../protocol/start_options.ts";
+import type { BuildInfo, McpOptions, StartOptions } from "../protocol/start_options.ts";
 
-export type { BuildInfo, StartOptions };
+export type { BuildInfo, McpOptions, StartOptions };
 
 /** Offline (daemon-less) file operations. */
 export interface OfflineOps {
@@ -23,6 +23,7 @@ export interface OfflineOps {
       height: number;
       camera?: string;
       background?: string;
+      quality?: string;
       maxVoxels?: number;
     },
   ): Promise<{ files: string[] }>;
@@ -34,5 +35,7 @@ export interface CliDeps {
   cwd: string;
   build: BuildInfo;
   runDaemon(opts: StartOptions): Promise<number>;
+  /** Runs `goxel mcp` (absent in builds without the MCP server). */
+  runMcp?(opts: McpOptions): Promise<number>;
   offline: OfflineOps;
 }

@@ -5,6 +5,7 @@ import { addCallCommand } from "./call.ts";
 import type { CliDeps } from "./deps.ts";
 import { CliError, exitCodeFor } from "./errors.ts";
 import { addLifecycleCommands } from "./lifecycle.ts";
+import { addMcpCommand } from "./mcp_command.ts";
 import { addOfflineCommands } from "./offline.ts";
 import { Output } from "./output.ts";
 
@@ -27,6 +28,7 @@ export function buildProgram(deps: CliDeps, out: Output): Command {
   addLifecycleCommands(program, deps, out);
   addCallCommand(program, deps, out);
   addOfflineCommands(program, deps, out);
+  addMcpCommand(program, deps, out);
   return program;
 }
 

@@ -62,18 +62,21 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
     });
 
   program.command("render")
-    .description("Render a voxel file to a PNG with the CPU ray caster")
+    .description(
+      "Render a voxel file to a PNG (CPU rasteriser, or the ray tracer with --quality path)",
+    )
     .argument("<in>", "input file")
     .argument("<out>", "output .png")
     .option("--size <WxH>", "image size in pixels", "512x512")
     .option(
       "--camera <preset>",
-      "front, back, left, right, top, bottom or isometric (default: the file's camera)",
+      "front, back, left, right, top, bottom or isometric (default: the file's camera direction)",
     )
     .option(
       "--background <color>",
       "#rrggbb[aa], or 'transparent' (default: Goxel's grey gradient)",
     )
+    .option("--quality <name>", "raster (default, fast) or path (one ray per sample)")
     .option("--max-voxels <n>", MAX_VOXELS_HELP)
     .action(async (input, output, o) => {
       const size = parseSize(o.size);
@@ -81,6 +84,7 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
         ...size,
         camera: o.camera,
         background: o.background,
+        quality: o.quality,
         maxVoxels: parseMaxVoxels(o.maxVoxels),
       });
       out.line(`Wrote ${r.files.join(", ")}`);

@@ -1,5 +1,5 @@
 /** Goxel cameras: a camera→world matrix looking down local −Z at a target `dist` away. */
-import { boxHalfSize, isNullBox } from "./box.ts";
+import { boxCorners, boxHalfSize, isNullBox } from "./box.ts";
 import {
   identity,
   type Mat4,
@@ -109,4 +109,76 @@ function cross(a: Vec3, b: Vec3): Vec3 {
 function normalize(v: Vec3): Vec3 {
   const l = Math.hypot(...v) || 1;
   return [v[0] / l, v[1] / l, v[2] / l];
+}
+
+/** How much of the frame's limiting axis a framed model spans (the rest is margin). */
+export const FRAME_FILL = 0.9;
+
+/**
+ * Moves the camera, keeping its orientation and projection, so the eight corners of `box`
+ * project centred in a frame of the given aspect (width / height) and span `fill` of its
+ * limiting axis. Perspective cameras take the closest distance that fits; orthographic
+ * cameras get `dist` = the half-width that fits. A null box leaves the camera as it is.
+ */
+export function frameBox(cam: Camera, box: Mat4 | null, aspect: number, fill = FRAME_FILL): void {
+  if (isNullBox(box)) return;
+  const axes = [0, 4, 8].map((o) => normalize([cam.mat[o], cam.mat[o + 1], cam.mat[o + 2]]));
+  const c: Vec3 = [box![12], box![13], box![14]];
+  const pts = boxCorners(box!).map((p) =>
+    axes.map((a) => dot(a, [p[0] - c[0], p[1] - c[1], p[2] - c[2]]))
+  );
+  const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]), zs = pts.map((p) => p[2]);
+  let dx: number, dy: number, d: number;
+  if (cam.ortho) {
+    dx = (Math.max(...xs) + Math.min(...xs)) / 2;
+    dy = (Math.max(...ys) + Math.min(...ys)) / 2;
+    const halfW = (Math.max(...xs) - Math.min(...xs)) / 2;
+    const halfH = (Math.max(...ys) - Math.min(...ys)) / 2;
+    cam.dist = Math.max(halfW, halfH * aspect, 1e-6) / fill;
+    d = Math.max(...zs) + cam.dist;
+  } else {
+    const ty = Math.tan(CAMERA_FOVY / 2 * Math.PI / 180) * fill, tx = ty * aspect;
+    d = Math.max(fitDistance(xs, zs, tx), fitDistance(ys, zs, ty), Math.max(...zs) + 1e-3);
+    dx = centreOffset(xs, zs, d), dy = centreOffset(ys, zs, d);
+    cam.dist = d;
+  }
+  for (let i = 0; i < 3; i++) {
+    cam.mat[12 + i] = c[i] + axes[0][i] * dx + axes[1][i] * dy + axes[2][i] * d;
+  }
+}
+
+/** Smallest eye distance at which some lateral shift puts every corner within ±s·depth. */
+function fitDistance(xs: number[], zs: number[], s: number): number {
+  let d = -Infinity;
+  for (let i = 0; i < xs.length; i++) {
+    for (let j = 0; j < xs.length; j++) {
+      d = Math.max(d, (xs[i] - xs[j]) / (2 * s) + (zs[i] + zs[j]) / 2);
+    }
+  }
+  return d;
+}
+
+/** Lateral shift at distance d that centres the perspective projections of the corners. */
+function centreOffset(xs: number[], zs: number[], d: number): number {
+  // max + min of (x − shift) / depth decreases with the shift: bisect for zero.
+  const spread = (shift: number) => {
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < xs.length; i++) {
+      const p = (xs[i] - shift) / (d - zs[i]);
+      if (p < lo) lo = p;
+      if (p > hi) hi = p;
+    }
+    return lo + hi;
+  };
+  let a = Math.min(...xs), b = Math.max(...xs);
+  for (let k = 0; k < 60; k++) {
+    const m = (a + b) / 2;
+    if (spread(m) > 0) a = m;
+    else b = m;
+  }
+  return (a + b) / 2;
+}
+
+function dot(a: readonly number[], b: readonly number[]): number {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 }

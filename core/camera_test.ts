@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
-import { boxFromAabb } from "./box.ts";
+import { boxCorners, boxFromAabb } from "./box.ts";
 import {
   applyPreset,
+  CAMERA_FOVY,
   CAMERA_PRESETS,
   cameraPosition,
   cameraTarget,
   copyCamera,
   fitBox,
+  FRAME_FILL,
+  frameBox,
   newCamera,
   turntable,
 } from "./camera.ts";
@@ -144,4 +147,59 @@ Deno.test("applyPreset() refuses names inherited from Object.prototype", () => {
   for (const name of ["toString", "constructor", "hasOwnProperty"]) {
     assert.throws(() => applyPreset(newCamera("c"), name, null), RangeError, name);
   }
+});
+
+/** Projects a world point to normalised device coordinates (−1..1) of a camera and aspect. */
+function project(cam: ReturnType<typeof newCamera>, p: Vec3, aspect: number): [number, number] {
+  const m = cam.mat, d = [p[0] - m[12], p[1] - m[13], p[2] - m[14]];
+  const x = d[0] * m[0] + d[1] * m[1] + d[2] * m[2], y = d[0] * m[4] + d[1] * m[5] + d[2] * m[6];
+  const depth = -(d[0] * m[8] + d[1] * m[9] + d[2] * m[10]);
+  if (cam.ortho) return [x / cam.dist, y * aspect / cam.dist];
+  const t = Math.tan(CAMERA_FOVY / 2 * Math.PI / 180);
+  assert.ok(depth > 0, "every corner is in front of the camera");
+  return [x / (depth * t * aspect), y / (depth * t)];
+}
+
+Deno.test("frameBox() fits the 8 box corners centred with a margin, any view, size and aspect", async (t) => {
+  const boxes = [
+    boxFromAabb({ min: [-48, -48, -39], max: [49, 49, 40] }),
+    boxFromAabb({ min: [0, 0, 0], max: [1, 1, 1] }),
+    boxFromAabb({ min: [100, -20, 5], max: [400, -10, 9] }),
+    boxFromAabb({ min: [-3, -3, 0], max: [3, 3, 60] }),
+  ];
+  for (const preset of Object.keys(CAMERA_PRESETS)) {
+    for (const ortho of [false, true]) {
+      for (const aspect of [1, 16 / 9, 0.5]) {
+        await t.step(`${preset} ${ortho ? "ortho" : "perspective"} aspect ${aspect}`, () => {
+          for (const box of boxes) {
+            const cam = newCamera("c");
+            cam.ortho = ortho;
+            applyPreset(cam, preset, box);
+            const before = transformDirection(cam.mat, [0, 0, 1]);
+            frameBox(cam, box, aspect);
+            assertVecClose(transformDirection(cam.mat, [0, 0, 1]), before);
+            const pts = boxCorners(box).map((p) => project(cam, p, aspect));
+            const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
+            const [x0, x1, y0, y1] = [
+              Math.min(...xs),
+              Math.max(...xs),
+              Math.min(...ys),
+              Math.max(...ys),
+            ];
+            assert.ok(x0 >= -FRAME_FILL - 1e-6 && x1 <= FRAME_FILL + 1e-6, `x ${x0}..${x1}`);
+            assert.ok(y0 >= -FRAME_FILL - 1e-6 && y1 <= FRAME_FILL + 1e-6, `y ${y0}..${y1}`);
+            assert.ok(Math.abs(x0 + x1) < 1e-6 && Math.abs(y0 + y1) < 1e-6, "centred");
+            // The limiting axis spans the fill fraction of the frame: no needless shrinking.
+            assert.ok(Math.max(x1, y1) > FRAME_FILL - 1e-6, `span ${x1} × ${y1}`);
+          }
+        });
+      }
+    }
+  }
+});
+
+Deno.test("frameBox() with a null box leaves the camera alone", () => {
+  const cam = newCamera("c"), before = copyCamera(cam);
+  frameBox(cam, null, 1);
+  assert.deepEqual(cam, before);
 });

@@ -205,14 +205,14 @@ export class JournalStore {
     project.seq = seq;
   }
 
-  /** Removes a closed project's journal and checkpoint. */
-  async closed(project: Project): Promise<void> {
+  /** Removes a closed project's journal and checkpoint (a running checkpoint is abandoned). */
+  closed(project: Project): void {
     const j = this.#open.get(project.id);
     this.#open.delete(project.id);
-    await this.#checkpointing.get(project.id);
     if (j) this.#fs.close(j.fd);
+    // Removed before the reply: a closed project never comes back after a restart.
     if (this.enabled) {
-      await rm(join(this.projectsDir, project.id), { recursive: true, force: true });
+      fs.rmSync(join(this.projectsDir, project.id), { recursive: true, force: true });
     }
   }
 
@@ -305,6 +305,7 @@ export class JournalStore {
     if (j.unsynced) this.#retired.push({ fd: j.fd, note: `${project.id}:${j.unsynced}` });
     else this.#fs.close(j.fd);
     const bytes = await encodeSnapshot(snapshot, seq, facts);
+    if (!this.#open.has(project.id)) return; // closed meanwhile: its directory is gone
     const tmp = join(j.dir, `.${CHECKPOINT_NAME}.tmp`);
     await writeFile(tmp, bytes, { mode: 0o600 });
     await syncPath(tmp);

@@ -6,6 +6,7 @@ import type { Image } from "../core/image.ts";
 import { describeImage } from "./describe.ts";
 import { decodeImage } from "./worker_jobs.ts";
 import { encodeBaseName, MAX_READ_BYTES, readFileBytes, writeEncodedFiles } from "./files.ts";
+import { checkPngPath } from "./render_picture.ts";
 import { DEFAULT_MAX_TILES, DEFAULT_MAX_VOXELS, type WorkBudgetOptions } from "../core/budget.ts";
 
 /** Offline decode budget: `--max-voxels` raises the default voxel and tile limits together. */
@@ -39,6 +40,7 @@ export async function writeImageFile(
     height?: number;
     camera?: string;
     background?: number;
+    quality?: string;
   },
 ): Promise<{ format: string; files: string[] }> {
   const codec = requireCodec(path, "encode", options.format);
@@ -85,9 +87,11 @@ export const offlineOps = {
       height: number;
       camera?: string;
       background?: string;
+      quality?: string;
       maxVoxels?: number;
     },
   ) {
+    checkPngPath(output);
     const { maxVoxels, ...render } = opts;
     const { image } = await loadImageFile(input, undefined, offlineLimits(maxVoxels));
     const background = parseBackground(render.background);

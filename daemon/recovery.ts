@@ -238,12 +238,14 @@ export class JournalObserver implements RegistryObserver {
   }
 
   closed(project: Project): void {
-    this.#store.closed(project).catch((err) =>
+    try {
+      this.#store.closed(project);
+    } catch (err) {
       this.#log.error("Cannot remove the journal of {project}: {message}", {
         project: project.id,
         message: (err as Error).message,
-      })
-    );
+      });
+    }
   }
 
   selected(current: Project | null, nextId: number): void {

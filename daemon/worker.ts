@@ -52,6 +52,7 @@ if ("WorkerGlobalScope" in globalThis || !isMainThread) {
 }
 
 function transferables(result: unknown): ArrayBuffer[] {
+  if (result instanceof Uint8Array) return [result.buffer as ArrayBuffer];
   if (Array.isArray(result)) {
     return [...new Set(result.map((f: { data: Uint8Array }) => f.data.buffer as ArrayBuffer))];
   }

@@ -13,6 +13,10 @@ import {
 import { type EditOp, type EditResult, runEditJob } from "./edit_jobs.ts";
 import { runScriptJob, type ScriptJob, type ScriptJobResult } from "./script_job.ts";
 import { InvalidInputError } from "../core/errors.ts";
+import type { Light } from "../core/image.ts";
+import type { PlainTile } from "../core/render/raycast.ts";
+import { type PlainCamera, type RenderOptions, renderRows } from "../core/render/render.ts";
+import { encodePng } from "../core/formats/png.ts";
 
 /** A unit of CPU-heavy work that runs off the event loop. */
 export type Job =
@@ -20,10 +24,32 @@ export type Job =
   | { kind: "decode"; codec: string; bytes: Uint8Array; limits?: WorkBudgetOptions }
   | { kind: "edit"; volume: PlainVolume; op: EditOp; limits?: WorkBudgetOptions }
   | { kind: "script"; script: ScriptJob }
-  | { kind: "sleep"; ms: number };
+  | { kind: "sleep"; ms: number }
+  | {
+    kind: "render_rows";
+    tiles: PlainTile[];
+    camera: PlainCamera | null;
+    light: Light;
+    options: RenderOptions;
+    rows: [number, number];
+  }
+  | {
+    kind: "render_png";
+    tiles: PlainTile[];
+    camera: PlainCamera | null;
+    light: Light;
+    options: RenderOptions;
+  }
+  | { kind: "encode_png"; width: number; height: number; rgba: Uint8Array };
 
 /** What each job kind returns. */
-export type JobResult = EncodedFile[] | PlainImage | EditResult | ScriptJobResult | null;
+export type JobResult =
+  | EncodedFile[]
+  | PlainImage
+  | EditResult
+  | ScriptJobResult
+  | Uint8Array
+  | null;
 
 /**
  * Decodes a file and computes its derived layers (shape and clone volumes are not stored); the
@@ -53,6 +79,17 @@ export function runJob(job: Job): JobResult | Promise<JobResult> {
       return runEditJob(job.volume, job.op, job.limits);
     case "script":
       return runScriptJob(job.script);
+    case "render_rows": {
+      const [y0, y1] = job.rows;
+      return renderRows(job.tiles, job.camera, job.light, job.options, y0, y1);
+    }
+    case "render_png": {
+      const { width, height } = job.options;
+      const rgba = renderRows(job.tiles, job.camera, job.light, job.options, 0, height);
+      return encodePng(width, height, rgba);
+    }
+    case "encode_png":
+      return encodePng(job.width, job.height, job.rgba);
     case "sleep": {
       const end = performance.now() + job.ms;
       while (performance.now() < end) { /* busy: simulates CPU-bound work in tests */ }

@@ -24,6 +24,20 @@ export interface MethodFlags {
   aliases?: readonly string[];
 }
 
+/**
+ * How a method is offered as an MCP tool (`goxel mcp`); a method without it is not offered.
+ * The hints follow MCP's tool annotations; unset ones take MCP's defaults (not read-only,
+ * destructive, not idempotent).
+ */
+export interface ToolHints {
+  /** Only reads: changes no project, file or daemon state. */
+  readOnly?: boolean;
+  /** May delete or overwrite existing content (voxels, layers, files). */
+  destructive?: boolean;
+  /** Calling it again with the same params has no further effect. */
+  idempotent?: boolean;
+}
+
 /** A documented example call. */
 export interface MethodExample {
   /** Params as sent: an array (positional) or an object (named). */
@@ -54,6 +68,8 @@ export interface MethodSpec<N extends string, P extends z.ZodObject, R extends z
   arrayForm?: ArrayForm;
   examples?: readonly MethodExample[];
   flags?: MethodFlags;
+  /** Offered as an MCP tool with these hints. */
+  tool?: ToolHints;
 }
 
 /** A declared method; `P` already includes `project` when `flags.project` is set. */
@@ -71,6 +87,7 @@ export interface MethodDecl<
   readonly arrayForm?: ArrayForm;
   readonly examples: readonly MethodExample[];
   readonly flags: Readonly<MethodFlags>;
+  readonly tool?: Readonly<ToolHints>;
 }
 
 /** `P` with the optional `project` param added. */
@@ -113,6 +130,7 @@ export function defineMethod(spec: MethodSpec<string, z.ZodObject, z.ZodType>): 
     ...(spec.arrayForm ? { arrayForm: spec.arrayForm } : {}),
     examples: spec.examples ?? [],
     flags,
+    ...(spec.tool ? { tool: spec.tool } : {}),
   };
 }
 

@@ -5,10 +5,12 @@
  */
 import type { MethodDecl } from "./method.ts";
 import { type MethodFilter, methodResolver } from "./method_lookup.ts";
+import { CHECKPOINT_METHODS } from "./methods/checkpoints.ts";
 import { COLOR_METHODS } from "./methods/colors.ts";
 import { CONFORMANCE_METHODS } from "./methods/conformance.ts";
 import { DRAW_METHODS } from "./methods/draw.ts";
 import { LAYER_METHODS } from "./methods/layers.ts";
+import { MATERIAL_METHODS } from "./methods/materials.ts";
 import { META_METHODS } from "./methods/meta.ts";
 import { PROJECT_METHODS } from "./methods/project.ts";
 import { RENDER_METHODS } from "./methods/render.ts";
@@ -38,6 +40,8 @@ export const METHOD_GROUPS: readonly MethodGroup[] = [
   { title: "Layers", methods: LAYER_METHODS },
   { title: "Colours and palettes", methods: COLOR_METHODS },
   { title: "Rendering and camera", methods: RENDER_METHODS },
+  { title: "Checkpoints", methods: CHECKPOINT_METHODS },
+  { title: "Materials", methods: MATERIAL_METHODS },
   { title: "Daemon", methods: META_METHODS },
   { title: "JSON-RPC conformance (only with --conformance)", methods: CONFORMANCE_METHODS },
 ];
@@ -49,6 +53,8 @@ const ALL = [
   ...LAYER_METHODS,
   ...COLOR_METHODS,
   ...RENDER_METHODS,
+  ...CHECKPOINT_METHODS,
+  ...MATERIAL_METHODS,
   ...META_METHODS,
   ...CONFORMANCE_METHODS,
 ] as const;

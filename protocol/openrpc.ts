@@ -48,9 +48,24 @@ export interface OpenRpcDocument {
   methods: OpenRpcMethod[];
 }
 
+/**
+ * Drops `items: false` from fixed-length tuples: `maxItems` already says it, and validators
+ * that read the schema as draft-07 (many MCP clients) would reject every element of it.
+ */
+function portableTuple(ctx: { jsonSchema: Record<string, unknown> }): void {
+  const s = ctx.jsonSchema;
+  if (Array.isArray(s.prefixItems) && s.items === false && s.maxItems === s.prefixItems.length) {
+    delete s.items;
+  }
+}
+
 /** Converts a zod schema to JSON Schema (wire input shape), without the `$schema` header. */
 export function toJsonSchema(schema: z.ZodType): JsonSchema {
-  const out = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+  const out = z.toJSONSchema(schema, {
+    io: "input",
+    unrepresentable: "any",
+    override: portableTuple,
+  }) as JsonSchema;
   delete out.$schema;
   return out;
 }

@@ -22,3 +22,21 @@ export interface StartOptions {
   env: Record<string, string | undefined>;
   build: BuildInfo;
 }
+
+/** How `goxel mcp` runs (the CLI builds it, mcp/ runs it). */
+export interface McpOptions {
+  /** `host:port` for the Streamable HTTP transport; stdio when unset. */
+  http?: string;
+  allowNonLoopback?: boolean;
+  /** Bearer token HTTP clients must present (required off loopback). */
+  token?: string;
+  socket?: string;
+  /** Fail tool calls instead of starting the daemon when none runs. */
+  noSpawn?: boolean;
+  /** Offer execute_script. */
+  allowScripts?: boolean;
+  /** Workspace root that file paths are confined to. */
+  root: string;
+  env: Record<string, string | undefined>;
+  build: BuildInfo;
+}

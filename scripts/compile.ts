@@ -21,7 +21,7 @@ export type Target = keyof typeof TARGETS;
 export const BUN_VERSION = "1.4.5";
 
 /** Product source folders scanned for `new Worker(...)` calls. */
-const SOURCE_DIRS = ["cli", "daemon", "protocol", "core"];
+const SOURCE_DIRS = ["cli", "daemon", "protocol", "core", "mcp"];
 
 /**
  * The entrypoints' root. Inside a compiled binary every bundled module's `import.meta.url` is

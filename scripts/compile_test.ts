@@ -33,7 +33,7 @@ Deno.test("discoverWorkers() rejects workers that cannot resolve in the binary",
     await t.step(c.name, async () => {
       const root = await Deno.makeTempDir();
       try {
-        for (const d of ["cli", "daemon/sub", "protocol", "core"]) {
+        for (const d of ["cli", "daemon/sub", "protocol", "core", "mcp"]) {
           await Deno.mkdir(`${root}/${d}`, { recursive: true });
         }
         await Deno.writeTextFile(`${root}/daemon/w.ts`, "");

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 
 const ROOT = new URL("../", import.meta.url);
-const LAYERS = ["core", "protocol", "daemon", "cli"] as const;
+const LAYERS = ["core", "protocol", "daemon", "cli", "mcp"] as const;
 type Layer = typeof LAYERS[number] | "main";
 
 /** Which of our layers each layer may import (itself always allowed). */
@@ -14,7 +14,8 @@ const ALLOWED: Record<Layer, Layer[]> = {
   protocol: [],
   daemon: ["protocol", "core"],
   cli: ["protocol"],
-  main: ["cli", "daemon"],
+  mcp: ["protocol", "cli"],
+  main: ["cli", "daemon", "mcp"],
 };
 /** npm packages each layer may import. */
 const PACKAGES: Record<Layer, RegExp> = {
@@ -23,6 +24,7 @@ const PACKAGES: Record<Layer, RegExp> = {
   daemon:
     /^(zod|yaml|@logtape\/.*|quickjs-emscripten-core|@jitl\/quickjs-singlefile-mjs-release-sync)$/,
   cli: /^(zod|yaml|commander|@commander-js\/extra-typings|@bomb\.sh\/tab.*)$/,
+  mcp: /^(zod|yaml|@modelcontextprotocol\/sdk\/.*)$/,
   main: /^$/,
 };
 const CORE_FORBIDDEN: [RegExp, string][] = [
@@ -79,6 +81,10 @@ Deno.test("product code imports only the layers ARCHITECTURE.md allows", async (
         const target = layerOfPath(new URL(spec, `file://${file}`).pathname);
         if (target && target !== layer && !ALLOWED[layer].includes(target)) {
           problems.push(`${file}: ${layer} imports ${target} (${spec})`);
+        } else if (
+          layer === "mcp" && target === "cli" && !/\/cli\/(client|spawn)\.ts$/.test(spec)
+        ) {
+          problems.push(`${file}: mcp may use only cli's client and spawn helpers (${spec})`);
         }
       } else if (!PACKAGES[layer].test(spec)) {
         problems.push(`${file}: ${layer} imports package ${spec}`);

@@ -69,15 +69,19 @@ export function randomRequests(
       out.push(["goxel.remove_voxel", { x: i(-12, 12), y: i(-12, 12), z: i(0, 20) }]);
     } else if (r < 0.52) {
       out.push(["goxel.procedural_shape", {
-        shape: ["sphere", "cube", "cylinder"][i(0, 2)],
-        size: [i(1, 6), i(1, 6), i(1, 6)],
-        position: [i(-10, 10), i(-10, 10), i(0, 16)],
+        shape_type: ["sphere", "cube", "cylinder"][i(0, 2)],
+        size_x: i(1, 6),
+        size_y: i(1, 6),
+        size_z: i(1, 6),
+        center_x: i(-10, 10),
+        center_y: i(-10, 10),
+        center_z: i(0, 16),
         color: color(),
       }]);
     } else if (r < 0.57) {
       out.push(["goxel.draw_line", {
-        start: [i(-10, 10), i(-10, 10), i(0, 10)],
-        end: [i(-10, 10), i(-10, 10), i(0, 10)],
+        from: [i(-10, 10), i(-10, 10), i(0, 10)],
+        to: [i(-10, 10), i(-10, 10), i(0, 10)],
         color: color(),
       }]);
     } else if (r < 0.62) out.push(["goxel.create_layer", { name: `L${k}` }]);
@@ -89,9 +93,20 @@ export function randomRequests(
     else if (r < 0.84) out.push(["goxel.undo", { steps: i(1, 3) }]);
     else if (r < 0.92) out.push(["goxel.redo", { steps: i(1, 2) }]);
     else if (r < 0.95) out.push(["goxel.import_file", { path: importFile }]);
-    else {out.push(["goxel.paint_voxels", {
-        voxels: [{ x: i(-12, 12), y: i(-12, 12), z: i(0, 20), color: color() }],
-      }]);}
+    else if (r < 0.97) {
+      out.push(["goxel.paint_voxels", {
+        x: i(-12, 12),
+        y: i(-12, 12),
+        z: i(0, 20),
+        color: color(),
+      }]);
+    } else {
+      const voxels = Array.from(
+        { length: i(1, 20) },
+        () => ({ x: i(-12, 12), y: i(-12, 12), z: i(0, 20), color: color() }),
+      );
+      out.push(["goxel.add_voxels", { voxels }]);
+    }
   }
   return out;
 }
@@ -271,11 +286,14 @@ async function runUntilKilled(
     }
   })();
   while (!killed || acked < requests.length) {
-    let reply: { id: number };
+    let reply: { id: number; error?: { code: number; message: string } };
     try {
-      reply = await c.read(30000) as { id: number };
+      reply = await c.read(30000) as typeof reply;
     } catch {
       break;
+    }
+    if (reply.error?.code === -32602) {
+      throw new Error(`the loop sent bad params: ${reply.error.message}`);
     }
     const index = reply.id - 100;
     if (batch) fsynced.push([index, highestFsynced(fsyncLog)]);

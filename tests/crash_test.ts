@@ -302,3 +302,75 @@ Deno.test("undo works after recovery and close_project removes the journal", asy
     await env.cleanup();
   }
 });
+
+/** Mounts a tmpfs of `kib` KiB (root only); null when the machine does not allow it. */
+function mountTmpfs(dir: string, kib: number): boolean {
+  const out = new Deno.Command("mount", {
+    args: ["-t", "tmpfs", "-o", `size=${kib}k`, "tmpfs", dir],
+  })
+    .outputSync();
+  return out.success;
+}
+
+Deno.test("a full disk (a real tmpfs) gives JOURNAL errors, loses nothing acknowledged", async (t) => {
+  const env = await makeTestEnv();
+  const mnt = `${env.dir}/small`;
+  Deno.mkdirSync(mnt);
+  if (!mountTmpfs(mnt, 192)) {
+    console.log("skipped: cannot mount a tmpfs here (needs root)");
+    await env.cleanup();
+    return;
+  }
+  let daemon = await startDaemon(env, ["--workspace", env.dir], `data_dir: ${mnt}/data\n`);
+  try {
+    const c = await RawClient.unix(env.socket);
+    await c.call("goxel.create_project", ["full", 64, 64, 64]);
+    const filler = `${mnt}/filler`;
+    Deno.writeFileSync(filler, new Uint8Array(120 * 1024));
+    let failure: { code: number; data?: unknown } | undefined;
+    let acked = 0;
+    for (let i = 0; i < 200 && !failure; i++) {
+      // Distinct colours make whole-tile records of several KiB each.
+      const r = await c.request("goxel.procedural_shape", {
+        shape_type: "cube",
+        size_x: 8,
+        size_y: 8,
+        size_z: 8,
+        center_x: (i % 6) * 16 - 40,
+        center_y: 0,
+        center_z: 8,
+        color: [i, 255 - i, (i * 7) & 255, 255],
+      });
+      if (r.error) failure = r.error;
+      else acked++;
+    }
+    await t.step("the request that did not fit fails with JOURNAL / ENOSPC", () => {
+      assert.equal(failure?.code, -1113);
+      assert.equal((failure?.data as { errno?: string }).errno, "ENOSPC");
+    });
+    const info = await c.call<{ degraded: string | null; journal_seq: number }>(
+      "goxel.get_project_info",
+    );
+    assert.match(info.degraded ?? "", /ENOSPC|no space/i);
+    assert.equal(info.journal_seq, 1 + acked, "only acknowledged changes are in the project");
+    Deno.removeSync(filler);
+    await c.call("goxel.add_voxel", [0, 0, 0, "#ffffff"]);
+    const healed = await c.call<{ degraded: string | null }>("goxel.get_project_info");
+    assert.equal(healed.degraded, null, "writes work again once there is room");
+    c.close();
+    daemon.proc.kill("SIGKILL");
+    await daemon.proc.status;
+    daemon = await startDaemon(env, ["--workspace", env.dir], `data_dir: ${mnt}/data\n`);
+    const again = await RawClient.unix(env.socket);
+    const back = await again.call<{ journal_seq: number; read_only: string | null }>(
+      "goxel.get_project_info",
+    );
+    assert.equal(back.journal_seq, 2 + acked, "every acknowledged change came back");
+    assert.equal(back.read_only, null);
+    again.close();
+  } finally {
+    await daemon.stop();
+    new Deno.Command("umount", { args: [mnt] }).outputSync();
+    await env.cleanup();
+  }
+});

@@ -282,6 +282,22 @@ Deno.test("every declared method works end to end and matches its result schema"
       assert.equal((await c.call("goxel.close_project", ["p2", true])).was_dirty, true);
     });
 
+    await t.step("checkpoints", async () => {
+      const before = await c.call<{ voxel_count: number }>("goxel.get_project_info");
+      const saved = await c.call<{ bytes: number }>("goxel.checkpoint", ["cp-1"]);
+      assert.ok(saved.bytes > 0);
+      await c.call("goxel.add_voxel", [20, 20, 20, "#123456"]);
+      const list = await c.call<{ checkpoints: { name: string }[] }>("goxel.list_checkpoints");
+      assert.deepEqual(list.checkpoints.map((x) => x.name), ["cp-1"]);
+      await c.call("goxel.restore_checkpoint", { name: "cp-1" });
+      const after = await c.call<{ voxel_count: number }>("goxel.get_project_info");
+      assert.equal(after.voxel_count, before.voxel_count);
+      await c.fails("goxel.restore_checkpoint", ["nope"], -1020, /Checkpoint "nope".*cp-1/);
+      await c.fails("goxel.checkpoint", ["../x"], -32602, /letters, digits/);
+      const mats = await c.call<{ materials: { layer_ids: number[] }[] }>("goxel.list_materials");
+      assert.ok(mats.materials.length >= 1 && mats.materials[0].layer_ids.length >= 1);
+    });
+
     await t.step("scripts", async () => {
       const r = await c.call("goxel.execute_script", {
         script:

@@ -21,6 +21,8 @@ export interface EncodeOptions {
   camera?: string;
   /** Raster formats: background colour (packed RGBA); alpha 0 means transparent. */
   background?: number;
+  /** Rendered pictures: "raster" (default) or "path" (the ray tracer). */
+  quality?: string;
 }
 
 /** One encoded file; `suffix` is "" for the main file, else appended to baseName (".mtl"). */

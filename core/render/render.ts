@@ -1,16 +1,21 @@
 /**
- * The CPU renderer behind PNG export (spec §6): a ray caster over the merged visible volume
- * that reproduces Goxel's off-screen render — 2×2 super-sampling with truncating averages,
- * GGX light, shadows, ambient occlusion and the grey gradient or a flat/transparent background.
+ * The CPU renderer behind PNG export (spec §6). By default a rasteriser draws the culled-cube
+ * mesh with a depth buffer, Goxel's per-face ambient occlusion and a shadow map; quality
+ * "path" casts a ray per sample instead. Both reproduce Goxel's off-screen render — 2×2
+ * super-sampling with truncating averages, GGX light of the default material, the grey
+ * gradient or a flat/transparent background — and frame the model the same way.
  */
 import { boxFromAabb } from "../box.ts";
-import { applyPreset, CAMERA_PRESETS, fitBox, newCamera } from "../camera.ts";
+import { applyPreset, CAMERA_PRESETS, frameBox, newCamera } from "../camera.ts";
 import type { Rgba } from "../color.ts";
 import { InvalidInputError } from "../errors.ts";
 import { type Image, type Light, mergedVisibleVolume } from "../image.ts";
 import { fromValues } from "../mat4.ts";
 import type { Volume } from "../volume.ts";
+import { rasterRows } from "./raster.ts";
+import { buildRasterScene, volumeFromTiles } from "./raster_scene.ts";
 import { buildRayScene, type PlainTile, type RayScene } from "./raycast.ts";
+import { renderLight } from "./render_light.ts";
 import { type PlainCamera, SampleTracer } from "./sample_tracer.ts";
 
 export type { PlainCamera };
@@ -27,7 +32,15 @@ export interface RenderOptions {
   background?: Rgba | null;
   /** Render 2×2 samples per pixel like Goxel (default true). */
   supersample?: boolean;
+  /** "raster" (default): depth-buffered faces and a shadow map; "path": one ray per sample. */
+  quality?: RenderQuality;
 }
+
+/** The two renderers. */
+export type RenderQuality = "raster" | "path";
+
+/** Names of the renderers, the default first. */
+export const RENDER_QUALITIES: readonly RenderQuality[] = ["raster", "path"];
 
 /** A rendered picture: top-down rows of straight RGBA bytes. */
 export interface RenderResult {
@@ -49,7 +62,7 @@ export function renderImage(image: Image, options: RenderOptions): RenderResult 
   return renderVolume(mergedVisibleVolume(image), camera, image.light, options);
 }
 
-/** Renders a volume with a camera (null: Goxel's default pose fitted to the model) and light. */
+/** Renders a volume with a camera (null: the isometric view) and light, framing the model. */
 export function renderVolume(
   volume: Volume,
   camera: PlainCamera | null,
@@ -63,7 +76,7 @@ export function renderVolume(
 
 /**
  * Renders plain tiles (what a worker receives after a transfer) with a camera (null: the
- * default pose fitted to the model) and light; only plain data goes in and out.
+ * isometric view) and light; only plain data goes in and out.
  */
 export function renderFromTiles(
   tiles: Iterable<PlainTile>,
@@ -71,16 +84,58 @@ export function renderFromTiles(
   light: Light,
   options: RenderOptions,
 ): RenderResult {
+  const rgba = renderRows(tiles, camera, light, options, 0, options.height);
+  return { width: options.width, height: options.height, rgba };
+}
+
+/**
+ * Renders pixel rows [y0, y1) of the picture renderFromTiles would make (so bands can be
+ * rendered in parallel and stacked); returns their RGBA bytes.
+ */
+export function renderRows(
+  tiles: Iterable<PlainTile>,
+  camera: PlainCamera | null,
+  light: Light,
+  options: RenderOptions,
+  y0: number,
+  y1: number,
+): Uint8Array {
   validateRenderOptions(options);
-  const scene = buildRayScene(tiles);
-  const cam = resolveCamera(scene, camera, options.camera);
+  if (
+    !(Number.isInteger(y0) && Number.isInteger(y1) && 0 <= y0 && y0 <= y1 && y1 <= options.height)
+  ) {
+    throw new RangeError(`Rows ${y0}..${y1} are outside the picture's ${options.height} rows`);
+  }
+  const list = [...tiles];
+  // The rasteriser only looks voxels up: it needs no empty-space distances.
+  const scene = buildRayScene(list, options.quality === "path");
   const { width, height } = options;
+  const cam = resolveCamera(scene, camera, options.camera, width / height);
   const sub = options.supersample === false ? 1 : 2;
-  const tracer = new SampleTracer(scene, cam, light, width / height);
   const back = backgroundRows(height * sub, options.background);
-  const rgba = new Uint8Array(width * height * 4);
+  const lit = renderLight(light);
+  if (options.quality === "path") {
+    return traceRows(scene, cam, lit, { width, height, sub, back }, y0, y1);
+  }
+  const grid = { width: width * sub, height: height * sub };
+  const raster = buildRasterScene(scene, volumeFromTiles(list), cam, lit, grid);
+  return rasterRows(raster, { width, height, sub, background: back }, y0, y1);
+}
+
+/** Traces rows [y0, y1) with one ray per sample. */
+function traceRows(
+  scene: RayScene,
+  cam: PlainCamera,
+  light: Light,
+  grid: { width: number; height: number; sub: number; back: Uint8Array },
+  y0: number,
+  y1: number,
+): Uint8Array {
+  const { width, height, sub, back } = grid;
+  const tracer = new SampleTracer(scene, cam, light, width / height);
+  const rgba = new Uint8Array(width * (y1 - y0) * 4);
   const px = new Uint8Array(4), sw = width * sub, sh = height * sub, n = sub * sub;
-  for (let j = 0; j < height; j++) {
+  for (let j = y0; j < y1; j++) {
     for (let i = 0; i < width; i++) {
       let r = 0, g = 0, b = 0, a = 0;
       for (let sy = j * sub; sy < j * sub + sub; sy++) {
@@ -93,11 +148,11 @@ export function renderFromTiles(
           }
         }
       }
-      const o = (j * width + i) * 4;
+      const o = ((j - y0) * width + i) * 4;
       rgba[o] = r / n, rgba[o + 1] = g / n, rgba[o + 2] = b / n, rgba[o + 3] = a / n;
     }
   }
-  return { width, height, rgba };
+  return rgba;
 }
 
 /** Throws InvalidInputError unless width/height are integers 1..4096 and the preset exists. */
@@ -110,6 +165,11 @@ export function validateRenderOptions(options: RenderOptions): void {
       );
     }
   }
+  if (options.quality !== undefined && !RENDER_QUALITIES.includes(options.quality)) {
+    throw new InvalidInputError(
+      `Cannot render: unknown quality "${options.quality}" (known: ${RENDER_QUALITIES.join(", ")})`,
+    );
+  }
   if (options.camera !== undefined && !Object.hasOwn(CAMERA_PRESETS, options.camera)) {
     const names = Object.keys(CAMERA_PRESETS).join(", ");
     throw new InvalidInputError(
@@ -119,33 +179,35 @@ export function validateRenderOptions(options: RenderOptions): void {
 }
 
 /**
- * Picks the render camera: a preset applied to a copy of the camera (or a new one) and fitted
- * to the model, the given camera as-is, or the default pose fitted to the model.
+ * Picks the render camera and frames the model in it: a preset's orientation, else the given
+ * camera's when it is usable (finite, orthonormal axes), else the isometric view; the
+ * projection (perspective or orthographic) comes from the given camera.
  */
 export function resolveCamera(
   scene: RayScene,
   camera: PlainCamera | null,
   preset: string | undefined,
+  aspect: number,
 ): PlainCamera {
-  if (camera && (camera.mat.length !== 16 || !Array.from(camera.mat).every(Number.isFinite))) {
-    throw new InvalidInputError("Cannot render: the camera matrix is not 16 finite numbers");
-  }
-  if (camera?.ortho && !(camera.dist > 0 && Number.isFinite(camera.dist))) {
-    throw new InvalidInputError(
-      `Cannot render: the orthographic camera's size ${camera.dist} is not positive`,
-    );
-  }
-  if (camera && preset === undefined) return camera;
   const box = scene.bbox ? boxFromAabb(scene.bbox) : null;
   const cam = newCamera("render");
-  if (camera) {
-    cam.mat = fromValues(camera.mat);
-    cam.dist = camera.dist;
-    cam.ortho = camera.ortho;
-  }
+  const usable = camera !== null && isUsableCamera(camera);
+  if (usable) cam.ortho = camera.ortho;
   if (preset !== undefined) applyPreset(cam, preset, box);
-  else fitBox(cam, box);
+  else if (usable) cam.mat = fromValues(camera.mat);
+  else applyPreset(cam, "isometric", box);
+  frameBox(cam, box, aspect);
   return cam;
+}
+
+/** Returns true when the camera matrix is 16 finite numbers with orthonormal axes. */
+export function isUsableCamera(camera: PlainCamera): boolean {
+  const m = camera.mat;
+  if (m.length !== 16 || !Array.from(m).every(Number.isFinite)) return false;
+  const dot = (a: number, b: number) => m[a] * m[b] + m[a + 1] * m[b + 1] + m[a + 2] * m[b + 2];
+  const near = (v: number, want: number) => Math.abs(v - want) < 1e-3;
+  return near(dot(0, 0), 1) && near(dot(4, 4), 1) && near(dot(8, 8), 1) && near(dot(0, 4), 0) &&
+    near(dot(0, 8), 0) && near(dot(4, 8), 0);
 }
 
 /** Returns one RGBA background value per sample row (top-down). */
@@ -163,4 +225,17 @@ function backgroundRows(rows: number, background: Rgba | null | undefined): Uint
     }
   }
   return out;
+}
+
+/**
+ * Splits a picture's rows into `count` bands of nearly equal height for parallel rendering
+ * (fewer when the picture has fewer rows); returns [y0, y1) pairs, top to bottom.
+ */
+export function rowBands(height: number, count: number): [number, number][] {
+  const n = Math.max(1, Math.min(height, Math.floor(count)));
+  const bands: [number, number][] = [];
+  for (let k = 0; k < n; k++) {
+    bands.push([Math.floor(k * height / n), Math.floor((k + 1) * height / n)]);
+  }
+  return bands;
 }

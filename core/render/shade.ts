@@ -60,15 +60,17 @@ export function lightDirection(light: Light, cameraMat: ArrayLike<number>): Vec3
  * where u runs along axis (a+1)%3 and v along (a+2)%3 of the normal axis a.
  */
 export function occlusionMask(s: RayScene, x: number, y: number, z: number, face: number): number {
-  const a = FACE_AXIS[face], p = [x, y, z];
-  p[a] += FACE_SIGN[face];
-  const b = (a + 1) % 3, c = (a + 2) % 3;
+  const a = FACE_AXIS[face], d = FACE_SIGN[face];
+  // Step to the layer in front, then walk u along axis (a+1)%3 and v along (a+2)%3.
+  const px = x + (a === 0 ? d : 0), py = y + (a === 1 ? d : 0), pz = z + (a === 2 ? d : 0);
+  const ux = a === 2 ? 1 : 0, uy = a === 0 ? 1 : 0, uz = a === 1 ? 1 : 0;
+  const vx = a === 1 ? 1 : 0, vy = a === 2 ? 1 : 0, vz = a === 0 ? 1 : 0;
   let mask = 0;
   for (let bit = 0; bit < 8; bit++) {
-    const q = [p[0], p[1], p[2]];
-    q[b] += NEIGHBOUR_DU[bit];
-    q[c] += NEIGHBOUR_DV[bit];
-    if (solidAt(s, q[0], q[1], q[2]) !== 0) mask |= 1 << bit;
+    const du = NEIGHBOUR_DU[bit], dv = NEIGHBOUR_DV[bit];
+    if (solidAt(s, px + du * ux + dv * vx, py + du * uy + dv * vy, pz + du * uz + dv * vz) !== 0) {
+      mask |= 1 << bit;
+    }
   }
   return mask;
 }

@@ -1,8 +1,10 @@
 /** The complete handler table: one handler per declared method, checked at compile time. */
 import { batchHandlers } from "./batch.ts";
+import { checkpointHandlers } from "./checkpoints.ts";
 import { colorHandlers } from "./colors.ts";
 import { drawHandlers } from "./draw.ts";
 import { layerHandlers } from "./layers.ts";
+import { materialHandlers } from "./materials.ts";
 import { metaHandlers } from "./meta.ts";
 import { projectHandlers } from "./projects.ts";
 import { renderHandlers } from "./render.ts";
@@ -20,6 +22,8 @@ export function createHandlers(): HandlerTable {
     ...layerHandlers,
     ...colorHandlers,
     ...renderHandlers,
+    ...checkpointHandlers,
+    ...materialHandlers,
     ...scriptHandlers,
     ...metaHandlers,
   };

@@ -4,7 +4,7 @@ import { boxFromAabb, isNullBox } from "../../core/box.ts";
 import { mergedVisibleVolume } from "../../core/image.ts";
 import type { Vec3 } from "../../core/mat4.ts";
 import { packColor } from "./util.ts";
-import { saveFile } from "./persistence.ts";
+import { renderPngFile } from "../render_picture.ts";
 import type { HandlerGroup } from "./types.ts";
 
 type RenderMethods =
@@ -21,12 +21,12 @@ export const renderHandlers: HandlerGroup<RenderMethods> = {
     const managed = p.options?.return_mode === "file_path" || p.output_path === undefined;
     const target = managed ? ctx.renders.newPath() : p.output_path!;
     const background = p.options?.background_color ? packColor(p.options.background_color) : 0;
-    const saved = await saveFile(ctx, project.snapshot(), target, {
-      format: "png",
+    const saved = await renderPngFile(ctx, project.snapshot(), target, {
       width,
       height,
       camera: p.camera_preset,
       background,
+      quality: p.quality,
     });
     if (!managed) return { success: true, width, height, format: "png", output_path: saved.path };
     const file = ctx.renders.add(saved.path, saved.data, width, height, `c${call.connectionId}`);

@@ -20,6 +20,7 @@ const ColorCount = z.object({
 /** `goxel.get_color_histogram`. */
 export const getColorHistogram = defineMethod({
   name: "goxel.get_color_histogram",
+  tool: { readOnly: true },
   summary: "Count voxels per colour, optionally grouping similar colours into bins.",
   description:
     "With bin_size n each channel is rounded down to a multiple of n before counting; a bin's color " +
@@ -60,6 +61,7 @@ export const getColorHistogram = defineMethod({
 /** `goxel.find_voxels_by_color`. */
 export const findVoxelsByColor = defineMethod({
   name: "goxel.find_voxels_by_color",
+  tool: { readOnly: true },
   summary: "Find voxels whose colour is within tolerance of a colour.",
   params: z.strictObject({
     color: Color.describe("Colour to look for"),
@@ -97,6 +99,7 @@ export const findVoxelsByColor = defineMethod({
 /** `goxel.get_unique_colors`. */
 export const getUniqueColors = defineMethod({
   name: "goxel.get_unique_colors",
+  tool: { readOnly: true },
   summary: "List the distinct colours used, optionally merging near-identical ones.",
   params: z.strictObject({
     ...Scope,
@@ -124,6 +127,7 @@ export const getUniqueColors = defineMethod({
 /** `goxel.list_palettes`. */
 export const listPalettes = defineMethod({
   name: "goxel.list_palettes",
+  tool: { readOnly: true },
   summary: "List the available colour palettes; with a name, include that palette's colours.",
   params: z.strictObject({
     name: z.string().min(1).optional().describe('Palette to show in full, e.g. "DB32"'),

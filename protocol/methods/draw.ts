@@ -24,6 +24,7 @@ const Changed = z.int().min(0).optional().describe("Voxels whose value changed")
 /** `goxel.flood_fill`. */
 export const floodFill = defineMethod({
   name: "goxel.flood_fill",
+  tool: { destructive: false, idempotent: true },
   summary: "Recolour the 6-connected region of same-coloured voxels that contains x, y, z.",
   description:
     "A neighbour joins the region when it is not empty and each of its r, g, b differs from the start " +
@@ -48,6 +49,7 @@ export const floodFill = defineMethod({
 /** `goxel.procedural_shape`. */
 export const proceduralShape = defineMethod({
   name: "goxel.procedural_shape",
+  tool: { destructive: false, idempotent: true },
   summary: "Draw a cube, sphere or cylinder of size_x × size_y × size_z voxels centred on a voxel.",
   description:
     "The shape fills the voxels from center - floor(size / 2) to center - floor(size / 2) + size - 1 on " +
@@ -109,6 +111,7 @@ const DRAW_COMMON = {
 /** `goxel.draw_shape`. */
 export const drawShape = defineMethod({
   name: "goxel.draw_shape",
+  tool: { destructive: true, idempotent: true },
   summary: "Fill a box given as {min, max} or two corners with a cube, sphere or cylinder.",
   description:
     "Goxel's shape tool: the shape is inscribed in the inclusive box. smoothness > 0 anti-aliases the " +
@@ -138,6 +141,7 @@ export const drawShape = defineMethod({
 /** `goxel.draw_line`. */
 export const drawLine = defineMethod({
   name: "goxel.draw_line",
+  tool: { destructive: false, idempotent: true },
   summary: "Draw a straight rod of voxels between two points.",
   description:
     "Goxel's line tool: a cylinder (or the chosen shape) of the given radius from the centre of " +
@@ -160,6 +164,7 @@ export const drawLine = defineMethod({
 /** `goxel.replace_color`. */
 export const replaceColor = defineMethod({
   name: "goxel.replace_color",
+  tool: { destructive: false, idempotent: true },
   summary: "Give every voxel of one colour another colour, in a layer or a region.",
   params: z.strictObject({
     from_color: Color.describe("Colour to replace"),
@@ -179,6 +184,7 @@ export const replaceColor = defineMethod({
 /** `goxel.transform_layer`. */
 export const transformLayer = defineMethod({
   name: "goxel.transform_layer",
+  tool: { destructive: true },
   summary: "Move, rotate by quarter turns, flip or scale a layer's voxels.",
   description:
     "Applied in the order flip, rotate, scale, translate, about the centre of the layer's origin voxel " +
@@ -207,6 +213,7 @@ export const transformLayer = defineMethod({
 /** `goxel.crop`. */
 export const crop = defineMethod({
   name: "goxel.crop",
+  tool: { destructive: true, idempotent: true },
   summary: "Delete every voxel outside a box (default: the project box) in one or all layers.",
   params: z.strictObject({
     box: Box.optional().describe("Inclusive box to keep (default: the project box)"),

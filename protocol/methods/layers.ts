@@ -20,6 +20,7 @@ const LayerInfo = z.object({
 /** `goxel.list_layers`. */
 export const listLayers = defineMethod({
   name: "goxel.list_layers",
+  tool: { readOnly: true },
   summary: "List the project's layers in order (bottom first) with ids, names and visibility.",
   params: z.strictObject({
     crc: z.boolean().optional().describe(
@@ -41,6 +42,7 @@ export const listLayers = defineMethod({
 /** `goxel.create_layer`. */
 export const createLayer = defineMethod({
   name: "goxel.create_layer",
+  tool: { destructive: false },
   summary: "Add a new layer on top and make it active; with shape and box it is a shape layer.",
   description:
     "r, g, b (C daemon form) or color set the layer colour, used by shape layers and as a tint. " +
@@ -88,6 +90,7 @@ export const createLayer = defineMethod({
 /** `goxel.delete_layer`. */
 export const deleteLayer = defineMethod({
   name: "goxel.delete_layer",
+  tool: { destructive: true },
   summary: "Delete a layer by id or name (a project always keeps at least one layer).",
   params: z.strictObject({
     layer_id: Int32.min(0).optional().describe("Layer id (0 = use layer_name)"),
@@ -105,6 +108,7 @@ export const deleteLayer = defineMethod({
 /** `goxel.merge_layers`. */
 export const mergeLayers = defineMethod({
   name: "goxel.merge_layers",
+  tool: { destructive: true },
   summary:
     "Merge the source layer into the target layer (using the source's blend mode) and delete the source.",
   params: z.strictObject({
@@ -120,6 +124,7 @@ export const mergeLayers = defineMethod({
 /** `goxel.set_layer_visibility`. */
 export const setLayerVisibility = defineMethod({
   name: "goxel.set_layer_visibility",
+  tool: { destructive: false, idempotent: true },
   summary: "Show or hide a layer (hidden layers are left out of renders and exports).",
   params: z.strictObject({
     layer_id: RequiredLayerId,
@@ -134,6 +139,7 @@ export const setLayerVisibility = defineMethod({
 /** `goxel.rename_layer`. */
 export const renameLayer = defineMethod({
   name: "goxel.rename_layer",
+  tool: { destructive: false, idempotent: true },
   summary: "Rename a layer.",
   params: z.strictObject({
     layer_id: RequiredLayerId,
@@ -148,6 +154,7 @@ export const renameLayer = defineMethod({
 /** `goxel.duplicate_layer`. */
 export const duplicateLayer = defineMethod({
   name: "goxel.duplicate_layer",
+  tool: { destructive: false },
   summary: "Copy a layer (voxels and settings) into a new layer on top and make it active.",
   params: z.strictObject({ layer_id: LayerId }),
   positional: ["layer_id"],
@@ -159,6 +166,7 @@ export const duplicateLayer = defineMethod({
 /** `goxel.set_active_layer`. */
 export const setActiveLayer = defineMethod({
   name: "goxel.set_active_layer",
+  tool: { destructive: false, idempotent: true },
   summary: "Make a layer the active one (the default target of voxel edits).",
   params: z.strictObject({ layer_id: RequiredLayerId }),
   positional: ["layer_id"],
@@ -170,6 +178,7 @@ export const setActiveLayer = defineMethod({
 /** `goxel.move_layer`. */
 export const moveLayer = defineMethod({
   name: "goxel.move_layer",
+  tool: { destructive: false },
   summary: "Change a layer's place in the stack: up, down, top, bottom or an index (0 = bottom).",
   params: z.strictObject({
     layer_id: RequiredLayerId,

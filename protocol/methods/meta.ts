@@ -7,6 +7,7 @@ import { Ok } from "./common.ts";
 /** `goxel.ping`. */
 export const ping = defineMethod({
   name: "goxel.ping",
+  tool: { readOnly: true },
   summary: "Check that the daemon answers (cheap liveness probe).",
   params: z.strictObject({}),
   positional: [],
@@ -17,6 +18,7 @@ export const ping = defineMethod({
 /** `goxel.version`. */
 export const version = defineMethod({
   name: "goxel.version",
+  tool: { readOnly: true },
   summary: "Report the daemon's version and protocol.",
   params: z.strictObject({}),
   positional: [],
@@ -47,6 +49,7 @@ export const echo = defineMethod({
 /** `goxel.status`. */
 export const status = defineMethod({
   name: "goxel.status",
+  tool: { readOnly: true },
   summary:
     "Describe the running daemon: pid, version, uptime, socket, projects, connections, memory.",
   params: z.strictObject({}),
@@ -84,6 +87,7 @@ export const status = defineMethod({
 /** `goxel.health_check`. */
 export const healthCheck = defineMethod({
   name: "goxel.health_check",
+  tool: { readOnly: true },
   summary: "Report whether the daemon is healthy and how busy it is (for supervisors and scripts).",
   params: z.strictObject({}),
   positional: [],
@@ -146,6 +150,7 @@ export const listMethods = defineMethod({
 /** `goxel.metrics`. */
 export const metrics = defineMethod({
   name: "goxel.metrics",
+  tool: { readOnly: true },
   summary: "Return the daemon's metrics in Prometheus text exposition format 0.0.4.",
   params: z.strictObject({}),
   positional: [],
@@ -192,6 +197,7 @@ export const shutdown = defineMethod({
 /** `goxel.execute_script`. */
 export const executeScript = defineMethod({
   name: "goxel.execute_script",
+  tool: { destructive: true },
   summary: "Run a script (inline code or a file) against the project and return its result.",
   description:
     "Exactly one of script and path. A script that runs past timeout_ms is stopped and reported " +

@@ -15,6 +15,7 @@ const ProjectId = z.string().describe('Project id, e.g. "p1"');
 /** `goxel.create_project`. */
 export const createProject = defineMethod({
   name: "goxel.create_project",
+  tool: { destructive: false },
   summary: "Open a new empty project of width × height × depth voxels and make it current.",
   description: "Other open projects are untouched (the C daemon wiped its single project here).",
   params: z.strictObject({
@@ -41,6 +42,7 @@ export const createProject = defineMethod({
 /** `goxel.load_project`. */
 export const loadProject = defineMethod({
   name: "goxel.load_project",
+  tool: { destructive: false },
   summary: "Open a file in any importable format as a new project and make it current.",
   params: z.strictObject({
     path: Path.describe(
@@ -70,6 +72,7 @@ const OverwriteSidecars = z.boolean().optional().describe(
 /** `goxel.save_project`. */
 export const saveProject = defineMethod({
   name: "goxel.save_project",
+  tool: { destructive: true, idempotent: true },
   summary: "Save the project atomically; without a path, to where it was last loaded or saved.",
   description:
     "The file is written next to its destination, synced and renamed over it, so a crash never " +
@@ -96,6 +99,7 @@ export const saveProject = defineMethod({
 /** `goxel.export_model`. */
 export const exportModel = defineMethod({
   name: "goxel.export_model",
+  tool: { destructive: true, idempotent: true },
   summary: "Write the visible layers to a file in another format (the project keeps its own path).",
   params: z.strictObject({
     path: Path.describe("Destination file"),
@@ -119,6 +123,7 @@ export const exportModel = defineMethod({
 /** `goxel.import_file`. */
 export const importFile = defineMethod({
   name: "goxel.import_file",
+  tool: { destructive: false },
   summary: "Add the layers of a file (any importable format) to the current project.",
   params: z.strictObject({
     path: Path.describe("File to import"),
@@ -147,6 +152,7 @@ const ProjectSummary = z.object({
 /** `goxel.list_projects`. */
 export const listProjects = defineMethod({
   name: "goxel.list_projects",
+  tool: { readOnly: true },
   summary: "List the open projects and which one is current.",
   params: z.strictObject({}),
   positional: [],
@@ -175,6 +181,7 @@ export const listProjects = defineMethod({
 /** `goxel.select_project`. */
 export const selectProject = defineMethod({
   name: "goxel.select_project",
+  tool: { destructive: false, idempotent: true },
   summary: "Make an open project current (the one methods use when no project param is given).",
   params: z.strictObject({ project: ProjectRef.describe('Project id (e.g. "p1") or name') }),
   positional: ["project"],
@@ -185,6 +192,7 @@ export const selectProject = defineMethod({
 /** `goxel.close_project`. */
 export const closeProject = defineMethod({
   name: "goxel.close_project",
+  tool: { destructive: true },
   summary: "Close a project; unsaved changes are refused (CONFLICT) unless force is true.",
   params: z.strictObject({
     project: ProjectRef.optional().describe("Project id or name (default: the current project)"),
@@ -211,6 +219,7 @@ const HistoryCounts = {
 /** `goxel.get_project_info`. */
 export const getProjectInfo = defineMethod({
   name: "goxel.get_project_info",
+  tool: { readOnly: true },
   summary:
     "Describe a project: name, path, size, box, layers, voxel count, unsaved changes, undo depth.",
   params: z.strictObject({}),
@@ -257,6 +266,7 @@ export const RecoveryResult = z.object({
 /** `goxel.get_status`. */
 export const getStatus = defineMethod({
   name: "goxel.get_status",
+  tool: { readOnly: true },
   summary:
     "Short status of the current project: version, layer count, real dimensions, journal and recovery.",
   description:
@@ -303,6 +313,7 @@ const HistoryParams = z.strictObject({
 /** `goxel.undo`. */
 export const undo = defineMethod({
   name: "goxel.undo",
+  tool: { destructive: false },
   summary: "Undo the last edits of the project (stops quietly at the oldest state).",
   params: HistoryParams,
   positional: ["steps"],
@@ -314,6 +325,7 @@ export const undo = defineMethod({
 /** `goxel.redo`. */
 export const redo = defineMethod({
   name: "goxel.redo",
+  tool: { destructive: false },
   summary: "Redo edits undone by goxel.undo (stops quietly at the newest state).",
   params: HistoryParams,
   positional: ["steps"],

@@ -18,6 +18,7 @@ const RenderFile = z.object({
 /** `goxel.render_scene`. */
 export const renderScene = defineMethod({
   name: "goxel.render_scene",
+  tool: { destructive: true, idempotent: true },
   summary:
     "Render the visible layers to a PNG at output_path, or to a managed render file (file_path mode).",
   description:
@@ -25,7 +26,9 @@ export const renderScene = defineMethod({
     'back. With options.return_mode "file_path" and no output_path the daemon picks a path in its render ' +
     "directory, keeps the file until expires_at, and returns its details in file.",
   params: z.strictObject({
-    output_path: z.string().min(1).max(4096).optional().describe("Where to write the PNG"),
+    output_path: z.string().min(1).max(4096).regex(/\.png$/i, {
+      message: "renders are written as PNG only: give a path ending in .png",
+    }).optional().describe("Where to write the PNG (a path ending in .png)"),
     width: PositiveSize.optional().describe("Image width in pixels (default 512)"),
     height: PositiveSize.optional().describe("Image height in pixels (default 512)"),
     camera_preset: CameraPreset.optional().describe(
@@ -37,11 +40,15 @@ export const renderScene = defineMethod({
       ),
       background_color: Color.optional().describe("Background colour (default transparent)"),
     }).optional(),
+    quality: z.enum(["raster", "path"]).optional().describe(
+      '"raster" (default): meshed faces with a depth buffer, ambient occlusion and a shadow map, ' +
+        'fast; "path": one ray per sample, slower, for reference pictures',
+    ),
   }).refine((p) => p.output_path !== undefined || p.options?.return_mode === "file_path", {
     path: ["output_path"],
     message: 'give output_path, or options.return_mode "file_path"',
   }),
-  positional: ["output_path", "width", "height", "camera_preset", "options"],
+  positional: ["output_path", "width", "height", "camera_preset", "options", "quality"],
   result: z.object({
     success: Ok,
     width: z.int().optional(),
@@ -113,6 +120,7 @@ export const listRenders = defineMethod({
 /** `goxel.set_camera`. */
 export const setCamera = defineMethod({
   name: "goxel.set_camera",
+  tool: { destructive: false, idempotent: true },
   summary: "Point the project's camera: a preset view, or an explicit position and target.",
   description:
     "A preset turns the camera around the model and fits it in view; position/target then adjust it.",

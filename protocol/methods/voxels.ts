@@ -23,6 +23,7 @@ const XYZ = {
 /** `goxel.add_voxel`. */
 export const addVoxel = defineMethod({
   name: "goxel.add_voxel",
+  tool: { destructive: false, idempotent: true },
   summary: "Put one voxel of the given colour at x, y, z, replacing what was there.",
   description:
     'Positional forms: [x, y, z, r, g, b, a, layer_id] or [x, y, z, "#rrggbb", layer_id].',
@@ -48,6 +49,7 @@ export const addVoxel = defineMethod({
 /** `goxel.remove_voxel`. */
 export const removeVoxel = defineMethod({
   name: "goxel.remove_voxel",
+  tool: { destructive: true, idempotent: true },
   summary: "Remove the voxel at x, y, z (no error if the cell is already empty).",
   params: z.strictObject({ ...XYZ, layer_id: LayerId }),
   positional: ["x", "y", "z", "layer_id"],
@@ -66,6 +68,7 @@ export const removeVoxel = defineMethod({
 /** `goxel.get_voxel`. */
 export const getVoxel = defineMethod({
   name: "goxel.get_voxel",
+  tool: { readOnly: true },
   summary: "Read the voxel at x, y, z: whether it exists and its colour.",
   description: "An empty cell reports exists false and color [0, 0, 0, 0].",
   params: z.strictObject({ ...XYZ, layer_id: LayerId }),
@@ -81,6 +84,7 @@ export const getVoxel = defineMethod({
 /** `goxel.paint_voxels`. */
 export const paintVoxels = defineMethod({
   name: "goxel.paint_voxels",
+  tool: { destructive: false, idempotent: true },
   summary: "Recolour the existing voxel at x, y, z (empty cells stay empty).",
   params: z.strictObject({ ...XYZ, ...COLOR_PARAMS, layer_id: LayerId }).superRefine(
     checkColorParams,
@@ -119,6 +123,7 @@ function oneOfVoxelsOrPacked(
 /** `goxel.add_voxels`. */
 export const addVoxels = defineMethod({
   name: "goxel.add_voxels",
+  tool: { destructive: false, idempotent: true },
   summary: "Put many voxels in one request (one undo step): a JSON list or packed binary records.",
   description:
     "packed is base64 of 16 bytes per voxel: int32 x, y, z then uint8 r, g, b, a, all little-endian.",
@@ -145,6 +150,7 @@ export const addVoxels = defineMethod({
 /** `goxel.remove_voxels`. */
 export const removeVoxels = defineMethod({
   name: "goxel.remove_voxels",
+  tool: { destructive: true, idempotent: true },
   summary: "Remove many voxels in one request (one undo step): positions or packed records.",
   description:
     "packed uses the same 16-byte records as goxel.add_voxels; their colour bytes are ignored.",
@@ -180,6 +186,7 @@ export const BATCH_OPERATION_TYPES = [
 /** `goxel.batch_operations`. */
 export const batchOperations = defineMethod({
   name: "goxel.batch_operations",
+  tool: { destructive: true },
   summary:
     "Apply a list of voxel operations in order as one undo step; all are checked before any runs.",
   description:
@@ -220,6 +227,7 @@ const voxelPage = z.object({
 /** `goxel.get_voxels_region`. */
 export const getVoxelsRegion = defineMethod({
   name: "goxel.get_voxels_region",
+  tool: { readOnly: true },
   summary: "List the voxels inside an inclusive box, optionally of one colour, page by page.",
   params: z.strictObject({
     min: Vec3Int.describe("Lowest corner, inclusive"),
@@ -248,6 +256,7 @@ export const getVoxelsRegion = defineMethod({
 /** `goxel.get_layer_voxels`. */
 export const getLayerVoxels = defineMethod({
   name: "goxel.get_layer_voxels",
+  tool: { readOnly: true },
   summary: "List all voxels of a layer, optionally of one colour, page by page.",
   params: z.strictObject({
     layer_id: LayerId,
@@ -264,6 +273,7 @@ export const getLayerVoxels = defineMethod({
 /** `goxel.get_bounding_box`. */
 export const getBoundingBox = defineMethod({
   name: "goxel.get_bounding_box",
+  tool: { readOnly: true },
   summary: "Report the inclusive bounds of a layer's voxels, or of all visible layers.",
   description:
     "max is inclusive here too (the C daemon's was exclusive); dimensions = max - min + 1.",

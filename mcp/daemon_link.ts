@@ -1,0 +1,130 @@
+/**
+ * The MCP server's connection to the daemon: same socket resolution as `goxel call`, starts the
+ * daemon when none runs (unless told not to), reconnects after a restart, and gives up on an
+ * unreachable daemon within {@link CONNECT_TIMEOUT_MS} so no tool call ever hangs on it.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import process from "node:process";
+import { NotRunningError, RpcClient } from "../cli/client.ts";
+import { spawnDaemon } from "../cli/spawn.ts";
+import { defaultPaths } from "../protocol/paths.ts";
+
+/** How long a connection attempt may take before the tool call fails. */
+export const CONNECT_TIMEOUT_MS = 1500;
+
+/** The daemon could not be reached (or started): the message says what to do. */
+export class DaemonUnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "DaemonUnavailableError";
+  }
+}
+
+/** Resolves the daemon socket like the CLI: flag, GOXEL_SOCKET, config file `socket`, default. */
+export async function resolveDaemonSocket(
+  env: Record<string, string | undefined>,
+  cwd: string,
+  socket?: string,
+): Promise<string> {
+  if (socket) return resolve(cwd, socket);
+  if (env.GOXEL_SOCKET) return resolve(cwd, env.GOXEL_SOCKET);
+  if (env.GOXEL_CONFIG) {
+    try {
+      const { parse } = await import("yaml");
+      const data = parse(readFileSync(resolve(cwd, env.GOXEL_CONFIG), "utf8"));
+      if (typeof data?.socket === "string") return resolve(cwd, data.socket);
+    } catch { /* the daemon reports config problems itself */ }
+  }
+  return defaultPaths({ env, uid: process.getuid?.() ?? 0, home: env.HOME ?? "/" }).socket;
+}
+
+/** Options of {@link DaemonLink}. */
+export interface DaemonLinkOptions {
+  socket: string;
+  /** Start the daemon when none answers. */
+  spawn: boolean;
+  env: Record<string, string | undefined>;
+  /** Directory the started daemon resolves relative paths against. */
+  workspace: string;
+}
+
+/** A lazily (re)connected JSON-RPC client of the daemon. */
+export class DaemonLink {
+  #client: RpcClient | null = null;
+  /** Connection attempts in flight, one per spawn mode (a poll must not make a call not spawn). */
+  #connecting = new Map<boolean, Promise<RpcClient>>();
+
+  constructor(readonly options: DaemonLinkOptions) {}
+
+  /**
+   * Calls a daemon method; rejects with DaemonUnavailableError or the daemon's RpcError.
+   * `spawn: false` never starts the daemon (background polls must not start one).
+   */
+  async call(method: string, params?: unknown, opts: { spawn?: boolean } = {}): Promise<unknown> {
+    const client = await this.#connected(opts.spawn ?? this.options.spawn);
+    try {
+      return await client.call(method, params);
+    } catch (err) {
+      if (!(err instanceof NotRunningError)) throw err;
+      this.#client = null;
+      throw new DaemonUnavailableError(
+        `The connection to the goxel daemon was lost during ${method}: ${err.message}`,
+        { cause: err },
+      );
+    }
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    this.#client?.close();
+    this.#client = null;
+  }
+
+  #connected(spawn: boolean): Promise<RpcClient> {
+    if (this.#client && !this.#client.isClosed) return Promise.resolve(this.#client);
+    this.#client = null;
+    let pending = this.#connecting.get(spawn);
+    if (!pending) {
+      pending = this.#connect(spawn).then((c) => {
+        if (this.#client && !this.#client.isClosed) {
+          c.close();
+          return this.#client;
+        }
+        return this.#client = c;
+      }).finally(() => this.#connecting.delete(spawn));
+      this.#connecting.set(spawn, pending);
+    }
+    return pending;
+  }
+
+  async #connect(spawn: boolean): Promise<RpcClient> {
+    const { socket } = this.options;
+    try {
+      return await RpcClient.connect({ socket }, CONNECT_TIMEOUT_MS);
+    } catch (err) {
+      if (!spawn) {
+        throw new DaemonUnavailableError(
+          `${(err as Error).message}; start it with: goxel start` +
+            (this.options.spawn ? "" : " (goxel mcp runs with --no-spawn)"),
+          { cause: err },
+        );
+      }
+    }
+    const outcome = await spawnDaemon(
+      ["--socket", socket, "--workspace", this.options.workspace],
+      this.options.env,
+    );
+    if (outcome.kind === "failed") {
+      throw new DaemonUnavailableError(`Cannot start the goxel daemon: ${outcome.message}`);
+    }
+    try {
+      return await RpcClient.connect({ socket }, CONNECT_TIMEOUT_MS);
+    } catch (err) {
+      throw new DaemonUnavailableError(
+        `The goxel daemon was started but does not answer on ${socket}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+  }
+}

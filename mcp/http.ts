@@ -1,0 +1,160 @@
+/**
+ * Streamable HTTP transport for `goxel mcp --http host:port`: one MCP session per client, at
+ * `/mcp`. Loopback only unless `--allow-non-loopback` with a token; the Host header is checked
+ * on loopback (DNS rebinding) and a bearer token is required whenever one is set.
+ */
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import process from "node:process";
+import { Buffer } from "node:buffer";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { McpOptions } from "../protocol/start_options.ts";
+import type { McpContext } from "./context.ts";
+import { createSession, type ServerIdentity } from "./server.ts";
+import type { ToolTable } from "./tools.ts";
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+const MAX_BODY = 4 << 20;
+
+/** Splits `host:port` (IPv6 in brackets); throws RangeError when malformed. */
+export function parseHostPort(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) {
+    throw new RangeError(`--http wants host:port (e.g. 127.0.0.1:8765), got "${text}"`);
+  }
+  return { host: m[1] ?? m[2], port };
+}
+
+function reply(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }));
+}
+
+function hasToken(req: IncomingMessage, token: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "");
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new RangeError("Request body too large");
+    parts.push(chunk as Buffer);
+  }
+  return parts.length ? JSON.parse(Buffer.concat(parts).toString("utf8")) : undefined;
+}
+
+/** Refuses an address other than loopback unless allowed and protected by a token. */
+function checkListenAddress(host: string, opts: McpOptions): void {
+  if (LOOPBACK.has(host)) return;
+  if (!opts.allowNonLoopback) {
+    throw new RangeError(
+      `Refusing to listen on ${host}: not a loopback address (pass --allow-non-loopback and set GOXEL_MCP_TOKEN)`,
+    );
+  }
+  if (!opts.token) throw new RangeError(`Listening on ${host} needs a token: set GOXEL_MCP_TOKEN`);
+}
+
+/** The MCP sessions of one HTTP listener, each with its own transport and server. */
+class HttpSessions {
+  readonly #sessions = new Map<string, StreamableHTTPServerTransport>();
+  /** `Host` header values accepted on loopback (set once the port is known). */
+  allowedHosts = new Set<string>();
+
+  constructor(
+    readonly ctx: McpContext,
+    readonly tools: ToolTable,
+    readonly identity: ServerIdentity,
+    readonly opts: { loopback: boolean; token?: string },
+  ) {}
+
+  /** Answers one HTTP request. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (new URL(req.url ?? "/", "http://x").pathname !== "/mcp") {
+      return reply(res, 404, "Not found: the MCP endpoint is /mcp");
+    }
+    if (this.opts.loopback && !this.allowedHosts.has(req.headers.host ?? "")) {
+      return reply(res, 403, "Forbidden: unexpected Host header");
+    }
+    if (this.opts.token && !hasToken(req, this.opts.token)) {
+      return reply(res, 401, "Unauthorized: send Authorization: Bearer <token>");
+    }
+    const body = req.method === "POST" ? await readBody(req) : undefined;
+    const id = req.headers["mcp-session-id"];
+    let transport = typeof id === "string" ? this.#sessions.get(id) : undefined;
+    if (!transport) {
+      if (id !== undefined) return reply(res, 404, "Unknown MCP session: initialize again");
+      if (req.method !== "POST" || !isInitializeRequest(body)) {
+        return reply(res, 400, "Bad request: start with an initialize request");
+      }
+      transport = this.#open();
+    }
+    await transport.handleRequest(req, res, body);
+  }
+
+  /** Closes every session. */
+  async closeAll(): Promise<void> {
+    for (const t of this.#sessions.values()) await t.close().catch(() => {});
+  }
+
+  #open(): StreamableHTTPServerTransport {
+    const session = createSession(this.ctx, this.tools, this.identity);
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (sid: string) => void this.#sessions.set(sid, transport),
+      onsessionclosed: (sid: string) => void this.#sessions.delete(sid),
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) this.#sessions.delete(transport.sessionId);
+      session.resources.stop();
+    };
+    void session.server.connect(transport);
+    return transport;
+  }
+}
+
+function hostNames(host: string, port: number): Set<string> {
+  const names = host === "::1" ? ["[::1]"] : host === "localhost" ? ["127.0.0.1"] : [host];
+  return new Set([...names, "localhost"].map((h) => `${h}:${port}`));
+}
+
+/** Serves MCP over HTTP until SIGINT/SIGTERM; returns the exit code. */
+export async function serveHttp(
+  ctx: McpContext,
+  tools: ToolTable,
+  identity: ServerIdentity,
+  opts: McpOptions,
+): Promise<number> {
+  const { host, port } = parseHostPort(opts.http!);
+  checkListenAddress(host, opts);
+  const sessions = new HttpSessions(ctx, tools, identity, {
+    loopback: LOOPBACK.has(host),
+    token: opts.token,
+  });
+  const server = createServer((req, res) => {
+    sessions.handle(req, res).catch((err) => {
+      if (!res.headersSent) reply(res, 400, `Bad request: ${(err as Error).message}`);
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  const bound = (server.address() as { port: number }).port;
+  sessions.allowedHosts = hostNames(host, bound);
+  const shown = host.includes(":") ? `[${host}]` : host;
+  process.stderr.write(`goxel mcp: listening on http://${shown}:${bound}/mcp\n`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await sessions.closeAll();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return 0;
+}
