@@ -253,6 +253,8 @@ async function serve(a: ServeArgs): Promise<number> {
     return 0;
   }
 
+  // Before listening: a client may signal the daemon as soon as the socket answers.
+  installSignals(ctx, log);
   try {
     const oldMask = process.umask(0o177);
     try {
@@ -269,7 +271,6 @@ async function serve(a: ServeArgs): Promise<number> {
     a.releaseLock();
     return fail(err);
   }
-  installSignals(ctx, log);
   releaseStartupGarbage();
   log.info("goxel {version} listening on {socket} (pid {pid})", {
     version: a.opts.build.version,
