@@ -21,6 +21,8 @@ if (import.meta.main) {
       info: async (...a) => (await import("./daemon/offline.ts")).offlineOps.info(...a),
       convert: async (...a) => (await import("./daemon/offline.ts")).offlineOps.convert(...a),
       render: async (...a) => (await import("./daemon/offline.ts")).offlineOps.render(...a),
+      formats: async () => (await import("./daemon/offline.ts")).offlineOps.formats(),
+      isFormat: async (...a) => (await import("./daemon/offline.ts")).offlineOps.isFormat(...a),
     },
   });
   process.exitCode = code;

@@ -17,13 +17,11 @@ import { decodeVox } from "../core/formats/vox.ts";
 import { type Image, newImage } from "../core/image.ts";
 import { renderImage, type RenderQuality } from "../core/render/render.ts";
 import type { Volume } from "../core/volume.ts";
+import { FIXTURES } from "../tests/fixtures_testing.ts";
 import { renderPicture } from "../daemon/render_picture.ts";
 import { WorkerPool } from "../daemon/worker_pool.ts";
 
-// GOXEL_FIXTURES points at the fixtures when the repo is not beside ../shared (a worktree).
-const MONU9 = process.env.GOXEL_FIXTURES
-  ? new URL(`file://${process.env.GOXEL_FIXTURES}/ephtracy/monu9.vox`)
-  : new URL("../../shared/fixtures/ephtracy/monu9.vox", import.meta.url);
+const MONU9 = new URL("ephtracy/monu9.vox", FIXTURES);
 
 /** Fills [min, max) with a colour. */
 function fill(v: Volume, min: number[], max: number[], color: number): void {

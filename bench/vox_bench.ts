@@ -1,8 +1,9 @@
 /** Benchmarks decode and encode of vengi/test_material.vox (12 × 40³ models, 768 000 voxels). */
 import { decodeVox } from "../core/formats/vox.ts";
 import { encodeVox } from "../core/formats/vox_write.ts";
+import { FIXTURES } from "../tests/fixtures_testing.ts";
 
-const FILE = new URL("../../shared/fixtures/vengi/test_material.vox", import.meta.url);
+const FILE = new URL("vengi/test_material.vox", FIXTURES);
 let bytes: Uint8Array | null = null;
 try {
   bytes = Deno.readFileSync(FILE);

@@ -1,12 +1,17 @@
 /** `goxel call <method> [args...]`, `goxel call -` (NDJSON from stdin) and `goxel methods`. */
 import type { Command } from "@commander-js/extra-typings";
-import { isAbsolute, resolve } from "node:path";
+import { resolve } from "node:path";
 import process from "node:process";
 import type { MethodDecl } from "../protocol/method.ts";
 import { namedParams } from "../protocol/positional.ts";
 import { METHOD_INDEX } from "../protocol/method_index.ts";
-import { type MethodIndexEntry, methodResolver } from "../protocol/method_lookup.ts";
+import {
+  type MethodIndexEntry,
+  methodResolver,
+  resolvePathParams,
+} from "../protocol/method_lookup.ts";
 import { type RpcClient, RpcError } from "./client.ts";
+import { streamRequests } from "./call_stream.ts";
 import type { CliDeps } from "./deps.ts";
 import { CliError, UsageError } from "./errors.ts";
 import { connect, resolveSocket } from "./lifecycle.ts";
@@ -21,9 +26,6 @@ async function loadDecl(name: string): Promise<MethodDecl> {
   const { findMethod } = await import("../protocol/mod.ts");
   return findMethod(name, { conformance: true })!;
 }
-
-/** Param names whose relative values are file paths, resolved against the caller's directory. */
-const PATH_PARAMS = new Set(["path", "file_path", "output_path", "input_path", "output", "input"]);
 
 /** Parses one CLI value: JSON when it parses, else the text itself. */
 export function parseValue(text: string): unknown {
@@ -50,22 +52,26 @@ export function buildParams(
   for (const arg of args) {
     const eq = arg.indexOf("=");
     const name = eq > 0 ? arg.slice(0, eq) : "";
-    if (name && keys.includes(name)) {
-      named[name] = resolveIfPath(name, parseValue(arg.slice(eq + 1)), cwd);
-    } else positional.push(parseValue(arg));
+    if (name && keys.includes(name)) named[name] = parseValue(arg.slice(eq + 1));
+    else positional.push(parseValue(arg));
   }
-  const order = decl.positional;
-  checkPositionalCount(decl.name, order, positional.length);
-  const withPaths = positional.map((v, i) => resolveIfPath(order[i] ?? "", v, cwd));
+  checkPositionalCount(decl.name, decl.positional, positional.length);
+  const entry = findEntry(decl.name, { conformance: true })!;
+  const withPaths = resolvePaths(entry, positional, cwd);
   if (Object.keys(named).length === 0) return withPaths;
   // The protocol's own positional mapping (colour forms, rest params, null = omitted).
   const mapped = namedParams(decl, withPaths);
   if (typeof mapped === "string") throw new UsageError(`${decl.name}: ${mapped}`);
-  for (const [k, v] of Object.entries(mapped)) {
-    if (k in named) throw new UsageError(`${decl.name}: ${k} is given twice`);
-    named[k] = v;
+  for (const [k, v] of Object.entries(resolvePaths(entry, named, cwd))) {
+    if (k in mapped) throw new UsageError(`${decl.name}: ${k} is given twice`);
+    mapped[k] = v;
   }
-  return named;
+  return mapped;
+}
+
+/** Makes relative file-path params (as the declarations mark them) absolute against `cwd`. */
+export function resolvePaths<P>(entry: MethodIndexEntry, params: P, cwd: string): P {
+  return resolvePathParams(entry, params, (p) => resolve(cwd, p));
 }
 
 /** Refuses more positional args than a method declares (a trailing "...rest" takes any number). */
@@ -76,12 +82,6 @@ function checkPositionalCount(method: string, order: readonly string[], count: n
       order.join(", ") || "none"
     }), got ${count}`,
   );
-}
-
-function resolveIfPath(name: string, v: unknown, cwd: string): unknown {
-  return PATH_PARAMS.has(name) && typeof v === "string" && v && !isAbsolute(v)
-    ? resolve(cwd, v)
-    : v;
 }
 
 /** Connects to the daemon, starting it first unless `noSpawn`. */
@@ -107,12 +107,22 @@ export async function connectOrSpawn(
   throw new CliError(`goxel did not start on ${socket}`);
 }
 
+const CALL_EXAMPLES = `
+Examples:
+  goxel call add_voxel 1 2 3 '#ff0000'               positional params in the declared order
+  goxel call add_voxel x=1 y=2 z=3 color='[0,255,0]'  named params; values are JSON when they parse
+  goxel call save_project castle.gox                 relative file paths resolve against your cwd
+  goxel call get_voxel --params '{"x":1,"y":2,"z":3}'
+  printf '%s\\n' '{"jsonrpc":"2.0","id":1,"method":"goxel.ping"}' | goxel call -
+  goxel call add_voxel --help                        one method's params, colour forms and example
+`;
+
 /** Adds `call` and `methods`. */
 export function addCallCommand(program: Command, deps: CliDeps, out: Output): void {
   program.command("call")
     .description("Call a daemon method: goxel call add_voxel 1 2 3 '#ff0000' (see: goxel methods)")
     .argument(
-      "<method>",
+      "[method]",
       "method name, with or without the goxel. prefix; - reads NDJSON requests from stdin",
     )
     .argument(
@@ -127,16 +137,24 @@ export function addCallCommand(program: Command, deps: CliDeps, out: Output): vo
     .helpOption(false)
     .option("-h, --help", "show help (for a method: its summary and params)")
     .allowUnknownOption(false)
+    .addHelpText("after", CALL_EXAMPLES)
     .action(async (method, args, o, cmd) => {
       if (o.help) {
         if (method && method !== "-") return await printMethodHelp(out, method);
-        return out.stdout(cmd.helpInformation());
+        return cmd.outputHelp();
       }
+      if (!method) {
+        throw new UsageError("Missing the method to call (list them with: goxel methods)");
+      }
+      if (method === "-" && args.length) {
+        throw new UsageError("goxel call - reads requests from stdin and takes no arguments");
+      }
+      const call = method === "-" ? null : await prepareCall(deps, method, args, o);
       const socket = await resolveSocket(deps, o.socket);
       const client = await connectOrSpawn(deps, socket, o.spawn === false);
       try {
-        if (method === "-") return await streamStdin(client, out);
-        await callOnce(client, deps, out, method, args, o);
+        if (call) await callOnce(client, out, call, o.json === true);
+        else await streamRequests(client, out, process.stdin, (p) => resolve(deps.cwd, p));
       } finally {
         client.close();
       }
@@ -157,14 +175,13 @@ export function addCallCommand(program: Command, deps: CliDeps, out: Output): vo
     });
 }
 
-async function callOnce(
-  client: RpcClient,
+/** Turns CLI args (or --params) into the method's name and params; usage errors come first. */
+async function prepareCall(
   deps: CliDeps,
-  out: Output,
   method: string,
   args: string[],
-  o: { params?: string; project?: string; json?: boolean },
-): Promise<void> {
+  o: { params?: string; project?: string },
+): Promise<{ name: string; params: unknown }> {
   const entry = findEntry(method, { conformance: true });
   if (!entry) throw new UsageError(`Unknown method "${method}" (list them with: goxel methods)`);
   const project = o.project ?? deps.env.GOXEL_PROJECT;
@@ -175,7 +192,7 @@ async function callOnce(
     }
     const text = o.params === "-" ? await readStdin() : o.params;
     try {
-      params = JSON.parse(text);
+      params = resolvePaths(entry, JSON.parse(text), deps.cwd);
     } catch (err) {
       throw new UsageError(`--params is not valid JSON: ${(err as Error).message}`);
     }
@@ -187,11 +204,20 @@ async function callOnce(
     params = buildParams(decl, args, deps.cwd);
     if (project && entry.project) params = withProject(decl, params, project);
   }
+  return { name: entry.name, params };
+}
+
+async function callOnce(
+  client: RpcClient,
+  out: Output,
+  call: { name: string; params: unknown },
+  json: boolean,
+): Promise<void> {
   try {
-    out.json(await client.call(entry.name, params));
+    out.json(await client.call(call.name, call.params));
   } catch (err) {
     if (!(err instanceof RpcError)) throw err;
-    if (o.json) out.json({ code: err.code, message: err.message, data: err.data });
+    if (json) out.json({ code: err.code, message: err.message, data: err.data });
     throw new CliError(err.message);
   }
 }
@@ -208,7 +234,7 @@ function fastParams(entry: MethodIndexEntry, args: string[], cwd: string): unkno
   const order = entry.positional;
   checkPositionalCount(entry.name, order, args.length);
   if (args.length === 0) return undefined;
-  return args.map((a, i) => resolveIfPath(order[i] ?? "", parseValue(a), cwd));
+  return resolvePaths(entry, args.map(parseValue), cwd);
 }
 
 /** Adds the project param; positional params are turned into named ones first. */
@@ -224,60 +250,19 @@ async function printMethodHelp(out: Output, name: string): Promise<void> {
   const entry = findEntry(name, { conformance: true });
   if (!entry) throw new UsageError(`Unknown method "${name}" (list them with: goxel methods)`);
   const decl = await loadDecl(entry.name);
-  const { describeParams } = await import("./method_help.ts");
-  const usage = decl.positional.map((p) => `<${p}>`).join(" ");
-  out.line(`Usage: goxel call ${decl.name} ${usage}`.trimEnd());
-  out.line("");
-  out.line(decl.summary);
-  const rows = describeParams(decl);
-  if (rows.length) {
-    out.line("");
-    out.line("Params:");
-    const width = Math.max(...rows.map((r) => r.name.length));
-    for (const r of rows) {
-      out.line(
-        `  ${r.name.padEnd(width)}  ${r.type}${r.required ? "" : " (optional)"}  ${r.description}`,
-      );
-    }
-  }
+  const { methodHelp } = await import("./method_help.ts");
+  out.stdout(methodHelp(decl));
 }
 
-async function streamStdin(client: RpcClient, out: Output): Promise<void> {
-  let pending = 0, ended = false;
-  let done: () => void = () => {};
-  const finished = new Promise<void>((r) => done = r);
-  client.onUnmatched = (line) => {
-    out.line(line);
-    pending--;
-    if (ended && pending <= 0) done();
-  };
-  let buffer = "";
-  for await (const chunk of process.stdin) {
-    buffer += chunk.toString();
-    const lines = buffer.split("\n");
-    buffer = lines.pop()!;
-    for (const line of lines) pending += sendLine(client, line);
-  }
-  pending += sendLine(client, buffer);
-  ended = true;
-  if (pending > 0) await finished;
-}
-
-function sendLine(client: RpcClient, line: string): number {
-  const text = line.trim();
-  if (!text) return 0;
-  client.writeRaw(text + "\n");
-  try {
-    const msg = JSON.parse(text);
-    if (Array.isArray(msg)) return msg.some((m) => m && typeof m === "object" && "id" in m) ? 1 : 0;
-    return msg && typeof msg === "object" && !("id" in msg) ? 0 : 1;
-  } catch {
-    return 1;
-  }
-}
-
+/** Reads all of stdin and decodes it once (decoding per chunk would split characters). */
 async function readStdin(): Promise<string> {
-  let text = "";
-  for await (const chunk of process.stdin) text += chunk.toString();
-  return text;
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Uint8Array);
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(bytes);
 }

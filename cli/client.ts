@@ -1,5 +1,7 @@
 /** A JSON-RPC client over the daemon's Unix socket (or TCP with a token), NDJSON framed. */
 import net from "node:net";
+import { PendingCalls } from "../protocol/calls.ts";
+import { NdjsonDecoder } from "../protocol/framing.ts";
 import { RpcError } from "../protocol/jsonrpc.ts";
 
 /** A JSON-RPC error returned by the daemon (the protocol layer's error class). */
@@ -13,30 +15,24 @@ export class NotRunningError extends Error {
   }
 }
 
-interface Waiter {
-  resolve: (v: unknown) => void;
-  reject: (e: Error) => void;
-}
-
 /** Where to connect. */
 export type Endpoint = { socket: string } | { host: string; port: number; token: string };
 
 /** A connected client; requests may be pipelined, replies are matched by id. */
 export class RpcClient {
   #socket: net.Socket;
-  #waiters = new Map<number, Waiter>();
-  #nextId = 1;
-  #buffer = "";
+  #calls = new PendingCalls();
+  // Replies are framed by bytes, so a character split across reads is decoded whole.
+  #decoder = new NdjsonDecoder({ maxMessageBytes: Number.MAX_SAFE_INTEGER });
   #closedError: Error | null = null;
 
   private constructor(socket: net.Socket) {
     this.#socket = socket;
-    socket.setEncoding("utf8");
-    socket.on("data", (chunk: string) => this.#onData(chunk));
-    socket.on(
-      "close",
-      () => this.#failAll(new NotRunningError("The daemon closed the connection")),
-    );
+    socket.on("data", (chunk: Uint8Array) => this.#onData(chunk));
+    socket.on("close", () => {
+      this.#failAll(new NotRunningError("The daemon closed the connection"));
+      this.onClose();
+    });
     socket.on("error", (err) => this.#failAll(err));
   }
 
@@ -70,13 +66,9 @@ export class RpcClient {
   /** Sends one request and resolves with its result; rejects with RpcError on an error reply. */
   call(method: string, params?: unknown): Promise<unknown> {
     if (this.#closedError) return Promise.reject(this.#closedError);
-    const id = this.#nextId++;
-    const msg: Record<string, unknown> = { jsonrpc: "2.0", method, id };
-    if (params !== undefined) msg.params = params;
-    return new Promise((resolve, reject) => {
-      this.#waiters.set(id, { resolve, reject });
-      this.#socket.write(JSON.stringify(msg) + "\n");
-    });
+    const { frame, result } = this.#calls.start(method, params);
+    this.#socket.write(frame);
+    return result;
   }
 
   /** True once the connection closed or failed (calls would be refused). */
@@ -98,37 +90,17 @@ export class RpcClient {
   /** Called with every reply line that does not answer one of our own calls. */
   onUnmatched: (line: string) => void = () => {};
 
-  #onData(chunk: string): void {
-    this.#buffer += chunk;
-    let nl: number;
-    while ((nl = this.#buffer.indexOf("\n")) >= 0) {
-      const line = this.#buffer.slice(0, nl);
-      this.#buffer = this.#buffer.slice(nl + 1);
-      if (line.trim()) this.#onLine(line);
-    }
-  }
+  /** Called once when the connection has closed. */
+  onClose: () => void = () => {};
 
-  #onLine(line: string): void {
-    let msg: {
-      id?: unknown;
-      result?: unknown;
-      error?: { code: number; message: string; data?: unknown };
-    };
-    try {
-      msg = JSON.parse(line);
-    } catch {
-      return this.onUnmatched(line);
+  #onData(chunk: Uint8Array): void {
+    for (const ev of this.#decoder.push(chunk)) {
+      if (ev.kind === "message" && !this.#calls.settle(ev.text)) this.onUnmatched(ev.text);
     }
-    const waiter = typeof msg.id === "number" ? this.#waiters.get(msg.id) : undefined;
-    if (!waiter) return this.onUnmatched(line);
-    this.#waiters.delete(msg.id as number);
-    if (msg.error) waiter.reject(new RpcError(msg.error.code, msg.error.message, msg.error.data));
-    else waiter.resolve(msg.result);
   }
 
   #failAll(err: Error): void {
     this.#closedError ??= err;
-    for (const w of this.#waiters.values()) w.reject(err);
-    this.#waiters.clear();
+    this.#calls.failAll(err);
   }
 }

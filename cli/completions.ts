@@ -4,15 +4,22 @@ import tab from "@bomb.sh/tab/commander";
 import { script } from "@bomb.sh/tab";
 import type { Command as PlainCommand } from "commander";
 import { METHOD_INDEX } from "../protocol/method_index.ts";
+import { bashScript } from "./completions_bash.ts";
 import type { CliDeps } from "./deps.ts";
 import type { Output } from "./output.ts";
 
-/** Shells we generate scripts for. */
+/** Shells whose scripts are kept (and golden-tested) in completions/. */
 export const SHELLS = ["bash", "zsh", "fish"] as const;
+/** Every shell `goxel completions` offers. */
+export type Shell = typeof SHELLS[number] | "powershell";
 
 /** Adds `goxel completions <shell>` and the hidden `goxel complete -- …` callback. */
-export function addCompletions(program: Command, _deps: CliDeps, _out: Output): void {
+export function addCompletions(program: Command, _deps: CliDeps, out: Output): void {
   const root = tab(program as unknown as PlainCommand, { completionCommandName: "completions" });
+  // Our own scripts (see completionScript), not the library's printed ones.
+  program.commands.find((c) => c.name() === "completions")?.action((...args: unknown[]) =>
+    out.stdout(completionScript(args[0] as Shell))
+  );
   const call = root.commands.get("call");
   const method = call?.arguments.get("method");
   if (method) {
@@ -25,7 +32,8 @@ export function addCompletions(program: Command, _deps: CliDeps, _out: Output): 
 }
 
 /** Returns the completion script for a shell as text (what `goxel completions <shell>` prints). */
-export function completionScript(shell: typeof SHELLS[number]): string {
+export function completionScript(shell: Shell): string {
+  if (shell === "bash") return bashScript("goxel");
   const lines: string[] = [];
   const original = console.log;
   console.log = (...args: unknown[]) => lines.push(args.map(String).join(" "));

@@ -14,6 +14,10 @@ export interface OfflineOps {
     output: string,
     opts: { format?: string; greedy?: boolean; maxVoxels?: number },
   ): Promise<{ format: string; files: string[] }>;
+  /** The format names files can be read in and written to. */
+  formats(): Promise<{ read: string[]; write: string[] }>;
+  /** True when a name, alias or extension names a format that can be read or written. */
+  isFormat(name: string, direction: "read" | "write"): Promise<boolean>;
   /** Renders a file to a PNG. */
   render(
     input: string,

@@ -311,13 +311,30 @@ function readPidFile(path: string): number | null {
   }
 }
 
-function alive(pid: number): boolean {
+/**
+ * True while a process exists and has not exited. A daemon started detached is reparented to
+ * PID 1, and until PID 1 reaps it an exited daemon is a zombie that `kill(pid, 0)` still finds
+ * (for over a second under some init processes), so on Linux its state is read as well.
+ */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as { code?: string }).code === "EPERM";
   }
+  return !isZombie(pid);
+}
+
+/** True when /proc says the process has exited and waits to be reaped (false without /proc). */
+function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return false;
+  }
+  // "pid (comm) S ...": comm may contain spaces and parentheses, the state follows the last ")".
+  return stat.charAt(stat.lastIndexOf(")") + 2) === "Z";
 }
 
 function tryKill(pid: number, signal: "SIGTERM" | "SIGKILL"): void {

@@ -1,6 +1,7 @@
 /** Daemon-less file commands: `goxel info`, `goxel convert`, `goxel render`. */
-import type { Command } from "@commander-js/extra-typings";
+import { type Command, Option } from "@commander-js/extra-typings";
 import { resolve } from "node:path";
+import { CAMERA_PRESETS } from "../protocol/camera_presets.ts";
 import type { CliDeps } from "./deps.ts";
 import { UsageError } from "./errors.ts";
 import type { Output } from "./output.ts";
@@ -28,6 +29,12 @@ export function parseMaxVoxels(text: string | undefined): number | undefined {
   return n;
 }
 
+/** Checks a --background value: `#rrggbb`, `#rrggbbaa` (the `#` may be left out) or `transparent`. */
+export function parseBackground(text: string): string {
+  if (/^(transparent|#?[0-9a-f]{6}([0-9a-f]{2})?)$/i.test(text.trim())) return text.trim();
+  throw new UsageError(`Invalid --background "${text}": use #rrggbb, #rrggbbaa or transparent`);
+}
+
 /** Adds the offline commands. */
 export function addOfflineCommands(program: Command, deps: CliDeps, out: Output): void {
   program.command("info")
@@ -53,6 +60,14 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
     .option("--greedy", "mesh formats: merge coplanar faces (same surface, fewer triangles)")
     .option("--max-voxels <n>", MAX_VOXELS_HELP)
     .action(async (input, output, o) => {
+      if (o.format !== undefined) {
+        if (!await deps.offline.isFormat(o.format, "write")) {
+          const { write } = await deps.offline.formats();
+          throw new UsageError(
+            `Invalid --format "${o.format}": goxel can write ${write.join(", ")}`,
+          );
+        }
+      }
       const r = await deps.offline.convert(resolve(deps.cwd, input), resolve(deps.cwd, output), {
         format: o.format,
         greedy: o.greedy,
@@ -67,19 +82,31 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
     )
     .argument("<in>", "input file")
     .argument("<out>", "output .png")
-    .option("--size <WxH>", "image size in pixels", "512x512")
-    .option(
-      "--camera <preset>",
-      "front, back, left, right, top, bottom or isometric (default: the file's camera direction)",
+    .addOption(
+      new Option("--size <WxH>", "image size in pixels, 1..4096 a side").argParser(parseSize)
+        .default({ width: 512, height: 512 }, "512x512"),
+    )
+    .addOption(
+      new Option("--camera <preset>", "camera preset (default: the file's camera direction)")
+        .choices(CAMERA_PRESETS),
     )
     .option(
       "--background <color>",
       "#rrggbb[aa], or 'transparent' (default: Goxel's grey gradient)",
+      parseBackground,
     )
-    .option("--quality <name>", "raster (default, fast) or path (one ray per sample)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  goxel render castle.vox castle.png\n" +
+        "  goxel render castle.gox front.png --size 1024x768 --camera front --background transparent\n",
+    )
+    .addOption(
+      new Option("--quality <name>", "raster (default, fast) or path (one ray per sample)")
+        .choices(["raster", "path"] as const),
+    )
     .option("--max-voxels <n>", MAX_VOXELS_HELP)
     .action(async (input, output, o) => {
-      const size = parseSize(o.size);
+      const size = o.size;
       const r = await deps.offline.render(resolve(deps.cwd, input), resolve(deps.cwd, output), {
         ...size,
         camera: o.camera,

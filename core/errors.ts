@@ -36,10 +36,18 @@ export class InvalidInputError extends GoxelError {
 export class FormatError extends GoxelError {
   readonly format: string;
   readonly offset: number;
-  constructor(format: string, offset: number, message: string, options?: ErrorOptions) {
+  /** The file the bytes came from, when the reader knows it (codecs never do). */
+  readonly path?: string;
+  constructor(
+    format: string,
+    offset: number,
+    message: string,
+    options?: ErrorOptions & { path?: string },
+  ) {
     super("format", message, options);
     this.format = format;
     this.offset = offset;
+    if (options?.path !== undefined) this.path = options.path;
   }
 }
 

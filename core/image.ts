@@ -5,6 +5,7 @@ import { boxFromAabb } from "./box.ts";
 import { type Camera, copyCamera, newCamera } from "./camera.ts";
 import { copyLayer, type Layer, newLayer } from "./layer.ts";
 import type { Mat4 } from "./mat4.ts";
+import type { Carried } from "./carried.ts";
 import { copyMaterial, type Material, newMaterial } from "./material.ts";
 import { Volume } from "./volume.ts";
 
@@ -30,6 +31,12 @@ export interface Image {
   selectionBox: Mat4 | null;
   selectionMask: Volume | null;
   light: Light;
+  /**
+   * What the file this image was read from held beyond the image model (its chunks, scene
+   * graph, unknown blocks), re-emitted when the same format is written. Never mutated: copies
+   * and snapshots share it.
+   */
+  carried?: Carried | null;
 }
 
 /** Returns Goxel's default light settings. */
@@ -118,6 +125,7 @@ export function copyImage(image: Image): Image {
     selectionBox: image.selectionBox ? image.selectionBox.slice() : null,
     selectionMask: image.selectionMask ? image.selectionMask.copy() : null,
     light: { ...image.light },
+    ...(image.carried ? { carried: image.carried } : {}),
   };
 }
 

@@ -30,6 +30,8 @@ export interface Layer {
   color: Rgba;
   /** Texture path of an image-plane layer (kept so files round-trip). */
   imagePath: string | null;
+  /** Which entry of the image's carried file structure this layer came from (kept by copies). */
+  carriedKey?: number;
   /** Cache: the key of the base volume or the shape parameters the volume was computed from. */
   sourceKey?: unknown;
 }

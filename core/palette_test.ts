@@ -9,19 +9,10 @@ import {
   MAGICAVOXEL,
   parseGpl,
 } from "./palette.ts";
+import { FIXTURES as ALL_FIXTURES, haveFixtures } from "../tests/fixtures_testing.ts";
 
-const FIXTURES = new URL("../../shared/fixtures/goxel/", import.meta.url);
-const hasFixtures = (() => {
-  try {
-    Deno.statSync(FIXTURES);
-    return true;
-  } catch {
-    console.log(
-      "palette_test: fixtures folder ../shared/fixtures is absent, skipping fixture tests",
-    );
-    return false;
-  }
-})();
+const FIXTURES = new URL("goxel/", ALL_FIXTURES);
+const hasFixtures = haveFixtures("palette_test");
 const readFixture = (name: string) => Deno.readTextFileSync(new URL(name, FIXTURES));
 
 Deno.test({

@@ -3,6 +3,7 @@
  * worker boundary by structured clone; tile buffers are copied, never shared.
  */
 import type { Camera } from "./camera.ts";
+import type { Carried } from "./carried.ts";
 import type { Image, Light } from "./image.ts";
 import type { Layer } from "./layer.ts";
 import type { Material } from "./material.ts";
@@ -36,6 +37,7 @@ export interface PlainImage {
   selectionBox: Float64Array | null;
   selectionMask: PlainVolume | null;
   light: Light;
+  carried?: Carried | null;
 }
 
 /** Copies a volume's tiles into plain data. */
@@ -53,14 +55,18 @@ export function volumeToPlain(volume: Volume): PlainVolume {
   return { origins, voxels };
 }
 
-/** Rebuilds a volume from plain data, keeping tile order. */
-export function volumeFromPlain(plain: PlainVolume): Volume {
+/**
+ * Rebuilds a volume from plain data, keeping tile order. With `adopt` the tiles take the plain
+ * arrays without copying (copy-on-write: for plain data handed over, e.g. from a worker).
+ */
+export function volumeFromPlain(plain: PlainVolume, adopt = false): Volume {
   const v = new Volume();
   const { origins, voxels } = plain;
   for (let i = 0; i * 3 < origins.length; i++) {
-    const at = i * TILE_VOXELS;
-    v.writeTile(origins[i * 3], origins[i * 3 + 1], origins[i * 3 + 2])
-      .set(voxels.subarray(at, at + TILE_VOXELS));
+    const tile = voxels.subarray(i * TILE_VOXELS, (i + 1) * TILE_VOXELS);
+    const [x, y, z] = [origins[i * 3], origins[i * 3 + 1], origins[i * 3 + 2]];
+    if (adopt) v.adoptTile(x, y, z, tile);
+    else v.writeTile(x, y, z).set(tile);
   }
   return v;
 }
@@ -98,14 +104,15 @@ export function imageToPlain(image: Image): PlainImage {
     selectionBox: image.selectionBox,
     selectionMask: image.selectionMask ? volumeToPlain(image.selectionMask) : null,
     light: image.light,
+    ...(image.carried ? { carried: image.carried } : {}),
   };
 }
 
-/** Rebuilds an image from plain data. */
-export function imageFromPlain(plain: PlainImage): Image {
+/** Rebuilds an image from plain data (`adopt`: take the tile arrays, see volumeFromPlain). */
+export function imageFromPlain(plain: PlainImage, adopt = false): Image {
   const layers: Layer[] = plain.layers.map((l) => ({
     ...l,
-    volume: volumeFromPlain(l.volume),
+    volume: volumeFromPlain(l.volume, adopt),
     material: plain.materials[l.material] ?? null,
   }));
   return {
@@ -119,5 +126,6 @@ export function imageFromPlain(plain: PlainImage): Image {
     selectionBox: plain.selectionBox,
     selectionMask: plain.selectionMask ? volumeFromPlain(plain.selectionMask) : null,
     light: plain.light,
+    ...(plain.carried ? { carried: plain.carried } : {}),
   };
 }

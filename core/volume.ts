@@ -8,6 +8,7 @@
  */
 import type { Aabb } from "./box.ts";
 import type { Rgba } from "./color.ts";
+import { InvalidInputError } from "./errors.ts";
 import { TileMap } from "./tile_map.ts";
 import { xxh32 } from "./xxh32.ts";
 
@@ -58,6 +59,9 @@ export function isInRange(x: number, y: number, z: number): boolean {
     x >= -COORD_LIMIT && x < COORD_LIMIT && y >= -COORD_LIMIT && y < COORD_LIMIT &&
     z >= -COORD_LIMIT && z < COORD_LIMIT;
 }
+
+/** Owner of adopted tiles: no volume's token, so every volume copies them before writing. */
+const ADOPTED = Object.freeze({});
 
 /** A sparse, copy-on-write voxel volume. */
 export class Volume {
@@ -110,7 +114,9 @@ export class Volume {
   /** Writes the voxel at (x, y, z), creating its tile even when the value is 0 (like Goxel). */
   set(x: number, y: number, z: number, value: Rgba): void {
     if (!isInRange(x, y, z)) {
-      throw new RangeError(`Voxel (${x}, ${y}, ${z}) is outside ±${COORD_LIMIT} or not integer`);
+      throw new InvalidInputError(
+        `Voxel (${x}, ${y}, ${z}) is outside ±${COORD_LIMIT} or not integer`,
+      );
     }
     const key = tileKey(x & ~15, y & ~15, z & ~15);
     if (key !== this.#lastKey || !this.#lastData) this.#writable(key);
@@ -124,21 +130,6 @@ export class Volume {
   /** Returns the read-only voxels of the tile with origin (ox, oy, oz), if it exists. */
   readTile(ox: number, oy: number, oz: number): Uint32Array | undefined {
     return this.#tiles.get(tileKey(ox, oy, oz))?.voxels;
-  }
-
-  /**
-   * Makes `voxels` (4096 values, handed over: the caller must not keep writing them) the tile at
-   * (ox, oy, oz) without copying; a diff against an older copy still compares it voxel by voxel.
-   */
-  adoptTile(ox: number, oy: number, oz: number, voxels: Uint32Array): void {
-    if (voxels.length !== TILE_VOXELS) {
-      throw new RangeError(`A tile has ${TILE_VOXELS} voxels, not ${voxels.length}`);
-    }
-    const key = tileKey(ox, oy, oz);
-    const old = this.#tiles.get(key) ?? null;
-    this.#tiles.set(key, { voxels, owner: this.#token, from: old, lo: 0, hi: TILE_VOXELS - 1 });
-    this.#forgetLast(key);
-    this.#dirty = true;
   }
 
   /** Returns the tile's voxels for writing in place, creating or un-sharing it first. */
@@ -160,6 +151,19 @@ export class Volume {
     src.#lastData = null;
     src.#lastKey = -1;
     this.#tiles.set(key, data);
+    this.#forgetLast(key);
+    this.#dirty = true;
+  }
+
+  /**
+   * Makes `voxels` the tile at (ox, oy, oz) without copying it. The array is treated as
+   * shared: the volume never writes into it (its first write copies), so one decoded array
+   * can back several tiles; the caller must not change it afterwards.
+   */
+  adoptTile(ox: number, oy: number, oz: number, voxels: Uint32Array): void {
+    if (voxels.length !== TILE_VOXELS) throw new RangeError("A tile holds 4096 voxels");
+    const key = tileKey(ox, oy, oz);
+    this.#tiles.set(key, { voxels, owner: ADOPTED, from: null, lo: 0, hi: TILE_VOXELS - 1 });
     this.#forgetLast(key);
     this.#dirty = true;
   }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { InvalidInputError } from "./errors.ts";
 import { packRgba } from "./color.ts";
 import { tileKey, tileOrigin, Volume } from "./volume.ts";
 
@@ -19,7 +20,7 @@ Deno.test("Volume keeps voxels at negative coordinates across tile borders", asy
     });
   }
   assert.equal(v.count(), points.length);
-  assert.throws(() => v.set(0.5, 0, 0, 1), RangeError);
+  assert.throws(() => v.set(0.5, 0, 0, 1), InvalidInputError);
 });
 
 Deno.test("tileKey() and tileOrigin() round-trip", async (t) => {

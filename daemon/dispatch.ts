@@ -5,10 +5,18 @@
  */
 import {
   checkDepth,
+  clip,
   ErrorCode,
+  errorReply,
+  errorReplyOf,
   findMethod,
+  idText,
   type JsonRpcRequest,
+  needsRawId,
+  NULL_ID,
   parseParams,
+  rawIds,
+  resultReply,
   validateEnvelope,
 } from "../protocol/mod.ts";
 import { runMutation } from "./commits.ts";
@@ -33,11 +41,10 @@ function isPromise<T>(v: MaybeAsync<T>): v is Promise<T> {
 }
 
 const ID_NULL_ERROR = (code: number, message: string, data?: unknown) =>
-  JSON.stringify({
-    jsonrpc: "2.0",
-    error: data === undefined ? { code, message } : { code, message, data },
-    id: null,
-  });
+  errorReplyOf(NULL_ID, code, message, data);
+
+/** The request ids of a message as sent (computed only when a number may have lost digits). */
+type RawIds = () => (string | undefined)[];
 
 /** Dispatches JSON-RPC messages to the handler table. */
 export class Dispatcher {
@@ -71,9 +78,14 @@ export class Dispatcher {
       msg = JSON.parse(text);
     } catch (err) {
       metrics.inc("goxel_rejected_total", '{limit="parse"}');
-      return ID_NULL_ERROR(ErrorCode.PARSE_ERROR, `Parse error: ${(err as Error).message}`);
+      return ID_NULL_ERROR(
+        ErrorCode.PARSE_ERROR,
+        `Parse error: ${clip((err as Error).message, 200)}`,
+      );
     }
-    if (!Array.isArray(msg)) return this.#handleOne(msg, call);
+    let ids: (string | undefined)[] | undefined;
+    const raw: RawIds = () => ids ??= rawIds(text);
+    if (!Array.isArray(msg)) return this.#handleOne(msg, call, raw, 0);
     if (msg.length === 0) {
       return ID_NULL_ERROR(ErrorCode.INVALID_REQUEST, "Invalid request: empty batch");
     }
@@ -88,11 +100,11 @@ export class Dispatcher {
         },
       );
     }
-    return this.#handleBatch(msg, call);
+    return this.#handleBatch(msg, call, raw);
   }
 
-  #handleBatch(items: unknown[], call: CallInfo): MaybeAsync<Reply> {
-    const replies: MaybeAsync<Reply>[] = items.map((m) => this.#handleOne(m, call));
+  #handleBatch(items: unknown[], call: CallInfo, raw: RawIds): MaybeAsync<Reply> {
+    const replies: MaybeAsync<Reply>[] = items.map((m, i) => this.#handleOne(m, call, raw, i));
     const join = (list: Reply[]) => {
       const present = list.filter((r): r is string => r !== null);
       return present.length ? `[${present.join(",")}]` : null;
@@ -100,11 +112,9 @@ export class Dispatcher {
     return replies.some(isPromise) ? Promise.all(replies).then(join) : join(replies as Reply[]);
   }
 
-  #handleOne(msg: unknown, call: CallInfo): MaybeAsync<Reply> {
+  #handleOne(msg: unknown, call: CallInfo, raw: RawIds, index: number): MaybeAsync<Reply> {
     const checked = validateEnvelope(msg);
-    if (!checked.ok) {
-      return JSON.stringify({ jsonrpc: "2.0", error: checked.error, id: checked.id ?? null });
-    }
+    if (!checked.ok) return errorReply(idText(checked.id), checked.error);
     const req = checked.request;
     const isNotification = !("id" in req);
     const started = performance.now();
@@ -114,10 +124,8 @@ export class Dispatcher {
     ) => {
       this.#record(req.method, started, r.error?.code, req.params);
       if (isNotification) return null;
-      const id = JSON.stringify(req.id ?? null);
-      return r.error
-        ? `{"jsonrpc":"2.0","error":${JSON.stringify(r.error)},"id":${id}}`
-        : `{"jsonrpc":"2.0","result":${JSON.stringify(r.result ?? null)},"id":${id}}`;
+      const id = needsRawId(req.id) ? raw()[index] ?? idText(req.id) : idText(req.id);
+      return r.error ? errorReply(id, r.error) : resultReply(id, r.result);
     };
     return isPromise(out) ? out.then(finish) : finish(out);
   }
@@ -129,7 +137,10 @@ export class Dispatcher {
     const decl = findMethod(req.method, { conformance: this.#ctx.conformance });
     if (!decl) {
       return {
-        error: { code: ErrorCode.METHOD_NOT_FOUND, message: `Method not found: ${req.method}` },
+        error: {
+          code: ErrorCode.METHOD_NOT_FOUND,
+          message: `Method not found: ${clip(req.method)}`,
+        },
       };
     }
     const parsed = parseParams(decl, req.params);

@@ -3,7 +3,7 @@ import { constants } from "node:fs";
 import { type FileHandle, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, extname, isAbsolute, join, resolve } from "node:path";
 import process from "node:process";
-import { IoError } from "../core/errors.ts";
+import { FormatError, IoError } from "../core/errors.ts";
 import type { EncodedFile } from "../core/formats/codec.ts";
 
 /** Default largest file the daemon reads into memory (limits.max_file_bytes: 256 MiB). */
@@ -86,9 +86,15 @@ async function readBounded(fh: FileHandle, path: string, size: number, maxBytes:
 /**
  * Writes `data` to `path` atomically: a temp file in the same directory, fsync, rename over
  * the target, then fsync the directory. A failure leaves the target untouched and no temp file.
- * An existing target keeps its permission bits; a missing directory is an error (never created).
+ * An existing regular file keeps its permission bits (`exactMode` gives the new file exactly
+ * `mode` instead, the umask not applying); a missing directory is an error, never created.
  */
-export async function writeFileAtomic(path: string, data: Uint8Array, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array,
+  mode = 0o644,
+  exactMode = false,
+): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const existing = await stat(path).catch(() => null);
@@ -96,11 +102,14 @@ export async function writeFileAtomic(path: string, data: Uint8Array, mode = 0o6
     throw new IoError(path, `Cannot write "${path}": it exists and is not a regular file`);
   }
   try {
+    // Missing directories are never created: a typo in a path must not build a tree.
+    await checkParent(path, dir);
     const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
     try {
       // The umask applied at creation; an existing file's own mode is restored exactly.
-      if (existing) await fh.chmod(existing.mode & 0o7777);
+      if (existing && !exactMode) await fh.chmod(existing.mode & 0o7777);
       await fh.writeFile(data);
+      if (exactMode) await fh.chmod(mode);
       await fh.sync();
     } finally {
       await fh.close();
@@ -108,12 +117,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array, mode = 0o6
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => {});
-    if ((err as { code?: string })?.code === "ENOENT") {
-      throw new IoError(path, `Cannot write "${path}": the directory "${dir}" does not exist`, {
-        cause: err,
-      });
-    }
-    throw toIoError("write", path, err);
+    throw err instanceof IoError ? err : toIoError("write", path, err);
   }
   await syncDirectory(dir);
 }
@@ -174,4 +178,46 @@ export async function writeEncodedFiles(
     written.push(target);
   }
   return written;
+}
+
+/** Refuses a destination whose directory is missing or is not a directory, naming the culprit. */
+async function checkParent(path: string, dir: string): Promise<void> {
+  let probe = dir;
+  for (;;) {
+    const info = await stat(probe).catch((err) => (err as { code?: string }).code ?? "error");
+    if (typeof info !== "string") {
+      if (info.isDirectory()) {
+        if (probe === dir) return;
+        throw new IoError(path, `Cannot write "${path}": directory "${dir}" does not exist`);
+      }
+      throw new IoError(path, `Cannot write "${path}": "${probe}" is a file, not a directory`);
+    }
+    if (info !== "ENOENT" && info !== "ENOTDIR") return; // let open() report it
+    const up = dirname(probe);
+    if (up === probe) return;
+    probe = up;
+  }
+}
+
+/**
+ * Names the file and format in a failure to read, decode or write it (codecs only know bytes):
+ * "Cannot read "a.gox" as gox: chunk BL16 at byte 20 is truncated", "Cannot write "b.vox" as
+ * vox: directory "/x" does not exist". Other errors are returned unchanged.
+ */
+export function withFileContext(path: string, format: string, err: unknown): unknown {
+  if (err instanceof IoError) {
+    const m = /^Cannot (\w+) "[^"]*": ([\s\S]*)$/.exec(err.message);
+    if (!m) return err;
+    return new IoError(err.path, `Cannot ${m[1]} "${err.path}" as ${format}: ${m[2]}`, {
+      cause: err,
+    });
+  }
+  if (!(err instanceof FormatError)) return err;
+  const detail = err.message.replace(/^Cannot (decode|read|load) [^:]*: /, "");
+  const at = /\bbyte \d+/.test(detail) ? "" : ` (at byte ${err.offset})`;
+  const name = err.format && err.format !== "?" ? err.format : format;
+  return new FormatError(name, err.offset, `Cannot read "${path}" as ${name}: ${detail}${at}`, {
+    cause: err,
+    path,
+  });
 }

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { IoError } from "../core/errors.ts";
-import { readFileBytes, resolvePath, writeEncodedFiles, writeFileAtomic } from "./files.ts";
+import { FormatError, IoError } from "../core/errors.ts";
+import {
+  readFileBytes,
+  resolvePath,
+  withFileContext,
+  writeEncodedFiles,
+  writeFileAtomic,
+} from "./files.ts";
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "goxel_files_test_" });
@@ -98,18 +104,6 @@ Deno.test("writeFileAtomic() replaces an existing file", async () => {
   });
 });
 
-Deno.test("writeFileAtomic() never creates missing parent directories", async () => {
-  await withTempDir(async (dir) => {
-    const path = join(dir, "a", "b", "out.bin");
-    await assert.rejects(
-      writeFileAtomic(path, new Uint8Array([9, 8, 7])),
-      (err: unknown) =>
-        err instanceof IoError && /directory ".*a\/b" does not exist/.test(err.message),
-    );
-    assert.deepEqual(await listNames(dir), []);
-  });
-});
-
 Deno.test("writeFileAtomic() keeps an existing file's mode", async () => {
   await withTempDir(async (dir) => {
     const path = join(dir, "secret.gox");
@@ -164,6 +158,32 @@ Deno.test("writeEncodedFiles() refuses to replace a sidecar the request did not 
   });
 });
 
+Deno.test("writeFileAtomic() refuses a missing directory or a file in the way, creating nothing", async (t) => {
+  await withTempDir(async (dir) => {
+    await Deno.writeTextFile(join(dir, "plain"), "x");
+    const cases: [string, string, RegExp][] = [
+      [
+        "missing directories",
+        join(dir, "a", "b", "out.bin"),
+        /directory ".*\/a\/b" does not exist/,
+      ],
+      ["a file as parent", join(dir, "plain", "out.bin"), /".*\/plain" is a file, not a directory/],
+      ["a file as grandparent", join(dir, "plain", "x", "out.bin"), /".*\/plain" is a file/],
+    ];
+    for (const [name, path, message] of cases) {
+      await t.step(name, async () => {
+        await assert.rejects(writeFileAtomic(path, new Uint8Array([1])), (err: unknown) => {
+          assert.ok(err instanceof IoError);
+          assert.equal(err.path, path);
+          assert.match(err.message, message);
+          return true;
+        });
+      });
+    }
+    await assert.rejects(Deno.stat(join(dir, "a")));
+  });
+});
+
 Deno.test("writeFileAtomic() applies the requested file mode", async () => {
   await withTempDir(async (dir) => {
     const path = join(dir, "private.bin");
@@ -197,4 +217,26 @@ Deno.test("writeFileAtomic() fails with IoError and leaves no temp file", async 
     }
     assert.equal(await Deno.readTextFile(blocker), "not a directory");
   });
+});
+
+Deno.test("withFileContext() names the file, format and byte offset of a decoding failure", () => {
+  const inner = new FormatError(
+    "vox",
+    20,
+    "Cannot decode .vox: chunk MAIN is truncated at byte 20",
+  );
+  const err = withFileContext("/m/a.vox", "vox", inner) as FormatError;
+  assert.equal(err.message, 'Cannot read "/m/a.vox" as vox: chunk MAIN is truncated at byte 20');
+  assert.equal(err.path, "/m/a.vox");
+  assert.equal(err.offset, 20);
+  assert.equal(err.cause, inner);
+  const bare = withFileContext("/m/a.gox", "gox", new FormatError("gox", 7, "bad magic")) as Error;
+  assert.equal(bare.message, 'Cannot read "/m/a.gox" as gox: bad magic (at byte 7)');
+  const io = new IoError("/m/b.vox", 'Cannot write "/m/b.vox": directory "/m" does not exist');
+  const named = withFileContext("/m/b.vox", "vox", io) as IoError;
+  assert.equal(named.message, 'Cannot write "/m/b.vox" as vox: directory "/m" does not exist');
+  assert.equal(named.path, "/m/b.vox");
+  assert.equal(named.cause, io);
+  const other = new RangeError("x");
+  assert.equal(withFileContext("/m/a.gox", "gox", other), other);
 });

@@ -5,6 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
+import { dispose } from "@logtape/logtape";
 import { defaultPaths, socketSiblings } from "../protocol/paths.ts";
 import type { StartOptions } from "../protocol/start_options.ts";
 import { type Config, ConfigError, diffConfig, loadConfig, type ReloadReport } from "./config.ts";
@@ -250,6 +251,8 @@ async function serve(a: ServeArgs): Promise<number> {
     removeFiles(a.socket, a.pidFile, ctx.config.tcp.enabled ? a.tokenFile : null);
     a.releaseLock();
     log.info("Stopped");
+    // The log sinks buffer; without this the last lines (this one included) die with the process.
+    await dispose();
     return 0;
   }
 

@@ -1,11 +1,18 @@
 /** The daemon-less file operations behind `goxel info | convert | render` (files in, files out). */
+import { carriedSummary } from "../core/carried.ts";
 import { parseHex } from "../core/color.ts";
 import { InvalidInputError } from "../core/errors.ts";
-import { findCodec, requireCodec } from "../core/formats/mod.ts";
+import { CODECS, findCodec, requireCodec } from "../core/formats/mod.ts";
 import type { Image } from "../core/image.ts";
 import { describeImage } from "./describe.ts";
 import { decodeImage } from "./worker_jobs.ts";
-import { encodeBaseName, MAX_READ_BYTES, readFileBytes, writeEncodedFiles } from "./files.ts";
+import {
+  encodeBaseName,
+  MAX_READ_BYTES,
+  readFileBytes,
+  withFileContext,
+  writeEncodedFiles,
+} from "./files.ts";
 import { checkPngPath } from "./render_picture.ts";
 import { DEFAULT_MAX_TILES, DEFAULT_MAX_VOXELS, type WorkBudgetOptions } from "../core/budget.ts";
 
@@ -25,8 +32,14 @@ export async function loadImageFile(
   const codec = requireCodec(path, "decode", format);
   // The file-size cap follows the voxel budget: 16 bytes per voxel covers every format.
   const maxBytes = Math.max(MAX_READ_BYTES, (limits.maxVoxels ?? 0) * 16);
-  const image = decodeImage(codec, await readFileBytes(path, maxBytes), limits);
-  return { image, format: codec.name };
+  try {
+    return {
+      image: decodeImage(codec, await readFileBytes(path, maxBytes), limits),
+      format: codec.name,
+    };
+  } catch (err) {
+    throw withFileContext(path, codec.name, err);
+  }
 }
 
 /** Encodes an image and writes the main file plus sidecars atomically; returns the paths. */
@@ -45,7 +58,10 @@ export async function writeImageFile(
 ): Promise<{ format: string; files: string[] }> {
   const codec = requireCodec(path, "encode", options.format);
   const files = codec.encode!(image, { ...options, baseName: encodeBaseName(path) });
-  return { format: codec.name, files: await writeEncodedFiles(path, files) };
+  const written = await writeEncodedFiles(path, files).catch((err) => {
+    throw withFileContext(path, codec.name, err);
+  });
+  return { format: codec.name, files: written };
 }
 
 /** Parses a background option: a hex colour or "transparent". */
@@ -63,9 +79,18 @@ export function parseBackground(text: string | undefined): number | undefined {
 
 /** The offline operations handed to the CLI by main.ts. */
 export const offlineOps = {
+  formats(): { read: string[]; write: string[] } {
+    return {
+      read: CODECS.filter((c) => c.decode).map((c) => c.name),
+      write: CODECS.filter((c) => c.encode).map((c) => c.name),
+    };
+  },
+  isFormat(name: string, direction: "read" | "write"): boolean {
+    return findCodec(name, direction === "read" ? "decode" : "encode") !== undefined;
+  },
   async info(path: string, opts: { maxVoxels?: number } = {}): Promise<Record<string, unknown>> {
     const { image, format } = await loadImageFile(path, undefined, offlineLimits(opts.maxVoxels));
-    return { path, format, ...describeImage(image) };
+    return { path, format, ...describeImage(image), carried: carriedSummary(image.carried) };
   },
   async convert(
     input: string,

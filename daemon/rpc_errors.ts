@@ -22,7 +22,10 @@ export function toRpcError(err: unknown, ctx: DaemonContext, method: string): Js
   }
   if (err instanceof GoxelError) {
     const data: Record<string, unknown> = { reason: err.reason };
-    if (err instanceof FormatError) Object.assign(data, { format: err.format, offset: err.offset });
+    if (err instanceof FormatError) {
+      Object.assign(data, { format: err.format, offset: err.offset });
+      if (err.path !== undefined) data.path = err.path;
+    }
     if (err instanceof IoError) data.path = err.path;
     if (err instanceof LimitError) {
       Object.assign(data, { limit: err.limit, requested: err.requested, max: err.max });
@@ -31,13 +34,6 @@ export function toRpcError(err: unknown, ctx: DaemonContext, method: string): Js
       code: CODE_BY_REASON[err.reason] ?? ErrorCode.INVALID_INPUT,
       message: err.message,
       data,
-    };
-  }
-  if (err instanceof RangeError && /outside|Invalid array length/.test(err.message)) {
-    return {
-      code: ErrorCode.INVALID_INPUT,
-      message: err.message,
-      data: { reason: "invalid_input" },
     };
   }
   ctx.logBug(method, err);

@@ -6,6 +6,7 @@ import {
   IoError,
   NotFoundError,
 } from "../core/errors.ts";
+import { Volume } from "../core/volume.ts";
 import { ErrorCode, RpcError } from "../protocol/mod.ts";
 import type { DaemonContext } from "./context.ts";
 import { toRpcError } from "./rpc_errors.ts";
@@ -84,10 +85,15 @@ Deno.test("toRpcError() passes an RpcError's code and data through", async (t) =
 
 Deno.test("toRpcError() treats out-of-range coordinates as invalid input, not a bug", () => {
   const { ctx, bugs } = spyContext();
-  const err = new RangeError("Voxel (1, 2, 3000000) is outside ±1048576 or not integer");
+  let err: unknown;
+  try {
+    new Volume().set(1, 2, 3000000, 1);
+  } catch (e) {
+    err = e;
+  }
   assert.deepEqual(toRpcError(err, ctx, "goxel.add_voxel"), {
     code: ErrorCode.INVALID_INPUT,
-    message: err.message,
+    message: "Voxel (1, 2, 3000000) is outside ±1048576 or not integer",
     data: { reason: "invalid_input" },
   });
   assert.deepEqual(bugs, []);

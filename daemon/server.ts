@@ -1,166 +1,128 @@
 /**
- * Socket transport: Unix socket and optional loopback TCP listeners, NDJSON framing, ordered
- * per-connection processing with one write per batch of replies, limits and TCP token auth.
+ * Socket transport: Unix socket and optional loopback TCP listeners. Framing, ordering,
+ * backpressure and replies are protocol/'s {@link MessageConnection}; this file adds what is the
+ * daemon's own: connection slots, TCP token authentication with its deadline and its own small
+ * cap (so unauthenticated TCP clients can never take the slots of Unix-socket clients), idle
+ * closing counted from the last complete message, and the errors for dropped lines.
  */
 import { timingSafeEqual } from "node:crypto";
 import net from "node:net";
-import { ErrorCode, NdjsonDecoder } from "../protocol/mod.ts";
+import { clearInterval, setInterval } from "node:timers";
+import {
+  BufferBudget,
+  ErrorCode,
+  errorReplyOf,
+  idText,
+  MessageConnection,
+  needsRawId,
+  NULL_ID,
+  rawIds,
+  resultReply,
+  type Transport,
+  validateEnvelope,
+} from "../protocol/mod.ts";
 import type { DaemonContext } from "./context.ts";
 import type { CallInfo, Dispatcher } from "./dispatch.ts";
 
-type Item = string | { oversize: number };
+/** Unanswered messages one connection may queue before it stops being read. */
+const MAX_QUEUED_MESSAGES = 1024;
+/** Unsent reply bytes one connection may hold before it stops being read and served. */
+const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
+/** How often idle connections and authentication deadlines are checked. */
+const SWEEP_MS = 250;
 
-/** One client connection. */
-class Connection {
+/** One client connection and the daemon's facts about it. */
+class Client {
   readonly info: CallInfo;
-  readonly #socket: net.Socket;
-  readonly #server: RpcServer;
-  readonly #decoder: NdjsonDecoder;
-  #queue: Item[] = [];
-  #head = 0;
-  #out: string[] = [];
-  #busy = false;
-  #ended = false;
-  #authenticated: boolean;
+  readonly socket: net.Socket;
+  readonly conn: MessageConnection;
+  readonly openedAt: number;
+  authenticated: boolean;
 
-  constructor(server: RpcServer, socket: net.Socket, info: CallInfo, maxBytes: number) {
-    this.#server = server;
-    this.#socket = socket;
+  constructor(server: RpcServer, socket: net.Socket, connection: CallInfo) {
+    const ctx = server.ctx;
+    const limits = ctx.config.limits;
     // Cancels this client's long jobs (worker edits, decodes, scripts) when it disconnects.
     const disconnected = new AbortController();
     socket.on("close", () => disconnected.abort());
-    this.info = { ...info, signal: disconnected.signal };
-    this.#decoder = new NdjsonDecoder({ maxMessageBytes: maxBytes });
-    this.#authenticated = info.transport === "unix";
-    socket.on("data", (chunk: Uint8Array) => this.#enqueue(this.#decoder.push(chunk)));
-    socket.on("end", () => {
-      this.#ended = true;
-      this.#enqueue(this.#decoder.end());
-      if (!this.#busy) server.ctx.journal.afterDurable(() => socket.end());
-    });
-    socket.on("error", () => socket.destroy());
-    socket.on("drain", () => socket.resume());
-  }
-
-  /** True while requests from this connection are being processed. */
-  get isBusy(): boolean {
-    return this.#busy || this.#head < this.#queue.length;
-  }
-
-  /** Closes the connection. */
-  close(): void {
-    this.#socket.destroy();
-  }
-
-  #enqueue(events: { kind: string; text?: string; bytes?: number }[]): void {
-    for (const ev of events) {
-      this.#queue.push(ev.kind === "message" ? ev.text! : { oversize: ev.bytes ?? 0 });
-    }
-    this.#pump();
-  }
-
-  #pump(): void {
-    if (this.#busy) return;
-    this.#busy = true;
-    while (this.#head < this.#queue.length) {
-      const item = this.#queue[this.#head++];
-      const reply = this.#handle(item);
-      if (typeof reply === "object" && reply !== null) {
-        this.#flush();
-        reply.then((r) => {
-          if (r !== null) this.#out.push(r);
-          this.#busy = false;
-          this.#pump();
-        });
-        return;
-      }
-      if (reply !== null) this.#out.push(reply);
-    }
-    this.#queue = [];
-    this.#head = 0;
-    this.#busy = false;
-    this.#flush();
-    if (this.#ended) this.#server.ctx.journal.afterDurable(() => this.#socket.end());
-  }
-
-  #handle(item: Item): string | null | Promise<string | null> {
-    if (typeof item !== "string") {
-      this.#server.ctx.metrics.inc("goxel_rejected_total", '{limit="message_size"}');
-      const max = this.#server.ctx.config.limits.max_message_bytes;
-      return JSON.stringify({
-        jsonrpc: "2.0",
-        error: {
-          code: ErrorCode.PARSE_ERROR,
-          message:
-            `Parse error: message of ${item.oversize} bytes exceeds the limit of ${max} bytes`,
-          data: { limit: "max_message_bytes", max },
-        },
-        id: null,
-      });
-    }
-    if (!this.#authenticated) return this.#authenticate(item);
-    return this.#server.dispatcher.handleText(item, this.info);
-  }
-
-  #authenticate(text: string): string {
-    let id: unknown = null;
-    let token: unknown;
-    try {
-      const msg = JSON.parse(text);
-      id = msg?.id ?? null;
-      token = msg?.method === "goxel.authenticate" || msg?.method === "authenticate"
-        ? msg?.params?.token ?? msg?.params?.[0]
-        : undefined;
-    } catch { /* answered below like any unauthenticated message */ }
-    if (typeof token === "string" && this.#server.checkToken(token)) {
-      this.#authenticated = true;
-      return JSON.stringify({ jsonrpc: "2.0", result: { authenticated: true }, id });
-    }
-    this.#server.ctx.metrics.inc("goxel_rejected_total", '{limit="auth"}');
-    this.#ended = true;
-    return JSON.stringify({
-      jsonrpc: "2.0",
-      error: {
-        code: ErrorCode.UNAUTHORIZED,
-        message:
-          "Authentication required: send goxel.authenticate with the token from the runtime dir first",
+    const info = { ...connection, signal: disconnected.signal };
+    this.info = info;
+    this.socket = socket;
+    this.openedAt = ctx.clock();
+    this.authenticated = info.transport === "unix";
+    this.conn = new MessageConnection(
+      durableTransport(socket, ctx),
+      {
+        message: (text) =>
+          this.authenticated
+            ? server.dispatcher.handleText(text, info)
+            : server.authenticate(this, text),
+        oversize: (bytes) => server.tooLong(bytes),
+        overBudget: (bytes) => server.overBudget(bytes),
+        failed: (err) => ctx.logBug("(connection)", err),
       },
-      id,
-    });
+      {
+        maxMessageBytes: limits.max_message_bytes,
+        maxQueuedMessages: MAX_QUEUED_MESSAGES,
+        maxQueuedBytes: limits.max_message_bytes,
+        maxUnsentBytes: MAX_UNSENT_BYTES,
+      },
+      server.budget,
+      ctx.clock,
+    );
+    socket.on("data", (chunk: Uint8Array) => this.conn.receive(chunk));
+    socket.on("end", () => this.conn.endOfInput());
+    socket.on("drain", () => this.conn.writable());
+    socket.on("error", () => socket.destroy());
   }
+}
 
-  #flush(): void {
-    if (this.#out.length === 0 || this.#socket.destroyed) {
-      this.#out = [];
-      return;
-    }
-    const text = this.#out.join("\n") + "\n";
-    this.#out = [];
-    // Replies leave only once the edits they acknowledge are as durable as configured.
-    this.#server.ctx.journal.afterDurable(() => {
-      if (!this.#socket.destroyed && !this.#socket.write(text)) this.#socket.pause();
-    });
-  }
+/**
+ * The socket as the connection's transport, except that replies (and the end of the stream)
+ * leave only once the edits they acknowledge are as durable as configured.
+ */
+function durableTransport(socket: net.Socket, ctx: DaemonContext): Transport {
+  return {
+    write(text) {
+      ctx.journal.afterDurable(() => {
+        if (!socket.destroyed) socket.write(text);
+      });
+      return true;
+    },
+    get writableLength() {
+      return socket.writableLength;
+    },
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
+    end: () => ctx.journal.afterDurable(() => socket.end()),
+    destroy: () => socket.destroy(),
+  };
 }
 
 /** The listeners and their connections. */
 export class RpcServer {
   readonly ctx: DaemonContext;
   readonly dispatcher: Dispatcher;
+  readonly budget: BufferBudget;
   #listeners: net.Server[] = [];
-  #connections = new Set<Connection>();
+  /** Unix clients and authenticated TCP clients: these share `max_connections`. */
+  #clients = new Set<Client>();
+  /** TCP clients that have not authenticated yet: capped by `max_unauthenticated`. */
+  #pending = new Set<Client>();
   #nextId = 1;
   #token: Uint8Array | null = null;
   #tcpAddress: string | null = null;
+  #sweeper: ReturnType<typeof setInterval> | null = null;
 
   constructor(ctx: DaemonContext, dispatcher: Dispatcher) {
     this.ctx = ctx;
     this.dispatcher = dispatcher;
+    this.budget = new BufferBudget(ctx.config.limits.max_buffered_bytes);
   }
 
-  /** Number of open connections. */
+  /** Number of open connections (authenticated or not). */
   get connectionCount(): number {
-    return this.#connections.size;
+    return this.#clients.size + this.#pending.size;
   }
 
   /** "host:port" of the TCP listener, if any. */
@@ -170,7 +132,9 @@ export class RpcServer {
 
   /** Number of connections with requests in progress. */
   get busyCount(): number {
-    return [...this.#connections].filter((c) => c.isBusy).length;
+    let n = 0;
+    for (const c of this.#clients) if (c.conn.isBusy) n++;
+    return n;
   }
 
   /** Listens on a Unix socket path. */
@@ -209,20 +173,98 @@ export class RpcServer {
     return this.busyCount === 0;
   }
 
-  /** Closes every connection. */
+  /** Closes every connection and stops the idle sweep. */
   closeAll(): void {
-    for (const c of this.#connections) c.close();
-    this.#connections.clear();
+    if (this.#sweeper) clearInterval(this.#sweeper);
+    this.#sweeper = null;
+    for (const c of [...this.#clients, ...this.#pending]) c.conn.dispose();
+    this.#clients.clear();
+    this.#pending.clear();
+  }
+
+  /** Answers a message from a TCP client that has not authenticated yet. */
+  authenticate(client: Client, text: string): string | null {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(text);
+    } catch { /* answered below like any unauthenticated message */ }
+    const checked = validateEnvelope(msg);
+    const req = checked.ok ? checked.request : null;
+    const id = !req || !Object.hasOwn(req, "id")
+      ? (checked.ok ? undefined : idText(checked.id))
+      : needsRawId(req.id)
+      ? rawIds(text)[0] ?? NULL_ID
+      : idText(req.id);
+    const isAuth = req?.method === "goxel.authenticate" || req?.method === "authenticate";
+    const params = req?.params as Record<string, unknown> | unknown[] | undefined;
+    const token = isAuth ? (Array.isArray(params) ? params[0] : params?.token) : undefined;
+    if (typeof token === "string" && this.checkToken(token)) return this.#admit(client, id);
+    this.ctx.metrics.inc("goxel_rejected_total", '{limit="auth"}');
+    client.conn.closeAfterReplies();
+    // A notification is never answered, not even to refuse it.
+    if (id === undefined) return null;
+    return errorReplyOf(
+      id,
+      ErrorCode.UNAUTHORIZED,
+      "Authentication required: send goxel.authenticate with the token from the runtime dir first",
+    );
+  }
+
+  /** Answers a line longer than `max_message_bytes`. */
+  tooLong(bytes: number): string {
+    this.ctx.metrics.inc("goxel_rejected_total", '{limit="message_size"}');
+    const max = this.ctx.config.limits.max_message_bytes;
+    return errorReplyOf(
+      NULL_ID,
+      ErrorCode.PARSE_ERROR,
+      `Parse error: message of ${bytes} bytes exceeds the limit of ${max} bytes`,
+      { limit: "max_message_bytes", max },
+    );
+  }
+
+  /** Answers a line dropped because the daemon holds `max_buffered_bytes` for clients. */
+  overBudget(bytes: number): string {
+    this.ctx.metrics.inc("goxel_rejected_total", '{limit="buffered_bytes"}');
+    const max = this.budget.max;
+    return errorReplyOf(
+      NULL_ID,
+      ErrorCode.BUSY,
+      `Server busy: a message of ${bytes}+ bytes was dropped because the daemon already holds ` +
+        `its limit of ${max} bytes of unprocessed input; retry later`,
+      { limit: "max_buffered_bytes", max },
+    );
+  }
+
+  #admit(client: Client, id: string | undefined): string | null {
+    this.#pending.delete(client);
+    const max = this.ctx.config.limits.max_connections;
+    if (this.#clients.size >= max) {
+      this.ctx.metrics.inc("goxel_rejected_total", '{limit="connections"}');
+      client.conn.closeAfterReplies();
+      return id === undefined ? null : this.#tooMany(id, max);
+    }
+    client.authenticated = true;
+    this.#clients.add(client);
+    return id === undefined ? null : resultReply(id, { authenticated: true });
+  }
+
+  #tooMany(id: string, max: number): string {
+    return errorReplyOf(id, ErrorCode.BUSY, `Too many connections: the limit is ${max}`, {
+      limit: "max_connections",
+      max,
+    });
   }
 
   #listen(start: (s: net.Server) => void, transport: "unix" | "tcp"): Promise<void> {
-    const server = net.createServer((socket) => this.#accept(socket, transport));
+    // Half-open: a client may send its requests and shut its side; the replies still go out.
+    const server = net.createServer({ allowHalfOpen: true }, (s) => this.#accept(s, transport));
     return new Promise((resolve, reject) => {
       server.once("error", reject);
       server.once("listening", () => {
         server.off("error", reject);
         server.on("error", () => {});
         this.#listeners.push(server);
+        this.#startSweeping();
         resolve();
       });
       start(server);
@@ -231,36 +273,58 @@ export class RpcServer {
 
   #accept(socket: net.Socket, transport: "unix" | "tcp"): void {
     const { limits } = this.ctx.config;
-    if (this.#connections.size >= limits.max_connections) {
-      this.ctx.metrics.inc("goxel_rejected_total", '{limit="connections"}');
+    this.budget.max = limits.max_buffered_bytes;
+    const full = transport === "unix"
+      ? this.#clients.size >= limits.max_connections
+      : this.#pending.size >= limits.max_unauthenticated;
+    if (full) {
+      const limit = transport === "unix" ? "connections" : "unauthenticated";
+      this.ctx.metrics.inc("goxel_rejected_total", `{limit="${limit}"}`);
+      const max = transport === "unix" ? limits.max_connections : limits.max_unauthenticated;
+      socket.on("error", () => socket.destroy());
       socket.end(
-        JSON.stringify({
-          jsonrpc: "2.0",
-          error: {
-            code: ErrorCode.BUSY,
-            message: `Too many connections: the limit is ${limits.max_connections}`,
-          },
-          id: null,
+        errorReplyOf(NULL_ID, ErrorCode.BUSY, `Too many connections: the limit is ${max}`, {
+          limit: `max_${limit}`,
+          max,
         }) + "\n",
       );
       return;
     }
     this.ctx.metrics.inc("goxel_connections_total", `{transport="${transport}"}`);
-    const conn = new Connection(
-      this,
-      socket,
-      { connectionId: this.#nextId++, transport },
-      limits.max_message_bytes,
-    );
-    this.#connections.add(conn);
-    socket.on("close", () => this.#connections.delete(conn));
-    if (limits.idle_timeout_seconds > 0) {
-      socket.setTimeout(limits.idle_timeout_seconds * 1000, () => {
-        if (!conn.isBusy) {
-          this.ctx.metrics.inc("goxel_rejected_total", '{limit="idle_timeout"}');
-          socket.destroy();
-        }
-      });
+    const client = new Client(this, socket, { connectionId: this.#nextId++, transport });
+    (client.authenticated ? this.#clients : this.#pending).add(client);
+    socket.on("close", () => {
+      this.#clients.delete(client);
+      this.#pending.delete(client);
+      client.conn.dispose();
+    });
+  }
+
+  #startSweeping(): void {
+    if (this.#sweeper) return;
+    this.#sweeper = setInterval(() => this.#sweep(), SWEEP_MS);
+    // The sweep must never keep a stopping daemon alive.
+    this.#sweeper.unref();
+  }
+
+  /** Closes idle connections and TCP clients past their authentication deadline. */
+  #sweep(): void {
+    const { limits } = this.ctx.config;
+    const now = this.ctx.clock();
+    const authMs = limits.auth_timeout_seconds * 1000;
+    for (const c of this.#pending) {
+      if (now - c.openedAt < authMs) continue;
+      this.ctx.metrics.inc("goxel_rejected_total", '{limit="auth_timeout"}');
+      this.#pending.delete(c);
+      c.conn.dispose();
+    }
+    if (limits.idle_timeout_seconds <= 0) return;
+    const idleMs = limits.idle_timeout_seconds * 1000;
+    for (const c of this.#clients) {
+      if (c.conn.isBusy || now - c.conn.lastMessageAt < idleMs) continue;
+      this.ctx.metrics.inc("goxel_rejected_total", '{limit="idle_timeout"}');
+      this.#clients.delete(c);
+      c.conn.dispose();
     }
   }
 }

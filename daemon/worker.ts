@@ -61,7 +61,7 @@ function transferables(result: unknown): ArrayBuffer[] {
     return editResultBuffers(result as EditResult);
   }
   if (result && typeof result === "object" && "layers" in result) {
-    return plainBuffers(result as PlainImage);
+    return [...new Set(plainBuffers(result as PlainImage))];
   }
   const edited = (result as { image?: PlainImage | null } | null)?.image;
   if (edited) return plainBuffers(edited);

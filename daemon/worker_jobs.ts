@@ -68,7 +68,7 @@ export function runJob(job: Job): JobResult | Promise<JobResult> {
     case "encode": {
       const codec = findCodec(job.codec, "encode");
       if (!codec?.encode) throw new InvalidInputError(`Cannot export format "${job.codec}"`);
-      return codec.encode(imageFromPlain(job.image), job.options);
+      return codec.encode(imageFromPlain(job.image, true), job.options);
     }
     case "decode": {
       const codec = findCodec(job.codec, "decode");

@@ -1,8 +1,8 @@
 /**
- * A small pool of worker threads (web-standard Workers: their transfers are milliseconds where
- * node:worker_threads under Deno spends seconds cloning a few million voxels) for CPU-heavy jobs, so the event loop keeps answering. A job
- * that runs past its deadline is rejected with TIMEOUT and its worker is terminated and replaced,
- * so one stuck job can never hold a slot forever.
+ * A small pool of worker threads for CPU-heavy jobs, so the event loop keeps answering. They are
+ * web-standard Workers: their transfers take milliseconds where node:worker_threads under Deno
+ * spends seconds cloning a few million voxels. A job past its deadline is rejected with TIMEOUT
+ * and its worker terminated and replaced, so one stuck job never holds a slot forever.
  */
 import { LimitError } from "../core/budget.ts";
 import { FormatError, GoxelError, InvalidInputError, IoError } from "../core/errors.ts";

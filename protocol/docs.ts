@@ -3,6 +3,7 @@
  * summary, params in positional order with type, requiredness and description, the result
  * and examples. Also renders JSON Schemas as short type labels for docs and CLI help.
  */
+import { exampleCommand } from "./example_command.ts";
 import { ERROR_CODE_MEANINGS, ErrorCode } from "./jsonrpc.ts";
 import type { MethodDecl } from "./method.ts";
 import { type JsonSchema, paramDescriptors, toJsonSchema } from "./openrpc.ts";
@@ -121,7 +122,7 @@ function renderExamples(decl: MethodDecl): string[] {
     if (ex.result !== undefined) {
       lines.push(JSON.stringify({ jsonrpc: "2.0", result: ex.result, id: 1 }));
     }
-    lines.push("```");
+    lines.push("```", "", "```sh", exampleCommand(decl, ex), "```");
     return lines;
   });
 }

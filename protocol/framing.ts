@@ -56,6 +56,19 @@ export class NdjsonDecoder {
     return events;
   }
 
+  /** Bytes of an unfinished line held right now. */
+  get pendingBytes(): number {
+    return this.#pending;
+  }
+
+  /** Drops the unfinished line held so far and skips the rest of it up to its newline. */
+  discardLine(): void {
+    if (this.#pending === 0 && !this.#discarding) return;
+    this.#parts = [];
+    this.#pending = 0;
+    this.#discarding = true;
+  }
+
   /** Signals end of stream: a last line without a newline is still delivered. */
   end(): FrameEvent[] {
     const events: FrameEvent[] = [];
@@ -139,13 +152,6 @@ function isSpace(b: number): boolean {
 function isBlank(line: Uint8Array, end: number): boolean {
   for (let i = 0; i < end; i++) if (!isSpace(line[i])) return false;
   return true;
-}
-
-/** Serialises one message as a frame: compact JSON and a newline (JSON never contains a raw `\n`). */
-export function encodeFrame(value: unknown): string {
-  const text = JSON.stringify(value);
-  if (text === undefined) throw new TypeError(`Cannot encode a frame from ${typeof value}`);
-  return text + "\n";
 }
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, OPEN_BRACKET = 0x5b, OPEN_BRACE = 0x7b;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkDepth, encodeFrame, type FrameEvent, NdjsonDecoder } from "./framing.ts";
+import { checkDepth, type FrameEvent, NdjsonDecoder } from "./framing.ts";
 
 const enc = new TextEncoder();
 const bytes = (s: string) => enc.encode(s);
@@ -98,11 +98,6 @@ Deno.test("NdjsonDecoder decodes many small messages and one big message in line
 
 Deno.test("NdjsonDecoder rejects a non-positive limit", () => {
   assert.throws(() => new NdjsonDecoder({ maxMessageBytes: 0 }), RangeError);
-});
-
-Deno.test("encodeFrame() writes one line of compact JSON", () => {
-  assert.equal(encodeFrame({ a: "x\ny", b: [1, 2] }), '{"a":"x\\ny","b":[1,2]}\n');
-  assert.throws(() => encodeFrame(undefined), TypeError);
 });
 
 Deno.test("checkDepth() counts nesting outside strings only", async (t) => {

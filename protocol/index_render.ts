@@ -3,7 +3,9 @@
  * method as plain data, so the CLI can resolve and call methods without building the zod
  * schemas (which costs most of a client command's start-up).
  */
+import type { z } from "zod";
 import type { MethodDecl } from "./method.ts";
+import { isFilePath } from "./wire.ts";
 
 /** Returns the TypeScript source of protocol/method_index.ts for these declarations. */
 export function renderMethodIndex(methods: readonly MethodDecl[]): string {
@@ -14,6 +16,8 @@ export function renderMethodIndex(methods: readonly MethodDecl[]): string {
         summary: m.summary,
         positional: m.positional,
         params: Object.keys(m.params.shape),
+        paths: Object.entries(m.params.shape).filter(([, s]) => isFilePath(s as z.ZodType))
+          .map(([k]) => k),
         aliases: m.flags.aliases ?? [],
         project: m.flags.project === true,
         conformance: m.flags.conformance === true,

@@ -25,14 +25,14 @@ export interface JsonRpcError {
   data?: unknown;
 }
 
-/** A success response. */
+/** A success response (built as text by replies.ts). */
 export interface JsonRpcSuccess {
   jsonrpc: "2.0";
   result: unknown;
   id: JsonRpcId;
 }
 
-/** An error response. */
+/** An error response (built as text by replies.ts). */
 export interface JsonRpcFailure {
   jsonrpc: "2.0";
   error: JsonRpcError;
@@ -170,16 +170,6 @@ export function isValidId(id: unknown): id is JsonRpcId {
   return id === null || typeof id === "string" || (typeof id === "number" && Number.isFinite(id));
 }
 
-/** True when a request is a notification (no `id` member), so no reply may be sent. */
-export function isNotification(request: JsonRpcRequest): boolean {
-  return !Object.hasOwn(request, "id");
-}
-
-/** True for names in the spec's reserved `rpc.` namespace. */
-export function isReservedMethod(name: string): boolean {
-  return name.startsWith("rpc.");
-}
-
 /**
  * Checks one decoded message against the request rules of JSON-RPC 2.0 §4: an object with
  * `jsonrpc` exactly "2.0", a string `method`, `params` (if present) an array or object, and
@@ -219,19 +209,4 @@ function invalid(why: string, id: JsonRpcId): EnvelopeCheck {
 /** Builds an error object, omitting `data` when undefined. */
 export function errorObject(code: number, message: string, data?: unknown): JsonRpcError {
   return data === undefined ? { code, message } : { code, message, data };
-}
-
-/** Builds a success response. */
-export function successResponse(id: JsonRpcId, result: unknown): JsonRpcSuccess {
-  return { jsonrpc: "2.0", result: result === undefined ? null : result, id };
-}
-
-/** Builds an error response. */
-export function errorResponse(
-  id: JsonRpcId,
-  code: number,
-  message: string,
-  data?: unknown,
-): JsonRpcFailure {
-  return { jsonrpc: "2.0", error: errorObject(code, message, data), id };
 }

@@ -1,13 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  ErrorCode,
-  errorResponse,
-  isNotification,
-  isReservedMethod,
-  RpcError,
-  successResponse,
-  validateEnvelope,
-} from "./jsonrpc.ts";
+import { ErrorCode, RpcError, validateEnvelope } from "./jsonrpc.ts";
 
 const SPEC = new URL("../../shared/spec/jsonrpc_vectors.jsonl", import.meta.url);
 
@@ -28,7 +20,6 @@ Deno.test("validateEnvelope() accepts valid requests and keeps notifications id-
       const m = msg as Record<string, unknown>;
       assert.equal(r.request.method, m.method);
       assert.equal("id" in r.request, "id" in m);
-      assert.equal(isNotification(r.request), !("id" in m));
       assert.ok(!("extra" in r.request));
       if ("id" in m) assert.equal(r.request.id, m.id);
     });
@@ -99,20 +90,7 @@ Deno.test({
   }
 });
 
-Deno.test("response builders produce spec-shaped responses", () => {
-  assert.deepEqual(successResponse(1, 19), { jsonrpc: "2.0", result: 19, id: 1 });
-  assert.deepEqual(successResponse("a", undefined), { jsonrpc: "2.0", result: null, id: "a" });
-  assert.deepEqual(errorResponse(null, -32700, "Parse error"), {
-    jsonrpc: "2.0",
-    error: { code: -32700, message: "Parse error" },
-    id: null,
-  });
-  assert.deepEqual(
-    errorResponse(2, -1020, "Layer 9 not found", { reason: "not_found" }).error.data,
-    {
-      reason: "not_found",
-    },
-  );
+Deno.test("RpcError.toJSON() gives the error member of a response", () => {
   assert.deepEqual(new RpcError(-1107, "Too slow").toJSON(), { code: -1107, message: "Too slow" });
 });
 
@@ -133,10 +111,4 @@ Deno.test("application error codes stay outside the reserved range and are uniqu
   }
   assert.equal(new Set(codes.map(([, c]) => c)).size, codes.length);
   assert.equal(ErrorCode.NOT_FOUND, -1020, "C daemon's 'Render not found' code");
-});
-
-Deno.test("isReservedMethod() flags only the rpc. prefix", () => {
-  assert.ok(isReservedMethod("rpc.discover"));
-  assert.ok(!isReservedMethod("goxel.rpc"));
-  assert.ok(!isReservedMethod("rpcx"));
 });

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { compileFastParams } from "./fast_params.ts";
 import { namedParams, restName } from "./positional.ts";
+import { clip } from "./replies.ts";
 import { ProjectRef } from "./wire.ts";
 
 export { namedParams, restName };
@@ -169,10 +170,14 @@ export function parseParams<D extends MethodDecl>(decl: D, raw: unknown): Params
   const parsed = decl.params.safeParse(named, { reportInput: true });
   if (parsed.success) return { ok: true, value: parsed.data as ParamsOf<D> };
   // Unknown keys first: a misspelt name explains the "required" issues that follow it.
-  const issues = parsed.error.issues.map((i) => toParamIssue(i, decl))
-    .sort((a, b) => rank(a) - rank(b));
-  return { ok: false, message: summarize(issues), issues };
+  const all = parsed.error.issues;
+  const issues = all.slice(0, MAX_ISSUES * 4).map((i) => toParamIssue(i, decl))
+    .sort((a, b) => rank(a) - rank(b)).slice(0, MAX_ISSUES);
+  return { ok: false, message: summarize(issues, all.length), issues };
 }
+
+/** Issues sent back at most: a request with 100,000 bad voxels gets a short error, not a copy. */
+export const MAX_ISSUES = 20;
 
 function rank(issue: ParamIssue): number {
   return issue.code === "unrecognized_keys" ? 0 : 1;
@@ -186,7 +191,8 @@ function toParamIssue(issue: z.core.$ZodIssue, decl: MethodDecl): ParamIssue {
 function issueMessage(issue: z.core.$ZodIssue, decl: MethodDecl): string {
   if (issue.code === "unrecognized_keys" && issue.path.length === 0) {
     const known = Object.keys(decl.params.shape).join(", ");
-    const list = issue.keys.map((k) => `"${k}"`).join(", ");
+    const list = issue.keys.slice(0, 5).map((k) => `"${clip(k, 40)}"`).join(", ") +
+      (issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : "");
     return `unknown param${issue.keys.length > 1 ? "s" : ""} ${list} (known: ${known || "none"})`;
   }
   if (issue.code === "invalid_type" && issue.input === undefined) return "required";
@@ -216,11 +222,11 @@ function lowerFirst(s: string): string {
   return /^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s;
 }
 
-function summarize(issues: ParamIssue[]): string {
+function summarize(issues: ParamIssue[], total: number): string {
   const shown = issues.slice(0, 3).map((i) =>
     i.path.length ? `${formatPath(i.path)}: ${i.message}` : i.message
   );
-  const more = issues.length > 3 ? `; and ${issues.length - 3} more` : "";
+  const more = total > 3 ? `; and ${total - 3} more` : "";
   return shown.join("; ") + more;
 }
 

@@ -7,6 +7,8 @@ export interface MethodIndexEntry {
   positional: readonly string[];
   /** Every param name (positional and named-only). */
   params: readonly string[];
+  /** Params that are file paths (relative ones resolve against the caller's directory). */
+  paths: readonly string[];
   aliases: readonly string[];
   project: boolean;
   conformance: boolean;
@@ -46,4 +48,31 @@ export function methodResolver<
     if (e?.conformance && !opts.conformance) return undefined;
     return e;
   };
+}
+
+/**
+ * Returns params with every relative file path made absolute by `resolve`: positional arrays by
+ * the declared order, objects by name. Params without a relative path come back unchanged (the
+ * same object), so callers can tell whether anything changed.
+ */
+export function resolvePathParams<P>(
+  entry: Pick<MethodIndexEntry, "paths" | "positional">,
+  params: P,
+  resolve: (path: string) => string,
+): P {
+  if (entry.paths.length === 0 || params === null || typeof params !== "object") return params;
+  const fix = (name: string, v: unknown) =>
+    entry.paths.includes(name) && typeof v === "string" && v !== "" && !v.startsWith("/")
+      ? resolve(v)
+      : v;
+  if (Array.isArray(params)) {
+    const out = params.map((v, i) => fix(entry.positional[i] ?? "", v));
+    return out.some((v, i) => v !== params[i]) ? out as P : params;
+  }
+  const obj = params as Record<string, unknown>;
+  const changed = entry.paths.filter((k) => fix(k, obj[k]) !== obj[k]);
+  if (changed.length === 0) return params;
+  const out = { ...obj };
+  for (const k of changed) out[k] = fix(k, obj[k]);
+  return out as P;
 }

@@ -9,6 +9,7 @@ import { CHECKPOINT_METHODS } from "./methods/checkpoints.ts";
 import { COLOR_METHODS } from "./methods/colors.ts";
 import { CONFORMANCE_METHODS } from "./methods/conformance.ts";
 import { DRAW_METHODS } from "./methods/draw.ts";
+import { FILTER_METHODS } from "./methods/filters.ts";
 import { LAYER_METHODS } from "./methods/layers.ts";
 import { MATERIAL_METHODS } from "./methods/materials.ts";
 import { META_METHODS } from "./methods/meta.ts";
@@ -18,6 +19,10 @@ import { VOXEL_METHODS } from "./methods/voxels.ts";
 
 export * from "./jsonrpc.ts";
 export * from "./framing.ts";
+export * from "./connection.ts";
+export * from "./replies.ts";
+export { needsRawId, rawIds } from "./raw_ids.ts";
+export { PendingCalls } from "./calls.ts";
 export * from "./method.ts";
 export * from "./wire.ts";
 export * from "./voxel_list.ts";
@@ -37,6 +42,7 @@ export const METHOD_GROUPS: readonly MethodGroup[] = [
   { title: "Projects and files", methods: PROJECT_METHODS },
   { title: "Voxels", methods: VOXEL_METHODS },
   { title: "Drawing and editing", methods: DRAW_METHODS },
+  { title: "Selection and filters", methods: FILTER_METHODS },
   { title: "Layers", methods: LAYER_METHODS },
   { title: "Colours and palettes", methods: COLOR_METHODS },
   { title: "Rendering and camera", methods: RENDER_METHODS },
@@ -50,6 +56,7 @@ const ALL = [
   ...PROJECT_METHODS,
   ...VOXEL_METHODS,
   ...DRAW_METHODS,
+  ...FILTER_METHODS,
   ...LAYER_METHODS,
   ...COLOR_METHODS,
   ...RENDER_METHODS,

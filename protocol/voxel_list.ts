@@ -5,7 +5,7 @@
  * little-endian uint32, bytes 12..15 are `r | g << 8 | b << 16 | a << 24`, the engine's packed
  * colour.
  */
-import { Buffer } from "node:buffer";
+import { decodeBase64, encodeBase64 } from "./base64.ts";
 import { z } from "zod";
 import { Byte, Color, Int32, type Rgba } from "./wire.ts";
 
@@ -66,9 +66,9 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 /** Decodes a packed voxel string; returns null when it is not base64 or not whole records. */
 export function decodePackedVoxels(text: string): Uint8Array | null {
   if (text.length % 4 !== 0 || !BASE64.test(text)) return null;
-  const buf = Buffer.from(text, "base64");
-  if (buf.length % PACKED_RECORD_BYTES !== 0) return null;
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+  const bytes = decodeBase64(text);
+  if (bytes === null || bytes.length % PACKED_RECORD_BYTES !== 0) return null;
+  return bytes;
 }
 
 /** Encodes voxels `[x, y, z, r, g, b, a]` into the packed base64 form. */
@@ -86,7 +86,7 @@ export function encodePackedVoxels(voxels: Iterable<readonly number[]>): string 
     bytes[o + 14] = v[5];
     bytes[o + 15] = v[6] ?? 255;
   });
-  return Buffer.from(bytes.buffer).toString("base64");
+  return encodeBase64(bytes);
 }
 
 /** Calls `fn(x, y, z, rgba)` for each packed record, `rgba` = `r | g<<8 | b<<16 | a<<24` (unsigned). */

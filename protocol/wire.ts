@@ -5,6 +5,24 @@
  * (fractions where integers are required are errors, never rounded).
  */
 import { z } from "zod";
+import { CAMERA_PRESETS } from "./camera_presets.ts";
+
+/**
+ * A file path param. The mark (JSON Schema `filePath: true`) is how every call form finds file
+ * paths: the CLI resolves relative ones against the caller's directory, whether they come as
+ * positional args, name=value, `--params` or `goxel call -` lines.
+ */
+export const FilePath = z.string().min(1).max(4096).meta({ filePath: true });
+
+/** True when a params-object field is a {@link FilePath} (possibly optional or defaulted). */
+export function isFilePath(schema: z.ZodType): boolean {
+  let s: z.ZodType | undefined = schema;
+  for (let i = 0; s && i < 8; i++) {
+    if (z.globalRegistry.get(s)?.filePath === true) return true;
+    s = (s as unknown as { _zod: { def: { innerType?: z.ZodType } } })._zod.def.innerType;
+  }
+  return false;
+}
 
 /** An integer 0..255 (one colour channel). */
 export const Byte = z.int().min(0).max(255);
@@ -116,16 +134,7 @@ export const BLEND_MODES = [
 /** How drawn voxels combine with existing ones: `add` puts voxels, `sub` removes, `paint` recolours existing ones. */
 export const BlendModeName = z.enum(BLEND_MODES).meta({ title: "BlendMode" });
 
-/** Camera presets (Goxel's view menu). */
-export const CAMERA_PRESETS = [
-  "front",
-  "back",
-  "left",
-  "right",
-  "top",
-  "bottom",
-  "isometric",
-] as const;
+export { CAMERA_PRESETS };
 
 /** A named camera view. */
 export const CameraPreset = z.enum(CAMERA_PRESETS).meta({ title: "CameraPreset" });

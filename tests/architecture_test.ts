@@ -27,6 +27,18 @@ const PACKAGES: Record<Layer, RegExp> = {
   mcp: /^(zod|yaml|@modelcontextprotocol\/sdk\/.*)$/,
   main: /^$/,
 };
+/**
+ * `node:` modules each layer may import: core only pure helpers, protocol none at all (it runs
+ * in the browser viewer too), the CLI what a client needs (no threads, no HTTP), main the process.
+ */
+const NODE_MODULES: Record<Layer, RegExp> = {
+  core: /^node:zlib$/,
+  protocol: /^$/,
+  daemon: /^node:[a-z_]+(\/[a-z]+)?$/,
+  cli: /^node:(fs|net|path|process|child_process|url|os|readline)$/,
+  mcp: /^node:(buffer|crypto|fs|fs\/promises|http|net|path|process|url|zlib)$/,
+  main: /^node:process$/,
+};
 const CORE_FORBIDDEN: [RegExp, string][] = [
   [
     /from\s+["']node:(fs|net|child_process|worker_threads|process|os|http|https|dgram|timers)(\/[a-z]+)?["']/,
@@ -76,8 +88,9 @@ Deno.test("product code imports only the layers ARCHITECTURE.md allows", async (
   for (const [file, layer] of await allProductFiles()) {
     const source = await Deno.readTextFile(file);
     for (const spec of importsOf(source)) {
-      if (spec.startsWith("node:")) continue;
-      if (spec.startsWith(".")) {
+      if (spec.startsWith("node:")) {
+        if (!NODE_MODULES[layer].test(spec)) problems.push(`${file}: ${layer} imports ${spec}`);
+      } else if (spec.startsWith(".")) {
         const target = layerOfPath(new URL(spec, `file://${file}`).pathname);
         if (target && target !== layer && !ALLOWED[layer].includes(target)) {
           problems.push(`${file}: ${layer} imports ${target} (${spec})`);
@@ -120,4 +133,6 @@ Deno.test("the architecture checks catch a forbidden import", () => {
   assert.ok(CORE_FORBIDDEN.some(([re]) => re.test(`import fs from "node:fs";`)));
   assert.ok(!PACKAGES.core.test("zod"));
   assert.ok(!ALLOWED.cli.includes("core"));
+  assert.ok(!NODE_MODULES.protocol.test("node:buffer"));
+  assert.ok(!NODE_MODULES.core.test("node:fs") && NODE_MODULES.core.test("node:zlib"));
 });

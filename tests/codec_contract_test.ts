@@ -9,20 +9,9 @@ import type { Codec } from "../core/formats/codec.ts";
 import { CODECS } from "../core/formats/mod.ts";
 import { decodePng } from "../core/formats/png.ts";
 import { type Image, mergedVisibleVolume } from "../core/image.ts";
+import { FIXTURES, haveFixtures } from "./fixtures_testing.ts";
 
-const FIXTURES = new URL("../../shared/fixtures/", import.meta.url);
-const HAVE_FIXTURES = (() => {
-  try {
-    return Deno.statSync(FIXTURES).isDirectory;
-  } catch {
-    return false;
-  }
-})();
-if (!HAVE_FIXTURES) {
-  console.warn(
-    "tests/codec_contract_test.ts: ../shared/fixtures is absent; fixture cases are skipped",
-  );
-}
+const HAVE_FIXTURES = haveFixtures("codec_contract_test");
 
 /** A real file for each codec that imports; every importer must be listed. */
 const SAMPLE: Record<string, string> = {

@@ -14,6 +14,7 @@ import { nodeJournalFs } from "../daemon/journal_fs.ts";
 import { ProjectRegistry } from "../daemon/projects.ts";
 import { recoverProjects } from "../daemon/recovery.ts";
 import { crashLoop, type Fingerprint } from "./crash_loop.ts";
+import { haveFixtures, readFixture } from "./fixtures_testing.ts";
 import { makeTestEnv, RawClient, runGoxel, startDaemon } from "./support_testing.ts";
 
 const ITERATIONS = Number(Deno.env.get("GOXEL_CRASH_ITERATIONS") ?? 25);
@@ -371,6 +372,36 @@ Deno.test("a full disk (a real tmpfs) gives JOURNAL errors, loses nothing acknow
   } finally {
     await daemon.stop();
     new Deno.Command("umount", { args: [mnt] }).outputSync();
+    await env.cleanup();
+  }
+});
+
+Deno.test("what a loaded file carried survives the journal: kill -9, restart, lossless save", async () => {
+  if (!haveFixtures("journal + carried .vox data")) return;
+  const env = await makeTestEnv();
+  const file = `${env.dir}/character.vox`;
+  Deno.writeFileSync(file, readFixture("vengi/vox_character.vox"));
+  let daemon = await startDaemon(env, ["--workspace", env.dir]);
+  try {
+    const c = await RawClient.unix(env.socket);
+    await c.call("goxel.load_project", [file]);
+    const layers = await c.call<{ layers: { id: number }[] }>("goxel.list_layers");
+    await c.call("goxel.rename_layer", { layer_id: layers.layers[0].id, name: "renamed" });
+    await c.call("goxel.add_voxel", [0, 0, 0, "#ff0000"]);
+    c.close();
+    daemon.proc.kill("SIGKILL");
+    await daemon.proc.status;
+    daemon = await startDaemon(env, ["--workspace", env.dir]);
+    const again = await RawClient.unix(env.socket);
+    const saved = await again.call<{ path: string }>("goxel.save_project");
+    assert.equal(saved.path, file, "the recovered project still knows its file");
+    again.close();
+    const info = await runGoxel(["info", file, "--json"], env);
+    const facts = JSON.parse(info.stdout) as { carried?: string[]; layers: { name: string }[] };
+    assert.ok(facts.carried?.some((c) => c.startsWith("MATL×")), `MATL kept: ${facts.carried}`);
+    assert.ok(facts.layers.some((l) => l.name === "renamed"), "the edit is in the saved file");
+  } finally {
+    await daemon.stop();
     await env.cleanup();
   }
 });

@@ -183,8 +183,8 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
     });
 
     await t.step("save a .gox inside the root; paths outside it are refused", async () => {
-      // The daemon never creates missing directories (issue 10): the folder must exist.
-      await Deno.mkdir(`${root}/out`, { recursive: true });
+      // Writers never create missing directories (issue #11.7): the folder must exist.
+      await Deno.mkdir(`${root}/out`);
       const saved = await callTool(client, "save_project", { path: "out/castle.gox" });
       assert.ok(!saved.isError, textOf(saved));
       const bytes = await Deno.readFile(`${root}/out/castle.gox`);

@@ -108,6 +108,21 @@ Deno.test("every declared method works end to end and matches its result schema"
         ],
       });
       assert.equal(batch.successful_operations, 3);
+      await c.fails(
+        "goxel.batch_operations",
+        {
+          operations: [
+            { type: "add_voxel", x: 20, y: 0, z: 0, color: "#ffffff" },
+            { type: "add_voxel", x: 2000000, y: 0, z: 0, color: "#ffffff" },
+          ],
+        },
+        -1101,
+        /^Operation 1 failed, nothing was applied: Voxel \(2000000, 0, 0\) is outside/,
+      );
+      assert.deepEqual(
+        (await c.call<{ color: number[] }>("goxel.get_voxel", [20, 0, 0])).color,
+        [0, 0, 0, 0],
+      );
       const region = await c.call<{ count: number }>("goxel.get_voxels_region", {
         min: [0, 0, 0],
         max: [5, 5, 5],
@@ -320,6 +335,37 @@ Deno.test("every declared method works end to end and matches its result schema"
         true,
         "the daemon survives runaway and failing scripts",
       );
+    });
+
+    await t.step("selection and filters", async () => {
+      await c.call("goxel.create_project", ["filters", 16, 16, 16]);
+      await c.call("goxel.add_voxels", {
+        voxels: [[0, 0, 0, 255, 0, 0], [1, 0, 0, 255, 0, 0], [5, 0, 0, 0, 0, 255]],
+      });
+      const color = async (x: number) =>
+        (await c.call<{ color: number[] }>("goxel.get_voxel", [x, 0, 0])).color;
+      assert.equal((await c.call("goxel.select_color", [0, 0, 0])).selected, 2);
+      assert.equal(
+        (await c.call("goxel.select_color", { x: 5, y: 0, z: 0, mode: "add", connected: true }))
+          .selected,
+        3,
+      );
+      const box = { min: [0, 0, 0], max: [1, 0, 0] };
+      assert.equal((await c.call("goxel.select_box", [box])).selected, 2);
+      // Only the selected red voxels change: hue +120° turns red into green.
+      assert.equal((await c.call("goxel.adjust_colors", { hue: 120 })).voxels_changed, 2);
+      assert.deepEqual(await color(0), [0, 255, 0, 255]);
+      assert.deepEqual(await color(5), [0, 0, 255, 255]);
+      // Mirror along x inside the selection box [0, 1]: the two voxels swap places.
+      await c.call("goxel.add_voxel", [1, 0, 0, "#ffff00"]);
+      assert.equal((await c.call("goxel.mirror", ["x"])).layers, 1);
+      assert.deepEqual(await color(0), [255, 255, 0, 255]);
+      assert.deepEqual(await color(1), [0, 255, 0, 255]);
+      assert.equal((await c.call("goxel.wrap", ["x", -1])).layers, 1);
+      assert.deepEqual(await color(0), [0, 255, 0, 255]);
+      assert.deepEqual((await c.call("goxel.clear_selection")).success, true);
+      await c.fails("goxel.adjust_colors", { hue: 500 }, -32602, /hue/);
+      await c.call("goxel.close_project", { force: true });
     });
 
     await t.step("daemon methods", async () => {

@@ -1,16 +1,10 @@
 /** `goxel info | convert | render` as a user runs them: real files in, real files out, clear failures. */
 import assert from "node:assert/strict";
 import { makeTestEnv, runGoxel } from "./support_testing.ts";
+import { FIXTURES_DIR, haveFixtures } from "./fixtures_testing.ts";
 
-const FIXTURES = new URL("../../shared/fixtures/", import.meta.url).pathname;
-const present = (() => {
-  try {
-    return Deno.statSync(FIXTURES).isDirectory;
-  } catch {
-    return false;
-  }
-})();
-if (!present) console.warn("tests/offline_e2e_test.ts: ../shared/fixtures is absent; skipped");
+const FIXTURES = FIXTURES_DIR;
+const present = haveFixtures("offline_e2e_test");
 
 Deno.test({
   name: "info, convert and render work offline and keep the voxels",
@@ -88,7 +82,7 @@ Deno.test({
         assert.equal(r.code, 1);
         assert.match(
           r.stderr,
-          /Cannot export the extension of ".*out.xyz": known formats are gox, /,
+          /Cannot write ".*out.xyz": goxel cannot write ".xyz" files \(formats it can write: gox, /,
         );
       });
       await t.step("an unwritable output path", async () => {
@@ -101,10 +95,37 @@ Deno.test({
         assert.equal(r.code, 1);
         assert.match(
           r.stderr,
-          /Cannot write ".*out.vox": (a parent is not a directory|it already exists)/,
+          /Cannot write ".*out.vox" as vox: ".*file.txt" is a file, not a directory/,
         );
         const left = [...Deno.readDirSync(env.dir)].map((e) => e.name);
         assert.deepEqual(left.filter((n) => n.endsWith(".tmp")), [], "no temp file left behind");
+      });
+      await t.step("a missing output directory is refused, never created", async () => {
+        const r = await runGoxel(
+          ["convert", `${FIXTURES}ephtracy/chr_knight.vox`, "no/such/dir/out.gox"],
+          env,
+        );
+        assert.equal(r.code, 1);
+        assert.match(
+          r.stderr,
+          /Cannot write ".*out.gox" as gox: directory ".*no\/such\/dir" does not exist/,
+        );
+        await assert.rejects(Deno.stat(`${env.dir}/no`));
+      });
+      await t.step("a corrupt file names its path, format and byte offset", async () => {
+        const bytes = await Deno.readFile(`${FIXTURES}ephtracy/chr_knight.vox`);
+        await Deno.writeFile(`${env.dir}/cut.vox`, bytes.slice(0, 300));
+        const r = await runGoxel(["info", "cut.vox"], env);
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /Cannot read ".*cut.vox" as vox: .*byte \d+/);
+      });
+      await t.step("an unknown --format is a usage error", async () => {
+        const r = await runGoxel(
+          ["convert", `${FIXTURES}ephtracy/chr_knight.vox`, "out.gox", "--format", "nope"],
+          env,
+        );
+        assert.equal(r.code, 2);
+        assert.match(r.stderr, /Invalid --format "nope": goxel can write gox, /);
       });
     } finally {
       await env.cleanup();

@@ -1,6 +1,6 @@
 /** The daemon over a real socket: limits, bad input, pipelining, isolation and the C daemon's crash. */
 import assert from "node:assert/strict";
-import { makeTestEnv, RawClient, startDaemon } from "./support_testing.ts";
+import { makeTestEnv, RawClient, startDaemon, waitFor } from "./support_testing.ts";
 
 const LIMITS = `
 limits:
@@ -68,20 +68,27 @@ Deno.test("the daemon enforces every limit with a clear error and keeps serving"
     });
 
     await t.step("connections over max_connections are refused with an error", async () => {
-      await new Promise((r) => setTimeout(r, 300)); // let the daemon see earlier clients leave
-      const open = await Promise.all(
-        Array.from({ length: 6 }, () => RawClient.unix(daemon.socket)),
+      const probe = await RawClient.unix(daemon.socket);
+      await waitFor(
+        "earlier clients to be gone",
+        async () => (await probe.call<{ connections: number }>("status")).connections === 1,
       );
+      const open = [
+        probe,
+        ...await Promise.all(Array.from({ length: 5 }, () => RawClient.unix(daemon.socket))),
+      ];
       for (const c of open) assert.equal((await c.call("ping")).pong, true);
       const extra = await RawClient.unix(daemon.socket);
       const r = await extra.read() as { error: { code: number; message: string } };
       assert.match(r.error.message, /Too many connections: the limit is 6/);
       assert.ok(await extra.waitClosed());
       open.forEach((c) => c.close());
-      await new Promise((r) => setTimeout(r, 100));
-      const again = await RawClient.unix(daemon.socket);
-      assert.equal((await again.call("ping")).pong, true, "slots are freed when clients leave");
-      again.close();
+      await waitFor("a slot to be freed", async () => {
+        const again = await RawClient.unix(daemon.socket);
+        const r = await again.request("ping").catch(() => null);
+        again.close();
+        return (r?.result as { pong?: boolean } | undefined)?.pong === true;
+      });
     });
 
     await t.step("idle connections are closed after idle_timeout_seconds", async () => {
@@ -288,7 +295,10 @@ Deno.test("edits to a project go on while a snapshot of it is being saved", asyn
     }
     const order: string[] = [];
     const save = saver.call("goxel.save_project", ["big.gox"]).then(() => order.push("save"));
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(
+      "the save to be encoding on the worker pool",
+      async () => /^goxel_worker_jobs [1-9]/m.test(await editor.call<string>("metrics")),
+    );
     await editor.call("goxel.add_voxel", [0, 0, 100, "#ff0000"]).then(() => order.push("edit"));
     await save;
     assert.deepEqual(order, ["edit", "save"], "the edit did not wait for the save");

@@ -67,13 +67,18 @@ export interface RunResult {
 }
 
 /** Runs `goxel <args>` to completion. */
-export async function runGoxel(args: string[], t: TestEnv, stdin?: string): Promise<RunResult> {
+export async function runGoxel(
+  args: string[],
+  t: TestEnv,
+  stdin?: string,
+  cwd: string = t.dir,
+): Promise<RunResult> {
   const [cmd, ...prefix] = goxelCommand();
   const proc = new Deno.Command(cmd, {
     args: [...prefix, ...args],
     env: t.env,
     clearEnv: true,
-    cwd: t.dir,
+    cwd,
     stdin: stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
@@ -222,6 +227,11 @@ export class RawClient {
 
   /** Reads the next reply line as JSON; rejects after `timeoutMs` or when closed. */
   async read(timeoutMs = 10000): Promise<unknown> {
+    return JSON.parse(await this.readLine(timeoutMs));
+  }
+
+  /** Reads the next reply line as text; rejects after `timeoutMs` or when closed. */
+  async readLine(timeoutMs = 10000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     while (this.#lines.length === 0) {
       if (this.#closed) throw new Error("connection closed");
@@ -235,7 +245,7 @@ export class RawClient {
         });
       });
     }
-    return JSON.parse(this.#lines.shift()!);
+    return this.#lines.shift()!;
   }
 
   /** Waits until the daemon closes the connection (or times out). */
@@ -276,5 +286,20 @@ export class RawClient {
     try {
       this.#conn.close();
     } catch { /* closed */ }
+  }
+}
+
+/** Polls `check` until it returns true; throws `what` after `timeoutMs` (tests wait for effects). */
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!await check()) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -3,24 +3,11 @@ import assert from "node:assert/strict";
 import { FormatError } from "../errors.ts";
 import type { Volume } from "../volume.ts";
 
-/** Where the fixtures live, relative to core/formats/. */
-export const FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
-
-/** Returns true when the fixtures folder exists, else logs why fixture tests are skipped. */
-export function hasFixtures(who: string): boolean {
-  try {
-    Deno.statSync(FIXTURES);
-    return true;
-  } catch {
-    console.log(`${who}: ../shared/fixtures is absent, fixture tests are ignored`);
-    return false;
-  }
-}
-
-/** Reads a fixture by its path below the fixtures folder. */
-export function readFixture(path: string): Uint8Array {
-  return Deno.readFileSync(new URL(path, FIXTURES));
-}
+export {
+  FIXTURES,
+  haveFixtures as hasFixtures,
+  readFixture,
+} from "../../tests/fixtures_testing.ts";
 
 /**
  * Decodes `count` truncated and `count` bit-flipped variants of `bytes` (deterministic) and

@@ -3,17 +3,10 @@ import { packRgba } from "../color.ts";
 import { type Image, newImage } from "../image.ts";
 import { newLayer } from "../layer.ts";
 import { encodeGlb, encodeGltf, GLB_CODEC, GLTF_CODEC } from "./gltf.ts";
+import { FIXTURES as ALL_FIXTURES, haveFixtures } from "../../tests/fixtures_testing.ts";
 
-const FIXTURES = new URL("../../../shared/fixtures/gnome-wizard/", import.meta.url);
-const hasFixtures = (() => {
-  try {
-    Deno.statSync(FIXTURES);
-    return true;
-  } catch {
-    console.warn("gltf_test: ../shared/fixtures is absent, skipping the Goxel fixture test");
-    return false;
-  }
-})();
+const FIXTURES = new URL("gnome-wizard/", ALL_FIXTURES);
+const hasFixtures = haveFixtures("gltf_test");
 
 // deno-lint-ignore no-explicit-any
 type Gltf = any;

@@ -9,16 +9,10 @@
  * image model's job, not the codec's.
  */
 import { BlendMode, parseBlendMode } from "../blend.ts";
-import { boxFromAabb, isNullBox } from "../box.ts";
+import { type Aabb, boxFromAabb, isNullBox } from "../box.ts";
 import { WorkBudget } from "../budget.ts";
 import { fitBox, newCamera } from "../camera.ts";
-import {
-  emptyImage,
-  type Image,
-  makeUniqueName,
-  mergedVisibleVolume,
-  nextLayerId,
-} from "../image.ts";
+import { emptyImage, type Image, makeUniqueName, nextLayerId } from "../image.ts";
 import { type Layer, newLayer, SHAPE_NAMES, type ShapeName } from "../layer.ts";
 import type { Mat4 } from "../mat4.ts";
 import { type Material, newMaterial } from "../material.ts";
@@ -34,6 +28,9 @@ import {
   readGoxChunks,
 } from "./gox_chunks.ts";
 import { encodeGox } from "./gox_encode.ts";
+import { BlockDecoder, type DecodedBlock, tileBounds } from "./gox_blocks.ts";
+import { BlockScratch, decodeBlockPng } from "./gox_block_png.ts";
+import type { GoxCarried } from "./gox_carried.ts";
 import { decodePng } from "./png.ts";
 
 export { encodeGox };
@@ -55,7 +52,9 @@ function readString(v: Uint8Array, max = Infinity): string {
 }
 
 function readFloats(v: Uint8Array): number[] {
-  return Array.from({ length: v.length >> 2 }, (_, i) => view(v).getFloat32(4 * i, true));
+  const dv = view(v), out: number[] = [];
+  for (let i = 0; i + 4 <= v.length; i += 4) out.push(dv.getFloat32(i, true));
+  return out;
 }
 
 function readMat(v: Uint8Array): Mat4 {
@@ -68,7 +67,9 @@ function sized(e: DictEntry, key: string, size: number): boolean {
 }
 
 /** Decodes a BL16 chunk into the 4096 packed voxels of a tile. */
-function readBlock(chunk: GoxChunk): Uint32Array {
+function readBlock(chunk: GoxChunk, scratch?: BlockScratch): Uint32Array {
+  const fast = decodeBlockPng(chunk.data, scratch);
+  if (fast) return fast;
   let png;
   try {
     png = decodePng(chunk.data);
@@ -83,20 +84,26 @@ function readBlock(chunk: GoxChunk): Uint32Array {
       `chunk BL16 at byte ${chunk.offset} holds a ${png.width}×${png.height} image, not 64×64`,
     );
   }
+  const { rgba } = png;
+  // decodePng returns a fresh buffer: view it as voxels instead of copying.
+  if (rgba.byteOffset === 0 && rgba.buffer.byteLength === 4 * TILE_VOXELS) {
+    return new Uint32Array(rgba.buffer as ArrayBuffer);
+  }
   const out = new Uint32Array(TILE_VOXELS);
-  new Uint8Array(out.buffer).set(png.rgba);
+  new Uint8Array(out.buffer).set(rgba);
   return out;
 }
 
 /** Goxel's volume_blit of one 16³ block at any position, then removal of emptied tiles. */
-function blitBlock(volume: Volume, block: Uint32Array, x: number, y: number, z: number): void {
+function blitBlock(volume: Volume, block: DecodedBlock, x: number, y: number, z: number): void {
   if (((x | y | z) & 15) === 0) {
-    volume.writeTile(x, y, z).set(block);
-    if (isTileEmpty(block)) volume.deleteTile(x, y, z);
+    // The decoded array is shared by every placement (copy-on-write), never copied here.
+    if (block.empty) volume.deleteTile(x, y, z);
+    else volume.adoptTile(x, y, z, block.voxels);
     return;
   }
   for (let i = 0; i < TILE_VOXELS; i++) {
-    volume.set(x + (i & 15), y + ((i >> 4) & 15), z + (i >> 8), block[i]);
+    volume.set(x + (i & 15), y + ((i >> 4) & 15), z + (i >> 8), block.voxels[i]);
   }
   for (const ox of [x & ~15, (x + 15) & ~15]) {
     for (const oy of [y & ~15, (y + 15) & ~15]) {
@@ -117,7 +124,7 @@ export const MAX_BLOCK_PLACEMENTS = 1 << 16;
 function readLayerBlocks(
   chunk: GoxChunk,
   layer: Layer,
-  blocks: Uint32Array[],
+  blocks: DecodedBlock[],
   version: number,
   budget: { placed: number; work: WorkBudget },
 ) {
@@ -155,7 +162,8 @@ function readLayerBlocks(
   return 4 + 20 * count;
 }
 
-function applyLayerEntry(image: Image, layer: Layer, e: DictEntry): void {
+/** Applies one LAYR entry; returns false for a key Goxel does not know. */
+function applyLayerEntry(image: Image, layer: Layer, e: DictEntry): boolean {
   const v = view(e.value);
   if (e.key === "name") layer.name = readString(e.value, LAYER_NAME_MAX);
   else if (e.key === "img-path") layer.imagePath = readString(e.value);
@@ -172,12 +180,30 @@ function applyLayerEntry(image: Image, layer: Layer, e: DictEntry): void {
   else if (sized(e, "visible", 1)) layer.visible = e.value[0] !== 0;
   else if (sized(e, "mode", 4)) layer.mode = parseBlendMode(v.getInt32(0, true)) ?? BlendMode.OVER;
   else if (sized(e, "material", 4)) layer.material = image.materials[v.getInt32(0, true)] ?? null;
+  else if (!LAYER_KEYS.has(e.key)) return false;
+  return true;
 }
 
+/** LAYR keys Goxel writes (kept out of the carried unknown entries even when mis-sized). */
+const LAYER_KEYS = new Set([
+  "name",
+  "img-path",
+  "shape",
+  "mat",
+  "id",
+  "base_id",
+  "box",
+  "color",
+  "visible",
+  "mode",
+  "material",
+]);
+
 function readLayer(
+  carried: GoxCarried,
   image: Image,
   chunk: GoxChunk,
-  blocks: Uint32Array[],
+  blocks: DecodedBlock[],
   version: number,
   budget: { placed: number; work: WorkBudget },
 ): void {
@@ -186,7 +212,12 @@ function readLayer(
   image.layers.push(layer);
   image.activeLayer = layer;
   const dictStart = readLayerBlocks(chunk, layer, blocks, version, budget);
-  for (const e of readDict(chunk, dictStart)) applyLayerEntry(image, layer, e);
+  layer.carriedKey = image.layers.length;
+  const extra = [];
+  for (const e of readDict(chunk, dictStart)) {
+    if (!applyLayerEntry(image, layer, e)) extra.push({ key: e.key, value: e.value.slice() });
+  }
+  if (extra.length) carried.layerEntries[layer.carriedKey] = extra;
 }
 
 function readMaterial(image: Image, chunk: GoxChunk): void {
@@ -202,16 +233,21 @@ function readMaterial(image: Image, chunk: GoxChunk): void {
   }
 }
 
-function readCamera(image: Image, chunk: GoxChunk): void {
+const CAMERA_KEYS = new Set(["name", "active", "dist", "ortho", "mat"]);
+
+function readCamera(carried: GoxCarried, image: Image, chunk: GoxChunk): void {
   const cam = newCamera("unnamed");
   image.cameras.push(cam);
+  const extra = [];
   for (const e of readDict(chunk, 0)) {
+    if (!CAMERA_KEYS.has(e.key)) extra.push({ key: e.key, value: e.value.slice() });
     if (e.key === "name") cam.name = readString(e.value, NAME_MAX);
     else if (e.key === "active") image.activeCamera = cam;
     else if (sized(e, "dist", 4)) cam.dist = readFloats(e.value)[0];
     else if (sized(e, "ortho", 1)) cam.ortho = e.value[0] !== 0;
     else if (sized(e, "mat", 64)) cam.mat = readMat(e.value);
   }
+  if (extra.length) carried.cameraEntries[cam.name] = extra;
 }
 
 function readLight(image: Image, chunk: GoxChunk): void {
@@ -229,8 +265,30 @@ function readLight(image: Image, chunk: GoxChunk): void {
   }
 }
 
+/**
+ * The bbox of the merged visible volume: the union of the visible layers' voxels (OVER keeps
+ * every voxel with alpha > 0), from the decoded blocks' bounds where a tile is one of them.
+ */
+function visibleBounds(image: Image, known: Map<Uint32Array, DecodedBlock>): Aabb | null {
+  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  for (const l of image.layers) {
+    if (!l.visible) continue;
+    for (const [ox, oy, oz, v] of l.volume.tiles()) {
+      const block = known.get(v);
+      const b = block ? (block.bounds ??= tileBounds(v)) : tileBounds(v);
+      if (!b.length) continue;
+      const o = [ox, oy, oz];
+      for (let i = 0; i < 3; i++) {
+        lo[i] = Math.min(lo[i], o[i] + b[i]);
+        hi[i] = Math.max(hi[i], o[i] + b[i + 3]);
+      }
+    }
+  }
+  return lo[0] === Infinity ? null : { min: lo as Aabb["min"], max: hi as Aabb["max"] };
+}
+
 /** Applies Goxel's after-load defaults: a fitted camera if none, the content bbox if no box. */
-function finishImage(image: Image): void {
+function finishImage(image: Image, blocks: DecodedBlock[]): void {
   if (image.cameras.length === 0) {
     const cam = newCamera(makeUniqueName("Camera", []));
     image.cameras.push(cam);
@@ -238,7 +296,10 @@ function finishImage(image: Image): void {
     fitBox(cam, image.box);
   }
   if (isNullBox(image.box)) {
-    const aabb = mergedVisibleVolume(image).bbox() ?? { min: [-16, -16, 0], max: [16, 16, 32] };
+    // The merged visible volume's bbox is the union of the visible layers' bboxes (OVER keeps
+    // every voxel with alpha > 0), without merging the layers.
+    const known = new Map(blocks.map((b) => [b.voxels, b]));
+    const aabb = visibleBounds(image, known) ?? { min: [-16, -16, 0], max: [16, 16, 32] };
     image.box = boxFromAabb(aabb);
   }
 }
@@ -247,21 +308,29 @@ function finishImage(image: Image): void {
 export function decodeGox(bytes: Uint8Array, options: DecodeOptions = {}): Image {
   const { version, chunks } = readGoxChunks(bytes);
   const image = emptyImage();
-  const blocks: Uint32Array[] = [];
+  const blocks: DecodedBlock[] = [];
   const budget = { placed: 0, work: options.budget ?? new WorkBudget() };
+  const scratch = new BlockScratch();
+  const blockDecoder = new BlockDecoder((data) =>
+    readBlock({ type: "BL16", offset: at, data }, scratch)
+  );
+  let at = 0;
+  const carried: GoxCarried = { format: "gox", chunks: [], layerEntries: {}, cameraEntries: {} };
+  let after = "";
   for (const chunk of chunks) {
     switch (chunk.type) {
       case "BL16":
-        blocks.push(readBlock(chunk));
+        at = chunk.offset;
+        blocks.push(blockDecoder.get(chunk.data));
         break;
       case "LAYR":
-        readLayer(image, chunk, blocks, version, budget);
+        readLayer(carried, image, chunk, blocks, version, budget);
         break;
       case "MATE":
         readMaterial(image, chunk);
         break;
       case "CAMR":
-        readCamera(image, chunk);
+        readCamera(carried, image, chunk);
         break;
       case "LIGH":
         readLight(image, chunk);
@@ -269,9 +338,16 @@ export function decodeGox(bytes: Uint8Array, options: DecodeOptions = {}): Image
       case "IMG ":
         for (const e of readDict(chunk, 0)) if (sized(e, "box", 64)) image.box = readMat(e.value);
         break;
+      case "PREV":
+        continue; // a preview of the old content: Goxel writes a new one on save
+      default:
+        carried.chunks.push({ after, type: chunk.type, data: chunk.data.slice() });
+        continue;
     }
+    after = chunk.type;
   }
-  finishImage(image);
+  image.carried = carried;
+  finishImage(image, blocks);
   return image;
 }
 

@@ -76,7 +76,8 @@ export function chunkInt32(chunk: GoxChunk, pos: number): number {
       `chunk ${chunk.type} is truncated at byte ${chunk.offset + 8 + pos}`,
     );
   }
-  return new DataView(chunk.data.buffer, chunk.data.byteOffset).getInt32(pos, true);
+  const d = chunk.data;
+  return d[pos] | d[pos + 1] << 8 | d[pos + 2] << 16 | d[pos + 3] << 24;
 }
 
 /**
@@ -96,7 +97,8 @@ export function readDict(chunk: GoxChunk, start: number): DictEntry[] {
         `chunk ${chunk.type} has a bad key length ${keyLen} at byte ${base + pos}`,
       );
     }
-    const key = String.fromCharCode(...data.subarray(pos + 4, pos + 4 + keyLen));
+    let key = "";
+    for (let i = pos + 4; i < pos + 4 + keyLen; i++) key += String.fromCharCode(data[i]);
     pos += 4 + keyLen;
     const valueLen = chunkInt32(chunk, pos);
     if (valueLen < 0 || valueLen > data.length - pos - 4) {
@@ -133,9 +135,10 @@ export class GoxWriter {
     this.#pos += b.length;
   }
 
-  /** Appends 4 ASCII characters. */
+  /** Appends ASCII characters. */
   tag(s: string): void {
-    this.bytes(Uint8Array.from(s, (c) => c.charCodeAt(0)));
+    this.#reserve(s.length);
+    for (let i = 0; i < s.length; i++) this.#buf[this.#pos++] = s.charCodeAt(i);
   }
 
   /** Appends a little-endian int32. */

@@ -4,9 +4,9 @@ import type { Camera } from "../camera.ts";
 import type { Image, Light } from "../image.ts";
 import type { Layer } from "../layer.ts";
 import type { Material } from "../material.ts";
-import { TILE_VOXELS } from "../volume.ts";
 import { GOX_VERSION, GoxWriter } from "./gox_chunks.ts";
-import { encodePngStb } from "./png.ts";
+import type { GoxCarried, GoxExtraEntry } from "./gox_carried.ts";
+import { BlockEncoder } from "./gox_blocks.ts";
 
 /** Goxel's name buffers: 255 bytes for layers, 127 for materials and cameras. */
 const LAYER_NAME_MAX = 255;
@@ -88,16 +88,34 @@ function writeLayer(w: GoxWriter, image: Image, layer: Layer, index: Map<object,
     w.entry("color", u32(layer.color));
   }
   w.entry("visible", bool(layer.visible));
+  for (const e of extras(image)?.layerEntries[layer.carriedKey ?? -1] ?? []) {
+    w.entry(e.key, e.value);
+  }
   w.endChunk();
 }
 
-function writeCamera(w: GoxWriter, cam: Camera, isActive: boolean): void {
+function extras(image: Image): GoxCarried | null {
+  return image.carried?.format === "gox" ? image.carried : null;
+}
+
+/** Writes the carried unknown chunks that followed the last chunk of kind `after`. */
+function writeCarried(w: GoxWriter, image: Image, after: string): void {
+  for (const c of extras(image)?.chunks ?? []) {
+    if (c.after !== after) continue;
+    w.beginChunk(c.type);
+    w.bytes(c.data);
+    w.endChunk();
+  }
+}
+
+function writeCamera(w: GoxWriter, cam: Camera, isActive: boolean, extra: GoxExtraEntry[]) {
   w.beginChunk("CAMR");
   w.entry("name", str(cam.name, NAME_MAX));
   w.entry("dist", f32([cam.dist]));
   w.entry("ortho", bool(cam.ortho));
   w.entry("mat", f32(cam.mat));
   if (isActive) w.entry("active", new Uint8Array(0));
+  for (const e of extra) w.entry(e.key, e.value);
   w.endChunk();
 }
 
@@ -120,20 +138,29 @@ export function encodeGox(image: Image): Uint8Array {
   const w = new GoxWriter();
   w.tag("GOX ");
   w.int32(GOX_VERSION);
+  writeCarried(w, image, "");
   w.beginChunk("IMG ");
   if (!isNullBox(image.box)) w.entry("box", f32(image.box!));
   w.endChunk();
+  writeCarried(w, image, "IMG ");
   const { blocks, index } = collectBlocks(image);
+  const coder = new BlockEncoder();
   for (const voxels of blocks) {
     w.beginChunk("BL16");
-    w.bytes(
-      encodePngStb(64, 64, new Uint8Array(voxels.buffer, voxels.byteOffset, 4 * TILE_VOXELS)),
-    );
+    w.bytes(coder.encode(voxels));
     w.endChunk();
   }
+  writeCarried(w, image, "BL16");
   for (const m of image.materials) writeMaterial(w, m);
+  writeCarried(w, image, "MATE");
   for (const layer of image.layers) writeLayer(w, image, layer, index);
-  for (const cam of image.cameras) writeCamera(w, cam, cam === image.activeCamera);
+  writeCarried(w, image, "LAYR");
+  const cameraEntries = extras(image)?.cameraEntries ?? {};
+  for (const cam of image.cameras) {
+    writeCamera(w, cam, cam === image.activeCamera, cameraEntries[cam.name] ?? []);
+  }
+  writeCarried(w, image, "CAMR");
   writeLight(w, image.light);
+  writeCarried(w, image, "LIGH");
   return w.result();
 }

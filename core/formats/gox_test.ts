@@ -12,16 +12,9 @@ import { newCamera } from "../camera.ts";
 import { decodeGox, encodeGox, GOX_CODEC } from "./gox.ts";
 import { GoxWriter, readGoxChunks } from "./gox_chunks.ts";
 import { decodePng, encodePngStb } from "./png.ts";
+import { FIXTURES, haveFixtures } from "../../tests/fixtures_testing.ts";
 
-const FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
-const hasFixtures = (() => {
-  try {
-    return Deno.statSync(FIXTURES).isDirectory;
-  } catch {
-    return false;
-  }
-})();
-if (!hasFixtures) console.log(`gox_test: fixtures not found at ${FIXTURES.pathname}, skipping`);
+const hasFixtures = haveFixtures("gox_test");
 const fixture = (path: string) => Deno.readFileSync(new URL(path, FIXTURES));
 
 /** path, layers, voxels with alpha ≠ 0 (MANIFEST.txt; null when it gives none). */

@@ -62,8 +62,15 @@ export function codecForPath(path: string, direction: Direction): Codec | undefi
 export function requireCodec(path: string, direction: Direction, format?: string): Codec {
   const codec = format ? findCodec(format, direction) : codecForPath(path, direction);
   if (codec) return codec;
-  const verb = direction === "decode" ? "import" : "export";
+  const verb = direction === "decode" ? "read" : "write";
   const names = CODECS.filter((c) => c[direction]).map((c) => c.name).join(", ");
-  const what = format ? `format "${format}"` : `the extension of "${path}"`;
-  throw new InvalidInputError(`Cannot ${verb} ${what}: known formats are ${names}`);
+  const ext = /\.[^./]+$/.exec(path)?.[0];
+  const why = format
+    ? `"${format}" is not a format goxel can ${verb}`
+    : ext
+    ? `goxel cannot ${verb} "${ext}" files`
+    : "its name has no extension to tell the format";
+  throw new InvalidInputError(
+    `Cannot ${verb} "${path}": ${why} (formats it can ${verb}: ${names}; choose one by name)`,
+  );
 }

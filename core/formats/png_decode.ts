@@ -1,6 +1,7 @@
 /** PNG decoding into RGBA8: every colour type and bit depth, non-interlaced, bounds-checked. */
 import { inflateSync } from "node:zlib";
 import { FormatError } from "../errors.ts";
+import { inflateFixed } from "./inflate_fixed.ts";
 
 /** A decoded PNG: RGBA8 pixels, row-major, top row first. */
 export interface DecodedPng {
@@ -108,8 +109,11 @@ function inflateRows(chunks: Chunks, rowBytes: number): Uint8Array {
   const { header, idat, idatOffset } = chunks;
   const expected = (rowBytes + 1) * header.height;
   let raw: Uint8Array;
+  const joined = idat.length === 1 ? idat[0] : concat(idat);
+  // Streams written by stb (every Goxel PNG) inflate here without a native zlib call.
+  const out = new Uint8Array(expected);
+  if (inflateFixed(joined, out) === expected) return out;
   try {
-    const joined = idat.length === 1 ? idat[0] : concat(idat);
     raw = inflateSync(joined, { maxOutputLength: expected + 4096 });
   } catch (e) {
     fail(idatOffset, `IDAT data does not inflate: ${(e as Error).message}`, e);
@@ -157,7 +161,8 @@ function unfilterRow(
     for (let i = 0; i < bpp; i++) out[row + i] = src[i] + out[up + i];
     for (let i = bpp; i < rowBytes; i++) {
       const a = out[row + i - bpp], b = out[up + i], c = out[up + i - bpp];
-      const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const p = a + b - c;
+      const pa = p > a ? p - a : a - p, pb = p > b ? p - b : b - p, pc = p > c ? p - c : c - p;
       out[row + i] = src[i] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
     }
   }

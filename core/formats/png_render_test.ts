@@ -6,8 +6,8 @@ import { codecForPath, findCodec } from "./mod.ts";
 import { decodePng } from "./png.ts";
 import { encodeRenderedPng, PNG_RENDER_CODEC } from "./png_render.ts";
 import { decodeVox } from "./vox.ts";
+import { FIXTURES } from "../../tests/fixtures_testing.ts";
 
-const FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
 const MONU9 = new URL("ephtracy/monu9.vox", FIXTURES);
 const HAVE_MONU9 = (() => {
   try {

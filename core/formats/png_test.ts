@@ -4,16 +4,9 @@ import { FormatError } from "../errors.ts";
 import { readGoxChunks } from "./gox_chunks.ts";
 import { crc32, decodePng, encodePng, encodePngStb } from "./png.ts";
 import { adler32, stbZlibCompress } from "./stb_zlib.ts";
+import { FIXTURES, haveFixtures } from "../../tests/fixtures_testing.ts";
 
-const FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
-const hasFixtures = (() => {
-  try {
-    return Deno.statSync(FIXTURES).isDirectory;
-  } catch {
-    return false;
-  }
-})();
-if (!hasFixtures) console.log(`png_test: fixtures not found at ${FIXTURES.pathname}, skipping`);
+const hasFixtures = haveFixtures("png_test");
 
 /** Goxel-written files (by Goxel or its stb-based writers); vengi's rgb.gox is not. */
 const GOXEL_WRITTEN = [

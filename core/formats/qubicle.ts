@@ -28,6 +28,8 @@ export interface QubicleOptions {
   compressed?: boolean;
   /** Write colours as BGRA (colorFormat 1). */
   bgra?: boolean;
+  /** Set the visibility-mask flag (alpha then means "solid"; we write 255 either way). */
+  visibilityMask?: boolean;
 }
 
 interface Header {
@@ -41,9 +43,9 @@ interface Header {
 const swapRb = (c: number) => ((c & 0xff00ff00) | (c & 0xff) << 16 | (c >>> 16) & 0xff) >>> 0;
 
 /** Decodes a `.qb` file into one layer per matrix; declared sizes are charged to the budget. */
-export function decodeQubicle(bytes: Uint8Array, options: DecodeOptions = {}): Image {
+export function decodeQubicle(bytes: Uint8Array, decode: DecodeOptions = {}): Image {
   const r = new ByteReader(bytes, FORMAT);
-  r.u32("header");
+  const version = r.u32("header");
   const colorFormat = r.u32("header");
   const orientation = r.u32("header");
   const compressed = r.u32("header");
@@ -56,13 +58,21 @@ export function decodeQubicle(bytes: Uint8Array, options: DecodeOptions = {}): I
     rightHanded: orientation === 1,
     compressed: compressed !== 0,
     visibilityMask: visibility !== 0,
-    budget: options.budget ?? new WorkBudget(),
+    budget: decode.budget ?? new WorkBudget(),
   };
   // Every matrix takes at least 25 header bytes, so a huge count fails before the loop.
   if (count > r.remaining / 25) throw r.error(`matrix count ${count} exceeds the file size`, 20);
   const layers: DecodedLayer[] = [];
   for (let i = 0; i < count; i++) layers.push(readMatrix(r, header, i));
-  return imageFromLayers(layers);
+  const image = imageFromLayers(layers);
+  const options = {
+    leftHanded: !header.rightHanded,
+    compressed: header.compressed,
+    bgra: header.bgra,
+    visibilityMask: header.visibilityMask,
+  };
+  image.carried = { format: "qb", version, options };
+  return image;
 }
 
 function readMatrix(r: ByteReader, h: Header, index: number): DecodedLayer {
@@ -136,13 +146,17 @@ function readRle(r: ByteReader, size: number[], put: Put, what: string): void {
 }
 
 /** Encodes every layer with voxels or a box as one matrix (Goxel's layout by default). */
-export function encodeQubicle(image: Image, options: QubicleOptions = {}): Uint8Array {
+export function encodeQubicle(
+  image: Image,
+  options: QubicleOptions = {},
+  version = 0x101,
+): Uint8Array {
   const w = new ByteWriter();
-  w.u32(0x101);
+  w.u32(version);
   w.u32(options.bgra ? 1 : 0);
   w.u32(options.leftHanded ? 0 : 1);
   w.u32(options.compressed ? 1 : 0);
-  w.u32(0);
+  w.u32(options.visibilityMask ? 1 : 0);
   const countAt = w.length;
   w.u32(0);
   let count = 0;
@@ -204,5 +218,21 @@ export const QUBICLE_CODEC: Codec = {
   description: "Qubicle binary (.qb), one matrix per layer",
   extensions: [".qb"],
   decode: decodeQubicle,
-  encode: (image) => [{ suffix: "", data: encodeQubicle(image) }],
+  encode: (image) => {
+    const c = image.carried?.format === "qb" ? image.carried : null;
+    return [{
+      suffix: "",
+      data: c ? encodeQubicle(image, c.options, c.version) : encodeQubicle(image),
+    }];
+  },
 };
+
+/**
+ * The layout of a decoded `.qb` file, so writing `.qb` again keeps it (matrix names, positions
+ * and order survive through the layers and their boxes).
+ */
+export interface QubicleCarried {
+  format: "qb";
+  version: number;
+  options: QubicleOptions;
+}

@@ -3,18 +3,9 @@ import { packRgba } from "../color.ts";
 import { FormatError } from "../errors.ts";
 import { decodeSlab6, emptyBounds } from "./slab6.ts";
 import { decodeVox } from "./vox.ts";
+import { FIXTURES, haveFixtures } from "../../tests/fixtures_testing.ts";
 
-const FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
-const HAVE_FIXTURES = (() => {
-  try {
-    return Deno.statSync(FIXTURES).isDirectory;
-  } catch {
-    return false;
-  }
-})();
-if (!HAVE_FIXTURES) {
-  console.warn(`slab6_test: fixtures not found at ${FIXTURES.pathname}, skipping`);
-}
+const HAVE_FIXTURES = haveFixtures("slab6_test");
 
 /** A 1×2×3 file whose only voxel is file (0, 0, 0) with colour index 1 = (63, 0, 32). */
 function tinyFile(): Uint8Array {

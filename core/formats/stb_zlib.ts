@@ -109,28 +109,44 @@ function writeMatch(w: BitWriter, length: number, dist: number): void {
   if (DIST_EXTRA[j]) w.add(dist - DIST_BASE[j], DIST_EXTRA[j]);
 }
 
+/**
+ * The hash buckets of one compressor (1 MiB): allocated once and reused for every stream it
+ * compresses (a `.gox` file compresses one stream per block), since only the counts need
+ * clearing between streams.
+ */
+export class StbScratch {
+  readonly table = new Int32Array(HASH_SIZE * BUCKET);
+  readonly counts = new Uint8Array(HASH_SIZE);
+}
+
 /** Compresses `data` into the body of one fixed-Huffman deflate block (without zlib framing). */
-function deflateFixed(data: Uint8Array, w: BitWriter): void {
+function deflateFixed(data: Uint8Array, w: BitWriter, scratch: StbScratch): void {
   const len = data.length;
-  const table = new Int32Array(HASH_SIZE * BUCKET);
-  const counts = new Uint8Array(HASH_SIZE);
+  const table = scratch.table;
+  const counts = scratch.counts;
+  counts.fill(0);
   w.add(1, 1); // BFINAL
   w.add(1, 2); // BTYPE = fixed Huffman
   let i = 0;
   while (i < len - 3) {
     let h = hash3(data, i), base = h * BUCKET, n = counts[h];
-    let best = 3, bestLoc = -1;
-    for (let j = 0; j < n; j++) {
+    // stb keeps the longest match, the most recent one among equals: scanning the bucket from
+    // its newest entry and keeping only strictly longer matches picks the same one, and can
+    // stop at the longest length possible (the common case in repetitive voxel data).
+    const most = len - i < MAX_MATCH ? len - i : MAX_MATCH;
+    let best = 2, bestLoc = -1;
+    for (let j = n - 1; j >= 0 && best < most; j--) {
       const p = table[base + j];
-      // Quick reject: a match of at least `best` needs byte best−1 to agree.
-      if (p > i - 32768 && data[p + best - 1] === data[i + best - 1]) {
+      // Quick reject: a longer match needs byte `best` to agree.
+      if (p > i - 32768 && data[p + best] === data[i + best]) {
         const d = matchLength(data, p, i, len - i);
-        if (d >= best) {
+        if (d > best) {
           best = d;
           bestLoc = p;
         }
       }
     }
+    if (bestLoc < 0) best = 3;
     if (n === BUCKET) {
       table.copyWithin(base, base + QUALITY, base + BUCKET);
       n = QUALITY;
@@ -169,6 +185,16 @@ export function adler32(data: Uint8Array): number {
   let s1 = 1, s2 = 0;
   for (let i = 0; i < data.length;) {
     const end = Math.min(i + 5552, data.length);
+    for (; i + 4 <= end; i += 4) {
+      s1 += data[i];
+      s2 += s1;
+      s1 += data[i + 1];
+      s2 += s1;
+      s1 += data[i + 2];
+      s2 += s1;
+      s1 += data[i + 3];
+      s2 += s1;
+    }
     for (; i < end; i++) {
       s1 += data[i];
       s2 += s1;
@@ -179,14 +205,17 @@ export function adler32(data: Uint8Array): number {
   return ((s2 << 16) | s1) >>> 0;
 }
 
-/** Compresses `data` into a zlib stream exactly like stb_image_write's `stbi_zlib_compress`. */
-export function stbZlibCompress(data: Uint8Array): Uint8Array {
+/**
+ * Compresses `data` into a zlib stream exactly like stb_image_write's `stbi_zlib_compress`;
+ * pass the same `scratch` to compress many streams without reallocating the hash table.
+ */
+export function stbZlibCompress(data: Uint8Array, scratch = new StbScratch()): Uint8Array {
   const len = data.length;
   // Fixed codes take at most 9 bits per literal; 64 bytes cover header, end code and padding.
   const w = new BitWriter(Math.ceil(len * 9 / 8) + 64 + 5 * Math.ceil(len / STORED_MAX));
   w.add(0x78, 8);
   w.add(0x5e, 8);
-  deflateFixed(data, w);
+  deflateFixed(data, w, scratch);
   if (w.pos > len + 2 + Math.ceil(len / STORED_MAX) * 5) {
     w.pos = 2;
     for (let j = 0; j < len;) {

@@ -31,6 +31,11 @@ import {
   type VoxObject,
 } from "./vox_scene.ts";
 import { encodeVox } from "./vox_write.ts";
+import { encodeVoxLossless } from "./vox_lossless.ts";
+import { cameraFromRcam } from "./vox_cameras.ts";
+import { assignLayerMaterials, VoxMaterials } from "./vox_materials.ts";
+import { linkObjects, sceneLessObjects, syntheticScene } from "./vox_carried.ts";
+import { parseRecord, type VoxModelRecord, type VoxRecord } from "./vox_records.ts";
 
 /** At most this many voxels are placed (summed over instances) before decoding gives up. */
 export const MAX_PLACED_VOXELS = 1 << 26;
@@ -52,6 +57,9 @@ interface VoxFile {
   hasPalette: boolean;
   nodes: Map<number, VoxNode>;
   layers: Map<number, VoxLayer>;
+  /** The chunk list as plain data (what the writer re-emits). */
+  records: VoxRecord[];
+  modelRecords: VoxModelRecord[];
 }
 
 function chunkId(bytes: Uint8Array, at: number): string {
@@ -81,10 +89,29 @@ function readChunk(file: VoxFile, id: string, cur: VoxCursor, previous: string):
   } else parseSceneChunk(id, cur, file.nodes, file.layers);
 }
 
+/** Adds a chunk to the record list: SIZE starts a model, the chunk after it holds its voxels. */
+function recordChunk(file: VoxFile, id: string, content: Uint8Array, children: Uint8Array): void {
+  const last = file.modelRecords[file.modelRecords.length - 1];
+  if (id === "SIZE") {
+    const v = new DataView(content.buffer, content.byteOffset, 12);
+    const size: Vec3 = [v.getInt32(0, true), v.getInt32(4, true), v.getInt32(8, true)];
+    file.records.push({ id: "SIZE", model: file.modelRecords.length });
+    file.modelRecords.push({ size, kind: "", content: new Uint8Array(0) });
+  } else if (
+    (id === "XYZI" || id === "TDCZ") && file.records.at(-1)?.id === "SIZE" && !last.kind &&
+    !children.length
+  ) {
+    last.kind = id;
+    last.content = content.slice();
+  } else if (id === "RGBA" && !file.records.some((r) => r.id === "RGBA")) {
+    file.records.push({ id: "RGBA", content: content.slice() });
+  } else file.records.push(parseRecord(id, content, children));
+}
+
 /** Walks the RIFF-like chunk list of a file that starts with "VOX ". */
-function readFile(bytes: Uint8Array): VoxFile {
+function readFile(bytes: Uint8Array): { file: VoxFile; version: number; main: Uint8Array } {
   const head = new VoxCursor(bytes, 4, bytes.length, "the header");
-  head.i32(); // version: 150 and 200 share the layout
+  const version = head.i32(); // 150 and 200 share the layout
   head.need(12);
   if (chunkId(bytes, head.pos) !== "MAIN") throw head.fail(head.pos, "has no MAIN chunk");
   head.pos += 4;
@@ -99,6 +126,8 @@ function readFile(bytes: Uint8Array): VoxFile {
     hasPalette: false,
     nodes: new Map(),
     layers: new Map(),
+    records: [],
+    modelRecords: [],
   };
   const end = main.pos + m;
   let pos = main.pos, previous = "";
@@ -112,20 +141,12 @@ function readFile(bytes: Uint8Array): VoxFile {
     cur.need(cn);
     new VoxCursor(bytes, hdr.pos + cn, end, `chunk ${id}`).need(cm);
     readChunk(file, id, new VoxCursor(bytes, hdr.pos, hdr.pos + cn, `chunk ${id}`), previous);
+    const content = bytes.subarray(hdr.pos, hdr.pos + cn);
+    recordChunk(file, id, content, bytes.subarray(hdr.pos + cn, hdr.pos + cn + cm));
     previous = id;
     pos = hdr.pos + cn + cm;
   }
-  return file;
-}
-
-/** Without a scene graph (or its root), every model is one layer at the origin. */
-function defaultObjects(file: VoxFile): VoxObject[] {
-  const identity = { r: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0] as Vec3 };
-  return file.models.map((_, modelId) => ({
-    name: "",
-    hidden: false,
-    instances: [{ modelId, xf: identity }],
-  }));
+  return { file, version, main: bytes.slice(main.pos - n, main.pos) };
 }
 
 /** Per-axis affine map of one instance: world[i] = s[i]·local[col[i]] + a[i]. */
@@ -253,6 +274,7 @@ function imageFromVolumes(
     const layer = newLayer(names.length, name, material);
     layer.visible = !part.hidden;
     layer.volume = part.volume;
+    layer.carriedKey = names.length;
     image.layers.push(layer);
   }
   image.activeLayer = image.layers[0];
@@ -272,10 +294,11 @@ export function decodeVox(bytes: Uint8Array, options: DecodeOptions = {}): Image
     const volume = decodeSlab6(bytes, box);
     return imageFromVolumes([{ name: "", hidden: false, volume }], box);
   }
-  const file = readFile(bytes);
+  const { file, version, main } = readFile(bytes);
+  const hasScene = file.records.some((r) => r.id === "nTRN" || r.id === "nGRP" || r.id === "nSHP");
   const objects = file.nodes.has(0)
     ? collectObjects(file.nodes, file.layers)
-    : defaultObjects(file);
+    : sceneLessObjects(file.models.length, !hasScene);
   let placed = 0;
   for (const obj of objects) {
     for (const i of obj.instances) placed += Math.max(0, file.models[i.modelId]?.count ?? 0);
@@ -294,9 +317,55 @@ export function decodeVox(bytes: Uint8Array, options: DecodeOptions = {}): Image
   const budget = { tiles: 0, work };
   for (const obj of objects) {
     const volume = placeObject(bytes, file, obj, box, budget);
-    if (volume) parts.push({ name: obj.name, hidden: obj.hidden, volume });
+    if (volume) parts.push({ name: obj.name, hidden: obj.hidden, volume, obj });
   }
-  return imageFromVolumes(parts, box);
+  const image = imageFromVolumes(parts, box);
+  attachCarried(image, file, { version, main, hasScene }, parts, objects);
+  return image;
+}
+
+/**
+ * Keeps the file's structure on the image (image.carried) and adds what maps onto the image
+ * model: Goxel materials from MATL, Goxel cameras from rCAM.
+ */
+function attachCarried(
+  image: Image,
+  file: VoxFile,
+  head: { version: number; main: Uint8Array; hasScene: boolean },
+  parts: { obj: VoxObject }[],
+  objects: VoxObject[],
+): void {
+  // Without any placed model the image keeps newImage's empty layer: link it to nothing so
+  // it is not written as a new node while it stays empty.
+  const none = { name: "", hidden: false, instances: [], owner: -1, group: -1, path: [] };
+  if (!parts.length) image.layers[0].carriedKey = 1;
+  const linked = (parts.length ? parts : [{ obj: none }]).map((p, i) => ({
+    obj: p.obj as VoxObject,
+    name: image.layers[i].name,
+    visible: image.layers[i].visible,
+  }));
+  const mats = new VoxMaterials(file.records);
+  const materialKeys = assignLayerMaterials(
+    image.layers,
+    linked.map((l) => l.obj.instances.map((i) => file.modelRecords[i.modelId]).filter(Boolean)),
+    image.materials,
+    mats,
+  );
+  image.carried = {
+    format: "vox",
+    version: head.version,
+    main: head.main,
+    records: file.records,
+    models: file.modelRecords,
+    palette: file.hasPalette ? file.palette : null,
+    links: linkObjects(linked, objects),
+    synthetic: head.hasScene ? null : syntheticScene(file.models.length),
+    materialKeys,
+  };
+  for (const r of file.records) {
+    const cam = r.id === "raw" && r.kind === "rCAM" ? cameraFromRcam(r.content) : null;
+    if (cam) image.cameras.push(cam);
+  }
 }
 
 /** The MagicaVoxel codec. */
@@ -306,5 +375,10 @@ export const VOX_CODEC: Codec = {
   description: "MagicaVoxel .vox (layers, scene graph; also reads old Slab6 .vox)",
   extensions: [".vox"],
   decode: decodeVox,
-  encode: (image) => [{ suffix: "", data: encodeVox(image) }],
+  encode: (image) => [{
+    suffix: "",
+    data: image.carried?.format === "vox"
+      ? encodeVoxLossless(image, image.carried)
+      : encodeVox(image),
+  }],
 };

@@ -192,6 +192,8 @@ export function parseSceneChunk(
 export interface VoxInstance {
   modelId: number;
   xf: VoxTransform;
+  /** The nSHP node that placed it (−1 when there is no scene graph). */
+  shape: number;
 }
 
 /** A future Goxel layer: one instance, or the parts of a group written by our encoder. */
@@ -199,6 +201,12 @@ export interface VoxObject {
   name: string;
   hidden: boolean;
   instances: VoxInstance[];
+  /** The nTRN directly above the shape (or part group), −1 when none. */
+  owner: number;
+  /** The nGRP that lists `owner` as a child, −1 when none. */
+  group: number;
+  /** Node ids from the root down to `owner` (empty without a scene graph). */
+  path: number[];
 }
 
 /** Limits that keep hostile scene graphs from exploding. */
@@ -247,7 +255,13 @@ function isPartGroup(w: Walk, trn: VoxNode & { kind: "trn" }): boolean {
     grp.children.every((c) => anonymousShape(w, c) !== null);
 }
 
-function addInstance(w: Walk, obj: VoxObject, modelId: number, xf: VoxTransform): void {
+function addInstance(
+  w: Walk,
+  obj: VoxObject,
+  modelId: number,
+  xf: VoxTransform,
+  shape: number,
+): void {
   if (++w.instances > MAX_INSTANCES) {
     throw new FormatError(
       "vox",
@@ -255,16 +269,47 @@ function addInstance(w: Walk, obj: VoxObject, modelId: number, xf: VoxTransform)
       `Cannot decode .vox: the scene places more than ${MAX_INSTANCES} models`,
     );
   }
-  obj.instances.push({ modelId, xf });
+  obj.instances.push({ modelId, xf, shape });
 }
 
-function visit(
+/** Where a node sits: the nTRN above it when that holds it directly, and that nTRN's group. */
+interface Place {
+  owner: number;
+  group: number;
+  /** The nGRP listing this node, −1 when a transform holds it. */
+  parent: number;
+}
+
+function visitTransform(
   w: Walk,
   id: number,
+  node: VoxNode & { kind: "trn" },
   xf: VoxTransform,
   hidden: boolean,
-  owner: VoxNode | null,
+  at: Place,
 ): void {
+  const here = compose(xf, node.xf);
+  const isHidden = hidden || node.hidden || (w.layers.get(node.layerId)?.hidden ?? false);
+  if (!isPartGroup(w, node)) {
+    return visit(w, node.child, here, isHidden, { owner: id, group: at.parent, parent: -1 });
+  }
+  const obj: VoxObject = {
+    name: node.name,
+    hidden: isHidden,
+    instances: [],
+    owner: id,
+    group: at.parent,
+    path: [...w.path],
+  };
+  for (const c of (w.nodes.get(node.child) as { children: number[] }).children) {
+    const part = w.nodes.get(c) as VoxNode & { kind: "trn" };
+    const shape = anonymousShape(w, c) as { modelId: number };
+    addInstance(w, obj, shape.modelId, compose(here, part.xf), part.child);
+  }
+  w.out.push(obj);
+}
+
+function visit(w: Walk, id: number, xf: VoxTransform, hidden: boolean, at: Place): void {
   const node = w.nodes.get(id);
   if (!node) return;
   if (w.path.has(id) || w.path.size >= MAX_DEPTH || ++w.visits > MAX_VISITS) {
@@ -275,29 +320,16 @@ function visit(
     );
   }
   w.path.add(id);
-  if (node.kind === "trn") {
-    const here = compose(xf, node.xf);
-    const isHidden = hidden || node.hidden || (w.layers.get(node.layerId)?.hidden ?? false);
-    if (isPartGroup(w, node)) {
-      const obj: VoxObject = { name: node.name, hidden: isHidden, instances: [] };
-      for (const c of (w.nodes.get(node.child) as { children: number[] }).children) {
-        const part = w.nodes.get(c) as VoxNode & { kind: "trn" };
-        addInstance(
-          w,
-          obj,
-          (anonymousShape(w, c) as { modelId: number }).modelId,
-          compose(here, part.xf),
-        );
-      }
-      w.out.push(obj);
-    } else visit(w, node.child, here, isHidden, node);
-  } else if (node.kind === "grp") {
-    for (const c of node.children) visit(w, c, xf, hidden, null);
+  if (node.kind === "trn") visitTransform(w, id, node, xf, hidden, at);
+  else if (node.kind === "grp") {
+    for (const c of node.children) visit(w, c, xf, hidden, { owner: -1, group: -1, parent: id });
   } else {
-    const trn = owner?.kind === "trn" ? owner : null;
+    const trn = at.owner >= 0 ? w.nodes.get(at.owner) as VoxNode & { kind: "trn" } : null;
     const name = trn ? trn.name || (w.layers.get(trn.layerId)?.name ?? "") : "";
-    const obj: VoxObject = { name, hidden, instances: [] };
-    addInstance(w, obj, node.modelId, xf);
+    const path = [...w.path];
+    path.pop(); // the shape itself
+    const obj: VoxObject = { name, hidden, instances: [], owner: at.owner, group: at.group, path };
+    addInstance(w, obj, node.modelId, xf, id);
     w.out.push(obj);
   }
   w.path.delete(id);
@@ -309,6 +341,7 @@ export function collectObjects(
   layers: Map<number, VoxLayer>,
 ): VoxObject[] {
   const w: Walk = { nodes, layers, out: [], path: new Set(), instances: 0, visits: 0 };
-  visit(w, 0, { r: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0] }, false, null);
+  const root = { owner: -1, group: -1, parent: -1 };
+  visit(w, 0, { r: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0] }, false, root);
   return w.out;
 }

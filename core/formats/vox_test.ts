@@ -6,16 +6,9 @@ import type { Image } from "../image.ts";
 import { findCodec } from "./mod.ts";
 import { magicaDefaultPalette } from "./magica_palette.ts";
 import { decodeVox } from "./vox.ts";
+import { FIXTURES, haveFixtures } from "../../tests/fixtures_testing.ts";
 
-const FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
-const HAVE_FIXTURES = (() => {
-  try {
-    return Deno.statSync(FIXTURES).isDirectory;
-  } catch {
-    return false;
-  }
-})();
-if (!HAVE_FIXTURES) console.warn(`vox_test: fixtures not found at ${FIXTURES.pathname}, skipping`);
+const HAVE_FIXTURES = haveFixtures("vox_test");
 
 function load(name: string): Image {
   return decodeVox(Deno.readFileSync(new URL(name, FIXTURES)));

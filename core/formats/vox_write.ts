@@ -1,5 +1,5 @@
 /**
- * MagicaVoxel `.vox` writer: one model per visible layer (voxels with alpha ≥ 127), layers
+ * MagicaVoxel `.vox` writer: one model per layer (voxels with alpha ≥ 127), layers
  * wider than 256 on an axis split into 256³ parts, a scene graph placing every model, one LAYR
  * per layer with its name, and an RGBA palette (median cut to 255 colours when there are more).
  *
@@ -63,20 +63,24 @@ class ByteWriter {
 }
 
 /** One ≤ 256³ model: origin (world min corner), size and its XYZI records. */
-interface Part {
+export interface Part {
   origin: number[];
   size: number[];
   records: Uint8Array;
 }
 
-/** Inclusive bounds and colour counts of the solid voxels of a volume. */
-function scanVolume(volume: Volume, counts: Map<Rgba, number>): number[] | null {
+/** Inclusive bounds and colour counts of the voxels of a volume with alpha ≥ `minAlpha`. */
+export function scanVolume(
+  volume: Volume,
+  counts: Map<Rgba, number>,
+  minAlpha = SOLID_ALPHA,
+): number[] | null {
   const b = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
   let run = 0, last = 0;
   for (const [ox, oy, oz, v] of volume.tiles()) {
     for (let i = 0; i < 4096; i++) {
       const c = v[i];
-      if (c >>> 24 < SOLID_ALPHA) continue;
+      if (c >>> 24 < minAlpha) continue;
       const x = ox + (i & 15), y = oy + ((i >> 4) & 15), z = oz + (i >> 8);
       if (x < b[0]) b[0] = x;
       if (x > b[3]) b[3] = x;
@@ -99,8 +103,13 @@ interface Records {
   n: number;
 }
 
-/** Splits a volume's solid voxels into parts of at most 256 on every axis. */
-function splitVolume(volume: Volume, b: number[], index: Map<Rgba, number>): Part[] {
+/** Splits a volume's voxels (alpha ≥ `minAlpha`) into parts of at most 256 on every axis. */
+export function splitVolume(
+  volume: Volume,
+  b: number[],
+  index: Map<Rgba, number>,
+  minAlpha = SOLID_ALPHA,
+): Part[] {
   const nx = Math.ceil((b[3] - b[0] + 1) / PART_SIDE),
     ny = Math.ceil((b[4] - b[1] + 1) / PART_SIDE);
   const parts = new Map<number, Records>();
@@ -109,7 +118,7 @@ function splitVolume(volume: Volume, b: number[], index: Map<Rgba, number>): Par
   for (const [ox, oy, oz, v] of volume.tiles()) {
     for (let i = 0; i < 4096; i++) {
       const c = v[i];
-      if (c >>> 24 < SOLID_ALPHA) continue;
+      if (c >>> 24 < minAlpha) continue;
       const lx = ox + (i & 15) - b[0], ly = oy + ((i >> 4) & 15) - b[1], lz = oz + (i >> 8) - b[2];
       const key = (lx >> 8) + nx * ((ly >> 8) + ny * (lz >> 8));
       if (key !== lastKey) {
@@ -158,13 +167,13 @@ function writeModel(w: ByteWriter, part: Part): void {
 function writeShape(
   w: ByteWriter,
   node: number,
-  name: string | null,
+  attrs: [string, string][],
   layer: number,
   part: Part,
   model: number,
 ): number {
   const t = part.origin.map((o, a) => o + Math.floor(part.size[a] / 2)).join(" ");
-  writeTransform(w, node, name, node + 1, layer, [["_t", t]]);
+  writeTransform(w, node, attrs, node + 1, layer, [["_t", t]]);
   w.chunk("nSHP", () => {
     w.i32(node + 1), w.dict([]), w.i32(1), w.i32(model), w.dict([]);
   });
@@ -174,13 +183,13 @@ function writeShape(
 function writeTransform(
   w: ByteWriter,
   node: number,
-  name: string | null,
+  attrs: [string, string][],
   child: number,
   layer: number,
   frame: [string, string][],
 ): void {
   w.chunk("nTRN", () => {
-    w.i32(node), w.dict(name === null ? [] : [["_name", name]]);
+    w.i32(node), w.dict(attrs);
     w.i32(child), w.i32(-1), w.i32(layer), w.i32(1), w.dict(frame);
   });
 }
@@ -192,22 +201,31 @@ function writeGroup(w: ByteWriter, node: number, children: number[]): void {
   });
 }
 
-/** Writes the scene graph for `layers` (name + parts), models numbered in order. */
-function writeScene(w: ByteWriter, layers: { name: string; parts: Part[] }[]): void {
+/** A layer to write: its name, hidden flag and ≤ 256³ parts. */
+interface LayerParts {
+  name: string;
+  hidden: boolean;
+  parts: Part[];
+}
+
+/** Writes the scene graph for `layers`, models numbered in order. */
+function writeScene(w: ByteWriter, layers: LayerParts[]): void {
   const tops: number[] = [];
   let node = 2;
   for (const l of layers) {
     tops.push(node), node += l.parts.length === 1 ? 2 : 2 + 2 * l.parts.length;
   }
-  writeTransform(w, 0, null, 1, -1, []);
+  writeTransform(w, 0, [], 1, -1, []);
   writeGroup(w, 1, tops);
   let model = 0;
   layers.forEach((l, li) => {
     const top = tops[li];
-    if (l.parts.length === 1) return void writeShape(w, top, l.name, li, l.parts[0], model++);
-    writeTransform(w, top, l.name, top + 1, li, []);
+    const attrs: [string, string][] = [["_name", l.name]];
+    if (l.hidden) attrs.push(["_hidden", "1"]);
+    if (l.parts.length === 1) return void writeShape(w, top, attrs, li, l.parts[0], model++);
+    writeTransform(w, top, attrs, top + 1, li, []);
     writeGroup(w, top + 1, l.parts.map((_, k) => top + 2 + 2 * k));
-    l.parts.forEach((p, k) => writeShape(w, top + 2 + 2 * k, null, li, p, model++));
+    l.parts.forEach((p, k) => writeShape(w, top + 2 + 2 * k, [], li, p, model++));
   });
   layers.forEach((l, li) => {
     w.chunk("LAYR", () => {
@@ -216,20 +234,23 @@ function writeScene(w: ByteWriter, layers: { name: string; parts: Part[] }[]): v
   });
 }
 
-/** Encodes the visible layers of an image as a MagicaVoxel `.vox` file (version 150). */
+/**
+ * Encodes the layers of an image as a MagicaVoxel `.vox` file (version 150); hidden layers get
+ * `_hidden`, empty ones an empty 1×1×1 model, so every layer reads back.
+ */
 export function encodeVox(image: Image): Uint8Array {
   const counts = new Map<Rgba, number>();
-  const scanned = image.layers.filter((l) => l.visible)
-    .map((l, i) => ({
-      layer: l,
-      name: l.name || `Layer.${i + 1}`,
-      bounds: scanVolume(l.volume, counts),
-    }))
-    .filter((s) => s.bounds !== null);
+  const scanned = image.layers.map((l, i) => ({
+    layer: l,
+    name: l.name || `Layer.${i + 1}`,
+    bounds: scanVolume(l.volume, counts),
+  }));
   const { palette, index } = buildPalette(counts);
-  const layers = scanned.map((s) => ({
+  const empty: Part = { origin: [0, 0, 0], size: [1, 1, 1], records: new Uint8Array(0) };
+  const layers = scanned.map((s): LayerParts => ({
     name: s.name,
-    parts: splitVolume(s.layer.volume, s.bounds!, index),
+    hidden: !s.layer.visible,
+    parts: s.bounds ? splitVolume(s.layer.volume, s.bounds, index) : [empty],
   }));
   const w = new ByteWriter();
   w.bytes(new TextEncoder().encode("VOX "));

@@ -4,18 +4,9 @@ import { type Image, mergedVisibleVolume, newImage } from "../image.ts";
 import { newLayer } from "../layer.ts";
 import { decodeVox } from "./vox.ts";
 import { encodeVox } from "./vox_write.ts";
+import { FIXTURES, haveFixtures } from "../../tests/fixtures_testing.ts";
 
-const FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
-const HAVE_FIXTURES = (() => {
-  try {
-    return Deno.statSync(FIXTURES).isDirectory;
-  } catch {
-    return false;
-  }
-})();
-if (!HAVE_FIXTURES) {
-  console.warn(`vox_write_test: fixtures not found at ${FIXTURES.pathname}, skipping`);
-}
+const HAVE_FIXTURES = haveFixtures("vox_write_test");
 
 /** Returns [id, content size, first three int32 of content] of every MAIN child. */
 function chunks(bytes: Uint8Array): [string, number, number[]][] {
@@ -122,17 +113,20 @@ Deno.test("encodeVox() quantises more than 255 colours to at most 255", () => {
   ok(got.size <= 255 && got.size > 200, `${got.size} colours`);
 });
 
-Deno.test("encodeVox() skips hidden layers and voxels with alpha below 127", () => {
+Deno.test("encodeVox() keeps hidden and empty layers and skips voxels with alpha below 127", () => {
   const image = newImage();
   const hidden = newLayer(5, "hidden");
   hidden.visible = false;
   hidden.volume.set(9, 9, 9, packRgba(1, 1, 1));
-  image.layers.push(hidden);
+  image.layers.push(hidden, newLayer(6, "empty"));
   image.layers[0].volume.set(0, 0, 0, packRgba(5, 5, 5, 126));
   image.layers[0].volume.set(1, 0, 0, packRgba(5, 5, 5, 127));
   const again = decodeVox(encodeVox(image));
-  equal(again.layers.length, 1);
-  equal(again.layers[0].volume.count(), 1);
+  deepEqual(again.layers.map((l) => [l.name, l.visible, l.volume.count()]), [
+    ["Layer.1", true, 1],
+    ["hidden", false, 1],
+    ["empty", true, 0],
+  ]);
   equal(again.layers[0].volume.get(1, 0, 0), packRgba(5, 5, 5, 127));
 });
 

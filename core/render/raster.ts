@@ -35,8 +35,12 @@ export function rasterRows(s: RasterScene, grid: RasterGrid, y0: number, y1: num
   for (let t = 0; t < bins.count; t++) {
     const r0 = y0 + t * TILE_ROWS, r1 = Math.min(y1, r0 + TILE_ROWS);
     band.moveTo(r0 * sub, r1 * sub);
-    drawFaces(s, band, bins.faces.subarray(bins.start[t], bins.start[t + 1]));
-    resolveRows(s, grid, band, shade, r0, r1, out.subarray((r0 - y0) * grid.width * 4));
+    const span = drawFaces(s, band, bins.faces.subarray(bins.start[t], bins.start[t + 1]));
+    // Pixel columns outside every drawn face are background: fill them without a look.
+    const p0 = Math.max(0, Math.floor(span[0] / sub) - 1);
+    const p1 = Math.min(grid.width, Math.ceil(span[1] / sub) + 1);
+    const tile = out.subarray((r0 - y0) * grid.width * 4);
+    resolveRows(s, grid, band, shade, [r0, r1, p0, p1], tile);
   }
   return out;
 }
@@ -63,31 +67,46 @@ function binFaces(s: RasterScene, top: number, bottom: number, tile: number) {
   return { count, start, faces };
 }
 
-/** Draws the listed front faces (indices into s.front) into the band. */
-function drawFaces(s: RasterScene, band: DepthBand, list: Int32Array): void {
+/**
+ * Draws the listed front faces (indices into s.front) into the band; returns the sample
+ * columns they span ([Infinity, −Infinity] for none).
+ */
+function drawFaces(s: RasterScene, band: DepthBand, list: Int32Array): [number, number] {
   const xs = new Float64Array(4), ys = new Float64Array(4), scr = s.screen;
+  let minX = Infinity, maxX = -Infinity;
   for (let n = 0; n < list.length; n++) {
     const k = list[n], o = k * 11;
-    for (let c = 0; c < 4; c++) xs[c] = scr[o + c], ys[c] = scr[o + 4 + c];
+    for (let c = 0; c < 4; c++) {
+      xs[c] = scr[o + c], ys[c] = scr[o + 4 + c];
+      if (xs[c] < minX) minX = xs[c];
+      if (xs[c] > maxX) maxX = xs[c];
+    }
     band.drawQuad(xs, ys, scr[o + 8], scr[o + 9], scr[o + 10], s.front[k]);
   }
+  return [minX, maxX];
 }
 
-/** Shades and averages the samples of pixel rows [r0, r1) (held by the band) into `out`. */
+/**
+ * Shades and averages the samples of pixel rows [r0, r1) (held by the band) into `out`;
+ * outside columns [p0, p1) every pixel is background.
+ */
 function resolveRows(
   s: RasterScene,
   grid: RasterGrid,
   band: DepthBand,
   shade: SampleShader,
-  r0: number,
-  r1: number,
+  [r0, r1, p0, p1]: number[],
   out: Uint8Array,
 ): void {
   const sub = grid.sub, sw = grid.width * sub, px = new Uint8Array(3), ids = band.ids!;
-  const back = grid.background, n = sub * sub;
+  const back = grid.background, n = sub * sub, w = grid.width;
+  const out32 = new Uint32Array(out.buffer, out.byteOffset, (r1 - r0) * w);
   for (let j = r0; j < r1; j++) {
-    const bg = pixelBackground(back, j, sub);
-    for (let i = 0, o = (j - r0) * grid.width * 4; i < grid.width; i++, o += 4) {
+    const bg = pixelBackground(back, j, sub), row = (j - r0) * w;
+    const packed = new Uint32Array(new Uint8Array(bg).buffer)[0];
+    out32.fill(packed, row, row + Math.min(p0, w));
+    out32.fill(packed, row + Math.max(p1, 0), row + w);
+    for (let i = Math.max(p0, 0), o = (row + i) * 4; i < Math.min(p1, w); i++, o += 4) {
       // A pixel wholly on one flat face (or on nothing) needs no per-sample work.
       const first = (j * sub - band.y0) * sw + i * sub, f0 = ids[first];
       if (isUniform(ids, first, sw, sub)) {

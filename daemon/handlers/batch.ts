@@ -1,6 +1,6 @@
 /** goxel.batch_operations: many voxel operations checked first, then applied as one undo step. */
 import { LimitError } from "../../core/budget.ts";
-import { InvalidInputError } from "../../core/errors.ts";
+import { GoxelError, InvalidInputError } from "../../core/errors.ts";
 import { ErrorCode, findMethod, parseParams, RpcError } from "../../protocol/mod.ts";
 import type { AnyHandler, HandlerEnv, HandlerGroup, HandlerTable } from "./types.ts";
 import { dryRunEnv, editInline } from "./util.ts";
@@ -29,9 +29,7 @@ function chargeFirst(
     try {
       s.handler(s.params, dry);
     } catch (err) {
-      if (!(err instanceof LimitError)) return;
-      err.message = `Operation ${index} failed, nothing was applied: ${err.message}`;
-      throw err;
+      if (err instanceof LimitError) throw stepError(index, err);
     }
   });
 }
@@ -72,13 +70,26 @@ export function batchHandlers(table: () => HandlerTable): HandlerGroup<"goxel.ba
         try {
           s.handler(s.params, env);
         } catch (err) {
-          if (err instanceof Error) {
-            err.message = `Operation ${index} failed, nothing was applied: ${err.message}`;
-          }
-          throw err;
+          throw stepError(index, err);
         }
       });
       return { success: true, total_operations: steps.length, successful_operations: steps.length };
     },
   };
+}
+
+/** Wraps an operation's expected failure (same kind, the original as `cause`); bugs pass through. */
+function stepError(index: number, err: unknown): unknown {
+  const prefix = `Operation ${index} failed, nothing was applied`;
+  if (err instanceof RpcError) {
+    const data = { index, ...(err.data as Record<string, unknown> | undefined) };
+    return Object.assign(new RpcError(err.code, `${prefix}: ${err.message}`, data), { cause: err });
+  }
+  if (err instanceof LimitError) {
+    return new LimitError(err.limit, err.requested, err.max, `${prefix}: ${err.message}`);
+  }
+  if (err instanceof GoxelError) {
+    return new GoxelError(err.reason, `${prefix}: ${err.message}`, { cause: err });
+  }
+  return err;
 }

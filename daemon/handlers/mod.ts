@@ -3,6 +3,7 @@ import { batchHandlers } from "./batch.ts";
 import { checkpointHandlers } from "./checkpoints.ts";
 import { colorHandlers } from "./colors.ts";
 import { drawHandlers } from "./draw.ts";
+import { filterHandlers } from "./filters.ts";
 import { layerHandlers } from "./layers.ts";
 import { materialHandlers } from "./materials.ts";
 import { metaHandlers } from "./meta.ts";
@@ -19,6 +20,7 @@ export function createHandlers(): HandlerTable {
     ...voxelHandlers,
     ...batchHandlers(() => table),
     ...drawHandlers,
+    ...filterHandlers,
     ...layerHandlers,
     ...colorHandlers,
     ...renderHandlers,

@@ -3,6 +3,8 @@
  * copy-on-write snapshot, so edits (and everyone else) go on while a file is written.
  */
 import type { Logger } from "@logtape/logtape";
+import { LimitError } from "../../core/budget.ts";
+import { INLINE_EDIT_VOXELS } from "../edit_jobs.ts";
 import type { Image } from "../../core/image.ts";
 import {
   imageFromPlain,
@@ -12,7 +14,14 @@ import {
 } from "../../core/plain_image.ts";
 import type { EncodedFile, EncodeOptions } from "../../core/formats/codec.ts";
 import type { DaemonContext } from "../context.ts";
-import { encodeBaseName, readFileBytes, resolvePath, writeEncodedFiles } from "../files.ts";
+import {
+  encodeBaseName,
+  readFileBytes,
+  resolvePath,
+  withFileContext,
+  writeEncodedFiles,
+} from "../files.ts";
+import { saveInPlace } from "../save_policy.ts";
 
 /** The codec registry, loaded on first use so an idle daemon does not hold every codec. */
 function codecs() {
@@ -21,6 +30,10 @@ function codecs() {
 
 /** Images up to this many tiles are encoded on the event loop (cheaper than a thread hop). */
 const INLINE_TILES = 64;
+/** Files up to this size are decoded on the event loop (a few ms at most). */
+const INLINE_DECODE_BYTES = 32 << 10;
+/** Tiles a small file may decode to on the event loop before its decode moves to a worker. */
+const INLINE_DECODE_TILES = 256;
 
 /** Reads and decodes a file (worker pool); returns the image and the format name. */
 export async function loadFile(
@@ -32,17 +45,35 @@ export async function loadFile(
   const full = resolvePath(ctx.workspace, path);
   const codec = (await codecs()).requireCodec(full, "decode", format);
   const { limits } = ctx.config;
-  const bytes = await readFileBytes(full, limits.max_file_bytes);
+  const budget = {
+    maxVoxels: limits.max_voxels_per_request,
+    maxTiles: limits.max_tiles_per_request,
+  };
+  const bytes = await readFileBytes(full, limits.max_file_bytes).catch((err) => {
+    throw withFileContext(full, codec.name, err);
+  });
+  // Small files decode faster here than the thread hop and the copies to and from a worker, as
+  // long as what they decode to is small too: past a small budget they go to a worker.
+  if (bytes.length <= INLINE_DECODE_BYTES) {
+    const { decodeImage } = await import("../worker_jobs.ts");
+    const inline = {
+      maxVoxels: Math.min(INLINE_EDIT_VOXELS, budget.maxVoxels),
+      maxTiles: Math.min(INLINE_DECODE_TILES, budget.maxTiles),
+    };
+    try {
+      return { image: decodeImage(codec, bytes, inline), format: codec.name, path: full };
+    } catch (err) {
+      // Over the small budget: the worker decides with the request's own.
+      const retry = err instanceof LimitError &&
+        (inline.maxVoxels < budget.maxVoxels || inline.maxTiles < budget.maxTiles);
+      if (!retry) throw withFileContext(full, codec.name, err);
+    }
+  }
   const plain = await ctx.workers.run(
-    {
-      kind: "decode",
-      codec: codec.name,
-      bytes,
-      limits: { maxVoxels: limits.max_voxels_per_request, maxTiles: limits.max_tiles_per_request },
-    },
+    { kind: "decode", codec: codec.name, bytes, limits: budget },
     { signal },
-  ) as PlainImage;
-  return { image: imageFromPlain(plain), format: codec.name, path: full };
+  ).catch((err) => Promise.reject(withFileContext(full, codec.name, err))) as PlainImage;
+  return { image: imageFromPlain(plain, true), format: codec.name, path: full };
 }
 
 /** Encodes a snapshot and writes its files atomically; returns the written paths. */
@@ -68,7 +99,9 @@ export async function saveFile(
       options: opts,
     }, { transfer: plainBuffers(plain) }) as EncodedFile[];
   }
-  const written = await writeEncodedFiles(full, files, { overwriteSidecars });
+  const written = await writeEncodedFiles(full, files, { overwriteSidecars }).catch((err) => {
+    throw withFileContext(full, codec.name, err);
+  });
   const bytes = files.reduce((n, f) => n + f.data.length, 0);
   return { format: codec.name, files: written, path: full, bytes, data: files[0].data };
 }
@@ -79,7 +112,7 @@ export async function autosaveProjects(ctx: DaemonContext, log: Logger): Promise
     if (!project.path || !project.isDirty) continue;
     try {
       const snapshot = project.snapshot();
-      await saveFile(ctx, snapshot, project.path);
+      await saveInPlace(ctx, snapshot, project.path);
       project.markSaved(project.path, snapshot);
       log.info("Autosaved {project} to {path}", { project: project.id, path: project.path });
     } catch (err) {

@@ -7,6 +7,7 @@ import { autoResizeImage } from "../../core/ops/layers.ts";
 import { makeUniqueName, nextLayerId } from "../../core/image.ts";
 import { newSizedImage, type Project } from "../projects.ts";
 import { loadFile, saveFile } from "./persistence.ts";
+import { saveInPlace } from "../save_policy.ts";
 import type { DaemonContext } from "../context.ts";
 import type { HandlerGroup } from "./types.ts";
 
@@ -79,10 +80,13 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
     const target = p.path ?? project.path;
     if (!target) throw new ConflictError("The project was never saved: give a path");
     const snapshot = project.snapshot(), seq = project.seq;
-    const saved = await saveFile(ctx, snapshot, target, {
-      format: p.format,
-      overwriteSidecars: p.overwrite_sidecars,
-    });
+    // Without a path the project's own file is replaced: only when nothing would be lost.
+    const saved = p.path
+      ? await saveFile(ctx, snapshot, target, {
+        format: p.format,
+        overwriteSidecars: p.overwrite_sidecars,
+      })
+      : await saveInPlace(ctx, snapshot, target, p.format);
     // Edits may have arrived during the write: only what the snapshot held counts as saved.
     project.markSaved(saved.path, snapshot, seq);
     recordFacts(ctx, project);
@@ -106,6 +110,7 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
       layer.id = nextLayerId(image);
       layer.name = makeUniqueName(layer.name, image.layers.map((l) => l.name));
       layer.material = image.activeMaterial;
+      layer.carriedKey = undefined; // it belongs to the imported file's structure, not this one
       image.layers.push(layer);
       added.push({ id: layer.id, name: layer.name });
     }

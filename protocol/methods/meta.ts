@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { RecoveryResult } from "./project.ts";
 import { defineMethod } from "../method.ts";
+import { FilePath } from "../wire.ts";
 import { Ok } from "./common.ts";
 
 /** `goxel.ping`. */
@@ -204,7 +205,7 @@ export const executeScript = defineMethod({
     "as TIMEOUT; a script that throws is reported as SCRIPT_ERROR.",
   params: z.strictObject({
     script: z.string().min(1).optional().describe("Script source code"),
-    path: z.string().min(1).optional().describe("Script file to run"),
+    path: FilePath.optional().describe("Script file to run"),
     name: z.string().optional().describe("Name used in messages and logs"),
     timeout_ms: z.int().min(1).max(300_000).optional().describe("Time limit in ms (default 30000)"),
   }).refine((p) => (p.script === undefined) !== (p.path === undefined), {

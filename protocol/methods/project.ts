@@ -1,14 +1,14 @@
 /** Project methods: create, open, save, export, import, list, select, close, inspect, undo/redo. */
 import { z } from "zod";
 import { defineMethod } from "../method.ts";
-import { BoxResult, Int32, PositiveSize, ProjectRef } from "../wire.ts";
+import { BoxResult, FilePath, Int32, PositiveSize, ProjectRef } from "../wire.ts";
 import { Ok } from "./common.ts";
 
 const FORMAT_TEXT =
   "Format by name or extension, case-insensitive (e.g. gox, vox, qb, obj, ply, gltf, png, txt, " +
   "povray, kvx, vxl); default: from the path's extension";
 
-const Path = z.string().min(1).max(4096);
+const Path = FilePath;
 const Format = z.string().min(1).max(64);
 const ProjectId = z.string().describe('Project id, e.g. "p1"');
 

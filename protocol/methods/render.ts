@@ -1,7 +1,7 @@
 /** Rendering methods: render to a file or a managed render file, inspect and clean renders, camera. */
 import { z } from "zod";
 import { defineMethod } from "../method.ts";
-import { CameraPreset, Color, PositiveSize, Vec3 } from "../wire.ts";
+import { CameraPreset, Color, FilePath, PositiveSize, Vec3 } from "../wire.ts";
 import { Ok } from "./common.ts";
 
 const RenderFile = z.object({
@@ -26,13 +26,14 @@ export const renderScene = defineMethod({
     'back. With options.return_mode "file_path" and no output_path the daemon picks a path in its render ' +
     "directory, keeps the file until expires_at, and returns its details in file.",
   params: z.strictObject({
-    output_path: z.string().min(1).max(4096).regex(/\.png$/i, {
+    output_path: FilePath.regex(/\.png$/i, {
       message: "renders are written as PNG only: give a path ending in .png",
     }).optional().describe("Where to write the PNG (a path ending in .png)"),
     width: PositiveSize.optional().describe("Image width in pixels (default 512)"),
     height: PositiveSize.optional().describe("Image height in pixels (default 512)"),
     camera_preset: CameraPreset.optional().describe(
-      "front, back, left, right, top, bottom or isometric (default: the project's camera)",
+      "front, back, left, right, top, bottom or isometric (default: the project's camera " +
+        "direction); the whole model is framed",
     ),
     options: z.strictObject({
       return_mode: z.enum(["file", "file_path"]).optional().describe(

@@ -1,0 +1,39 @@
+/**
+ * The bash completion script. Written here rather than taken from the completion library, whose
+ * bash script needs the bash-completion package (`_get_comp_words_by_ref`), declares readonly
+ * variables (so sourcing it twice fails) and `eval`s the words typed so far. This one uses only
+ * bash built-ins, may be sourced any number of times, and passes the words as they are.
+ */
+
+/** Returns the bash completion script for a program that answers `<name> complete -- words…`. */
+export function bashScript(name: string): string {
+  const fn = `__${name.replace(/[^A-Za-z0-9_]/g, "_")}_complete`;
+  return `# bash completion for ${name}: source <(${name} completions bash)
+# Self-contained (no bash-completion package needed); sourcing it again is harmless.
+
+${fn}() {
+    local cur=\${COMP_WORDS[COMP_CWORD]}
+    local -a args=("\${COMP_WORDS[@]:1:COMP_CWORD}")
+    local out directive line value
+    # The program prints "value<TAB>description" lines, then ":directive".
+    out=$(${name} complete -- "\${args[@]}" 2>/dev/null) || return 0
+    directive=\${out##*:}
+    [[ $directive =~ ^[0-9]+$ ]] || directive=0
+    COMPREPLY=()
+    (( directive & 1 )) && return 0
+    (( directive & 2 )) && compopt -o nospace 2>/dev/null
+    while IFS= read -r line; do
+        [[ -z $line || $line == :* ]] && continue
+        value=\${line%%$'\\t'*}
+        [[ $value == "$cur"* ]] && COMPREPLY+=("$value")
+    done <<< "$out"
+    # Nothing matched: file names, unless the program said files make no sense here.
+    if (( \${#COMPREPLY[@]} == 0 )) && (( directive & 4 )); then
+        compopt +o default 2>/dev/null
+    fi
+    return 0
+}
+
+complete -o default -F ${fn} ${name}
+`;
+}

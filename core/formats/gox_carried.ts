@@ -1,0 +1,34 @@
+/**
+ * What a decoded `.gox` file keeps beside the image: chunks Goxel's format has but we do not
+ * model (PLAC, CLRH from Goxel-derived builds; anything newer) and DICT entries of LAYR and
+ * CAMR chunks we do not read, written back where they were.
+ */
+
+/** An unknown DICT entry (key and raw value). */
+export interface GoxExtraEntry {
+  key: string;
+  value: Uint8Array;
+}
+
+/** The carried record of a `.gox` file. */
+export interface GoxCarried {
+  format: "gox";
+  /** Unknown chunks, each after the last chunk of kind `after` ("" = right after the header). */
+  chunks: { after: string; type: string; data: Uint8Array }[];
+  /** Unknown LAYR entries by the layer's carried key. */
+  layerEntries: Record<number, GoxExtraEntry[]>;
+  /** Unknown CAMR entries by camera name. */
+  cameraEntries: Record<string, GoxExtraEntry[]>;
+}
+
+/** Lists what the file held that the image does not model, e.g. `["PLAC×1", "LAYR keys×3"]`. */
+export function goxCarriedSummary(c: GoxCarried): string[] {
+  const counts = new Map<string, number>();
+  for (const ch of c.chunks) counts.set(ch.type, (counts.get(ch.type) ?? 0) + 1);
+  const out = [...counts].map(([k, n]) => `${k}×${n}`);
+  const layer = Object.values(c.layerEntries).reduce((n, e) => n + e.length, 0);
+  const camera = Object.values(c.cameraEntries).reduce((n, e) => n + e.length, 0);
+  if (layer) out.push(`LAYR keys×${layer}`);
+  if (camera) out.push(`CAMR keys×${camera}`);
+  return out;
+}

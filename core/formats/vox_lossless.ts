@@ -1,0 +1,355 @@
+/**
+ * Writes an image decoded from a `.vox` file back into the structure that file had: every
+ * chunk it held comes back in its place (MATL, rOBJ, rCAM, NOTE, IMAP, unknown kinds byte for
+ * byte), models no layer changed are written as they were (shared models once), and the scene
+ * graph keeps its groups, transforms, names and attributes.
+ *
+ * Edits: a changed layer's voxels go back into its own model when they fit its box (palette
+ * indices kept where the colour is unchanged); otherwise, or when the model is shared with an
+ * unchanged instance, the layer gets a new model and its transform node is moved so nothing
+ * shifts. Renamed or hidden layers update their transform node; deleted layers lose their
+ * nodes and models; new layers become new nodes under the root group. New colours take palette
+ * entries no voxel uses (the nearest colour once all 255 are taken).
+ */
+import type { Image } from "../image.ts";
+import type { Layer } from "../layer.ts";
+import { magicaDefaultPalette } from "./magica_palette.ts";
+import { cameraFromRcam, updateRcam } from "./vox_cameras.ts";
+import { VoxMaterials } from "./vox_materials.ts";
+import { unshareLinks } from "./vox_unshare.ts";
+import { sameVoxels } from "./round_trip.ts";
+import { axesOf, placeLink, xyziCount } from "./vox_place.ts";
+import type { VoxCarried, VoxLink } from "./vox_carried.ts";
+import { VoxPalette } from "./vox_palette.ts";
+import { SceneEditor } from "./vox_scene_edit.ts";
+import {
+  latin1Of,
+  pairGet,
+  type VoxModelRecord,
+  type VoxPair,
+  type VoxRecord,
+  VoxWriter,
+  writeModel,
+  writeRecord,
+} from "./vox_records.ts";
+import { scanVolume, splitVolume } from "./vox_write.ts";
+
+/** A changed single-model layer in its model's local coordinates. */
+interface Local {
+  link: VoxLink;
+  layer: Layer;
+  model: number;
+  /** x, y, z, palette index (0 = not resolved yet) per voxel. */
+  records: Int32Array;
+  colors: Uint32Array;
+  lo: number[];
+  hi: number[];
+  /** True when the voxels replace the model's own content (same size, same transform). */
+  inPlace: boolean;
+}
+
+function toLocal(link: VoxLink, layer: Layer, c: VoxCarried, pal: VoxPalette): Local {
+  const inst = link.instances[0], m = c.models[inst.model];
+  const { col, s, a } = axesOf(inst.xf, m.size);
+  const original = new Map<number, number>();
+  for (let o = 4, end = 4 + 4 * xyziCount(m); o < end; o += 4) {
+    original.set(m.content[o] | m.content[o + 1] << 8 | m.content[o + 2] << 16, m.content[o + 3]);
+  }
+  const n = layer.volume.count();
+  const records = new Int32Array(4 * n), colors = new Uint32Array(n);
+  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  let k = 0;
+  const p = [0, 0, 0];
+  layer.volume.forEachVoxel((x, y, z, color) => {
+    p[col[0]] = s[0] * (x - a[0]), p[col[1]] = s[1] * (y - a[1]), p[col[2]] = s[2] * (z - a[2]);
+    for (let i = 0; i < 3; i++) lo[i] = Math.min(lo[i], p[i]), hi[i] = Math.max(hi[i], p[i]);
+    const inBox = p.every((v, i) => v >= 0 && v < m.size[i]);
+    const ci = inBox ? original.get(p[0] | p[1] << 8 | p[2] << 16) ?? 0 : 0;
+    records.set([p[0], p[1], p[2], ci && pal.colors[ci] === color ? ci : 0], 4 * k);
+    colors[k++] = color;
+  });
+  return { link, layer, model: inst.model, records, colors, lo, hi, inPlace: false };
+}
+
+/** True when the voxels lie inside [0, size) of the model. */
+function fitsBox(l: Local, size: number[]): boolean {
+  return l.lo.every((v) => v >= 0 || !isFinite(v)) && l.hi.every((v, i) => v < size[i]);
+}
+
+/** True when the layer can get a new model under its own transform node. */
+function canRelocate(l: Local): boolean {
+  const { owner, shared } = l.link;
+  return owner >= 0 && !shared && l.hi.every((v, i) => !isFinite(v) || v - l.lo[i] < 256);
+}
+
+function isRemovable(link: VoxLink): boolean {
+  return link.owner >= 0 && link.group >= 0 && !link.shared;
+}
+
+/** Builds XYZI content from local records whose indices are resolved; `lo` is subtracted. */
+function xyziContent(l: Local, lo: number[]): Uint8Array {
+  const n = l.colors.length, out = new Uint8Array(4 + 4 * n);
+  new DataView(out.buffer).setInt32(0, n, true);
+  for (let k = 0; k < n; k++) {
+    for (let i = 0; i < 3; i++) out[4 + 4 * k + i] = l.records[4 * k + i] - lo[i];
+    out[4 + 4 * k + 3] = l.records[4 * k + 3];
+  }
+  return out;
+}
+
+/** Everything the writer decided. */
+interface Plan {
+  c: VoxCarried;
+  scene: SceneEditor;
+  pal: VoxPalette;
+  /** Per original model: its (maybe rewritten) record, or null when dropped. */
+  models: (VoxModelRecord | null)[];
+  /** Models appended after the original ones (provisional ids c.models.length + k). */
+  added: VoxModelRecord[];
+  /** The links after instanced subtrees were split for the layers that change. */
+  links: VoxLink[];
+  /** Keys of the links whose layer holds the voxels the file placed. */
+  same: Set<number>;
+}
+
+/** Pairs each link with the first layer that carries its key; the other layers are new. */
+function claimLayers(image: Image, links: VoxLink[]) {
+  const byKey = new Map(links.map((l) => [l.key, l]));
+  const claimed = new Map<VoxLink, Layer>();
+  const fresh: Layer[] = [];
+  for (const layer of image.layers) {
+    const link = layer.carriedKey === undefined ? undefined : byKey.get(layer.carriedKey);
+    if (link && !claimed.has(link)) claimed.set(link, layer);
+    else fresh.push(layer);
+  }
+  return { claimed, fresh };
+}
+
+/**
+ * The index of the first link whose layer was deleted or renamed (links.length when none):
+ * names the decoder made up after it ("Layer.3", "clone.1") could come back different, so
+ * they are written out.
+ */
+function namesShiftFrom(links: VoxLink[], claimed: Map<VoxLink, Layer>): number {
+  const i = links.findIndex((l) => !claimed.has(l) || claimed.get(l)!.name !== l.name);
+  return i < 0 ? links.length : i;
+}
+
+/**
+ * Updates a kept layer's transform node: its name when renamed, or when the decoder made the
+ * name up and other names changed (`shifted`); its hidden flag.
+ */
+function syncAttrs(scene: SceneEditor, link: VoxLink, layer: Layer, shifted: boolean): void {
+  // A node of an instanced subtree serves several layers: it cannot follow one of them.
+  if (link.owner < 0 || link.shared) return;
+  if (layer.name !== link.name || (shifted && !link.named)) {
+    scene.setAttr(link.owner, "_name", latin1Of(layer.name));
+  }
+  if (layer.visible !== link.visible) {
+    scene.setAttr(link.owner, "_hidden", layer.visible ? undefined : "1");
+  }
+}
+
+/** Decides, per link, whether its voxels changed, and what happens to each model. */
+function planLinks(plan: Plan, image: Image): { fresh: Layer[]; locals: Local[] } {
+  const { c, scene, pal, links } = plan;
+  const { claimed, fresh } = claimLayers(image, links);
+  const same = new Set<VoxLink>(), locals = new Map<VoxLink, Local>();
+  const fallback = new Set<VoxLink>();
+  const shiftFrom = namesShiftFrom(links, claimed);
+  for (const [link, layer] of claimed) {
+    syncAttrs(scene, link, layer, links.indexOf(link) > shiftFrom);
+    if (plan.same.has(link.key)) same.add(link);
+    else if (link.instances.length === 1 && c.models[link.instances[0].model].kind === "XYZI") {
+      const l = toLocal(link, layer, c, pal);
+      if (fitsBox(l, c.models[l.model].size) || canRelocate(l)) locals.set(link, l);
+      else fallback.add(link);
+    } else fallback.add(link);
+  }
+  const stays = (l: VoxLink) =>
+    same.has(l) || (!locals.has(l) && !isRemovable(l)) ||
+    (locals.has(l) && !canRelocate(locals.get(l)!) && !isRemovable(l));
+  const out: Local[] = [];
+  c.models.forEach((m, id) => {
+    const users = links.filter((l) => l.instances.some((i) => i.model === id));
+    if (users.length === 0 || users.some(stays)) return;
+    const inPlace = users.map((u) => locals.get(u)).find((l) => l && fitsBox(l, m.size));
+    plan.models[id] = inPlace ? { ...m } : null;
+    if (inPlace) {
+      inPlace.inPlace = true;
+      out.push(inPlace);
+      locals.delete(inPlace.link);
+    }
+  });
+  // A layer whose nodes cannot be removed (an instanced subtree) keeps its old content.
+  for (const link of links) {
+    if (claimed.has(link) && !fallback.has(link)) continue;
+    if (!isRemovable(link)) continue;
+    scene.remove(link.owner, link.group);
+    if (fallback.has(link)) fresh.push(claimed.get(link)!);
+  }
+  for (const l of locals.values()) {
+    if (canRelocate(l)) out.push(l);
+    else if (isRemovable(l.link)) scene.remove(l.link.owner, l.link.group), fresh.push(l.layer);
+  }
+  // The empty layer of a file without models exists only while nothing else is written.
+  // Once it changes or other layers are written, it is written like a new layer.
+  const placeholder = [...claimed].find(([l, layer]) =>
+    !l.instances.length &&
+    (fresh.length || !same.has(l) || layer.name !== l.name || layer.visible !== l.visible)
+  );
+  if (placeholder) fresh.unshift(placeholder[1]);
+  return { fresh, locals: out };
+}
+
+/** Writes a changed layer's model: in place, or as a new model its node is moved to. */
+function placeLocal(plan: Plan, l: Local): void {
+  const { c, scene } = plan;
+  const m = c.models[l.model];
+  if (l.inPlace) {
+    plan.models[l.model]!.content = xyziContent(l, [0, 0, 0]);
+    return;
+  }
+  const empty = !isFinite(l.lo[0]);
+  const keep = empty || fitsBox(l, m.size);
+  const lo = keep ? [0, 0, 0] : l.lo;
+  const size = keep ? m.size : l.hi.map((h, i) => h - l.lo[i] + 1) as VoxModelRecord["size"];
+  const id = c.models.length + plan.added.length;
+  plan.added.push({ size, kind: "XYZI", content: xyziContent(l, lo) });
+  const p = m.size.map((s) => Math.floor(s / 2)), p2 = size.map((s) => Math.floor(s / 2));
+  scene.shiftFrames(l.link.owner, lo.map((v, i) => v + p2[i] - p[i]));
+  const shape = l.link.instances[0].shape;
+  const sharedShape = plan.links.some((o) =>
+    o !== l.link && o.instances.some((i) => i.shape === shape)
+  );
+  if (sharedShape) scene.detachShape(l.link.owner, shape, l.model, id);
+  else scene.retarget(shape, l.model, id);
+}
+
+/** Adds a new layer as new nodes and models. */
+function addFresh(plan: Plan, layer: Layer, layerId: number, want: string): void {
+  const counts = new Map<number, number>();
+  const bounds = scanVolume(layer.volume, counts, 1);
+  const index = new Map<number, number>();
+  for (const color of counts.keys()) index.set(color, plan.pal.resolve(color, want));
+  const parts = bounds ? splitVolume(layer.volume, bounds, index, 1) : [];
+  if (!parts.length) parts.push({ origin: [0, 0, 0], size: [1, 1, 1], records: new Uint8Array() });
+  const refs = parts.map((part) => {
+    const content = new Uint8Array(4 + part.records.length);
+    new DataView(content.buffer).setInt32(0, part.records.length / 4, true);
+    content.set(part.records, 4);
+    const model = plan.c.models.length + plan.added.length;
+    plan.added.push({ size: part.size as VoxModelRecord["size"], kind: "XYZI", content });
+    const t = part.origin.map((o, a) => o + Math.floor(part.size[a] / 2)).join(" ");
+    return { t, model };
+  });
+  const attrs: VoxPair[] = [["_name", latin1Of(layer.name)]];
+  if (!layer.visible) attrs.push(["_hidden", "1"]);
+  plan.scene.addLayer(attrs, layerId, refs);
+}
+
+/** Encodes `image` into the structure of the `.vox` file it was decoded from. */
+export function encodeVoxLossless(image: Image, c: VoxCarried): Uint8Array {
+  const records = c.synthetic ? withSynthetic(c) : c.records;
+  const mats = new VoxMaterials(c.records);
+  const want = (layer: Layer) => c.materialKeys?.[layer.material?.name ?? ""] ?? "";
+  const plan: Plan = {
+    c,
+    scene: new SceneEditor(records),
+    pal: new VoxPalette(c.palette ?? magicaDefaultPalette(), mats),
+    models: c.models.slice(),
+    added: [],
+    links: c.links,
+    same: new Set(),
+  };
+  splitInstances(plan, image);
+  const { fresh, locals } = planLinks(plan, image);
+  const inPlace = new Set(locals.filter((l) => l.inPlace).map((l) => l.model));
+  plan.models.forEach((m, i) => m && !inPlace.has(i) && plan.pal.markUsed(m));
+  for (const l of locals) {
+    for (let k = 0; k < l.colors.length; k++) plan.pal.keep(l.records[4 * k + 3]);
+  }
+  for (const l of locals) {
+    for (let k = 0; k < l.colors.length; k++) {
+      if (!l.records[4 * k + 3]) {
+        l.records[4 * k + 3] = plan.pal.resolve(l.colors[k], want(l.layer));
+      }
+    }
+    placeLocal(plan, l);
+  }
+  const layerRec = c.records.find((r) => r.id === "LAYR" && pairGet(r.attrs, "_hidden") !== "1");
+  for (const layer of fresh) {
+    addFresh(plan, layer, layerRec?.id === "LAYR" ? layerRec.layer : 0, want(layer));
+  }
+  return writeFile(plan, image, mats);
+}
+
+/**
+ * Finds which layers kept the voxels the file placed, and gives every layer that changes
+ * (voxels, name, visibility, deletion, or a made-up name a deletion would shift) inside an
+ * instanced subtree its own copy of that subtree.
+ */
+function splitInstances(plan: Plan, image: Image): void {
+  const { c } = plan;
+  const { claimed } = claimLayers(image, c.links);
+  const changing = new Set<number>();
+  const shiftFrom = namesShiftFrom(c.links, claimed);
+  c.links.forEach((link, i) => {
+    const layer = claimed.get(link);
+    if (layer && sameVoxels(placeLink(c, link, plan.pal.original), layer.volume)) {
+      plan.same.add(link.key);
+    }
+    const moved = !layer || !plan.same.has(link.key) || layer.name !== link.name ||
+      layer.visible !== link.visible || (i > shiftFrom && !link.named);
+    if (link.shared && moved) changing.add(link.key);
+  });
+  if (changing.size) plan.links = unshareLinks(plan.scene, c.links, changing);
+}
+
+function withSynthetic(c: VoxCarried): VoxRecord[] {
+  const at = c.records.findLastIndex((r) => r.id === "SIZE") + 1;
+  return [...c.records.slice(0, at), ...c.synthetic!, ...c.records.slice(at)];
+}
+
+/** Emits the records: models renumbered, palette patched, PACK counted, cameras updated. */
+function writeFile(plan: Plan, image: Image, mats: VoxMaterials): Uint8Array {
+  const rcam = (content: Uint8Array) => {
+    const name = cameraFromRcam(content)?.name;
+    const cam = image.cameras.find((c) => c.name === name);
+    return cam ? updateRcam(content, cam) : content;
+  };
+  const { c, scene, pal } = plan;
+  let records = scene.output();
+  if (c.synthetic && !scene.changed) {
+    records = records.filter((r) => r.id !== "nTRN" && r.id !== "nGRP" && r.id !== "nSHP");
+  }
+  const ids = new Map<number, number>();
+  const models: VoxModelRecord[] = [];
+  plan.models.forEach((m, i) => m && (ids.set(i, models.length), models.push(m)));
+  plan.added.forEach((m, k) => (ids.set(c.models.length + k, models.length), models.push(m)));
+  if (pal.changed && !records.some((r) => r.id === "RGBA")) {
+    records.push({ id: "RGBA", content: pal.patch(null) });
+  }
+  const lastSize = records.findLastIndex((r) => r.id === "SIZE");
+  const w = new VoxWriter();
+  w.tag("VOX "), w.i32(c.version), w.tag("MAIN"), w.i32(c.main.length);
+  const childrenAt = w.len;
+  w.i32(0), w.bytes(c.main);
+  const appended = () => plan.added.forEach((m) => writeModel(w, m));
+  if (lastSize < 0) appended();
+  records.forEach((r, i) => {
+    if (r.id === "SIZE") plan.models[r.model] && writeModel(w, plan.models[r.model]!);
+    else if (r.id === "nSHP") {
+      writeRecord(w, { ...r, models: r.models.map(([m, d]) => [ids.get(m) ?? m, d]) });
+    } else if (r.id === "RGBA") w.chunk("RGBA", () => w.bytes(pal.patch(r.content)));
+    else if (r.id === "PACK") writeRecord(w, { ...r, count: models.length });
+    else if (r.id === "raw" && r.kind === "rCAM") {
+      writeRecord(w, { ...r, content: rcam(r.content) });
+    } else if (r.id === "raw" && r.kind === "MATL") {
+      writeRecord(w, { ...r, content: mats.patch(r.content) });
+    } else writeRecord(w, r);
+    if (i === lastSize) appended();
+  });
+  w.patch(childrenAt, w.len - childrenAt - 4);
+  return w.result();
+}

@@ -1,0 +1,109 @@
+/**
+ * Saving a project over the file it came from without destroying anything: the image is
+ * encoded, the bytes are decoded again and compared with the project; when the format cannot
+ * hold something the project has, the save is refused with a message naming what would be lost
+ * (the file stays untouched). Otherwise the file is replaced atomically, keeping its mode.
+ * `.gox` holds everything the image model has, so it skips the check.
+ */
+import { stat } from "node:fs/promises";
+import { extname } from "node:path";
+import { ConflictError } from "../core/errors.ts";
+import type { EncodedFile } from "../core/formats/codec.ts";
+import type { Image } from "../core/image.ts";
+import { imageFromPlain, imageToPlain, type PlainImage } from "../core/plain_image.ts";
+import type { DaemonContext } from "./context.ts";
+import { encodeBaseName, resolvePath, writeFileAtomic } from "./files.ts";
+
+/** Images up to this many tiles are encoded and checked on the event loop. */
+const INLINE_TILES = 64;
+
+/** What a save wrote. */
+export interface SavedFile {
+  format: string;
+  files: string[];
+  path: string;
+  bytes: number;
+}
+
+/** The mode bits of an existing file, or undefined when there is none. */
+async function existingMode(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).mode & 0o7777;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Returns the name a refusal suggests: the same path with `.gox`. */
+function goxSuggestion(path: string): string {
+  return path.slice(0, path.length - extname(path).length) + ".gox";
+}
+
+/**
+ * Saves `image` over `path` (the project's own file) when the format round-trips everything
+ * the image holds; throws ConflictError naming what would be lost otherwise.
+ */
+export async function saveInPlace(
+  ctx: DaemonContext,
+  image: Image,
+  path: string,
+  format?: string,
+): Promise<SavedFile> {
+  const full = resolvePath(ctx.workspace, path);
+  const formats = await import("../core/formats/mod.ts");
+  const codec = formats.requireCodec(full, "encode", format);
+  const options = { baseName: encodeBaseName(full) };
+  const tiles = image.layers.reduce((n, l) => n + l.volume.tileCount, 0);
+  // Small images are encoded and checked here: cheaper than a thread hop (as saveFile does).
+  const small = tiles <= INLINE_TILES;
+  const files = small ? codec.encode!(image, options) : await ctx.workers.run({
+    kind: "encode",
+    codec: codec.name,
+    image: imageToPlain(image),
+    options,
+  }) as EncodedFile[];
+  if (codec.name !== "gox") {
+    const losses = await findLosses(ctx, image, codec.name, files[0].data, small);
+    if (losses.length) {
+      throw new ConflictError(
+        `Cannot save "${full}" in place: the ${codec.name} format would lose ${
+          losses.join("; ")
+        }. Save to a .gox file instead (save_project path="${goxSuggestion(full)}")`,
+      );
+    }
+  }
+  return await writeAll(full, files, codec.name);
+}
+
+/** Decodes what would be written and lists what the project would lose. */
+async function findLosses(
+  ctx: DaemonContext,
+  image: Image,
+  format: string,
+  bytes: Uint8Array,
+  inline: boolean,
+): Promise<string[]> {
+  const formats = await import("../core/formats/mod.ts");
+  const decoder = formats.findCodec(format, "decode");
+  if (!decoder) return [`everything: ${format} files cannot be read back`];
+  const { describeLosses } = await import("../core/formats/round_trip.ts");
+  const { decodeImage } = await import("./worker_jobs.ts");
+  const back = inline ? decodeImage(decoder, bytes) : imageFromPlain(
+    await ctx.workers.run({ kind: "decode", codec: format, bytes }) as PlainImage,
+    true,
+  );
+  return describeLosses(image, back);
+}
+
+async function writeAll(full: string, files: EncodedFile[], format: string): Promise<SavedFile> {
+  const stem = full.slice(0, full.length - extname(full).length);
+  const written: string[] = [];
+  for (const f of files) {
+    const target = f.suffix ? stem + f.suffix : full;
+    const mode = await existingMode(target);
+    await writeFileAtomic(target, f.data, mode, mode !== undefined);
+    written.push(target);
+  }
+  const bytes = files.reduce((n, f) => n + f.data.length, 0);
+  return { format, files: written, path: full, bytes };
+}

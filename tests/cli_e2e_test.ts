@@ -1,0 +1,137 @@
+/**
+ * The command line as a user meets it, with real processes: exit codes, help at every level,
+ * stdin request streams and how relative file paths resolve in every call form.
+ */
+import assert from "node:assert/strict";
+import { makeTestEnv, runGoxel } from "./support_testing.ts";
+
+Deno.test("exit codes: usage 2, failure 1, not running 3", async (t) => {
+  const env = await makeTestEnv();
+  try {
+    const cases: [string[], number, RegExp][] = [
+      [["frobnicate"], 2, /unknown command/],
+      [["call"], 2, /Missing the method/],
+      [["render", "a.vox", "b.png", "--background", "red"], 2, /Invalid --background "red"/],
+      [["render", "a.vox", "b.png", "--camera", "diagonal"], 2, /Allowed choices are front/],
+      [["stop", "--timeout", "soon"], 2, /Invalid --timeout/],
+      [["start", "--log-level", "loud"], 2, /Allowed choices/],
+      [["help", "frobnicate"], 2, /No command or method "frobnicate"/],
+      [["call", "--params", "{", "ping"], 2, /not valid JSON|either as arguments/],
+      [["status"], 3, /not running/],
+      [["call", "--no-spawn", "ping"], 1, /not running.*goxel start/],
+      [["info", "missing.vox"], 1, /no such file/],
+      [["convert", "a.vox", "b.xyz"], 1, /Cannot/],
+      [["render", "a.vox", "b.png", "--size", "0x5"], 2, /Invalid --size/],
+    ];
+    for (const [args, code, pattern] of cases) {
+      await t.step(args.join(" "), async () => {
+        const r = await runGoxel(args, env);
+        assert.equal(r.code, code, r.stdout + r.stderr);
+        assert.match(r.stdout + r.stderr, pattern);
+      });
+    }
+    await t.step(
+      "an RPC error prints its message and exits 1; --json prints the error object",
+      async () => {
+        const r = await runGoxel(["call", "add_voxel", "1.5", "0", "0"], env);
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /x: .*integer/);
+        const j = await runGoxel(["call", "--json", "add_voxel", "1.5", "0", "0"], env);
+        assert.equal(JSON.parse(j.stdout).code, -32602);
+        const unknown = await runGoxel(["call", "no_such_method"], env);
+        assert.equal(unknown.code, 2);
+      },
+    );
+    await t.step("help works at every level and exits 0", async (t) => {
+      const cases: [string[], RegExp[]][] = [
+        [["--help"], [/Exit codes:/, /GOXEL_SOCKET/, /Examples:/]],
+        [["help"], [/Exit codes:/]],
+        [["call", "--help"], [/Usage: goxel call/, /Examples:/]],
+        [["help", "call"], [/Usage: goxel call/, /Examples:/]],
+        [["help", "render"], [/--camera <preset>/, /choices:\s+"front"/]],
+        [["stop", "--help"], [/--timeout/]],
+        [["call", "add_voxel", "--help"], [/\[layer_id\]/, /Colours: hex/, /goxel call add_voxel/]],
+        [["help", "add_voxel"], [/Usage: goxel call add_voxel <x> <y> <z> \[r\]/]],
+      ];
+      for (const [args, patterns] of cases) {
+        await t.step(args.join(" "), async () => {
+          const r = await runGoxel(args, env);
+          assert.equal(r.code, 0, r.stderr);
+          for (const p of patterns) assert.match(r.stdout, p);
+        });
+      }
+    });
+    await t.step("--version names version, commit and runtime", async () => {
+      const r = await runGoxel(["--version"], env);
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /^goxel \d+\.\d+\.\d+ \(\w+, (deno|bun|node) [\d.]+\)/);
+    });
+  } finally {
+    await runGoxel(["stop"], env);
+    await env.cleanup();
+  }
+});
+
+Deno.test("goxel call reads params and NDJSON request streams from stdin", async () => {
+  const env = await makeTestEnv();
+  try {
+    const lines = [
+      { jsonrpc: "2.0", id: 1, method: "goxel.add_voxel", params: [1, 2, 3, "#ff0000"] },
+      { jsonrpc: "2.0", method: "goxel.add_voxel", params: [5, 5, 5] },
+      { jsonrpc: "2.0", id: 2, method: "goxel.get_voxel", params: [1, 2, 3] },
+    ].map((m) => JSON.stringify(m)).join("\n") + "\nnot json\n";
+    const r = await runGoxel(["call", "-"], env, lines);
+    assert.equal(r.code, 0, r.stderr);
+    const replies = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    assert.equal(replies.length, 3, "the notification gets no reply");
+    assert.deepEqual(replies[1].result.color, [255, 0, 0, 255]);
+    assert.equal(replies[2].error.code, -32700);
+    const p = await runGoxel(
+      ["call", "add_voxel", "--params", "-"],
+      env,
+      '{"x":4,"y":4,"z":4,"color":"#00ff00"}',
+    );
+    assert.equal(p.code, 0, p.stderr);
+    const named = await runGoxel(["call", "get_voxel", "4", "4", "z=4"], {
+      ...env,
+      env: { ...env.env, GOXEL_PROJECT: "p1" },
+    });
+    assert.deepEqual(JSON.parse(named.stdout).color, [0, 255, 0, 255]);
+  } finally {
+    await runGoxel(["stop"], env);
+    await env.cleanup();
+  }
+});
+
+Deno.test("relative file paths resolve against the caller's directory in every call form", async () => {
+  const env = await makeTestEnv();
+  const caller = `${env.dir}/caller`;
+  await Deno.mkdir(caller);
+  try {
+    // The daemon starts in env.dir (its workspace); the calls below run in caller/.
+    assert.equal((await runGoxel(["call", "create_project", "p", "8", "8", "8"], env)).code, 0);
+    const forms: [string, string[], string | undefined][] = [
+      ["positional.gox", ["call", "save_project", "positional.gox"], undefined],
+      ["named.gox", ["call", "save_project", "path=named.gox"], undefined],
+      ["params.gox", ["call", "save_project", "--params", '{"path":"params.gox"}'], undefined],
+      ["stdin.gox", ["call", "save_project", "--params", "-"], '{"path":"stdin.gox"}'],
+      [
+        "stream.gox",
+        ["call", "-"],
+        '{"jsonrpc":"2.0","id":1,"method":"save_project","params":{"path":"stream.gox"}}\n',
+      ],
+    ];
+    for (const [file, args, stdin] of forms) {
+      const r = await runGoxel(args, env, stdin, caller);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(
+        (await Deno.stat(`${caller}/${file}`)).isFile,
+        `${args.join(" ")} wrote caller/${file}`,
+      );
+      await assert.rejects(Deno.stat(`${env.dir}/${file}`));
+    }
+  } finally {
+    await runGoxel(["stop"], env);
+    await env.cleanup();
+  }
+});

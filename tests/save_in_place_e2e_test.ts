@@ -1,0 +1,93 @@
+/**
+ * save_project without a path over a real socket: a MagicaVoxel file edited and saved in place
+ * keeps its materials, cameras and scene (and its mode); a project the format cannot hold is
+ * refused with a message naming the loss, and the user's file stays untouched.
+ */
+import assert from "node:assert/strict";
+import { decodeVox } from "../core/formats/vox.ts";
+import { type VoxCarried, voxChunkCounts } from "../core/formats/vox_carried.ts";
+import { makeTestEnv, RawClient, runGoxel, startDaemon } from "./support_testing.ts";
+
+const FIXTURES = Deno.env.get("GOXEL_FIXTURES") ??
+  new URL("../../shared/fixtures", import.meta.url).pathname;
+const SOURCE = `${FIXTURES}/vengi/vox_character.vox`;
+const HAVE = (() => {
+  try {
+    return Deno.statSync(SOURCE).isFile;
+  } catch {
+    console.warn(`save_in_place_e2e_test: ${SOURCE} is absent; skipping`);
+    return false;
+  }
+})();
+
+Deno.test({
+  name:
+    "save_project without a path keeps a .vox file's chunks, or refuses and leaves it untouched",
+  ignore: !HAVE,
+  async fn() {
+    const env = await makeTestEnv();
+    const daemon = await startDaemon(env);
+    const path = `${env.dir}/character.vox`;
+    await Deno.copyFile(SOURCE, path);
+    await Deno.chmod(path, 0o640);
+    const c = await RawClient.unix(daemon.socket);
+    try {
+      await c.call("goxel.load_project", { path });
+      await c.call("goxel.add_voxel", { x: 0, y: 0, z: 40, color: "#12ab34" });
+      const saved = await c.call<{ path: string }>("goxel.save_project");
+      assert.equal(saved.path, path);
+      assert.equal((await Deno.stat(path)).mode! & 0o777, 0o640, "the file's mode is kept");
+      const original = decodeVox(Deno.readFileSync(SOURCE));
+      const written = decodeVox(Deno.readFileSync(path));
+      assert.deepEqual(
+        voxChunkCounts(written.carried as VoxCarried),
+        voxChunkCounts(original.carried as VoxCarried),
+        "same chunk kinds and counts",
+      );
+      assert.equal(written.layers.length, original.layers.length);
+
+      const before = Deno.readFileSync(path);
+      const mtime = (await Deno.stat(path)).mtime;
+      await c.call("goxel.create_layer", {
+        name: "Ball",
+        shape: "sphere",
+        box: { min: [0, 0, 0], max: [5, 5, 5] },
+      });
+      const refused = await c.request("goxel.save_project");
+      assert.ok(refused.error, "the save is refused");
+      assert.equal(refused.error.code, -1102);
+      assert.match(refused.error.message, /Cannot save ".*character\.vox" in place/);
+      assert.match(refused.error.message, /layer "Ball": its kind \(sphere shape layer\)/);
+      assert.match(refused.error.message, /character\.gox/);
+      assert.deepEqual(Deno.readFileSync(path), before, "the file is untouched");
+      assert.deepEqual((await Deno.stat(path)).mtime, mtime);
+      const gox = await c.call<{ path: string }>("goxel.save_project", {
+        path: `${env.dir}/character.gox`,
+      });
+      assert.ok((await Deno.stat(gox.path)).size > 0, "saving to .gox works");
+      assert.equal((await c.call("ping")).pong, true, "the daemon keeps serving");
+    } finally {
+      c.close();
+      await daemon.stop();
+      await env.cleanup();
+    }
+  },
+});
+
+Deno.test({
+  name: "goxel info --json lists what a .vox file carries beyond voxels",
+  ignore: !HAVE,
+  async fn() {
+    const env = await makeTestEnv();
+    try {
+      const r = await runGoxel(["info", SOURCE, "--json"], env);
+      assert.equal(r.code, 0, r.stderr);
+      const carried = JSON.parse(r.stdout).carried as string[];
+      for (const s of ["MATL×256", "rOBJ×15", "rCAM×10", "NOTE×1", "LAYR×8", "palette"]) {
+        assert.ok(carried.includes(s), `${s} in ${carried}`);
+      }
+    } finally {
+      await env.cleanup();
+    }
+  },
+});
