@@ -123,7 +123,8 @@ export function addCallCommand(program: Command, deps: CliDeps, out: Output): vo
     .description("Call a daemon method: goxel call add_voxel 1 2 3 '#ff0000' (see: goxel methods)")
     .argument(
       "[method]",
-      "method name, with or without the goxel. prefix; - reads NDJSON requests from stdin",
+      "method name, with or without the goxel. prefix; - reads NDJSON requests from stdin; " +
+        "watch [project] [since] prints the change stream as NDJSON",
     )
     .argument(
       "[args...]",
@@ -149,11 +150,15 @@ export function addCallCommand(program: Command, deps: CliDeps, out: Output): vo
       if (method === "-" && args.length) {
         throw new UsageError("goxel call - reads requests from stdin and takes no arguments");
       }
-      const call = method === "-" ? null : await prepareCall(deps, method, args, o);
+      const watching = method === "watch";
+      const call = method === "-" || watching ? null : await prepareCall(deps, method, args, o);
       const socket = await resolveSocket(deps, o.socket);
       const client = await connectOrSpawn(deps, socket, o.spawn === false);
       try {
-        if (call) await callOnce(client, out, call, o.json === true);
+        if (watching) {
+          const { watchStream } = await import("./watch.ts");
+          await watchStream(client, out, args, o.project ?? deps.env.GOXEL_PROJECT);
+        } else if (call) await callOnce(client, out, call, o.json === true);
         else await streamRequests(client, out, process.stdin, (p) => resolve(deps.cwd, p));
       } finally {
         client.close();

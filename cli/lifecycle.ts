@@ -51,7 +51,8 @@ export function addLifecycleCommands(program: Command, deps: CliDeps, out: Outpu
     .option("--config <file>", "YAML config file (default $XDG_CONFIG_HOME/goxel/config.yaml)")
     .option("--socket <path>", "Unix socket path (default $XDG_RUNTIME_DIR/goxel/goxel.sock)")
     .option("--tcp <host:port>", "also listen on loopback TCP (clients need the token file)")
-    .option("--allow-non-loopback", "let --tcp bind a non-loopback address")
+    .option("--http <host:port>", "also serve HTTP: the viewer, /metrics, /rpc and /ws")
+    .option("--allow-non-loopback", "let --tcp/--http bind a non-loopback address")
     .addOption(
       new Option("--log-level <level>", "log level").choices(
         ["trace", "debug", "info", "warning", "error", "fatal"] as const,
@@ -74,6 +75,7 @@ export function addLifecycleCommands(program: Command, deps: CliDeps, out: Outpu
         config: o.config && resolve(deps.cwd, o.config),
         socket,
         tcp: o.tcp,
+        http: o.http,
         allowNonLoopback: o.allowNonLoopback,
         logLevel: o.logLevel,
         logFile: o.logFile && resolve(deps.cwd, o.logFile),
@@ -180,6 +182,7 @@ async function startDetached(
   add("--config", req.config);
   add("--socket", socket);
   add("--tcp", req.tcp);
+  add("--http", req.http);
   add("--allow-non-loopback", req.allowNonLoopback);
   add("--log-level", req.logLevel);
   add("--log-file", req.logFile);

@@ -8,6 +8,7 @@ import { addLifecycleCommands } from "./lifecycle.ts";
 import { addMcpCommand } from "./mcp_command.ts";
 import { addOfflineCommands } from "./offline.ts";
 import { Output } from "./output.ts";
+import { addViewCommand } from "./watch.ts";
 
 export type { CliDeps } from "./deps.ts";
 
@@ -30,6 +31,7 @@ export function buildProgram(deps: CliDeps, out: Output): Command {
   addLifecycleCommands(program, deps, out);
   addCallCommand(program, deps, out);
   addOfflineCommands(program, deps, out);
+  addViewCommand(program, deps, out);
   addMcpCommand(program, deps, out);
   addHelpCommand(program, out);
   return program;

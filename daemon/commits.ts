@@ -54,7 +54,7 @@ export function runMutation<T>(
   };
   const finish = (value: T) => {
     try {
-      commitChange(ctx, project, method, before, cursor);
+      commitChange(ctx, project, method, before, cursor, shared);
     } catch (err) {
       rollback();
       throw err;
@@ -81,6 +81,7 @@ function commitChange(
   method: string,
   before: ReturnType<typeof copyImage>,
   cursor: number,
+  shared: boolean,
 ): void {
   // Derived layers are recomputed within the request budget (a shape or clone over it fails).
   const { limits } = ctx.config;
@@ -94,7 +95,12 @@ function commitChange(
   const moved = project.history.position - cursor;
   const kind = moved < 0 ? RecordKind.UNDO : moved > 0 ? RecordKind.REDO : RecordKind.EDIT;
   const delta = diffImage(before, project.image);
-  if (kind === RecordKind.EDIT && isEmptyDelta(delta)) return;
+  if (kind === RecordKind.EDIT && isEmptyDelta(delta)) {
+    // Nothing changed, but tiles may have been copied on write: take back the shared state so
+    // the next diff (and the next write) starts from tiles shared with the snapshot again.
+    project.image = shared ? copyImage(before) : before;
+    return;
+  }
   const seq = project.seq + 1;
   try {
     ctx.journal.append(project, {

@@ -18,6 +18,12 @@ export const ConfigSchema = z.object({
     port: z.int().min(0).max(65535).default(7890),
     allow_non_loopback: z.boolean().default(false),
   }).prefault({}),
+  http: z.object({
+    listen: z.string().min(1).nullable().default(null).describe(
+      '"HOST:PORT" of the HTTP listener (viewer, /metrics, /rpc, /ws); off when null',
+    ),
+    allow_non_loopback: z.boolean().default(false),
+  }).prefault({}),
   log: z.object({
     level: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
     file: z.string().min(1).nullable().default(null),
@@ -43,6 +49,17 @@ export const ConfigSchema = z.object({
     max_file_bytes: z.int().min(1024).default(256 * MiB),
     script_memory_mb: z.int().min(1).max(4096).default(64),
     job_timeout_ms: z.int().min(100).max(3_600_000).default(120_000),
+  }).prefault({}),
+  changes: z.object({
+    coalesce_ms: z.number().min(0).max(1000).default(20).describe(
+      "Edits of a project within this time are reported as one goxel.changed event",
+    ),
+    ring_size: z.int().min(1).max(1_000_000).default(1024).describe(
+      "Change events kept per project for subscribe's since",
+    ),
+    subscriber_buffer_bytes: z.int().min(4096).default(MiB).describe(
+      "Unread notifications a subscriber may hold before it is skipped and resynced",
+    ),
   }).prefault({}),
   workers: z.int().min(1).max(64).default(2),
   history_limit: z.int().min(0).default(256).describe(
@@ -84,6 +101,7 @@ export const RESTART_KEYS = [
   "socket",
   "workspace",
   "tcp",
+  "http",
   "workers",
   "log.file",
   "durability",

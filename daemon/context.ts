@@ -1,7 +1,9 @@
 /** The daemon's context object: everything handlers may use, passed explicitly (no globals). */
+import type { ChangeHub } from "./changes.ts";
 import type { CommitEvent } from "./commits.ts";
 import type { Config, ReloadReport } from "./config.ts";
 import type { JournalStore } from "./journal.ts";
+import type { HttpControl } from "./http_control.ts";
 import type { Metrics } from "./metrics.ts";
 import type { ProjectRegistry } from "./projects.ts";
 import type { RenderStore } from "./renders.ts";
@@ -27,6 +29,10 @@ export interface DaemonContext {
   readonly metrics: Metrics;
   readonly workers: WorkerPool;
   readonly renders: RenderStore;
+  /** Sequence numbers and the change stream (goxel.subscribe). */
+  readonly changes: ChangeHub;
+  /** The HTTP listener (viewer, /metrics, /rpc, /ws), started by config or goxel.serve_http. */
+  readonly http: HttpControl;
   /** Milliseconds since the epoch. */
   readonly clock: () => number;
   readonly startedAt: number;

@@ -19,6 +19,7 @@ import {
   resultReply,
   validateEnvelope,
 } from "../protocol/mod.ts";
+import type { Peer } from "./changes.ts";
 import { runMutation } from "./commits.ts";
 import type { Project } from "./projects.ts";
 import { toRpcError } from "./rpc_errors.ts";
@@ -28,8 +29,10 @@ import type { AnyHandler, HandlerTable } from "./handlers/types.ts";
 /** Facts about the connection a request came from. */
 export interface CallInfo {
   connectionId: number;
-  transport: "unix" | "tcp";
-  /** Aborted when the client disconnects: long jobs for it are cancelled. */
+  transport: "unix" | "tcp" | "http" | "ws";
+  /** Where notifications for this connection go (absent for one-shot HTTP requests). */
+  peer?: Peer;
+  /** Aborted when the client's connection closes: long jobs for it are cancelled. */
   signal?: AbortSignal;
 }
 
@@ -177,12 +180,15 @@ export class Dispatcher {
         // it; async reads (save, export, render) work on a snapshot and hold nothing.
         if (project && decl.flags.mutates && isPromise(value)) project.exclusive(() => value);
       }
+      // The change stream reports projects opened, closed or selected (edits come via onCommit).
+      const changes = this.#ctx.changes;
       if (isPromise(value)) {
         return value.then(
-          (result) => ({ result }),
+          (result) => (changes.afterRequest(), { result }),
           (err) => ({ error: toRpcError(err, this.#ctx, decl.name) }),
         );
       }
+      changes.afterRequest();
       return { result: value };
     } catch (err) {
       return { error: toRpcError(err, this.#ctx, decl.name) };

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ErrorCode } from "../protocol/mod.ts";
 import { loadConfig } from "./config.ts";
+import { ChangeHub } from "./changes.ts";
 import type { DaemonContext } from "./context.ts";
 import { type CallInfo, Dispatcher } from "./dispatch.ts";
 import { createHandlers } from "./handlers/mod.ts";
@@ -25,11 +26,13 @@ async function harness(options: { conformance?: boolean } = {}): Promise<Harness
   const metrics = new Metrics();
   const requests: [string, number | undefined][] = [];
   const bugs: [string, unknown][] = [];
+  const projects = new ProjectRegistry(() => Date.now());
   const ctx = {
     config: await loadConfig({}),
     build: { version: "0.0.0-test", commit: "test", runtime: "deno" },
     conformance: options.conformance ?? true,
-    projects: new ProjectRegistry(() => Date.now()),
+    projects,
+    changes: new ChangeHub(projects, metrics),
     journal: new JournalStore(
       {
         dataDir: "/nonexistent",

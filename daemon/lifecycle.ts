@@ -8,6 +8,8 @@ import process from "node:process";
 import { dispose } from "@logtape/logtape";
 import { defaultPaths, socketSiblings } from "../protocol/paths.ts";
 import type { StartOptions } from "../protocol/start_options.ts";
+import { ChangeHub } from "./changes.ts";
+import { HttpControl } from "./http_control.ts";
 import { type Config, ConfigError, diffConfig, loadConfig, type ReloadReport } from "./config.ts";
 import type { DaemonContext } from "./context.ts";
 import { Dispatcher } from "./dispatch.ts";
@@ -152,6 +154,7 @@ async function serve(a: ServeArgs): Promise<number> {
   let stopping: Promise<number> | null = null;
   let resolveExit: (code: number) => void = () => {};
   const exited = new Promise<number>((r) => resolveExit = r);
+  const projects = new ProjectRegistry(clock, a.config.history_limit || undefined);
   const journal = new JournalStore(
     {
       dataDir: a.dataDir,
@@ -168,10 +171,14 @@ async function serve(a: ServeArgs): Promise<number> {
     config: a.config,
     journal,
     recovery: null,
-    onCommit() {},
+    onCommit(event) {
+      ctx.changes.onCommit(event);
+    },
     build: a.opts.build,
     conformance: a.opts.conformance === true,
-    projects: new ProjectRegistry(clock, a.config.history_limit || undefined),
+    projects,
+    changes: new ChangeHub(projects, metrics, () => ctx.config.changes),
+    http: new HttpControl(() => ctx, () => server!.dispatcher, a.tokenFile),
     metrics,
     workers,
     renders: new RenderStore(
@@ -242,6 +249,7 @@ async function serve(a: ServeArgs): Promise<number> {
   async function stop(reason: string): Promise<number> {
     log.info("Stopping: {reason}", { reason });
     await server!.stopAccepting();
+    ctx.http.close();
     await server!.drain(a.config.shutdown_grace_ms);
     if (ctx.config.autosave_on_exit) await autosaveProjects(ctx, log);
     await journal.close();
@@ -266,8 +274,13 @@ async function serve(a: ServeArgs): Promise<number> {
       process.umask(oldMask);
     }
     if (a.config.tcp.enabled) await startTcp(server, a.config, a.tokenFile);
+    if (a.config.http.listen) {
+      await ctx.http.start(a.config.http.listen, a.config.http.allow_non_loopback);
+    }
     writePidFile(a.pidFile);
+    ctx.http.markReady();
   } catch (err) {
+    ctx.http.close();
     await server.stopAccepting();
     await workers.close();
     removeFiles(a.socket);
@@ -346,6 +359,7 @@ async function reloadConfig(
     socket: ctx.config.socket,
     workspace: ctx.config.workspace,
     tcp: ctx.config.tcp,
+    http: ctx.config.http,
     workers: ctx.config.workers,
     log: { ...next.log, file: ctx.config.log.file },
   };
@@ -411,6 +425,9 @@ function flagLayer(opts: DaemonOptions, defaultLogFile: string | null): Record<s
     workspace: opts.workspace,
     tcp: tcp
       ? { enabled: true, ...tcp, allow_non_loopback: opts.allowNonLoopback || undefined }
+      : undefined,
+    http: opts.http
+      ? { listen: opts.http, allow_non_loopback: opts.allowNonLoopback || undefined }
       : undefined,
     log: {
       level: opts.logLevel,

@@ -21,6 +21,7 @@ import {
   type Transport,
   validateEnvelope,
 } from "../protocol/mod.ts";
+import type { Peer } from "./changes.ts";
 import type { DaemonContext } from "./context.ts";
 import type { CallInfo, Dispatcher } from "./dispatch.ts";
 
@@ -31,8 +32,8 @@ const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
 /** How often idle connections and authentication deadlines are checked. */
 const SWEEP_MS = 250;
 
-/** One client connection and the daemon's facts about it. */
-class Client {
+/** One client connection and the daemon's facts about it (a change-stream Peer too). */
+class Client implements Peer {
   readonly info: CallInfo;
   readonly socket: net.Socket;
   readonly conn: MessageConnection;
@@ -42,11 +43,12 @@ class Client {
   constructor(server: RpcServer, socket: net.Socket, connection: CallInfo) {
     const ctx = server.ctx;
     const limits = ctx.config.limits;
-    // Cancels this client's long jobs (worker edits, decodes, scripts) when it disconnects.
+    // Cancels this client's long jobs (worker edits, decodes, scripts) when its socket closes.
     const disconnected = new AbortController();
     socket.on("close", () => disconnected.abort());
-    const info = { ...connection, signal: disconnected.signal };
+    const info = { ...connection, peer: this, signal: disconnected.signal };
     this.info = info;
+    this.#journal = ctx.journal;
     this.socket = socket;
     this.openedAt = ctx.clock();
     this.authenticated = info.transport === "unix";
@@ -55,7 +57,7 @@ class Client {
       {
         message: (text) =>
           this.authenticated
-            ? server.dispatcher.handleText(text, info)
+            ? server.dispatcher.handleText(text, this.info)
             : server.authenticate(this, text),
         oversize: (bytes) => server.tooLong(bytes),
         overBudget: (bytes) => server.overBudget(bytes),
@@ -74,6 +76,29 @@ class Client {
     socket.on("end", () => this.conn.endOfInput());
     socket.on("drain", () => this.conn.writable());
     socket.on("error", () => socket.destroy());
+  }
+
+  // Peer (daemon/changes.ts): notifications leave in order with the replies (after what they
+  // report is durable); drain waiters run once the last write is flushed.
+  readonly #journal: DaemonContext["journal"];
+  #drainWaiters: (() => void)[] = [];
+  send(text: string): void {
+    this.#journal.afterDurable(() => {
+      if (this.socket.destroyed) return;
+      this.socket.write(text + "\n", () => {
+        if (this.socket.writableLength > 0 || !this.#drainWaiters.length) return;
+        for (const fn of this.#drainWaiters.splice(0)) fn();
+      });
+    });
+  }
+  get bufferedBytes(): number {
+    return this.socket.writableLength;
+  }
+  onDrain(fn: () => void): void {
+    this.#drainWaiters.push(fn);
+  }
+  onClose(fn: () => void): void {
+    this.socket.once("close", fn);
   }
 }
 

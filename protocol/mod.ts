@@ -16,6 +16,7 @@ import { META_METHODS } from "./methods/meta.ts";
 import { PROJECT_METHODS } from "./methods/project.ts";
 import { RENDER_METHODS } from "./methods/render.ts";
 import { VOXEL_METHODS } from "./methods/voxels.ts";
+import { WATCH_METHODS } from "./methods/watch.ts";
 
 export * from "./jsonrpc.ts";
 export * from "./framing.ts";
@@ -26,6 +27,7 @@ export { PendingCalls } from "./calls.ts";
 export * from "./method.ts";
 export * from "./wire.ts";
 export * from "./voxel_list.ts";
+export * from "./tiles_wire.ts";
 export { buildOpenRpc, type OpenRpcInfo } from "./openrpc.ts";
 export { checkColorParams, colorFromParams, type ColorParams } from "./methods/common.ts";
 export { BATCH_OPERATION_TYPES } from "./methods/voxels.ts";
@@ -48,6 +50,7 @@ export const METHOD_GROUPS: readonly MethodGroup[] = [
   { title: "Rendering and camera", methods: RENDER_METHODS },
   { title: "Checkpoints", methods: CHECKPOINT_METHODS },
   { title: "Materials", methods: MATERIAL_METHODS },
+  { title: "Live view and change stream", methods: WATCH_METHODS },
   { title: "Daemon", methods: META_METHODS },
   { title: "JSON-RPC conformance (only with --conformance)", methods: CONFORMANCE_METHODS },
 ];
@@ -62,6 +65,7 @@ const ALL = [
   ...RENDER_METHODS,
   ...CHECKPOINT_METHODS,
   ...MATERIAL_METHODS,
+  ...WATCH_METHODS,
   ...META_METHODS,
   ...CONFORMANCE_METHODS,
 ] as const;

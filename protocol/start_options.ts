@@ -12,6 +12,8 @@ export interface StartOptions {
   config?: string;
   socket?: string;
   tcp?: string;
+  /** "HOST:PORT" of the HTTP listener. */
+  http?: string;
   allowNonLoopback?: boolean;
   logLevel?: string;
   logFile?: string;

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 
 const ROOT = new URL("../", import.meta.url);
-const LAYERS = ["core", "protocol", "daemon", "cli", "mcp"] as const;
+const LAYERS = ["core", "protocol", "daemon", "cli", "mcp", "web"] as const;
 type Layer = typeof LAYERS[number] | "main";
 
 /** Which of our layers each layer may import (itself always allowed). */
@@ -15,15 +15,20 @@ const ALLOWED: Record<Layer, Layer[]> = {
   daemon: ["protocol", "core"],
   cli: ["protocol"],
   mcp: ["protocol", "cli"],
+  // The browser viewer: protocol types, plus the zod-free tile decoder (see WEB_PROTOCOL_VALUES).
+  web: ["protocol"],
   main: ["cli", "daemon", "mcp"],
 };
+/** The only protocol/ module web/ may import values from (it imports nothing itself). */
+const WEB_PROTOCOL_VALUES = /\/protocol\/tiles_wire\.ts$/;
 /** npm packages each layer may import. */
 const PACKAGES: Record<Layer, RegExp> = {
   core: /^$/,
   protocol: /^zod$/,
   daemon:
-    /^(zod|yaml|@logtape\/.*|quickjs-emscripten-core|@jitl\/quickjs-singlefile-mjs-release-sync)$/,
+    /^(zod|yaml|ws|@logtape\/.*|quickjs-emscripten-core|@jitl\/quickjs-singlefile-mjs-release-sync)$/,
   cli: /^(zod|yaml|commander|@commander-js\/extra-typings|@bomb\.sh\/tab.*)$/,
+  web: /^three(\/.*)?$/,
   mcp: /^(zod|yaml|@modelcontextprotocol\/sdk\/.*)$/,
   main: /^$/,
 };
@@ -37,6 +42,7 @@ const NODE_MODULES: Record<Layer, RegExp> = {
   daemon: /^node:[a-z_]+(\/[a-z]+)?$/,
   cli: /^node:(fs|net|path|process|child_process|url|os|readline)$/,
   mcp: /^node:(buffer|crypto|fs|fs\/promises|http|net|path|process|url|zlib)$/,
+  web: /^$/,
   main: /^node:process$/,
 };
 const CORE_FORBIDDEN: [RegExp, string][] = [
@@ -102,6 +108,20 @@ Deno.test("product code imports only the layers ARCHITECTURE.md allows", async (
       } else if (!PACKAGES[layer].test(spec)) {
         problems.push(`${file}: ${layer} imports package ${spec}`);
       }
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+Deno.test("the viewer imports only types from protocol/, besides the tile decoder", async () => {
+  const problems: string[] = [];
+  for (const [file, layer] of await allProductFiles()) {
+    if (layer !== "web") continue;
+    const source = await Deno.readTextFile(file);
+    for (const m of source.matchAll(/import\s+(type\s+)?[^;]*?from\s+["']([^"']+)["']/g)) {
+      const target = new URL(m[2], `file://${file}`).pathname;
+      if (layerOfPath(target) !== "protocol" || m[1] || WEB_PROTOCOL_VALUES.test(target)) continue;
+      problems.push(`${file}: value import of ${m[2]}`);
     }
   }
   assert.deepEqual(problems, []);

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { findMethod, listMethods } from "../protocol/mod.ts";
+import { base64ToBytes, decodeTiles, findMethod, listMethods } from "../protocol/mod.ts";
 import {
   type Daemon,
   makeTestEnv,
@@ -335,6 +335,31 @@ Deno.test("every declared method works end to end and matches its result schema"
         true,
         "the daemon survives runaway and failing scripts",
       );
+    });
+
+    await t.step("live view: tiles, subscriptions, HTTP listener", async () => {
+      const tiles = await c.call<{ seq: number; data: string; tile_count: number }>(
+        "goxel.get_tiles",
+        { project: "p1" },
+      );
+      const decoded = decodeTiles(base64ToBytes(tiles.data));
+      assert.equal(decoded.length, tiles.tile_count);
+      const info = await c.call<{ voxel_count?: number }>("goxel.get_project_info", {});
+      const voxels = decoded.reduce(
+        (n, t) => n + (t.voxels ? t.voxels.filter((v) => v >>> 24).length : 0),
+        0,
+      );
+      if (info.voxel_count !== undefined) assert.ok(voxels >= info.voxel_count);
+      const sub = await c.call<{ seq: number }>("goxel.subscribe", { project: "p1" });
+      assert.equal(sub.seq, tiles.seq);
+      assert.deepEqual(await c.call("goxel.unsubscribe", {}), { removed: 1 });
+      const http = await c.call<{ url: string; started: boolean }>("goxel.serve_http", [
+        "127.0.0.1:0",
+      ]);
+      assert.equal(http.started, true);
+      const health = await fetch(`${http.url}/healthz`);
+      assert.equal(health.status, 200);
+      await health.body?.cancel();
     });
 
     await t.step("selection and filters", async () => {

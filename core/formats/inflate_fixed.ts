@@ -10,43 +10,25 @@
  * Goxel's own reader (stb_image) does not check it either, and every structural error — a bad
  * code, a distance before the start, a wrong length — is still caught.
  */
-
-// The standard deflate length and distance tables (RFC 1951 §3.2.5).
-// deno-fmt-ignore
-const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67,
-  83, 99, 115, 131, 163, 195, 227, 258];
-// deno-fmt-ignore
-const LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5,
-  5, 5, 0];
-// deno-fmt-ignore
-const DIST_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769,
-  1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
-// deno-fmt-ignore
-const DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11,
-  11, 12, 12, 13, 13];
-
-function reverse(code: number, bits: number): number {
-  let r = 0;
-  for (let i = 0; i < bits; i++, code >>= 1) r = (r << 1) | (code & 1);
-  return r;
-}
+import {
+  DIST_BASE,
+  DIST_EXTRA,
+  fixedLiteralCode,
+  LENGTH_BASE,
+  LENGTH_EXTRA,
+  reverseBits,
+} from "./deflate_tables.ts";
 
 /** Fixed literal/length codes indexed by the next 9 input bits: (symbol << 4) | code length. */
 const LIT = new Uint16Array(512);
 /** Fixed distance codes indexed by the next 5 input bits. */
 const DIST = new Uint8Array(32);
 for (let s = 0; s < 288; s++) {
-  const [code, len] = s <= 143
-    ? [0x30 + s, 8]
-    : s <= 255
-    ? [0x190 + s - 144, 9]
-    : s <= 279
-    ? [s - 256, 7]
-    : [0xc0 + s - 280, 8];
-  const r = reverse(code, len);
+  const [code, len] = fixedLiteralCode(s);
+  const r = reverseBits(code, len);
   for (let k = 0; k < 1 << (9 - len); k++) LIT[r | (k << len)] = (s << 4) | len;
 }
-for (let d = 0; d < 32; d++) DIST[reverse(d, 5)] = d;
+for (let d = 0; d < 32; d++) DIST[reverseBits(d, 5)] = d;
 
 /** Returns the Adler-32 of `data[0, n)`. */
 function adler32(data: Uint8Array, n: number): number {

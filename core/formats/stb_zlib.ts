@@ -4,6 +4,14 @@
  * block, a 14-bit hash of 3-byte prefixes with buckets of at most 16 positions, one step of
  * lazy matching, and a stored-block fallback when compression does not pay.
  */
+import {
+  DIST_BASE,
+  DIST_EXTRA,
+  fixedLiteralCode,
+  LENGTH_BASE,
+  LENGTH_EXTRA,
+  reverseBits,
+} from "./deflate_tables.ts";
 
 const HASH_BITS = 14;
 const HASH_SIZE = 1 << HASH_BITS;
@@ -13,37 +21,11 @@ const BUCKET = 2 * QUALITY;
 const MAX_MATCH = 258;
 const STORED_MAX = 32767;
 
-// The standard deflate length and distance tables (RFC 1951 §3.2.5).
-// deno-fmt-ignore
-const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67,
-  83, 99, 115, 131, 163, 195, 227, 258, 259];
-// deno-fmt-ignore
-const LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5,
-  5, 5, 0];
-// deno-fmt-ignore
-const DIST_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769,
-  1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577, 32768];
-// deno-fmt-ignore
-const DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11,
-  11, 12, 12, 13, 13];
-
-function reverseBits(code: number, bits: number): number {
-  let r = 0;
-  for (let i = 0; i < bits; i++, code >>= 1) r = (r << 1) | (code & 1);
-  return r;
-}
-
 /** Fixed-Huffman literal/length codes, already bit-reversed for LSB-first packing. */
 const FIXED_CODE = new Uint16Array(288);
 const FIXED_LEN = new Uint8Array(288);
 for (let s = 0; s < 288; s++) {
-  const [code, len] = s <= 143
-    ? [0x30 + s, 8]
-    : s <= 255
-    ? [0x190 + s - 144, 9]
-    : s <= 279
-    ? [s - 256, 7]
-    : [0xc0 + s - 280, 8];
+  const [code, len] = fixedLiteralCode(s);
   FIXED_CODE[s] = reverseBits(code, len);
   FIXED_LEN[s] = len;
 }

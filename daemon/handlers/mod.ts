@@ -12,6 +12,7 @@ import { renderHandlers } from "./render.ts";
 import { scriptHandlers } from "./script.ts";
 import type { HandlerTable } from "./types.ts";
 import { voxelHandlers } from "./voxels.ts";
+import { watchHandlers } from "./watch.ts";
 
 /** Returns the handler of every method. */
 export function createHandlers(): HandlerTable {
@@ -28,6 +29,7 @@ export function createHandlers(): HandlerTable {
     ...materialHandlers,
     ...scriptHandlers,
     ...metaHandlers,
+    ...watchHandlers,
   };
   return table;
 }

@@ -1,0 +1,33 @@
+/**
+ * The deflate tables both zlib codecs share (RFC 1951 §3.2.5–3.2.6): length and distance bases
+ * with their extra bits (each base list ends with a sentinel one past its last code), bit
+ * reversal for LSB-first codes, and the fixed-Huffman literal/length code of a symbol.
+ */
+
+// deno-fmt-ignore
+export const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59,
+  67, 83, 99, 115, 131, 163, 195, 227, 258, 259];
+// deno-fmt-ignore
+export const LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
+  5, 5, 5, 5, 0];
+// deno-fmt-ignore
+export const DIST_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513,
+  769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577, 32768];
+// deno-fmt-ignore
+export const DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10,
+  11, 11, 12, 12, 13, 13];
+
+/** Returns the low `bits` bits of `code` in reverse order. */
+export function reverseBits(code: number, bits: number): number {
+  let r = 0;
+  for (let i = 0; i < bits; i++, code >>= 1) r = (r << 1) | (code & 1);
+  return r;
+}
+
+/** The fixed-Huffman code of literal/length symbol `s` (0..287), MSB-first, and its length. */
+export function fixedLiteralCode(s: number): [number, number] {
+  return s <= 143 ? [0x30 + s, 8] : s <= 255 ? [0x190 + s - 144, 9] : s <= 279 ? [s - 256, 7] : [
+    0xc0 + s - 280,
+    8,
+  ];
+}

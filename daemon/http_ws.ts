@@ -1,0 +1,162 @@
+/**
+ * JSON-RPC over WebSocket (the `ws` package on the `node:http` upgrade): one text message per
+ * JSON-RPC message, answered in order per connection, and change notifications pushed as text
+ * messages (each connection is a change-stream Peer with its own bounded buffer).
+ */
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer } from "ws";
+import { ErrorCode } from "../protocol/mod.ts";
+import type { Peer } from "./changes.ts";
+import type { DaemonContext } from "./context.ts";
+import type { CallInfo, Dispatcher } from "./dispatch.ts";
+
+// The parts of the `ws` package used here (its typings would pull @types/node into the check).
+interface WebSocket {
+  readonly bufferedAmount: number;
+  readonly readyState: number;
+  readonly OPEN: number;
+  send(text: string, done: () => void): void;
+  on(event: "message", fn: (data: unknown, isBinary: boolean) => void): void;
+  on(event: "error", fn: () => void): void;
+  once(event: "close", fn: () => void): void;
+  terminate(): void;
+}
+interface WsServer {
+  handleUpgrade(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Uint8Array,
+    done: (ws: WebSocket) => void,
+  ): void;
+  close(): void;
+}
+
+/** One WebSocket client. */
+class WsConnection implements Peer {
+  readonly #ws: WebSocket;
+  readonly #gateway: WsGateway;
+  readonly #info: CallInfo;
+  #queue: string[] = [];
+  #busy = false;
+  #drainWaiters: (() => void)[] = [];
+
+  constructor(gateway: WsGateway, ws: WebSocket, id: number) {
+    this.#gateway = gateway;
+    this.#ws = ws;
+    this.#info = { connectionId: id, transport: "ws", peer: this };
+    ws.on("message", (data, isBinary) => {
+      if (isBinary) return this.#reply(binaryRefused());
+      this.#queue.push(String(data));
+      this.#pump();
+    });
+    ws.on("error", () => ws.terminate());
+  }
+
+  get bufferedBytes(): number {
+    return this.#ws.bufferedAmount;
+  }
+
+  /** Replies and notifications leave once what they report is durable, in order. */
+  send(text: string): void {
+    this.#gateway.ctx.journal.afterDurable(() => this.#sendNow(text));
+  }
+
+  #sendNow(text: string): void {
+    if (this.#ws.readyState !== this.#ws.OPEN) return;
+    this.#ws.send(text, () => {
+      if (this.#ws.bufferedAmount === 0 && this.#drainWaiters.length) {
+        const waiters = this.#drainWaiters;
+        this.#drainWaiters = [];
+        for (const fn of waiters) fn();
+      }
+    });
+  }
+
+  onDrain(fn: () => void): void {
+    this.#drainWaiters.push(fn);
+  }
+
+  onClose(fn: () => void): void {
+    this.#ws.once("close", fn);
+  }
+
+  close(): void {
+    this.#ws.terminate();
+  }
+
+  #reply(text: string | null): void {
+    if (text !== null) this.send(text);
+  }
+
+  #pump(): void {
+    if (this.#busy) return;
+    while (this.#queue.length) {
+      const out = this.#gateway.dispatcher.handleText(this.#queue.shift()!, this.#info);
+      if (out !== null && typeof out === "object") {
+        this.#busy = true;
+        out.then((r) => {
+          this.#reply(r);
+          this.#busy = false;
+          this.#pump();
+        });
+        return;
+      }
+      this.#reply(out);
+    }
+  }
+}
+
+function binaryRefused(): string {
+  return JSON.stringify({
+    jsonrpc: "2.0",
+    error: { code: ErrorCode.INVALID_REQUEST, message: "Invalid request: send JSON-RPC as text" },
+    id: null,
+  });
+}
+
+/** Accepts WebSocket upgrades and keeps their connections. */
+export class WsGateway {
+  readonly dispatcher: Dispatcher;
+  readonly ctx: DaemonContext;
+  readonly #wss: WsServer;
+  #connections = new Set<WsConnection>();
+
+  constructor(ctx: DaemonContext, dispatcher: Dispatcher) {
+    this.ctx = ctx;
+    this.dispatcher = dispatcher;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: ctx.config.limits.max_message_bytes,
+      perMessageDeflate: false,
+    }) as WsServer;
+  }
+
+  /** Open connections. */
+  get count(): number {
+    return this.#connections.size;
+  }
+
+  /** Completes an upgrade of a request to /ws. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Uint8Array, id: number): void {
+    const max = this.ctx.config.limits.max_connections;
+    if (this.#connections.size >= max) {
+      this.ctx.metrics.inc("goxel_rejected_total", '{limit="connections"}');
+      socket.end("HTTP/1.1 503 Too many connections\r\n\r\n");
+      return;
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      this.ctx.metrics.inc("goxel_connections_total", '{transport="ws"}');
+      const conn = new WsConnection(this, ws, id);
+      this.#connections.add(conn);
+      ws.once("close", () => this.#connections.delete(conn));
+    });
+  }
+
+  /** Closes every connection. */
+  closeAll(): void {
+    for (const c of this.#connections) c.close();
+    this.#connections.clear();
+    this.#wss.close();
+  }
+}
