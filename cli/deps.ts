@@ -7,12 +7,12 @@ export type { BuildInfo, McpOptions, StartOptions };
 /** Offline (daemon-less) file operations. */
 export interface OfflineOps {
   /** Describes a file: format, layers, voxel counts, boxes, materials, cameras, CRC. */
-  info(path: string): Promise<Record<string, unknown>>;
+  info(path: string, opts?: { maxVoxels?: number }): Promise<Record<string, unknown>>;
   /** Converts a file; returns the written files and the format used. */
   convert(
     input: string,
     output: string,
-    opts: { format?: string; greedy?: boolean },
+    opts: { format?: string; greedy?: boolean; maxVoxels?: number },
   ): Promise<{ format: string; files: string[] }>;
   /** The format names files can be read in and written to. */
   formats(): Promise<{ read: string[]; write: string[] }>;
@@ -28,6 +28,7 @@ export interface OfflineOps {
       camera?: string;
       background?: string;
       quality?: string;
+      maxVoxels?: number;
     },
   ): Promise<{ files: string[] }>;
 }

@@ -16,6 +16,19 @@ export function parseSize(text: string): { width: number; height: number } {
   return { width, height };
 }
 
+const MAX_VOXELS_HELP = "decode budget in voxels (default 20000000, like the daemon's " +
+  "limits.max_voxels_per_request)";
+
+/** Parses --max-voxels: a positive integer. */
+export function parseMaxVoxels(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`Invalid --max-voxels "${text}": expected a positive integer`);
+  }
+  return n;
+}
+
 /** Checks a --background value: `#rrggbb`, `#rrggbbaa` (the `#` may be left out) or `transparent`. */
 export function parseBackground(text: string): string {
   if (/^(transparent|#?[0-9a-f]{6}([0-9a-f]{2})?)$/i.test(text.trim())) return text.trim();
@@ -30,8 +43,11 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
     )
     .argument("<file>", "file to read")
     .option("--json", "print JSON")
+    .option("--max-voxels <n>", MAX_VOXELS_HELP)
     .action(async (file, o) => {
-      const info = await deps.offline.info(resolve(deps.cwd, file));
+      const info = await deps.offline.info(resolve(deps.cwd, file), {
+        maxVoxels: parseMaxVoxels(o.maxVoxels),
+      });
       if (o.json) return out.json(info);
       printInfo(out, info);
     });
@@ -42,6 +58,7 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
     .argument("<out>", "output file")
     .option("--format <name>", "output format name (see goxel convert --help)")
     .option("--greedy", "mesh formats: merge coplanar faces (same surface, fewer triangles)")
+    .option("--max-voxels <n>", MAX_VOXELS_HELP)
     .action(async (input, output, o) => {
       if (o.format !== undefined) {
         if (!await deps.offline.isFormat(o.format, "write")) {
@@ -54,6 +71,7 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
       const r = await deps.offline.convert(resolve(deps.cwd, input), resolve(deps.cwd, output), {
         format: o.format,
         greedy: o.greedy,
+        maxVoxels: parseMaxVoxels(o.maxVoxels),
       });
       out.line(`Wrote ${r.files.join(", ")} (${r.format})`);
     });
@@ -86,6 +104,7 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
       new Option("--quality <name>", "raster (default, fast) or path (one ray per sample)")
         .choices(["raster", "path"] as const),
     )
+    .option("--max-voxels <n>", MAX_VOXELS_HELP)
     .action(async (input, output, o) => {
       const size = o.size;
       const r = await deps.offline.render(resolve(deps.cwd, input), resolve(deps.cwd, output), {
@@ -93,6 +112,7 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
         camera: o.camera,
         background: o.background,
         quality: o.quality,
+        maxVoxels: parseMaxVoxels(o.maxVoxels),
       });
       out.line(`Wrote ${r.files.join(", ")}`);
     });

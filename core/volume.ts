@@ -293,30 +293,33 @@ export class Volume {
     }
   }
 
-  /** Returns the exact bounding box `[min, max)` of the voxels with alpha ≠ 0, or null. */
+  /**
+   * Returns the exact bounding box `[min, max)` of the voxels with alpha ≠ 0, or null. Only the
+   * non-empty tiles on the faces of their tile-level box can hold an extreme voxel, and each is
+   * scanned slice by slice from that face, so a solid model costs O(tiles), not O(voxels).
+   */
   bbox(): Aabb | null {
-    let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
+    const solid: [Vec3, Uint32Array][] = [];
+    const tmin: Vec3 = [Infinity, Infinity, Infinity],
+      tmax: Vec3 = [-Infinity, -Infinity, -Infinity];
     for (const [ox, oy, oz, v] of this.tiles()) {
-      // Per tile: the index ranges of its non-empty voxels (no per-voxel allocation).
-      let lx = 16, ly = 16, lz = 16, hx = -1, hy = -1, hz = -1;
-      for (let i = 0; i < TILE_VOXELS; i++) {
-        if (!(v[i] >>> 24)) continue;
-        const x = i & 15, y = (i >> 4) & 15, z = i >> 8;
-        if (x < lx) lx = x;
-        if (x > hx) hx = x;
-        if (y < ly) ly = y;
-        if (y > hy) hy = y;
-        if (z < lz) lz = z;
-        hz = z;
+      if (isTileEmpty(v)) continue;
+      const o: Vec3 = [ox, oy, oz];
+      solid.push([o, v]);
+      for (let a = 0; a < 3; a++) {
+        if (o[a] < tmin[a]) tmin[a] = o[a];
+        if (o[a] + 16 > tmax[a]) tmax[a] = o[a] + 16;
       }
-      if (hx < 0) continue;
-      x0 = Math.min(x0, ox + lx), y0 = Math.min(y0, oy + ly), z0 = Math.min(z0, oz + lz);
-      x1 = Math.max(x1, ox + hx + 1),
-        y1 = Math.max(y1, oy + hy + 1),
-        z1 = Math.max(z1, oz + hz + 1);
     }
-    if (x0 === Infinity) return null;
-    return { min: [x0, y0, z0], max: [x1, y1, z1] };
+    if (solid.length === 0) return null;
+    const min: Vec3 = [...tmax], max: Vec3 = [...tmin];
+    for (const [o, v] of solid) {
+      for (let a = 0; a < 3; a++) {
+        if (o[a] === tmin[a]) min[a] = Math.min(min[a], o[a] + firstSlice(v, a, 1));
+        if (o[a] + 16 === tmax[a]) max[a] = Math.max(max[a], o[a] + firstSlice(v, a, -1) + 1);
+      }
+    }
+    return { min, max };
   }
 
   /** Goxel's volume CRC: an XXH32 chain over (position, colour) of every voxel with alpha ≠ 0. */
@@ -358,6 +361,24 @@ export class Volume {
     this.#lastTile = data;
     return voxels;
   }
+}
+
+type Vec3 = [number, number, number];
+const STRIDE = [1, 16, 256];
+
+/**
+ * Returns the first slice index (0..15) along axis `a`, scanning up (dir 1) or down (dir -1),
+ * that holds a voxel with alpha ≠ 0 (the tile must not be empty).
+ */
+function firstSlice(v: Uint32Array, a: number, dir: 1 | -1): number {
+  const s = STRIDE[a], u = STRIDE[(a + 1) % 3], w = STRIDE[(a + 2) % 3];
+  for (let n = 0; n < 16; n++) {
+    const k = dir === 1 ? n : 15 - n;
+    for (let i = 0; i < 16; i++) {
+      for (let j = 0; j < 16; j++) if (v[k * s + i * u + j * w] >>> 24) return k;
+    }
+  }
+  return dir === 1 ? 15 : 0;
 }
 
 /** Returns true when every alpha of a tile is 0. */

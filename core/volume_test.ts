@@ -115,3 +115,26 @@ Deno.test("Volume.forEachVoxel() limits the walk to a region and stops when aske
   v.forEachVoxel(() => ++n < 5);
   assert.equal(n, 5);
 });
+
+Deno.test("Volume.bbox() matches a voxel-by-voxel scan (random sparse and solid volumes)", () => {
+  let seed = 12345;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let round = 0; round < 30; round++) {
+    const v = new Volume();
+    const n = 1 + Math.floor(rand() * 200);
+    for (let i = 0; i < n; i++) {
+      const p = [0, 1, 2].map(() => Math.floor(rand() * 120) - 60);
+      v.set(p[0], p[1], p[2], rand() < 0.2 ? 0x00ffffff : 0xff0000ff);
+    }
+    if (round % 3 === 0) v.set(200, 0, 0, 0); // an existing tile with nothing visible
+    const min = [Infinity, Infinity, Infinity], max = [-Infinity, -Infinity, -Infinity];
+    v.forEachVoxel((x, y, z) => {
+      [x, y, z].forEach((c, a) => {
+        min[a] = Math.min(min[a], c);
+        max[a] = Math.max(max[a], c + 1);
+      });
+    });
+    const expected = min[0] === Infinity ? null : { min, max };
+    assert.deepEqual(v.bbox(), expected, `round ${round}`);
+  }
+});

@@ -8,6 +8,7 @@
 import { copyImage } from "../core/image.ts";
 import { diffImage, type ImageDelta, isEmptyDelta } from "../core/journal/image_delta.ts";
 import { RecordKind } from "../core/journal/record.ts";
+import { WorkBudget } from "../core/budget.ts";
 import { updateImage } from "../core/ops/layers.ts";
 import { ErrorCode, RpcError } from "../protocol/mod.ts";
 import type { DaemonContext } from "./context.ts";
@@ -82,7 +83,15 @@ function commitChange(
   cursor: number,
   shared: boolean,
 ): void {
-  updateImage(project.image);
+  // Derived layers are recomputed within the request budget (a shape or clone over it fails).
+  const { limits } = ctx.config;
+  updateImage(
+    project.image,
+    new WorkBudget({
+      maxVoxels: limits.max_voxels_per_request,
+      maxTiles: limits.max_tiles_per_request,
+    }),
+  );
   const moved = project.history.position - cursor;
   const kind = moved < 0 ? RecordKind.UNDO : moved > 0 ? RecordKind.REDO : RecordKind.EDIT;
   // After an undo/redo or a replaced image the tile order may come from another snapshot.

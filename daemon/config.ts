@@ -45,6 +45,10 @@ export const ConfigSchema = z.object({
     max_unauthenticated: z.int().min(1).max(4096).default(16),
     auth_timeout_seconds: z.number().min(0.1).max(300).default(5),
     max_voxels_per_request: z.int().min(1).default(20_000_000),
+    max_tiles_per_request: z.int().min(1).default(16_384),
+    max_file_bytes: z.int().min(1024).default(256 * MiB),
+    script_memory_mb: z.int().min(1).max(4096).default(64),
+    job_timeout_ms: z.int().min(100).max(3_600_000).default(120_000),
   }).prefault({}),
   changes: z.object({
     coalesce_ms: z.number().min(0).max(1000).default(20).describe(

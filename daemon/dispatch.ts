@@ -32,6 +32,8 @@ export interface CallInfo {
   transport: "unix" | "tcp" | "http" | "ws";
   /** Where notifications for this connection go (absent for one-shot HTTP requests). */
   peer?: Peer;
+  /** Aborted when the client's connection closes: long jobs for it are cancelled. */
+  signal?: AbortSignal;
 }
 
 type Reply = string | null;

@@ -1,13 +1,13 @@
 /** All project file-system access: path resolution against the workspace and atomic writes. */
 import { constants } from "node:fs";
-import { open, readFile, rename, rm, stat } from "node:fs/promises";
+import { type FileHandle, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, extname, isAbsolute, join, resolve } from "node:path";
 import process from "node:process";
 import { FormatError, IoError } from "../core/errors.ts";
 import type { EncodedFile } from "../core/formats/codec.ts";
 
-/** Largest file the daemon will read into memory (1 GiB). */
-export const MAX_READ_BYTES = 1 << 30;
+/** Default largest file the daemon reads into memory (limits.max_file_bytes: 256 MiB). */
+export const MAX_READ_BYTES = 256 * 1024 * 1024;
 
 /** Resolves `path` against the workspace directory unless it is absolute. */
 export function resolvePath(workspace: string, path: string): string {
@@ -28,31 +28,66 @@ export function toIoError(action: string, path: string, err: unknown): IoError {
     ENOSPC: "no space left on device",
     EROFS: "read-only file system",
     EEXIST: "it already exists",
+    ELOOP: "it is a symbolic link",
   };
   const detail = code && why[code] ? why[code] : (err as Error)?.message ?? String(err);
   return new IoError(path, `Cannot ${action} "${path}": ${detail}`, { cause: err });
 }
 
-/** Reads a whole file, refusing directories and files over MAX_READ_BYTES. */
-export async function readFileBytes(path: string): Promise<Uint8Array> {
+/**
+ * Reads a whole regular file of at most `maxBytes`. The file is opened non-blocking (a FIFO
+ * cannot hang the open) and checked on the open descriptor, so a FIFO, a device such as
+ * /dev/zero, a directory or a file swapped in after a check is refused before reading.
+ */
+export async function readFileBytes(path: string, maxBytes = MAX_READ_BYTES): Promise<Uint8Array> {
+  let fh: FileHandle | null = null;
   try {
-    const info = await stat(path);
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = await fh.stat();
     if (info.isDirectory()) throw Object.assign(new Error("directory"), { code: "EISDIR" });
-    if (info.size > MAX_READ_BYTES) {
-      throw new IoError(path, `Cannot read "${path}": it is larger than ${MAX_READ_BYTES} bytes`);
+    if (!info.isFile()) {
+      throw new IoError(path, `Cannot read "${path}": it is not a regular file`);
     }
-    return new Uint8Array(await readFile(path));
+    if (info.size > maxBytes) {
+      throw new IoError(
+        path,
+        `Cannot read "${path}": it is ${info.size} bytes, more than the limit of ${maxBytes} ` +
+          `(limits.max_file_bytes)`,
+      );
+    }
+    return await readBounded(fh, path, info.size, maxBytes);
   } catch (err) {
     if (err instanceof IoError) throw err;
     throw toIoError("read", path, err);
+  } finally {
+    await fh?.close().catch(() => {});
+  }
+}
+
+/** Reads a file expected to hold `size` bytes, refusing one that grows past `maxBytes`. */
+async function readBounded(fh: FileHandle, path: string, size: number, maxBytes: number) {
+  let buf = new Uint8Array(size + 1);
+  let length = 0;
+  while (true) {
+    if (length === buf.length) {
+      if (buf.length > maxBytes) {
+        throw new IoError(path, `Cannot read "${path}": it grew past ${maxBytes} bytes`);
+      }
+      const bigger = new Uint8Array(Math.min(maxBytes + 1, buf.length * 2));
+      bigger.set(buf);
+      buf = bigger;
+    }
+    const { bytesRead } = await fh.read(buf, length, buf.length - length, null);
+    if (bytesRead === 0) return buf.subarray(0, length);
+    length += bytesRead;
   }
 }
 
 /**
  * Writes `data` to `path` atomically: a temp file in the same directory, fsync, rename over
  * the target, then fsync the directory. A failure leaves the target untouched and no temp file.
- * `exactMode` gives the new file exactly `mode` (the umask does not apply), to keep the mode of
- * a file being replaced.
+ * An existing regular file keeps its permission bits (`exactMode` gives the new file exactly
+ * `mode` instead, the umask not applying); a missing directory is an error, never created.
  */
 export async function writeFileAtomic(
   path: string,
@@ -62,11 +97,17 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const existing = await stat(path).catch(() => null);
+  if (existing && !existing.isFile()) {
+    throw new IoError(path, `Cannot write "${path}": it exists and is not a regular file`);
+  }
   try {
     // Missing directories are never created: a typo in a path must not build a tree.
     await checkParent(path, dir);
     const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
     try {
+      // The umask applied at creation; an existing file's own mode is restored exactly.
+      if (existing && !exactMode) await fh.chmod(existing.mode & 0o7777);
       await fh.writeFile(data);
       if (exactMode) await fh.chmod(mode);
       await fh.sync();
@@ -99,12 +140,37 @@ export function encodeBaseName(path: string): string {
   return basename(path, extname(path));
 }
 
+/** How writeEncodedFiles treats existing sidecar files. */
+export interface WriteOptions {
+  /** Replace an existing sidecar (".mtl") even when the main file is new. */
+  overwriteSidecars?: boolean;
+}
+
 /**
  * Writes a codec's output atomically: the main file at `path`, sidecars (".mtl") beside it with
- * the extension replaced by their suffix. Returns the paths written.
+ * the extension replaced by their suffix. A sidecar that already exists is replaced only when
+ * the main file existed too (re-saving the same export) or `overwriteSidecars` is set, so an
+ * export never clobbers an unrelated file the request did not name. Returns the paths written.
  */
-export async function writeEncodedFiles(path: string, files: EncodedFile[]): Promise<string[]> {
+export async function writeEncodedFiles(
+  path: string,
+  files: EncodedFile[],
+  options: WriteOptions = {},
+): Promise<string[]> {
   const stem = path.slice(0, path.length - extname(path).length);
+  const mainExists = await stat(path).then(() => true, () => false);
+  if (!mainExists && !options.overwriteSidecars) {
+    for (const f of files.filter((f) => f.suffix)) {
+      const target = stem + f.suffix;
+      if (await stat(target).then(() => true, () => false)) {
+        throw new IoError(
+          target,
+          `Cannot write "${target}": it already exists and the request did not name it ` +
+            `(pass overwrite_sidecars: true to replace it)`,
+        );
+      }
+    }
+  }
   const written: string[] = [];
   for (const f of files) {
     const target = f.suffix ? stem + f.suffix : path;

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FormatError, IoError } from "../core/errors.ts";
-import { readFileBytes, resolvePath, withFileContext, writeFileAtomic } from "./files.ts";
+import {
+  readFileBytes,
+  resolvePath,
+  withFileContext,
+  writeEncodedFiles,
+  writeFileAtomic,
+} from "./files.ts";
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "goxel_files_test_" });
@@ -95,6 +101,60 @@ Deno.test("writeFileAtomic() replaces an existing file", async () => {
     await writeFileAtomic(path, new TextEncoder().encode("new"));
     assert.equal(await Deno.readTextFile(path), "new");
     assert.deepEqual(await listNames(dir), ["out.txt"]);
+  });
+});
+
+Deno.test("writeFileAtomic() keeps an existing file's mode", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "secret.gox");
+    await Deno.writeTextFile(path, "old");
+    await Deno.chmod(path, 0o600);
+    await writeFileAtomic(path, new Uint8Array([1, 2]));
+    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+    assert.deepEqual(await Deno.readFile(path), new Uint8Array([1, 2]));
+  });
+});
+
+Deno.test("readFileBytes() refuses FIFOs, devices and files over the limit", async (t) => {
+  await withTempDir(async (dir) => {
+    await t.step("FIFO (would block forever)", async () => {
+      const fifo = join(dir, "pipe.vox");
+      await new Deno.Command("mkfifo", { args: [fifo] }).output();
+      await assert.rejects(readFileBytes(fifo), /it is not a regular file/);
+    });
+    await t.step("/dev/zero (endless)", async () => {
+      await assert.rejects(readFileBytes("/dev/zero"), /it is not a regular file/);
+    });
+    await t.step("over maxBytes", async () => {
+      const big = join(dir, "big.bin");
+      await Deno.writeFile(big, new Uint8Array(5000));
+      await assert.rejects(
+        readFileBytes(big, 4096),
+        /it is 5000 bytes, more than the limit of 4096 \(limits.max_file_bytes\)/,
+      );
+      assert.equal((await readFileBytes(big, 5000)).length, 5000);
+    });
+  });
+});
+
+Deno.test("writeEncodedFiles() refuses to replace a sidecar the request did not name", async () => {
+  await withTempDir(async (dir) => {
+    const mtl = join(dir, "model.mtl");
+    await Deno.writeTextFile(mtl, "precious");
+    const files = [
+      { suffix: "", data: new TextEncoder().encode("obj") },
+      { suffix: ".mtl", data: new TextEncoder().encode("mtl") },
+    ];
+    await assert.rejects(
+      writeEncodedFiles(join(dir, "model.obj"), files),
+      /model\.mtl": it already exists and the request did not name it/,
+    );
+    assert.equal(await Deno.readTextFile(mtl), "precious");
+    assert.deepEqual(await listNames(dir), ["model.mtl"]);
+    await writeEncodedFiles(join(dir, "model.obj"), files, { overwriteSidecars: true });
+    assert.equal(await Deno.readTextFile(mtl), "mtl");
+    // Re-saving the same export (its main file exists) replaces its own sidecar.
+    await writeEncodedFiles(join(dir, "model.obj"), files);
   });
 });
 

@@ -23,6 +23,7 @@ import { JournalObserver, recoverProjects } from "./recovery.ts";
 import { ProjectRegistry } from "./projects.ts";
 import {
   acquireLock,
+  checkSocketParent,
   checkSocketPath,
   clearStaleSocket,
   ensurePrivateDir,
@@ -72,6 +73,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     await setupLogging(logSettings(config));
     checkSocketPath(socket);
     if (!config.socket || socket === resolve(paths.socket)) ensurePrivateDir(paths.runtimeDir);
+    else checkSocketParent(socket);
     releaseLock = await acquireLock(socket);
     if (config.durability !== "off") releaseData = await lockDataDir(dataDir);
     await clearStaleSocket(socket);
@@ -143,7 +145,11 @@ async function serve(a: ServeArgs): Promise<number> {
   const log = logger("daemon");
   const clock = () => Date.now();
   const metrics = new Metrics();
-  const workers = new WorkerPool(a.config.workers);
+  const workers = new WorkerPool(a.config.workers, {
+    jobTimeoutMs: () => ctx.config.limits.job_timeout_ms,
+  });
+  // Thread starts block the event loop for ~0.1 s each: pay for them before serving.
+  workers.warm();
   let server: RpcServer | null = null;
   let stopping: Promise<number> | null = null;
   let resolveExit: (code: number) => void = () => {};
@@ -258,6 +264,8 @@ async function serve(a: ServeArgs): Promise<number> {
     return 0;
   }
 
+  // Before listening: a client may signal the daemon as soon as the socket answers.
+  installSignals(ctx, log);
   try {
     const oldMask = process.umask(0o177);
     try {
@@ -279,7 +287,6 @@ async function serve(a: ServeArgs): Promise<number> {
     a.releaseLock();
     return fail(err);
   }
-  installSignals(ctx, log);
   releaseStartupGarbage();
   log.info("goxel {version} listening on {socket} (pid {pid})", {
     version: a.opts.build.version,

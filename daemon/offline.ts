@@ -6,17 +6,37 @@ import { CODECS, findCodec, requireCodec } from "../core/formats/mod.ts";
 import type { Image } from "../core/image.ts";
 import { describeImage } from "./describe.ts";
 import { decodeImage } from "./worker_jobs.ts";
-import { encodeBaseName, readFileBytes, withFileContext, writeEncodedFiles } from "./files.ts";
+import {
+  encodeBaseName,
+  MAX_READ_BYTES,
+  readFileBytes,
+  withFileContext,
+  writeEncodedFiles,
+} from "./files.ts";
 import { checkPngPath } from "./render_picture.ts";
+import { DEFAULT_MAX_TILES, DEFAULT_MAX_VOXELS, type WorkBudgetOptions } from "../core/budget.ts";
 
-/** Reads and decodes a file by its extension. */
+/** Offline decode budget: `--max-voxels` raises the default voxel and tile limits together. */
+export function offlineLimits(maxVoxels?: number): WorkBudgetOptions {
+  if (maxVoxels === undefined) return {};
+  const perTile = DEFAULT_MAX_VOXELS / DEFAULT_MAX_TILES;
+  return { maxVoxels, maxTiles: Math.max(DEFAULT_MAX_TILES, Math.ceil(maxVoxels / perTile)) };
+}
+
+/** Reads (a regular file only) and decodes a file by its extension, within `limits`. */
 export async function loadImageFile(
   path: string,
   format?: string,
+  limits: WorkBudgetOptions = {},
 ): Promise<{ image: Image; format: string }> {
   const codec = requireCodec(path, "decode", format);
+  // The file-size cap follows the voxel budget: 16 bytes per voxel covers every format.
+  const maxBytes = Math.max(MAX_READ_BYTES, (limits.maxVoxels ?? 0) * 16);
   try {
-    return { image: decodeImage(codec, await readFileBytes(path)), format: codec.name };
+    return {
+      image: decodeImage(codec, await readFileBytes(path, maxBytes), limits),
+      format: codec.name,
+    };
   } catch (err) {
     throw withFileContext(path, codec.name, err);
   }
@@ -68,16 +88,21 @@ export const offlineOps = {
   isFormat(name: string, direction: "read" | "write"): boolean {
     return findCodec(name, direction === "read" ? "decode" : "encode") !== undefined;
   },
-  async info(path: string): Promise<Record<string, unknown>> {
-    const { image, format } = await loadImageFile(path);
+  async info(path: string, opts: { maxVoxels?: number } = {}): Promise<Record<string, unknown>> {
+    const { image, format } = await loadImageFile(path, undefined, offlineLimits(opts.maxVoxels));
     return { path, format, ...describeImage(image), carried: carriedSummary(image.carried) };
   },
-  async convert(input: string, output: string, opts: { format?: string; greedy?: boolean }) {
-    if (opts.format && !findCodec(opts.format, "encode")) {
-      requireCodec(output, "encode", opts.format);
+  async convert(
+    input: string,
+    output: string,
+    opts: { format?: string; greedy?: boolean; maxVoxels?: number },
+  ) {
+    const { maxVoxels, ...encode } = opts;
+    if (encode.format && !findCodec(encode.format, "encode")) {
+      requireCodec(output, "encode", encode.format);
     }
-    const { image } = await loadImageFile(input);
-    return await writeImageFile(image, output, opts);
+    const { image } = await loadImageFile(input, undefined, offlineLimits(maxVoxels));
+    return await writeImageFile(image, output, encode);
   },
   async render(
     input: string,
@@ -88,11 +113,13 @@ export const offlineOps = {
       camera?: string;
       background?: string;
       quality?: string;
+      maxVoxels?: number;
     },
   ) {
     checkPngPath(output);
-    const { image } = await loadImageFile(input);
-    const background = parseBackground(opts.background);
-    return await writeImageFile(image, output, { ...opts, background, format: "png" });
+    const { maxVoxels, ...render } = opts;
+    const { image } = await loadImageFile(input, undefined, offlineLimits(maxVoxels));
+    const background = parseBackground(render.background);
+    return await writeImageFile(image, output, { ...render, background, format: "png" });
   },
 };

@@ -1,4 +1,5 @@
 /** The one place where errors become JSON-RPC error objects. */
+import { LimitError } from "../core/budget.ts";
 import { FormatError, GoxelError, IoError } from "../core/errors.ts";
 import { ErrorCode, type JsonRpcError, RpcError } from "../protocol/mod.ts";
 import type { DaemonContext } from "./context.ts";
@@ -9,6 +10,7 @@ const CODE_BY_REASON: Record<string, number> = {
   invalid_input: ErrorCode.INVALID_INPUT,
   format: ErrorCode.FORMAT,
   io: ErrorCode.IO,
+  limit_exceeded: ErrorCode.LIMIT,
 };
 
 /** Maps an error to a JSON-RPC error; unexpected errors become -32603 and are logged. */
@@ -25,6 +27,9 @@ export function toRpcError(err: unknown, ctx: DaemonContext, method: string): Js
       if (err.path !== undefined) data.path = err.path;
     }
     if (err instanceof IoError) data.path = err.path;
+    if (err instanceof LimitError) {
+      Object.assign(data, { limit: err.limit, requested: err.requested, max: err.max });
+    }
     return {
       code: CODE_BY_REASON[err.reason] ?? ErrorCode.INVALID_INPUT,
       message: err.message,

@@ -3,7 +3,18 @@
  * detection, the pid file and the TCP token file.
  */
 import { randomBytes } from "node:crypto";
-import { chmodSync, lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import net from "node:net";
 import { dirname } from "node:path";
 import process from "node:process";
@@ -40,6 +51,38 @@ export function ensurePrivateDir(dir: string): void {
     const mode = (info.mode & 0o777).toString(8);
     throw new StartupError(
       `Refusing runtime directory "${dir}": mode ${mode} lets other users in (run: chmod 700 "${dir}")`,
+    );
+  }
+}
+
+/**
+ * Checks the directory of a `--socket` outside the runtime directory: it must exist (it is never
+ * created), be a real directory (not a symlink), be owned by us (or root) and not be writable by
+ * group or others, who could otherwise swap the socket for their own.
+ */
+export function checkSocketParent(socketPath: string): void {
+  const dir = dirname(socketPath);
+  let info;
+  try {
+    info = lstatSync(dir);
+  } catch (err) {
+    throw new StartupError(`Cannot use socket directory "${dir}": ${(err as Error).message}`);
+  }
+  if (!info.isDirectory()) {
+    throw new StartupError(
+      `Refusing socket directory "${dir}": it is not a directory (or is a symlink)`,
+    );
+  }
+  const uid = process.getuid?.();
+  if (uid !== undefined && info.uid !== uid && info.uid !== 0) {
+    throw new StartupError(
+      `Refusing socket directory "${dir}": it is owned by uid ${info.uid}, not ${uid}`,
+    );
+  }
+  if ((info.mode & 0o022) !== 0 && (info.mode & 0o1000) === 0) {
+    const mode = (info.mode & 0o777).toString(8);
+    throw new StartupError(
+      `Refusing socket directory "${dir}": mode ${mode} lets other users replace the socket`,
     );
   }
 }
@@ -133,16 +176,41 @@ export function isProcessAlive(pid: number): boolean {
 
 /** Removes a socket file left by a dead daemon; refuses when a live one answers on it. */
 export async function clearStaleSocket(path: string): Promise<void> {
+  let info;
+  try {
+    info = lstatSync(path);
+  } catch {
+    return;
+  }
+  if (!info.isSocket()) {
+    throw new StartupError(`Refusing to replace "${path}": it exists and is not a socket`);
+  }
   if (await isSocketAlive(path)) {
     throw new StartupError(`Socket ${path} is in use by another process`);
   }
   rmSync(path, { force: true });
 }
 
-/** Writes the pid file (0644) after the lock is held. */
+/** Writes the pid file (0644) after the lock is held, never following a symlink in its place. */
 export function writePidFile(path: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${process.pid}\n`, { mode: 0o644 });
+  let fd;
+  try {
+    fd = openSync(
+      path,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
+      0o644,
+    );
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === "ELOOP"
+      ? "it is a symbolic link"
+      : (err as Error).message;
+    throw new StartupError(`Cannot write pid file "${path}": ${why}`);
+  }
+  try {
+    writeSync(fd, `${process.pid}\n`);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Creates a fresh random token (256 bits, hex) in a 0600 file and returns it. */

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
   acquireLock,
+  checkSocketParent,
   checkSocketPath,
   clearStaleSocket,
   ensurePrivateDir,
@@ -147,11 +148,11 @@ Deno.test("clearStaleSocket() removes a socket file nobody listens on", async (t
       await clearStaleSocket(path);
       assert.equal(existsSync(path), false);
     });
-    await t.step("a plain file at the socket path", async () => {
+    await t.step("a regular file at the socket path is never deleted", async () => {
       const path = join(dir, "plain.sock");
-      Deno.writeTextFileSync(path, "junk");
-      await clearStaleSocket(path);
-      assert.equal(existsSync(path), false);
+      Deno.writeTextFileSync(path, "precious");
+      await assert.rejects(clearStaleSocket(path), isStartupError(/it exists and is not a socket/));
+      assert.equal(Deno.readTextFileSync(path), "precious");
     });
     await t.step("nothing at the path", async () => {
       await clearStaleSocket(join(dir, "none.sock"));
@@ -195,13 +196,55 @@ Deno.test("readPid() reads a positive integer or returns null", async (t) => {
   });
 });
 
-Deno.test("writePidFile() writes this process's pid, creating parent directories", async () => {
+Deno.test("writePidFile() writes this process's pid", async () => {
   await withTempDir((dir) => {
-    const path = join(dir, "run", "goxel.pid");
+    const path = join(dir, "goxel.pid");
     writePidFile(path);
     assert.equal(Deno.readTextFileSync(path), `${Deno.pid}\n`);
     assert.equal(readPid(path), Deno.pid);
     assert.equal(Deno.statSync(path).mode! & 0o022, 0, "not writable by group or others");
+  });
+});
+
+Deno.test("writePidFile() refuses a symlink in the pid file's place", async () => {
+  await withTempDir((dir) => {
+    const victim = join(dir, "victim.txt");
+    Deno.writeTextFileSync(victim, "keep me");
+    const path = join(dir, "goxel.pid");
+    Deno.symlinkSync(victim, path);
+    assert.throws(() => writePidFile(path), isStartupError(/it is a symbolic link/));
+    assert.equal(Deno.readTextFileSync(victim), "keep me");
+  });
+});
+
+Deno.test("checkSocketParent() refuses symlinked, missing and group-writable directories", async (t) => {
+  await withTempDir(async (dir) => {
+    const real = join(dir, "real");
+    Deno.mkdirSync(real, { mode: 0o700 });
+    await t.step("a private directory is fine", () => checkSocketParent(join(real, "g.sock")));
+    await t.step("a symlinked directory", () => {
+      Deno.symlinkSync(real, join(dir, "link"));
+      assert.throws(
+        () => checkSocketParent(join(dir, "link", "g.sock")),
+        isStartupError(/symlink/),
+      );
+    });
+    await t.step("a missing directory (never created)", () => {
+      assert.throws(
+        () => checkSocketParent(join(dir, "nope", "g.sock")),
+        isStartupError(/Cannot use/),
+      );
+      assert.equal(existsSync(join(dir, "nope")), false);
+    });
+    await t.step("a group-writable directory", () => {
+      const open = join(dir, "open");
+      Deno.mkdirSync(open);
+      Deno.chmodSync(open, 0o777);
+      assert.throws(
+        () => checkSocketParent(join(open, "g.sock")),
+        isStartupError(/lets other users/),
+      );
+    });
   });
 });
 

@@ -1,8 +1,14 @@
-/** execute_script: each script runs in its own worker thread and is killed at its timeout. */
-import { Worker } from "node:worker_threads";
+/**
+ * execute_script: each script runs on the (already started) worker pool inside a QuickJS
+ * sandbox with a memory limit, an interrupt deadline and a work budget; a client that leaves
+ * stops its script through a shared flag; the pool kills the worker shortly after the deadline
+ * if the sandbox itself is stuck. The daemon's event loop is never held.
+ */
 import type { Image } from "../core/image.ts";
-import { imageFromPlain, imageToPlain, type PlainImage } from "../core/plain_image.ts";
+import { imageFromPlain, imageToPlain, plainBuffers } from "../core/plain_image.ts";
 import { ErrorCode, RpcError } from "../protocol/mod.ts";
+import type { ScriptJobResult } from "./script_job.ts";
+import type { WorkerPool } from "./worker_pool.ts";
 
 /** What a finished script gives back. */
 export interface ScriptOutcome {
@@ -13,70 +19,87 @@ export interface ScriptOutcome {
   elapsedMs: number;
 }
 
-/** Runs `source` against a snapshot of `image`; rejects with TIMEOUT or SCRIPT_ERROR failures. */
-export function runScript(
+/** The limits a script runs under. */
+export interface ScriptLimits {
+  timeoutMs: number;
+  memoryMb: number;
+  maxVoxels: number;
+  maxTiles: number;
+}
+
+/** Extra time the worker gets after the deadline before it is terminated from outside. */
+const KILL_GRACE_MS = 2000;
+
+/** Runs `source` against a snapshot of `image`; rejects with TIMEOUT, LIMIT or SCRIPT_ERROR. */
+export async function runScript(
+  pool: WorkerPool,
   source: string,
   image: Image,
-  timeoutMs: number,
-  args: unknown[] = [],
+  limits: ScriptLimits,
+  options: { args?: unknown[]; signal?: AbortSignal } = {},
 ): Promise<ScriptOutcome> {
   const started = performance.now();
-  const worker = new Worker(new URL("./script_worker.ts", import.meta.url), {
-    workerData: { source, image: imageToPlain(image), args },
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      worker.terminate();
-      reject(
-        new RpcError(
-          ErrorCode.TIMEOUT,
-          `Script timed out after ${timeoutMs} ms and was stopped`,
-          { timeout_ms: timeoutMs },
-        ),
-      );
-    }, timeoutMs);
-    const finish = () => {
-      clearTimeout(timer);
-      worker.terminate();
-    };
-    worker.once(
-      "message",
-      (
-        msg: {
-          ok: boolean;
-          value?: unknown;
-          logs: string[];
-          image?: PlainImage | null;
-          message?: string;
-          stack?: string;
+  const plain = imageToPlain(image);
+  const stop = new SharedArrayBuffer(4);
+  const script = { ...limits, source, image: plain, args: options.args ?? [], stop };
+  let msg: ScriptJobResult;
+  try {
+    msg = await pool.run({ kind: "script", script }, {
+      transfer: plainBuffers(plain),
+      signal: options.signal,
+      timeoutMs: limits.timeoutMs + KILL_GRACE_MS,
+      stop: () => Atomics.store(new Int32Array(stop), 0, 1),
+    }) as ScriptJobResult;
+  } catch (err) {
+    if (err instanceof RpcError && err.code === ErrorCode.TIMEOUT) {
+      throw timeoutError(limits.timeoutMs, []);
+    }
+    throw err;
+  }
+  const elapsedMs = Math.round(performance.now() - started);
+  if (!msg.ok) throw scriptError(msg, limits);
+  const edited = msg.image ? imageFromPlain(msg.image) : null;
+  return { value: msg.value, logs: msg.logs, image: edited, elapsedMs };
+}
+
+function timeoutError(timeoutMs: number, logs: string[]): RpcError {
+  return new RpcError(
+    ErrorCode.TIMEOUT,
+    `Script timed out after ${timeoutMs} ms and was stopped`,
+    { reason: "timeout", timeout_ms: timeoutMs, logs },
+  );
+}
+
+function scriptError(msg: Extract<ScriptJobResult, { ok: false }>, limits: ScriptLimits) {
+  switch (msg.kind) {
+    case "timeout":
+      return timeoutError(limits.timeoutMs, msg.logs);
+    case "cancelled":
+      return new RpcError(
+        ErrorCode.APPLICATION_ERROR,
+        "The script was cancelled: its client left",
+        {
+          reason: "cancelled",
         },
-      ) => {
-        finish();
-        const elapsedMs = Math.round(performance.now() - started);
-        if (msg.ok) {
-          resolve({
-            value: msg.value,
-            logs: msg.logs,
-            image: msg.image ? imageFromPlain(msg.image) : null,
-            elapsedMs,
-          });
-        } else {
-          reject(
-            new RpcError(ErrorCode.SCRIPT_ERROR, `Script failed: ${msg.message}`, {
-              stack: msg.stack,
-              logs: msg.logs,
-            }),
-          );
-        }
-      },
-    );
-    worker.once("error", (err) => {
-      finish();
-      reject(
-        new RpcError(ErrorCode.SCRIPT_ERROR, `Script failed: ${err.message}`, {
-          stack: err.stack,
-        }),
       );
-    });
-  });
+    case "memory":
+      return new RpcError(ErrorCode.LIMIT, `Script stopped: ${msg.message}`, {
+        reason: "limit_exceeded",
+        limit: "limits.script_memory_mb",
+        max: limits.memoryMb,
+        logs: msg.logs,
+      });
+    case "limit":
+      return new RpcError(ErrorCode.LIMIT, `Script stopped: ${msg.message}`, {
+        reason: "limit_exceeded",
+        ...msg.limit,
+        logs: msg.logs,
+      });
+    default:
+      return new RpcError(ErrorCode.SCRIPT_ERROR, `Script failed: ${msg.message}`, {
+        reason: "script_error",
+        stack: msg.stack,
+        logs: msg.logs,
+      });
+  }
 }

@@ -40,10 +40,14 @@ class Client implements Peer {
   readonly openedAt: number;
   authenticated: boolean;
 
-  constructor(server: RpcServer, socket: net.Socket, info: CallInfo) {
+  constructor(server: RpcServer, socket: net.Socket, connection: CallInfo) {
     const ctx = server.ctx;
     const limits = ctx.config.limits;
-    this.info = { ...info, peer: this };
+    // Cancels this client's long jobs (worker edits, decodes, scripts) when its socket closes.
+    const disconnected = new AbortController();
+    socket.on("close", () => disconnected.abort());
+    const info = { ...connection, peer: this, signal: disconnected.signal };
+    this.info = info;
     this.#journal = ctx.journal;
     this.socket = socket;
     this.openedAt = ctx.clock();

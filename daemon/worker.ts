@@ -1,21 +1,36 @@
-/** Worker-thread entry: runs jobs from the pool and posts results (or errors) back. */
-import { isMainThread, parentPort } from "node:worker_threads";
-import { type Job, runJob } from "./worker_jobs.ts";
+/** Worker entry (a web-standard Worker): runs jobs from the pool and posts results back. */
+import { isMainThread } from "node:worker_threads";
 import { plainBuffers, type PlainImage } from "../core/plain_image.ts";
+import { type EditResult, editResultBuffers } from "./edit_jobs.ts";
+import { type Job, runJob } from "./worker_jobs.ts";
 
 interface Envelope {
   id: number;
   job: Job;
 }
 
-if (!isMainThread && parentPort) {
-  const port = parentPort;
-  port.on("message", ({ id, job }: Envelope) => {
+/** The worker's global scope, as far as this entry uses it. */
+interface Scope {
+  postMessage(message: unknown, transfer: Transferable[]): void;
+  addEventListener(type: "message", fn: (e: MessageEvent<Envelope>) => void): void;
+}
+
+if ("WorkerGlobalScope" in globalThis || !isMainThread) {
+  const port = globalThis as unknown as Scope;
+  port.addEventListener("message", async ({ data: { id, job } }) => {
     try {
-      const result = runJob(job);
+      const result = await runJob(job);
       port.postMessage({ id, ok: true, result }, transferables(result));
     } catch (err) {
-      const e = err as Error & { reason?: string; format?: string; offset?: number; path?: string };
+      const e = err as Error & {
+        reason?: string;
+        format?: string;
+        offset?: number;
+        path?: string;
+        limit?: string;
+        requested?: number;
+        max?: number;
+      };
       port.postMessage({
         id,
         ok: false,
@@ -26,9 +41,12 @@ if (!isMainThread && parentPort) {
           format: e?.format,
           offset: e?.offset,
           path: e?.path,
+          limit: e?.limit,
+          requested: e?.requested,
+          max: e?.max,
           stack: e?.stack,
         },
-      });
+      }, []);
     }
   });
 }
@@ -38,9 +56,14 @@ function transferables(result: unknown): ArrayBuffer[] {
   if (Array.isArray(result)) {
     return [...new Set(result.map((f: { data: Uint8Array }) => f.data.buffer as ArrayBuffer))];
   }
-  // A decoded image's tiles are fresh copies: moving them is free, cloning them is not.
+  // An edited volume's tiles are fresh copies: move them instead of copying them again.
+  if (result && typeof result === "object" && "changed" in result) {
+    return editResultBuffers(result as EditResult);
+  }
   if (result && typeof result === "object" && "layers" in result) {
     return [...new Set(plainBuffers(result as PlainImage))];
   }
+  const edited = (result as { image?: PlainImage | null } | null)?.image;
+  if (edited) return plainBuffers(edited);
   return [];
 }

@@ -1,9 +1,17 @@
 /** The jobs the worker pool runs; shared by the pool (main thread) and the worker entry. */
+import { WorkBudget, type WorkBudgetOptions } from "../core/budget.ts";
 import type { Codec, EncodedFile, EncodeOptions } from "../core/formats/codec.ts";
 import type { Image } from "../core/image.ts";
 import { updateImage } from "../core/ops/layers.ts";
 import { findCodec } from "../core/formats/mod.ts";
-import { imageFromPlain, imageToPlain, type PlainImage } from "../core/plain_image.ts";
+import {
+  imageFromPlain,
+  imageToPlain,
+  type PlainImage,
+  type PlainVolume,
+} from "../core/plain_image.ts";
+import { type EditOp, type EditResult, runEditJob } from "./edit_jobs.ts";
+import { runScriptJob, type ScriptJob, type ScriptJobResult } from "./script_job.ts";
 import { InvalidInputError } from "../core/errors.ts";
 import type { Light } from "../core/image.ts";
 import type { PlainTile } from "../core/render/raycast.ts";
@@ -13,7 +21,9 @@ import { encodePng } from "../core/formats/png.ts";
 /** A unit of CPU-heavy work that runs off the event loop. */
 export type Job =
   | { kind: "encode"; codec: string; image: PlainImage; options: EncodeOptions }
-  | { kind: "decode"; codec: string; bytes: Uint8Array }
+  | { kind: "decode"; codec: string; bytes: Uint8Array; limits?: WorkBudgetOptions }
+  | { kind: "edit"; volume: PlainVolume; op: EditOp; limits?: WorkBudgetOptions }
+  | { kind: "script"; script: ScriptJob }
   | { kind: "sleep"; ms: number }
   | {
     kind: "render_rows";
@@ -33,17 +43,27 @@ export type Job =
   | { kind: "encode_png"; width: number; height: number; rgba: Uint8Array };
 
 /** What each job kind returns. */
-export type JobResult = EncodedFile[] | PlainImage | Uint8Array | null;
+export type JobResult =
+  | EncodedFile[]
+  | PlainImage
+  | EditResult
+  | ScriptJobResult
+  | Uint8Array
+  | null;
 
-/** Decodes a file and computes its derived layers (shape and clone volumes are not stored). */
-export function decodeImage(codec: Codec, bytes: Uint8Array): Image {
-  const image = codec.decode!(bytes);
-  updateImage(image);
+/**
+ * Decodes a file and computes its derived layers (shape and clone volumes are not stored); the
+ * declared sizes and the derived layers share one budget.
+ */
+export function decodeImage(codec: Codec, bytes: Uint8Array, limits?: WorkBudgetOptions): Image {
+  const budget = new WorkBudget(limits);
+  const image = codec.decode!(bytes, { budget });
+  updateImage(image, budget);
   return image;
 }
 
 /** Runs a job in the current thread (the worker calls this; tests may too). */
-export function runJob(job: Job): JobResult {
+export function runJob(job: Job): JobResult | Promise<JobResult> {
   switch (job.kind) {
     case "encode": {
       const codec = findCodec(job.codec, "encode");
@@ -53,8 +73,12 @@ export function runJob(job: Job): JobResult {
     case "decode": {
       const codec = findCodec(job.codec, "decode");
       if (!codec?.decode) throw new InvalidInputError(`Cannot import format "${job.codec}"`);
-      return imageToPlain(decodeImage(codec, job.bytes));
+      return imageToPlain(decodeImage(codec, job.bytes, job.limits));
     }
+    case "edit":
+      return runEditJob(job.volume, job.op, job.limits);
+    case "script":
+      return runScriptJob(job.script);
     case "render_rows": {
       const [y0, y1] = job.rows;
       return renderRows(job.tiles, job.camera, job.light, job.options, y0, y1);

@@ -26,3 +26,42 @@ Deno.test("WorkerPool rejects with the job's error class", async () => {
     await pool.close();
   }
 });
+
+Deno.test("WorkerPool stops a job past its deadline, reports it and replaces the worker", async () => {
+  const pool = new WorkerPool(1, { jobTimeoutMs: () => 1500 });
+  pool.warm();
+  try {
+    const stuck = pool.run({ kind: "sleep", ms: 60_000 }).then(() => null, (e) => e);
+    const deadline = Date.now() + 5000;
+    while (pool.busyLongerThan(100) === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(pool.busyLongerThan(100), 1, "the busy worker is visible to health_check");
+    const err = await stuck as Error & { code?: number };
+    assert.equal(err?.code, -1107);
+    assert.match(err.message, /did not finish within 1500 ms .*limits\.job_timeout_ms/);
+    assert.equal(pool.replaced, 1);
+    // A fresh worker takes the next job.
+    assert.equal(await pool.run({ kind: "sleep", ms: 10 }), null);
+    assert.equal(pool.busyLongerThan(0), 0);
+  } finally {
+    await pool.close();
+  }
+});
+
+Deno.test("WorkerPool cancels a job when its signal aborts (client disconnect)", async () => {
+  const pool = new WorkerPool(1, { jobTimeoutMs: () => 60_000 });
+  try {
+    const left = new AbortController();
+    const job = pool.run({ kind: "sleep", ms: 60_000 }, { signal: left.signal });
+    const queued = new AbortController();
+    const waiting = pool.run({ kind: "sleep", ms: 60_000 }, { signal: queued.signal });
+    queued.abort();
+    await assert.rejects(waiting, /cancelled/);
+    left.abort();
+    await assert.rejects(job, /cancelled: its client left/);
+    assert.equal(await pool.run({ kind: "sleep", ms: 10 }), null, "a fresh worker took over");
+  } finally {
+    await pool.close();
+  }
+});

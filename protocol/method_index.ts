@@ -29,7 +29,7 @@ export const METHOD_INDEX: readonly MethodIndexEntry[] = [
     "name": "goxel.save_project",
     "summary": "Save the project atomically; without a path, to where it was last loaded or saved.",
     "positional": ["path", "format"],
-    "params": ["path", "format", "project"],
+    "params": ["path", "format", "overwrite_sidecars", "project"],
     "paths": ["path"],
     "aliases": [],
     "project": true,
@@ -40,7 +40,7 @@ export const METHOD_INDEX: readonly MethodIndexEntry[] = [
     "summary":
       "Write the visible layers to a file in another format (the project keeps its own path).",
     "positional": ["path", "format"],
-    "params": ["path", "format", "project"],
+    "params": ["path", "format", "overwrite_sidecars", "project"],
     "paths": ["path"],
     "aliases": [],
     "project": true,

@@ -25,7 +25,8 @@ const WEB_PROTOCOL_VALUES = /\/protocol\/tiles_wire\.ts$/;
 const PACKAGES: Record<Layer, RegExp> = {
   core: /^$/,
   protocol: /^zod$/,
-  daemon: /^(zod|yaml|ws|@logtape\/.*)$/,
+  daemon:
+    /^(zod|yaml|ws|@logtape\/.*|quickjs-emscripten-core|@jitl\/quickjs-singlefile-mjs-release-sync)$/,
   cli: /^(zod|yaml|commander|@commander-js\/extra-typings|@bomb\.sh\/tab.*)$/,
   web: /^three(\/.*)?$/,
   mcp: /^(zod|yaml|@modelcontextprotocol\/sdk\/.*)$/,

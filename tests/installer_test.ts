@@ -194,8 +194,8 @@ Deno.test({
             const ping = await call("ping");
             assert.equal(ping.code, 0, ping.stderr);
             assert.match(ping.stdout, /pong/);
-            // load_project decodes on daemon/worker.ts and execute_script runs daemon/script_worker.ts:
-            // both fail with "Cannot find module '/$bunfs/root/…'" if a worker entry is not in the binary.
+            // load_project decodes and execute_script runs its sandbox on daemon/worker.ts: both
+            // fail with "Cannot find module '/$bunfs/root/…'" if the worker entry is not in the binary.
             assert.equal((await call("create_project", "w", "4", "4", "4")).code, 0);
             const saved = await call("save_project", `${tmp}/w.vox`);
             assert.equal(saved.code, 0, saved.stderr);

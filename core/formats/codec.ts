@@ -1,5 +1,12 @@
 /** The contract every file-format codec fulfils: bytes to an image and back, never a path. */
+import type { WorkBudget } from "../budget.ts";
 import type { Image } from "../image.ts";
+
+/** Options every decoder accepts. */
+export interface DecodeOptions {
+  /** Declared sizes are charged here before anything is allocated (default: default limits). */
+  budget?: WorkBudget;
+}
 
 /** Options every encoder accepts; codecs ignore what does not apply to them. */
 export interface EncodeOptions {
@@ -35,7 +42,7 @@ export interface Codec {
   /** Extensions with the dot, lower case (".gox"); the first one is the default. */
   extensions: string[];
   /** Decodes a whole file; throws FormatError with the byte offset on bad input. */
-  decode?: (bytes: Uint8Array) => Image;
+  decode?: (bytes: Uint8Array, options?: DecodeOptions) => Image;
   /** Encodes an image; the first file returned is the main one. */
   encode?: (image: Image, options: EncodeOptions) => EncodedFile[];
 }

@@ -10,6 +10,7 @@
  */
 import { BlendMode, parseBlendMode } from "../blend.ts";
 import { type Aabb, boxFromAabb, isNullBox } from "../box.ts";
+import { WorkBudget } from "../budget.ts";
 import { fitBox, newCamera } from "../camera.ts";
 import { emptyImage, type Image, makeUniqueName, nextLayerId } from "../image.ts";
 import { type Layer, newLayer, SHAPE_NAMES, type ShapeName } from "../layer.ts";
@@ -17,7 +18,7 @@ import type { Mat4 } from "../mat4.ts";
 import { type Material, newMaterial } from "../material.ts";
 import { COORD_LIMIT, isTileEmpty, TILE_VOXELS, type Volume } from "../volume.ts";
 import { FormatError } from "../errors.ts";
-import type { Codec } from "./codec.ts";
+import type { Codec, DecodeOptions } from "./codec.ts";
 import {
   chunkInt32,
   type DictEntry,
@@ -125,12 +126,13 @@ function readLayerBlocks(
   layer: Layer,
   blocks: DecodedBlock[],
   version: number,
-  budget: { placed: number },
+  budget: { placed: number; work: WorkBudget },
 ) {
   const count = chunkInt32(chunk, 0);
   if (count < 0 || count > (chunk.data.length - 4) / 20) {
     goxError(chunk.offset + 8, `chunk LAYR at byte ${chunk.offset} declares ${count} blocks`);
   }
+  budget.work.charge("decode .gox blocks", { voxels: count * TILE_VOXELS, tiles: count });
   budget.placed += count;
   if (budget.placed > MAX_BLOCK_PLACEMENTS) {
     goxError(
@@ -203,7 +205,7 @@ function readLayer(
   chunk: GoxChunk,
   blocks: DecodedBlock[],
   version: number,
-  budget: { placed: number },
+  budget: { placed: number; work: WorkBudget },
 ): void {
   const name = makeUniqueName("Layer", image.layers.map((l) => l.name));
   const layer = newLayer(nextLayerId(image), name, image.activeMaterial);
@@ -303,11 +305,11 @@ function finishImage(image: Image, blocks: DecodedBlock[]): void {
 }
 
 /** Decodes a `.gox` file (like Goxel's File→Open); throws FormatError on malformed input. */
-export function decodeGox(bytes: Uint8Array): Image {
+export function decodeGox(bytes: Uint8Array, options: DecodeOptions = {}): Image {
   const { version, chunks } = readGoxChunks(bytes);
   const image = emptyImage();
   const blocks: DecodedBlock[] = [];
-  const budget = { placed: 0 };
+  const budget = { placed: 0, work: options.budget ?? new WorkBudget() };
   const scratch = new BlockScratch();
   const blockDecoder = new BlockDecoder((data) =>
     readBlock({ type: "BL16", offset: at, data }, scratch)

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { BlendMode } from "../blend.ts";
 import { aabbFromBox, boxFromAabb } from "../box.ts";
 import { packRgba } from "../color.ts";
+import { LimitError, WorkBudget } from "../budget.ts";
 import { FormatError } from "../errors.ts";
 import { type Image, mergedVisibleVolume, newImage } from "../image.ts";
 import { newLayer } from "../layer.ts";
@@ -392,9 +393,17 @@ Deno.test("decodeGox() refuses files that place more blocks than MAX_BLOCK_PLACE
     }
   }
   w.endChunk();
+  const unlimited = new WorkBudget({ maxVoxels: 2 ** 40, maxTiles: 2 ** 30 });
+  assert.throws(
+    () => decodeGox(w.result(), { budget: unlimited }),
+    (err: Error) => err instanceof FormatError && /more than 65536 blocks/.test(err.message),
+  );
+  // With the default request budget the same file fails before any block is placed.
   assert.throws(
     () => decodeGox(w.result()),
-    (err: Error) => err instanceof FormatError && /more than 65536 blocks/.test(err.message),
+    (err: Error) =>
+      err instanceof LimitError && err.limit === "limits.max_voxels_per_request" &&
+      /Cannot decode \.gox blocks: it would touch 268439552 voxels/.test(err.message),
   );
 });
 

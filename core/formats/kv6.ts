@@ -3,11 +3,12 @@
  * is a lighting value, usually 128, not an alpha) and interior gaps are filled per gap with
  * the colour of the voxel just above it.
  */
+import { chargeModel, WorkBudget } from "../budget.ts";
 import { packRgba } from "../color.ts";
 import type { Image } from "../image.ts";
 import { COORD_LIMIT, Volume } from "../volume.ts";
 import { ByteReader } from "./bytes.ts";
-import type { Codec } from "./codec.ts";
+import type { Codec, DecodeOptions } from "./codec.ts";
 import { imageFromLayers } from "./voxel_image.ts";
 
 const FORMAT = ".kv6";
@@ -66,6 +67,17 @@ export function readKv6(bytes: Uint8Array): Kv6Model {
   return { size, pivot, columns };
 }
 
+/** Number of voxels placeColumn writes for a column (its surface voxels and filled gaps). */
+export function columnVoxelCount(col: readonly ColumnVoxel[]): number {
+  let n = col.length, top = -1;
+  for (const v of col) {
+    if (v.faces & BOTTOM && top >= 0) n += Math.max(0, v.z - top - 1);
+    if (v.faces & TOP) top = v.z;
+    if (v.faces & BOTTOM) top = -1;
+  }
+  return n;
+}
+
 /**
  * Writes one column into `volume`: surface voxels, then cells between a top-faced and a later
  * bottom-faced voxel, each filled with the colour right above it.
@@ -90,9 +102,11 @@ export function placeColumn(
 }
 
 /** Decodes a `.kv6` file into one layer placed like Goxel does (centred, y and z flipped). */
-export function decodeKv6(bytes: Uint8Array): Image {
+export function decodeKv6(bytes: Uint8Array, options: DecodeOptions = {}): Image {
   const model = readKv6(bytes);
   const [w, h, d] = model.size;
+  const count = model.columns.reduce((n, col) => n + columnVoxelCount(col), 0);
+  chargeModel(options.budget ?? new WorkBudget(), "decode .kv6", model.size, count);
   // Goxel blits at (−w/2, −h/2, −d/2) with C integer division.
   const o = [-Math.trunc(w / 2), -Math.trunc(h / 2), -Math.trunc(d / 2)];
   const volume = new Volume();

@@ -3,6 +3,7 @@
  * (255 stays free), rounds colours to 6 bits instead of truncating, places the pivot so that a
  * written file decodes to the same positions, and treats voxels outside the export box as air.
  */
+import { chargeModel, WorkBudget } from "../budget.ts";
 import { boxFromAabb } from "../box.ts";
 import { packRgba, type Rgba } from "../color.ts";
 import { InvalidInputError } from "../errors.ts";
@@ -11,8 +12,8 @@ import type { Vec3 } from "../mat4.ts";
 import { nearestColorIndex, quantizeColors } from "../quantize.ts";
 import { Volume } from "../volume.ts";
 import { ByteReader, ByteWriter } from "./bytes.ts";
-import type { Codec } from "./codec.ts";
-import { type ColumnVoxel, placeColumn } from "./kv6.ts";
+import type { Codec, DecodeOptions } from "./codec.ts";
+import { type ColumnVoxel, columnVoxelCount, placeColumn } from "./kv6.ts";
 import { exportAabb, imageFromLayers } from "./voxel_image.ts";
 
 const FORMAT = ".kvx";
@@ -83,9 +84,11 @@ function readColumn(r: ByteReader, start: number, zsiz: number): ColumnVoxel[] {
 }
 
 /** Decodes a `.kvx` file into one layer; layer box and image box are the model's extent. */
-export function decodeKvx(bytes: Uint8Array): Image {
+export function decodeKvx(bytes: Uint8Array, options: DecodeOptions = {}): Image {
   const m = readKvx(bytes);
   const [w, h, d] = m.size;
+  const count = m.columns.reduce((n, col) => n + columnVoxelCount(col), 0);
+  chargeModel(options.budget ?? new WorkBudget(), "decode .kvx", m.size, count);
   const min: Vec3 = [-(m.pivot[0] >> 8), -(m.pivot[1] >> 8), (m.pivot[2] >> 8) - d];
   const volume = new Volume();
   m.columns.forEach((col, c) => {

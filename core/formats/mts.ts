@@ -6,13 +6,14 @@
  * hashed from their name instead of white, so different unknown nodes stay distinguishable.
  * Slice probabilities are read only for version ≥ 3 (Goxel always skips them).
  */
+import { chargeModel, WorkBudget } from "../budget.ts";
 import { inflateSync } from "node:zlib";
 import { packRgba, type Rgba } from "../color.ts";
 import type { Image } from "../image.ts";
 import { Volume } from "../volume.ts";
 import { xxh32 } from "../xxh32.ts";
 import { ByteReader } from "./bytes.ts";
-import type { Codec } from "./codec.ts";
+import type { Codec, DecodeOptions } from "./codec.ts";
 import { MINETEST_COLORS } from "./minetest_palette.ts";
 import { imageFromLayers } from "./voxel_image.ts";
 
@@ -45,7 +46,7 @@ function inflate(r: ByteReader, limit: number): Uint8Array {
 }
 
 /** Decodes a schematic into one layer: node (x, y, z) becomes voxel (x, z, y). */
-export function decodeMts(bytes: Uint8Array): Image {
+export function decodeMts(bytes: Uint8Array, options: DecodeOptions = {}): Image {
   const r = new ByteReader(bytes, FORMAT, false);
   const magic = new TextDecoder().decode(r.take(4, "header"));
   if (magic !== "MTSM") throw r.error(`bad magic "${magic}"`, 0);
@@ -53,6 +54,7 @@ export function decodeMts(bytes: Uint8Array): Image {
   const [sx, sy, sz] = [r.u16("header"), r.u16("header"), r.u16("header")];
   const count = sx * sy * sz;
   if (count > MAX_NODES) throw r.error(`size ${sx}×${sy}×${sz} is too large`, 6);
+  chargeModel(options.budget ?? new WorkBudget(), "decode .mts", [sx, sy, sz], count);
   if (version >= 3) r.skip(sy, "slice probabilities");
   const colors: Rgba[] = [];
   const nameCount = r.u16("name table");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { deflateSync } from "node:zlib";
 import { packRgba } from "../color.ts";
+import { LimitError, WorkBudget } from "../budget.ts";
 import { FormatError } from "../errors.ts";
 import { ByteWriter } from "./bytes.ts";
 import { assertOnlyFormatErrors } from "./corrupt_testing.ts";
@@ -73,5 +74,8 @@ Deno.test("decodeMts() rejects bad, truncated and bit-flipped files only with Fo
   // A huge declared size with little data fails fast.
   const big = bytes.slice();
   new DataView(big.buffer).setUint16(6, 0xffff, false);
-  assert.throws(() => decodeMts(big), FormatError);
+  const unlimited = new WorkBudget({ maxVoxels: 2 ** 40, maxTiles: 2 ** 30 });
+  assert.throws(() => decodeMts(big, { budget: unlimited }), FormatError);
+  // Under the default request budget it is refused before anything is inflated or placed.
+  assert.throws(() => decodeMts(big), LimitError);
 });

@@ -4,13 +4,14 @@
  * alpha is a face mask meaning "solid"; without it the alpha byte is kept as stored).
  */
 import { type Aabb, aabbFromBox, boxFromAabb, isNullBox } from "../box.ts";
+import { tilesInRange, WorkBudget } from "../budget.ts";
 import type { Rgba } from "../color.ts";
 import type { Image } from "../image.ts";
 import type { Layer } from "../layer.ts";
 import type { Vec3 } from "../mat4.ts";
 import { COORD_LIMIT, Volume } from "../volume.ts";
 import { ByteReader, ByteWriter } from "./bytes.ts";
-import type { Codec } from "./codec.ts";
+import type { Codec, DecodeOptions } from "./codec.ts";
 import { type DecodedLayer, imageFromLayers } from "./voxel_image.ts";
 
 const FORMAT = ".qb";
@@ -36,12 +37,13 @@ interface Header {
   rightHanded: boolean;
   compressed: boolean;
   visibilityMask: boolean;
+  budget: WorkBudget;
 }
 
 const swapRb = (c: number) => ((c & 0xff00ff00) | (c & 0xff) << 16 | (c >>> 16) & 0xff) >>> 0;
 
-/** Decodes a `.qb` file into one layer per matrix. */
-export function decodeQubicle(bytes: Uint8Array): Image {
+/** Decodes a `.qb` file into one layer per matrix; declared sizes are charged to the budget. */
+export function decodeQubicle(bytes: Uint8Array, decode: DecodeOptions = {}): Image {
   const r = new ByteReader(bytes, FORMAT);
   const version = r.u32("header");
   const colorFormat = r.u32("header");
@@ -56,6 +58,7 @@ export function decodeQubicle(bytes: Uint8Array): Image {
     rightHanded: orientation === 1,
     compressed: compressed !== 0,
     visibilityMask: visibility !== 0,
+    budget: decode.budget ?? new WorkBudget(),
   };
   // Every matrix takes at least 25 header bytes, so a huge count fails before the loop.
   if (count > r.remaining / 25) throw r.error(`matrix count ${count} exceeds the file size`, 20);
@@ -85,8 +88,12 @@ function readMatrix(r: ByteReader, h: Header, index: number): DecodedLayer {
       );
     }
   }
-  const volume = new Volume();
   const [sx, sy, sz] = size;
+  h.budget.charge(`decode .qb ${what}`, {
+    voxels: sx * sy * sz,
+    tiles: tilesInRange([0, 0, 0], size),
+  });
+  const volume = new Volume();
   const put = (x: number, y: number, z: number, raw: number) => {
     let c = h.bgra ? swapRb(raw) : raw >>> 0;
     if (!(c >>> 24)) return;

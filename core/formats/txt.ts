@@ -4,11 +4,12 @@
  * comment line, CRLF is accepted, `#rrggbb` and `rrggbbaa` colours are read) and reports the
  * first bad line instead of stopping silently.
  */
+import { WorkBudget } from "../budget.ts";
 import { alphaOf, parseHex } from "../color.ts";
 import { FormatError } from "../errors.ts";
 import { type Image, mergedVisibleVolume } from "../image.ts";
 import { isInRange, Volume } from "../volume.ts";
-import type { Codec } from "./codec.ts";
+import type { Codec, DecodeOptions } from "./codec.ts";
 import { imageFromLayers } from "./voxel_image.ts";
 
 const FORMAT = ".txt";
@@ -17,7 +18,8 @@ const INT = /^[+-]?\d+$/;
 const COLOR = /^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
 
 /** Decodes a voxel list into one layer; every listed voxel is opaque unless given `rrggbbaa`. */
-export function decodeTxt(bytes: Uint8Array): Image {
+export function decodeTxt(bytes: Uint8Array, options: DecodeOptions = {}): Image {
+  const budget = options.budget ?? new WorkBudget();
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -30,9 +32,11 @@ export function decodeTxt(bytes: Uint8Array): Image {
     lineNo++;
     const line = raw.trim();
     if (line !== "" && !line.startsWith("#")) {
-      if (!parseLine(volume, line)) {
+      if (!parseLine(volume, line, budget)) {
         const at = new TextEncoder().encode(text.slice(0, offset)).length;
-        const msg = `line ${lineNo} is not "x y z rrggbb": ${JSON.stringify(line.slice(0, 60))}`;
+        // The line itself is not quoted: an error must never leak a file's contents.
+        const fields = line.split(/\s+/).length;
+        const msg = `line ${lineNo} is not "x y z rrggbb" (it has ${fields} fields)`;
         throw new FormatError(FORMAT, at, `Cannot load ${FORMAT} file: ${msg}`);
       }
     }
@@ -42,12 +46,16 @@ export function decodeTxt(bytes: Uint8Array): Image {
 }
 
 /** Adds the voxel of one data line; returns false when the line is malformed. */
-function parseLine(volume: Volume, line: string): boolean {
+function parseLine(volume: Volume, line: string, budget: WorkBudget): boolean {
   const t = line.split(/\s+/);
   const color = t.length === 4 && COLOR.test(t[3]) ? parseHex(t[3].replace("#", "")) : null;
   const [x, y, z] = t.slice(0, 3).map((s) => (INT.test(s) ? Number(s) : NaN));
   if (color === null || !isInRange(x, y, z)) return false;
-  if (alphaOf(color)) volume.set(x, y, z, color);
+  if (!alphaOf(color)) return true;
+  // Each line is charged before its voxel, and each new tile before it is created.
+  const isNewTile = !volume.readTile(x & ~15, y & ~15, z & ~15);
+  budget.charge("decode .txt", { voxels: 1, tiles: isNewTile ? 1 : 0 });
+  volume.set(x, y, z, color);
   return true;
 }
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { LimitError, WorkBudget } from "../budget.ts";
 import { packRgba } from "../color.ts";
 import { FormatError } from "../errors.ts";
 import { mergedVisibleVolume } from "../image.ts";
@@ -54,4 +55,18 @@ Deno.test({
     const second = decodeTxt(encodeTxt(first));
     assert.equal(second.layers[0].volume.crc32(), first.layers[0].volume.crc32());
   },
+});
+
+Deno.test("decodeTxt() charges every voxel and new tile to the budget before placing it", () => {
+  // 100 lines, each in its own tile: over a 50-tile budget before the 51st tile exists.
+  const lines = Array.from({ length: 100 }, (_, i) => `${i * 16} 0 0 ff0000`).join("\n");
+  const bytes = new TextEncoder().encode(lines);
+  assert.throws(
+    () => decodeTxt(bytes, { budget: new WorkBudget({ maxTiles: 50 }) }),
+    (e) => e instanceof LimitError && e.limit === "limits.max_tiles_per_request",
+  );
+  assert.equal(
+    decodeTxt(bytes, { budget: new WorkBudget({ maxTiles: 100 }) }).layers[0].volume.count(),
+    100,
+  );
 });

@@ -12,12 +12,13 @@
  * such files load as an image without voxels.
  */
 import { boxFromAabb } from "../box.ts";
+import { WorkBudget } from "../budget.ts";
 import { FormatError } from "../errors.ts";
 import { type Image, makeUniqueName, newImage } from "../image.ts";
 import { newLayer } from "../layer.ts";
 import type { Vec3 } from "../mat4.ts";
 import { COORD_LIMIT, tileKey, tileOrigin, Volume } from "../volume.ts";
-import type { Codec } from "./codec.ts";
+import type { Codec, DecodeOptions } from "./codec.ts";
 import { magicaDefaultPalette } from "./magica_palette.ts";
 import { decodeSlab6, emptyBounds } from "./slab6.ts";
 import {
@@ -226,7 +227,7 @@ function placeObject(
   file: VoxFile,
   obj: VoxObject,
   box: number[],
-  budget: { tiles: number },
+  budget: { tiles: number; work: WorkBudget },
 ): Volume | null {
   const plans = obj.instances
     .filter((i) => (file.models[i.modelId]?.count ?? -1) >= 0)
@@ -236,6 +237,7 @@ function placeObject(
   const addKey = (key: number) => {
     if (keys.has(key)) return;
     keys.add(key);
+    budget.work.charge("decode .vox", { tiles: 1 });
     if (++budget.tiles > MAX_TILES) {
       throw new FormatError(
         "vox",
@@ -286,7 +288,7 @@ function imageFromVolumes(
 }
 
 /** Decodes a `.vox` file (MagicaVoxel, or old Slab6 when there is no "VOX " magic). */
-export function decodeVox(bytes: Uint8Array): Image {
+export function decodeVox(bytes: Uint8Array, options: DecodeOptions = {}): Image {
   if (bytes.length < 4 || chunkId(bytes, 0) !== "VOX ") {
     const box = emptyBounds();
     const volume = decodeSlab6(bytes, box);
@@ -310,7 +312,9 @@ export function decodeVox(bytes: Uint8Array): Image {
   }
   const box = emptyBounds();
   const parts = [];
-  const budget = { tiles: 0 };
+  const work = options.budget ?? new WorkBudget();
+  work.charge("decode .vox", { voxels: placed });
+  const budget = { tiles: 0, work };
   for (const obj of objects) {
     const volume = placeObject(bytes, file, obj, box, budget);
     if (volume) parts.push({ name: obj.name, hidden: obj.hidden, volume, obj });

@@ -1,5 +1,6 @@
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import { packRgba } from "../color.ts";
+import { WorkBudget } from "../budget.ts";
 import { FormatError } from "../errors.ts";
 import type { Image } from "../image.ts";
 import { findCodec } from "./mod.ts";
@@ -241,7 +242,9 @@ Deno.test("decodeVox() rejects hostile scene graphs with FormatError", async (t)
       scene.push(["nSHP", body(3 + 2 * i, {}, 1, 0, {})]);
     }
     const bytes = buildVox([["SIZE", body(256, 256, 256)], ["XYZI", body(...xyzi)], ...scene]);
-    throws(() => decodeVox(bytes), /more than 65536 tiles/);
+    const unlimited = new WorkBudget({ maxVoxels: 2 ** 40, maxTiles: 2 ** 30 });
+    throws(() => decodeVox(bytes, { budget: unlimited }), /more than 65536 tiles/);
+    throws(() => decodeVox(bytes), /limits\.max_tiles_per_request/);
   });
 });
 

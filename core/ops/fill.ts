@@ -2,6 +2,7 @@
  * Flood fill (bucket tool) and Goxel's magic-wand region growing (`volume_select` with the
  * fuzzy-select condition), both over 6-connected voxels.
  */
+import { LimitError } from "../budget.ts";
 import { boxFromAabb, isNullBox } from "../box.ts";
 import type { Rgba } from "../color.ts";
 import { InvalidInputError } from "../errors.ts";
@@ -136,8 +137,8 @@ function emptyRegionBounds(volume: Volume, start: Vec3, limitBox?: Mat4 | null):
  * Fills the 6-connected region at `start` with `color` and returns how many voxels changed.
  * On a solid voxel it recolours the connected solid voxels whose RGB is within `threshold` of
  * the start colour; on an empty voxel it fills the connected empty voxels inside `limitBox`
- * (default: the volume's bbox grown by one). Throws InvalidInputError, leaving the volume
- * unchanged, when the region holds more than `maxVoxels` voxels.
+ * (default: the volume's bbox grown by one). Throws LimitError, leaving the volume unchanged,
+ * when the region holds more than `maxVoxels` voxels.
  */
 export function floodFill(
   volume: Volume,
@@ -171,8 +172,12 @@ export function floodFill(
     }
     : (x, y, z) => volume.get(x, y, z) >>> 24 === 0 && limits(x, y, z);
   const region = growRegion(start, step, maxVoxels, () => {
-    throw new InvalidInputError(
-      `Cannot fill from (${start.join(", ")}): the region has more than ${maxVoxels} voxels`,
+    throw new LimitError(
+      "limits.max_voxels_per_request",
+      maxVoxels + 1,
+      maxVoxels,
+      `Cannot fill from (${start.join(", ")}): the region has more than ${maxVoxels} voxels ` +
+        `(limits.max_voxels_per_request)`,
     );
   });
   // The region is complete before the first write, so a failed fill leaves no trace.

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { LimitError } from "../budget.ts";
 import { boxFromAabb } from "../box.ts";
 import { packRgba } from "../color.ts";
 import { InvalidInputError } from "../errors.ts";
@@ -89,7 +90,7 @@ Deno.test("floodFill() beyond maxVoxels throws and leaves the volume unchanged",
   const crc = v.crc32(), tiles = v.tileCount;
   assert.throws(
     () => floodFill(v, [-1, 0, 0], BLUE, { maxVoxels: 100 }),
-    (e) => e instanceof InvalidInputError && /more than 100 voxels/.test(e.message),
+    (e) => e instanceof LimitError && /more than 100 voxels/.test(e.message),
   );
   assert.equal(v.crc32(), crc);
   assert.equal(v.tileCount, tiles);

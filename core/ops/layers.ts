@@ -4,7 +4,8 @@
  * Every function mutates the image in place.
  */
 import { BlendMode, mergeVolumes } from "../blend.ts";
-import { boxFromAabb, boxUnion, isNullBox } from "../box.ts";
+import { aabbFromBox, boxFromAabb, boxUnion, isNullBox } from "../box.ts";
+import { WorkBudget } from "../budget.ts";
 import type { Rgba } from "../color.ts";
 import { InvalidInputError, NotFoundError } from "../errors.ts";
 import { findLayer, type Image, makeUniqueName, nextLayerId } from "../image.ts";
@@ -12,6 +13,7 @@ import { copyLayer, type Layer, newLayer, SHAPE_NAMES, type ShapeName } from "..
 import { type Mat4, scale, translation } from "../mat4.ts";
 import { defaultPainter, paint } from "./paint.ts";
 import { moveVolume } from "./transform.ts";
+import { COORD_LIMIT, Volume } from "../volume.ts";
 
 /** Longest layer name in UTF-8 bytes (Goxel keeps names in a 256-byte buffer). */
 export const MAX_LAYER_NAME_BYTES = 255;
@@ -188,10 +190,12 @@ export function addShapeLayer(
   shape: ShapeName = "sphere",
   color: Rgba = 0xffffffff,
   box: Mat4 | null = null,
+  budget: WorkBudget = new WorkBudget(),
 ): Layer {
   if (!SHAPE_NAMES.includes(shape)) {
     throw new InvalidInputError(`Cannot add a shape layer: unknown shape "${shape}"`);
   }
+  checkBoxInRange(box, "add a shape layer");
   let mat: Mat4;
   if (box && !isNullBox(box)) mat = box.slice();
   else if (image.selectionBox && !isNullBox(image.selectionBox)) mat = image.selectionBox.slice();
@@ -204,8 +208,26 @@ export function addShapeLayer(
   layer.color = color >>> 0;
   layer.mat = mat;
   appendActive(image, layer);
-  updateImage(image);
+  try {
+    updateImage(image, budget);
+  } catch (err) {
+    deleteLayer(image, layer);
+    throw err;
+  }
   return layer;
+}
+
+/** Refuses a box reaching outside the supported coordinate range (±COORD_LIMIT). */
+export function checkBoxInRange(box: Mat4 | null | undefined, what: string): void {
+  if (!box || isNullBox(box)) return;
+  const { min, max } = aabbFromBox(box);
+  const ok = min.every((v) => v >= -COORD_LIMIT) && max.every((v) => v <= COORD_LIMIT);
+  if (!ok) {
+    throw new InvalidInputError(
+      `Cannot ${what}: the box [${min.join(", ")}]–[${max.join(", ")}] reaches outside ` +
+        `±${COORD_LIMIT}`,
+    );
+  }
 }
 
 function cloneSourceKey(base: Layer, clone: Layer): unknown[] {
@@ -222,14 +244,15 @@ function sameKey(cached: unknown, key: unknown[]): boolean {
 }
 
 /** Recomputes one clone or shape layer when its source changed; returns true when it did. */
-function updateLayer(image: Image, layer: Layer): boolean {
+function updateLayer(image: Image, layer: Layer, budget: WorkBudget): boolean {
   let changed = false;
   const base = layer.baseId ? findLayer(image, layer.baseId) : undefined;
   if (base && base !== layer) {
     const key = cloneSourceKey(base, layer);
     if (!sameKey(layer.sourceKey, key)) {
-      layer.volume = base.volume.copy();
-      moveVolume(layer.volume, layer.mat);
+      const volume = base.volume.copy();
+      moveVolume(volume, layer.mat, budget);
+      layer.volume = volume;
       layer.sourceKey = key;
       changed = true;
     }
@@ -237,9 +260,10 @@ function updateLayer(image: Image, layer: Layer): boolean {
   if (layer.shape) {
     const key = shapeSourceKey(image, layer);
     if (!sameKey(layer.sourceKey, key)) {
-      layer.volume.clear();
       const painter = { ...defaultPainter(), shape: layer.shape, mode: BlendMode.OVER };
-      paint(layer.volume, { ...painter, color: layer.color, clipBox: image.box }, layer.mat);
+      const volume = new Volume();
+      paint(volume, { ...painter, color: layer.color, clipBox: image.box }, layer.mat, budget);
+      layer.volume = volume;
       layer.sourceKey = key;
       changed = true;
     }
@@ -250,13 +274,14 @@ function updateLayer(image: Image, layer: Layer): boolean {
 /**
  * Goxel's image_update: recomputes clone layers whose base voxels (or own matrix) changed and
  * shape layers whose matrix, shape, colour or the image box changed; returns true if any did.
+ * Every recomputed layer is charged to `budget` before it is written.
  */
-export function updateImage(image: Image): boolean {
+export function updateImage(image: Image, budget: WorkBudget = new WorkBudget()): boolean {
   let any = false;
   // Clones of clones settle in as many passes as the chain is long.
   for (let pass = 0; pass <= image.layers.length; pass++) {
     let changed = false;
-    for (const layer of image.layers) changed = updateLayer(image, layer) || changed;
+    for (const layer of image.layers) changed = updateLayer(image, layer, budget) || changed;
     if (!changed) break;
     any = true;
   }

@@ -3,9 +3,10 @@
  * as a white MAX mask then merged into the volume with the painter's mode and colour.
  */
 import { BlendMode, mergeVolumes } from "../blend.ts";
+import { WorkBudget } from "../budget.ts";
 import type { Mat4, Vec3 } from "../mat4.ts";
 import { Volume } from "../volume.ts";
-import { paint, type Painter } from "./paint.ts";
+import { chargePaint, paint, type Painter } from "./paint.ts";
 
 const AXES: Vec3[] = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
 
@@ -53,6 +54,7 @@ export function lineBox(a: Vec3, b: Vec3, radius: number): Mat4 {
  * painted as a white MAX mask (with the painter's shape, smoothness, symmetry and clip box),
  * then merged into `volume` with the painter's mode and colour. With the cube shape the
  * half-open box test leaves out the end voxel on the `b` side of a straight line, as in Goxel.
+ * The rod is charged to `budget` before anything is allocated.
  */
 export function drawLine(
   volume: Volume,
@@ -60,13 +62,26 @@ export function drawLine(
   a: Vec3,
   b: Vec3,
   radius: number,
+  budget: WorkBudget = new WorkBudget(),
 ): void {
-  const box = lineBox(
+  const mask = new Volume();
+  paint(mask, maskPainter(painter), centredLineBox(a, b, radius), budget);
+  mergeVolumes(volume, mask, painter.mode, painter.color);
+}
+
+/** Charges what drawLine would touch, without drawing. */
+export function chargeLine(painter: Painter, a: Vec3, b: Vec3, radius: number, budget: WorkBudget) {
+  chargePaint(new Volume(), maskPainter(painter), centredLineBox(a, b, radius), budget);
+}
+
+function maskPainter(painter: Painter): Painter {
+  return { ...painter, mode: BlendMode.MAX, color: 0xffffffff };
+}
+
+function centredLineBox(a: Vec3, b: Vec3, radius: number): Mat4 {
+  return lineBox(
     [a[0] + 0.5, a[1] + 0.5, a[2] + 0.5],
     [b[0] + 0.5, b[1] + 0.5, b[2] + 0.5],
     radius,
   );
-  const mask = new Volume();
-  paint(mask, { ...painter, mode: BlendMode.MAX, color: 0xffffffff }, box);
-  mergeVolumes(volume, mask, painter.mode, painter.color);
 }

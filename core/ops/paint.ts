@@ -12,12 +12,22 @@
  * visit every existing tile overlapping the box instead (the bug is not replicated).
  */
 import { BlendMode, combine } from "../blend.ts";
-import { boxHalfSize } from "../box.ts";
+import { aabbFromBox, boxHalfSize } from "../box.ts";
+import { WorkBudget } from "../budget.ts";
 import type { Rgba } from "../color.ts";
 import type { ShapeName } from "../layer.ts";
 import { invert, type Mat4, multiply, scaling, translation, type Vec3 } from "../mat4.ts";
 import { Volume } from "../volume.ts";
-import { type ShapeFunction, shapeFunction as shapeFunctionOf, shapeMissesAabb } from "./shape.ts";
+import {
+  clipHoldsTile,
+  clipSkipsTile,
+  makeContext,
+  type OpContext,
+  type Tile,
+  tileClassification,
+  voxelWeight,
+} from "./paint_context.ts";
+import { shapeFunction as shapeFunctionOf } from "./shape.ts";
 
 /** Goxel's painter: how `paint` draws a box. */
 export interface Painter {
@@ -57,8 +67,35 @@ export function boxFromCorners(a: Vec3, b: Vec3): Mat4 {
   return m;
 }
 
-/** Paints `box` into `volume` with `painter` (Goxel's volume_op), mutating the volume. */
-export function paint(volume: Volume, painter: Painter, box: Mat4): void {
+/**
+ * Paints `box` into `volume` with `painter` (Goxel's volume_op), mutating the volume. Every
+ * mirrored copy is charged to `budget` (default: the default request budget) before the first
+ * one is written, so a symmetric stroke over the budget changes nothing.
+ */
+export function paint(
+  volume: Volume,
+  painter: Painter,
+  box: Mat4,
+  budget: WorkBudget = new WorkBudget(),
+): void {
+  const strokes: [Painter, Mat4][] = [];
+  collectStrokes(painter, box, strokes);
+  const planned = strokes.map(([p, b]) => planStroke(volume, p, b, budget));
+  for (const plan of planned) if (plan) paintPlanned(volume, plan);
+}
+
+/**
+ * Charges what `paint(volume, painter, box)` would touch without painting (so a caller can
+ * check the budget first and then paint elsewhere, e.g. on a worker thread).
+ */
+export function chargePaint(volume: Volume, painter: Painter, box: Mat4, budget: WorkBudget): void {
+  const strokes: [Painter, Mat4][] = [];
+  collectStrokes(painter, box, strokes);
+  for (const [p, b] of strokes) planStroke(volume, p, b, budget);
+}
+
+/** Lists the box and its mirrors in Goxel's painting order. */
+function collectStrokes(painter: Painter, box: Mat4, out: [Painter, Mat4][]): void {
   let rest = painter.symmetry & 7;
   const o = painter.symmetryOrigin;
   for (let i = 0; i < 3; i++) {
@@ -71,23 +108,36 @@ export function paint(volume: Volume, painter: Painter, box: Mat4): void {
       multiply(translation(o[0], o[1], o[2]), scaling(s[0], s[1], s[2])),
       translation(-o[0], -o[1], -o[2]),
     );
-    paint(volume, { ...painter, symmetry: rest }, multiply(mirror, box));
+    collectStrokes({ ...painter, symmetry: rest }, multiply(mirror, box), out);
   }
-  paintOnce(volume, painter, box);
+  out.push([painter, box]);
 }
 
-function paintOnce(volume: Volume, painter: Painter, box: Mat4): void {
+interface Plan {
+  ctx: OpContext;
+  box: Mat4;
+  lo: Vec3;
+  hi: Vec3;
+}
+
+/** Prepares one stroke and charges it; null when it cannot change anything. */
+function planStroke(volume: Volume, painter: Painter, box: Mat4, budget: WorkBudget) {
   const size = boxHalfSize(box);
   const local = invert(multiply(box, scaling(1 / size[0], 1 / size[1], 1 / size[2])));
   const isFinite = local !== null && local.every(Number.isFinite);
   const ctx = makeContext(painter, size, isFinite ? local : null, shapeFunctionOf(painter.shape));
-  if (ctx.isV0Noop && ctx.alpha === 0) return;
+  if (ctx.isV0Noop && ctx.alpha === 0) return null;
+  const [lo, hi] = clipRange(tileRange(box), painter.clipBox);
+  chargeStroke(budget, ctx, size, volume, [lo, hi]);
+  return { ctx, box, lo, hi };
+}
+
+function paintPlanned(volume: Volume, { ctx, box, lo, hi }: Plan): void {
   if (ctx.isIntersect) {
     deleteTilesOutside(volume, box);
     for (const [ox, oy, oz] of [...volume.tiles()]) processTile(volume, ctx, ox, oy, oz);
     return;
   }
-  const [lo, hi] = tileRange(box);
   if (ctx.skipDst) {
     for (const [ox, oy, oz] of [...volume.tiles()]) {
       if (ox < lo[0] || ox > hi[0] || oy < lo[1] || oy > hi[1] || oz < lo[2] || oz > hi[2]) {
@@ -103,6 +153,45 @@ function paintOnce(volume: Volume, painter: Painter, box: Mat4): void {
       for (let ox = lo[0]; ox <= hi[0]; ox += 16) processTile(volume, ctx, ox, oy, oz);
     }
   }
+}
+
+/**
+ * Charges a paint before it writes: SUB-like modes only rewrite existing tiles; OVER-like modes
+ * allocate at most the tiles the oriented box (grown by a tile's diagonal) can meet; other
+ * modes may write every tile of the iterated range. Tile visits are the iterated range.
+ */
+function chargeStroke(
+  budget: WorkBudget,
+  ctx: OpContext,
+  size: Vec3,
+  volume: Volume,
+  [lo, hi]: [Vec3, Vec3],
+): void {
+  // The iterator visits origins lo, lo + 16, … ≤ hi on each axis.
+  const visits = lo.reduce(
+    (n, l, i) => n * (Math.max(0, Math.floor((hi[i] - l) / 16) + 1) || 0),
+    1,
+  );
+  if (ctx.skipDst) {
+    const tiles = Math.min(volume.tileCount, visits);
+    return budget.charge("paint", { voxels: tiles * 4096, visits: tiles });
+  }
+  // Voxels: those the shape covers. Tiles: with MAX, REPLACE… even a transparent source rewrites
+  // the RGB of every voxel in range (as Goxel's line mask does), so the whole range is allocated.
+  const voxels = Math.min(visits * 4096, 8 * size[0] * size[1] * size[2]);
+  const tiles = ctx.isV0Noop
+    ? Math.min(visits, size.reduce((n, s) => n * (2 * s + 28) / 16, 1))
+    : visits;
+  budget.charge("paint", { voxels, tiles, visits });
+}
+
+/** Narrows the iterated tile range to the clip box's (tiles outside it are skipped anyway). */
+function clipRange(range: [Vec3, Vec3], clip: Mat4 | null | undefined): [Vec3, Vec3] {
+  if (!clip || clip[15] === 0) return range;
+  const a = aabbFromBox(clip);
+  const lo = range[0].map((v, i) => Math.max(v, (a.min[i] - 1) & ~15)) as Vec3;
+  const hi = range[1].map((v, i) => Math.min(v, a.max[i] + 1)) as Vec3;
+  return [lo, hi];
 }
 
 /** Tile origins covered by Goxel's box iterator: `[floor(min) & ~15, ceil(max)]` per axis. */
@@ -201,186 +290,4 @@ function combineVoxels(volume: Volume, ctx: OpContext, o: Vec3, src: Tile): void
       out[i] = lastNew;
     }
   }
-}
-
-type Tile = Uint32Array | undefined;
-
-/** Everything one `volume_op` call needs per voxel, precomputed once. */
-interface OpContext {
-  mode: BlendMode;
-  color: Rgba;
-  alpha: number;
-  skipSrc: boolean;
-  skipDst: boolean;
-  /** A source alpha of 0 leaves every destination unchanged (or the voxel is skipped). */
-  isV0Noop: boolean;
-  isIntersect: boolean;
-  size: Vec3;
-  smoothness: number;
-  shape: ShapeFunction;
-  shapeName: ShapeName;
-  /** World → box-local transform, or null for a degenerate box (nothing is inside). */
-  local: Mat4 | null;
-  /** Exact voxel ranges `[lo, hi)` per axis for unrotated cubes without smoothness. */
-  ranges: Int32Array | null;
-  clipMin: Vec3 | null;
-  clipMax: Vec3 | null;
-  clipInverse: Mat4 | null;
-}
-
-const SKIP_SRC: readonly number[] = [BlendMode.SUB, BlendMode.SUB_CLAMP, BlendMode.MULT_ALPHA];
-const SKIP_DST: readonly number[] = [...SKIP_SRC, BlendMode.INTERSECT, BlendMode.INTERSECT_FILL];
-const V0_NOOP: readonly number[] = [...SKIP_SRC, BlendMode.OVER, BlendMode.PAINT];
-
-function makeContext(
-  painter: Painter,
-  size: Vec3,
-  local: Mat4 | null,
-  shape: ShapeFunction,
-): OpContext {
-  const mode = painter.mode;
-  const ctx: OpContext = {
-    mode,
-    color: painter.color >>> 0,
-    alpha: painter.color >>> 24,
-    skipSrc: SKIP_SRC.includes(mode),
-    skipDst: SKIP_DST.includes(mode),
-    isV0Noop: V0_NOOP.includes(mode),
-    isIntersect: mode === BlendMode.INTERSECT || mode === BlendMode.INTERSECT_FILL,
-    size,
-    smoothness: painter.smoothness,
-    shape,
-    shapeName: painter.shape,
-    local,
-    ranges: null,
-    clipMin: null,
-    clipMax: null,
-    clipInverse: null,
-  };
-  const clip = painter.clipBox;
-  if (clip && clip[15] !== 0) {
-    if (isUnrotated(clip)) {
-      ctx.clipMin = [0, 1, 2].map((i) => clip[12 + i] - Math.abs(clip[i * 5])) as Vec3;
-      ctx.clipMax = [0, 1, 2].map((i) => clip[12 + i] + Math.abs(clip[i * 5])) as Vec3;
-    } else {
-      ctx.clipInverse = invert(clip) ?? new Float64Array(16);
-    }
-  }
-  if (local && painter.shape === "cube" && painter.smoothness === 0 && isUnrotated(local)) {
-    ctx.ranges = cubeRanges(local, size);
-  }
-  return ctx;
-}
-
-function isUnrotated(m: Mat4): boolean {
-  return m[1] === 0 && m[2] === 0 && m[4] === 0 && m[6] === 0 && m[8] === 0 && m[9] === 0;
-}
-
-/** Integer ranges `[lo, hi)` of voxels whose centre maps into `[-s, s)` on each axis. */
-function cubeRanges(m: Mat4, size: Vec3): Int32Array {
-  const out = new Int32Array(6);
-  for (let i = 0; i < 3; i++) {
-    const k = m[i * 5], t = m[12 + i], s = size[i];
-    // Same arithmetic as voxelWeight so both paths agree to the last bit.
-    const inside = (v: number) => {
-      const p = k * (v + 0.5) + t;
-      return -s <= p && p < s;
-    };
-    const a = (-s - t) / k - 0.5, b = (s - t) / k - 0.5;
-    let lo = Math.floor(Math.min(a, b)) - 2, hi = Math.ceil(Math.max(a, b)) + 2;
-    while (lo < hi && !inside(lo)) lo++;
-    while (hi > lo && !inside(hi - 1)) hi--;
-    out[i * 2] = Math.max(lo, -(1 << 30));
-    out[i * 2 + 1] = Math.min(hi, 1 << 30);
-  }
-  return out;
-}
-
-/** Returns the source alpha at voxel (x, y, z), or -1 when the clip box excludes it. */
-function voxelWeight(ctx: OpContext, x: number, y: number, z: number): number {
-  const cx = x + 0.5, cy = y + 0.5, cz = z + 0.5;
-  if (ctx.clipMin) {
-    const mn = ctx.clipMin, mx = ctx.clipMax!;
-    if (cx < mn[0] || cx >= mx[0] || cy < mn[1] || cy >= mx[1] || cz < mn[2] || cz >= mx[2]) {
-      return -1;
-    }
-  } else if (ctx.clipInverse && !isInUnitBox(ctx.clipInverse, cx, cy, cz)) return -1;
-  const r = ctx.ranges;
-  if (r) {
-    return x >= r[0] && x < r[1] && y >= r[2] && y < r[3] && z >= r[4] && z < r[5] ? ctx.alpha : 0;
-  }
-  const m = ctx.local;
-  if (!m) return 0;
-  const px = m[0] * cx + m[4] * cy + m[8] * cz + m[12];
-  const py = m[1] * cx + m[5] * cy + m[9] * cz + m[13];
-  const pz = m[2] * cx + m[6] * cy + m[10] * cz + m[14];
-  const s = ctx.size, sm = ctx.smoothness;
-  const k = ctx.shape(px, py, pz, s[0], s[1], s[2], sm);
-  if (!sm) return k >= 0 ? ctx.alpha : 0;
-  // Goxel computes the weight in float32 and truncates alpha × weight to a byte.
-  const t = Math.min(1, Math.max(-1, Math.fround(k / sm)));
-  const v = Math.fround(Math.fround(t / 2) + 0.5);
-  return Math.trunc(Math.fround(ctx.alpha * v));
-}
-
-function isInUnitBox(inv: Mat4, x: number, y: number, z: number): boolean {
-  for (let i = 0; i < 3; i++) {
-    const q = inv[i] * x + inv[4 + i] * y + inv[8 + i] * z + inv[12 + i];
-    if (!(q >= -1 && q < 1)) return false;
-  }
-  return true;
-}
-
-/** Skips tiles whose voxel centres all lie outside an axis-aligned clip box. */
-function clipSkipsTile(ctx: OpContext, ox: number, oy: number, oz: number): boolean {
-  const mn = ctx.clipMin, mx = ctx.clipMax;
-  if (!mn || !mx) return false;
-  const o = [ox, oy, oz];
-  for (let i = 0; i < 3; i++) if (o[i] + 15.5 < mn[i] || o[i] + 0.5 >= mx[i]) return true;
-  return false;
-}
-
-function clipHoldsTile(ctx: OpContext, ox: number, oy: number, oz: number): boolean {
-  if (ctx.clipInverse) return false;
-  const mn = ctx.clipMin, mx = ctx.clipMax;
-  if (!mn || !mx) return true;
-  const o = [ox, oy, oz];
-  for (let i = 0; i < 3; i++) if (o[i] + 0.5 < mn[i] || o[i] + 15.5 >= mx[i]) return false;
-  return true;
-}
-
-/** Says whether the shape gives weight 0 to every voxel of a tile, full weight, or a mix. */
-function tileClassification(
-  ctx: OpContext,
-  ox: number,
-  oy: number,
-  oz: number,
-): "outside" | "inside" | "partial" {
-  const m = ctx.local;
-  if (!m) return "outside";
-  const r = ctx.ranges;
-  if (r) {
-    const o = [ox, oy, oz];
-    let inside = true;
-    for (let i = 0; i < 3; i++) {
-      if (o[i] + 16 <= r[i * 2] || o[i] >= r[i * 2 + 1]) return "outside";
-      if (o[i] < r[i * 2] || o[i] + 16 > r[i * 2 + 1]) inside = false;
-    }
-    return inside ? "inside" : "partial";
-  }
-  const s = ctx.size, sm = ctx.smoothness;
-  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
-  let allInside = sm === 0;
-  for (let c = 0; c < 8; c++) {
-    const cx = ox + (c & 1 ? 15.5 : 0.5), cy = oy + (c & 2 ? 15.5 : 0.5);
-    const cz = oz + (c & 4 ? 15.5 : 0.5);
-    const p = [0, 1, 2].map((i) => m[i] * cx + m[4 + i] * cy + m[8 + i] * cz + m[12 + i]);
-    for (let i = 0; i < 3; i++) {
-      lo[i] = Math.min(lo[i], p[i]);
-      hi[i] = Math.max(hi[i], p[i]);
-    }
-    if (allInside && !(ctx.shape(p[0], p[1], p[2], s[0], s[1], s[2], 0) >= 0)) allInside = false;
-  }
-  if (shapeMissesAabb(ctx.shapeName, lo, hi, s, sm)) return "outside";
-  return allInside ? "inside" : "partial";
 }

@@ -2,7 +2,8 @@
  * Goxel's `volume_move` (nearest-neighbour resampling of a volume by a matrix) and the move
  * tool's layer transforms: integer translation, quarter-turn rotations, flips and ×2 / ×0.5.
  */
-import { boxCorners, boxFromAabb, roundHalfAway } from "../box.ts";
+import { type Aabb, boxCorners, boxFromAabb, roundHalfAway } from "../box.ts";
+import { WorkBudget } from "../budget.ts";
 import { canEditLayer, type Layer } from "../layer.ts";
 import { identity, invert, type Mat4, multiply, translation, type Vec3 } from "../mat4.ts";
 import { isTileEmpty, Volume } from "../volume.ts";
@@ -55,20 +56,19 @@ function integerTranslation(mat: Mat4): Vec3 | null {
 /**
  * Resamples `volume` in place by `mat` (Goxel's volume_move): every voxel `q` of the tiles
  * covering the moved bounding box takes the old value at `round(inverse(mat)·q)` (the integer
- * corner, rounded half away from zero); empty tiles are removed.
+ * corner, rounded half away from zero); empty tiles are removed. The moved box is charged to
+ * `budget` before the volume is touched.
  */
-export function moveVolume(volume: Volume, mat: Mat4): void {
+export function moveVolume(
+  volume: Volume,
+  mat: Mat4,
+  budget: WorkBudget = new WorkBudget(),
+): void {
   const aabb = volume.bbox();
   if (!aabb) return;
   const inv = invert(mat);
   if (!inv) throw new RangeError("Cannot move a volume by a singular matrix");
-  const corners = boxCorners(multiply(mat, boxFromAabb(aabb)));
-  const lo: Vec3 = [0, 0, 0], hi: Vec3 = [0, 0, 0];
-  for (let i = 0; i < 3; i++) {
-    const vals = corners.map((c) => c[i]);
-    lo[i] = Math.floor(Math.min(...vals)) & ~15;
-    hi[i] = Math.ceil(Math.max(...vals));
-  }
+  const { lo, hi } = chargeMove(budget, aabb, mat);
   const src = volume.copy();
   volume.clear();
   const shift = integerTranslation(mat);
@@ -83,6 +83,40 @@ export function moveVolume(volume: Volume, mat: Mat4): void {
         if (!isTileEmpty(buf)) volume.writeTile(ox, oy, oz).set(buf);
       }
     }
+  }
+}
+
+/**
+ * Charges moving the voxels in `aabb` by `mat`: the moved box's voxels and the tiles the
+ * sampling loop will visit and may write. Returns the tile range and the moved box.
+ */
+function chargeMove(budget: WorkBudget, aabb: Aabb, mat: Mat4) {
+  const corners = boxCorners(multiply(mat, boxFromAabb(aabb)));
+  const lo: Vec3 = [0, 0, 0], hi: Vec3 = [0, 0, 0];
+  const moved: Aabb = { min: [0, 0, 0], max: [0, 0, 0] };
+  let voxels = 1;
+  for (let i = 0; i < 3; i++) {
+    const vals = corners.map((c) => c[i]);
+    lo[i] = Math.floor(Math.min(...vals)) & ~15;
+    hi[i] = Math.ceil(Math.max(...vals));
+    moved.min[i] = Math.round(Math.min(...vals));
+    moved.max[i] = Math.round(Math.max(...vals));
+    voxels *= moved.max[i] - moved.min[i];
+  }
+  const tiles = lo.reduce((n, l, i) => n * (Math.max(0, Math.floor((hi[i] - l) / 16) + 1) || 0), 1);
+  budget.charge("move the layer", { voxels, tiles, visits: tiles });
+  return { lo, hi, moved };
+}
+
+/**
+ * Charges what `moveVolume` by each of `matrices` in turn would touch, without moving (the box
+ * is carried through the chain), so a caller can check the budget and then move elsewhere.
+ */
+export function chargeMoves(volume: Volume, matrices: Mat4[], budget: WorkBudget): void {
+  let aabb = volume.bbox();
+  for (const m of matrices) {
+    if (!aabb) return;
+    aabb = chargeMove(budget, aabb, m).moved;
   }
 }
 
@@ -166,10 +200,22 @@ export function pivotedMatrix(layer: Layer, t: LayerTransform): Mat4 {
  * and their origin marker follows the translation; clone, shape and image layers get the
  * pivoted matrix pre-multiplied into `mat`. A bounded layer's box becomes the moved box's AABB.
  */
-export function transformLayer(layer: Layer, t: LayerTransform): void {
+export function transformLayer(
+  layer: Layer,
+  t: LayerTransform,
+  budget: WorkBudget = new WorkBudget(),
+): void {
   const m = pivotedMatrix(layer, t);
+  if (canEditLayer(layer)) moveVolume(layer.volume, m, budget);
+  transformLayerFrame(layer, t, m);
+}
+
+/**
+ * The part of transformLayer that is not the volume: the origin marker follows a translation,
+ * clone/shape/image layers get `m` (the pivoted matrix) pre-multiplied, a bounded box moves.
+ */
+export function transformLayerFrame(layer: Layer, t: LayerTransform, m: Mat4): void {
   if (canEditLayer(layer)) {
-    moveVolume(layer.volume, m);
     if (t.kind === "translate") {
       const mat = layer.mat.slice();
       for (let i = 0; i < 3; i++) mat[12 + i] += t.offset[i];

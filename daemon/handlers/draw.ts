@@ -1,19 +1,34 @@
 /** Handlers of the drawing and editing methods (fill, shapes, lines, replace, transform, crop). */
 import { BlendMode, parseBlendMode } from "../../core/blend.ts";
 import { aabbFromBox, boxFromAabb, isNullBox } from "../../core/box.ts";
+import type { WorkBudget } from "../../core/budget.ts";
 import { InvalidInputError } from "../../core/errors.ts";
-import { multiply, scaling, translation, type Vec3 } from "../../core/mat4.ts";
+import type { Layer } from "../../core/layer.ts";
+import { type Mat4, multiply, scaling, translation, type Vec3 } from "../../core/mat4.ts";
 import { cropVolume } from "../../core/ops/crop.ts";
-import { floodFill } from "../../core/ops/fill.ts";
-import { drawLine } from "../../core/ops/line.ts";
-import { boxFromCorners, defaultPainter, paint, type Painter } from "../../core/ops/paint.ts";
-import { replaceColor } from "../../core/ops/replace_color.ts";
+import { chargeLine } from "../../core/ops/line.ts";
+import { boxFromCorners, chargePaint, defaultPainter, type Painter } from "../../core/ops/paint.ts";
 import { updateImage } from "../../core/ops/layers.ts";
-import { moveVolume, transformLayer } from "../../core/ops/transform.ts";
+import { replaceColor } from "../../core/ops/replace_color.ts";
+import {
+  chargeMoves,
+  type LayerTransform,
+  pivotedMatrix,
+  transformLayerFrame,
+} from "../../core/ops/transform.ts";
+import type { EditOp } from "../edit_jobs.ts";
 import { colorFromParams } from "../../protocol/methods/common.ts";
 import type { Project } from "../projects.ts";
 import type { HandlerGroup } from "./types.ts";
-import { boxFromWire, checkVoxelBudget, editableLayer, packColor } from "./util.ts";
+import {
+  andThen,
+  boxFromWire,
+  boxVoxels,
+  budgetOf,
+  editableLayer,
+  editLayer,
+  packColor,
+} from "./util.ts";
 
 type DrawMethods =
   | "goxel.flood_fill"
@@ -57,60 +72,128 @@ function wireBox(box: Float64Array) {
   return { min: a.min, max: a.max.map((v) => v - 1) as Vec3 };
 }
 
-function budget(box: Float64Array, max: number, what: string): void {
-  const a = aabbFromBox(box);
-  checkVoxelBudget(a.max.reduce((n, v, i) => n * Math.max(0, v - a.min[i]), 1), max, what);
+/** The moves of a transform_layer request, each with the frame update it implies (if any). */
+function transformSteps(layer: Layer, p: TransformParams): { t: LayerTransform | null; m: Mat4 }[] {
+  const ts: LayerTransform[] = (p.flip ?? []).map((axis) => ({ kind: "flip", axis }));
+  const turns = p.rotate ? ((p.rotate.degrees / 90) % 4 + 4) % 4 : 0;
+  if (p.rotate && turns) ts.push({ kind: "rotate", axis: p.rotate.axis, quarterTurns: turns });
+  const steps: { t: LayerTransform | null; m: Mat4 }[] = ts.map((t) => ({
+    t,
+    m: pivotedMatrix(layer, t),
+  }));
+  const scale = p.scale;
+  if (scale === 2 || scale === 0.5) {
+    const t: LayerTransform = { kind: "scale", factor: scale };
+    steps.push({ t, m: pivotedMatrix(layer, t) });
+  } else if (scale !== undefined && scale !== 1) {
+    const o = [0, 1, 2].map((i) => Math.floor(layer.mat[12 + i]) + 0.5);
+    const m = multiply(
+      translation(o[0], o[1], o[2]),
+      multiply(scaling(scale, scale, scale), translation(-o[0], -o[1], -o[2])),
+    );
+    steps.push({ t: null, m });
+  }
+  if (p.translate) {
+    const t: LayerTransform = { kind: "translate", offset: p.translate as Vec3 };
+    steps.push({ t, m: pivotedMatrix(layer, t) });
+  }
+  return steps;
+}
+
+type TransformParams = {
+  flip?: ("x" | "y" | "z")[];
+  rotate?: { axis: "x" | "y" | "z"; degrees: number };
+  scale?: number;
+  translate?: number[];
+};
+
+/** Voxels charged to the request's budget by `fn` (which throws when over the budget). */
+function charged(budget: WorkBudget, fn: () => void): number {
+  const before = budget.voxels;
+  fn();
+  return budget.voxels - before;
 }
 
 /** Handlers for the drawing methods. */
 export const drawHandlers: HandlerGroup<DrawMethods> = {
-  "goxel.flood_fill"(p, { project, ctx }) {
+  "goxel.flood_fill"(p, env) {
+    const { project } = env;
     const layer = editableLayer(project, p.layer_id);
-    const filled = floodFill(layer.volume, [p.x, p.y, p.z], packColor(colorFromParams(p)), {
-      threshold: p.tolerance ?? 0,
-      limitBox: project.image.box,
-      maxVoxels: ctx.config.limits.max_voxels_per_request,
+    const budget = budgetOf(env);
+    const box = project.image.box;
+    // The region is not known before the fill: the image box bounds it (unbounded: off-thread).
+    const estimate = box && !isNullBox(box) ? boxVoxels(box) : Infinity;
+    const op: EditOp = {
+      kind: "fill",
+      start: [p.x, p.y, p.z],
+      color: packColor(colorFromParams(p)),
+      options: {
+        threshold: p.tolerance ?? 0,
+        limitBox: box,
+        maxVoxels: Math.max(1, budget.maxVoxels - budget.voxels),
+      },
+    };
+    return andThen(editLayer(env, layer, op, estimate), (filled) => {
+      budget.charge("flood fill", { voxels: filled });
+      return { success: true, voxels_filled: filled };
     });
-    return { success: true, voxels_filled: filled };
   },
 
-  "goxel.procedural_shape"(p, { project, ctx }) {
+  "goxel.procedural_shape"(p, env) {
+    const { project } = env;
     const layer = editableLayer(project, p.layer_id);
     const size = [p.size_x ?? 10, p.size_y ?? 10, p.size_z ?? 10];
     const center = [p.center_x ?? 0, p.center_y ?? 0, p.center_z ?? 0];
     const min = center.map((c, i) => c - Math.floor(size[i] / 2)) as Vec3;
     const box = boxFromAabb({ min, max: min.map((v, i) => v + size[i]) as Vec3 });
-    budget(box, ctx.config.limits.max_voxels_per_request, "procedural_shape");
     const shape = p.shape_type ?? "cube";
     const painter = painterFor(project, { shape, color: colorFromParams(p), mode: p.mode });
+    const cost = charged(
+      budgetOf(env),
+      () => chargePaint(layer.volume, painter, box, budgetOf(env)),
+    );
     const before = layer.volume.count();
-    paint(layer.volume, painter, box);
-    return {
-      success: true,
-      shape_type: shape,
-      voxels_created: Math.max(0, layer.volume.count() - before),
-    };
+    return andThen(editLayer(env, layer, { kind: "paint", painter, box }, cost), () => {
+      return {
+        success: true,
+        shape_type: shape,
+        voxels_created: Math.max(0, layer.volume.count() - before),
+      };
+    });
   },
 
-  "goxel.draw_shape"(p, { project, ctx }) {
+  "goxel.draw_shape"(p, env) {
+    const { project } = env;
     const layer = editableLayer(project, p.layer_id);
     const box = p.box ? boxFromWire(p.box) : boxFromCorners(p.from! as Vec3, p.to! as Vec3);
-    budget(box, ctx.config.limits.max_voxels_per_request, "draw_shape");
-    paint(layer.volume, painterFor(project, p), box);
-    return { success: true, box: wireBox(box) };
+    const painter = painterFor(project, p);
+    const cost = charged(
+      budgetOf(env),
+      () => chargePaint(layer.volume, painter, box, budgetOf(env)),
+    );
+    return andThen(editLayer(env, layer, { kind: "paint", painter, box }, cost), () => {
+      return { success: true, box: wireBox(box) };
+    });
   },
 
-  "goxel.draw_line"(p, { project }) {
+  "goxel.draw_line"(p, env) {
+    const { project } = env;
     const layer = editableLayer(project, p.layer_id);
     const length = Math.hypot(...p.to.map((v, i) => v - p.from[i]));
     if (length > 100000) {
       throw new InvalidInputError(`Line is too long (${Math.round(length)} voxels)`);
     }
     const painter = painterFor(project, { ...p, shape: p.shape ?? "cylinder" });
-    drawLine(layer.volume, painter, p.from as Vec3, p.to as Vec3, p.radius ?? 0.5);
-    // Goxel's half-open test leaves out the end voxel; a user asking for from→to wants both ends.
-    paint(layer.volume, painter, boxFromCorners(p.to as Vec3, p.to as Vec3));
-    return { success: true };
+    const [from, to, radius] = [p.from as Vec3, p.to as Vec3, p.radius ?? 0.5];
+    const budget = budgetOf(env);
+    const cost = charged(budget, () => {
+      chargeLine(painter, from, to, radius, budget);
+      chargePaint(layer.volume, painter, boxFromCorners(to, to), budget);
+    });
+    const op: EditOp = { kind: "line", painter, from, to, radius };
+    return andThen(editLayer(env, layer, op, cost), () => {
+      return { success: true };
+    });
   },
 
   "goxel.replace_color"(p, { project }) {
@@ -122,31 +205,22 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
     return { success: true, replaced };
   },
 
-  "goxel.transform_layer"(p, { project }) {
+  "goxel.transform_layer"(p, env) {
+    const { project } = env;
+    const budget = budgetOf(env);
     const layer = editableLayer(project, p.layer_id);
-    for (const axis of p.flip ?? []) transformLayer(layer, { kind: "flip", axis });
-    if (p.rotate) {
-      const turns = ((p.rotate.degrees / 90) % 4 + 4) % 4;
-      if (turns) {
-        transformLayer(layer, { kind: "rotate", axis: p.rotate.axis, quarterTurns: turns });
-      }
-    }
-    if (p.scale !== undefined && p.scale !== 1) {
-      if (p.scale === 2 || p.scale === 0.5) {
-        transformLayer(layer, { kind: "scale", factor: p.scale });
-      } else {
-        const o = [0, 1, 2].map((i) => Math.floor(layer.mat[12 + i]) + 0.5);
-        const m = multiply(
-          translation(o[0], o[1], o[2]),
-          multiply(scaling(p.scale, p.scale, p.scale), translation(-o[0], -o[1], -o[2])),
-        );
-        moveVolume(layer.volume, m);
-      }
-    }
-    if (p.translate) transformLayer(layer, { kind: "translate", offset: p.translate as Vec3 });
-    updateImage(project.image); // a transformed clone or shape layer's volume is derived
-    const b = layer.volume.bbox();
-    return { success: true, bbox: b ? { min: b.min, max: b.max.map((v) => v - 1) as Vec3 } : null };
+    const steps = transformSteps(layer, p);
+    const matrices = steps.map((s) => s.m);
+    // Charged before anything moves: a step over the budget leaves the layer as it was.
+    const cost = charged(budget, () => chargeMoves(layer.volume, matrices, budget));
+    return andThen(editLayer(env, layer, { kind: "move", matrices }, cost), () => {
+      for (const { t, m } of steps) if (t) transformLayerFrame(layer, t, m);
+      // Clones of this layer are derived: recompute them within the request's budget.
+      updateImage(project.image, budget);
+      const b = layer.volume.bbox();
+      const bbox = b ? { min: b.min, max: b.max.map((v) => v - 1) as Vec3 } : null;
+      return { success: true, bbox };
+    });
   },
 
   "goxel.crop"(p, { project }) {

@@ -13,7 +13,7 @@ import {
   setLayerVisible,
 } from "../../core/ops/layers.ts";
 import type { HandlerGroup } from "./types.ts";
-import { boxFromWire, findLayerById, packColor } from "./util.ts";
+import { boxFromWire, budgetOf, findLayerById, packColor } from "./util.ts";
 
 type LayerMethods =
   | "goxel.list_layers"
@@ -43,7 +43,8 @@ export const layerHandlers: HandlerGroup<LayerMethods> = {
     return { count: layers.length, layers };
   },
 
-  "goxel.create_layer"(p, { project }) {
+  "goxel.create_layer"(p, env) {
+    const { project } = env;
     const image = project.image;
     const rgb = p.color ??
       (p.r !== undefined || p.g !== undefined || p.b !== undefined
@@ -51,7 +52,7 @@ export const layerHandlers: HandlerGroup<LayerMethods> = {
         : [255, 255, 255, 255]);
     const color = packColor(rgb);
     const layer = p.shape
-      ? addShapeLayer(image, p.shape, color, boxFromWire(p.box!))
+      ? addShapeLayer(image, p.shape, color, boxFromWire(p.box!), budgetOf(env))
       : addLayer(image, p.name ?? "New Layer");
     if (p.shape && p.name) renameLayer(image, layer, p.name);
     layer.color = color;

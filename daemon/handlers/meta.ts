@@ -5,6 +5,9 @@ import { buildOpenRpc, listMethods } from "../../protocol/mod.ts";
 import { ConfigError } from "../config.ts";
 import type { HandlerGroup } from "./types.ts";
 
+/** A worker busy on one job for longer than this is reported by health_check. */
+const STUCK_WORKER_MS = 10_000;
+
 type MetaMethods =
   | "goxel.ping"
   | "goxel.version"
@@ -72,8 +75,13 @@ export const metaHandlers: HandlerGroup<MetaMethods> = {
   "goxel.health_check"(_p, { ctx }) {
     const current = ctx.projects.current;
     const rss = process.memoryUsage().rss;
+    const stuck = ctx.workers.busyLongerThan(STUCK_WORKER_MS);
     const checks: Record<string, string> = {
-      workers: ctx.workers.load < ctx.workers.size * 16 ? "ok" : `${ctx.workers.load} jobs queued`,
+      workers: stuck
+        ? `${stuck} worker(s) busy on one job for more than ${STUCK_WORKER_MS / 1000} s`
+        : ctx.workers.load < ctx.workers.size * 16
+        ? "ok"
+        : `${ctx.workers.load} jobs queued`,
       connections: ctx.connectionCount() < ctx.config.limits.max_connections
         ? "ok"
         : "at the connection limit",

@@ -58,8 +58,8 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
     return { success: true, name: project.name, ...size, project_id: project.id };
   },
 
-  async "goxel.load_project"(p, { ctx }) {
-    const loaded = await loadFile(ctx, p.path, p.format);
+  async "goxel.load_project"(p, { ctx, call }) {
+    const loaded = await loadFile(ctx, p.path, p.format, call?.signal);
     const name = basename(loaded.path, extname(loaded.path));
     const project = ctx.projects.add(
       name,
@@ -82,7 +82,10 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
     const snapshot = project.snapshot(), seq = project.seq;
     // Without a path the project's own file is replaced: only when nothing would be lost.
     const saved = p.path
-      ? await saveFile(ctx, snapshot, target, { format: p.format })
+      ? await saveFile(ctx, snapshot, target, {
+        format: p.format,
+        overwriteSidecars: p.overwrite_sidecars,
+      })
       : await saveInPlace(ctx, snapshot, target, p.format);
     // Edits may have arrived during the write: only what the snapshot held counts as saved.
     project.markSaved(saved.path, snapshot, seq);
@@ -91,12 +94,15 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
   },
 
   async "goxel.export_model"(p, { ctx, project }) {
-    const saved = await saveFile(ctx, project.snapshot(), p.path, { format: p.format });
+    const saved = await saveFile(ctx, project.snapshot(), p.path, {
+      format: p.format,
+      overwriteSidecars: p.overwrite_sidecars,
+    });
     return { success: true, path: saved.path, format: saved.format, bytes: saved.bytes };
   },
 
-  async "goxel.import_file"(p, { ctx, project }) {
-    const loaded = await loadFile(ctx, p.path, p.format);
+  async "goxel.import_file"(p, { ctx, project, call }) {
+    const loaded = await loadFile(ctx, p.path, p.format, call?.signal);
     const image = project.image;
     const wasEmpty = mergedVisibleVolume(image).isEmpty();
     const added = [];

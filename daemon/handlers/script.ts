@@ -5,11 +5,18 @@ import type { HandlerGroup } from "./types.ts";
 
 /** Handler for execute_script. */
 export const scriptHandlers: HandlerGroup<"goxel.execute_script"> = {
-  async "goxel.execute_script"(p, { ctx, project }) {
+  async "goxel.execute_script"(p, { ctx, project, call }) {
+    const { limits } = ctx.config;
     const source = p.script ??
-      new TextDecoder().decode(await readFileBytes(resolvePath(ctx.workspace, p.path!)));
-    const timeout = p.timeout_ms ?? ctx.config.script.default_timeout_ms;
-    const outcome = await runScript(source, project.image, timeout);
+      new TextDecoder().decode(
+        await readFileBytes(resolvePath(ctx.workspace, p.path!), limits.max_file_bytes),
+      );
+    const outcome = await runScript(ctx.workers, source, project.image, {
+      timeoutMs: p.timeout_ms ?? ctx.config.script.default_timeout_ms,
+      memoryMb: limits.script_memory_mb,
+      maxVoxels: limits.max_voxels_per_request,
+      maxTiles: limits.max_tiles_per_request,
+    }, { signal: call?.signal });
     if (outcome.image) {
       project.replaceImage(outcome.image);
     }

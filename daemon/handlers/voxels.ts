@@ -1,15 +1,17 @@
 /** Handlers of the single-voxel, bulk and query voxel methods. */
 import { packRgba } from "../../core/color.ts";
-import type { Volume } from "../../core/volume.ts";
+import type { WorkBudget } from "../../core/budget.ts";
+import { isInRange, tileKey, type Volume } from "../../core/volume.ts";
 import { colorFromParams } from "../../protocol/methods/common.ts";
 import { encodePackedVoxels, forEachPackedVoxel } from "../../protocol/voxel_list.ts";
 import { mergedVisibleVolume, visibleVoxel } from "../../core/image.ts";
 import type { HandlerGroup } from "./types.ts";
 import {
-  checkVoxelBudget,
+  budgetOf,
   editableLayer,
   findLayerById,
   inclusiveToAabb,
+  isDryRun,
   packColor,
   wireColor,
 } from "./util.ts";
@@ -24,6 +26,29 @@ type VoxelMethods =
   | "goxel.get_voxels_region"
   | "goxel.get_layer_voxels"
   | "goxel.get_bounding_box";
+
+/**
+ * Charges a voxel list before any write: every voxel, and every tile it would newly create
+ * (counted up to the budget, so a scattered list cannot allocate a tile per voxel unchecked).
+ */
+function chargeVoxelList(
+  budget: WorkBudget,
+  what: string,
+  p: { packed?: Uint8Array; voxels?: number[][] },
+  volume: Volume,
+): void {
+  const count = p.packed ? p.packed.length / 16 : p.voxels!.length;
+  budget.charge(what, { voxels: count });
+  const room = budget.maxTiles - budget.tiles;
+  const fresh = new Set<number>();
+  const see = (x: number, y: number, z: number) => {
+    if (fresh.size > room || !isInRange(x, y, z)) return;
+    if (!volume.readTile(x & ~15, y & ~15, z & ~15)) fresh.add(tileKey(x & ~15, y & ~15, z & ~15));
+  };
+  if (p.packed) forEachPackedVoxel(p.packed, see);
+  else for (const t of p.voxels!) see(t[0], t[1], t[2]);
+  budget.charge(what, { tiles: fresh.size });
+}
 
 /** Handlers for the voxel methods (batch_operations lives in batch.ts). */
 export const voxelHandlers: HandlerGroup<VoxelMethods> = {
@@ -59,11 +84,11 @@ export const voxelHandlers: HandlerGroup<VoxelMethods> = {
     return { success: true, painted: 1 };
   },
 
-  "goxel.add_voxels"(p, { project, ctx }) {
-    const layer = editableLayer(project, p.layer_id);
-    const count = p.packed ? p.packed.length / 16 : p.voxels!.length;
-    checkVoxelBudget(count, ctx.config.limits.max_voxels_per_request, "add_voxels");
+  "goxel.add_voxels"(p, env) {
+    const layer = editableLayer(env.project, p.layer_id);
     const v = layer.volume;
+    chargeVoxelList(budgetOf(env), "add voxels", p, v);
+    if (isDryRun(env)) return { success: true, added: 0, failed: 0 };
     let added = 0, failed = 0;
     const put = (x: number, y: number, z: number, c: number) => {
       try {
@@ -78,11 +103,13 @@ export const voxelHandlers: HandlerGroup<VoxelMethods> = {
     return { success: failed === 0, added, failed };
   },
 
-  "goxel.remove_voxels"(p, { project, ctx }) {
+  "goxel.remove_voxels"(p, env) {
+    const { project } = env;
     const layer = editableLayer(project, p.layer_id);
-    const count = p.packed ? p.packed.length / 16 : p.voxels!.length;
-    checkVoxelBudget(count, ctx.config.limits.max_voxels_per_request, "remove_voxels");
     const v = layer.volume;
+    budgetOf(env).charge("remove voxels", {
+      voxels: p.packed ? p.packed.length / 16 : p.voxels!.length,
+    });
     let removed = 0;
     const del = (x: number, y: number, z: number) => {
       if (v.get(x, y, z) >>> 24) {

@@ -65,6 +65,10 @@ export const loadProject = defineMethod({
   flags: { heavy: true, aliases: ["goxel.open_project"] },
 });
 
+const OverwriteSidecars = z.boolean().optional().describe(
+  "Replace an existing sidecar file (e.g. the .mtl of an .obj) when the main file is new",
+);
+
 /** `goxel.save_project`. */
 export const saveProject = defineMethod({
   name: "goxel.save_project",
@@ -76,6 +80,7 @@ export const saveProject = defineMethod({
   params: z.strictObject({
     path: Path.optional().describe("Destination (default: the project's last path)"),
     format: Format.optional().describe(FORMAT_TEXT),
+    overwrite_sidecars: OverwriteSidecars,
   }),
   positional: ["path", "format"],
   result: z.object({
@@ -99,6 +104,7 @@ export const exportModel = defineMethod({
   params: z.strictObject({
     path: Path.describe("Destination file"),
     format: Format.optional().describe(FORMAT_TEXT),
+    overwrite_sidecars: OverwriteSidecars,
   }),
   positional: ["path", "format"],
   result: z.object({
