@@ -124,12 +124,13 @@ async function throughput(): Promise<string[]> {
   const ratio = (m: string, table: Record<string, number[]>) =>
     (median(table[m]) / median(table.off)).toFixed(2);
   return [
-    "| durability | add_voxel sequential | ratio to off | pipelined ×64 | ratio to off |",
-    "|---|---|---|---|---|",
+    "| durability | add_voxel sequential | ratio to off | pipelined ×64 | ratio to off | 8 connections ×64 | ratio to off |",
+    "|---|---|---|---|---|---|---|",
     ...modes.map((m) =>
       `| ${m} | ${k(median(seq[m]))} | ${ratio(m, seq)} | ${k(median(pipe[m]))} | ${
         ratio(m, pipe)
-      } |`
+      } | ` +
+      `${k(median(multi[m]))} | ${ratio(m, multi)} |`
     ),
   ];
 }
