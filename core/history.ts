@@ -1,87 +1,84 @@
 /**
- * Undo/redo history of an image (Goxel's image_history_*): a list of copy-on-write snapshots
- * with a cursor on the one matching the live image.
+ * Undo/redo history of an image (Goxel's image_history_*), kept as the change each step made:
+ * its forward delta (redo) and its inverse (undo). Nothing is snapshotted, so the live image
+ * keeps owning its tiles and a small edit writes in place; a step costs what it changed.
  */
-import { copyImage, type Image, imageFingerprint, sameFingerprint } from "./image.ts";
+import type { Image } from "./image.ts";
+import { applyDelta, type ImageDelta } from "./journal/image_delta.ts";
 
 /** Options of a `History`. */
 export interface HistoryOptions {
-  /** Most snapshots kept (the oldest are dropped); unbounded when absent, like Goxel. */
+  /** Most states kept (the oldest steps are dropped); unbounded when absent, like Goxel. */
   limit?: number;
 }
 
-interface Snapshot {
-  image: Image;
-  fingerprint: unknown[];
+/** One undo step: what it did and what takes it back. */
+export interface HistoryStep {
+  forward: ImageDelta;
+  inverse: ImageDelta;
 }
 
-/** An undo history of snapshots; the snapshot at the cursor matches the live image. */
+/** An undo history of steps with a cursor: `position` steps are applied to the live image. */
 export class History {
-  #snapshots: Snapshot[] = [];
-  #cursor = -1;
+  #steps: HistoryStep[] = [];
+  #cursor = 0;
   #limit: number;
 
-  /** Starts a history whose first snapshot is `image`. */
-  constructor(image: Image, options: HistoryOptions = {}) {
+  /** Starts an empty history. */
+  constructor(options: HistoryOptions = {}) {
     const limit = options.limit ?? Infinity;
     if (!(limit >= 1) || (limit !== Infinity && !Number.isInteger(limit))) {
       throw new RangeError(`A history limit must be a positive integer, got ${limit}`);
     }
     this.#limit = limit;
-    this.push(image);
+  }
+
+  /** Records a step after the cursor: drops the redo branch and, past the limit, the oldest. */
+  push(step: HistoryStep): void {
+    this.#steps.length = this.#cursor;
+    this.#steps.push(step);
+    // `limit` counts states (steps + the oldest one), as Goxel's snapshot history did.
+    if (this.#steps.length > this.#limit - 1) this.#steps.shift();
+    this.#cursor = this.#steps.length;
   }
 
   /**
-   * Records the live image unless it equals the snapshot at the cursor; drops the redo
-   * branch and, past the limit, the oldest snapshot. Returns true when a step was added.
+   * Takes back the last step on `live` and returns the resulting image (the same object when
+   * only voxels changed), or null at the oldest state. The active camera keeps its pose when a
+   * camera with the same name is active afterwards (Goxel does not move the camera on undo).
    */
-  push(image: Image): boolean {
-    const fingerprint = imageFingerprint(image);
-    const current = this.#snapshots[this.#cursor];
-    if (current && sameFingerprint(current.fingerprint, fingerprint)) return false;
-    this.#snapshots.length = this.#cursor + 1;
-    this.#snapshots.push({ image: copyImage(image), fingerprint });
-    if (this.#snapshots.length > this.#limit) this.#snapshots.shift();
-    this.#cursor = this.#snapshots.length - 1;
-    return true;
+  undo(live: Image): Image | null {
+    if (this.#cursor === 0) return null;
+    const step = this.#steps[--this.#cursor];
+    const camera = live.activeCamera;
+    const pose = camera &&
+      { name: camera.name, ortho: camera.ortho, dist: camera.dist, mat: camera.mat.slice() };
+    const image = applyDelta(live, step.inverse);
+    const after = image.activeCamera;
+    if (pose && after && after.name === pose.name) {
+      after.ortho = pose.ortho;
+      after.dist = pose.dist;
+      after.mat = pose.mat;
+    }
+    return image;
   }
 
-  /**
-   * Steps back and returns a fresh copy of the previous snapshot to become the live image, or
-   * null at the oldest one. With `live`, the active camera keeps its pose when a camera with
-   * the same name is active after the undo (Goxel does not move the camera on undo).
-   */
-  undo(live?: Image): Image | null {
-    if (this.#cursor <= 0) return null;
-    this.#cursor--;
-    return this.#restore(live);
+  /** Applies the next step again on `live` and returns the result, or null at the newest. */
+  redo(live: Image): Image | null {
+    if (this.#cursor >= this.#steps.length) return null;
+    return applyDelta(live, this.#steps[this.#cursor++].forward);
   }
 
-  /** Steps forward and returns a fresh copy of the next snapshot, or null at the newest one. */
-  redo(): Image | null {
-    if (this.#cursor >= this.#snapshots.length - 1) return null;
-    this.#cursor++;
-    return this.#restore();
-  }
-
-  /** The snapshot at the cursor, shared: callers must not change it (copy it first). */
-  peek(): Image {
-    return this.#snapshots[this.#cursor].image;
-  }
-
-  /** Forgets every step: `image` becomes the only snapshot. */
-  restart(image: Image): void {
-    this.#snapshots = [];
-    this.#cursor = -1;
-    this.push(image);
+  /** Forgets every step. */
+  restart(): void {
+    this.#steps = [];
+    this.#cursor = 0;
   }
 
   /** Moves the cursor to `position` (to take back a move whose change was rolled back). */
   seek(position: number): void {
-    if (!Number.isInteger(position) || position < 0 || position >= this.#snapshots.length) {
-      throw new RangeError(
-        `History position ${position} is outside 0..${this.#snapshots.length - 1}`,
-      );
+    if (!Number.isInteger(position) || position < 0 || position > this.#steps.length) {
+      throw new RangeError(`History position ${position} is outside 0..${this.#steps.length}`);
     }
     this.#cursor = position;
   }
@@ -93,27 +90,16 @@ export class History {
 
   /** True when `redo` would return an image. */
   get canRedo(): boolean {
-    return this.#cursor < this.#snapshots.length - 1;
+    return this.#cursor < this.#steps.length;
   }
 
-  /** Number of snapshots kept. */
+  /** Number of states kept (steps + 1). */
   get size(): number {
-    return this.#snapshots.length;
+    return this.#steps.length + 1;
   }
 
-  /** Index of the snapshot matching the live image (0 = oldest). */
+  /** Index of the state matching the live image (0 = oldest). */
   get position(): number {
     return this.#cursor;
-  }
-
-  #restore(live?: Image): Image {
-    const image = copyImage(this.#snapshots[this.#cursor].image);
-    const before = live?.activeCamera, after = image.activeCamera;
-    if (before && after && before.name === after.name) {
-      after.ortho = before.ortho;
-      after.dist = before.dist;
-      after.mat = before.mat.slice();
-    }
-    return image;
   }
 }

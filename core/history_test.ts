@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { History } from "./history.ts";
-import { type Image, newImage } from "./image.ts";
+import { copyImage, type Image, newImage } from "./image.ts";
+import { diffImage } from "./journal/image_delta.ts";
 import {
   addLayer,
   deleteLayer,
@@ -15,6 +16,16 @@ function describe(image: Image): string {
   return `${layers.join(",")} active=${image.activeLayer?.name}`;
 }
 
+/** Applies `op` to `image` and records it as one step, the way the daemon's commits do. */
+function step(history: History, image: Image, op: (image: Image) => void): void {
+  const before = copyImage(image);
+  op(image);
+  history.push({
+    forward: diffImage(before, image, true),
+    inverse: diffImage(image, before, true),
+  });
+}
+
 const STEPS: [string, (image: Image) => void][] = [
   ["paint into Layer.1", (img) => img.layers[0].volume.set(1, 2, 3, 0xff0000ff)],
   ["add a layer and paint it", (img) => addLayer(img).volume.set(4, 4, 4, 0xff00ff00)],
@@ -27,12 +38,11 @@ const STEPS: [string, (image: Image) => void][] = [
 
 Deno.test("History undoes and redoes layer operations step by step", async (t) => {
   let image = newImage();
-  const history = new History(image);
+  const history = new History();
   const states = [describe(image)];
   for (const [name, op] of STEPS) {
     await t.step(`push after: ${name}`, () => {
-      op(image);
-      assert.equal(history.push(image), true);
+      step(history, image, op);
       states.push(describe(image));
       assert.notEqual(states.at(-1), states.at(-2));
     });
@@ -40,92 +50,71 @@ Deno.test("History undoes and redoes layer operations step by step", async (t) =
   assert.equal(history.size, STEPS.length + 1);
   await t.step("undo walks back to the start", () => {
     for (let i = states.length - 2; i >= 0; i--) {
-      image = history.undo()!;
+      image = history.undo(image)!;
       assert.equal(describe(image), states[i], `undo to state ${i}`);
     }
-    assert.equal(history.undo(), null);
+    assert.equal(history.undo(image), null);
     assert.equal(history.canUndo, false);
   });
   await t.step("redo walks forward to the end", () => {
     for (let i = 1; i < states.length; i++) {
-      image = history.redo()!;
+      image = history.redo(image)!;
       assert.equal(describe(image), states[i], `redo to state ${i}`);
     }
-    assert.equal(history.redo(), null);
+    assert.equal(history.redo(image), null);
     assert.equal(history.canRedo, false);
   });
 });
 
-Deno.test("History snapshots stay untouched when the live image is edited", () => {
-  const image = newImage();
-  image.layers[0].volume.set(0, 0, 0, 0xff0000ff);
-  const history = new History(image);
-  const before = describe(image);
-  image.layers[0].volume.set(0, 0, 0, 0xff00ff00);
-  image.layers[0].name = "Edited";
-  assert.equal(history.push(image), true);
-  const live = history.undo()!;
-  assert.equal(describe(live), before);
-  live.layers[0].volume.set(5, 5, 5, 0xffffffff);
-  live.layers.push(live.layers[0]);
-  assert.equal(
-    describe(history.redo()!),
-    "Edited=" + image.layers[0].volume.crc32().toString(16) +
-      " active=Edited",
-  );
-  assert.equal(describe(history.undo()!), before);
-});
-
-Deno.test("History.push() ignores an unchanged image", async (t) => {
-  const image = newImage();
-  const history = new History(image);
-  await t.step("same image twice", () => assert.equal(history.push(image), false));
-  await t.step("an edit adds one step, pushing it again adds none", () => {
-    image.layers[0].volume.set(0, 0, 0, 0xffffffff);
-    assert.equal(history.push(image), true);
-    assert.equal(history.push(image), false);
-  });
-  await t.step("an undone image pushed again adds no step", () => {
-    const restored = history.undo()!;
-    assert.equal(history.push(restored), false);
-    assert.equal(history.canRedo, true);
-  });
-  assert.equal(history.size, 2);
-});
-
 Deno.test("History.push() after undo drops the redo branch", () => {
-  const image = newImage();
-  const history = new History(image);
-  image.layers[0].visible = false;
-  history.push(image);
-  const restored = history.undo()!;
-  restored.layers[0].name = "Other";
-  assert.equal(history.push(restored), true);
+  let image = newImage();
+  const history = new History();
+  step(history, image, (img) => img.layers[0].volume.set(1, 0, 0, 0xffffffff));
+  step(history, image, (img) => img.layers[0].volume.set(2, 0, 0, 0xffffffff));
+  image = history.undo(image)!;
+  step(history, image, (img) => img.layers[0].volume.set(3, 0, 0, 0xffffffff));
   assert.equal(history.canRedo, false);
-  assert.equal(history.size, 2);
+  assert.equal(history.size, 3);
+  image = history.undo(image)!;
+  assert.equal(image.layers[0].volume.count(), 1);
 });
 
-Deno.test("History with a limit drops the oldest snapshots", () => {
-  const image = newImage();
-  const history = new History(image, { limit: 3 });
+Deno.test("History with a limit drops the oldest steps", () => {
+  let image = newImage();
+  const history = new History({ limit: 3 });
   for (let i = 1; i <= 5; i++) {
-    image.layers[0].volume.set(i, 0, 0, 0xffffffff);
-    history.push(image);
+    step(history, image, (img) => img.layers[0].volume.set(i, 0, 0, 0xffffffff));
   }
   assert.equal(history.size, 3);
-  assert.equal(history.undo()!.layers[0].volume.count(), 4);
-  assert.equal(history.undo()!.layers[0].volume.count(), 3);
-  assert.equal(history.undo(), null);
-  assert.throws(() => new History(image, { limit: 0 }), RangeError);
+  image = history.undo(image)!;
+  assert.equal(image.layers[0].volume.count(), 4);
+  image = history.undo(image)!;
+  assert.equal(image.layers[0].volume.count(), 3);
+  assert.equal(history.undo(image), null);
+  assert.throws(() => new History({ limit: 0 }), RangeError);
 });
 
 Deno.test("History.undo() keeps the live camera pose when the camera names match", () => {
-  const image = newImage();
-  const history = new History(image);
-  image.layers[0].volume.set(0, 0, 0, 0xffffffff);
-  history.push(image);
+  let image = newImage();
+  const history = new History();
+  step(history, image, (img) => {
+    img.layers[0].volume.set(0, 0, 0, 0xffffffff);
+    img.activeCamera!.dist = 7;
+  });
   image.activeCamera!.dist = 42;
-  const restored = history.undo(image)!;
-  assert.equal(restored.activeCamera!.dist, 42);
-  assert.equal(restored.layers[0].volume.count(), 0);
+  image = history.undo(image)!;
+  assert.equal(image.activeCamera!.dist, 42);
+  assert.equal(image.layers[0].volume.count(), 0);
+});
+
+Deno.test("History.seek() and restart() move and clear the cursor", () => {
+  const image = newImage();
+  const history = new History();
+  step(history, image, (img) => img.layers[0].volume.set(0, 0, 0, 0xffffffff));
+  history.seek(0);
+  assert.equal(history.canRedo, true);
+  assert.throws(() => history.seek(5), RangeError);
+  history.restart();
+  assert.equal(history.size, 1);
+  assert.equal(history.canUndo, false);
 });

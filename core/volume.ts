@@ -72,6 +72,10 @@ export class Volume {
   #lastKey = -1;
   #lastData: Uint32Array | null = null;
   #lastTile: TileData | null = null;
+  /** While recording: [tile key, voxel index (−1: the tile was created), old value] triples. */
+  #log: number[] | null = null;
+  /** A change other than set() happened while recording (the log does not describe it). */
+  #logBroken = false;
 
   constructor() {
     this.#tiles = new TileMap();
@@ -121,6 +125,7 @@ export class Volume {
     const key = tileKey(x & ~15, y & ~15, z & ~15);
     if (key !== this.#lastKey || !this.#lastData) this.#writable(key);
     const tile = this.#lastTile!, i = voxelIndex(x, y, z);
+    if (this.#log !== null) this.#log.push(key, i, tile.voxels[i]);
     tile.voxels[i] = value >>> 0;
     if (i < tile.lo) tile.lo = i;
     if (i > tile.hi) tile.hi = i;
@@ -134,6 +139,7 @@ export class Volume {
 
   /** Returns the tile's voxels for writing in place, creating or un-sharing it first. */
   writeTile(ox: number, oy: number, oz: number): Uint32Array {
+    this.#logBroken ||= this.#log !== null;
     const data = this.#writable(tileKey(ox, oy, oz));
     const tile = this.#lastTile!;
     tile.lo = 0;
@@ -144,6 +150,7 @@ export class Volume {
 
   /** Makes the tile at (ox, oy, oz) share the data of `src`'s tile (Goxel's copy_tile). */
   shareTile(src: Volume, ox: number, oy: number, oz: number): void {
+    this.#logBroken ||= this.#log !== null;
     const key = tileKey(ox, oy, oz);
     const data = src.#tiles.get(key);
     if (!data) return this.deleteTile(ox, oy, oz);
@@ -161,11 +168,30 @@ export class Volume {
    * can back several tiles; the caller must not change it afterwards.
    */
   adoptTile(ox: number, oy: number, oz: number, voxels: Uint32Array): void {
+    this.#logBroken ||= this.#log !== null;
     if (voxels.length !== TILE_VOXELS) throw new RangeError("A tile holds 4096 voxels");
     const key = tileKey(ox, oy, oz);
     this.#tiles.set(key, { voxels, owner: ADOPTED, from: null, lo: 0, hi: TILE_VOXELS - 1 });
     this.#forgetLast(key);
     this.#dirty = true;
+  }
+
+  /**
+   * Starts recording the old value of every voxel set() writes (for undo records of small
+   * edits); any other kind of change marks the recording as incomplete.
+   */
+  startChangeLog(): void {
+    this.#log = [];
+    this.#logBroken = false;
+  }
+
+  /** Stops recording and returns the log: [key, index (−1: tile created), old] triples. */
+  takeChangeLog(): { entries: number[]; complete: boolean } {
+    const entries = this.#log ?? [];
+    const complete = this.#log !== null && !this.#logBroken;
+    this.#log = null;
+    this.#logBroken = false;
+    return { entries, complete };
   }
 
   /** The tile origins in insertion order (the order files are written in). */
@@ -175,6 +201,7 @@ export class Volume {
 
   /** Puts the tiles in the order of `origins` (tiles not listed keep their order after them). */
   reorderTiles(origins: readonly (readonly [number, number, number])[]): void {
+    this.#logBroken ||= this.#log !== null;
     this.#tiles = this.#tiles.reordered(origins.map(([x, y, z]) => tileKey(x, y, z)));
     this.#lastData = null;
     this.#lastKey = -1;
@@ -183,6 +210,7 @@ export class Volume {
 
   /** Removes the tile with origin (ox, oy, oz). */
   deleteTile(ox: number, oy: number, oz: number): void {
+    this.#logBroken ||= this.#log !== null;
     const key = tileKey(ox, oy, oz);
     if (!this.#tiles.delete(key)) return;
     this.#forgetLast(key);
@@ -191,6 +219,7 @@ export class Volume {
 
   /** Removes every tile. */
   clear(): void {
+    this.#logBroken ||= this.#log !== null;
     if (this.#tiles.size === 0) return;
     this.#tiles = new TileMap();
     this.#lastData = null;
@@ -284,6 +313,7 @@ export class Volume {
 
   /** Deletes tiles whose 4096 alphas are all 0. */
   removeEmptyTiles(): void {
+    this.#logBroken ||= this.#log !== null;
     for (const [key, data] of this.#tiles.entries()) {
       if (isTileEmpty(data.voxels)) {
         this.#tiles.delete(key);
@@ -353,6 +383,7 @@ export class Volume {
       this.#lastTile = data;
       return data.voxels;
     }
+    if (!data && this.#log !== null) this.#log.push(key, -1, 0);
     const voxels = data ? data.voxels.slice() : new Uint32Array(TILE_VOXELS);
     data = { voxels, owner: this.#token, from: data ?? null, lo: TILE_VOXELS, hi: -1 };
     this.#tiles.set(key, data);

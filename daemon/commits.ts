@@ -1,12 +1,24 @@
 /**
  * How a mutating request becomes a committed change: the handler runs against the live image,
- * derived layers are recomputed, the change is diffed against the state before it and written
- * to the project's journal, then it becomes one undo step. A handler that throws, or a journal
- * write that fails, rolls the project back to the state before the request, so every request
- * is all or nothing and nothing acknowledged is missing from the journal.
+ * derived layers are recomputed, the change is captured as a delta (and its inverse), written to
+ * the project's journal, then it becomes one undo step. A handler that throws, or a journal
+ * write that fails, rolls the project back to the state before the request, so every request is
+ * all or nothing and nothing acknowledged is missing from the journal.
+ *
+ * Two ways to capture the change: small voxel edits (the methods in VOXEL_EDITS) record the old
+ * value of each voxel they write (no snapshot, so tiles are written in place); every other
+ * request diffs the image against a copy-on-write copy taken before it.
  */
-import { copyImage } from "../core/image.ts";
-import { diffImage, type ImageDelta, isEmptyDelta } from "../core/journal/image_delta.ts";
+import { copyImage, type Image } from "../core/image.ts";
+import { deltasFromLogs, type VolumeLog } from "../core/journal/change_log.ts";
+import {
+  applyDelta,
+  diffImage,
+  fullDelta,
+  type ImageDelta,
+  isEmptyDelta,
+} from "../core/journal/image_delta.ts";
+import { metaFingerprint } from "../core/journal/image_meta.ts";
 import { RecordKind } from "../core/journal/record.ts";
 import { WorkBudget } from "../core/budget.ts";
 import { updateImage } from "../core/ops/layers.ts";
@@ -23,10 +35,29 @@ export interface CommitEvent {
   delta: ImageDelta;
 }
 
+/** Voxel lists longer than this are diffed instead of logged (a log costs ~3 entries a voxel). */
+const MAX_LOGGED_VOXELS = 4096;
+
+/** Methods whose handlers change voxels only through Volume.set (their changes are logged). */
+const VOXEL_EDITS = new Set([
+  "goxel.add_voxel",
+  "goxel.remove_voxel",
+  "goxel.paint_voxels",
+  "goxel.add_voxels",
+  "goxel.remove_voxels",
+]);
+
 type MaybeAsync<T> = T | Promise<T>;
 
 function isPromise<T>(v: MaybeAsync<T>): v is Promise<T> {
   return typeof (v as Promise<T>)?.then === "function";
+}
+
+/** A change being captured: how to finish it and how to take it back. */
+interface Capture {
+  /** Returns the change's deltas (forward null: nothing changed). */
+  finish(): { kind: number; steps: number; forward: ImageDelta | null; inverse: ImageDelta | null };
+  rollback(): void;
 }
 
 /** Runs a mutating handler as one all-or-nothing, journaled change of `project`. */
@@ -35,6 +66,7 @@ export function runMutation<T>(
   project: Project,
   method: string,
   fn: () => MaybeAsync<T>,
+  params: Record<string, unknown> = {},
 ): MaybeAsync<T> {
   if (project.readOnly) {
     throw new RpcError(
@@ -43,20 +75,14 @@ export function runMutation<T>(
       { reason: "read_only", project: project.id },
     );
   }
-  // After an edit the newest undo snapshot equals the live image: diff against it for free.
-  const shared = project.liveMatchesHistory;
-  const before = shared ? project.history.peek() : copyImage(project.image);
-  const cursor = project.history.position;
-  const rollback = () => {
-    project.image = shared ? copyImage(before) : before;
-    project.history.seek(cursor);
-    project.liveMatchesHistory = shared;
-  };
-  const finish = (value: T) => {
+  const capture = canLog(project.image, method, params)
+    ? logCapture(project)
+    : diffCapture(ctx, project);
+  const done = (value: T) => {
     try {
-      commitChange(ctx, project, method, before, cursor, shared);
+      commit(ctx, project, method, capture);
     } catch (err) {
-      rollback();
+      capture.rollback();
       throw err;
     }
     return value;
@@ -65,68 +91,125 @@ export function runMutation<T>(
   try {
     out = fn();
   } catch (err) {
-    rollback();
+    capture.rollback();
     throw err;
   }
-  if (!isPromise(out)) return finish(out);
-  return out.then(finish, (err) => {
-    rollback();
+  if (!isPromise(out)) return done(out);
+  return out.then(done, (err) => {
+    capture.rollback();
     throw err;
   });
 }
 
-function commitChange(
-  ctx: DaemonContext,
-  project: Project,
-  method: string,
-  before: ReturnType<typeof copyImage>,
-  cursor: number,
-  shared: boolean,
-): void {
-  // Derived layers are recomputed within the request budget (a shape or clone over it fails).
-  const { limits } = ctx.config;
-  updateImage(
-    project.image,
-    new WorkBudget({
-      maxVoxels: limits.max_voxels_per_request,
-      maxTiles: limits.max_tiles_per_request,
-    }),
-  );
-  const moved = project.history.position - cursor;
-  const kind = moved < 0 ? RecordKind.UNDO : moved > 0 ? RecordKind.REDO : RecordKind.EDIT;
-  // After an undo/redo or a replaced image the tile order may come from another snapshot.
-  const delta = diffImage(
-    before,
-    project.image,
-    kind !== RecordKind.EDIT || !project.liveMatchesHistory,
-  );
-  if (kind === RecordKind.EDIT && isEmptyDelta(delta)) {
-    // Nothing changed, but tiles may have been copied on write: take back the shared state so
-    // the next diff (and the next write) starts from tiles shared with the snapshot again.
-    project.image = shared ? copyImage(before) : before;
-    return;
+/**
+ * Small voxel edits are logged, unless a clone layer would be recomputed from what they change;
+ * long voxel lists are diffed (tile comparisons beat a log entry per voxel there).
+ */
+function canLog(image: Image, method: string, params: Record<string, unknown>): boolean {
+  if (!VOXEL_EDITS.has(method) || image.layers.some((l) => l.baseId !== 0)) return false;
+  const packed = params.packed as Uint8Array | undefined,
+    list = params.voxels as unknown[] | undefined;
+  const count = packed ? packed.length / 16 : list ? list.length : 1;
+  return count <= MAX_LOGGED_VOXELS;
+}
+
+/** Captures a voxel edit from the layers' change logs. */
+function logCapture(project: Project): Capture {
+  const image = project.image;
+  const layers = image.layers.map((l) => ({ id: l.id, volume: l.volume }));
+  const meta = metaFingerprint(image);
+  for (const l of layers) l.volume.startChangeLog();
+  let logs: VolumeLog[] | null = null;
+  const take = () => {
+    if (logs) return logs;
+    let complete = true;
+    logs = layers.map((l) => {
+      const log = l.volume.takeChangeLog();
+      complete &&= log.complete;
+      return { ...l, entries: log.entries };
+    });
+    const same = project.image === image &&
+      image.layers.every((l, i) => l.volume === layers[i]?.volume) &&
+      image.layers.length === layers.length && sameValues(meta, metaFingerprint(image));
+    if (!complete || !same) throw new TypeError("A logged voxel edit changed more than voxels");
+    return logs;
+  };
+  return {
+    finish() {
+      const { forward, inverse } = deltasFromLogs(take());
+      const empty = isEmptyDelta(forward);
+      return { kind: RecordKind.EDIT, steps: 0, forward: empty ? null : forward, inverse };
+    },
+    rollback() {
+      project.image = applyDelta(project.image, deltasFromLogs(take()).inverse);
+    },
+  };
+}
+
+/** Captures any change by diffing against a copy-on-write copy taken before it. */
+function diffCapture(ctx: DaemonContext, project: Project): Capture {
+  const live = project.image;
+  const before = copyImage(live);
+  const cursor = project.history.position;
+  return {
+    finish() {
+      // Derived layers are recomputed within the request budget (a shape or clone over it fails).
+      const { limits } = ctx.config;
+      updateImage(
+        project.image,
+        new WorkBudget({
+          maxVoxels: limits.max_voxels_per_request,
+          maxTiles: limits.max_tiles_per_request,
+        }),
+      );
+      const moved = project.history.position - cursor;
+      const kind = moved < 0 ? RecordKind.UNDO : moved > 0 ? RecordKind.REDO : RecordKind.EDIT;
+      // Undo/redo and replaced images may bring back a tile order from another state.
+      const exact = kind !== RecordKind.EDIT || project.image !== live;
+      const forward = diffImage(before, project.image, exact);
+      if (kind === RecordKind.EDIT && isEmptyDelta(forward)) {
+        project.image = before; // nothing changed: drop the tiles the edit copied on write
+        return { kind, steps: 0, forward: null, inverse: null };
+      }
+      const inverse = kind === RecordKind.EDIT ? diffImage(project.image, before, true) : null;
+      return { kind, steps: Math.abs(moved), forward, inverse };
+    },
+    rollback() {
+      project.image = before;
+      project.history.seek(cursor);
+    },
+  };
+}
+
+function commit(ctx: DaemonContext, project: Project, method: string, capture: Capture): void {
+  let change;
+  try {
+    change = capture.finish();
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    // A logged edit did more than its log shows (a bug): journal the whole state instead.
+    ctx.logBug(method, err);
+    change = { kind: RecordKind.OPEN, steps: 0, forward: fullDelta(project.image), inverse: null };
+    project.history.restart();
   }
+  const { kind, steps, forward, inverse } = change;
+  if (!forward) return;
   const seq = project.seq + 1;
   try {
-    ctx.journal.append(project, {
-      seq,
-      kind,
-      method,
-      steps: Math.abs(moved),
-      project: null,
-      delta,
-    });
+    ctx.journal.append(project, { seq, kind, method, steps, project: null, delta: forward });
   } catch (err) {
     project.degraded = (err as Error).message;
     throw err;
   }
   project.seq = seq;
   project.degraded = null;
-  // After an undo/redo (a copy of a snapshot whose camera pose may differ) or a change the
-  // history did not record as a step, the next mutation copies the live image to diff against.
-  project.liveMatchesHistory = kind === RecordKind.EDIT && project.history.push(project.image);
-  ctx.onCommit({ project, seq, kind, method, delta });
+  if (kind === RecordKind.EDIT && inverse) project.history.push({ forward, inverse });
+  ctx.onCommit({ project, seq, kind, method, delta: forward });
   if (ctx.journal.isCheckpointDue(project)) {
     ctx.journal.checkpoint(project).catch((err) => ctx.logBug("checkpoint", err));
   }
+}
+
+function sameValues(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }

@@ -170,7 +170,7 @@ export class Dispatcher {
       const run = () => handler(params, { ctx: this.#ctx, project: project as Project, call });
       // A mutating request is one all-or-nothing, journaled change and one undo step.
       const work = project && decl.flags.mutates
-        ? () => runMutation(this.#ctx, project, decl.name, run)
+        ? () => runMutation(this.#ctx, project, decl.name, run, params)
         : run;
       let value: MaybeAsync<unknown>;
       if (project?.isBusy) value = project.exclusive(work);

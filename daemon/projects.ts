@@ -34,17 +34,12 @@ export class Project {
   readOnly: string | null = null;
   /** The last journal write failure, until a write succeeds again; null when healthy. */
   degraded: string | null = null;
-  /**
-   * True while the live image equals the history snapshot at the cursor (after an edit was
-   * pushed), so a mutation can diff against that snapshot instead of taking another copy.
-   */
-  liveMatchesHistory = true;
 
   constructor(id: string, name: string, image: Image, now: number, historyLimit?: number) {
     this.id = id;
     this.name = name;
     this.image = image;
-    this.history = new History(image, { limit: historyLimit });
+    this.history = new History({ limit: historyLimit });
     this.createdAt = now;
     this.lastActivity = now;
     this.#saved = imageFingerprint(image);
@@ -83,7 +78,6 @@ export class Project {
   /** Replaces the live image (the dispatcher journals and records the change). */
   replaceImage(image: Image): void {
     this.image = image;
-    this.liveMatchesHistory = false;
   }
 
   /** Runs `fn` after every earlier queued operation on this project; later ones wait for it. */

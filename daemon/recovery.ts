@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import { join } from "node:path";
 import { copyImage, emptyImage, type Image } from "../core/image.ts";
-import { applyDelta } from "../core/journal/image_delta.ts";
+import { applyDelta, diffImage } from "../core/journal/image_delta.ts";
 import {
   type JournalRecord,
   type ProjectFacts,
@@ -176,21 +176,20 @@ function replay(
   }
   const project = new Project(id, facts.name, image, facts.createdAt, limit);
   for (let i = tail; i < records.length; i++) {
-    const r = records[i];
+    const r = records[i], h = project.history;
+    const before = r.kind === RecordKind.EDIT ? copyImage(project.image) : null;
     project.image = applyRecord(r.kind === RecordKind.OPEN ? emptyImage() : project.image, r);
-    const h = project.history;
-    if (r.kind === RecordKind.OPEN) h.restart(project.image);
-    else if (r.kind === RecordKind.EDIT) h.push(project.image);
+    if (r.kind === RecordKind.OPEN) h.restart();
+    else if (before) h.push({ forward: r.delta, inverse: diffImage(project.image, before, true) });
     else if (r.kind === RecordKind.UNDO || r.kind === RecordKind.REDO) {
       const target = h.position + (r.kind === RecordKind.UNDO ? -r.steps : r.steps);
       // Steps from before the replayed records cannot be taken again: history restarts here.
       if (target >= 0 && target < h.size) h.seek(target);
-      else h.restart(project.image);
+      else h.restart();
     }
     if (r.seq === facts.savedSeq) saved = copyImage(project.image);
   }
   project.seq = records.at(-1)!.seq;
-  project.liveMatchesHistory = false;
   project.path = facts.path;
   if (saved && facts.path) project.markSaved(facts.path, saved, facts.savedSeq!);
   else if (saved) project.savedSeq = facts.savedSeq;

@@ -95,6 +95,8 @@ export function diffVolume(
   exactOrder = false,
 ): { tiles: TilePatch[]; order?: [number, number, number][] } {
   const tiles: TilePatch[] = [];
+  // Equal keys: same content and the same order (any write or reorder makes a new key).
+  if (before.key === after.key) return { tiles };
   const moved = after.diffTiles(before, (ox, oy, oz, now, old, lo, hi) => {
     const origin: [number, number, number] = [ox, oy, oz];
     if (!now) tiles.push({ origin, encoding: TileEncoding.DELETE, data: new Uint8Array(0) });
@@ -151,7 +153,7 @@ function encodeChange(
 }
 
 /** Run-length (u16 count + u32 value per run) when shorter, else the raw 16 KiB. */
-function encodeWhole(voxels: Uint32Array): { encoding: number; data: Uint8Array } {
+export function encodeWhole(voxels: Uint32Array): { encoding: number; data: Uint8Array } {
   let runs = 1;
   for (let i = 1; i < TILE_VOXELS; i++) if (voxels[i] !== voxels[i - 1]) runs++;
   if (runs * 6 >= TILE_VOXELS * 4) {

@@ -211,7 +211,7 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
   "goxel.redo"(p, { project }) {
     let redone = 0;
     for (let i = 0; i < (p.steps ?? 1); i++) {
-      const image = project.history.redo();
+      const image = project.history.redo(project.image);
       if (!image) break;
       project.replaceImage(image);
       redone++;

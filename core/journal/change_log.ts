@@ -1,0 +1,70 @@
+/**
+ * Undo and journal deltas of a small edit from its volumes' change logs (the old value of every
+ * voxel set() wrote, see Volume.startChangeLog): no snapshot and no comparison of whole tiles.
+ */
+import { tileOrigin, type Volume } from "../volume.ts";
+import {
+  encodeWhole,
+  type ImageDelta,
+  TileEncoding,
+  type TilePatch,
+  type VolumePatch,
+} from "./image_delta.ts";
+
+/** One volume's log, as Volume.takeChangeLog returns it, with the layer id it belongs to. */
+export interface VolumeLog {
+  id: number;
+  volume: Volume;
+  entries: number[];
+}
+
+/** Returns the forward delta (what the edit did) and its inverse (what undoes it). */
+export function deltasFromLogs(logs: VolumeLog[]): { forward: ImageDelta; inverse: ImageDelta } {
+  const forward: VolumePatch[] = [], inverse: VolumePatch[] = [];
+  for (const log of logs) {
+    const [f, i] = volumePatches(log);
+    if (f.length) forward.push({ id: log.id, tiles: f });
+    if (i.length) inverse.push({ id: log.id, tiles: i });
+  }
+  return { forward: { meta: null, volumes: forward }, inverse: { meta: null, volumes: inverse } };
+}
+
+function volumePatches({ volume, entries }: VolumeLog): [TilePatch[], TilePatch[]] {
+  // Per tile, in the order tiles were first touched: created or not, first old value per voxel.
+  const tiles = new Map<number, { created: boolean; old: Map<number, number> }>();
+  for (let k = 0; k < entries.length; k += 3) {
+    const key = entries[k], index = entries[k + 1];
+    let t = tiles.get(key);
+    if (!t) tiles.set(key, t = { created: index === -1, old: new Map() });
+    if (index >= 0 && !t.old.has(index)) t.old.set(index, entries[k + 2]);
+  }
+  const forward: TilePatch[] = [], inverse: TilePatch[] = [];
+  for (const [key, t] of tiles) {
+    const origin = tileOrigin(key);
+    const now = volume.readTile(...origin);
+    if (!now) continue;
+    if (t.created) {
+      forward.push({ origin, ...encodeWhole(now) });
+      inverse.push({ origin: [...origin], encoding: TileEncoding.DELETE, data: new Uint8Array(0) });
+      continue;
+    }
+    const changed = [...t.old].filter(([i, old]) => now[i] !== old);
+    if (!changed.length) continue;
+    forward.push({
+      origin,
+      encoding: TileEncoding.SPARSE,
+      data: sparse(changed.map(([i]) => [i, now[i]])),
+    });
+    inverse.push({ origin: [...origin], encoding: TileEncoding.SPARSE, data: sparse(changed) });
+  }
+  return [forward, inverse];
+}
+
+function sparse(pairs: [number, number][]): Uint8Array {
+  const data = new Uint8Array(pairs.length * 6), view = new DataView(data.buffer);
+  pairs.forEach(([i, v], k) => {
+    view.setUint16(k * 6, i, true);
+    view.setUint32(k * 6 + 2, v, true);
+  });
+  return data;
+}
