@@ -11,7 +11,7 @@ function spawn(args: string[]): Deno.ChildProcess {
     args: ["run", "-A", "--quiet", "--config", `${ROOT}deno.json`, ...args],
     stdout: "piped",
     stderr: "inherit",
-    env: { XDG_RUNTIME_DIR: dir },
+    env: { XDG_RUNTIME_DIR: dir, XDG_STATE_HOME: `${dir}/state`, HOME: dir },
   }).spawn();
 }
 
@@ -133,13 +133,14 @@ await echo.status;
 const sock = `${dir}/goxel.sock`;
 // GOXEL_BIN measures a compiled binary instead of `deno run main.ts`.
 const bin = Deno.env.get("GOXEL_BIN");
-const daemonArgs = ["start", "--foreground", "--socket", sock, "--log-level", "warning"];
+// The default config (what users run): info level, no access log, durability: process.
+const daemonArgs = ["start", "--foreground", "--socket", sock];
 const daemon = bin
   ? new Deno.Command(bin, {
     args: daemonArgs,
     stdout: "piped",
     stderr: "inherit",
-    env: { XDG_RUNTIME_DIR: dir },
+    env: { XDG_RUNTIME_DIR: dir, XDG_STATE_HOME: `${dir}/state`, HOME: dir },
   }).spawn()
   : spawn([`${ROOT}main.ts`, ...daemonArgs]);
 await waitSocket(sock);
