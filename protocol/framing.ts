@@ -180,7 +180,7 @@ export function checkDepth(text: string, maxDepth: number): boolean {
 }
 
 /** Returns the index of the quote closing a string whose body starts at `i` (or the end). */
-function skipString(text: string, i: number): number {
+export function skipString(text: string, i: number): number {
   for (;;) {
     const q = text.indexOf('"', i);
     if (q < 0) return text.length;

@@ -3,8 +3,9 @@
  * into the nearest double (…992); JSON-RPC wants the same id back, so for numeric ids that a
  * double cannot hold exactly the text of the `id` member is read from the message itself.
  */
+import { skipString } from "./framing.ts";
 
-const QUOTE = 0x22, BACKSLASH = 0x5c;
+const QUOTE = 0x22;
 const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
 const COLON = 0x3a, COMMA = 0x2c;
 
@@ -71,18 +72,6 @@ function skipValue(text: string, i: number): number {
 
 function isDelimiter(c: number): boolean {
   return c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || c <= 0x20;
-}
-
-/** Returns the index of the quote closing a string whose body starts at `i`. */
-function skipString(text: string, i: number): number {
-  for (;;) {
-    const q = text.indexOf('"', i);
-    if (q < 0) return text.length;
-    let b = q - 1;
-    while (b >= i && text.charCodeAt(b) === BACKSLASH) b--;
-    if ((q - 1 - b) % 2 === 0) return q;
-    i = q + 1;
-  }
 }
 
 function skipSpace(text: string, i: number): number {

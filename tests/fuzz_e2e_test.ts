@@ -4,6 +4,7 @@
  * past 5 s, the daemon never crashes (it answers ping after everything) and its RSS stays under
  * the limit. Set GOXEL_FUZZ_SEED to replay a run; GOXEL_FUZZ_ROUNDS for more params per method.
  */
+import { rng } from "./crash_loop.ts";
 import assert from "node:assert/strict";
 import { extname, join } from "node:path";
 import { listMethods } from "../protocol/mod.ts";
@@ -19,18 +20,6 @@ const FIXTURES = Deno.env.get("GOXEL_FIXTURES_DIR") ??
 /** Methods that end or reconfigure the daemon are not fuzzed. */
 const SKIPPED = new Set(["goxel.shutdown", "goxel.reload_config"]);
 const DECODABLE = [".vox", ".gox", ".qb", ".kv6", ".kvx", ".vxl", ".txt", ".gpl"];
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomValue(rand: () => number, depth = 0): unknown {
   const pick = Math.floor(rand() * (depth > 1 ? 8 : 11));
@@ -123,7 +112,7 @@ async function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
 }
 
 Deno.test(`fuzz: every method and mutated fixtures (seed ${SEED})`, async () => {
-  const rand = prng(SEED);
+  const rand = rng(SEED);
   const env = await makeTestEnv();
   const d = await startDaemon(env, ["--workspace", env.dir], "limits:\n  script_memory_mb: 32\n");
   const c = await RawClient.unix(d.socket);
