@@ -1,5 +1,6 @@
 /** What the composition root (main.ts) hands the CLI: it never imports the daemon itself. */
 
+import type { RenderFileOptions } from "../protocol/start_options.ts";
 import type { BuildInfo, McpOptions, StartOptions } from "../protocol/start_options.ts";
 
 export type { BuildInfo, McpOptions, StartOptions };
@@ -22,14 +23,7 @@ export interface OfflineOps {
   render(
     input: string,
     output: string,
-    opts: {
-      width: number;
-      height: number;
-      camera?: string;
-      background?: string;
-      quality?: string;
-      maxVoxels?: number;
-    },
+    opts: RenderFileOptions,
   ): Promise<{ files: string[] }>;
 }
 

@@ -9,7 +9,7 @@
  * value of each voxel they write (no snapshot, so tiles are written in place); every other
  * request diffs the image against a copy-on-write copy taken before it.
  */
-import { copyImage, type Image } from "../core/image.ts";
+import { copyImage, type Image, sameFingerprint } from "../core/image.ts";
 import { deltasFromLogs, type VolumeLog } from "../core/journal/change_log.ts";
 import {
   applyDelta,
@@ -130,7 +130,7 @@ function logCapture(project: Project): Capture {
     });
     const same = project.image === image &&
       image.layers.every((l, i) => l.volume === layers[i]?.volume) &&
-      image.layers.length === layers.length && sameValues(meta, metaFingerprint(image));
+      image.layers.length === layers.length && sameFingerprint(meta, metaFingerprint(image));
     if (!complete || !same) throw new TypeError("A logged voxel edit changed more than voxels");
     return logs;
   };
@@ -208,8 +208,4 @@ function commit(ctx: DaemonContext, project: Project, method: string, capture: C
   if (ctx.journal.isCheckpointDue(project)) {
     ctx.journal.checkpoint(project).catch((err) => ctx.logBug("checkpoint", err));
   }
-}
-
-function sameValues(a: unknown[], b: unknown[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }

@@ -1,14 +1,6 @@
 import assert from "node:assert/strict";
 import type { Image } from "../core/image.ts";
-import { loadConfig } from "./config.ts";
-import type { DaemonContext } from "./context.ts";
-import { Dispatcher } from "./dispatch.ts";
-import { createHandlers } from "./handlers/mod.ts";
-import { ChangeHub } from "./changes.ts";
-import { JournalStore } from "./journal.ts";
-import { nodeJournalFs } from "./journal_fs.ts";
-import { Metrics } from "./metrics.ts";
-import { ProjectRegistry } from "./projects.ts";
+import { harness } from "./dispatch_testing.ts";
 
 /** Layer names, CRCs, voxel counts and tile order: what undo must restore exactly. */
 function describe(image: Image): string {
@@ -19,49 +11,11 @@ function describe(image: Image): string {
   ).join("|");
 }
 
-async function harness() {
-  const projects = new ProjectRegistry(() => 0, 256);
-  const metrics = new Metrics();
-  const ctx = {
-    changes: new ChangeHub(projects, metrics),
-    config: await loadConfig({}),
-    build: { version: "0", commit: "t", runtime: "deno" },
-    conformance: false,
-    projects,
-    journal: new JournalStore(
-      {
-        dataDir: "/nonexistent",
-        durability: "off",
-        batchMs: 5,
-        checkpointBytes: 1 << 20,
-        checkpointSeconds: 600,
-      },
-      nodeJournalFs,
-      () => 0,
-      { info() {}, warn() {}, error() {} },
-    ),
-    onCommit() {},
-    metrics,
-    clock: () => 0,
-    startedAt: 0,
-    lastRequestAt: 0,
-    workspace: "/tmp",
-    onRequest() {},
-    logBug(m: string, e: unknown) {
-      throw new Error(`bug in ${m}: ${e}`);
-    },
-  } as unknown as DaemonContext;
-  const d = new Dispatcher(ctx, createHandlers());
-  let id = 0;
-  const call = async (method: string, params: unknown) => {
-    const text = JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params });
-    return JSON.parse((await d.handleText(text, { connectionId: 1, transport: "unix" }))!);
-  };
-  return { ctx, call };
-}
-
 Deno.test("undo and redo restore every state exactly across logged and diffed edits", async () => {
-  const { ctx, call } = await harness();
+  const { ctx, send, bugs } = await harness();
+  let id = 0;
+  const call = (method: string, params: unknown) =>
+    send({ jsonrpc: "2.0", id: ++id, method, params });
   await call("goxel.create_project", ["u", 32, 32, 32]);
   let seed = 7;
   const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
@@ -118,4 +72,5 @@ Deno.test("undo and redo restore every state exactly across logged and diffed ed
     }
     assert.equal(describe(ctx.projects.current!.image), stack[cursor], `after request ${n}`);
   }
+  assert.deepEqual(bugs, [], "no request hit a bug");
 });

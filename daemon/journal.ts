@@ -5,22 +5,21 @@
  * fsynced. Checkpoints (whole-state snapshots written atomically) bound each journal's size.
  */
 import fs from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { copyImage, type Image } from "../core/image.ts";
-import { crc32c } from "../core/journal/crc32c.ts";
-import { fullDelta, type VolumePatch, wholeTilePatches } from "../core/journal/image_delta.ts";
-import { metaToJson } from "../core/journal/image_meta.ts";
+import { copyImage } from "../core/image.ts";
+import { fullDelta } from "../core/journal/image_delta.ts";
 import {
   encodeRecord,
   JOURNAL_MAGIC,
   type JournalRecord,
   type ProjectFacts,
   RecordKind,
-  sealRecord,
 } from "../core/journal/record.ts";
 import { ErrorCode, RpcError } from "../protocol/mod.ts";
+import { writeFileAtomic } from "./files.ts";
 import type { JournalFs } from "./journal_fs.ts";
+import { encodeSnapshot } from "./snapshot_encode.ts";
 import type { Project } from "./projects.ts";
 
 /** How much a reply waits for before it is sent. */
@@ -306,11 +305,7 @@ export class JournalStore {
     else this.#fs.close(j.fd);
     const bytes = await encodeSnapshot(snapshot, seq, facts);
     if (!this.#open.has(project.id)) return; // closed meanwhile: its directory is gone
-    const tmp = join(j.dir, `.${CHECKPOINT_NAME}.tmp`);
-    await writeFile(tmp, bytes, { mode: 0o600 });
-    await syncPath(tmp);
-    await rename(tmp, join(j.dir, CHECKPOINT_NAME));
-    await syncPath(j.dir);
+    await writeFileAtomic(join(j.dir, CHECKPOINT_NAME), bytes, 0o600, true);
     for (const name of fs.readdirSync(j.dir)) {
       const m = /^journal-(\d+)\.gxj$/.exec(name);
       if (m && Number(m[1]) <= seq) await rm(join(j.dir, name), { force: true });
@@ -368,54 +363,4 @@ export function factsOf(project: Project): ProjectFacts {
     savedSeq: project.savedSeq,
     createdAt: project.createdAt,
   };
-}
-
-/** Encodes a checkpoint file, yielding to the event loop every few milliseconds. */
-async function encodeSnapshot(image: Image, seq: number, facts: ProjectFacts): Promise<Uint8Array> {
-  let slice = performance.now();
-  const pause = async () => {
-    if (performance.now() - slice < 4) return;
-    await new Promise((r) => setImmediate(r));
-    slice = performance.now();
-  };
-  const volumes: VolumePatch[] = [];
-  const all = image.layers.map((l) => [l.id, l.volume] as const);
-  if (image.selectionMask) all.push([-1, image.selectionMask]);
-  for (const [id, volume] of all) {
-    const tiles = [];
-    for (const t of wholeTilePatches(volume)) {
-      tiles.push(t);
-      await pause();
-    }
-    if (tiles.length) volumes.push({ id, tiles });
-  }
-  const record = encodeRecord({
-    seq,
-    kind: RecordKind.OPEN,
-    method: "checkpoint",
-    steps: 0,
-    project: facts,
-    delta: { meta: metaToJson(image), volumes },
-  }, false);
-  let crc = 0;
-  for (let o = 8; o < record.length; o += 1 << 20) {
-    crc = crc32c(record.subarray(o, Math.min(record.length, o + (1 << 20))), crc);
-    await pause();
-  }
-  sealRecord(record, crc);
-  const out = new Uint8Array(JOURNAL_MAGIC.length + record.length);
-  out.set(JOURNAL_MAGIC);
-  out.set(record, JOURNAL_MAGIC.length);
-  return out;
-}
-
-async function syncPath(path: string): Promise<void> {
-  const fd = fs.openSync(path, "r");
-  try {
-    await new Promise<void>((resolve, reject) =>
-      fs.fsync(fd, (err) => err ? reject(err) : resolve())
-    );
-  } finally {
-    fs.closeSync(fd);
-  }
 }

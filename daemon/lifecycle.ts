@@ -2,7 +2,7 @@
  * The daemon's life: config, runtime files, listeners, signals (TERM/INT stop, HUP reload,
  * USR2 reopen logs + stats), autosave on exit and cleanup.
  */
-import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { dispose } from "@logtape/logtape";
@@ -19,6 +19,8 @@ import { logger, setupLogging } from "./logging.ts";
 import { JournalStore } from "./journal.ts";
 import { journalFs } from "./journal_fs.ts";
 import { Metrics } from "./metrics.ts";
+import { defaultDataDir, lockDataDir } from "./data_dir.ts";
+import { registerGauges } from "./gauges.ts";
 import { JournalObserver, recoverProjects } from "./recovery.ts";
 import { ProjectRegistry } from "./projects.ts";
 import {
@@ -96,37 +98,6 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     defaultLogFile: paths.logFile,
     dataDir,
   });
-}
-
-/**
- * The default data directory: `$XDG_STATE_HOME/goxel` for the default socket; a daemon on
- * another socket keeps its own sessions under `sockets/<hash of the socket path>`.
- */
-function defaultDataDir(stateDir: string, socket: string, defaultSocket: string): string {
-  if (socket === resolve(defaultSocket)) return stateDir;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < socket.length; i++) h = Math.imul(h ^ socket.charCodeAt(i), 0x01000193);
-  return join(stateDir, "sockets", (h >>> 0).toString(16).padStart(8, "0"));
-}
-
-/** Creates the data dir (0700) and takes its lock, so two daemons never share journals. */
-async function lockDataDir(dataDir: string): Promise<() => void> {
-  ensureDataDir(dataDir);
-  try {
-    return await acquireLock(`${dataDir}/.lock`);
-  } catch (err) {
-    throw new StartupError(
-      `Another goxel daemon uses the data directory ${dataDir} (set data_dir or GOXEL_DATA_DIR to use another)`,
-      { cause: err },
-    );
-  }
-}
-
-function ensureDataDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const info = statSync(dir);
-  if (!info.isDirectory()) throw new StartupError(`The data directory ${dir} is not a directory`);
-  if ((info.mode & 0o077) !== 0) chmodSync(dir, 0o700);
 }
 
 interface ServeArgs {
@@ -366,56 +337,6 @@ async function reloadConfig(
   ctx.config = merged;
   await setupLogging(logSettings(merged));
   return report;
-}
-
-function registerGauges(ctx: DaemonContext, metrics: Metrics): void {
-  metrics.gauge("goxel_open_projects", "Open projects", () => ctx.projects.size);
-  metrics.gauge("goxel_connections", "Open client connections", () => ctx.connectionCount());
-  metrics.gauge(
-    "goxel_resident_memory_bytes",
-    "Resident set size",
-    () => process.memoryUsage().rss,
-  );
-  metrics.gauge(
-    "goxel_uptime_seconds",
-    "Seconds since start",
-    () => (ctx.clock() - ctx.startedAt) / 1000,
-  );
-  metrics.gauge(
-    "goxel_journal_seq",
-    "Sequence number of each open project's last committed change",
-    () => ctx.projects.list().map((p) => [`{project="${p.id}"}`, p.seq] as [string, number]),
-  );
-  metrics.gauge(
-    "goxel_journal_records",
-    "Journal records written since start",
-    () => ctx.journal.stats.records,
-  );
-  metrics.gauge(
-    "goxel_journal_bytes",
-    "Journal bytes written since start",
-    () => ctx.journal.stats.bytes,
-  );
-  metrics.gauge(
-    "goxel_journal_fsyncs",
-    "Journal fsyncs since start",
-    () => ctx.journal.stats.fsyncs,
-  );
-  metrics.gauge(
-    "goxel_journal_checkpoints",
-    "Checkpoints written since start",
-    () => ctx.journal.stats.checkpoints,
-  );
-  metrics.gauge(
-    "goxel_journal_write_failures",
-    "Journal writes that failed (the request got a JOURNAL error)",
-    () => ctx.journal.stats.write_failures,
-  );
-  metrics.gauge(
-    "goxel_worker_jobs",
-    "Jobs running or queued on the worker pool",
-    () => ctx.workers.load,
-  );
 }
 
 function flagLayer(opts: DaemonOptions, defaultLogFile: string | null): Record<string, unknown> {

@@ -1,4 +1,5 @@
 /** The daemon-less file operations behind `goxel info | convert | render` (files in, files out). */
+import type { RenderFileOptions } from "../protocol/start_options.ts";
 import { carriedSummary } from "../core/carried.ts";
 import { parseHex } from "../core/color.ts";
 import { InvalidInputError } from "../core/errors.ts";
@@ -107,14 +108,7 @@ export const offlineOps = {
   async render(
     input: string,
     output: string,
-    opts: {
-      width: number;
-      height: number;
-      camera?: string;
-      background?: string;
-      quality?: string;
-      maxVoxels?: number;
-    },
+    opts: RenderFileOptions,
   ) {
     checkPngPath(output);
     const { maxVoxels, ...render } = opts;

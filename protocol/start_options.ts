@@ -42,3 +42,14 @@ export interface McpOptions {
   env: Record<string, string | undefined>;
   build: BuildInfo;
 }
+
+/** Options of the offline `goxel render` (the CLI parses them, daemon/offline.ts renders). */
+export interface RenderFileOptions {
+  width: number;
+  height: number;
+  camera?: string;
+  background?: string;
+  quality?: string;
+  /** Raises the voxel budget of the input file (`--max-voxels`). */
+  maxVoxels?: number;
+}

@@ -1,7 +1,8 @@
 /**
  * The deflate tables both zlib codecs share (RFC 1951 §3.2.5–3.2.6): length and distance bases
  * with their extra bits (each base list ends with a sentinel one past its last code), bit
- * reversal for LSB-first codes, and the fixed-Huffman literal/length code of a symbol.
+ * reversal for LSB-first codes, the fixed-Huffman literal/length code of a symbol, and zlib's
+ * Adler-32 checksum.
  */
 
 // deno-fmt-ignore
@@ -30,4 +31,29 @@ export function fixedLiteralCode(s: number): [number, number] {
     0xc0 + s - 280,
     8,
   ];
+}
+
+/** Returns the Adler-32 checksum of `data`. */
+export function adler32(data: Uint8Array): number {
+  let s1 = 1, s2 = 0;
+  for (let i = 0; i < data.length;) {
+    const end = Math.min(i + 5552, data.length);
+    for (; i + 4 <= end; i += 4) {
+      s1 += data[i];
+      s2 += s1;
+      s1 += data[i + 1];
+      s2 += s1;
+      s1 += data[i + 2];
+      s2 += s1;
+      s1 += data[i + 3];
+      s2 += s1;
+    }
+    for (; i < end; i++) {
+      s1 += data[i];
+      s2 += s1;
+    }
+    s1 %= 65521;
+    s2 %= 65521;
+  }
+  return ((s2 << 16) | s1) >>> 0;
 }

@@ -11,6 +11,7 @@
  * code, a distance before the start, a wrong length — is still caught.
  */
 import {
+  adler32,
   DIST_BASE,
   DIST_EXTRA,
   fixedLiteralCode,
@@ -29,28 +30,6 @@ for (let s = 0; s < 288; s++) {
   for (let k = 0; k < 1 << (9 - len); k++) LIT[r | (k << len)] = (s << 4) | len;
 }
 for (let d = 0; d < 32; d++) DIST[reverseBits(d, 5)] = d;
-
-/** Returns the Adler-32 of `data[0, n)`. */
-function adler32(data: Uint8Array, n: number): number {
-  let s1 = 1, s2 = 0;
-  for (let i = 0; i < n;) {
-    const end = Math.min(i + 5552, n);
-    for (; i + 4 <= end; i += 4) {
-      s1 += data[i];
-      s2 += s1;
-      s1 += data[i + 1];
-      s2 += s1;
-      s1 += data[i + 2];
-      s2 += s1;
-      s1 += data[i + 3];
-      s2 += s1;
-    }
-    for (; i < end; i++) s2 += s1 += data[i];
-    s1 %= 65521;
-    s2 %= 65521;
-  }
-  return ((s2 << 16) | s1) >>> 0;
-}
 
 /** LSB-first bit reader; reads zeros past the end (the caller checks where it stopped). */
 class Bits {
@@ -156,5 +135,5 @@ export function inflateFixed(src: Uint8Array, out: Uint8Array, verify = true): n
   if (at + 4 > src.length) return -1;
   if (!verify) return o;
   const expected = (src[at] << 24 | src[at + 1] << 16 | src[at + 2] << 8 | src[at + 3]) >>> 0;
-  return adler32(out, o) === expected ? o : -1;
+  return adler32(out.subarray(0, o)) === expected ? o : -1;
 }

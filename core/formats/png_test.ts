@@ -3,7 +3,8 @@ import { deflateSync, inflateSync } from "node:zlib";
 import { FormatError } from "../errors.ts";
 import { readGoxChunks } from "./gox_chunks.ts";
 import { crc32, decodePng, encodePng, encodePngStb } from "./png.ts";
-import { adler32, stbZlibCompress } from "./stb_zlib.ts";
+import { adler32 } from "./deflate_tables.ts";
+import { stbZlibCompress } from "./stb_zlib.ts";
 import { FIXTURES, haveFixtures } from "../../tests/fixtures_testing.ts";
 
 const hasFixtures = haveFixtures("png_test");

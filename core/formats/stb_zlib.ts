@@ -5,6 +5,7 @@
  * lazy matching, and a stored-block fallback when compression does not pay.
  */
 import {
+  adler32,
   DIST_BASE,
   DIST_EXTRA,
   fixedLiteralCode,
@@ -160,31 +161,6 @@ function deflateFixed(data: Uint8Array, w: BitWriter, scratch: StbScratch): void
   for (; i < len; i++) w.symbol(data[i]);
   w.symbol(256);
   w.flush();
-}
-
-/** Returns the Adler-32 checksum of `data`. */
-export function adler32(data: Uint8Array): number {
-  let s1 = 1, s2 = 0;
-  for (let i = 0; i < data.length;) {
-    const end = Math.min(i + 5552, data.length);
-    for (; i + 4 <= end; i += 4) {
-      s1 += data[i];
-      s2 += s1;
-      s1 += data[i + 1];
-      s2 += s1;
-      s1 += data[i + 2];
-      s2 += s1;
-      s1 += data[i + 3];
-      s2 += s1;
-    }
-    for (; i < end; i++) {
-      s1 += data[i];
-      s2 += s1;
-    }
-    s1 %= 65521;
-    s2 %= 65521;
-  }
-  return ((s2 << 16) | s1) >>> 0;
 }
 
 /**

@@ -5,7 +5,7 @@
  * still shared with `before` are skipped); `applyDelta(before', delta)` rebuilds `after` from
  * any image equal to `before`. Journal records carry deltas (docs/journal.md).
  */
-import { emptyImage, type Image } from "../image.ts";
+import { emptyImage, type Image, sameFingerprint } from "../image.ts";
 import type { Layer } from "../layer.ts";
 import { TILE_VOXELS, Volume } from "../volume.ts";
 import { metaFingerprint, metaFromJson, type MetaJson, metaToJson } from "./image_meta.ts";
@@ -77,8 +77,7 @@ export function fullDelta(image: Image): ImageDelta {
 const EMPTY = new Volume();
 
 function sameMeta(a: Image, b: Image): boolean {
-  const fa = metaFingerprint(a), fb = metaFingerprint(b);
-  return fa.length === fb.length && fa.every((v, i) => v === fb[i]);
+  return sameFingerprint(metaFingerprint(a), metaFingerprint(b));
 }
 
 /** Yields every tile of a volume as a whole-tile patch, in insertion order (for snapshots). */
