@@ -1,9 +1,10 @@
 /**
  * Undo/redo history of an image (Goxel's image_history_*), kept as the change each step made:
- * its forward delta (redo) and its inverse (undo). Nothing is snapshotted, so the live image
- * keeps owning its tiles and a small edit writes in place; a step costs what it changed.
+ * its forward delta (redo) and, to undo it, either its inverse delta (small edits: the live
+ * image keeps owning its tiles and writes in place) or a copy-on-write copy of the image before
+ * it (large edits: nothing to encode, the copy shares every tile).
  */
-import type { Image } from "./image.ts";
+import { copyImage, type Image } from "./image.ts";
 import { applyDelta, type ImageDelta } from "./journal/image_delta.ts";
 
 /** Options of a `History`. */
@@ -13,10 +14,9 @@ export interface HistoryOptions {
 }
 
 /** One undo step: what it did and what takes it back. */
-export interface HistoryStep {
-  forward: ImageDelta;
-  inverse: ImageDelta;
-}
+export type HistoryStep =
+  | { forward: ImageDelta; inverse: ImageDelta }
+  | { forward: ImageDelta; before: Image };
 
 /** An undo history of steps with a cursor: `position` steps are applied to the live image. */
 export class History {
@@ -53,7 +53,7 @@ export class History {
     const camera = live.activeCamera;
     const pose = camera &&
       { name: camera.name, ortho: camera.ortho, dist: camera.dist, mat: camera.mat.slice() };
-    const image = applyDelta(live, step.inverse);
+    const image = "before" in step ? copyImage(step.before) : applyDelta(live, step.inverse);
     const after = image.activeCamera;
     if (pose && after && after.name === pose.name) {
       after.ortho = pose.ortho;

@@ -56,7 +56,13 @@ function isPromise<T>(v: MaybeAsync<T>): v is Promise<T> {
 /** A change being captured: how to finish it and how to take it back. */
 interface Capture {
   /** Returns the change's deltas (forward null: nothing changed). */
-  finish(): { kind: number; steps: number; forward: ImageDelta | null; inverse: ImageDelta | null };
+  finish(): {
+    kind: number;
+    steps: number;
+    forward: ImageDelta | null;
+    inverse?: ImageDelta | null;
+    before?: Image | null;
+  };
   rollback(): void;
 }
 
@@ -169,10 +175,15 @@ function diffCapture(ctx: DaemonContext, project: Project): Capture {
       const forward = diffImage(before, project.image, exact);
       if (kind === RecordKind.EDIT && isEmptyDelta(forward)) {
         project.image = before; // nothing changed: drop the tiles the edit copied on write
-        return { kind, steps: 0, forward: null, inverse: null };
+        return { kind, steps: 0, forward: null };
       }
-      const inverse = kind === RecordKind.EDIT ? diffImage(project.image, before, true) : null;
-      return { kind, steps: Math.abs(moved), forward, inverse };
+      // The copy taken before is the undo of this step (it shares every tile: nothing to encode).
+      return {
+        kind,
+        steps: Math.abs(moved),
+        forward,
+        before: kind === RecordKind.EDIT ? before : null,
+      };
     },
     rollback() {
       project.image = before;
@@ -189,10 +200,10 @@ function commit(ctx: DaemonContext, project: Project, method: string, capture: C
     if (!(err instanceof TypeError)) throw err;
     // A logged edit did more than its log shows (a bug): journal the whole state instead.
     ctx.logBug(method, err);
-    change = { kind: RecordKind.OPEN, steps: 0, forward: fullDelta(project.image), inverse: null };
+    change = { kind: RecordKind.OPEN, steps: 0, forward: fullDelta(project.image) };
     project.history.restart();
   }
-  const { kind, steps, forward, inverse } = change;
+  const { kind, steps, forward, inverse, before } = change;
   if (!forward) return;
   const seq = project.seq + 1;
   try {
@@ -204,6 +215,7 @@ function commit(ctx: DaemonContext, project: Project, method: string, capture: C
   project.seq = seq;
   project.degraded = null;
   if (kind === RecordKind.EDIT && inverse) project.history.push({ forward, inverse });
+  else if (kind === RecordKind.EDIT && before) project.history.push({ forward, before });
   ctx.onCommit({ project, seq, kind, method, delta: forward });
   if (ctx.journal.isCheckpointDue(project)) {
     ctx.journal.checkpoint(project).catch((err) => ctx.logBug("checkpoint", err));

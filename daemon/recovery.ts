@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import { join } from "node:path";
 import { copyImage, emptyImage, type Image } from "../core/image.ts";
-import { applyDelta, diffImage } from "../core/journal/image_delta.ts";
+import { applyDelta } from "../core/journal/image_delta.ts";
 import {
   type JournalRecord,
   type ProjectFacts,
@@ -180,7 +180,7 @@ function replay(
     const before = r.kind === RecordKind.EDIT ? copyImage(project.image) : null;
     project.image = applyRecord(r.kind === RecordKind.OPEN ? emptyImage() : project.image, r);
     if (r.kind === RecordKind.OPEN) h.restart();
-    else if (before) h.push({ forward: r.delta, inverse: diffImage(project.image, before, true) });
+    else if (before) h.push({ forward: r.delta, before });
     else if (r.kind === RecordKind.UNDO || r.kind === RecordKind.REDO) {
       const target = h.position + (r.kind === RecordKind.UNDO ? -r.steps : r.steps);
       // Steps from before the replayed records cannot be taken again: history restarts here.
