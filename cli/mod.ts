@@ -1,6 +1,5 @@
 /** The goxel command line: daemon lifecycle, `call`, offline file commands and completions. */
 import { Command, CommanderError } from "@commander-js/extra-typings";
-import process from "node:process";
 import { addCallCommand } from "./call.ts";
 import type { CliDeps } from "./deps.ts";
 import { CliError, exitCodeFor, UsageError } from "./errors.ts";
@@ -114,7 +113,5 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     if (err instanceof CliError && err.message) out.error(err.message);
     else if (!(err instanceof CliError)) out.error((err as Error)?.message ?? String(err));
     return exitCodeFor(err);
-  } finally {
-    process.stdout.off?.("error", () => {});
   }
 }

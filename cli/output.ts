@@ -1,5 +1,6 @@
 /** Output helpers: JSON pretty on a terminal and compact otherwise; NO_COLOR honoured. */
 import process from "node:process";
+import { isatty } from "node:tty";
 
 /** Where the CLI writes. */
 export class Output {
@@ -7,9 +8,15 @@ export class Output {
   readonly isTty: boolean;
   readonly color: boolean;
 
-  constructor(env: Record<string, string | undefined>) {
-    this.isTty = process.stdout.isTTY === true;
-    this.color = process.stderr.isTTY === true && !env.NO_COLOR;
+  /** `isTerminal(fd)` tells whether a descriptor is a terminal (tests pass their own). */
+  constructor(
+    env: Record<string, string | undefined>,
+    isTerminal: (fd: number) => boolean = isatty,
+  ) {
+    // isatty, not process.stdout.isTTY: creating the stream objects costs start-up time, and a
+    // run that prints nothing on stderr should not pay for stderr's.
+    this.isTty = isTerminal(1);
+    this.color = isTerminal(2) && !env.NO_COLOR;
   }
 
   /** Writes to stdout. */

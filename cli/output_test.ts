@@ -21,16 +21,9 @@ function capture(stream: Stream, fn: () => void): string {
   return text;
 }
 
-/** Runs fn with stream.isTTY forced to the given value. */
-function withTty<T>(stream: Stream, isTty: boolean, fn: () => T): T {
-  const original = Object.getOwnPropertyDescriptor(stream, "isTTY");
-  Object.defineProperty(stream, "isTTY", { value: isTty, configurable: true });
-  try {
-    return fn();
-  } finally {
-    if (original) Object.defineProperty(stream, "isTTY", original);
-    else delete (stream as { isTTY?: boolean }).isTTY;
-  }
+/** A terminal test: only descriptor `fd` is a terminal, or none when `isTty` is false. */
+function terminal(fd: number, isTty: boolean): (fd: number) => boolean {
+  return (asked) => isTty && asked === fd;
 }
 
 Deno.test("Output.json() prints indented or one-line JSON as asked", async (t) => {
@@ -56,7 +49,7 @@ Deno.test("Output.json() defaults to pretty on a terminal and compact otherwise"
     ]] as const
   ) {
     await t.step(label, () => {
-      const out = withTty(process.stdout, isTty, () => new Output({}));
+      const out = new Output({}, terminal(1, isTty));
       assert.equal(capture(process.stdout, () => out.json([1])), expected);
     });
   }
@@ -76,7 +69,7 @@ Deno.test("Output.error() prefixes goxel: and colours it only when allowed", asy
   ];
   for (const [label, isTty, env, expected] of cases) {
     await t.step(label, () => {
-      const out = withTty(process.stderr, isTty, () => new Output(env));
+      const out = new Output(env, terminal(2, isTty));
       assert.equal(capture(process.stderr, () => out.error("boom")), expected);
     });
   }

@@ -1,5 +1,4 @@
 /** Re-executing this same program: the detached daemon and its readiness handshake. */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import process from "node:process";
@@ -28,11 +27,13 @@ export type SpawnOutcome =
  * Starts the daemon detached (own session, no terminal), with `start --foreground --daemonized`
  * plus the given flags; resolves when it prints READY, or with its error output if it exits.
  */
-export function spawnDaemon(
+export async function spawnDaemon(
   flags: string[],
   env: Record<string, string | undefined>,
   timeoutMs = 15000,
 ): Promise<SpawnOutcome> {
+  // Loaded here: most CLI runs find the daemon running and never spawn (start-up time).
+  const { spawn } = await import("node:child_process");
   const [cmd, ...prefix] = selfCommand();
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {

@@ -1,6 +1,5 @@
 /** `goxel call watch [project]` (the change stream as NDJSON) and `goxel view` (the viewer). */
 import type { Command } from "@commander-js/extra-typings";
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import process from "node:process";
@@ -74,6 +73,7 @@ export function addViewCommand(program: Command, deps: CliDeps, out: Output): vo
       out.line(url);
       const opener = o.open === false ? null : browserOpener(deps.env);
       if (opener) {
+        const { spawn } = await import("node:child_process");
         const child = spawn(opener, [url], { detached: true, stdio: "ignore", env: deps.env });
         child.on("error", () => {});
         child.unref();
