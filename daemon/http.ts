@@ -13,6 +13,7 @@ import type { AddressInfo } from "node:net";
 import { ErrorCode } from "../protocol/mod.ts";
 import type { DaemonContext } from "./context.ts";
 import type { Dispatcher } from "./dispatch.ts";
+import { isLoopbackHost } from "./http_control.ts";
 import { viewerAsset } from "./http_viewer.ts";
 import { WsGateway } from "./http_ws.ts";
 
@@ -24,12 +25,6 @@ export interface HttpOptions {
   token: string | null;
   /** True once the daemon has finished recovery and serves requests. */
   ready: () => boolean;
-}
-
-/** Returns true for loopback host names and addresses. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  return h === "localhost" || h === "::1" || /^127\./.test(h) || h === "::ffff:127.0.0.1";
 }
 
 /** The HTTP listener and its WebSocket gateway. */
@@ -118,8 +113,9 @@ export class HttpListener {
       case "GET /":
       case "GET /index.html":
       case "GET /viewer.js": {
-        const asset = viewerAsset(url.pathname === "/viewer.js" ? "js" : "html");
-        return send(asset.status, asset.type, asset.body);
+        return void viewerAsset(url.pathname === "/viewer.js" ? "js" : "html").then((asset) =>
+          send(asset.status, asset.type, asset.body)
+        );
       }
     }
     if (url.pathname === "/rpc" || url.pathname === "/ws") {

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { InvalidInputError } from "../core/errors.ts";
 import type { DaemonContext } from "./context.ts";
 import type { Dispatcher } from "./dispatch.ts";
-import { HttpListener, isLoopbackHost } from "./http.ts";
+import type { HttpListener } from "./http.ts";
 import { removeFiles, writeTokenFile } from "./runtime_files.ts";
 
 /** Parses "HOST:PORT", "[v6]:PORT" or "PORT" (host 127.0.0.1). */
@@ -16,7 +16,13 @@ export function parseListen(text: string): { host: string; port: number } {
   return { host: m[1] || m[2] || "127.0.0.1", port };
 }
 
-/** The daemon's HTTP listener, if any. */
+/** Returns true for loopback host names and addresses. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127\./.test(h) || h === "::ffff:127.0.0.1";
+}
+
+/** The daemon's HTTP listener, if any (its code, node:http and ws load when it first starts). */
 export class HttpControl {
   readonly #ctx: () => DaemonContext;
   readonly #dispatcher: () => Dispatcher;
@@ -57,6 +63,7 @@ export class HttpControl {
         `Refusing to serve HTTP on ${host}: only loopback addresses are allowed (set http.allow_non_loopback to force)`,
       );
     }
+    const { HttpListener } = await import("./http.ts");
     const listener = new HttpListener(this.#ctx(), this.#dispatcher(), {
       host,
       port,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isLoopbackHost } from "./http.ts";
+import { isLoopbackHost } from "./http_control.ts";
 import { parseListen } from "./http_control.ts";
 
 Deno.test("parseListen() reads HOST:PORT, [v6]:PORT and PORT, and refuses the rest", async (t) => {

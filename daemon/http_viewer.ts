@@ -4,7 +4,6 @@
  * which `deno task build-web` writes.
  */
 import { readFileSync } from "node:fs";
-import { EMBEDDED_VIEWER } from "./http_viewer_embedded.ts";
 
 /** An HTTP response body for one of the viewer's files. */
 export interface Asset {
@@ -25,8 +24,9 @@ function fromDisk(kind: "html" | "js"): string | undefined {
   }
 }
 
-/** Returns the viewer page or its script. */
-export function viewerAsset(kind: "html" | "js"): Asset {
+/** Returns the viewer page or its script (the embedded copy loads on first use: idle memory). */
+export async function viewerAsset(kind: "html" | "js"): Promise<Asset> {
+  const { EMBEDDED_VIEWER } = await import("./http_viewer_embedded.ts");
   const body = EMBEDDED_VIEWER?.[kind] ?? cache[kind] ?? fromDisk(kind);
   if (body === undefined) {
     return {

@@ -119,8 +119,6 @@ async function serve(a: ServeArgs): Promise<number> {
   const workers = new WorkerPool(a.config.workers, {
     jobTimeoutMs: () => ctx.config.limits.job_timeout_ms,
   });
-  // Thread starts block the event loop for ~0.1 s each: pay for them before serving.
-  workers.warm();
   let server: RpcServer | null = null;
   let stopping: Promise<number> | null = null;
   let resolveExit: (code: number) => void = () => {};
