@@ -18,6 +18,14 @@ export type HistoryStep =
   | { forward: ImageDelta; inverse: ImageDelta }
   | { forward: ImageDelta; before: Image };
 
+/** What a push changed besides adding its step (see `History.unpush`). */
+export interface PushUndo {
+  readonly dropped: readonly HistoryStep[];
+  readonly shifted: HistoryStep | undefined;
+}
+
+const NONE: readonly HistoryStep[] = [];
+
 /** An undo history of steps with a cursor: `position` steps are applied to the live image. */
 export class History {
   #steps: HistoryStep[] = [];
@@ -33,13 +41,29 @@ export class History {
     this.#limit = limit;
   }
 
-  /** Records a step after the cursor: drops the redo branch and, past the limit, the oldest. */
-  push(step: HistoryStep): void {
-    this.#steps.length = this.#cursor;
+  /**
+   * Records a step after the cursor: drops the redo branch and, past the limit, the oldest.
+   * Returns what `unpush` needs to take the push back exactly.
+   */
+  push(step: HistoryStep): PushUndo {
+    const dropped = this.#cursor < this.#steps.length ? this.#steps.splice(this.#cursor) : NONE;
     this.#steps.push(step);
     // `limit` counts states (steps + the oldest one), as Goxel's snapshot history did.
-    if (this.#steps.length > this.#limit - 1) this.#steps.shift();
+    const shifted = this.#steps.length > this.#limit - 1 ? this.#steps.shift() : undefined;
     this.#cursor = this.#steps.length;
+    return { dropped, shifted };
+  }
+
+  /**
+   * Takes back the latest push: its step goes, the redo branch it dropped and the oldest step
+   * it forgot come back. Valid only while that push is the latest change (pushes are taken back
+   * newest first).
+   */
+  unpush(undo: PushUndo): void {
+    this.#steps.pop();
+    if (undo.shifted) this.#steps.unshift(undo.shifted);
+    this.#cursor = this.#steps.length;
+    this.#steps.push(...undo.dropped);
   }
 
   /**

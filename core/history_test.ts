@@ -118,3 +118,36 @@ Deno.test("History.seek() and restart() move and clear the cursor", () => {
   assert.equal(history.size, 1);
   assert.equal(history.canUndo, false);
 });
+
+Deno.test("History.unpush() restores the redo branch and the oldest step a push dropped", () => {
+  let image = newImage();
+  const history = new History({ limit: 3 });
+  const set = (x: number) => (img: Image) => img.layers[0].volume.set(x, 0, 0, 0xffffffff);
+  step(history, image, set(1));
+  step(history, image, set(2));
+  image = history.undo(image)!; // steps [1, 2], cursor 1: step 2 is the redo branch
+  const before = copyImage(image);
+  const forward = (() => {
+    set(3)(image);
+    return diffImage(before, image, true);
+  })();
+  const undo = history.push({ forward, inverse: diffImage(image, before, true) });
+  assert.equal(history.canRedo, false);
+  history.unpush(undo);
+  assert.deepEqual([history.position, history.size, history.canRedo], [1, 3, true]);
+  // Past the limit: the push forgets the oldest step; unpush brings it back.
+  image = history.redo(before)!;
+  const full = copyImage(image);
+  set(4)(image);
+  const dropOldest = history.push({
+    forward: diffImage(full, image, true),
+    inverse: diffImage(image, full, true),
+  });
+  assert.equal(history.size, 3);
+  history.unpush(dropOldest);
+  image = full;
+  assert.deepEqual([history.position, history.size], [2, 3]);
+  image = history.undo(image)!;
+  image = history.undo(image)!;
+  assert.equal(image.layers[0].volume.count(), 0, "both original steps undo again");
+});

@@ -6,6 +6,7 @@
 import {
   checkDepth,
   clip,
+  type DeferredReply,
   ErrorCode,
   errorReply,
   errorReplyOf,
@@ -20,7 +21,8 @@ import {
   validateEnvelope,
 } from "../protocol/mod.ts";
 import type { Peer } from "./changes.ts";
-import { runMutation } from "./commits.ts";
+import { type Receipt, runMutation } from "./commits.ts";
+import type { JournalStore } from "./journal.ts";
 import type { Project } from "./projects.ts";
 import { toRpcError } from "./rpc_errors.ts";
 import type { DaemonContext } from "./context.ts";
@@ -37,6 +39,8 @@ export interface CallInfo {
 }
 
 type Reply = string | null;
+/** A reply, or one whose text waits for the journal write of its change (see settle()). */
+type Answer = Reply | PendingReply;
 type MaybeAsync<T> = T | Promise<T>;
 
 function isPromise<T>(v: MaybeAsync<T>): v is Promise<T> {
@@ -48,6 +52,32 @@ const ID_NULL_ERROR = (code: number, message: string, data?: unknown) =>
 
 /** The request ids of a message as sent (computed only when a number may have lost digits). */
 type RawIds = () => (string | undefined)[];
+
+type Outcome = { result?: unknown; error?: { code: number; message: string; data?: unknown } };
+
+/**
+ * The reply of a change whose journal record is queued: its text is the success reply once the
+ * record is written, or the journal error if that write failed (the change was taken back).
+ */
+export class PendingReply implements DeferredReply {
+  readonly #journal: JournalStore;
+  readonly #text: () => Reply;
+
+  constructor(journal: JournalStore, text: () => Reply) {
+    this.#journal = journal;
+    this.#text = text;
+  }
+
+  /** Writes the queued journal records (if not yet done) and returns the final reply. */
+  settle(): Reply {
+    this.#journal.flushQueued();
+    return this.#text();
+  }
+}
+
+function settle(answer: Answer): Reply {
+  return answer instanceof PendingReply ? answer.settle() : answer;
+}
 
 /** Dispatches JSON-RPC messages to the handler table. */
 export class Dispatcher {
@@ -61,8 +91,15 @@ export class Dispatcher {
     this.#handlers = handlers;
   }
 
-  /** Handles one framed message. */
-  handleText(text: string, call: CallInfo): MaybeAsync<Reply> {
+  /**
+   * Handles one framed message. With `defer`, the reply of a change whose journal record is
+   * still queued comes back as a PendingReply, so a connection's burst of requests shares one
+   * journal write (settled when the connection writes its replies); without it the record is
+   * written before this returns.
+   */
+  handleText(text: string, call: CallInfo, defer: true): MaybeAsync<Answer>;
+  handleText(text: string, call: CallInfo, defer?: false): MaybeAsync<Reply>;
+  handleText(text: string, call: CallInfo, defer = false): MaybeAsync<Answer> {
     const { limits } = this.#ctx.config;
     const metrics = this.#ctx.metrics;
     if (!checkDepth(text, limits.max_depth)) {
@@ -88,7 +125,7 @@ export class Dispatcher {
     }
     let ids: (string | undefined)[] | undefined;
     const raw: RawIds = () => ids ??= rawIds(text);
-    if (!Array.isArray(msg)) return this.#handleOne(msg, call, raw, 0);
+    if (!Array.isArray(msg)) return this.#handleOne(msg, call, raw, 0, defer);
     if (msg.length === 0) {
       return ID_NULL_ERROR(ErrorCode.INVALID_REQUEST, "Invalid request: empty batch");
     }
@@ -103,40 +140,55 @@ export class Dispatcher {
         },
       );
     }
-    return this.#handleBatch(msg, call, raw);
+    return this.#handleBatch(msg, call, raw, defer);
   }
 
-  #handleBatch(items: unknown[], call: CallInfo, raw: RawIds): MaybeAsync<Reply> {
-    const replies: MaybeAsync<Reply>[] = items.map((m, i) => this.#handleOne(m, call, raw, i));
-    const join = (list: Reply[]) => {
-      const present = list.filter((r): r is string => r !== null);
-      return present.length ? `[${present.join(",")}]` : null;
+  #handleBatch(items: unknown[], call: CallInfo, raw: RawIds, defer: boolean): MaybeAsync<Answer> {
+    const replies = items.map((m, i) => this.#handleOne(m, call, raw, i, defer));
+    const join = (list: Answer[]): Answer => {
+      const text = (settled: Reply[]) => {
+        const present = settled.filter((r): r is string => r !== null);
+        return present.length ? `[${present.join(",")}]` : null;
+      };
+      if (!list.some((r) => r instanceof PendingReply)) return text(list as Reply[]);
+      return new PendingReply(this.#ctx.journal, () => text(list.map(settle)));
     };
-    return replies.some(isPromise) ? Promise.all(replies).then(join) : join(replies as Reply[]);
+    return replies.some(isPromise) ? Promise.all(replies).then(join) : join(replies as Answer[]);
   }
 
-  #handleOne(msg: unknown, call: CallInfo, raw: RawIds, index: number): MaybeAsync<Reply> {
+  #handleOne(
+    msg: unknown,
+    call: CallInfo,
+    raw: RawIds,
+    index: number,
+    defer: boolean,
+  ): MaybeAsync<Answer> {
     const checked = validateEnvelope(msg);
     if (!checked.ok) return errorReply(idText(checked.id), checked.error);
     const req = checked.request;
     const isNotification = !("id" in req);
     const started = performance.now();
-    const out = this.#invoke(req, call);
-    const finish = (
-      r: { result?: unknown; error?: { code: number; message: string; data?: unknown } },
-    ) => {
+    const receipt: Receipt = { ticket: null };
+    const out = this.#invoke(req, call, receipt);
+    const finish = (r: Outcome): Answer => {
+      const { ticket } = receipt;
+      if (ticket && !defer) this.#ctx.journal.flushQueued();
+      if (ticket?.error) r = { error: toRpcError(ticket.error, this.#ctx, req.method) };
       this.#record(req.method, started, r.error?.code, req.params);
       if (isNotification) return null;
       const id = needsRawId(req.id) ? raw()[index] ?? idText(req.id) : idText(req.id);
-      return r.error ? errorReply(id, r.error) : resultReply(id, r.result);
+      if (r.error) return errorReply(id, r.error);
+      const ok = resultReply(id, r.result);
+      if (!ticket || !defer) return ok;
+      return new PendingReply(this.#ctx.journal, () => {
+        if (!ticket.error) return ok;
+        return errorReply(id, toRpcError(ticket.error, this.#ctx, req.method));
+      });
     };
     return isPromise(out) ? out.then(finish) : finish(out);
   }
 
-  #invoke(
-    req: JsonRpcRequest,
-    call: CallInfo,
-  ): MaybeAsync<{ result?: unknown; error?: { code: number; message: string; data?: unknown } }> {
+  #invoke(req: JsonRpcRequest, call: CallInfo, receipt: Receipt): MaybeAsync<Outcome> {
     const decl = findMethod(req.method, { conformance: this.#ctx.conformance });
     if (!decl) {
       return {
@@ -170,7 +222,7 @@ export class Dispatcher {
       const run = () => handler(params, { ctx: this.#ctx, project: project as Project, call });
       // A mutating request is one all-or-nothing, journaled change and one undo step.
       const work = project && decl.flags.mutates
-        ? () => runMutation(this.#ctx, project, decl.name, run, params)
+        ? () => runMutation(this.#ctx, project, decl.name, run, params, receipt)
         : run;
       let value: MaybeAsync<unknown>;
       if (project?.isBusy) value = project.exclusive(work);

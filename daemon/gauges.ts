@@ -1,7 +1,7 @@
 /** The daemon's gauges, read when /metrics or goxel.metrics renders them. */
 import process from "node:process";
 import type { DaemonContext } from "./context.ts";
-import type { JournalStats } from "./journal.ts";
+import type { JournalStats } from "./journal_types.ts";
 import type { Metrics } from "./metrics.ts";
 
 const JOURNAL_GAUGES: [keyof JournalStats, string][] = [

@@ -1,8 +1,13 @@
 /**
  * The journal store: one append-only journal per open project under `<data_dir>/projects/<id>/`
  * (docs/journal.md). Every committed change is written (write(2)) before its reply; with
- * `durability: batch` replies also wait for a group fsync, with `always` each change is
+ * `durability: batch` replies also wait for a group fsync, with `always` each write is
  * fsynced. Checkpoints (whole-state snapshots written atomically) bound each journal's size.
+ *
+ * Edits are queued, not written at once: the changes of one burst of pipelined requests (one
+ * run of a connection, or everything until the next microtask) go out in one write(2) per
+ * project, before any of their replies. When that write fails, every queued change of the
+ * project is taken back, newest first, and each of their requests is answered with the error.
  */
 import fs from "node:fs";
 import { rm } from "node:fs/promises";
@@ -13,42 +18,23 @@ import {
   encodeRecord,
   JOURNAL_MAGIC,
   type JournalRecord,
-  type ProjectFacts,
   RecordKind,
 } from "../core/journal/record.ts";
 import { ErrorCode, RpcError } from "../protocol/mod.ts";
 import { writeFileAtomic } from "./files.ts";
 import type { JournalFs } from "./journal_fs.ts";
+import { GroupSync } from "./journal_sync.ts";
+import {
+  CHECKPOINT_NAME,
+  factsOf,
+  type JournalLog,
+  journalName,
+  type JournalSettings,
+  type JournalStats,
+  type Ticket,
+} from "./journal_types.ts";
 import { encodeSnapshot } from "./snapshot_encode.ts";
 import type { Project } from "./projects.ts";
-
-/** How much a reply waits for before it is sent. */
-export type DurabilityMode = "off" | "process" | "batch" | "always";
-
-/** The journal's settings (config keys `durability*`, `data_dir`, `checkpoint.*`). */
-export interface JournalSettings {
-  dataDir: string;
-  durability: DurabilityMode;
-  batchMs: number;
-  checkpointBytes: number;
-  checkpointSeconds: number;
-}
-
-/** Minimal logger the store reports to. */
-export interface JournalLog {
-  info(message: string, props?: Record<string, unknown>): void;
-  warn(message: string, props?: Record<string, unknown>): void;
-  error(message: string, props?: Record<string, unknown>): void;
-}
-
-/** Counters the store exposes (get_status, metrics). */
-export interface JournalStats {
-  records: number;
-  bytes: number;
-  fsyncs: number;
-  checkpoints: number;
-  write_failures: number;
-}
 
 interface OpenJournal {
   dir: string;
@@ -62,15 +48,17 @@ interface OpenJournal {
   needsCut: boolean;
   /** Highest seq written but not yet fsynced (batch mode). */
   unsynced: number;
+  /** Changes committed in memory whose records await the group write. */
+  queued: Queued[];
 }
 
-/** Journal file name for records starting at `seq`. */
-export function journalName(seq: number): string {
-  return `journal-${String(seq).padStart(12, "0")}.gxj`;
+interface Queued {
+  bytes: Uint8Array;
+  seq: number;
+  ticket: Ticket;
+  /** Takes the change back (the project is exactly as this change left it). */
+  revert: () => void;
 }
-
-/** The checkpoint file of a project directory. */
-export const CHECKPOINT_NAME = "checkpoint.gxj";
 
 /** Writes, syncs and checkpoints project journals. */
 export class JournalStore {
@@ -86,19 +74,33 @@ export class JournalStore {
   readonly #clock: () => number;
   readonly #log: JournalLog;
   readonly #open = new Map<string, OpenJournal>();
-  #waiters: (() => void)[] = [];
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  #syncing = false;
-  #lastSyncAt = -Infinity;
   readonly #checkpointing = new Map<string, Promise<void>>();
-  /** Journals replaced by a checkpoint whose last records still await the group fsync. */
-  #retired: { fd: number; note: string }[] = [];
+  readonly #sync: GroupSync;
+  /** Projects with queued changes, in the order of their first one. */
+  #queuedProjects: Project[] = [];
+  #flushScheduled = false;
 
   constructor(settings: JournalSettings, files: JournalFs, clock: () => number, log: JournalLog) {
     this.settings = settings;
     this.#fs = files;
     this.#clock = clock;
     this.#log = log;
+    this.#sync = new GroupSync({
+      fs: files,
+      batchMs: settings.batchMs,
+      takeUnsynced: () => {
+        const due = [];
+        for (const [id, j] of this.#open) {
+          if (!j.unsynced) continue;
+          due.push({ fd: j.fd, note: `${id}:${j.unsynced}` });
+          j.unsynced = 0;
+        }
+        return due;
+      },
+      counted: () => void this.stats.fsyncs++,
+      failed: (note, err) =>
+        log.error("Journal fsync failed for {note}: {message}", { note, message: err.message }),
+    });
   }
 
   /** False with `durability: off` (nothing is written). */
@@ -145,14 +147,82 @@ export class JournalStore {
   }
 
   /**
-   * Appends one record (write(2) done when this returns). On failure the partial record is cut
-   * off and a JOURNAL error is thrown; the caller rolls the project back.
+   * Appends one record now (write(2) done when this returns), after the project's queued
+   * changes. On failure the partial record is cut off and a JOURNAL error is thrown; the
+   * caller rolls the project back.
    */
   append(project: Project, record: JournalRecord): void {
     if (!this.enabled) return;
+    const j = this.#journalOf(project);
+    this.#flushProject(project);
+    this.#write(project, j, encodeRecord(record), record.seq, 1);
+  }
+
+  /**
+   * Queues the record of a change already made in memory; it is written with the other
+   * changes of this burst by `flushQueued` (at the latest in a microtask). `revert` takes the
+   * change back if that write fails. Returns null when nothing is journaled (`off`).
+   */
+  queue(project: Project, record: JournalRecord, revert: () => void): Ticket | null {
+    if (!this.enabled) return null;
+    const j = this.#journalOf(project);
+    const ticket: Ticket = { error: null };
+    if (j.queued.length === 0) this.#queuedProjects.push(project);
+    j.queued.push({ bytes: encodeRecord(record), seq: record.seq, ticket, revert });
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(() => {
+        this.#flushScheduled = false;
+        this.flushQueued();
+      });
+    }
+    return ticket;
+  }
+
+  /** Writes every queued change: one write(2) per project. */
+  flushQueued(): void {
+    if (this.#queuedProjects.length === 0) return;
+    const projects = this.#queuedProjects;
+    this.#queuedProjects = [];
+    for (const p of projects) this.#flushProject(p);
+  }
+
+  #flushProject(project: Project): void {
+    const j = this.#open.get(project.id);
+    if (!j || j.queued.length === 0) return;
+    const queued = j.queued;
+    j.queued = [];
+    const bytes = queued.length === 1 ? queued[0].bytes : concatBytes(queued);
+    try {
+      this.#write(project, j, bytes, queued[queued.length - 1].seq, queued.length);
+      project.degraded = null;
+    } catch (err) {
+      // Newest first: each revert finds the project exactly as its change left it.
+      for (let i = queued.length - 1; i >= 0; i--) {
+        queued[i].ticket.error = err as RpcError;
+        try {
+          queued[i].revert();
+        } catch (bug) {
+          this.#log.error("Cannot take back change {seq} of {project}: {message}", {
+            seq: queued[i].seq,
+            project: project.id,
+            message: (bug as Error).message,
+          });
+        }
+      }
+      project.seq = queued[0].seq - 1;
+      project.degraded = (err as Error).message;
+    }
+  }
+
+  #journalOf(project: Project): OpenJournal {
     const j = this.#open.get(project.id);
     if (!j) throw new RangeError(`Project ${project.id} has no open journal`);
-    const bytes = encodeRecord(record);
+    return j;
+  }
+
+  /** One write(2) of whole records (and an fsync with `always`); throws a JOURNAL error. */
+  #write(project: Project, j: OpenJournal, bytes: Uint8Array, lastSeq: number, count: number) {
     try {
       if (j.needsCut) {
         this.#fs.truncate(j.fd, j.size);
@@ -160,7 +230,7 @@ export class JournalStore {
       }
       this.#fs.write(j.fd, bytes);
       if (this.settings.durability === "always") {
-        this.#fs.fsyncSync(j.fd, `${project.id}:${record.seq}`);
+        this.#fs.fsyncSync(j.fd, `${project.id}:${lastSeq}`);
         this.stats.fsyncs++;
       }
     } catch (err) {
@@ -177,8 +247,8 @@ export class JournalStore {
     }
     j.size += bytes.length;
     if (j.firstAt === 0) j.firstAt = this.#clock();
-    if (this.settings.durability === "batch") j.unsynced = record.seq;
-    this.stats.records++;
+    if (this.settings.durability === "batch") j.unsynced = lastSeq;
+    this.stats.records += count;
     this.stats.bytes += bytes.length;
   }
 
@@ -207,6 +277,8 @@ export class JournalStore {
   /** Removes a closed project's journal and checkpoint (a running checkpoint is abandoned). */
   closed(project: Project): void {
     const j = this.#open.get(project.id);
+    // Its queued changes are dropped with it (the journal is removed).
+    this.#queuedProjects = this.#queuedProjects.filter((p) => p !== project);
     this.#open.delete(project.id);
     if (j) this.#fs.close(j.fd);
     // Removed before the reply: a closed project never comes back after a restart.
@@ -220,58 +292,17 @@ export class JournalStore {
    * `off`/`process`/`always`, after the next group fsync for `batch`. Callbacks run in order.
    */
   afterDurable(fn: () => void): void {
+    this.flushQueued();
     if (this.settings.durability !== "batch" || !this.#hasUnsynced()) {
-      if (this.#waiters.length === 0) return fn();
+      if (this.#sync.idle) return fn();
     }
-    this.#waiters.push(fn);
-    this.#schedule();
-  }
-
-  /**
-   * Starts the next group fsync as soon as the previous one began `batchMs` ago (at once when
-   * the journal was idle), so a lone request waits for one fsync and a busy stream shares one
-   * fsync per `batchMs`.
-   */
-  #schedule(): void {
-    if (this.#timer) return;
-    const wait = Math.max(0, this.#lastSyncAt + this.settings.batchMs - performance.now());
-    this.#timer = setTimeout(() => this.#groupSync(), wait);
+    this.#sync.wait(fn);
   }
 
   #hasUnsynced(): boolean {
-    if (this.#retired.length) return true;
+    if (this.#sync.hasRetired) return true;
     for (const j of this.#open.values()) if (j.unsynced) return true;
     return false;
-  }
-
-  async #groupSync(): Promise<void> {
-    this.#timer = null;
-    if (this.#syncing) return; // the running sync schedules the next group when it ends
-    this.#syncing = true;
-    this.#lastSyncAt = performance.now();
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    const jobs = [...this.#open.entries()].filter(([, j]) => j.unsynced).map(([id, j]) => {
-      const note = `${id}:${j.unsynced}`;
-      j.unsynced = 0;
-      this.stats.fsyncs++;
-      return this.#fs.fsync(j.fd, note).catch((err) => {
-        this.#log.error("Journal fsync failed for {note}: {message}", {
-          note,
-          message: (err as Error).message,
-        });
-      });
-    });
-    const retired = this.#retired;
-    this.#retired = [];
-    for (const r of retired) {
-      this.stats.fsyncs++;
-      jobs.push(this.#fs.fsync(r.fd, r.note).catch(() => {}).finally(() => this.#fs.close(r.fd)));
-    }
-    await Promise.all(jobs);
-    this.#syncing = false;
-    for (const w of waiters) w();
-    if (this.#waiters.length) this.#schedule();
   }
 
   /** True when a project's journal passed the size or age threshold. */
@@ -299,9 +330,11 @@ export class JournalStore {
     const started = performance.now();
     const j = this.#open.get(project.id);
     if (!j) return;
+    // The checkpoint covers the queued changes: they go to the journal it replaces first.
+    this.#flushProject(project);
     const snapshot = copyImage(project.image), seq = project.seq, facts = factsOf(project);
     this.#startJournal(project.id, j.dir, seq + 1);
-    if (j.unsynced) this.#retired.push({ fd: j.fd, note: `${project.id}:${j.unsynced}` });
+    if (j.unsynced) this.#sync.retire({ fd: j.fd, note: `${project.id}:${j.unsynced}` });
     else this.#fs.close(j.fd);
     const bytes = await encodeSnapshot(snapshot, seq, facts);
     if (!this.#open.has(project.id)) return; // closed meanwhile: its directory is gone
@@ -331,14 +364,14 @@ export class JournalStore {
       firstAt: 0,
       needsCut: false,
       unsynced: 0,
+      queued: [],
     });
   }
 
   /** Syncs and closes every journal (at shutdown), after pending checkpoints. */
   async close(): Promise<void> {
+    this.flushQueued();
     await Promise.all(this.#checkpointing.values());
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
     for (const [id, j] of this.#open) {
       if (this.settings.durability !== "off") {
         await this.#fs.fsync(j.fd, `${id}:close`).catch(() => {});
@@ -346,21 +379,18 @@ export class JournalStore {
       this.#fs.close(j.fd);
     }
     this.#open.clear();
-    for (const r of this.#retired) this.#fs.close(r.fd);
-    this.#retired = [];
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const w of waiters) w();
+    this.#sync.close();
   }
 }
 
-/** A project's facts as journaled. */
-export function factsOf(project: Project): ProjectFacts {
-  return {
-    id: project.id,
-    name: project.name,
-    path: project.path,
-    savedSeq: project.savedSeq,
-    createdAt: project.createdAt,
-  };
+function concatBytes(queued: Queued[]): Uint8Array {
+  let length = 0;
+  for (const q of queued) length += q.bytes.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const q of queued) {
+    out.set(q.bytes, at);
+    at += q.bytes.length;
+  }
+  return out;
 }

@@ -34,6 +34,8 @@ export class Project {
   readOnly: string | null = null;
   /** The last journal write failure, until a write succeeds again; null when healthy. */
   degraded: string | null = null;
+  /** Logged voxel edits so far (daemon/commits.ts samples its checks by it). */
+  loggedEdits = 0;
 
   constructor(id: string, name: string, image: Image, now: number, historyLimit?: number) {
     this.id = id;

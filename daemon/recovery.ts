@@ -15,7 +15,8 @@ import {
   RecordKind,
   scanJournal,
 } from "../core/journal/record.ts";
-import { CHECKPOINT_NAME, type JournalLog, type JournalStore } from "./journal.ts";
+import type { JournalStore } from "./journal.ts";
+import { CHECKPOINT_NAME, type JournalLog } from "./journal_types.ts";
 import { Project, type ProjectRegistry, type RegistryObserver } from "./projects.ts";
 
 /** What recovery did, for `get_status`, `goxel status --json` and the log. */

@@ -57,7 +57,7 @@ class Client implements Peer {
       {
         message: (text) =>
           this.authenticated
-            ? server.dispatcher.handleText(text, this.info)
+            ? server.dispatcher.handleText(text, this.info, true)
             : server.authenticate(this, text),
         oversize: (bytes) => server.tooLong(bytes),
         overBudget: (bytes) => server.overBudget(bytes),

@@ -28,13 +28,23 @@ export interface Transport {
 
 /** A reply text, or null when none is due. */
 export type Reply = string | null;
+/**
+ * A reply whose text is final only when the connection writes it: the replies of one run are
+ * settled together, just before they are written (the daemon's journal writes the changes of
+ * the whole run at once there).
+ */
+export interface DeferredReply {
+  settle(): Reply;
+}
+/** What a handler answers with. */
+export type Answer = Reply | DeferredReply;
 /** A value or a promise of it. */
 export type MaybeAsync<T> = T | Promise<T>;
 
 /** What the connection asks of its owner. */
 export interface ConnectionHandler {
   /** Answers one complete message. */
-  message(text: string): MaybeAsync<Reply>;
+  message(text: string): MaybeAsync<Answer>;
   /** Answers a line longer than `maxMessageBytes` (it was dropped). */
   oversize(bytes: number): Reply;
   /** Answers a line dropped because the shared buffer budget ran out. */
@@ -112,7 +122,7 @@ export class MessageConnection {
   #head = 0;
   #queuedBytes = 0;
   #charged = 0;
-  #out: string[] = [];
+  #out: (string | DeferredReply)[] = [];
   #busy = false;
   #ended = false;
   #closing = false;
@@ -251,7 +261,7 @@ export class MessageConnection {
     this.#settle();
   }
 
-  #resume(reply: Reply): void {
+  #resume(reply: Answer): void {
     if (reply !== null) this.#out.push(reply);
     this.#lastMessageAt = this.#clock();
     this.#busy = false;
@@ -271,7 +281,7 @@ export class MessageConnection {
   }
 
   /** Runs the handler for one item; never throws and never returns a rejecting promise. */
-  #answer(item: Item): MaybeAsync<Reply> {
+  #answer(item: Item): MaybeAsync<Answer> {
     if ("oversize" in item) return this.#handler.oversize(item.oversize);
     if ("overBudget" in item) return this.#handler.overBudget(item.overBudget);
     try {
@@ -301,8 +311,14 @@ export class MessageConnection {
 
   #flush(): void {
     if (this.#out.length === 0) return;
-    const text = this.#out.length === 1 ? this.#out[0] + "\n" : this.#out.join("\n") + "\n";
+    const out = this.#out;
     this.#out = [];
+    let text = "";
+    for (const entry of out) {
+      const reply = typeof entry === "string" ? entry : entry.settle();
+      if (reply !== null) text += reply + "\n";
+    }
+    if (text === "") return;
     try {
       this.#transport.write(text);
     } catch {

@@ -214,58 +214,6 @@ Deno.test("a corrupt middle record brings the project back read-only, files move
   }
 });
 
-Deno.test("a failing journal write is an error, rolls back, and clears once writes work", async () => {
-  const env = await makeTestEnv();
-  const trigger = `${env.dir}/fail-writes`;
-  env.env.GOXEL_JOURNAL_TEST_SHIM = JSON.stringify({ failWritesWhileExists: trigger });
-  let daemon = await startDaemon(env, ["--workspace", env.dir]);
-  try {
-    const c = await RawClient.unix(env.socket);
-    await c.call("goxel.create_project", ["f", 16, 16, 16]);
-    await c.call("goxel.add_voxel", [1, 1, 1, "#ff0000"]);
-    Deno.writeTextFileSync(trigger, "");
-    const failed = await c.request("goxel.add_voxel", [2, 2, 2, "#00ff00"]);
-    assert.equal(failed.error?.code, -1113);
-    assert.match(failed.error!.message, /journal/);
-    const info = await c.call<{ voxel_count: number; degraded: string | null }>(
-      "goxel.get_project_info",
-    );
-    assert.equal(info.voxel_count, 1, "the failed edit was rolled back");
-    assert.match(info.degraded ?? "", /EIO/);
-    assert.deepEqual((await c.call<{ color: number[] }>("goxel.get_voxel", [1, 1, 1])).color, [
-      255,
-      0,
-      0,
-      255,
-    ]);
-    Deno.removeSync(trigger);
-    await c.call("goxel.add_voxel", [3, 3, 3, "#0000ff"]);
-    const healed = await c.call<{ voxel_count: number; degraded: string | null }>(
-      "goxel.get_project_info",
-    );
-    assert.equal(healed.degraded, null);
-    assert.equal(healed.voxel_count, 2);
-    c.close();
-    daemon.proc.kill("SIGKILL");
-    await daemon.proc.status;
-    daemon = await startDaemon(env, ["--workspace", env.dir]);
-    const again = await RawClient.unix(env.socket);
-    const back = await again.call<{ voxel_count: number; read_only: string | null }>(
-      "goxel.get_project_info",
-    );
-    assert.equal(
-      back.voxel_count,
-      2,
-      "the half-written record was cut off; the later edit survived",
-    );
-    assert.equal(back.read_only, null);
-    again.close();
-  } finally {
-    await daemon.stop();
-    await env.cleanup();
-  }
-});
-
 Deno.test("undo works after recovery and close_project removes the journal", async () => {
   const env = await makeTestEnv();
   let daemon = await startDaemon(env, ["--workspace", env.dir]);

@@ -6,6 +6,7 @@ import { tileOrigin, type Volume } from "../volume.ts";
 import {
   encodeWhole,
   type ImageDelta,
+  putPair,
   TileEncoding,
   type TilePatch,
   type VolumePatch,
@@ -61,10 +62,7 @@ function volumePatches({ volume, entries }: VolumeLog): [TilePatch[], TilePatch[
 }
 
 function sparse(pairs: [number, number][]): Uint8Array {
-  const data = new Uint8Array(pairs.length * 6), view = new DataView(data.buffer);
-  pairs.forEach(([i, v], k) => {
-    view.setUint16(k * 6, i, true);
-    view.setUint32(k * 6 + 2, v, true);
-  });
+  const data = new Uint8Array(pairs.length * 6);
+  for (let k = 0; k < pairs.length; k++) putPair(data, k * 6, pairs[k][0], pairs[k][1]);
   return data;
 }

@@ -18,11 +18,11 @@ function makeTables(): Uint32Array[] {
   return tables;
 }
 
-/** Returns the CRC-32C of `bytes`, continuing from `crc` (0 to start). */
-export function crc32c(bytes: Uint8Array, crc = 0): number {
+/** Returns the CRC-32C of `bytes` from index `start`, continuing from `crc` (0 to start). */
+export function crc32c(bytes: Uint8Array, crc = 0, start = 0): number {
   const [t0, t1, t2, t3] = TABLES;
   let c = ~crc >>> 0;
-  let i = 0;
+  let i = start;
   // Slicing by four: one table look-up per byte, four bytes per step.
   for (const end = bytes.length - 3; i < end; i += 4) {
     c ^= bytes[i] | bytes[i + 1] << 8 | bytes[i + 2] << 16 | bytes[i + 3] << 24;

@@ -52,6 +52,18 @@ export interface JournalRecord {
 }
 
 const enc = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+
+/** UTF-8 of a method name; names are ASCII, copied byte by byte (cheaper than a TextEncoder). */
+function methodBytes(method: string): Uint8Array {
+  const bytes = new Uint8Array(method.length);
+  for (let i = 0; i < method.length; i++) {
+    const c = method.charCodeAt(i);
+    if (c > 0x7f) return enc.encode(method);
+    bytes[i] = c;
+  }
+  return bytes;
+}
 const dec = new TextDecoder("utf-8", { fatal: true });
 
 /**
@@ -59,63 +71,74 @@ const dec = new TextDecoder("utf-8", { fatal: true });
  * compute in slices ({@link sealRecord}), so a large record never blocks for long.
  */
 export function encodeRecord(rec: JournalRecord, sealed = true): Uint8Array {
-  const method = enc.encode(rec.method);
-  const project = rec.project ? enc.encode(JSON.stringify(rec.project)) : new Uint8Array(0);
-  const meta = rec.delta.meta ? enc.encode(JSON.stringify(rec.delta.meta)) : new Uint8Array(0);
+  const method = methodBytes(rec.method);
+  const project = rec.project ? enc.encode(JSON.stringify(rec.project)) : EMPTY;
+  const meta = rec.delta.meta ? enc.encode(JSON.stringify(rec.delta.meta)) : EMPTY;
   let size = FRAME_BYTES + 4 + method.length + 4 + 4 + project.length + 4 + meta.length + 4;
   for (const v of rec.delta.volumes) {
     size += 12 + (v.order?.length ?? 0) * 12;
     for (const t of v.tiles) size += 17 + t.data.length;
   }
-  const out = new Uint8Array(size), view = new DataView(out.buffer);
+  // Plain byte stores into a plain array: a DataView needs an ArrayBuffer, and allocating one
+  // per record cost JavaScriptCore more than the rest of the encoding (see putPair).
+  const out = new Uint8Array(size);
   let o = FRAME_BYTES;
   out[o] = rec.kind;
   out[o + 1] = 0;
-  view.setUint16(o + 2, method.length, true);
+  out[o + 2] = method.length;
+  out[o + 3] = method.length >>> 8;
   out.set(method, o += 4);
-  view.setUint32(o += method.length, rec.steps, true);
-  o = putBlock(out, view, o + 4, project);
-  o = putBlock(out, view, o, meta);
-  view.setUint32(o, rec.delta.volumes.length, true);
+  putU32(out, o += method.length, rec.steps);
+  o = putBlock(out, o + 4, project);
+  o = putBlock(out, o, meta);
+  putU32(out, o, rec.delta.volumes.length);
   o += 4;
-  for (const v of rec.delta.volumes) o = putVolume(out, view, o, v);
-  view.setUint32(0, size - FRAME_BYTES, true);
-  view.setUint32(8, rec.seq >>> 0, true);
-  view.setUint32(12, Math.floor(rec.seq / 2 ** 32), true);
-  if (sealed) view.setUint32(4, crc32c(out.subarray(8)), true);
+  for (const v of rec.delta.volumes) o = putVolume(out, o, v);
+  putU32(out, 0, size - FRAME_BYTES);
+  putU32(out, 8, rec.seq >>> 0);
+  putU32(out, 12, Math.floor(rec.seq / 2 ** 32));
+  if (sealed) putU32(out, 4, crc32c(out, 0, 8));
   return out;
 }
 
 /** Stores a record's CRC computed by the caller over `bytes.subarray(8)`. */
 export function sealRecord(bytes: Uint8Array, crc: number): void {
-  new DataView(bytes.buffer, bytes.byteOffset).setUint32(4, crc, true);
+  putU32(bytes, 4, crc);
 }
 
-function putBlock(out: Uint8Array, view: DataView, o: number, bytes: Uint8Array): number {
-  view.setUint32(o, bytes.length, true);
+/** Little-endian 32-bit store (signed values store their two's complement). */
+function putU32(out: Uint8Array, o: number, v: number): void {
+  out[o] = v;
+  out[o + 1] = v >>> 8;
+  out[o + 2] = v >>> 16;
+  out[o + 3] = v >>> 24;
+}
+
+function putBlock(out: Uint8Array, o: number, bytes: Uint8Array): number {
+  putU32(out, o, bytes.length);
   out.set(bytes, o + 4);
   return o + 4 + bytes.length;
 }
 
-function putVolume(out: Uint8Array, view: DataView, o: number, v: VolumePatch): number {
-  view.setInt32(o, v.id, true);
-  view.setUint32(o + 4, v.tiles.length, true);
+function putVolume(out: Uint8Array, o: number, v: VolumePatch): number {
+  putU32(out, o, v.id);
+  putU32(out, o + 4, v.tiles.length);
   o += 8;
   for (const t of v.tiles) {
-    view.setInt32(o, t.origin[0], true);
-    view.setInt32(o + 4, t.origin[1], true);
-    view.setInt32(o + 8, t.origin[2], true);
+    putU32(out, o, t.origin[0]);
+    putU32(out, o + 4, t.origin[1]);
+    putU32(out, o + 8, t.origin[2]);
     out[o + 12] = t.encoding;
-    view.setUint32(o + 13, t.data.length, true);
+    putU32(out, o + 13, t.data.length);
     out.set(t.data, o + 17);
     o += 17 + t.data.length;
   }
-  view.setUint32(o, v.order?.length ?? 0, true);
+  putU32(out, o, v.order?.length ?? 0);
   o += 4;
   for (const [x, y, z] of v.order ?? []) {
-    view.setInt32(o, x, true);
-    view.setInt32(o + 4, y, true);
-    view.setInt32(o + 8, z, true);
+    putU32(out, o, x);
+    putU32(out, o + 4, y);
+    putU32(out, o + 8, z);
     o += 12;
   }
   return o;

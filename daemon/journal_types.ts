@@ -1,0 +1,56 @@
+/** The journal's settings, counters, file names and the facts it records (daemon/journal.ts). */
+import type { ProjectFacts } from "../core/journal/record.ts";
+import type { RpcError } from "../protocol/mod.ts";
+import type { Project } from "./projects.ts";
+
+/** How much a reply waits for before it is sent. */
+export type DurabilityMode = "off" | "process" | "batch" | "always";
+
+/** The journal's settings (config keys `durability*`, `data_dir`, `checkpoint.*`). */
+export interface JournalSettings {
+  dataDir: string;
+  durability: DurabilityMode;
+  batchMs: number;
+  checkpointBytes: number;
+  checkpointSeconds: number;
+}
+
+/** Minimal logger the store reports to. */
+export interface JournalLog {
+  info(message: string, props?: Record<string, unknown>): void;
+  warn(message: string, props?: Record<string, unknown>): void;
+  error(message: string, props?: Record<string, unknown>): void;
+}
+
+/** Counters the store exposes (get_status, metrics). */
+export interface JournalStats {
+  records: number;
+  bytes: number;
+  fsyncs: number;
+  checkpoints: number;
+  write_failures: number;
+}
+
+/** The outcome of a queued change: `error` is set when its write failed and it was taken back. */
+export interface Ticket {
+  error: RpcError | null;
+}
+
+/** Journal file name for records starting at `seq`. */
+export function journalName(seq: number): string {
+  return `journal-${String(seq).padStart(12, "0")}.gxj`;
+}
+
+/** The checkpoint file of a project directory. */
+export const CHECKPOINT_NAME = "checkpoint.gxj";
+
+/** A project's facts as journaled. */
+export function factsOf(project: Project): ProjectFacts {
+  return {
+    id: project.id,
+    name: project.name,
+    path: project.path,
+    savedSeq: project.savedSeq,
+    createdAt: project.createdAt,
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Journal write failures end to end (an injected failing file layer): the requests whose
+ * changes could not be written get a JOURNAL error, the project is rolled back to its last
+ * journaled state (undo history included) and reports itself degraded until writes work again.
+ * A real full disk is tested in crash_test.ts.
+ */
+import assert from "node:assert/strict";
+import { makeTestEnv, RawClient, startDaemon } from "./support_testing.ts";
+
+Deno.test("a failing journal write is an error, rolls back, and clears once writes work", async () => {
+  const env = await makeTestEnv();
+  const trigger = `${env.dir}/fail-writes`;
+  env.env.GOXEL_JOURNAL_TEST_SHIM = JSON.stringify({ failWritesWhileExists: trigger });
+  let daemon = await startDaemon(env, ["--workspace", env.dir]);
+  try {
+    const c = await RawClient.unix(env.socket);
+    await c.call("goxel.create_project", ["f", 16, 16, 16]);
+    await c.call("goxel.add_voxel", [1, 1, 1, "#ff0000"]);
+    Deno.writeTextFileSync(trigger, "");
+    const failed = await c.request("goxel.add_voxel", [2, 2, 2, "#00ff00"]);
+    assert.equal(failed.error?.code, -1113);
+    assert.match(failed.error!.message, /journal/);
+    const info = await c.call<{ voxel_count: number; degraded: string | null }>(
+      "goxel.get_project_info",
+    );
+    assert.equal(info.voxel_count, 1, "the failed edit was rolled back");
+    assert.match(info.degraded ?? "", /EIO/);
+    assert.deepEqual((await c.call<{ color: number[] }>("goxel.get_voxel", [1, 1, 1])).color, [
+      255,
+      0,
+      0,
+      255,
+    ]);
+    Deno.removeSync(trigger);
+    await c.call("goxel.add_voxel", [3, 3, 3, "#0000ff"]);
+    const healed = await c.call<{ voxel_count: number; degraded: string | null }>(
+      "goxel.get_project_info",
+    );
+    assert.equal(healed.degraded, null);
+    assert.equal(healed.voxel_count, 2);
+    c.close();
+    daemon.proc.kill("SIGKILL");
+    await daemon.proc.status;
+    daemon = await startDaemon(env, ["--workspace", env.dir]);
+    const again = await RawClient.unix(env.socket);
+    const back = await again.call<{ voxel_count: number; read_only: string | null }>(
+      "goxel.get_project_info",
+    );
+    assert.equal(
+      back.voxel_count,
+      2,
+      "the half-written record was cut off; the later edit survived",
+    );
+    assert.equal(back.read_only, null);
+    again.close();
+  } finally {
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
+
+Deno.test("a failing group write answers every request of the burst with the error and takes all back", async () => {
+  const env = await makeTestEnv();
+  const trigger = `${env.dir}/fail-writes`;
+  env.env.GOXEL_JOURNAL_TEST_SHIM = JSON.stringify({ failWritesWhileExists: trigger });
+  const daemon = await startDaemon(env, ["--workspace", env.dir]);
+  try {
+    const c = await RawClient.unix(env.socket);
+    await c.call("goxel.create_project", ["g", 16, 16, 16]);
+    await c.call("goxel.add_voxel", [1, 1, 1, "#ff0000"]);
+    await c.call("goxel.add_voxel", [2, 1, 1, "#00ff00"]);
+    await c.call("goxel.undo", [1]); // a redo branch the failed edits must not lose
+    Deno.writeTextFileSync(trigger, "");
+    // One write: logged voxel edits, a diffed shape, a JSON-RPC batch and a notification.
+    const req = (id: number, method: string, params: unknown) =>
+      JSON.stringify({ jsonrpc: "2.0", id, method, params });
+    await c.send(
+      [
+        req(1, "goxel.add_voxel", [3, 3, 3, "#0000ff"]),
+        req(2, "goxel.draw_shape", ["cube", [4, 4, 4], [8, 8, 8], "#ffffff"]),
+        JSON.stringify({ jsonrpc: "2.0", method: "goxel.add_voxel", params: [9, 9, 9, "#ff00ff"] }),
+        `[${req(3, "goxel.add_voxel", [10, 10, 10, "#00ffff"])},${req(4, "goxel.ping", [])}]`,
+        req(5, "goxel.remove_voxel", [1, 1, 1]),
+      ].join("\n") + "\n",
+    );
+    type Reply = { id: number; error?: { code: number } };
+    const replies: (Reply | Reply[])[] = [];
+    for (let i = 0; i < 4; i++) replies.push(await c.read() as Reply | Reply[]);
+    const errors = replies.flat().filter((r) => r.id !== 4).map((r) => [r.id, r.error?.code]);
+    assert.deepEqual(errors, [[1, -1113], [2, -1113], [3, -1113], [5, -1113]]);
+    Deno.removeSync(trigger);
+    const info = await c.call<{ voxel_count: number; degraded: string | null }>(
+      "goxel.get_project_info",
+    );
+    assert.equal(info.voxel_count, 1, "every change of the burst was taken back");
+    assert.match(info.degraded ?? "", /EIO/);
+    await c.call("goxel.redo", [1]);
+    assert.deepEqual((await c.call<{ color: number[] }>("goxel.get_voxel", [2, 1, 1])).color, [
+      0,
+      255,
+      0,
+      255,
+    ], "the redo branch survived");
+    const after = await c.call<{ voxel_count: number; degraded: string | null }>(
+      "goxel.get_project_info",
+    );
+    assert.equal(after.voxel_count, 2);
+    assert.equal(after.degraded, null);
+    c.close();
+  } finally {
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
