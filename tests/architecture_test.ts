@@ -40,7 +40,7 @@ const NODE_MODULES: Record<Layer, RegExp> = {
   core: /^node:zlib$/,
   protocol: /^$/,
   daemon: /^node:[a-z_]+(\/[a-z]+)?$/,
-  cli: /^node:(fs|net|path|process|child_process|url|os|readline)$/,
+  cli: /^node:(fs|net|path|process|child_process|url|os|readline|tty)$/,
   mcp: /^node:(buffer|crypto|fs|fs\/promises|http|net|path|process|url|zlib)$/,
   web: /^$/,
   main: /^node:process$/,
