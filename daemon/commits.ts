@@ -230,7 +230,8 @@ function commit(
     project.history.restart();
   }
   const { kind, steps, forward, inverse, before } = change;
-  if (!forward) return null;
+  // Nothing changed, but only given the queued changes before it: it fails if they do.
+  if (!forward) return ctx.journal.pendingTicket(project);
   const seq = project.seq + 1;
   const record = { seq, kind, method, steps, project: null, delta: forward };
   if (kind === RecordKind.OPEN) {
@@ -244,15 +245,27 @@ function commit(
     project.degraded = null;
   }
   let pushed: PushUndo | null = null;
-  const ticket = kind === RecordKind.OPEN ? null : ctx.journal.queue(project, record, () => {
-    if (pushed) project.history.unpush(pushed);
-    capture.rollback();
-    // Subscribers get the tiles again, as they are now.
-    ctx.onCommit({ project, seq: seq - 1, kind, method: "rollback", delta: forward });
-  });
   project.seq = seq;
   if (kind === RecordKind.EDIT && inverse) pushed = project.history.push({ forward, inverse });
   else if (kind === RecordKind.EDIT && before) pushed = project.history.push({ forward, before });
+  let ticket: Ticket | null = null;
+  if (kind !== RecordKind.OPEN) {
+    try {
+      // May write at once (a full queue) and, if that fails, take this change back already.
+      ticket = ctx.journal.queue(project, record, () => {
+        if (pushed) project.history.unpush(pushed);
+        capture.rollback();
+        // Subscribers get the tiles again, as they are now.
+        ctx.onCommit({ project, seq: seq - 1, kind, method: "rollback", delta: forward });
+      });
+    } catch (err) {
+      // Not queued (a bug in encoding): the caller rolls the image back; undo the rest here.
+      if (pushed) project.history.unpush(pushed);
+      project.seq = seq - 1;
+      throw err;
+    }
+    if (ticket?.error) return ticket;
+  }
   ctx.onCommit({ project, seq, kind, method, delta: forward });
   if (ctx.journal.isCheckpointDue(project)) {
     ctx.journal.checkpoint(project).catch((err) => ctx.logBug("checkpoint", err));

@@ -22,7 +22,7 @@ import {
 } from "../protocol/mod.ts";
 import type { Peer } from "./changes.ts";
 import { type Receipt, runMutation } from "./commits.ts";
-import type { JournalStore } from "./journal.ts";
+import type { Ticket } from "./journal_types.ts";
 import type { Project } from "./projects.ts";
 import { toRpcError } from "./rpc_errors.ts";
 import type { DaemonContext } from "./context.ts";
@@ -40,7 +40,7 @@ export interface CallInfo {
 
 type Reply = string | null;
 /** A reply, or one whose text waits for the journal write of its change (see settle()). */
-type Answer = Reply | PendingReply;
+type Answer = Reply | DeferredReply;
 type MaybeAsync<T> = T | Promise<T>;
 
 function isPromise<T>(v: MaybeAsync<T>): v is Promise<T> {
@@ -60,23 +60,47 @@ type Outcome = { result?: unknown; error?: { code: number; message: string; data
  * record is written, or the journal error if that write failed (the change was taken back).
  */
 export class PendingReply implements DeferredReply {
-  readonly #journal: JournalStore;
-  readonly #text: () => Reply;
+  readonly #ctx: DaemonContext;
+  readonly #ticket: Ticket;
+  readonly #ok: string;
+  readonly #id: string;
+  readonly #method: string;
 
-  constructor(journal: JournalStore, text: () => Reply) {
-    this.#journal = journal;
-    this.#text = text;
+  // One object per pipelined edit: plain fields, no closures (the replies of a whole run are
+  // alive at once, and every extra object is GC work).
+  constructor(ctx: DaemonContext, ticket: Ticket, ok: string, id: string, method: string) {
+    this.#ctx = ctx;
+    this.#ticket = ticket;
+    this.#ok = ok;
+    this.#id = id;
+    this.#method = method;
   }
 
   /** Writes the queued journal records (if not yet done) and returns the final reply. */
   settle(): Reply {
-    this.#journal.flushQueued();
-    return this.#text();
+    this.#ctx.journal.flushQueued();
+    const { error } = this.#ticket;
+    return error ? errorReply(this.#id, toRpcError(error, this.#ctx, this.#method)) : this.#ok;
+  }
+}
+
+/** A batch's reply: its items' replies, settled together. */
+class PendingBatch implements DeferredReply {
+  readonly #items: Answer[];
+  readonly #text: (settled: Reply[]) => Reply;
+
+  constructor(items: Answer[], text: (settled: Reply[]) => Reply) {
+    this.#items = items;
+    this.#text = text;
+  }
+
+  settle(): Reply {
+    return this.#text(this.#items.map(settle));
   }
 }
 
 function settle(answer: Answer): Reply {
-  return answer instanceof PendingReply ? answer.settle() : answer;
+  return answer === null || typeof answer === "string" ? answer : answer.settle();
 }
 
 /** Dispatches JSON-RPC messages to the handler table. */
@@ -150,8 +174,8 @@ export class Dispatcher {
         const present = settled.filter((r): r is string => r !== null);
         return present.length ? `[${present.join(",")}]` : null;
       };
-      if (!list.some((r) => r instanceof PendingReply)) return text(list as Reply[]);
-      return new PendingReply(this.#ctx.journal, () => text(list.map(settle)));
+      if (list.every((r) => r === null || typeof r === "string")) return text(list as Reply[]);
+      return new PendingBatch(list, text);
     };
     return replies.some(isPromise) ? Promise.all(replies).then(join) : join(replies as Answer[]);
   }
@@ -180,10 +204,7 @@ export class Dispatcher {
       if (r.error) return errorReply(id, r.error);
       const ok = resultReply(id, r.result);
       if (!ticket || !defer) return ok;
-      return new PendingReply(this.#ctx.journal, () => {
-        if (!ticket.error) return ok;
-        return errorReply(id, toRpcError(ticket.error, this.#ctx, req.method));
-      });
+      return new PendingReply(this.#ctx, ticket, ok, id, req.method);
     };
     return isPromise(out) ? out.then(finish) : finish(out);
   }
@@ -232,6 +253,8 @@ export class Dispatcher {
         // it; async reads (save, export, render) work on a snapshot and hold nothing.
         if (project && decl.flags.mutates && isPromise(value)) project.exclusive(() => value);
       }
+      // A read saw the project's queued changes: if their write fails, so does the read.
+      if (project && !decl.flags.mutates) receipt.ticket = this.#ctx.journal.pendingTicket(project);
       // The change stream reports projects opened, closed or selected (edits come via onCommit).
       const changes = this.#ctx.changes;
       if (isPromise(value)) {

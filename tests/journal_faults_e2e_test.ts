@@ -81,18 +81,28 @@ Deno.test("a failing group write answers every request of the burst with the err
         JSON.stringify({ jsonrpc: "2.0", method: "goxel.add_voxel", params: [9, 9, 9, "#ff00ff"] }),
         `[${req(3, "goxel.add_voxel", [10, 10, 10, "#00ffff"])},${req(4, "goxel.ping", [])}]`,
         req(5, "goxel.remove_voxel", [1, 1, 1]),
+        req(6, "goxel.get_voxel", [3, 3, 3]), // a read of a change that is then taken back
       ].join("\n") + "\n",
     );
     type Reply = { id: number; error?: { code: number } };
     const replies: (Reply | Reply[])[] = [];
-    for (let i = 0; i < 4; i++) replies.push(await c.read() as Reply | Reply[]);
+    for (let i = 0; i < 5; i++) replies.push(await c.read() as Reply | Reply[]);
     const errors = replies.flat().filter((r) => r.id !== 4).map((r) => [r.id, r.error?.code]);
-    assert.deepEqual(errors, [[1, -1113], [2, -1113], [3, -1113], [5, -1113]]);
+    assert.deepEqual(errors, [[1, -1113], [2, -1113], [3, -1113], [5, -1113], [6, -1113]]);
+    // A burst longer than one group write (64 changes): both writes fail, all is taken back.
+    let burst = "";
+    for (let i = 0; i < 100; i++) {
+      burst += req(100 + i, "goxel.add_voxel", [i % 16, 5, 5, "#123456"]) + "\n";
+    }
+    await c.send(burst);
+    const codes = new Set<number | undefined>();
+    for (let i = 0; i < 100; i++) codes.add(((await c.read()) as Reply).error?.code);
+    assert.deepEqual([...codes], [-1113]);
     Deno.removeSync(trigger);
     const info = await c.call<{ voxel_count: number; degraded: string | null }>(
       "goxel.get_project_info",
     );
-    assert.equal(info.voxel_count, 1, "every change of the burst was taken back");
+    assert.equal(info.voxel_count, 1, "every change of the bursts was taken back");
     assert.match(info.degraded ?? "", /EIO/);
     await c.call("goxel.redo", [1]);
     assert.deepEqual((await c.call<{ color: number[] }>("goxel.get_voxel", [2, 1, 1])).color, [
