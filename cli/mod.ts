@@ -1,115 +1,27 @@
-/** The goxel command line: daemon lifecycle, `call`, offline file commands and completions. */
-import { Command, CommanderError } from "@commander-js/extra-typings";
-import { addCallCommand } from "./call.ts";
+/**
+ * The goxel command line: daemon lifecycle, `call`, offline file commands and completions. The
+ * common `goxel call <method> [args]` runs without loading the command tree (cli/call_run.ts);
+ * everything else goes through commander (cli/program.ts).
+ */
+import { parseCallArgv, runCall } from "./call_run.ts";
 import type { CliDeps } from "./deps.ts";
-import { CliError, exitCodeFor, UsageError } from "./errors.ts";
-import { addLifecycleCommands } from "./lifecycle.ts";
-import { addMcpCommand } from "./mcp_command.ts";
-import { addOfflineCommands } from "./offline.ts";
+import { CliError, exitCodeFor } from "./errors.ts";
 import { Output } from "./output.ts";
-import { addViewCommand } from "./watch.ts";
 
 export type { CliDeps } from "./deps.ts";
-
-/** Builds the command tree (also used to generate completions). */
-export function buildProgram(deps: CliDeps, out: Output): Command {
-  const program = new Command("goxel")
-    .description("Voxel editing daemon and CLI, file-compatible with Goxel and MagicaVoxel")
-    .version(
-      `goxel ${deps.build.version} (${deps.build.commit}, ${deps.build.runtime})`,
-      "-V, --version",
-    )
-    .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({
-      writeOut: (s) => out.stdout(s),
-      writeErr: (s) => out.stderr(s),
-    })
-    .exitOverride()
-    .helpCommand(false)
-    .addHelpText("after", ROOT_HELP);
-  addLifecycleCommands(program, deps, out);
-  addCallCommand(program, deps, out);
-  addOfflineCommands(program, deps, out);
-  addViewCommand(program, deps, out);
-  addMcpCommand(program, deps, out);
-  addHelpCommand(program, out);
-  return program;
-}
-
-const ROOT_HELP = `
-Examples:
-  goxel start                                 start the daemon in the background
-  goxel call create_project castle 32 32 16   a new project becomes the current one
-  goxel call add_voxel 1 2 3 '#ff0000'        params in the declared order, or name=value
-  goxel call add_voxel --help                 a method's params, colour forms and example
-  goxel render castle.vox castle.png          no daemon needed for info, convert, render
-  goxel stop
-
-Exit codes:
-  0  success
-  1  failure (an error reply, an unreadable file, the daemon not reachable with --no-spawn)
-  2  usage error (unknown command, method or option, bad option value)
-  3  not running (goxel status)
-
-Environment:
-  GOXEL_SOCKET     socket path (like --socket)
-  GOXEL_CONFIG     config file (like --config)
-  GOXEL_PROJECT    project that goxel call addresses (like --project)
-  GOXEL_WORKSPACE  directory the daemon resolves relative paths against (like --workspace)
-  GOXEL_LOG_LEVEL  daemon log level (like --log-level)
-  XDG_RUNTIME_DIR, XDG_CONFIG_HOME, XDG_STATE_HOME   where the socket, config and logs live
-  NO_COLOR         no colour in error messages
-
-goxel help <command> or goxel <command> --help for a command; goxel help <method> for a method.
-`;
-
-/** `goxel help [command|method]`: a command's help, a method's help, or the overview. */
-function addHelpCommand(program: Command, out: Output): void {
-  program.command("help")
-    .description("Show help for a command or a daemon method")
-    .argument("[topic]", "a command (start, call, render, …) or a method (add_voxel, …)")
-    .action(async (topic) => {
-      if (!topic) return program.outputHelp();
-      const command = program.commands.find((c) => c.name() === topic);
-      if (command) return command.outputHelp();
-      const { METHOD_INDEX } = await import("../protocol/method_index.ts");
-      const { methodResolver } = await import("../protocol/method_lookup.ts");
-      if (!methodResolver(METHOD_INDEX)(topic, { conformance: true })) {
-        throw new UsageError(
-          `No command or method "${topic}" (commands: goxel --help; methods: goxel methods)`,
-        );
-      }
-      const { findMethod } = await import("../protocol/mod.ts");
-      const { methodHelp } = await import("./method_help.ts");
-      out.stdout(methodHelp(findMethod(topic, { conformance: true })!));
-    });
-}
 
 /** Runs the CLI and resolves with the process exit code. */
 export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   const out = new Output(deps.env);
-  const program = buildProgram(deps, out);
-  if (argv[0] === "complete" || argv[0] === "completions") {
-    // The completion library is loaded only for completion commands (start-up time).
-    (await import("./completions.ts")).addCompletions(program, deps, out);
-  } else {
-    program.command("completions")
-      .description("Generate shell completion scripts")
-      .argument("<shell>", "bash, zsh, fish or powershell");
-  }
   try {
-    await program.parseAsync(argv, { from: "user" });
-    return out.exitCode;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (
-        err.code === "commander.helpDisplayed" || err.code === "commander.version" ||
-        err.code === "commander.help"
-      ) {
-        return 0;
-      }
-      return 2;
+    const call = parseCallArgv(argv);
+    if (call) {
+      await runCall(deps, out, call);
+      return out.exitCode;
     }
+    const { runProgram } = await import("./program.ts");
+    return await runProgram(argv, deps, out);
+  } catch (err) {
     if (err instanceof CliError && err.message) out.error(err.message);
     else if (!(err instanceof CliError)) out.error((err as Error)?.message ?? String(err));
     return exitCodeFor(err);

@@ -4,10 +4,10 @@ import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import process from "node:process";
 import { type RpcClient, RpcError } from "./client.ts";
-import { connectOrSpawn } from "./call.ts";
+import { connectOrSpawn } from "./call_run.ts";
 import type { CliDeps } from "./deps.ts";
 import { CliError, UsageError } from "./errors.ts";
-import { resolveSocket } from "./lifecycle.ts";
+import { resolveSocket } from "./socket.ts";
 import type { Output } from "./output.ts";
 
 /** Subscribes and prints each `goxel.changed` event as one JSON line until the daemon goes. */

@@ -1,0 +1,281 @@
+/**
+ * Running `goxel call`: params from CLI args, the connection (starting the daemon if needed) and
+ * the reply. No commander here: `goxel call <method> [args]` with only the options below is parsed
+ * by parseCallArgv and runs without loading the command tree (start-up time); anything else goes
+ * through commander (cli/call.ts), which declares its options from the same table.
+ */
+import { resolve } from "node:path";
+import process from "node:process";
+import type { MethodDecl } from "../protocol/method.ts";
+import { namedParams } from "../protocol/positional.ts";
+import { METHOD_INDEX } from "../protocol/method_index.ts";
+import {
+  type MethodIndexEntry,
+  methodResolver,
+  resolvePathParams,
+} from "../protocol/method_lookup.ts";
+import { type RpcClient, RpcError } from "./client.ts";
+import { streamRequests } from "./call_stream.ts";
+import type { CliDeps } from "./deps.ts";
+import { CliError, UsageError } from "./errors.ts";
+import type { Output } from "./output.ts";
+import { connect, resolveSocket } from "./socket.ts";
+import { spawnDaemon } from "./spawn.ts";
+
+/** `goxel call`'s options (commander's declaration and the fast parser both read this). */
+export const CALL_OPTIONS = {
+  params: {
+    flags: "--params <json>",
+    description: "all params as one JSON object or array, or - to read it from stdin",
+  },
+  project: {
+    flags: "--project <id>",
+    description: "project to address (default: GOXEL_PROJECT, else the current one)",
+  },
+  json: { flags: "--json", description: "print errors as JSON error objects on stdout too" },
+  spawn: {
+    flags: "--no-spawn",
+    description: "fail instead of starting the daemon when it is not running",
+  },
+  socket: { flags: "--socket <path>", description: "Unix socket path" },
+} as const;
+
+/** What `goxel call` runs with. */
+export interface CallArgs {
+  method: string;
+  args: string[];
+  params?: string;
+  project?: string;
+  json?: boolean;
+  spawn?: boolean;
+  socket?: string;
+}
+
+/** Long flag → option key, whether it takes a value, and the value of a flag without one. */
+const FLAGS = new Map(
+  Object.entries(CALL_OPTIONS).map(([key, { flags }]) => {
+    const [flag] = flags.split(" ");
+    return [flag, { key, value: flags.includes("<"), set: !flag.startsWith("--no-") }] as const;
+  }),
+);
+
+/**
+ * Parses `call <method> [args...]` with only CALL_OPTIONS (`--opt value` or `--opt=value`,
+ * anywhere after `call`), or returns null for anything else (help, `-`, `watch`, an unknown or
+ * negative-number-looking argument, `--`): commander then parses it and reports usage errors.
+ */
+export function parseCallArgv(argv: string[]): CallArgs | null {
+  if (argv[0] !== "call") return null;
+  const positional: string[] = [];
+  const o: Record<string, string | boolean> = {};
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith("-")) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const option = FLAGS.get(eq > 0 ? arg.slice(0, eq) : arg);
+    if (!option) return null;
+    if (option.value) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined) return null;
+      o[option.key] = value;
+    } else if (eq > 0) return null;
+    else o[option.key] = option.set;
+  }
+  const [method, ...args] = positional;
+  if (method === undefined || method === "watch") return null;
+  return { ...o, method, args };
+}
+
+/** Runs a parsed `goxel call` (method "-": NDJSON requests from stdin; "watch": the stream). */
+export async function runCall(deps: CliDeps, out: Output, o: CallArgs): Promise<void> {
+  const { method, args } = o;
+  const watching = method === "watch";
+  const call = method === "-" || watching ? null : await prepareCall(deps, method, args, o);
+  const socket = await resolveSocket(deps, o.socket);
+  const client = await connectOrSpawn(deps, socket, o.spawn === false);
+  try {
+    if (watching) {
+      const { watchStream } = await import("./watch.ts");
+      await watchStream(client, out, args, o.project ?? deps.env.GOXEL_PROJECT);
+    } else if (call) await callOnce(client, out, call, o.json === true);
+    else await streamRequests(client, out, process.stdin, (p) => resolve(deps.cwd, p));
+  } finally {
+    client.close();
+  }
+}
+
+/** Resolves method names without loading the zod schemas (fast start for `goxel call`). */
+export const findEntry = methodResolver(METHOD_INDEX);
+
+/** Loads a method's full declaration (zod schemas) when the fast path is not enough. */
+export async function loadDecl(name: string): Promise<MethodDecl> {
+  const { findMethod } = await import("../protocol/mod.ts");
+  return findMethod(name, { conformance: true })!;
+}
+
+/** Parses one CLI value: JSON when it parses, else the text itself. */
+export function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Builds params from CLI args: all-positional args go as an array (the daemon maps them by the
+ * method's declared order, including forms such as a colour where r would be); `name=value`
+ * args make it an object, positional ones named by the declared order.
+ */
+export function buildParams(
+  decl: MethodDecl,
+  args: string[],
+  cwd: string,
+): unknown[] | Record<string, unknown> {
+  const keys = Object.keys(decl.params.shape);
+  const named: Record<string, unknown> = {};
+  const positional: unknown[] = [];
+  for (const arg of args) {
+    const eq = arg.indexOf("=");
+    const name = eq > 0 ? arg.slice(0, eq) : "";
+    if (name && keys.includes(name)) named[name] = parseValue(arg.slice(eq + 1));
+    else positional.push(parseValue(arg));
+  }
+  checkPositionalCount(decl.name, decl.positional, positional.length);
+  const entry = findEntry(decl.name, { conformance: true })!;
+  const withPaths = resolvePaths(entry, positional, cwd);
+  if (Object.keys(named).length === 0) return withPaths;
+  // The protocol's own positional mapping (colour forms, rest params, null = omitted).
+  const mapped = namedParams(decl, withPaths);
+  if (typeof mapped === "string") throw new UsageError(`${decl.name}: ${mapped}`);
+  for (const [k, v] of Object.entries(resolvePaths(entry, named, cwd))) {
+    if (k in mapped) throw new UsageError(`${decl.name}: ${k} is given twice`);
+    mapped[k] = v;
+  }
+  return mapped;
+}
+
+/** Makes relative file-path params (as the declarations mark them) absolute against `cwd`. */
+export function resolvePaths<P>(entry: MethodIndexEntry, params: P, cwd: string): P {
+  return resolvePathParams(entry, params, (p) => resolve(cwd, p));
+}
+
+/** Refuses more positional args than a method declares (a trailing "...rest" takes any number). */
+function checkPositionalCount(method: string, order: readonly string[], count: number): void {
+  if (order.at(-1)?.startsWith("...") || count <= order.length) return;
+  throw new UsageError(
+    `${method} takes at most ${order.length} positional argument(s) (${
+      order.join(", ") || "none"
+    }), got ${count}`,
+  );
+}
+
+/** Connects to the daemon, starting it first unless `noSpawn`. */
+export async function connectOrSpawn(
+  deps: CliDeps,
+  socket: string,
+  noSpawn: boolean,
+): Promise<RpcClient> {
+  try {
+    return await connect(socket);
+  } catch (err) {
+    if (noSpawn) throw new CliError(`${(err as Error).message}; start it with: goxel start`);
+  }
+  const outcome = await spawnDaemon(["--socket", socket], deps.env);
+  if (outcome.kind === "failed") throw new CliError(`Cannot start goxel: ${outcome.message}`);
+  for (let i = 0; i < 100; i++) {
+    try {
+      return await connect(socket);
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new CliError(`goxel did not start on ${socket}`);
+}
+
+/** Turns CLI args (or --params) into the method's name and params; usage errors come first. */
+async function prepareCall(
+  deps: CliDeps,
+  method: string,
+  args: string[],
+  o: { params?: string; project?: string },
+): Promise<{ name: string; params: unknown }> {
+  const entry = findEntry(method, { conformance: true });
+  if (!entry) throw new UsageError(`Unknown method "${method}" (list them with: goxel methods)`);
+  const project = o.project ?? deps.env.GOXEL_PROJECT;
+  let params: unknown;
+  if (o.params !== undefined) {
+    if (args.length) {
+      throw new UsageError("Give params either as arguments or with --params, not both");
+    }
+    const text = o.params === "-" ? await readStdin() : o.params;
+    try {
+      params = resolvePaths(entry, JSON.parse(text), deps.cwd);
+    } catch (err) {
+      throw new UsageError(`--params is not valid JSON: ${(err as Error).message}`);
+    }
+    if (project && entry.project) params = withProject(await loadDecl(entry.name), params, project);
+  } else if (!hasNamedArgs(entry, args) && !(project && entry.project)) {
+    params = fastParams(entry, args, deps.cwd);
+  } else {
+    const decl = await loadDecl(entry.name);
+    params = buildParams(decl, args, deps.cwd);
+    if (project && entry.project) params = withProject(decl, params, project);
+  }
+  return { name: entry.name, params };
+}
+
+async function callOnce(
+  client: RpcClient,
+  out: Output,
+  call: { name: string; params: unknown },
+  json: boolean,
+): Promise<void> {
+  try {
+    out.json(await client.call(call.name, call.params));
+  } catch (err) {
+    if (!(err instanceof RpcError)) throw err;
+    if (json) out.json({ code: err.code, message: err.message, data: err.data });
+    throw new CliError(err.message);
+  }
+}
+
+function hasNamedArgs(entry: MethodIndexEntry, args: string[]): boolean {
+  return args.some((a) => {
+    const eq = a.indexOf("=");
+    return eq > 0 && entry.params.includes(a.slice(0, eq));
+  });
+}
+
+/** All-positional args as an array, relative paths resolved; the daemon maps the order. */
+function fastParams(entry: MethodIndexEntry, args: string[], cwd: string): unknown[] | undefined {
+  const order = entry.positional;
+  checkPositionalCount(entry.name, order, args.length);
+  if (args.length === 0) return undefined;
+  return resolvePaths(entry, args.map(parseValue), cwd);
+}
+
+/** Adds the project param; positional params are turned into named ones first. */
+function withProject(decl: MethodDecl, params: unknown, project: string): Record<string, unknown> {
+  if (params === undefined) return { project };
+  if (!Array.isArray(params)) return { project, ...(params as Record<string, unknown>) };
+  const named = namedParams(decl, params);
+  if (typeof named === "string") throw new UsageError(`${decl.name}: ${named}`);
+  return { project, ...named };
+}
+
+/** Reads all of stdin and decodes it once (decoding per chunk would split characters). */
+async function readStdin(): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Uint8Array);
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(bytes);
+}
