@@ -111,6 +111,20 @@ async function cLoad(path: string, window: number, total: number, line: string):
   return Number(new TextDecoder().decode(out.stdout).trim());
 }
 
+/** Requests per second of `n` C clients at once, each on its own connection (summed). */
+async function cLoadMany(
+  path: string,
+  n: number,
+  window: number,
+  total: number,
+  line: string,
+): Promise<number> {
+  const rates = await Promise.all(
+    Array.from({ length: n }, () => cLoad(path, window, total, line)),
+  );
+  return rates.reduce((a, b) => a + b, 0);
+}
+
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -127,6 +141,7 @@ const echoPipe = await pipelined(echoSock, "echo", 400000, 1000, echoParams);
 const ECHO_LINE = req(1, "echo", { x: 1, name: "voxel" }).trim();
 const cEchoSeq = await cLoad(echoSock, 1, 50000, ECHO_LINE);
 const cEchoPipe = await cLoad(echoSock, 1000, 1000000, ECHO_LINE);
+const cEcho8 = await cLoadMany(echoSock, 8, 64, 200000, ECHO_LINE);
 echo.kill("SIGTERM");
 await echo.status;
 
@@ -155,6 +170,7 @@ const addPipe = await pipelined(sock, "goxel.add_voxel", 400000, 1000, voxel);
 const ADD_LINE = req(1, "goxel.add_voxel", [1, 2, 3, 255, 0, 0, 255]).trim();
 const cAddSeq = await cLoad(sock, 1, 30000, ADD_LINE);
 const cAddPipe = await cLoad(sock, 1000, 1000000, ADD_LINE);
+const cAdd8 = await cLoadMany(sock, 8, 64, 200000, ADD_LINE);
 
 // 1 M voxels through packed add_voxels, in 4 requests of 250 000 (each ~5.3 MB of base64).
 const packed: string[] = [];
@@ -227,7 +243,12 @@ console.log(`| measure | target | measured |
 | C client: add_voxel sequential | ≥ 50 % of echo | ${k(cAddSeq)} (${
   Math.round(cAddSeq / cEchoSeq * 100)
 } %) |
-| C client: add_voxel pipelined (1000 per write) | ≥ 300 k/s | ${k(cAddPipe)} |
+| C client: add_voxel pipelined (1000 per write) | ≥ 0.5 of echo | ${k(cAddPipe)} (${
+  Math.round(cAddPipe / cEchoPipe * 100)
+} %) |
+| C clients: echo / add_voxel, 8 connections pipelined (64 per write) | ≥ 0.5 of echo | ${
+  k(cEcho8)
+} / ${k(cAdd8)} (${Math.round(cAdd8 / cEcho8 * 100)} %) |
 | 1 M voxels through packed add_voxels (4 × 250 k) | ≤ 1 s | ${packedSeconds.toFixed(2)} s |
 | ping p50 / p99 while 1024×1024 renders run (${renders} renders, ${latencies.length} pings) | p99 < 5 ms | ${
   p50.toFixed(2)

@@ -1,6 +1,6 @@
 /**
  * Start-up and idle memory of the compiled binary, paired with a bare `bun -e 0` in the same
- * run (interleaved, medians):
+ * run (interleaved, medians), and floors compiled with the same Bun (bench/startup_floors.ts):
  *   deno task compile linux-x64 && deno run -A bench/startup.ts [--runs 40]
  * Prints Markdown for bench/README.md.
  */
@@ -18,6 +18,23 @@ const BUN = `${ROOT}.tools/node_modules/.bin/bun`;
 
 const env = await makeTestEnv();
 const socket = env.socket;
+
+// The floors, compiled like goxel (bytecode, no .env or bunfig autoload).
+const FLOOR = `${env.dir}/floor`;
+const built = new Deno.Command(BUN, {
+  args: [
+    "build",
+    "--compile",
+    "--bytecode",
+    "--format=esm",
+    "--no-compile-autoload-dotenv",
+    "--no-compile-autoload-bunfig",
+    `--outfile=${FLOOR}`,
+    `${ROOT}bench/startup_floors.ts`,
+  ],
+  stdout: "null",
+}).outputSync();
+if (!built.success) throw new Error("Cannot compile bench/startup_floors.ts");
 
 function time(cmd: string, args: string[]): number {
   const t = performance.now();
@@ -50,13 +67,26 @@ for (let i = 0; i < 200; i++) {
   }
 }
 await new Promise((r) => setTimeout(r, 2000));
-const rss = Number(/VmRSS:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${daemon.pid}/status`))![1]) /
-  1024;
+const rssOf = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${pid}/status`))![1]) / 1024;
+const rss = rssOf(daemon.pid);
+const floorRss: number[] = [];
+for (const workers of [0, 2]) {
+  const server = new Deno.Command(FLOOR, {
+    args: ["serve", `${env.dir}/floor${workers}.sock`, String(workers)],
+    stdout: "null",
+  }).spawn();
+  await new Promise((r) => setTimeout(r, 2000));
+  floorRss.push(rssOf(server.pid));
+  server.kill("SIGKILL");
+  await server.status;
+}
 
 const cases: [string, string, string[]][] = [
   ["bare `bun -e 0`", BUN, ["-e", "0"]],
   ["`goxel --version`", BIN, ["--version"]],
   ["`goxel call ping`", BIN, ["call", "ping", "--socket", socket, "--no-spawn"]],
+  ["floor: a compiled node:net ping client", FLOOR, ["ping", "--socket", socket]],
 ];
 const samples = cases.map(() => [] as number[]);
 for (let r = 0; r < 3; r++) cases.forEach(([, c, a]) => time(c, a)); // warm-up
@@ -74,4 +104,9 @@ cases.forEach(([name], i) =>
     `| ${name} | ${median(samples[i]).toFixed(1)} ms | ${(median(samples[i]) / base).toFixed(2)} |`,
   )
 );
-console.log(`\nIdle RSS of the compiled daemon 2 s after start: ${rss.toFixed(1)} MB`);
+console.log(
+  `\nIdle RSS of the compiled daemon 2 s after start: ${rss.toFixed(1)} MB; floors: a compiled
+Bun Unix-socket echo server ${floorRss[0].toFixed(1)} MB, with two worker threads ${
+    floorRss[1].toFixed(1)
+  } MB`,
+);
