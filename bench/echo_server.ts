@@ -1,10 +1,13 @@
-/** The bare NDJSON echo ceiling: node:net, JSON.parse per line, one write per read chunk. */
+/**
+ * The bare NDJSON echo ceiling: node:net, JSON.parse per line, one write per read chunk. Runs under
+ * Deno or Bun (bench/server_load.ts runs it on the runtime of what it measures).
+ */
+import { rmSync } from "node:fs";
 import net from "node:net";
+import process from "node:process";
 
-const path = Deno.args[0];
-try {
-  Deno.removeSync(path);
-} catch { /* absent */ }
+const path = process.argv.at(-1)!;
+rmSync(path, { force: true });
 net.createServer((socket) => {
   let buffer = "";
   socket.setEncoding("utf8");

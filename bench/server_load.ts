@@ -1,6 +1,8 @@
 /**
  * Socket load generator: the bare NDJSON echo ceiling and the daemon, measured in the same run.
  * Run: deno run -A bench/server_load.ts   (prints a Markdown table for bench/README.md)
+ * With GOXEL_BIN (a compiled binary) the echo runs on Bun, the binary's runtime, as issue 15
+ * specifies; otherwise on Deno.
  */
 const ROOT = new URL("../", import.meta.url).pathname;
 const dir = await Deno.makeTempDir({ prefix: "gxb" });
@@ -134,7 +136,11 @@ const voxel = (i: number) => [i & 255, (i >> 8) & 255, 0, 255, 0, 0, 255];
 const echoParams = (i: number) => ({ x: i, name: "voxel" });
 
 const echoSock = `${dir}/echo.sock`;
-const echo = spawn([`${ROOT}bench/echo_server.ts`, echoSock]);
+const BUN = `${ROOT}.tools/node_modules/bun/bin/bun.exe`;
+const echo = Deno.env.get("GOXEL_BIN")
+  ? new Deno.Command(BUN, { args: [`${ROOT}bench/echo_server.ts`, echoSock], stdout: "piped" })
+    .spawn()
+  : spawn([`${ROOT}bench/echo_server.ts`, echoSock]);
 await waitSocket(echoSock);
 const echoSeq = await sequential(echoSock, "echo", 20000, echoParams);
 const echoPipe = await pipelined(echoSock, "echo", 400000, 1000, echoParams);
