@@ -20,6 +20,7 @@ export type HistoryStep =
 
 /** What a push changed besides adding its step (see `History.unpush`). */
 export interface PushUndo {
+  readonly step: HistoryStep;
   readonly dropped: readonly HistoryStep[];
   readonly shifted: HistoryStep | undefined;
 }
@@ -51,7 +52,7 @@ export class History {
     // `limit` counts states (steps + the oldest one), as Goxel's snapshot history did.
     const shifted = this.#steps.length > this.#limit - 1 ? this.#steps.shift() : undefined;
     this.#cursor = this.#steps.length;
-    return { dropped, shifted };
+    return { step, dropped, shifted };
   }
 
   /**
@@ -60,8 +61,11 @@ export class History {
    * newest first).
    */
   unpush(undo: PushUndo): void {
-    this.#steps.pop();
-    if (undo.shifted) this.#steps.unshift(undo.shifted);
+    // With a limit of one state the push kept nothing: its step was the one shifted out.
+    if (undo.shifted !== undo.step) {
+      this.#steps.pop();
+      if (undo.shifted) this.#steps.unshift(undo.shifted);
+    }
     this.#cursor = this.#steps.length;
     this.#steps.push(...undo.dropped);
   }

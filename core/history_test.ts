@@ -151,3 +151,17 @@ Deno.test("History.unpush() restores the redo branch and the oldest step a push 
   image = history.undo(image)!;
   assert.equal(image.layers[0].volume.count(), 0, "both original steps undo again");
 });
+
+Deno.test("History.unpush() with a limit of one state leaves the history empty again", () => {
+  const image = newImage();
+  const history = new History({ limit: 1 });
+  const before = copyImage(image);
+  image.layers[0].volume.set(1, 0, 0, 0xffffffff);
+  const undo = history.push({
+    forward: diffImage(before, image, true),
+    inverse: diffImage(image, before, true),
+  });
+  assert.deepEqual([history.size, history.canUndo], [1, false]);
+  history.unpush(undo);
+  assert.deepEqual([history.size, history.canUndo, history.canRedo], [1, false, false]);
+});

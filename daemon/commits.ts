@@ -95,9 +95,14 @@ export function runMutation<T>(
       { reason: "read_only", project: project.id },
     );
   }
-  const capture = canLog(project.image, method, params)
-    ? logCapture(project)
-    : diffCapture(ctx, project);
+  let capture: Capture;
+  if (canLog(project.image, method, params)) capture = logCapture(project);
+  else {
+    // Queued changes are written first: this capture's copy (its rollback and undo step) must not
+    // hold changes that a failed write would take back, and an async edit finishes after that.
+    ctx.journal.flushProject(project);
+    capture = diffCapture(ctx, project);
+  }
   const done = (value: T) => {
     try {
       receipt.ticket = commit(ctx, project, method, capture);
@@ -226,8 +231,11 @@ function commit(
     if (!(err instanceof TypeError)) throw err;
     // A logged edit did more than its log shows (a bug): journal the whole state instead.
     ctx.logBug(method, err);
-    change = { kind: RecordKind.OPEN, steps: 0, forward: fullDelta(project.image) };
+    // Queued changes are written (or taken back) before the history restarts and the whole state
+    // is journaled: the journal then holds exactly what memory holds.
+    ctx.journal.flushProject(project);
     project.history.restart();
+    change = { kind: RecordKind.OPEN, steps: 0, forward: fullDelta(project.image) };
   }
   const { kind, steps, forward, inverse, before } = change;
   // Nothing changed, but only given the queued changes before it: it fails if they do.

@@ -60,6 +60,7 @@ type Outcome = { result?: unknown; error?: { code: number; message: string; data
  * record is written, or the journal error if that write failed (the change was taken back).
  */
 export class PendingReply implements DeferredReply {
+  readonly #dispatcher: Dispatcher;
   readonly #ctx: DaemonContext;
   readonly #ticket: Ticket;
   readonly #ok: string;
@@ -68,7 +69,15 @@ export class PendingReply implements DeferredReply {
 
   // One object per pipelined edit: plain fields, no closures (the replies of a whole run are
   // alive at once, and every extra object is GC work).
-  constructor(ctx: DaemonContext, ticket: Ticket, ok: string, id: string, method: string) {
+  constructor(
+    dispatcher: Dispatcher,
+    ctx: DaemonContext,
+    ticket: Ticket,
+    ok: string,
+    id: string,
+    method: string,
+  ) {
+    this.#dispatcher = dispatcher;
     this.#ctx = ctx;
     this.#ticket = ticket;
     this.#ok = ok;
@@ -80,7 +89,10 @@ export class PendingReply implements DeferredReply {
   settle(): Reply {
     this.#ctx.journal.flushQueued();
     const { error } = this.#ticket;
-    return error ? errorReply(this.#id, toRpcError(error, this.#ctx, this.#method)) : this.#ok;
+    if (!error) return this.#ok;
+    const rpc = toRpcError(error, this.#ctx, this.#method);
+    this.#dispatcher.failedLater(this.#method, rpc.code);
+    return errorReply(this.#id, rpc);
   }
 }
 
@@ -204,7 +216,7 @@ export class Dispatcher {
       if (r.error) return errorReply(id, r.error);
       const ok = resultReply(id, r.result);
       if (!ticket || !defer) return ok;
-      return new PendingReply(this.#ctx, ticket, ok, id, req.method);
+      return new PendingReply(this, this.#ctx, ticket, ok, id, req.method);
     };
     return isPromise(out) ? out.then(finish) : finish(out);
   }
@@ -240,6 +252,11 @@ export class Dispatcher {
       const project = decl.flags?.project
         ? this.#ctx.projects.resolve(params.project as string | undefined)
         : null;
+      // A heavy read (save, export, render) snapshots the project and finishes later: its
+      // snapshot must not hold queued changes that a failed write would take back.
+      if (project && decl.flags.heavy && !decl.flags.mutates) {
+        this.#ctx.journal.flushProject(project);
+      }
       const run = () => handler(params, { ctx: this.#ctx, project: project as Project, call });
       // A mutating request is one all-or-nothing, journaled change and one undo step.
       const work = project && decl.flags.mutates
@@ -268,6 +285,19 @@ export class Dispatcher {
     } catch (err) {
       return { error: toRpcError(err, this.#ctx, decl.name) };
     }
+  }
+
+  /**
+   * A request counted as a success whose change was then taken back (its journal write failed):
+   * it moves to the failures in the metrics and is logged as one.
+   */
+  failedLater(method: string, code: number): void {
+    const labels = this.#labels.get(method);
+    if (labels) {
+      this.#ctx.metrics.inc("goxel_requests_total", labels[0], -1);
+      this.#ctx.metrics.inc("goxel_requests_total", labels[1]);
+    }
+    this.#ctx.onRequest(method, 0, code, undefined);
   }
 
   #record(method: string, started: number, code: number | undefined, params: unknown): void {

@@ -113,8 +113,12 @@ export class HttpListener {
       case "GET /":
       case "GET /index.html":
       case "GET /viewer.js": {
-        return void viewerAsset(url.pathname === "/viewer.js" ? "js" : "html").then((asset) =>
-          send(asset.status, asset.type, asset.body)
+        return void viewerAsset(url.pathname === "/viewer.js" ? "js" : "html").then(
+          (asset) => send(asset.status, asset.type, asset.body),
+          (err) => {
+            this.#ctx.logBug("GET viewer", err);
+            send(500, "text/plain", "Internal error: the viewer could not be loaded\n");
+          },
         );
       }
     }

@@ -203,6 +203,11 @@ export class JournalStore {
     for (const p of projects) this.#flushProject(p);
   }
 
+  /** Writes the project's queued changes now (before something that must not see them unwritten). */
+  flushProject(project: Project): void {
+    this.#flushProject(project);
+  }
+
   #flushProject(project: Project): void {
     const j = this.#open.get(project.id);
     if (!j || j.queued.length === 0) return;
@@ -278,6 +283,8 @@ export class JournalStore {
 
   /** Records a save or a rename (project facts, no undo step). */
   facts(project: Project): void {
+    // Queued changes first: a failed write takes them back and changes project.seq.
+    this.flushProject(project);
     const seq = project.seq + 1;
     this.append(project, {
       seq,

@@ -315,7 +315,7 @@ export class MessageConnection {
     this.#out = [];
     let text = "";
     for (const entry of out) {
-      const reply = typeof entry === "string" ? entry : entry.settle();
+      const reply = typeof entry === "string" ? entry : this.#settleReply(entry);
       if (reply !== null) text += reply + "\n";
     }
     if (text === "") return;
@@ -323,6 +323,15 @@ export class MessageConnection {
       this.#transport.write(text);
     } catch {
       this.#transport.destroy();
+    }
+  }
+
+  /** Settles a deferred reply; a throw (a bug) becomes an internal error, never lost replies. */
+  #settleReply(entry: DeferredReply): Reply {
+    try {
+      return entry.settle();
+    } catch (err) {
+      return this.#internalError("", err);
     }
   }
 

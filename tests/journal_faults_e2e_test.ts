@@ -122,3 +122,51 @@ Deno.test("a failing group write answers every request of the burst with the err
     await env.cleanup();
   }
 });
+
+Deno.test("a failing write never lets an async edit or a save see changes it takes back", async () => {
+  const env = await makeTestEnv();
+  const trigger = `${env.dir}/fail-writes`;
+  env.env.GOXEL_JOURNAL_TEST_SHIM = JSON.stringify({ failWritesWhileExists: trigger });
+  const daemon = await startDaemon(env, ["--workspace", env.dir]);
+  try {
+    const c = await RawClient.unix(env.socket);
+    await c.call("goxel.create_project", ["h", 16, 16, 16]);
+    await c.call("goxel.add_voxel", [1, 1, 1, "#ff0000"]);
+    await c.call("goxel.export_model", [`${env.dir}/piece.vox`]);
+    Deno.writeTextFileSync(trigger, "");
+    const req = (id: number, method: string, params: unknown) =>
+      JSON.stringify({ jsonrpc: "2.0", id, method, params }) + "\n";
+    // An async edit (an import) after a queued edit, then a save (a snapshot) after another.
+    await c.send(
+      req(1, "goxel.add_voxel", [3, 3, 3, "#00ff00"]) +
+        req(2, "goxel.import_file", [`${env.dir}/piece.vox`]) +
+        req(3, "goxel.add_voxel", [4, 4, 4, "#0000ff"]) +
+        req(4, "goxel.save_project", [`${env.dir}/saved.gox`]),
+    );
+    const codes = new Map<number, number | undefined>();
+    for (let i = 0; i < 4; i++) {
+      const r = await c.read() as { id: number; error?: { code: number } };
+      codes.set(r.id, r.error?.code);
+    }
+    assert.equal(codes.get(1), -1113);
+    assert.equal(codes.get(3), -1113);
+    Deno.removeSync(trigger);
+    const info = await c.call<{ voxel_count: number }>("goxel.get_project_info");
+    assert.equal(info.voxel_count, 1, "the taken-back voxels are not in memory");
+    const gone = await c.call<{ color: number[] }>("goxel.get_voxel", [3, 3, 3]);
+    assert.equal(gone.color[3], 0, "the import's rollback did not bring back (3,3,3)");
+    // Whatever the save wrote holds no change that was taken back.
+    try {
+      await Deno.stat(`${env.dir}/saved.gox`);
+      await c.call("goxel.load_project", [`${env.dir}/saved.gox`]);
+      const saved = await c.call<{ voxel_count: number }>("goxel.get_project_info");
+      assert.equal(saved.voxel_count, 1, "the saved file holds only written changes");
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    }
+    c.close();
+  } finally {
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
