@@ -96,6 +96,46 @@ Deno.test("NdjsonDecoder decodes many small messages and one big message in line
   assert.ok(smallMs < 1000, `small messages took ${smallMs} ms`);
 });
 
+Deno.test("NdjsonDecoder gives the same lines whatever the reads (whole-chunk decoding)", () => {
+  // A seeded stream of lines: CRLF, blanks, multi-byte and invalid UTF-8, lines over the limit.
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const pieces = ["{}", "\r", " ", "\t", "é", "€", "😀", "\xff", "ab", "[1,2]", "x".repeat(30)];
+  const bytes: number[] = [];
+  for (let line = 0; line < 400; line++) {
+    const n = Math.floor(random() * 6);
+    for (let k = 0; k < n; k++) {
+      const p = pieces[Math.floor(random() * pieces.length)];
+      if (p === "\xff") bytes.push(0xff);
+      else bytes.push(...new TextEncoder().encode(p));
+    }
+    bytes.push(0x0a);
+  }
+  const stream = new Uint8Array(bytes);
+  const MAX = 40;
+  // Reference: the whole stream split at newlines, each line judged on its own.
+  const expected: string[] = [];
+  let start = 0;
+  for (let i = 0; i < stream.length; i++) {
+    if (stream[i] !== 0x0a) continue;
+    let end = i;
+    if (end > start && stream[end - 1] === 0x0d) end--;
+    const line = stream.subarray(start, end);
+    start = i + 1;
+    if (line.every((b) => b === 0x20 || b === 0x09 || b === 0x0d)) continue;
+    expected.push(line.length > MAX ? "(oversize)" : new TextDecoder().decode(line));
+  }
+  const seen = (ev: FrameEvent) => ev.kind === "message" ? ev.text : "(oversize)";
+  for (const size of [1, 3, 7, 40, 41, 64, 500, stream.length]) {
+    const decoder = new NdjsonDecoder({ maxMessageBytes: MAX });
+    const got: string[] = [];
+    for (let at = 0; at < stream.length; at += size) {
+      got.push(...decoder.push(stream.slice(at, at + size)).map(seen));
+    }
+    assert.deepEqual(got, expected, `reads of ${size} bytes`);
+  }
+});
+
 Deno.test("NdjsonDecoder rejects a non-positive limit", () => {
   assert.throws(() => new NdjsonDecoder({ maxMessageBytes: 0 }), RangeError);
 });
