@@ -10,6 +10,7 @@
 import { timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { concatBytes } from "../core/formats/bytes.ts";
 import { ErrorCode } from "../protocol/mod.ts";
 import type { DaemonContext } from "./context.ts";
 import type { Dispatcher } from "./dispatch.ts";
@@ -149,7 +150,7 @@ export class HttpListener {
           ),
         );
       }
-      const text = new TextDecoder().decode(concat(chunks, size));
+      const text = new TextDecoder().decode(concatBytes(chunks));
       let out;
       try {
         out = this.#dispatcher.handleText(text, {
@@ -214,15 +215,4 @@ function pathLabel(path: string): string {
 function rpcError(code: number, message: string, data?: unknown): string {
   const error = data === undefined ? { code, message } : { code, message, data };
   return JSON.stringify({ jsonrpc: "2.0", error, id: null });
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }

@@ -10,9 +10,9 @@
  * project is taken back, newest first, and each of their requests is answered with the error.
  */
 import fs from "node:fs";
-import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { copyImage } from "../core/image.ts";
+import { concatBytes } from "../core/formats/bytes.ts";
 import { fullDelta } from "../core/journal/image_delta.ts";
 import {
   encodeRecord,
@@ -21,11 +21,9 @@ import {
   RecordKind,
 } from "../core/journal/record.ts";
 import { ErrorCode, RpcError } from "../protocol/mod.ts";
-import { writeFileAtomic } from "./files.ts";
 import type { JournalFs } from "./journal_fs.ts";
 import { GroupSync } from "./journal_sync.ts";
 import {
-  CHECKPOINT_NAME,
   factsOf,
   type JournalLog,
   journalName,
@@ -33,7 +31,7 @@ import {
   type JournalStats,
   type Ticket,
 } from "./journal_types.ts";
-import { encodeSnapshot } from "./snapshot_encode.ts";
+import { writeCheckpoint } from "./snapshot_encode.ts";
 import type { Project } from "./projects.ts";
 
 interface OpenJournal {
@@ -61,9 +59,8 @@ interface Queued {
 }
 
 /**
- * Queued changes per project that make a write at once, even inside a burst: a long burst is
- * written every 64 changes (their undo data is kept only until then), 16 % faster at 1000
- * requests per burst than one write for the whole burst.
+ * Queued changes that make a write at once, even mid-burst: undo data is held less long (+16 %
+ * at 1000 requests a burst, against one write for the whole burst).
  */
 const MAX_QUEUED = 64;
 
@@ -84,7 +81,7 @@ export class JournalStore {
   readonly #checkpointing = new Map<string, Promise<void>>();
   readonly #sync: GroupSync;
   /** Projects with queued changes, in the order of their first one. */
-  #queuedProjects: Project[] = [];
+  #queuedProjects = new Set<Project>();
   #flushScheduled = false;
 
   constructor(settings: JournalSettings, files: JournalFs, clock: () => number, log: JournalLog) {
@@ -161,7 +158,7 @@ export class JournalStore {
   append(project: Project, record: JournalRecord): void {
     if (!this.enabled) return;
     const j = this.#journalOf(project);
-    this.#flushProject(project);
+    this.flushProject(project);
     this.#write(project, j, encodeRecord(record), record.seq, 1);
   }
 
@@ -174,9 +171,9 @@ export class JournalStore {
     if (!this.enabled) return null;
     const j = this.#journalOf(project);
     const ticket: Ticket = { error: null };
-    if (j.queued.length === 0) this.#queuedProjects.push(project);
+    this.#queuedProjects.add(project);
     j.queued.push({ bytes: encodeRecord(record), seq: record.seq, ticket, revert });
-    if (j.queued.length >= MAX_QUEUED) this.#flushProject(project);
+    if (j.queued.length >= MAX_QUEUED) this.flushProject(project);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       queueMicrotask(() => {
@@ -197,23 +194,19 @@ export class JournalStore {
 
   /** Writes every queued change: one write(2) per project. */
   flushQueued(): void {
-    if (this.#queuedProjects.length === 0) return;
-    const projects = this.#queuedProjects;
-    this.#queuedProjects = [];
-    for (const p of projects) this.#flushProject(p);
+    if (this.#queuedProjects.size === 0) return;
+    const projects = [...this.#queuedProjects];
+    this.#queuedProjects.clear();
+    for (const p of projects) this.flushProject(p);
   }
 
   /** Writes the project's queued changes now (before something that must not see them unwritten). */
   flushProject(project: Project): void {
-    this.#flushProject(project);
-  }
-
-  #flushProject(project: Project): void {
     const j = this.#open.get(project.id);
     if (!j || j.queued.length === 0) return;
     const queued = j.queued;
     j.queued = [];
-    const bytes = queued.length === 1 ? queued[0].bytes : concatBytes(queued);
+    const bytes = concatBytes(queued.map((q) => q.bytes));
     try {
       this.#write(project, j, bytes, queued[queued.length - 1].seq, queued.length);
       project.degraded = null;
@@ -256,7 +249,11 @@ export class JournalStore {
       }
     } catch (err) {
       this.stats.write_failures++;
-      this.#cutBack(j);
+      try {
+        this.#fs.truncate(j.fd, j.size); // cut off what part of it reached the file
+      } catch {
+        j.needsCut = true;
+      }
       const code = (err as { code?: string }).code ?? "error";
       throw new RpcError(
         ErrorCode.JOURNAL,
@@ -271,14 +268,6 @@ export class JournalStore {
     if (this.settings.durability === "batch") j.unsynced = lastSeq;
     this.stats.records += count;
     this.stats.bytes += bytes.length;
-  }
-
-  #cutBack(j: OpenJournal): void {
-    try {
-      this.#fs.truncate(j.fd, j.size);
-    } catch {
-      j.needsCut = true;
-    }
   }
 
   /** Records a save or a rename (project facts, no undo step). */
@@ -301,7 +290,7 @@ export class JournalStore {
   closed(project: Project): void {
     const j = this.#open.get(project.id);
     // Its queued changes are dropped with it (the journal is removed).
-    this.#queuedProjects = this.#queuedProjects.filter((p) => p !== project);
+    this.#queuedProjects.delete(project);
     this.#open.delete(project.id);
     if (j) this.#fs.close(j.fd);
     // Removed before the reply: a closed project never comes back after a restart.
@@ -354,23 +343,25 @@ export class JournalStore {
     const j = this.#open.get(project.id);
     if (!j) return;
     // The checkpoint covers the queued changes: they go to the journal it replaces first.
-    this.#flushProject(project);
+    this.flushProject(project);
     const snapshot = copyImage(project.image), seq = project.seq, facts = factsOf(project);
     this.#startJournal(project.id, j.dir, seq + 1);
     if (j.unsynced) this.#sync.retire({ fd: j.fd, note: `${project.id}:${j.unsynced}` });
     else this.#fs.close(j.fd);
-    const bytes = await encodeSnapshot(snapshot, seq, facts);
-    if (!this.#open.has(project.id)) return; // closed meanwhile: its directory is gone
-    await writeFileAtomic(join(j.dir, CHECKPOINT_NAME), bytes, 0o600, true);
-    for (const name of fs.readdirSync(j.dir)) {
-      const m = /^journal-(\d+)\.gxj$/.exec(name);
-      if (m && Number(m[1]) <= seq) await rm(join(j.dir, name), { force: true });
-    }
+    // Closed meanwhile: its directory is gone, nothing to write.
+    const bytes = await writeCheckpoint(
+      j.dir,
+      snapshot,
+      seq,
+      facts,
+      () => this.#open.has(project.id),
+    );
+    if (bytes === null) return;
     this.stats.checkpoints++;
     this.#log.info("Checkpoint of {project} at seq {seq}: {bytes} bytes in {ms} ms", {
       project: project.id,
       seq,
-      bytes: bytes.length,
+      bytes,
       ms: Math.round(performance.now() - started),
     });
   }
@@ -404,16 +395,4 @@ export class JournalStore {
     this.#open.clear();
     this.#sync.close();
   }
-}
-
-function concatBytes(queued: Queued[]): Uint8Array {
-  let length = 0;
-  for (const q of queued) length += q.bytes.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const q of queued) {
-    out.set(q.bytes, at);
-    at += q.bytes.length;
-  }
-  return out;
 }

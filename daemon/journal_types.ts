@@ -41,6 +41,12 @@ export function journalName(seq: number): string {
   return `journal-${String(seq).padStart(12, "0")}.gxj`;
 }
 
+/** The first seq of a journal file named by journalName, or null for any other name. */
+export function journalStartSeq(name: string): number | null {
+  const m = /^journal-(\d+)\.gxj$/.exec(name);
+  return m ? Number(m[1]) : null;
+}
+
 /** The checkpoint file of a project directory. */
 export const CHECKPOINT_NAME = "checkpoint.gxj";
 

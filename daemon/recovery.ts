@@ -16,7 +16,7 @@ import {
   scanJournal,
 } from "../core/journal/record.ts";
 import type { JournalStore } from "./journal.ts";
-import { CHECKPOINT_NAME, type JournalLog } from "./journal_types.ts";
+import { CHECKPOINT_NAME, type JournalLog, journalStartSeq } from "./journal_types.ts";
 import { Project, type ProjectRegistry, type RegistryObserver } from "./projects.ts";
 
 /** What recovery did, for `get_status`, `goxel status --json` and the log. */
@@ -134,7 +134,7 @@ function readRecords(
     records.push(scan.records[0]);
     last = scan.records[0].seq;
   }
-  const journals = names.filter((n) => /^journal-\d+\.gxj$/.test(n)).sort();
+  const journals = names.filter((n) => journalStartSeq(n) !== null).sort();
   for (const [i, name] of journals.entries()) {
     const path = join(dir, name);
     const scan = scanJournal(fs.readFileSync(path));

@@ -1,8 +1,11 @@
 /**
- * Encodes a project snapshot as a checkpoint file (the journal header and one OPEN record, see
+ * Checkpoint files: a project snapshot encoded as the journal header and one OPEN record (see
  * docs/journal.md), yielding to the event loop every few milliseconds so a big project's
- * checkpoint never holds up requests.
+ * checkpoint never holds up requests, then written atomically over the journals it covers.
  */
+import fs from "node:fs";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import type { Image } from "../core/image.ts";
 import { crc32c } from "../core/journal/crc32c.ts";
 import { type VolumePatch, wholeTilePatches } from "../core/journal/image_delta.ts";
@@ -14,6 +17,8 @@ import {
   RecordKind,
   sealRecord,
 } from "../core/journal/record.ts";
+import { writeFileAtomic } from "./files.ts";
+import { CHECKPOINT_NAME, journalStartSeq } from "./journal_types.ts";
 
 /** Encodes a checkpoint file, yielding to the event loop every few milliseconds. */
 export async function encodeSnapshot(
@@ -56,4 +61,26 @@ export async function encodeSnapshot(
   out.set(JOURNAL_MAGIC);
   out.set(record, JOURNAL_MAGIC.length);
   return out;
+}
+
+/**
+ * Writes the checkpoint of `image` at `seq` into a project directory (temp file, fsync, rename,
+ * directory fsync) and deletes the journal files it covers. Returns its size, or null when
+ * `wanted()` turned false while it was encoded (the project was closed).
+ */
+export async function writeCheckpoint(
+  dir: string,
+  image: Image,
+  seq: number,
+  facts: ProjectFacts,
+  wanted: () => boolean,
+): Promise<number | null> {
+  const bytes = await encodeSnapshot(image, seq, facts);
+  if (!wanted()) return null;
+  await writeFileAtomic(join(dir, CHECKPOINT_NAME), bytes, 0o600, true);
+  for (const name of fs.readdirSync(dir)) {
+    const start = journalStartSeq(name);
+    if (start !== null && start <= seq) await rm(join(dir, name), { force: true });
+  }
+  return bytes.length;
 }

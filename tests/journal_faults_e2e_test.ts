@@ -5,18 +5,57 @@
  * A real full disk is tested in crash_test.ts.
  */
 import assert from "node:assert/strict";
-import { makeTestEnv, RawClient, startDaemon } from "./support_testing.ts";
+import { makeTestEnv, RawClient, startDaemon, type TestEnv } from "./support_testing.ts";
 
-Deno.test("a failing journal write is an error, rolls back, and clears once writes work", async () => {
+/** What a test gets: its env, a client, the switch for failing writes and a crash-restart. */
+interface Faults {
+  env: TestEnv;
+  c: RawClient;
+  /** Journal writes fail (EIO, after writing half) while this is on. */
+  failing(on: boolean): void;
+  /** SIGKILLs the daemon, starts it again and returns a new client. */
+  crashAndRestart(): Promise<RawClient>;
+}
+
+/** Runs `body` against a daemon whose journal file layer can be made to fail. */
+async function withFaults(body: (f: Faults) => Promise<void>): Promise<void> {
   const env = await makeTestEnv();
   const trigger = `${env.dir}/fail-writes`;
   env.env.GOXEL_JOURNAL_TEST_SHIM = JSON.stringify({ failWritesWhileExists: trigger });
-  let daemon = await startDaemon(env, ["--workspace", env.dir]);
+  const start = () => startDaemon(env, ["--workspace", env.dir]);
+  let daemon = await start();
+  const clients = [await RawClient.unix(env.socket)];
   try {
-    const c = await RawClient.unix(env.socket);
+    await body({
+      env,
+      c: clients[0],
+      failing: (on) => on ? Deno.writeTextFileSync(trigger, "") : Deno.removeSync(trigger),
+      async crashAndRestart() {
+        for (const c of clients) c.close();
+        daemon.proc.kill("SIGKILL");
+        await daemon.proc.status;
+        daemon = await start();
+        clients.push(await RawClient.unix(env.socket));
+        return clients.at(-1)!;
+      },
+    });
+    for (const c of clients) c.close();
+  } finally {
+    await daemon.stop();
+    await env.cleanup();
+  }
+}
+
+/** One JSON-RPC request line. */
+function req(id: number, method: string, params: unknown): string {
+  return JSON.stringify({ jsonrpc: "2.0", id, method, params }) + "\n";
+}
+
+Deno.test("a failing journal write is an error, rolls back, and clears once writes work", async () => {
+  await withFaults(async ({ c, failing, crashAndRestart }) => {
     await c.call("goxel.create_project", ["f", 16, 16, 16]);
     await c.call("goxel.add_voxel", [1, 1, 1, "#ff0000"]);
-    Deno.writeTextFileSync(trigger, "");
+    failing(true);
     const failed = await c.request("goxel.add_voxel", [2, 2, 2, "#00ff00"]);
     assert.equal(failed.error?.code, -1113);
     assert.match(failed.error!.message, /journal/);
@@ -31,18 +70,14 @@ Deno.test("a failing journal write is an error, rolls back, and clears once writ
       0,
       255,
     ]);
-    Deno.removeSync(trigger);
+    failing(false);
     await c.call("goxel.add_voxel", [3, 3, 3, "#0000ff"]);
     const healed = await c.call<{ voxel_count: number; degraded: string | null }>(
       "goxel.get_project_info",
     );
     assert.equal(healed.degraded, null);
     assert.equal(healed.voxel_count, 2);
-    c.close();
-    daemon.proc.kill("SIGKILL");
-    await daemon.proc.status;
-    daemon = await startDaemon(env, ["--workspace", env.dir]);
-    const again = await RawClient.unix(env.socket);
+    const again = await crashAndRestart();
     const back = await again.call<{ voxel_count: number; read_only: string | null }>(
       "goxel.get_project_info",
     );
@@ -52,37 +87,32 @@ Deno.test("a failing journal write is an error, rolls back, and clears once writ
       "the half-written record was cut off; the later edit survived",
     );
     assert.equal(back.read_only, null);
-    again.close();
-  } finally {
-    await daemon.stop();
-    await env.cleanup();
-  }
+  });
 });
 
 Deno.test("a failing group write answers every request of the burst with the error and takes all back", async () => {
-  const env = await makeTestEnv();
-  const trigger = `${env.dir}/fail-writes`;
-  env.env.GOXEL_JOURNAL_TEST_SHIM = JSON.stringify({ failWritesWhileExists: trigger });
-  const daemon = await startDaemon(env, ["--workspace", env.dir]);
-  try {
-    const c = await RawClient.unix(env.socket);
+  await withFaults(async ({ c, failing }) => {
     await c.call("goxel.create_project", ["g", 16, 16, 16]);
     await c.call("goxel.add_voxel", [1, 1, 1, "#ff0000"]);
     await c.call("goxel.add_voxel", [2, 1, 1, "#00ff00"]);
     await c.call("goxel.undo", [1]); // a redo branch the failed edits must not lose
-    Deno.writeTextFileSync(trigger, "");
+    failing(true);
     // One write: logged voxel edits, a diffed shape, a JSON-RPC batch and a notification.
-    const req = (id: number, method: string, params: unknown) =>
-      JSON.stringify({ jsonrpc: "2.0", id, method, params });
+    const inBatch = (id: number, method: string, params: unknown) => req(id, method, params).trim();
     await c.send(
-      [
-        req(1, "goxel.add_voxel", [3, 3, 3, "#0000ff"]),
-        req(2, "goxel.draw_shape", ["cube", [4, 4, 4], [8, 8, 8], "#ffffff"]),
-        JSON.stringify({ jsonrpc: "2.0", method: "goxel.add_voxel", params: [9, 9, 9, "#ff00ff"] }),
-        `[${req(3, "goxel.add_voxel", [10, 10, 10, "#00ffff"])},${req(4, "goxel.ping", [])}]`,
-        req(5, "goxel.remove_voxel", [1, 1, 1]),
+      req(1, "goxel.add_voxel", [3, 3, 3, "#0000ff"]) +
+        req(2, "goxel.draw_shape", ["cube", [4, 4, 4], [8, 8, 8], "#ffffff"]) +
+        JSON.stringify({
+          jsonrpc: "2.0",
+          method: "goxel.add_voxel",
+          params: [9, 9, 9, "#ff00ff"],
+        }) +
+        "\n" +
+        `[${inBatch(3, "goxel.add_voxel", [10, 10, 10, "#00ffff"])},${
+          inBatch(4, "goxel.ping", [])
+        }]\n` +
+        req(5, "goxel.remove_voxel", [1, 1, 1]) +
         req(6, "goxel.get_voxel", [3, 3, 3]), // a read of a change that is then taken back
-      ].join("\n") + "\n",
     );
     type Reply = { id: number; error?: { code: number } };
     const replies: (Reply | Reply[])[] = [];
@@ -92,13 +122,13 @@ Deno.test("a failing group write answers every request of the burst with the err
     // A burst longer than one group write (64 changes): both writes fail, all is taken back.
     let burst = "";
     for (let i = 0; i < 100; i++) {
-      burst += req(100 + i, "goxel.add_voxel", [i % 16, 5, 5, "#123456"]) + "\n";
+      burst += req(100 + i, "goxel.add_voxel", [i % 16, 5, 5, "#123456"]);
     }
     await c.send(burst);
     const codes = new Set<number | undefined>();
     for (let i = 0; i < 100; i++) codes.add(((await c.read()) as Reply).error?.code);
     assert.deepEqual([...codes], [-1113]);
-    Deno.removeSync(trigger);
+    failing(false);
     const info = await c.call<{ voxel_count: number; degraded: string | null }>(
       "goxel.get_project_info",
     );
@@ -116,26 +146,15 @@ Deno.test("a failing group write answers every request of the burst with the err
     );
     assert.equal(after.voxel_count, 2);
     assert.equal(after.degraded, null);
-    c.close();
-  } finally {
-    await daemon.stop();
-    await env.cleanup();
-  }
+  });
 });
 
 Deno.test("a failing write never lets an async edit or a save see changes it takes back", async () => {
-  const env = await makeTestEnv();
-  const trigger = `${env.dir}/fail-writes`;
-  env.env.GOXEL_JOURNAL_TEST_SHIM = JSON.stringify({ failWritesWhileExists: trigger });
-  const daemon = await startDaemon(env, ["--workspace", env.dir]);
-  try {
-    const c = await RawClient.unix(env.socket);
+  await withFaults(async ({ env, c, failing }) => {
     await c.call("goxel.create_project", ["h", 16, 16, 16]);
     await c.call("goxel.add_voxel", [1, 1, 1, "#ff0000"]);
     await c.call("goxel.export_model", [`${env.dir}/piece.vox`]);
-    Deno.writeTextFileSync(trigger, "");
-    const req = (id: number, method: string, params: unknown) =>
-      JSON.stringify({ jsonrpc: "2.0", id, method, params }) + "\n";
+    failing(true);
     // An async edit (an import) after a queued edit, then a save (a snapshot) after another.
     await c.send(
       req(1, "goxel.add_voxel", [3, 3, 3, "#00ff00"]) +
@@ -150,7 +169,7 @@ Deno.test("a failing write never lets an async edit or a save see changes it tak
     }
     assert.equal(codes.get(1), -1113);
     assert.equal(codes.get(3), -1113);
-    Deno.removeSync(trigger);
+    failing(false);
     const info = await c.call<{ voxel_count: number }>("goxel.get_project_info");
     assert.equal(info.voxel_count, 1, "the taken-back voxels are not in memory");
     const gone = await c.call<{ color: number[] }>("goxel.get_voxel", [3, 3, 3]);
@@ -164,9 +183,5 @@ Deno.test("a failing write never lets an async edit or a save see changes it tak
     } catch (err) {
       if (!(err instanceof Deno.errors.NotFound)) throw err;
     }
-    c.close();
-  } finally {
-    await daemon.stop();
-    await env.cleanup();
-  }
+  });
 });

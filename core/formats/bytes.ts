@@ -154,3 +154,17 @@ export class ByteWriter {
     return this.#buf.slice(0, this.#len);
   }
 }
+
+/** Joins byte arrays into one (the one itself when there is only one). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 /** PNG decoding into RGBA8: every colour type and bit depth, non-interlaced, bounds-checked. */
 import { inflateSync } from "node:zlib";
 import { FormatError } from "../errors.ts";
+import { concatBytes } from "./bytes.ts";
 import { inflateFixed } from "./inflate_fixed.ts";
 
 /** A decoded PNG: RGBA8 pixels, row-major, top row first. */
@@ -109,7 +110,7 @@ function inflateRows(chunks: Chunks, rowBytes: number): Uint8Array {
   const { header, idat, idatOffset } = chunks;
   const expected = (rowBytes + 1) * header.height;
   let raw: Uint8Array;
-  const joined = idat.length === 1 ? idat[0] : concat(idat);
+  const joined = concatBytes(idat);
   // Streams written by stb (every Goxel PNG) inflate here without a native zlib call.
   const out = new Uint8Array(expected);
   if (inflateFixed(joined, out) === expected) return out;
@@ -122,16 +123,6 @@ function inflateRows(chunks: Chunks, rowBytes: number): Uint8Array {
     fail(idatOffset, `IDAT data holds ${raw.length} bytes, expected ${expected}`);
   }
   return raw;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
 }
 
 /** Reverses one row's filter into `out[row, row + rowBytes)` (missing neighbours are 0). */
