@@ -1,4 +1,5 @@
 /** Composition root: reads argv and env once and hands off to the CLI (which may run the daemon). */
+import { writeSync } from "node:fs";
 import process from "node:process";
 import { BUILD } from "./version.ts";
 
@@ -6,17 +7,26 @@ if (import.meta.main) {
   const argv = process.argv.slice(2);
   // The version needs nothing else: answer before the CLI (commander, every command) loads.
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
-    process.stdout.write(`goxel ${BUILD.version} (${BUILD.commit}, ${BUILD.runtime})\n`);
+    // writeSync: creating process.stdout would cost more than the rest of this run.
+    writeSync(1, `goxel ${BUILD.version} (${BUILD.commit}, ${BUILD.runtime})\n`);
     process.exit(0);
   }
-  const { runCli } = await import("./cli/mod.ts");
+  const { runCli, flushStreams } = await import("./cli/mod.ts");
+  // The daemon and the MCP server write on process.stdout/stderr themselves.
+  let served = false;
   const code = await runCli(argv, {
     env: { ...process.env },
     cwd: process.cwd(),
     build: BUILD,
     // The daemon and the codecs load only when a command needs them, so client commands start fast.
-    runDaemon: async (opts) => (await import("./daemon/lifecycle.ts")).runDaemon(opts),
-    runMcp: async (opts) => (await import("./mcp/mod.ts")).runMcp(opts),
+    runDaemon: async (opts) => {
+      served = true;
+      return (await import("./daemon/lifecycle.ts")).runDaemon(opts);
+    },
+    runMcp: async (opts) => {
+      served = true;
+      return (await import("./mcp/mod.ts")).runMcp(opts);
+    },
     offline: {
       info: async (...a) => (await import("./daemon/offline.ts")).offlineOps.info(...a),
       convert: async (...a) => (await import("./daemon/offline.ts")).offlineOps.convert(...a),
@@ -26,5 +36,6 @@ if (import.meta.main) {
     },
   });
   process.exitCode = code;
-  process.stdout.write("", () => process.exit(code));
+  if (served) process.stdout.write("", () => process.exit(code));
+  else await flushStreams().then(() => process.exit(code));
 }

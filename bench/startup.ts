@@ -86,7 +86,8 @@ const cases: [string, string, string[]][] = [
   ["bare `bun -e 0`", BUN, ["-e", "0"]],
   ["`goxel --version`", BIN, ["--version"]],
   ["`goxel call ping`", BIN, ["call", "ping", "--socket", socket, "--no-spawn"]],
-  ["floor: a compiled node:net ping client", FLOOR, ["ping", "--socket", socket]],
+  ["floor: a compiled ping client, Bun socket + writeSync", FLOOR, ["ping", "--socket", socket]],
+  ["floor: the same with node:net + process.stdout", FLOOR, ["ping-net", "--socket", socket]],
 ];
 const samples = cases.map(() => [] as number[]);
 for (let r = 0; r < 3; r++) cases.forEach(([, c, a]) => time(c, a)); // warm-up

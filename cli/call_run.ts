@@ -18,7 +18,7 @@ import { type RpcClient, RpcError } from "./client.ts";
 import { streamRequests } from "./call_stream.ts";
 import type { CliDeps } from "./deps.ts";
 import { CliError, UsageError } from "./errors.ts";
-import type { Output } from "./output.ts";
+import { type Output, preferStreams } from "./output.ts";
 import { connect, resolveSocket } from "./socket.ts";
 import { spawnDaemon } from "./spawn.ts";
 
@@ -94,6 +94,7 @@ export async function runCall(deps: CliDeps, out: Output, o: CallArgs): Promise<
   const { method, args } = o;
   const watching = method === "watch";
   const call = method === "-" || watching ? null : await prepareCall(deps, method, args, o);
+  if (!call) preferStreams();
   const socket = await resolveSocket(deps, o.socket);
   const client = await connectOrSpawn(deps, socket, o.spawn === false);
   try {

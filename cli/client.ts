@@ -1,64 +1,34 @@
 /** A JSON-RPC client over the daemon's Unix socket (or TCP with a token), NDJSON framed. */
-import net from "node:net";
 import { PendingCalls } from "../protocol/calls.ts";
 import { NdjsonDecoder } from "../protocol/framing.ts";
 import { RpcError } from "../protocol/jsonrpc.ts";
+import { type Endpoint, type Link, NotRunningError, openLink } from "./link.ts";
 
 /** A JSON-RPC error returned by the daemon (the protocol layer's error class). */
-export { RpcError };
-
-/** The daemon could not be reached. */
-export class NotRunningError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "NotRunningError";
-  }
-}
-
-/** Where to connect. */
-export type Endpoint = { socket: string } | { host: string; port: number; token: string };
+export { NotRunningError, RpcError };
+export type { Endpoint };
 
 /** A connected client; requests may be pipelined, replies are matched by id. */
 export class RpcClient {
-  #socket: net.Socket;
+  #link!: Link;
   #calls = new PendingCalls();
   // Replies are framed by bytes, so a character split across reads is decoded whole.
   #decoder = new NdjsonDecoder({ maxMessageBytes: Number.MAX_SAFE_INTEGER });
   #closedError: Error | null = null;
 
-  private constructor(socket: net.Socket) {
-    this.#socket = socket;
-    socket.on("data", (chunk: Uint8Array) => this.#onData(chunk));
-    socket.on("close", () => {
-      this.#failAll(new NotRunningError("The daemon closed the connection"));
-      this.onClose();
-    });
-    socket.on("error", (err) => this.#failAll(err));
-  }
+  private constructor() {}
 
   /** Connects; rejects with NotRunningError when nothing listens. */
   static async connect(endpoint: Endpoint, timeoutMs = 2000): Promise<RpcClient> {
-    const socket = "socket" in endpoint
-      ? net.connect(endpoint.socket)
-      : net.connect(endpoint.port, endpoint.host);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new NotRunningError("Timed out connecting to the daemon")),
-        timeoutMs,
-      );
-      socket.once("connect", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      socket.once("error", (err: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        const where = "socket" in endpoint ? endpoint.socket : `${endpoint.host}:${endpoint.port}`;
-        reject(
-          new NotRunningError(`goxel is not running on ${where} (${err.code ?? err.message})`),
-        );
-      });
-    });
-    const client = new RpcClient(socket);
+    const client = new RpcClient();
+    client.#link = await openLink(endpoint, {
+      data: (chunk) => client.#onData(chunk),
+      error: (err) => client.#failAll(err),
+      close: () => {
+        client.#failAll(new NotRunningError("The daemon closed the connection"));
+        client.onClose();
+      },
+    }, timeoutMs);
     if (!("socket" in endpoint)) await client.call("goxel.authenticate", { token: endpoint.token });
     return client;
   }
@@ -67,7 +37,7 @@ export class RpcClient {
   call(method: string, params?: unknown): Promise<unknown> {
     if (this.#closedError) return Promise.reject(this.#closedError);
     const { frame, result } = this.#calls.start(method, params);
-    this.#socket.write(frame);
+    this.#link.write(frame);
     return result;
   }
 
@@ -78,13 +48,12 @@ export class RpcClient {
 
   /** Writes raw text (already framed) to the socket. */
   writeRaw(text: string): boolean {
-    return this.#socket.write(text);
+    return this.#link.write(text);
   }
 
   /** Closes the connection. */
   close(): void {
-    this.#socket.end();
-    this.#socket.destroy();
+    this.#link.close();
   }
 
   /** Called with every reply line that does not answer one of our own calls. */

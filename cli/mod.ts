@@ -9,6 +9,7 @@ import { CliError, exitCodeFor } from "./errors.ts";
 import { Output } from "./output.ts";
 
 export type { CliDeps } from "./deps.ts";
+export { flushStreams } from "./output.ts";
 
 /** Runs the CLI and resolves with the process exit code. */
 export async function runCli(argv: string[], deps: CliDeps): Promise<number> {

@@ -1,24 +1,13 @@
 import assert from "node:assert/strict";
-import process from "node:process";
 import { Output } from "./output.ts";
 
-type Stream = typeof process.stdout | typeof process.stderr;
-
-/** Runs fn with the stream's write captured; returns what was written. */
-function capture(stream: Stream, fn: () => void): string {
-  const target = stream as { write: unknown };
-  const original = target.write;
-  let text = "";
-  target.write = (chunk: string | Uint8Array) => {
-    text += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
-    return true;
-  };
-  try {
-    fn();
-  } finally {
-    target.write = original;
-  }
-  return text;
+/** An Output whose writes are kept per descriptor (fds[1], fds[2]). */
+function captured(
+  env: Record<string, string> = {},
+  isTerminal: (fd: number) => boolean = () => false,
+): { out: Output; fds: Record<number, string> } {
+  const fds: Record<number, string> = { 1: "", 2: "" };
+  return { out: new Output(env, isTerminal, (fd, text) => fds[fd] += text), fds };
 }
 
 /** A terminal test: only descriptor `fd` is a terminal, or none when `isTty` is false. */
@@ -34,8 +23,9 @@ Deno.test("Output.json() prints indented or one-line JSON as asked", async (t) =
   ];
   for (const [label, pretty, expected] of cases) {
     await t.step(label, () => {
-      const out = new Output({});
-      assert.equal(capture(process.stdout, () => out.json(value, pretty)), expected);
+      const { out, fds } = captured();
+      out.json(value, pretty);
+      assert.equal(fds[1], expected);
     });
   }
 });
@@ -49,16 +39,18 @@ Deno.test("Output.json() defaults to pretty on a terminal and compact otherwise"
     ]] as const
   ) {
     await t.step(label, () => {
-      const out = new Output({}, terminal(1, isTty));
-      assert.equal(capture(process.stdout, () => out.json([1])), expected);
+      const { out, fds } = captured({}, terminal(1, isTty));
+      out.json([1]);
+      assert.equal(fds[1], expected);
     });
   }
 });
 
 Deno.test("Output.line() and stderr() write where they say", () => {
-  const out = new Output({});
-  assert.equal(capture(process.stdout, () => out.line("hi")), "hi\n");
-  assert.equal(capture(process.stderr, () => out.stderr("raw")), "raw");
+  const { out, fds } = captured();
+  out.line("hi");
+  out.stderr("raw");
+  assert.deepEqual(fds, { 1: "hi\n", 2: "raw" });
 });
 
 Deno.test("Output.error() prefixes goxel: and colours it only when allowed", async (t) => {
@@ -69,8 +61,30 @@ Deno.test("Output.error() prefixes goxel: and colours it only when allowed", asy
   ];
   for (const [label, isTty, env, expected] of cases) {
     await t.step(label, () => {
-      const out = new Output(env, terminal(2, isTty));
-      assert.equal(capture(process.stderr, () => out.error("boom")), expected);
+      const { out, fds } = captured(env, terminal(2, isTty));
+      out.error("boom");
+      assert.equal(fds[2], expected);
     });
   }
+});
+
+Deno.test("writeFd() writes whole texts to a pipe and stops quietly when its reader is gone", async () => {
+  const text = "é".repeat(100_000) + "\n"; // more than a pipe holds: partial writes, multi-byte
+  const child = (code: string) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["eval", `import { writeFd } from "${import.meta.resolve("./output.ts")}"; ${code}`],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  const whole = await child(`writeFd(1, "é".repeat(100_000) + "\\n"); writeFd(2, "done");`)
+    .output();
+  assert.equal(new TextDecoder().decode(whole.stdout), text);
+  assert.equal(new TextDecoder().decode(whole.stderr), "done");
+  const gone = child(
+    `for (let i = 0; i < 50; i++) writeFd(1, "x".repeat(65536)); writeFd(2, "ok");`,
+  );
+  await gone.stdout.cancel();
+  const result = await gone.output();
+  assert.equal(new TextDecoder().decode(result.stderr), "ok");
+  assert.equal(result.code, 0);
 });

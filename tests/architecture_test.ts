@@ -43,7 +43,7 @@ const NODE_MODULES: Record<Layer, RegExp> = {
   cli: /^node:(fs|net|path|process|child_process|url|os|readline|tty)$/,
   mcp: /^node:(buffer|crypto|fs|fs\/promises|http|net|path|process|url|zlib)$/,
   web: /^$/,
-  main: /^node:process$/,
+  main: /^node:(process|fs)$/, // fs: `--version` writes with writeSync (start-up time)
 };
 const CORE_FORBIDDEN: [RegExp, string][] = [
   [

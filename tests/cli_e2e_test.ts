@@ -103,6 +103,49 @@ Deno.test("goxel call reads params and NDJSON request streams from stdin", async
   }
 });
 
+Deno.test("goxel call sends megabytes whole: one large request and a long request stream", async () => {
+  // More than a socket takes at once, so the client must queue what the kernel refuses and send
+  // it when the socket drains (the compiled binary writes through Bun's socket, which does not).
+  const env = await makeTestEnv();
+  try {
+    const voxels = Array.from(
+      { length: 100_000 },
+      (_, i) => [i % 100, (i / 100) % 100 | 0, i / 1e4 | 0, 9, 8, 7],
+    );
+    const big = await runGoxel(
+      ["call", "add_voxels", "--params", "-"],
+      env,
+      JSON.stringify({ voxels }),
+    );
+    assert.equal(big.code, 0, big.stderr);
+    assert.deepEqual(JSON.parse(big.stdout), { success: true, added: 100_000, failed: 0 });
+    const lines = Array.from({ length: 20_000 }, (_, i) =>
+      JSON.stringify({ jsonrpc: "2.0", id: i, method: "goxel.get_voxel", params: [i % 100, 5, 9] }))
+      .join("\n") + "\n";
+    const stream = await runGoxel(["call", "-"], env, lines);
+    assert.equal(stream.code, 0, stream.stderr);
+    const replies = stream.stdout.trim().split("\n").map((l) =>
+      JSON.parse(l)
+    );
+    assert.equal(replies.length, 20_000);
+    assert.deepEqual(
+      new Set(replies.map((r) =>
+        r.id
+      )).size,
+      20_000,
+    );
+    assert.ok(
+      replies.every((r) =>
+        r.result?.color?.join() === "9,8,7,255"
+      ),
+      "every voxel is there",
+    );
+  } finally {
+    await runGoxel(["stop"], env);
+    await env.cleanup();
+  }
+});
+
 Deno.test("relative file paths resolve against the caller's directory in every call form", async () => {
   const env = await makeTestEnv();
   const caller = `${env.dir}/caller`;

@@ -83,15 +83,24 @@ export async function runGoxel(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  // A CLI that hangs fails its test instead of stalling the suite.
+  const timer = setTimeout(() => proc.kill("SIGKILL"), RUN_TIMEOUT_MS);
+  // Read while writing: a CLI may answer before it has read all its input.
+  const output = proc.output().finally(() => clearTimeout(timer));
   if (stdin !== undefined) {
     const w = proc.stdin.getWriter();
     await w.write(new TextEncoder().encode(stdin));
     await w.close();
   }
-  const out = await proc.output();
+  const out = await output;
   const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  const stderr = dec.decode(out.stderr) +
+    (out.signal === "SIGKILL" ? `\n(killed after ${RUN_TIMEOUT_MS} ms)` : "");
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr };
 }
+
+/** How long runGoxel lets one CLI command run. */
+const RUN_TIMEOUT_MS = 60_000;
 
 /** A daemon started in the foreground as a child process. */
 export interface Daemon {
