@@ -44,16 +44,59 @@ export class NdjsonDecoder {
   push(chunk: Uint8Array): FrameEvent[] {
     const events: FrameEvent[] = [];
     let pos = 0;
-    while (pos < chunk.length) {
-      const nl = chunk.indexOf(LF, pos);
+    if (this.#pending > 0 || this.#discarding) {
+      const nl = chunk.indexOf(LF);
       if (nl < 0) {
-        this.#keep(chunk, pos, chunk.length, events);
-        break;
+        this.#keep(chunk, 0, chunk.length, events);
+        return events;
       }
-      this.#finishLine(chunk, pos, nl, events);
+      this.#finishLine(chunk, 0, nl, events);
       pos = nl + 1;
     }
+    const last = chunk.lastIndexOf(LF);
+    if (last >= pos) {
+      this.#emitLines(chunk, pos, last, events);
+      pos = last + 1;
+    }
+    if (pos < chunk.length) this.#keep(chunk, pos, chunk.length, events);
     return events;
+  }
+
+  /**
+   * Emits the complete lines of `chunk[start..end)` (`end` is a newline). They are decoded in one
+   * call, which costs much less than one per line; splitting the text at its newlines is exact,
+   * as no UTF-8 sequence contains the newline byte. The limit is checked on the bytes.
+   */
+  #emitLines(chunk: Uint8Array, start: number, end: number, events: FrameEvent[]): void {
+    const text = this.#utf8.decode(chunk.subarray(start, end));
+    let from = 0;
+    let at = start;
+    for (;;) {
+      const nl = text.indexOf("\n", from);
+      const stop = nl < 0 ? text.length : nl;
+      const byteStop = nl < 0 ? end : chunk.indexOf(LF, at);
+      this.#emitText(text, from, stop, byteStop - at, events);
+      if (nl < 0) return;
+      from = nl + 1;
+      at = byteStop + 1;
+    }
+  }
+
+  /** Emits `text[from..to)`, `bytes` long, as a message unless blank or over the limit. */
+  #emitText(text: string, from: number, to: number, bytes: number, events: FrameEvent[]): void {
+    if (to > from && text.charCodeAt(to - 1) === CR) {
+      to--;
+      bytes--;
+    }
+    if (to === from) return;
+    const first = text.charCodeAt(from);
+    if (first === 0x20 || first === 0x09 || first === CR) {
+      let i = from;
+      while (i < to && isSpace(text.charCodeAt(i))) i++;
+      if (i === to) return;
+    }
+    if (bytes > this.#max) events.push({ kind: "oversize", bytes });
+    else events.push({ kind: "message", text: text.slice(from, to) });
   }
 
   /** Bytes of an unfinished line held right now. */
@@ -165,6 +208,16 @@ const CLOSE_BRACKET = 0x5d, CLOSE_BRACE = 0x7d;
 export function checkDepth(text: string, maxDepth: number): boolean {
   const n = text.length;
   if (n <= maxDepth) return true;
+  // The depth is at most the number of opening brackets: count them first (native searches),
+  // and scan for strings only when there are more than the limit.
+  let opening = 0;
+  for (let i = text.indexOf("["); i >= 0 && opening <= maxDepth; i = text.indexOf("[", i + 1)) {
+    opening++;
+  }
+  for (let i = text.indexOf("{"); i >= 0 && opening <= maxDepth; i = text.indexOf("{", i + 1)) {
+    opening++;
+  }
+  if (opening <= maxDepth) return true;
   let depth = 0;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
