@@ -8,7 +8,11 @@ if (import.meta.main) {
   // The version needs nothing else: answer before the CLI (commander, every command) loads.
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
     // writeSync: creating process.stdout would cost more than the rest of this run.
-    writeSync(1, `goxel ${BUILD.version} (${BUILD.commit}, ${BUILD.runtime})\n`);
+    try {
+      writeSync(1, `goxel ${BUILD.version} (${BUILD.commit}, ${BUILD.runtime})\n`);
+    } catch {
+      process.exit(1); // no stdout (closed, or its reader gone): nowhere to say more
+    }
     process.exit(0);
   }
   const { runCli, flushStreams } = await import("./cli/mod.ts");

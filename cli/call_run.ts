@@ -104,7 +104,8 @@ export async function runCall(deps: CliDeps, out: Output, o: CallArgs): Promise<
     } else if (call) await callOnce(client, out, call, o.json === true);
     else await streamRequests(client, out, process.stdin, (p) => resolve(deps.cwd, p));
   } finally {
-    client.close();
+    // Notifications at the end of a stream have no reply to wait for: they must still go out.
+    await client.close();
   }
 }
 

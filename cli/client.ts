@@ -51,9 +51,9 @@ export class RpcClient {
     return this.#link.write(text);
   }
 
-  /** Closes the connection. */
-  close(): void {
-    this.#link.close();
+  /** Closes the connection; resolves once what was written has been handed to the kernel. */
+  close(): Promise<void> {
+    return this.#link.close();
   }
 
   /** Called with every reply line that does not answer one of our own calls. */

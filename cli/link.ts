@@ -19,8 +19,11 @@ export interface LinkHandlers {
 export interface Link {
   /** Queues text; true when it all went to the kernel at once. */
   write(text: string): boolean;
-  /** Ends the connection (the close handler follows). */
-  close(): void;
+  /**
+   * Ends the connection once everything written was handed to the kernel (the close handler
+   * follows); resolves then.
+   */
+  close(): Promise<void>;
 }
 
 /** The daemon could not be reached. */
@@ -49,7 +52,9 @@ export async function openLink(
   const bun = (globalThis as { Bun?: BunNet }).Bun;
   const opening = bun ? openBun(bun, endpoint, handlers) : openNet(endpoint, handlers);
   // A link that opens after the time-out is closed rather than leaked.
-  opening.then((link) => timedOut && link.close(), () => {});
+  opening.then((link) => {
+    if (timedOut) link.close();
+  }, () => {});
   try {
     return await Promise.race([opening, timeout]);
   } catch (err) {
@@ -75,10 +80,16 @@ async function openNet(endpoint: Endpoint, h: LinkHandlers): Promise<Link> {
   socket.on("close", () => h.close());
   return {
     write: (text) => socket.write(text),
-    close: () => {
-      socket.end();
-      socket.destroy();
-    },
+    // end() sends what is buffered first; the socket is destroyed once that is done.
+    close: () =>
+      new Promise<void>((done) => {
+        if (socket.destroyed) return done();
+        socket.once("close", () => done());
+        socket.end(() => {
+          socket.destroy();
+          done();
+        });
+      }),
   };
 }
 
@@ -107,6 +118,8 @@ async function openBun(bun: BunNet, endpoint: Endpoint, h: LinkHandlers): Promis
   const encoder = new TextEncoder();
   const queue: Uint8Array[] = [];
   let closed = false;
+  /** Set by close(): end the socket once the queue is empty. */
+  let ending: (() => void) | null = null;
   const flush = (s: BunSocket) => {
     while (queue.length) {
       const n = s.write(queue[0]);
@@ -116,11 +129,16 @@ async function openBun(bun: BunNet, endpoint: Endpoint, h: LinkHandlers): Promis
       }
       queue.shift();
     }
+    if (ending) {
+      s.end();
+      ending();
+    }
   };
   const finish = () => {
     if (closed) return;
     closed = true;
     queue.length = 0;
+    ending?.();
     h.close();
   };
   const target = "socket" in endpoint
@@ -139,15 +157,21 @@ async function openBun(bun: BunNet, endpoint: Endpoint, h: LinkHandlers): Promis
   });
   return {
     write(text) {
-      if (closed) return false;
+      if (closed || ending) return false;
       queue.push(encoder.encode(text));
       if (queue.length === 1) flush(socket);
       return queue.length === 0;
     },
     close() {
-      if (closed) return;
-      socket.end();
-      finish();
+      if (closed) return Promise.resolve();
+      return new Promise<void>((done) => {
+        const previous = ending;
+        ending = () => {
+          previous?.();
+          done();
+        };
+        if (queue.length === 0) flush(socket);
+      });
     },
   };
 }

@@ -6,18 +6,27 @@ import { isTerminal as isTerminalFd } from "./terminal.ts";
 /** Writes text to descriptor 1 or 2. */
 export type WriteFd = (fd: 1 | 2, text: string) => void;
 
-/** Descriptors whose writes went to the stream objects (so they must be flushed before exit). */
-const streamed = new Set<1 | 2>();
+/** Once set, output goes through the stream objects (see writeFd and preferStreams). */
+let streaming = false;
+/** Per descriptor, the last stream write's completion (flushStreams waits for them). */
+const lastWrite = new Map<1 | 2, Promise<void>>();
+/** Descriptors whose reader went away: what is still written to them is dropped. */
+const gone = new Set<1 | 2>();
 const encoder = new TextEncoder();
 
+const isEpipe = (e: { code?: string; name?: string }) =>
+  e.code === "EPIPE" || e.name === "BrokenPipe";
+
 /**
- * Writes straight to the descriptor: creating process.stdout costs ~1 ms of start-up in the
+ * Writes straight to the descriptor: creating process.stdout costs ~2 ms of start-up in the
  * compiled binary, and a CLI's pipe or terminal is blocking. A non-blocking descriptor (EAGAIN)
- * falls back to the stream for the rest of the run, which keeps the order; a reader that went away
- * (EPIPE) ends the output quietly, as `goxel call … | head` expects.
+ * sends this and all later output (both descriptors, which keeps their order) through the stream
+ * objects; a reader that went away (EPIPE) ends that output quietly, as `goxel call … | head`
+ * expects.
  */
 export function writeFd(fd: 1 | 2, text: string): void {
-  if (!streamed.has(fd)) {
+  if (gone.has(fd)) return;
+  if (!streaming) {
     const bytes = encoder.encode(text);
     let at = 0;
     try {
@@ -25,13 +34,26 @@ export function writeFd(fd: 1 | 2, text: string): void {
       return;
     } catch (err) {
       const e = err as { code?: string; name?: string };
-      if (e.code === "EPIPE" || e.name === "BrokenPipe") return;
+      if (isEpipe(e)) return void gone.add(fd);
       if (e.code !== "EAGAIN" && e.name !== "WouldBlock") throw err;
     }
-    streamed.add(fd);
-    text = new TextDecoder().decode(bytes.subarray(at));
+    streaming = true;
+    streamWrite(fd, bytes.subarray(at));
+  } else streamWrite(fd, text);
+}
+
+/** Writes through the stream object, remembering when that write is done. */
+function streamWrite(fd: 1 | 2, data: string | Uint8Array): void {
+  const stream = fd === 1 ? process.stdout : process.stderr;
+  if (!lastWrite.has(fd)) {
+    stream.on("error", (err: { code?: string; name?: string }) => {
+      if (!isEpipe(err)) throw err;
+      gone.add(fd);
+    });
   }
-  (fd === 1 ? process.stdout : process.stderr).write(text);
+  // A write's callback runs once it is handed to the descriptor (an empty write's callback runs
+  // at once on Bun, so only this tells when the output is out).
+  lastWrite.set(fd, new Promise((done) => stream.write(data, () => done())));
 }
 
 /**
@@ -40,16 +62,12 @@ export function writeFd(fd: 1 | 2, text: string): void {
  * written everything (a blocking write would then wait for it while it waits for us).
  */
 export function preferStreams(): void {
-  streamed.add(1);
-  streamed.add(2);
+  streaming = true;
 }
 
 /** Resolves once what went through the stream objects is written (at once if nothing did). */
-export function flushStreams(): Promise<void> {
-  if (streamed.size === 0) return Promise.resolve();
-  return new Promise((done) =>
-    process.stdout.write("", () => process.stderr.write("", () => done()))
-  );
+export async function flushStreams(): Promise<void> {
+  await Promise.all(lastWrite.values());
 }
 
 /** Where the CLI writes. */

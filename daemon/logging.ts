@@ -2,7 +2,6 @@
  * Logs with LogTape: JSON lines (text when stderr is a terminal), level from the config and
  * reloadable, size-based rotation for the log file.
  */
-import { getRotatingFileSink } from "@logtape/file";
 import {
   configure,
   getJsonLinesFormatter,
@@ -10,12 +9,17 @@ import {
   getTextFormatter,
   type Logger,
   type LogLevel,
-  type LogRecord,
-  type Sink,
 } from "@logtape/logtape";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import process from "node:process";
+import {
+  batchingSink,
+  fastJsonLines,
+  type LineTarget,
+  rotatingFileTarget,
+  stderrTarget,
+} from "./log_sink.ts";
 
 /** How logging is set up. */
 export interface LogSettings {
@@ -32,58 +36,19 @@ export function logger(...category: string[]): Logger {
   return getLogger(["goxel", ...category]);
 }
 
-/**
- * A sink that formats each record at once but writes to stderr in batches: when 64 KiB piled
- * up, 100 ms after the first pending line, or at once for warnings and errors.
- */
-function bufferedStderr(format: (record: LogRecord) => string): Sink {
-  let parts: string[] = [];
-  let size = 0;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    if (!parts.length) return;
-    const text = parts.join("");
-    parts = [];
-    size = 0;
-    process.stderr.write(text);
-  };
-  process.once("exit", flush);
-  return (record: LogRecord) => {
-    const text = format(record);
-    parts.push(text);
-    size += text.length;
-    if (
-      size >= 65536 || record.level === "warning" || record.level === "error" ||
-      record.level === "fatal"
-    ) flush();
-    else if (!timer) {
-      timer = setTimeout(flush, 100);
-      (timer as { unref?: () => void }).unref?.();
-    }
-  };
-}
-
 /** (Re)configures logging; also reopens the log file (SIGUSR2, reload). */
 export async function setupLogging(settings: LogSettings): Promise<void> {
   const text = settings.format === "text" ||
     (settings.format === "auto" && !settings.file && process.stderr.isTTY === true);
-  const formatter = text ? getTextFormatter({ timestamp: "date-time" }) : getJsonLinesFormatter();
-  let sink: Sink;
+  const formatter = text
+    ? getTextFormatter({ timestamp: "date-time" })
+    : fastJsonLines(getJsonLinesFormatter());
+  let target: LineTarget;
   if (settings.file) {
     mkdirSync(dirname(settings.file), { recursive: true });
-    sink = getRotatingFileSink(settings.file, {
-      maxSize: settings.maxBytes,
-      maxFiles: settings.maxFiles,
-      formatter,
-      // Lines are written in batches (one write per 64 KiB or 100 ms), never one per request.
-      bufferSize: 65536,
-      flushInterval: 100,
-    }) as Sink;
-  } else {
-    sink = bufferedStderr((record) => formatter(record) as string);
-  }
+    target = rotatingFileTarget(settings.file, settings.maxBytes, settings.maxFiles);
+  } else target = stderrTarget((t) => process.stderr.write(t));
+  const sink = batchingSink((record) => formatter(record) as string, target);
   await configure({
     reset: true,
     sinks: { main: sink },

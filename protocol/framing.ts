@@ -16,6 +16,7 @@ export interface NdjsonDecoderOptions {
 }
 
 const LF = 0x0a;
+const BOM = 0xfeff;
 const CR = 0x0d;
 
 /**
@@ -27,6 +28,8 @@ const CR = 0x0d;
 export class NdjsonDecoder {
   readonly #max: number;
   readonly #utf8 = new TextDecoder();
+  /** For whole reads: a BOM is then removed per line (#emitText), as a per-line decode does. */
+  readonly #utf8Lines = new TextDecoder("utf-8", { ignoreBOM: true });
   #parts: Uint8Array[] = [];
   #pending = 0;
   #discarding = false;
@@ -68,7 +71,7 @@ export class NdjsonDecoder {
    * as no UTF-8 sequence contains the newline byte. The limit is checked on the bytes.
    */
   #emitLines(chunk: Uint8Array, start: number, end: number, events: FrameEvent[]): void {
-    const text = this.#utf8.decode(chunk.subarray(start, end));
+    const text = this.#utf8Lines.decode(chunk.subarray(start, end));
     let from = 0;
     let at = start;
     for (;;) {
@@ -96,7 +99,10 @@ export class NdjsonDecoder {
       if (i === to) return;
     }
     if (bytes > this.#max) events.push({ kind: "oversize", bytes });
-    else events.push({ kind: "message", text: text.slice(from, to) });
+    else {
+      if (first === BOM) from++;
+      events.push({ kind: "message", text: text.slice(from, to) });
+    }
   }
 
   /** Bytes of an unfinished line held right now. */

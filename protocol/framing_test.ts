@@ -100,7 +100,20 @@ Deno.test("NdjsonDecoder gives the same lines whatever the reads (whole-chunk de
   // A seeded stream of lines: CRLF, blanks, multi-byte and invalid UTF-8, lines over the limit.
   let seed = 7;
   const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
-  const pieces = ["{}", "\r", " ", "\t", "é", "€", "😀", "\xff", "ab", "[1,2]", "x".repeat(30)];
+  const pieces = [
+    "{}",
+    "\r",
+    " ",
+    "\t",
+    "é",
+    "€",
+    "😀",
+    "\xff",
+    "ab",
+    "[1,2]",
+    "x".repeat(30),
+    "\ufeff",
+  ];
   const bytes: number[] = [];
   for (let line = 0; line < 400; line++) {
     const n = Math.floor(random() * 6);

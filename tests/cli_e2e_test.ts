@@ -3,7 +3,7 @@
  * stdin request streams and how relative file paths resolve in every call form.
  */
 import assert from "node:assert/strict";
-import { makeTestEnv, runGoxel } from "./support_testing.ts";
+import { goxelCommand, makeTestEnv, RawClient, runGoxel } from "./support_testing.ts";
 
 Deno.test("exit codes: usage 2, failure 1, not running 3", async (t) => {
   const env = await makeTestEnv();
@@ -140,6 +140,47 @@ Deno.test("goxel call sends megabytes whole: one large request and a long reques
       ),
       "every voxel is there",
     );
+  } finally {
+    await runGoxel(["stop"], env);
+    await env.cleanup();
+  }
+});
+
+Deno.test("goxel call - delivers every reply to a slow reader and every trailing notification", async () => {
+  const env = await makeTestEnv();
+  try {
+    // 20 000 replies (~1.5 MB) read only after a pause, then 5 000 notifications (no reply to
+    // wait for) as the stream's end: nothing may be cut off when the CLI exits.
+    const ids = Array.from(
+      { length: 20_000 },
+      (_, i) => JSON.stringify({ jsonrpc: "2.0", id: i, method: "goxel.ping" }),
+    );
+    const notes = Array.from(
+      { length: 5_000 },
+      (_, i) =>
+        JSON.stringify({
+          jsonrpc: "2.0",
+          method: "goxel.add_voxel",
+          params: [i % 50, i / 50 | 0, 0],
+        }),
+    );
+    await Deno.writeTextFile(`${env.dir}/in.ndjson`, [...ids, ...notes].join("\n") + "\n");
+    const goxel = goxelCommand().map((a) => `'${a}'`).join(" ");
+    const sh = await new Deno.Command("sh", {
+      args: ["-c", `${goxel} call - < in.ndjson | (sleep 1; wc -l)`],
+      cwd: env.dir,
+      env: env.env,
+      clearEnv: true,
+    }).output();
+    assert.equal(
+      new TextDecoder().decode(sh.stdout).trim(),
+      "20000",
+      new TextDecoder().decode(sh.stderr),
+    );
+    const c = await RawClient.unix(env.socket);
+    const info = await c.call("goxel.get_project_info") as { voxel_count: number };
+    assert.equal(info.voxel_count, 5_000, "every notification was applied");
+    c.close();
   } finally {
     await runGoxel(["stop"], env);
     await env.cleanup();

@@ -357,6 +357,20 @@ Deno.test("requests are not logged by default; failures always are; log.access l
     await a.call("goxel.ping");
     await waitFor("the access log line", () => /goxel\.ping\\?"? ok in/.test(daemon.stderr()));
     a.close();
+    await daemon.stop();
+    // In a log file too, lines arrive in batches but soon, even when no later line follows.
+    const file = `${env.dir}/access.log`;
+    daemon = await startDaemon(env, ["--log-file", file], "log:\n  access: true\n");
+    const f = await RawClient.unix(env.socket);
+    for (let i = 0; i < 3; i++) await f.call("goxel.ping");
+    const pings = () => Deno.readTextFileSync(file).match(/goxel\.ping\\?"? ok in/g)?.length ?? 0;
+    await waitFor("three access lines in the file", () => pings() === 3, 2000);
+    const line = JSON.parse(
+      Deno.readTextFileSync(file).split("\n").findLast((l) => /ping/.test(l))!,
+    );
+    assert.equal(line.properties.method, "goxel.ping");
+    assert.equal(line.level, "INFO");
+    f.close();
   } finally {
     await daemon.stop();
     await env.cleanup();

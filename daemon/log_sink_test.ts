@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { getJsonLinesFormatter, type LogLevel, type LogRecord } from "@logtape/logtape";
+import { batchingSink, fastJsonLines, type LineTarget, rotatingFileTarget } from "./log_sink.ts";
+
+function record(
+  level: LogLevel,
+  message: unknown[],
+  properties: Record<string, unknown> = {},
+  category = ["goxel", "daemon"],
+): LogRecord {
+  return {
+    category,
+    level,
+    message,
+    rawMessage: "",
+    timestamp: 1796040000123,
+    properties,
+  };
+}
+
+Deno.test("fastJsonLines() writes exactly what LogTape's JSON-lines formatter writes", () => {
+  const logtape = getJsonLinesFormatter();
+  let fallbacks = 0;
+  const fast = fastJsonLines((r) => {
+    fallbacks++;
+    return logtape(r);
+  });
+  const cases: [LogRecord, boolean][] = [
+    [
+      record("info", ["", "goxel.ping", " ok in ", 0.332, " ms"], {
+        method: "goxel.ping",
+        ms: 0.332,
+      }),
+      false,
+    ],
+    [record("warning", ["Stopped"]), false],
+    [
+      record("error", ["x ", 'quote " back \\ slash \n tab \t é 😀', ""], { a: true, b: null }),
+      false,
+    ],
+    [record("debug", ["n ", -0, " and ", 1e21, ""], { neg: -5, big: 1e300 }), false],
+    [record("fatal", ["plain"], {}, ["goxel"]), false],
+    [record("info", ["v ", null, ""]), true],
+    [record("info", ["bad ", "\u0085 next line", ""]), true],
+    [record("info", ["obj ", { a: 1 }, ""]), true],
+    [record("info", ["m"], { err: new Error("boom") }), true],
+    [record("info", ["m"], { list: [1, 2] }), true],
+    [record("info", ["m"], { nan: NaN }), true],
+  ];
+  for (const [r, falls] of cases) {
+    const before = fallbacks;
+    assert.equal(fast(r), logtape(r), JSON.stringify(r.message));
+    assert.equal(fallbacks - before, falls ? 1 : 0, `fallback for ${JSON.stringify(r.message)}`);
+  }
+});
+
+/** A target that keeps every write. */
+function recorder(): LineTarget & { writes: string[]; closed: boolean } {
+  const t = {
+    writes: [] as string[],
+    closed: false,
+    write: (text: string) => void t.writes.push(text),
+    close: () => void (t.closed = true),
+  };
+  return t;
+}
+
+Deno.test("batchingSink() writes once per batch: by delay, by size, at once for warnings", async () => {
+  const target = recorder();
+  const sink = batchingSink((r) => `${r.message[0]}\n`, target, { bytes: 20, delayMs: 30 });
+  sink(record("info", ["a"]));
+  sink(record("info", ["b"]));
+  assert.deepEqual(target.writes, [], "nothing written per line");
+  await new Promise((r) => setTimeout(r, 80));
+  assert.deepEqual(target.writes, ["a\nb\n"], "one write after the delay");
+  sink(record("info", ["c"]));
+  sink(record("warning", ["w"]));
+  assert.deepEqual(target.writes.at(-1), "c\nw\n", "a warning writes what is pending at once");
+  for (const m of ["0123456789", "0123456789"]) sink(record("info", [m]));
+  assert.deepEqual(target.writes.at(-1), "0123456789\n0123456789\n", "a full batch goes at once");
+  sink(record("info", ["last"]));
+  sink[Symbol.dispose]();
+  assert.deepEqual(target.writes.at(-1), "last\n", "disposing writes what is pending");
+  assert.ok(target.closed);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(target.writes.length, 4, "no write after disposal");
+});
+
+Deno.test("rotatingFileTarget() rotates before a write would pass the size, keeping maxFiles files", () => {
+  const dir = Deno.makeTempDirSync();
+  const path = `${dir}/goxel.log`;
+  Deno.writeTextFileSync(path, "old\n");
+  const t = rotatingFileTarget(path, 10, 3);
+  for (const line of ["aaaa\n", "bbbb\n", "cccc\n", "dddd\n", "eeee\n", "ffff\n"]) t.write(line);
+  t.close();
+  const read = (p: string) => Deno.readTextFileSync(p);
+  assert.equal(read(path), "ffff\n");
+  assert.equal(read(`${path}.1`), "dddd\neeee\n");
+  assert.equal(read(`${path}.2`), "bbbb\ncccc\n");
+  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [
+    "goxel.log",
+    "goxel.log.1",
+    "goxel.log.2",
+  ]);
+  assert.equal(Deno.statSync(path).mode! & 0o777, 0o600);
+  // A file moved away (logrotate) is replaced by a new one when the target is made again.
+  Deno.renameSync(path, `${dir}/moved`);
+  const again = rotatingFileTarget(path, 10, 3);
+  again.write("new\n");
+  again.close();
+  assert.equal(read(path), "new\n");
+  Deno.removeSync(dir, { recursive: true });
+});
