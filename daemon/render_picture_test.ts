@@ -16,6 +16,7 @@ Deno.test("renderPicture stacks the workers' bands into the one-piece picture", 
       width: 1000,
       height: Math.ceil(3 * MIN_BAND_PIXELS / 1000),
       camera: "isometric",
+      quality: "path" as const,
     };
     assert.equal(bandCount(options, 3), 3);
     const rgba = await renderPicture({ workers: pool }, image, options);
@@ -40,9 +41,14 @@ Deno.test("checkPngPath accepts .png in any case and refuses other extensions", 
 });
 
 Deno.test("bandCount keeps small pictures in one piece and never exceeds the workers", () => {
-  assert.equal(bandCount({ width: 512, height: 512 }, 2), 1);
-  assert.equal(bandCount({ width: 64, height: 48 }, 8), 1);
-  assert.equal(bandCount({ width: 1024, height: 1024 }, 2), 2);
-  assert.equal(bandCount({ width: 1024, height: 1024 }, 8), 4);
-  assert.equal(bandCount({ width: 4096, height: 4096 }, 3), 3);
+  const path = (width: number, height: number) => ({ width, height, quality: "path" as const });
+  assert.equal(bandCount(path(512, 512), 2), 1);
+  assert.equal(bandCount(path(64, 48), 8), 1);
+  assert.equal(bandCount(path(1024, 1024), 2), 2);
+  assert.equal(bandCount(path(1024, 1024), 8), 4);
+  assert.equal(bandCount(path(4096, 4096), 3), 3);
+  // The rasteriser (the default) splits only far bigger pictures.
+  assert.equal(bandCount({ width: 1024, height: 1024 }, 2), 1);
+  assert.equal(bandCount({ width: 2048, height: 2048, quality: "raster" }, 8), 1);
+  assert.equal(bandCount({ width: 4096, height: 4096 }, 8), 4);
 });

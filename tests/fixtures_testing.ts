@@ -2,10 +2,13 @@
  * Where the third-party fixture files are, for every test that reads them: the folder named by
  * GOXEL_FIXTURES, else `../shared/fixtures` beside the repository (a checkout of the project's
  * shared material; see README). Tests that need it are skipped, with a message, when it is absent.
+ * Benchmarks import it under Bun too, hence node:process and node:fs.
  */
+import { readFileSync, statSync } from "node:fs";
+import process from "node:process";
 
 function locate(): URL {
-  const env = Deno.env.get("GOXEL_FIXTURES");
+  const env = process.env.GOXEL_FIXTURES;
   if (env) return new URL(`file://${env.replace(/\/*$/, "/")}`);
   return new URL("../../shared/fixtures/", import.meta.url);
 }
@@ -19,7 +22,7 @@ export const FIXTURES_DIR: string = decodeURIComponent(FIXTURES.pathname);
 /** True when the fixtures folder exists; otherwise says that `who`'s fixture tests are skipped. */
 export function haveFixtures(who: string): boolean {
   try {
-    if (Deno.statSync(FIXTURES).isDirectory) return true;
+    if (statSync(FIXTURES).isDirectory()) return true;
   } catch { /* absent */ }
   console.warn(
     `${who}: fixtures not found at ${FIXTURES_DIR} (set GOXEL_FIXTURES or check out ../shared); ` +
@@ -30,5 +33,5 @@ export function haveFixtures(who: string): boolean {
 
 /** Reads a fixture file by its path inside the folder, e.g. "ephtracy/monu9.vox". */
 export function readFixture(path: string): Uint8Array {
-  return Deno.readFileSync(new URL(path, FIXTURES));
+  return readFileSync(new URL(path, FIXTURES));
 }
