@@ -15,7 +15,7 @@ import type { DaemonContext } from "./context.ts";
 import { Dispatcher } from "./dispatch.ts";
 import { createHandlers } from "./handlers/mod.ts";
 import { autosaveProjects } from "./handlers/persistence.ts";
-import { logger, setupLogging } from "./logging.ts";
+import { logAccess, logger, setupLogging } from "./logging.ts";
 import { JournalStore } from "./journal.ts";
 import { journalFs } from "./journal_fs.ts";
 import { Metrics } from "./metrics.ts";
@@ -179,8 +179,11 @@ async function serve(a: ServeArgs): Promise<number> {
         return;
       }
       const rounded = Math.round(ms * 1000) / 1000;
-      if (code === undefined) log.info("{method} ok in {ms} ms", { method, ms: rounded });
-      else log.info("{method} failed with {code} in {ms} ms", { method, code, ms: rounded });
+      // JSON lines: formatted when the batch is written; the text format goes through LogTape.
+      if (!logAccess("daemon", method, rounded, code)) {
+        if (code === undefined) log.info("{method} ok in {ms} ms", { method, ms: rounded });
+        else log.info("{method} failed with {code} in {ms} ms", { method, code, ms: rounded });
+      }
       if (level !== "info") log.debug("{method} params: {params}", { method, params });
     },
     reload: () => reloadConfig(ctx, a.configFile, a.opts, a.defaultLogFile),

@@ -21,35 +21,52 @@ export interface BatchOptions {
 
 const BATCH: BatchOptions = { bytes: 65536, delayMs: 100 };
 
+/** A line formatted only when its batch is written. */
+export interface LazyLine {
+  /** Roughly how many bytes it will take (for the batch size). */
+  readonly size: number;
+  line(): string;
+}
+
+/** A LogTape sink that also takes lazy lines (`push`), both written in batches. */
+export interface BatchingSink extends Sink, Disposable {
+  push(line: LazyLine): void;
+}
+
 /** A sink formatting each record at once and writing them to `target` in batches. */
 export function batchingSink(
   format: (record: LogRecord) => string,
   target: LineTarget,
   options: BatchOptions = BATCH,
-): Sink & Disposable {
-  let parts: string[] = [];
+): BatchingSink {
+  let parts: (string | LazyLine)[] = [];
   let size = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = null;
     if (!parts.length) return;
-    const text = parts.join("");
+    let text = "";
+    for (const part of parts) text += typeof part === "string" ? part : part.line();
     parts = [];
     size = 0;
     target.write(text);
   };
-  const sink = (record: LogRecord) => {
-    const text = format(record);
-    parts.push(text);
-    size += text.length;
-    if (size >= options.bytes || URGENT.has(record.level)) flush();
+  const add = (part: string | LazyLine, bytes: number, urgent: boolean) => {
+    parts.push(part);
+    size += bytes;
+    if (size >= options.bytes || urgent) flush();
     else if (!timer) {
       timer = setTimeout(flush, options.delayMs);
       (timer as { unref?: () => void }).unref?.();
     }
   };
+  const sink = (record: LogRecord) => {
+    const text = format(record);
+    add(text, text.length, URGENT.has(record.level));
+  };
   return Object.assign(sink, {
+    push: (line: LazyLine) => add(line, line.size, false),
     [Symbol.dispose]() {
       flush();
       target.close();
@@ -104,7 +121,6 @@ export function rotatingFileTarget(path: string, maxBytes: number, maxFiles: num
  * objects, characters LogTape escapes) goes to `fallback`.
  */
 export function fastJsonLines(fallback: (record: LogRecord) => string): (r: LogRecord) => string {
-  let lastMs = NaN, lastStamp = "";
   return (record) => {
     const props = record.properties;
     for (const key in props) if (!isPlain(props[key])) return fallback(record);
@@ -116,17 +132,58 @@ export function fastJsonLines(fallback: (record: LogRecord) => string): (r: LogR
       else if (part === null || !isPlain(part)) return fallback(record);
       else message += JSON.stringify(part);
     }
-    if (record.timestamp !== lastMs) {
-      lastMs = record.timestamp;
-      lastStamp = JSON.stringify(new Date(lastMs).toISOString());
-    }
     const level = record.level === "warning" ? "WARN" : record.level.toUpperCase();
-    const line = `{"@timestamp":${lastStamp},"level":"${level}","message":${
-      JSON.stringify(message)
-    },"logger":${JSON.stringify(record.category.join("."))},"properties":${JSON.stringify(props)}}`;
+    const line = jsonLine(record.timestamp, level, message, record.category.join("."), props);
     return ESCAPED.test(line) ? fallback(record) : line + "\n";
   };
 }
+
+let lastMs = NaN, lastStamp = "";
+
+/** One JSON log line in LogTape's layout (without the newline); `props` must be plain. */
+export function jsonLine(
+  timestamp: number,
+  level: string,
+  message: string,
+  logger: string,
+  props: Record<string, unknown>,
+): string {
+  if (timestamp !== lastMs) {
+    lastMs = timestamp;
+    lastStamp = JSON.stringify(new Date(timestamp).toISOString());
+  }
+  return `{"@timestamp":${lastStamp},"level":"${level}","message":${
+    JSON.stringify(message)
+  },"logger":${JSON.stringify(logger)},"properties":${JSON.stringify(props)}}`;
+}
+
+/**
+ * A request's access-log line, formatted when its batch is written: the line LogTape's JSON-lines
+ * formatter gives `log.info("{method} ok in {ms} ms", { method, ms })` (or `failed with {code}`,
+ * properties `{ method, code, ms }`) on logger `logger`.
+ */
+export function accessLine(
+  logger: string,
+  method: string,
+  ms: number,
+  code: number | undefined,
+): LazyLine {
+  const at = Date.now();
+  return {
+    size: 160 + method.length,
+    line() {
+      const m = JSON.stringify(method), t = JSON.stringify(ms);
+      const line = code === undefined
+        ? jsonLine(at, "INFO", `${m} ok in ${t} ms`, logger, { method, ms })
+        : jsonLine(at, "INFO", `${m} failed with ${code} in ${t} ms`, logger, { method, code, ms });
+      return line.replace(ESCAPED_ALL, escapeC1) + "\n";
+    },
+  };
+}
+
+/** LogTape's escape of the C1 control characters JSON.stringify leaves as they are. */
+const escapeC1 = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+const ESCAPED_ALL = /[\u007f-\u009f]/g;
 
 /** Characters LogTape's formatter escapes after JSON.stringify. */
 const ESCAPED = /[\u007f-\u009f]/;

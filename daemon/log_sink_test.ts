@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { getJsonLinesFormatter, type LogLevel, type LogRecord } from "@logtape/logtape";
-import { batchingSink, fastJsonLines, type LineTarget, rotatingFileTarget } from "./log_sink.ts";
+import {
+  accessLine,
+  batchingSink,
+  fastJsonLines,
+  type LineTarget,
+  rotatingFileTarget,
+} from "./log_sink.ts";
 
 function record(
   level: LogLevel,
@@ -110,4 +116,37 @@ Deno.test("rotatingFileTarget() rotates before a write would pass the size, keep
   again.close();
   assert.equal(read(path), "new\n");
   Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("accessLine() is LogTape's line for the same info record, formatted only when written", () => {
+  const logtape = getJsonLinesFormatter();
+  const cases: [string, number, number | undefined][] = [
+    ["goxel.ping", 0.332, undefined],
+    ["goxel.add_voxel", 12, -32602],
+    ["(unknown)", 0.001, -32601],
+    ['od"d\u0085', 1e-7, undefined],
+  ];
+  for (const [method, ms, code] of cases) {
+    const line = accessLine("goxel.daemon", method, ms, code).line();
+    const timestamp = Date.parse(JSON.parse(line)["@timestamp"]);
+    const expected = code === undefined
+      ? record("info", ["", method, " ok in ", ms, " ms"], { method, ms })
+      : record("info", ["", method, " failed with ", code, " in ", ms, " ms"], {
+        method,
+        code,
+        ms,
+      });
+    assert.equal(line, logtape({ ...expected, timestamp }), method);
+  }
+  // Lazy: nothing is formatted until the batch is written, and the order is kept.
+  const target = recorder();
+  const sink = batchingSink((r) => `${r.message[0]}\n`, target, { bytes: 1 << 20, delayMs: 1000 });
+  let formatted = 0;
+  sink(record("info", ["first"]));
+  sink.push({ size: 10, line: () => (formatted++, "lazy\n") });
+  sink(record("info", ["third"]));
+  assert.equal(formatted, 0);
+  sink[Symbol.dispose]();
+  assert.equal(formatted, 1);
+  assert.deepEqual(target.writes, ["first\nlazy\nthird\n"]);
 });

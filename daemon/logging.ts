@@ -14,6 +14,8 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import process from "node:process";
 import {
+  accessLine,
+  type BatchingSink,
   batchingSink,
   fastJsonLines,
   type LineTarget,
@@ -36,6 +38,25 @@ export function logger(...category: string[]): Logger {
   return getLogger(["goxel", ...category]);
 }
 
+/** The sink of JSON-lines logging (null with the text format), for access lines. */
+let jsonSink: BatchingSink | null = null;
+
+/**
+ * Logs a request's access line (info level, logger `goxel.<category>`), formatted only when its
+ * batch is written; false when logging is not JSON lines (the caller then logs it through
+ * LogTape). The caller checks the level.
+ */
+export function logAccess(
+  category: string,
+  method: string,
+  ms: number,
+  code: number | undefined,
+): boolean {
+  if (!jsonSink) return false;
+  jsonSink.push(accessLine(`goxel.${category}`, method, ms, code));
+  return true;
+}
+
 /** (Re)configures logging; also reopens the log file (SIGUSR2, reload). */
 export async function setupLogging(settings: LogSettings): Promise<void> {
   const text = settings.format === "text" ||
@@ -49,6 +70,7 @@ export async function setupLogging(settings: LogSettings): Promise<void> {
     target = rotatingFileTarget(settings.file, settings.maxBytes, settings.maxFiles);
   } else target = stderrTarget((t) => process.stderr.write(t));
   const sink = batchingSink((record) => formatter(record) as string, target);
+  jsonSink = text ? null : sink;
   await configure({
     reset: true,
     sinks: { main: sink },
