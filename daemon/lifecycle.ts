@@ -314,7 +314,7 @@ function installSignals(ctx: DaemonContext, log: ReturnType<typeof logger>): voi
           uptime_s: Math.round((ctx.clock() - ctx.startedAt) / 1000),
         },
       });
-    });
+    }).catch((err) => process.stderr.write(`goxel: cannot reopen the logs: ${err}\n`));
   });
 }
 

@@ -31,28 +31,44 @@ export interface LazyLine {
 /** A LogTape sink that also takes lazy lines (`push`), both written in batches. */
 export interface BatchingSink extends Sink, Disposable {
   push(line: LazyLine): void;
+  /** Writes what is pending now (at exit). */
+  flush(): void;
 }
 
-/** A sink formatting each record at once and writing them to `target` in batches. */
+/**
+ * A sink formatting each record at once and writing them to `target` in batches. Logging never
+ * throws into its caller: a batch that cannot be written is dropped and `onError` told (once per
+ * failing streak). Once disposed, it drops what it is given.
+ */
 export function batchingSink(
   format: (record: LogRecord) => string,
   target: LineTarget,
   options: BatchOptions = BATCH,
+  onError: (err: unknown) => void = () => {},
 ): BatchingSink {
   let parts: (string | LazyLine)[] = [];
   let size = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let disposed = false, failing = false;
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = null;
     if (!parts.length) return;
-    let text = "";
-    for (const part of parts) text += typeof part === "string" ? part : part.line();
+    const batch = parts;
     parts = [];
     size = 0;
-    target.write(text);
+    try {
+      let text = "";
+      for (const part of batch) text += typeof part === "string" ? part : part.line();
+      target.write(text);
+      failing = false;
+    } catch (err) {
+      if (!failing) onError(err);
+      failing = true;
+    }
   };
   const add = (part: string | LazyLine, bytes: number, urgent: boolean) => {
+    if (disposed) return;
     parts.push(part);
     size += bytes;
     if (size >= options.bytes || urgent) flush();
@@ -62,14 +78,22 @@ export function batchingSink(
     }
   };
   const sink = (record: LogRecord) => {
+    if (disposed) return;
     const text = format(record);
     add(text, text.length, URGENT.has(record.level));
   };
   return Object.assign(sink, {
     push: (line: LazyLine) => add(line, line.size, false),
+    flush,
     [Symbol.dispose]() {
+      if (disposed) return;
       flush();
-      target.close();
+      disposed = true;
+      try {
+        target.close();
+      } catch (err) {
+        onError(err);
+      }
     },
   });
 }
@@ -83,34 +107,51 @@ export function stderrTarget(write: (text: string) => void): LineTarget {
 
 /**
  * Appends to `path`; before a batch would take it past `maxBytes`, the file is renamed to
- * `path.1` (older ones shift up) and a new one started, keeping at most `maxFiles` files.
- * The file is opened again on every setup, so SIGUSR2 after an external rotation starts a new one.
+ * `path.1` (older ones shift up) and a new one started, keeping at most `maxFiles` files. The
+ * file is opened at the first write, so a target made on reload (SIGHUP, SIGUSR2) opens the path
+ * as it is after the previous sink's last batch, and a file moved away (logrotate) is replaced.
  */
 export function rotatingFileTarget(path: string, maxBytes: number, maxFiles: number): LineTarget {
-  let fd = openSync(path, "a", 0o600);
-  let size = fstatSync(fd).size;
+  let fd = -1;
+  let size = 0;
   const encoder = new TextEncoder();
-  const rotate = () => {
-    closeSync(fd);
-    for (let i = maxFiles - 2; i >= 1; i--) {
-      try {
-        renameSync(`${path}.${i}`, `${path}.${i + 1}`);
-      } catch { /* not there yet */ }
-    }
-    if (maxFiles > 1) renameSync(path, `${path}.1`);
+  const open = () => {
     fd = openSync(path, maxFiles > 1 ? "a" : "w", 0o600);
-    size = 0;
+    size = fstatSync(fd).size;
+  };
+  const close = () => {
+    if (fd < 0) return;
+    const old = fd;
+    fd = -1;
+    closeSync(old);
+  };
+  // Renames first (the open descriptor follows its file), then a new file: a failure leaves the
+  // current one in use, and a log file already moved away just starts anew.
+  const rotate = () => {
+    if (maxFiles > 1) {
+      for (let i = maxFiles - 2; i >= 1; i--) {
+        try {
+          renameSync(`${path}.${i}`, `${path}.${i + 1}`);
+        } catch { /* not there yet */ }
+      }
+      try {
+        renameSync(path, `${path}.1`);
+      } catch (err) {
+        if ((err as { code?: string }).code !== "ENOENT") throw err;
+      }
+    }
+    close();
+    open();
   };
   return {
     write(text) {
+      if (fd < 0) open();
       const bytes = encoder.encode(text);
       if (size > 0 && size + bytes.length > maxBytes) rotate();
       for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
       size += bytes.length;
     },
-    close() {
-      closeSync(fd);
-    },
+    close,
   };
 }
 

@@ -150,3 +150,55 @@ Deno.test("accessLine() is LogTape's line for the same info record, formatted on
   assert.equal(formatted, 1);
   assert.deepEqual(target.writes, ["first\nlazy\nthird\n"]);
 });
+
+Deno.test("a log that cannot be written never throws into its caller and says so once", () => {
+  let fail = true, errors = 0;
+  const written: string[] = [];
+  const target: LineTarget = {
+    write(text) {
+      if (fail) throw new Error("ENOSPC: no space left on device");
+      written.push(text);
+    },
+    close() {
+      throw new Error("EBADF");
+    },
+  };
+  const sink = batchingSink(
+    (r) => `${r.message[0]}\n`,
+    target,
+    { bytes: 1, delayMs: 10 },
+    () => errors++,
+  );
+  sink(record("info", ["a"]));
+  sink(record("error", ["b"]));
+  assert.equal(errors, 1, "one report for a failing streak");
+  fail = false;
+  sink(record("info", ["c"]));
+  assert.deepEqual(written, ["c\n"], "the failed batches were dropped, later ones written");
+  fail = true;
+  sink(record("info", ["d"]));
+  assert.equal(errors, 2, "a new streak is reported again");
+  sink[Symbol.dispose](); // close throws: reported, not thrown
+  assert.equal(errors, 3);
+  sink(record("error", ["after"]));
+  sink[Symbol.dispose]();
+  assert.equal(errors, 3, "a disposed sink drops records and disposes once");
+});
+
+Deno.test("rotatingFileTarget() survives its file being moved away and opens at the first write", () => {
+  const dir = Deno.makeTempDirSync();
+  const path = `${dir}/goxel.log`;
+  const t = rotatingFileTarget(path, 12, 3);
+  assert.equal([...Deno.readDirSync(dir)].length, 0, "nothing is opened before the first write");
+  t.write("aaaa\n");
+  Deno.removeSync(path); // logrotate (or a user) took the file away
+  t.write("bbbbbbbb\n"); // past the size: rotation finds no file to rename
+  const other = Deno.openSync(`${dir}/other`, { create: true, write: true, read: true });
+  t.write("cc\n");
+  other.close();
+  assert.equal(Deno.readTextFileSync(path), "bbbbbbbb\ncc\n");
+  assert.equal(Deno.readTextFileSync(`${dir}/other`), "", "no line went to another file");
+  t.close();
+  t.close(); // closing twice is harmless
+  Deno.removeSync(dir, { recursive: true });
+});

@@ -38,8 +38,9 @@ export function logger(...category: string[]): Logger {
   return getLogger(["goxel", ...category]);
 }
 
-/** The sink of JSON-lines logging (null with the text format), for access lines. */
-let jsonSink: BatchingSink | null = null;
+/** The installed sink, and whether it writes JSON lines (then access lines go to it directly). */
+let live: { sink: BatchingSink; json: boolean } | null = null;
+let exitHooked = false;
 
 /**
  * Logs a request's access line (info level, logger `goxel.<category>`), formatted only when its
@@ -52,8 +53,8 @@ export function logAccess(
   ms: number,
   code: number | undefined,
 ): boolean {
-  if (!jsonSink) return false;
-  jsonSink.push(accessLine(`goxel.${category}`, method, ms, code));
+  if (!live?.json) return false;
+  live.sink.push(accessLine(`goxel.${category}`, method, ms, code));
   return true;
 }
 
@@ -69,8 +70,14 @@ export async function setupLogging(settings: LogSettings): Promise<void> {
     mkdirSync(dirname(settings.file), { recursive: true });
     target = rotatingFileTarget(settings.file, settings.maxBytes, settings.maxFiles);
   } else target = stderrTarget((t) => process.stderr.write(t));
-  const sink = batchingSink((record) => formatter(record) as string, target);
-  jsonSink = text ? null : sink;
+  // A log that cannot be written (disk full) must not stop the daemon: say so on stderr, once.
+  const where = settings.file ?? "stderr";
+  const onError = (err: unknown) => {
+    try {
+      process.stderr.write(`goxel: cannot write the log to ${where}: ${(err as Error).message}\n`);
+    } catch { /* nowhere left to say it */ }
+  };
+  const sink = batchingSink((record) => formatter(record) as string, target, undefined, onError);
   await configure({
     reset: true,
     sinks: { main: sink },
@@ -79,4 +86,11 @@ export async function setupLogging(settings: LogSettings): Promise<void> {
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["main"] },
     ],
   });
+  live = { sink, json: !text };
+  // Lines still pending when the process exits (a failed start, process.exit) are written then:
+  // LogTape's own exit handler reaches the sinks only after an await, too late.
+  if (!exitHooked) {
+    exitHooked = true;
+    process.once("exit", () => live?.sink.flush());
+  }
 }
