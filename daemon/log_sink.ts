@@ -107,16 +107,25 @@ export function stderrTarget(write: (text: string) => void): LineTarget {
 
 /**
  * Appends to `path`; before a batch would take it past `maxBytes`, the file is renamed to
- * `path.1` (older ones shift up) and a new one started, keeping at most `maxFiles` files. The
- * file is opened at the first write, so a target made on reload (SIGHUP, SIGUSR2) opens the path
- * as it is after the previous sink's last batch, and a file moved away (logrotate) is replaced.
+ * `path.1` (older ones shift up) and a new one started, keeping at most `maxFiles` files (with 1,
+ * the file starts over). The file is opened at the first write, so a target made on reload
+ * (SIGHUP, SIGUSR2) opens the path as it is after the previous sink's last batch, and a file
+ * moved away (logrotate) is replaced. A rotation that fails (a file that cannot be renamed) is
+ * reported once per failing streak through `onError` and the lines go on into the current file:
+ * nothing is dropped and no older file is shifted.
  */
-export function rotatingFileTarget(path: string, maxBytes: number, maxFiles: number): LineTarget {
+export function rotatingFileTarget(
+  path: string,
+  maxBytes: number,
+  maxFiles: number,
+  onError: (err: unknown) => void = () => {},
+): LineTarget {
   let fd = -1;
   let size = 0;
+  let rotationFailing = false;
   const encoder = new TextEncoder();
-  const open = () => {
-    fd = openSync(path, maxFiles > 1 ? "a" : "w", 0o600);
+  const open = (truncate: boolean) => {
+    fd = openSync(path, truncate ? "w" : "a", 0o600);
     size = fstatSync(fd).size;
   };
   const close = () => {
@@ -125,31 +134,47 @@ export function rotatingFileTarget(path: string, maxBytes: number, maxFiles: num
     fd = -1;
     closeSync(old);
   };
-  // Renames first (the open descriptor follows its file), then a new file: a failure leaves the
-  // current one in use, and a log file already moved away just starts anew.
+  // The current file is moved aside first: when that fails, nothing else has moved. The open
+  // descriptor follows its file until the new one is opened.
   const rotate = () => {
     if (maxFiles > 1) {
+      const aside = `${path}.rotating`;
+      let moved = true;
+      try {
+        renameSync(path, aside);
+      } catch (err) {
+        if ((err as { code?: string }).code !== "ENOENT") throw err;
+        moved = false; // moved away already (logrotate): just start a new file
+      }
       for (let i = maxFiles - 2; i >= 1; i--) {
         try {
           renameSync(`${path}.${i}`, `${path}.${i + 1}`);
         } catch { /* not there yet */ }
       }
-      try {
-        renameSync(path, `${path}.1`);
-      } catch (err) {
-        if ((err as { code?: string }).code !== "ENOENT") throw err;
-      }
+      if (moved) renameSync(aside, `${path}.1`);
     }
     close();
-    open();
+    open(maxFiles === 1);
   };
   return {
     write(text) {
-      if (fd < 0) open();
+      if (fd < 0) open(false);
       const bytes = encoder.encode(text);
-      if (size > 0 && size + bytes.length > maxBytes) rotate();
-      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
-      size += bytes.length;
+      if (size > 0 && size + bytes.length > maxBytes) {
+        try {
+          rotate();
+          rotationFailing = false;
+        } catch (err) {
+          if (!rotationFailing) onError(err);
+          rotationFailing = true;
+          if (fd < 0) open(false);
+        }
+      }
+      for (let at = 0; at < bytes.length;) {
+        const n = writeSync(fd, bytes, at);
+        at += n;
+        size += n;
+      }
     },
     close,
   };

@@ -202,3 +202,41 @@ Deno.test("rotatingFileTarget() survives its file being moved away and opens at 
   t.close(); // closing twice is harmless
   Deno.removeSync(dir, { recursive: true });
 });
+
+Deno.test("rotatingFileTarget() with max_files 1 keeps the file across reloads and starts over when full", () => {
+  const dir = Deno.makeTempDirSync();
+  const path = `${dir}/goxel.log`;
+  const first = rotatingFileTarget(path, 14, 1);
+  first.write("before\n");
+  first.close();
+  const again = rotatingFileTarget(path, 14, 1); // a reload makes a new target
+  again.write("after\n");
+  assert.equal(Deno.readTextFileSync(path), "before\nafter\n", "a new target appends");
+  again.write("full\n");
+  again.close();
+  assert.equal(Deno.readTextFileSync(path), "full\n", "past the size the one file starts over");
+  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["goxel.log"]);
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("a rotation that fails is reported once and the lines go on into the current file", () => {
+  const dir = Deno.makeTempDirSync();
+  const path = `${dir}/goxel.log`;
+  Deno.writeTextFileSync(`${path}.1`, "older\n");
+  // A non-empty directory where the file would be moved aside: the rename fails (not ENOENT).
+  Deno.mkdirSync(`${path}.rotating`);
+  Deno.writeTextFileSync(`${path}.rotating/x`, "");
+  const errors: unknown[] = [];
+  const t = rotatingFileTarget(path, 10, 3, (e) => errors.push(e));
+  for (const line of ["aaaa\n", "bbbb\n", "cccc\n", "dddd\n"]) t.write(line);
+  assert.equal(Deno.readTextFileSync(path), "aaaa\nbbbb\ncccc\ndddd\n", "nothing dropped");
+  assert.equal(Deno.readTextFileSync(`${path}.1`), "older\n", "no older file shifted");
+  assert.equal(errors.length, 1, "one report for the failing streak");
+  Deno.removeSync(`${path}.rotating`, { recursive: true }); // fixed: the next rotation works
+  t.write("eeee\n");
+  t.close();
+  assert.equal(Deno.readTextFileSync(path), "eeee\n");
+  assert.equal(Deno.readTextFileSync(`${path}.1`), "aaaa\nbbbb\ncccc\ndddd\n");
+  assert.equal(Deno.readTextFileSync(`${path}.2`), "older\n");
+  Deno.removeSync(dir, { recursive: true });
+});

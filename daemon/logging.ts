@@ -65,18 +65,24 @@ export async function setupLogging(settings: LogSettings): Promise<void> {
   const formatter = text
     ? getTextFormatter({ timestamp: "date-time" })
     : fastJsonLines(getJsonLinesFormatter());
+  // A log that cannot be written (disk full) must not stop the daemon: say so on stderr, once.
+  const where = settings.file ?? "stderr";
+  const report = (what: string) => (err: unknown) => {
+    try {
+      process.stderr.write(`goxel: cannot ${what} ${where}: ${(err as Error).message}\n`);
+    } catch { /* nowhere left to say it */ }
+  };
+  const onError = report("write the log to");
   let target: LineTarget;
   if (settings.file) {
     mkdirSync(dirname(settings.file), { recursive: true });
-    target = rotatingFileTarget(settings.file, settings.maxBytes, settings.maxFiles);
+    target = rotatingFileTarget(
+      settings.file,
+      settings.maxBytes,
+      settings.maxFiles,
+      report("rotate the log (it grows past log.max_bytes meanwhile):"),
+    );
   } else target = stderrTarget((t) => process.stderr.write(t));
-  // A log that cannot be written (disk full) must not stop the daemon: say so on stderr, once.
-  const where = settings.file ?? "stderr";
-  const onError = (err: unknown) => {
-    try {
-      process.stderr.write(`goxel: cannot write the log to ${where}: ${(err as Error).message}\n`);
-    } catch { /* nowhere left to say it */ }
-  };
   const sink = batchingSink((record) => formatter(record) as string, target, undefined, onError);
   await configure({
     reset: true,
