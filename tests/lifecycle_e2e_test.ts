@@ -344,7 +344,7 @@ Deno.test("shell completion offers method names", async (t) => {
 
 Deno.test("a log that cannot be written (disk full) does not stop the daemon", async () => {
   const env = await makeTestEnv();
-  const daemon = await startDaemon(env, [], "log:\n  file: /dev/full\n  access: true\n");
+  let daemon = await startDaemon(env, [], "log:\n  file: /dev/full\n  access: true\n");
   try {
     const c = await RawClient.unix(env.socket);
     for (let i = 0; i < 3; i++) await c.call("goxel.ping");
@@ -356,6 +356,16 @@ Deno.test("a log that cannot be written (disk full) does not stop the daemon", a
     ]);
     await waitFor("the failure to be reported", () => /cannot write the log/.test(daemon.stderr()));
     c.close();
+    assert.equal(await daemon.stop(), 0, "it stops cleanly: " + daemon.stderr());
+    // Warnings are written at once, inside the request that logs them (every request is "slow").
+    daemon = await startDaemon(
+      env,
+      [],
+      "log:\n  file: /dev/full\n  level: warning\n  slow_ms: 0\n",
+    );
+    const w = await RawClient.unix(env.socket);
+    for (let i = 0; i < 3; i++) assert.ok(await w.call("goxel.ping"));
+    w.close();
   } finally {
     assert.equal(await daemon.stop(), 0, "it stops cleanly: " + daemon.stderr());
     await env.cleanup();
