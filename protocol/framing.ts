@@ -27,9 +27,8 @@ const CR = 0x0d;
  */
 export class NdjsonDecoder {
   readonly #max: number;
-  readonly #utf8 = new TextDecoder();
-  /** For whole reads: a BOM is then removed per line (#emitText), as a per-line decode does. */
-  readonly #utf8Lines = new TextDecoder("utf-8", { ignoreBOM: true });
+  /** Keeps a BOM: #emitText removes it per line, as a decode per line would. */
+  readonly #utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
   #parts: Uint8Array[] = [];
   #pending = 0;
   #discarding = false;
@@ -71,7 +70,7 @@ export class NdjsonDecoder {
    * as no UTF-8 sequence contains the newline byte. The limit is checked on the bytes.
    */
   #emitLines(chunk: Uint8Array, start: number, end: number, events: FrameEvent[]): void {
-    const text = this.#utf8Lines.decode(chunk.subarray(start, end));
+    const text = this.#utf8.decode(chunk.subarray(start, end));
     let from = 0;
     let at = start;
     for (;;) {
@@ -93,7 +92,7 @@ export class NdjsonDecoder {
     }
     if (to === from) return;
     const first = text.charCodeAt(from);
-    if (first === 0x20 || first === 0x09 || first === CR) {
+    if (isSpace(first)) {
       let i = from;
       while (i < to && isSpace(text.charCodeAt(i))) i++;
       if (i === to) return;
@@ -143,14 +142,10 @@ export class NdjsonDecoder {
     this.#pending = total;
   }
 
-  /** Completes the current line with `chunk[start..nl)`. */
+  /** Completes the held line with `chunk[start..nl)`. */
   #finishLine(chunk: Uint8Array, start: number, nl: number, events: FrameEvent[]): void {
     if (this.#discarding) {
       this.#discarding = false;
-      return;
-    }
-    if (this.#pending === 0) {
-      this.#emit(chunk.subarray(start, nl), events);
       return;
     }
     this.#parts.push(chunk.subarray(start, nl));
@@ -176,15 +171,10 @@ export class NdjsonDecoder {
     return line;
   }
 
+  /** Emits a line joined from several reads (at most one read longer than the limit). */
   #emit(line: Uint8Array, events: FrameEvent[]): void {
-    let end = line.length;
-    if (end > 0 && line[end - 1] === CR) end--;
-    if (end === 0 || (isSpace(line[0]) && isBlank(line, end))) return;
-    if (end > this.#max) {
-      events.push({ kind: "oversize", bytes: end });
-      return;
-    }
-    events.push({ kind: "message", text: this.#utf8.decode(line.subarray(0, end)) });
+    const text = this.#utf8.decode(line);
+    this.#emitText(text, 0, text.length, line.length, events);
   }
 
   #reset(): void {
@@ -196,11 +186,6 @@ export class NdjsonDecoder {
 
 function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x09 || b === CR;
-}
-
-function isBlank(line: Uint8Array, end: number): boolean {
-  for (let i = 0; i < end; i++) if (!isSpace(line[i])) return false;
-  return true;
 }
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, OPEN_BRACKET = 0x5b, OPEN_BRACE = 0x7b;

@@ -12,55 +12,10 @@ import type { Image } from "../image.ts";
 import { nearestColorIndex, quantizeColors } from "../quantize.ts";
 import type { Volume } from "../volume.ts";
 import { magicaDefaultPalette } from "./magica_palette.ts";
+import { latin1Of, type VoxPair, VoxWriter } from "./vox_records.ts";
 
 const SOLID_ALPHA = 127;
 const PART_SIDE = 256;
-
-/** A growable little-endian byte buffer. */
-class ByteWriter {
-  buf = new Uint8Array(1 << 16);
-  len = 0;
-
-  #room(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-  }
-
-  i32(v: number): void {
-    this.#room(4);
-    new DataView(this.buf.buffer).setInt32(this.len, v, true);
-    this.len += 4;
-  }
-
-  bytes(b: Uint8Array): void {
-    this.#room(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
-  }
-
-  str(s: string): void {
-    const b = new TextEncoder().encode(s);
-    this.i32(b.length);
-    this.bytes(b);
-  }
-
-  dict(entries: [string, string][]): void {
-    this.i32(entries.length);
-    for (const [k, v] of entries) this.str(k), this.str(v);
-  }
-
-  /** Writes a chunk header, the content produced by `body`, then patches the content size. */
-  chunk(id: string, body: () => void, children = 0): void {
-    this.bytes(new TextEncoder().encode(id));
-    const at = this.len;
-    this.i32(0);
-    this.i32(children);
-    body();
-    new DataView(this.buf.buffer).setInt32(at, this.len - at - 8, true);
-  }
-}
 
 /** One ≤ 256³ model: origin (world min corner), size and its XYZI records. */
 export interface Part {
@@ -155,7 +110,7 @@ function buildPalette(counts: Map<Rgba, number>): { palette: Rgba[]; index: Map<
   return { palette, index };
 }
 
-function writeModel(w: ByteWriter, part: Part): void {
+function writeModel(w: VoxWriter, part: Part): void {
   w.chunk("SIZE", () => part.size.forEach((s) => w.i32(s)));
   w.chunk("XYZI", () => {
     w.i32(part.records.length / 4);
@@ -165,9 +120,9 @@ function writeModel(w: ByteWriter, part: Part): void {
 
 /** Writes nTRN(node) → nSHP(node + 1) for a model; returns the next free node id. */
 function writeShape(
-  w: ByteWriter,
+  w: VoxWriter,
   node: number,
-  attrs: [string, string][],
+  attrs: VoxPair[],
   layer: number,
   part: Part,
   model: number,
@@ -181,12 +136,12 @@ function writeShape(
 }
 
 function writeTransform(
-  w: ByteWriter,
+  w: VoxWriter,
   node: number,
-  attrs: [string, string][],
+  attrs: VoxPair[],
   child: number,
   layer: number,
-  frame: [string, string][],
+  frame: VoxPair[],
 ): void {
   w.chunk("nTRN", () => {
     w.i32(node), w.dict(attrs);
@@ -194,14 +149,14 @@ function writeTransform(
   });
 }
 
-function writeGroup(w: ByteWriter, node: number, children: number[]): void {
+function writeGroup(w: VoxWriter, node: number, children: number[]): void {
   w.chunk("nGRP", () => {
     w.i32(node), w.dict([]), w.i32(children.length);
     for (const c of children) w.i32(c);
   });
 }
 
-/** A layer to write: its name, hidden flag and ≤ 256³ parts. */
+/** A layer to write: its name (as VoxWriter writes strings), hidden flag and ≤ 256³ parts. */
 interface LayerParts {
   name: string;
   hidden: boolean;
@@ -209,7 +164,7 @@ interface LayerParts {
 }
 
 /** Writes the scene graph for `layers`, models numbered in order. */
-function writeScene(w: ByteWriter, layers: LayerParts[]): void {
+function writeScene(w: VoxWriter, layers: LayerParts[]): void {
   const tops: number[] = [];
   let node = 2;
   for (const l of layers) {
@@ -220,7 +175,7 @@ function writeScene(w: ByteWriter, layers: LayerParts[]): void {
   let model = 0;
   layers.forEach((l, li) => {
     const top = tops[li];
-    const attrs: [string, string][] = [["_name", l.name]];
+    const attrs: VoxPair[] = [["_name", l.name]];
     if (l.hidden) attrs.push(["_hidden", "1"]);
     if (l.parts.length === 1) return void writeShape(w, top, attrs, li, l.parts[0], model++);
     writeTransform(w, top, attrs, top + 1, li, []);
@@ -248,14 +203,14 @@ export function encodeVox(image: Image): Uint8Array {
   const { palette, index } = buildPalette(counts);
   const empty: Part = { origin: [0, 0, 0], size: [1, 1, 1], records: new Uint8Array(0) };
   const layers = scanned.map((s): LayerParts => ({
-    name: s.name,
+    name: latin1Of(s.name), // VoxWriter writes strings as Latin-1: the name's UTF-8 bytes
     hidden: !s.layer.visible,
     parts: s.bounds ? splitVolume(s.layer.volume, s.bounds, index) : [empty],
   }));
-  const w = new ByteWriter();
-  w.bytes(new TextEncoder().encode("VOX "));
+  const w = new VoxWriter();
+  w.tag("VOX ");
   w.i32(150);
-  w.bytes(new TextEncoder().encode("MAIN"));
+  w.tag("MAIN");
   w.i32(0);
   const childrenAt = w.len;
   w.i32(0);
@@ -273,6 +228,6 @@ export function encodeVox(image: Image): Uint8Array {
     for (let k = 0; k < 255; k++) view.setUint32(4 * k, palette[k] ?? fill[k + 1], true);
     w.bytes(rgba);
   });
-  new DataView(w.buf.buffer).setInt32(childrenAt, w.len - childrenAt - 4, true);
-  return w.buf.slice(0, w.len);
+  w.patch(childrenAt, w.len - childrenAt - 4);
+  return w.result();
 }
