@@ -58,7 +58,14 @@ function readFloats(v: Uint8Array): number[] {
 }
 
 function readMat(v: Uint8Array): Mat4 {
-  return Float64Array.from(readFloats(v));
+  const dv = view(v), out = new Float64Array(16);
+  for (let i = 0; i < 16; i++) out[i] = dv.getFloat32(4 * i, true);
+  return out;
+}
+
+/** The little-endian int32 at the start of a value (its size is checked by the caller). */
+function int32At(v: Uint8Array): number {
+  return v[0] | v[1] << 8 | v[2] << 16 | v[3] << 24;
 }
 
 /** Goxel's DICT_CPY: the value is used only when its size matches the field. */
@@ -121,6 +128,11 @@ function blitBlock(volume: Volume, block: DecodedBlock, x: number, y: number, z:
  */
 export const MAX_BLOCK_PLACEMENTS = 1 << 16;
 
+/** True when a block may start at this coordinate. */
+function inBlockRange(c: number): boolean {
+  return c >= -COORD_LIMIT && c <= COORD_LIMIT - 16;
+}
+
 function readLayerBlocks(
   chunk: GoxChunk,
   layer: Layer,
@@ -144,14 +156,15 @@ function readLayerBlocks(
     const at = 4 + 20 * i;
     const index = chunkInt32(chunk, at);
     const shift = version === 1 ? 8 : 0; // version 1 stored block centres
-    const [x, y, z] = [1, 2, 3].map((k) => chunkInt32(chunk, at + 4 * k) - shift);
+    const x = chunkInt32(chunk, at + 4) - shift, y = chunkInt32(chunk, at + 8) - shift;
+    const z = chunkInt32(chunk, at + 12) - shift;
     if (index < 0 || index >= blocks.length) {
       goxError(
         chunk.offset + 8 + at,
         `chunk LAYR at byte ${chunk.offset} uses missing block ${index}`,
       );
     }
-    if ([x, y, z].some((c) => c < -COORD_LIMIT || c > COORD_LIMIT - 16)) {
+    if (!inBlockRange(x) || !inBlockRange(y) || !inBlockRange(z)) {
       goxError(
         chunk.offset + 8 + at,
         `chunk LAYR at byte ${chunk.offset} puts a block at (${x}, ${y}, ${z})`,
@@ -164,22 +177,21 @@ function readLayerBlocks(
 
 /** Applies one LAYR entry; returns false for a key Goxel does not know. */
 function applyLayerEntry(image: Image, layer: Layer, e: DictEntry): boolean {
-  const v = view(e.value);
   if (e.key === "name") layer.name = readString(e.value, LAYER_NAME_MAX);
   else if (e.key === "img-path") layer.imagePath = readString(e.value);
   else if (e.key === "shape") {
     const name = readString(e.value);
     if ((SHAPE_NAMES as readonly string[]).includes(name)) layer.shape = name as ShapeName;
   } else if (sized(e, "mat", 64)) layer.mat = readMat(e.value);
-  else if (sized(e, "id", 4)) layer.id = v.getInt32(0, true) || layer.id;
-  else if (sized(e, "base_id", 4)) layer.baseId = v.getInt32(0, true);
+  else if (sized(e, "id", 4)) layer.id = int32At(e.value) || layer.id;
+  else if (sized(e, "base_id", 4)) layer.baseId = int32At(e.value);
   else if (sized(e, "box", 64)) {
     const box = readMat(e.value);
     layer.box = isNullBox(box) ? null : box;
-  } else if (sized(e, "color", 4)) layer.color = v.getUint32(0, true);
+  } else if (sized(e, "color", 4)) layer.color = int32At(e.value) >>> 0;
   else if (sized(e, "visible", 1)) layer.visible = e.value[0] !== 0;
-  else if (sized(e, "mode", 4)) layer.mode = parseBlendMode(v.getInt32(0, true)) ?? BlendMode.OVER;
-  else if (sized(e, "material", 4)) layer.material = image.materials[v.getInt32(0, true)] ?? null;
+  else if (sized(e, "mode", 4)) layer.mode = parseBlendMode(int32At(e.value)) ?? BlendMode.OVER;
+  else if (sized(e, "material", 4)) layer.material = image.materials[int32At(e.value)] ?? null;
   else if (!LAYER_KEYS.has(e.key)) return false;
   return true;
 }
@@ -207,16 +219,21 @@ function readLayer(
   version: number,
   budget: { placed: number; work: WorkBudget },
 ): void {
-  const name = makeUniqueName("Layer", image.layers.map((l) => l.name));
-  const layer = newLayer(nextLayerId(image), name, image.activeMaterial);
-  image.layers.push(layer);
-  image.activeLayer = layer;
+  // Goxel names and numbers a new layer before reading it; the file's name and id (when not
+  // 0) replace those, so they are only worked out (among the earlier layers) when missing.
+  const layer = newLayer(0, "", image.activeMaterial);
   const dictStart = readLayerBlocks(chunk, layer, blocks, version, budget);
-  layer.carriedKey = image.layers.length;
+  let named = false;
   const extra = [];
   for (const e of readDict(chunk, dictStart)) {
     if (!applyLayerEntry(image, layer, e)) extra.push({ key: e.key, value: e.value.slice() });
+    else if (e.key === "name") named = true;
   }
+  if (!named) layer.name = makeUniqueName("Layer", image.layers.map((l) => l.name));
+  if (layer.id === 0) layer.id = nextLayerId(image);
+  image.layers.push(layer);
+  image.activeLayer = layer;
+  layer.carriedKey = image.layers.length;
   if (extra.length) carried.layerEntries[layer.carriedKey] = extra;
 }
 

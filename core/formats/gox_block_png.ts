@@ -50,21 +50,28 @@ function idatOf(png: Uint8Array): Uint8Array | null {
   return idat;
 }
 
-/** Buffers one decoder reuses for every block. */
+/** Where a row is copied to in the scratch buffer (after the inflated bytes, word-aligned). */
+const ROW_AT = (RAW + 3) & ~3;
+
+/**
+ * Buffers one decoder reuses for every block: the inflated bytes and, in the same buffer, the
+ * row being unfiltered (copied there with copyWithin, which allocates nothing).
+ */
 export class BlockScratch {
-  readonly raw = new Uint8Array(RAW);
-  readonly row = new Uint8Array(ROW);
-  readonly words = new Int32Array(this.row.buffer);
+  readonly all = new Uint8Array(ROW_AT + ROW);
+  readonly raw = this.all.subarray(0, RAW);
+  readonly row = this.all.subarray(ROW_AT);
+  readonly words = new Int32Array(this.all.buffer, ROW_AT, SIDE);
 }
 
-/** Undoes the row filters of `raw` (64 rows of a filter byte + 256 bytes) into `out`. */
-function unfilter(raw: Uint8Array, out: Int32Array, scratch: BlockScratch): boolean {
-  const { row, words } = scratch;
+/** Undoes the row filters of scratch.raw (64 rows of a filter byte + 256 bytes) into `out`. */
+function unfilter(out: Int32Array, scratch: BlockScratch): boolean {
+  const { all, row, words } = scratch;
   const bytes = new Uint8Array(out.buffer, out.byteOffset, 4 * out.length);
   for (let y = 0; y < SIDE; y++) {
-    const start = y * (ROW + 1) + 1, type = raw[start - 1], o = y * SIDE, up = o - SIDE;
+    const start = y * (ROW + 1) + 1, type = all[start - 1], o = y * SIDE, up = o - SIDE;
     if (type > 4) return false;
-    row.set(raw.subarray(start, start + ROW));
+    all.copyWithin(ROW_AT, start, start + ROW);
     if (type === 0 || (type === 2 && y === 0)) out.set(words, o);
     else if (type === 1 || (type === 4 && y === 0)) {
       let left = 0;
@@ -99,15 +106,16 @@ function paeth(row: Uint8Array, out: Uint8Array, o: number): void {
 export function decodeBlockPng(png: Uint8Array, scratch = new BlockScratch()): Uint32Array | null {
   const idat = idatOf(png);
   if (!idat) return null;
-  let raw: Uint8Array = scratch.raw;
-  if (inflateFixed(idat, raw, false) !== RAW) {
+  if (inflateFixed(idat, scratch.raw, false) !== RAW) {
+    let raw: Uint8Array;
     try {
       raw = inflateSync(idat, { maxOutputLength: RAW + 4096 });
     } catch {
       return null;
     }
     if (raw.length < RAW) return null;
+    scratch.raw.set(raw.subarray(0, RAW));
   }
   const out = new Uint32Array(SIDE * SIDE);
-  return unfilter(raw, new Int32Array(out.buffer), scratch) ? out : null;
+  return unfilter(new Int32Array(out.buffer), scratch) ? out : null;
 }

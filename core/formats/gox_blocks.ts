@@ -70,11 +70,15 @@ export function tileBounds(v: Uint32Array): number[] {
   let xm = 0, ym = 0, zm = 0;
   for (let z = 0, i = 0; z < 16; z++) {
     let plane = 0;
-    for (let y = 0; y < 16; y++) {
+    for (let y = 0; y < 16; y++, i += 16) {
+      // The alpha byte of the rows' OR is the OR of their alphas: most rows are skipped here.
+      let any = 0;
+      for (let x = 0; x < 16; x++) any |= v[i + x];
+      if (any >>> 24 === 0) continue;
       let row = 0;
-      for (let x = 0; x < 16; x++, i++) row |= (((v[i] >>> 24) + 255) >> 8) << x;
+      for (let x = 0; x < 16; x++) row |= (((v[i + x] >>> 24) + 255) >> 8) << x;
       xm |= row;
-      if (row) ym |= 1 << y, plane = 1;
+      ym |= 1 << y, plane = 1;
     }
     if (plane) zm |= 1 << z;
   }

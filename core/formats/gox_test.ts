@@ -177,6 +177,27 @@ Deno.test("decodeGox() ignores unknown chunks, unknown keys and size-mismatched 
   assert.deepEqual(knight.materials.map((m) => [m.name, m.baseColor]), [["mat16", [1, 1, 1, 1]]]);
 });
 
+Deno.test("decodeGox() names and numbers layers without a name or id like Goxel", () => {
+  const i32 = (v: number) => new Uint8Array(new Int32Array([v]).buffer);
+  const layer = (entries: [string, Uint8Array][]) => (w: GoxWriter) => {
+    w.int32(0); // no blocks
+    for (const [k, v] of entries) w.entry(k, v);
+    w.int32(0); // end of the dictionary
+  };
+  const image = decodeGox(goxFile(2, [
+    ["LAYR", layer([])],
+    ["LAYR", layer([["name", new TextEncoder().encode("layer.1\0")], ["id", i32(5)]])],
+    ["LAYR", layer([["id", i32(0)]])],
+    ["LAYR", layer([["name", new Uint8Array([0])], ["id", i32(2)]])],
+    ["LAYR", layer([])],
+  ]));
+  assert.deepEqual(
+    image.layers.map((l) => [l.name, l.id]),
+    [["Layer.1", 1], ["layer.1", 5], ["Layer.2", 2], ["", 2], ["Layer.3", 3]],
+  );
+  assert.equal(image.activeLayer, image.layers[4]);
+});
+
 Deno.test("decodeGox() adds Goxel's defaults: a fitted camera, the content box, no extra layer", async (t) => {
   await t.step("file without chunks", () => {
     const image = decodeGox(goxFile(2, []));
