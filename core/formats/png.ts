@@ -28,9 +28,15 @@ export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number 
 
 /** Options of `encodePng`. */
 export interface EncodePngOptions {
-  /** zlib compression level 0..9 (default 6). */
+  /** zlib compression level 0..9 (default PNG_LEVEL). */
   level?: number;
 }
+
+/**
+ * Default zlib level of `encodePng`: 3 writes renders 5–8 % larger than 6 in two thirds of the
+ * time (monu9 at 512²: 1.9 vs 2.8 ms; at 1024²: 5.8 vs 8.5 ms).
+ */
+export const PNG_LEVEL = 3;
 
 /** PNG filter type 1: each byte minus the one a pixel to its left. */
 const SUB = 1;
@@ -220,5 +226,10 @@ export function encodePng(
 ): Uint8Array {
   checkPixels(width, height, rgba);
   const filtered = filterImage(rgba, width, height, 4, SUB);
-  return assemblePng(width, height, 4, deflateSync(filtered, { level: options.level ?? 6 }));
+  return assemblePng(
+    width,
+    height,
+    4,
+    deflateSync(filtered, { level: options.level ?? PNG_LEVEL }),
+  );
 }
