@@ -167,21 +167,25 @@ function minBehind(
 function addSolidBounds(tile: PlainTile, vmin: number[], vmax: number[]): boolean {
   const v = tile.voxels;
   if (v.length !== 4096) throw new RangeError(`Tile has ${v.length} voxels instead of 4096`);
-  let found = false;
+  // Local bounds first (no allocation per voxel), then moved to the tile's origin.
+  let x0 = 16, y0 = 16, z0 = 16, x1 = -1, y1 = -1, z1 = -1;
   for (let i = 0; i < 4096; i++) {
     if (v[i] >>> 24 < SOLID_ALPHA) continue;
-    found = true;
-    const p = [
-      tile.origin[0] + (i & 15),
-      tile.origin[1] + ((i >> 4) & 15),
-      tile.origin[2] + (i >> 8),
-    ];
-    for (let a = 0; a < 3; a++) {
-      if (p[a] < vmin[a]) vmin[a] = p[a];
-      if (p[a] + 1 > vmax[a]) vmax[a] = p[a] + 1;
-    }
+    const x = i & 15, y = (i >> 4) & 15, z = i >> 8;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+    if (z < z0) z0 = z;
+    z1 = z;
   }
-  return found;
+  if (x1 < 0) return false;
+  const o = tile.origin, lo = [x0, y0, z0], hi = [x1, y1, z1];
+  for (let a = 0; a < 3; a++) {
+    if (o[a] + lo[a] < vmin[a]) vmin[a] = o[a] + lo[a];
+    if (o[a] + hi[a] + 1 > vmax[a]) vmax[a] = o[a] + hi[a] + 1;
+  }
+  return true;
 }
 
 /** Returns the colour of the solid voxel at local (x, y, z), or 0 when it is not solid. */
