@@ -70,6 +70,11 @@ function copyMatch(out: Uint8Array, o: number, dist: number, length: number): nu
     for (; o < end; o++) out[o] = out[o - dist];
     return o;
   }
+  // A run of one byte (how empty voxels compress) is one fill.
+  if (dist === 1) {
+    out.fill(out[o - 1], o, end);
+    return end;
+  }
   const from = o - dist;
   while (o < end) {
     const n = Math.min(o - from, end - o);
