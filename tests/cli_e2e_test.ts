@@ -187,6 +187,53 @@ Deno.test("goxel call - delivers every reply to a slow reader and every trailing
   }
 });
 
+/** True when a program runs here (the non-blocking test sets O_NONBLOCK with perl's Fcntl). */
+function have(program: string): boolean {
+  try {
+    return new Deno.Command(program, { args: ["-v"], stdout: "null", stderr: "null" }).outputSync()
+      .success;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test({
+  name: "goxel call writes every reply to a non-blocking stdout whose reader is slow",
+  ignore: !have("perl"),
+  async fn() {
+    // A parent such as Node.js may hand goxel a non-blocking pipe: writes then fail with EAGAIN
+    // once the pipe is full, and Deno's process.stdout threw (897 of 20 000 lines, exit 1).
+    const env = await makeTestEnv();
+    try {
+      const lines = Array.from(
+        { length: 20_000 },
+        (_, i) => JSON.stringify({ jsonrpc: "2.0", id: i, method: "goxel.ping" }),
+      );
+      await Deno.writeTextFile(`${env.dir}/in.ndjson`, lines.join("\n") + "\n");
+      const goxel = goxelCommand().map((a) => `'${a}'`).join(" ");
+      const nonBlocking = "use Fcntl; fcntl(STDOUT, F_SETFL, fcntl(STDOUT, F_GETFL, 0) | " +
+        "O_NONBLOCK) or die; exec @ARGV or die";
+      // A stream of replies, and one reply larger than the pipe (rpc.discover: ~160 KB).
+      for (const [args, want] of [["call - < in.ndjson", "20000"], ["call rpc.discover", "1"]]) {
+        const sh = await new Deno.Command("sh", {
+          args: ["-c", `perl -e '${nonBlocking}' ${goxel} ${args} | (sleep 1; wc -l)`],
+          cwd: env.dir,
+          env: env.env,
+          clearEnv: true,
+        }).output();
+        assert.equal(
+          new TextDecoder().decode(sh.stdout).trim(),
+          want,
+          new TextDecoder().decode(sh.stderr),
+        );
+      }
+    } finally {
+      await runGoxel(["stop"], env);
+      await env.cleanup();
+    }
+  },
+});
+
 Deno.test("relative file paths resolve against the caller's directory in every call form", async () => {
   const env = await makeTestEnv();
   const caller = `${env.dir}/caller`;
