@@ -156,24 +156,43 @@ export function rotatingFileTarget(
     close();
     open(maxFiles === 1);
   };
+  const rotateOrCarryOn = () => {
+    try {
+      rotate();
+      rotationFailing = false;
+    } catch (err) {
+      if (!rotationFailing) onError(err);
+      rotationFailing = true;
+      if (fd < 0) open(false);
+    }
+  };
+  const writeAll = (bytes: Uint8Array, from: number, to: number) => {
+    for (let at = from; at < to;) {
+      const n = writeSync(fd, bytes, at, to - at);
+      at += n;
+      size += n;
+    }
+  };
   return {
     write(text) {
       if (fd < 0) open(false);
       const bytes = encoder.encode(text);
-      if (size > 0 && size + bytes.length > maxBytes) {
-        try {
-          rotate();
-          rotationFailing = false;
-        } catch (err) {
-          if (!rotationFailing) onError(err);
-          rotationFailing = true;
-          if (fd < 0) open(false);
-        }
-      }
+      // A batch is split at line ends so that no file grows past maxBytes (a single longer
+      // line gets a file of its own).
       for (let at = 0; at < bytes.length;) {
-        const n = writeSync(fd, bytes, at);
-        at += n;
-        size += n;
+        let end = bytes.length;
+        if (size + end - at > maxBytes) {
+          const room = Math.max(0, maxBytes - size);
+          const cut = room > 0 ? bytes.lastIndexOf(10, at + room - 1) : -1;
+          end = cut >= at ? cut + 1 : size > 0 ? at : bytes.indexOf(10, at) + 1 || bytes.length;
+        }
+        if (end === at) {
+          rotateOrCarryOn();
+          if (rotationFailing) end = bytes.length; // lines go on into the current file
+          else continue;
+        }
+        writeAll(bytes, at, end);
+        at = end;
       }
     },
     close,

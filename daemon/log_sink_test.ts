@@ -118,6 +118,24 @@ Deno.test("rotatingFileTarget() rotates before a write would pass the size, keep
   Deno.removeSync(dir, { recursive: true });
 });
 
+Deno.test("rotatingFileTarget() splits a batch at line ends so that no file passes the size", () => {
+  const dir = Deno.makeTempDirSync();
+  const path = `${dir}/goxel.log`;
+  const t = rotatingFileTarget(path, 12, 5);
+  t.write("aaaa\nbbbb\n");
+  // One batch of four lines (18 bytes) after a 10-byte file: split over two new files.
+  t.write("cc\ndddd\neeee\nffff\n");
+  // A line longer than the size gets a file of its own.
+  t.write("gggggggggggggggggg\nhh\n");
+  t.close();
+  const read = (p: string) => Deno.readTextFileSync(p);
+  assert.deepEqual(
+    [`${path}.4`, `${path}.3`, `${path}.2`, `${path}.1`, path].map(read),
+    ["aaaa\nbbbb\n", "cc\ndddd\n", "eeee\nffff\n", "gggggggggggggggggg\n", "hh\n"],
+  );
+  Deno.removeSync(dir, { recursive: true });
+});
+
 Deno.test("accessLine() is LogTape's line for the same info record, formatted only when written", () => {
   const logtape = getJsonLinesFormatter();
   const cases: [string, number, number | undefined][] = [
