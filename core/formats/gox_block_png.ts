@@ -26,20 +26,20 @@ function avg8(a: number, b: number): number {
   return ((a & b) + (((a ^ b) & 0xfefefefe) >>> 1)) | 0;
 }
 
-function u32(view: DataView, at: number): number {
-  return view.getUint32(at);
+/** The big-endian uint32 at `at` (PNG's byte order). */
+function u32(b: Uint8Array, at: number): number {
+  return (b[at] << 24 | b[at + 1] << 16 | b[at + 2] << 8 | b[at + 3]) >>> 0;
 }
 
 /** Returns the IDAT stream of a 64×64 RGBA8 non-interlaced PNG, or null. */
 function idatOf(png: Uint8Array): Uint8Array | null {
   if (png.length < 45 || SIGNATURE.some((b, i) => png[i] !== b)) return null;
-  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  if (u32(view, 8) !== 13 || u32(view, 12) !== 0x49484452) return null; // IHDR
-  if (u32(view, 16) !== SIDE || u32(view, 20) !== SIDE) return null;
-  if (u32(view, 24) !== 0x08060000 || png[28] !== 0) return null; // 8-bit RGBA, methods 0
+  if (u32(png, 8) !== 13 || u32(png, 12) !== 0x49484452) return null; // IHDR
+  if (u32(png, 16) !== SIDE || u32(png, 20) !== SIDE) return null;
+  if (u32(png, 24) !== 0x08060000 || png[28] !== 0) return null; // 8-bit RGBA, methods 0
   let pos = 33, idat: Uint8Array | null = null;
   while (pos + 12 <= png.length) {
-    const len = u32(view, pos), type = u32(view, pos + 4);
+    const len = u32(png, pos), type = u32(png, pos + 4);
     if (len > png.length - pos - 12) return null;
     if (type === 0x49444154) {
       if (idat) return null; // several IDATs: the general decoder joins them
@@ -67,7 +67,7 @@ export class BlockScratch {
 /** Undoes the row filters of scratch.raw (64 rows of a filter byte + 256 bytes) into `out`. */
 function unfilter(out: Int32Array, scratch: BlockScratch): boolean {
   const { all, row, words } = scratch;
-  const bytes = new Uint8Array(out.buffer, out.byteOffset, 4 * out.length);
+  let bytes: Uint8Array | null = null; // Paeth rows only
   for (let y = 0; y < SIDE; y++) {
     const start = y * (ROW + 1) + 1, type = all[start - 1], o = y * SIDE, up = o - SIDE;
     if (type > 4) return false;
@@ -83,7 +83,7 @@ function unfilter(out: Int32Array, scratch: BlockScratch): boolean {
       for (let i = 0; i < SIDE; i++) {
         out[o + i] = left = add8(words[i], avg8(left, y > 0 ? out[up + i] : 0));
       }
-    } else paeth(row, bytes, 4 * o);
+    } else paeth(row, bytes ??= new Uint8Array(out.buffer, out.byteOffset, 4 * out.length), 4 * o);
   }
   return true;
 }

@@ -80,6 +80,30 @@ export function chunkInt32(chunk: GoxChunk, pos: number): number {
   return d[pos] | d[pos + 1] << 8 | d[pos + 2] << 16 | d[pos + 3] << 24;
 }
 
+/** Keys seen before, by length and bytes: files repeat a handful of keys in every chunk. */
+const KEYS = new Map<number, string[]>();
+
+/** Returns the key of `len` bytes at `at` (one char per byte, as Goxel's keys are bytes). */
+function keyAt(data: Uint8Array, at: number, len: number): string {
+  let h = len;
+  for (let i = at; i < at + len; i++) h = Math.imul(h ^ data[i], 0x01000193);
+  const known = KEYS.get(h);
+  if (known) {
+    for (const k of known) if (isKeyAt(k, data, at, len)) return k;
+  }
+  let key = "";
+  for (let i = at; i < at + len; i++) key += String.fromCharCode(data[i]);
+  // Bounded: a file full of distinct keys must not grow the cache without limit.
+  if (KEYS.size < 256 && (known?.length ?? 0) < 4) KEYS.set(h, [...(known ?? []), key]);
+  return key;
+}
+
+function isKeyAt(key: string, data: Uint8Array, at: number, len: number): boolean {
+  if (key.length !== len) return false;
+  for (let i = 0; i < len; i++) if (key.charCodeAt(i) !== data[at + i]) return false;
+  return true;
+}
+
 /**
  * Reads the DICT starting at `start` of a chunk's data, until the end of the chunk or a key
  * length of 0. Values may be longer than Goxel's 255-byte buffer (they are accepted).
@@ -97,8 +121,7 @@ export function readDict(chunk: GoxChunk, start: number): DictEntry[] {
         `chunk ${chunk.type} has a bad key length ${keyLen} at byte ${base + pos}`,
       );
     }
-    let key = "";
-    for (let i = pos + 4; i < pos + 4 + keyLen; i++) key += String.fromCharCode(data[i]);
+    const key = keyAt(data, pos + 4, keyLen);
     pos += 4 + keyLen;
     const valueLen = chunkInt32(chunk, pos);
     if (valueLen < 0 || valueLen > data.length - pos - 4) {

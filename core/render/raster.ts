@@ -103,22 +103,21 @@ function resolveRows(
   const out32 = new Uint32Array(out.buffer, out.byteOffset, (r1 - r0) * w);
   for (let j = r0; j < r1; j++) {
     const bg = pixelBackground(back, j, sub), row = (j - r0) * w;
-    const packed = new Uint32Array(new Uint8Array(bg).buffer)[0];
+    const packed = bg[0] | bg[1] << 8 | bg[2] << 16 | bg[3] << 24;
     out32.fill(packed, row, row + Math.min(p0, w));
     out32.fill(packed, row + Math.max(p1, 0), row + w);
-    for (let i = Math.max(p0, 0), o = (row + i) * 4; i < Math.min(p1, w); i++, o += 4) {
+    for (let i = Math.max(p0, 0); i < Math.min(p1, w); i++) {
       // A pixel wholly on one flat face (or on nothing) needs no per-sample work.
       const first = (j * sub - band.y0) * sw + i * sub, f0 = ids[first];
       if (isUniform(ids, first, sw, sub)) {
         if (f0 < 0) {
-          out[o] = bg[0], out[o + 1] = bg[1], out[o + 2] = bg[2], out[o + 3] = bg[3];
+          out32[row + i] = packed;
           continue;
         }
         let c = s.flat[f0];
         if (c === UNSHADED) c = shadeFace(s, f0);
         if (c !== SLOW) {
-          out[o] = c & 255, out[o + 1] = (c >>> 8) & 255, out[o + 2] = (c >>> 16) & 255;
-          out[o + 3] = 255;
+          out32[row + i] = c | 0xff000000;
           continue;
         }
       }
@@ -128,7 +127,9 @@ function resolveRows(
         for (let sx = i * sub; sx < i * sub + sub; sx++, so++) {
           const f = ids[so];
           if (f < 0) {
+            // The background of this sample row.
             empty++;
+            r += back[sy * 4], g += back[sy * 4 + 1], b += back[sy * 4 + 2], a += back[sy * 4 + 3];
             continue;
           }
           let c = s.flat[f];
@@ -137,17 +138,9 @@ function resolveRows(
           r += c & 255, g += (c >>> 8) & 255, b += (c >>> 16) & 255, a += 255;
         }
       }
-      if (empty === n) {
-        out[o] = bg[0], out[o + 1] = bg[1], out[o + 2] = bg[2], out[o + 3] = bg[3];
-        continue;
-      }
-      if (empty > 0) {
-        r += emptySum(back, ids, band, sw, i, j, sub, 0);
-        g += emptySum(back, ids, band, sw, i, j, sub, 1);
-        b += emptySum(back, ids, band, sw, i, j, sub, 2);
-        a += emptySum(back, ids, band, sw, i, j, sub, 3);
-      }
-      out[o] = r / n, out[o + 1] = g / n, out[o + 2] = b / n, out[o + 3] = a / n;
+      out32[row + i] = empty === n
+        ? packed
+        : (r / n) | (g / n) << 8 | (b / n) << 16 | (a / n) << 24;
     }
   }
 }
@@ -170,25 +163,6 @@ function pixelBackground(back: Uint8Array, j: number, sub: number): number[] {
     out[c] = Math.trunc(sum / (sub * sub));
   }
   return out;
-}
-
-/** Sums channel c of the background over the empty samples of pixel (i, j). */
-function emptySum(
-  back: Uint8Array,
-  ids: Int32Array,
-  band: DepthBand,
-  sw: number,
-  i: number,
-  j: number,
-  sub: number,
-  c: number,
-): number {
-  let sum = 0;
-  for (let sy = j * sub; sy < j * sub + sub; sy++) {
-    const so = (sy - band.y0) * sw + i * sub;
-    for (let k = 0; k < sub; k++) if (ids[so + k] < 0) sum += back[sy * 4 + c];
-  }
-  return sum;
 }
 
 /** Shades single samples whose face has occlusion or a partial shadow. */
