@@ -40,6 +40,9 @@ if (import.meta.main) {
     },
   });
   process.exitCode = code;
-  if (served) process.stdout.write("", () => process.exit(code));
-  else await flushStreams().then(() => process.exit(code));
+  await flushStreams();
+  // Output that could not be written at all sets exit status 1 (cli/output.ts).
+  const status = code !== 0 ? code : Number(process.exitCode ?? 0);
+  if (served) process.stdout.write("", () => process.exit(status));
+  else process.exit(status);
 }

@@ -34,7 +34,7 @@ const isWouldBlock = (e: { code?: string; name?: string }) =>
  */
 export function writeFd(fd: 1 | 2, text: string): void {
   if (gone.has(fd)) return;
-  if (streaming) return streamWrite(fd, text);
+  if (streaming && pending.length === 0) return streamWrite(fd, text);
   const bytes = encoder.encode(text);
   if (pending.length > 0) return void pending.push({ fd, bytes });
   const at = writeNow(fd, bytes, 0);
@@ -62,11 +62,24 @@ function writeNow(fd: 1 | 2, bytes: Uint8Array, at: number): number {
   return at;
 }
 
-/** Writes what waits, in order; while the descriptor is full, tries again after `delay` ms. */
+/**
+ * Writes what waits, in order; while the descriptor is full, tries again after `delay` ms. Any
+ * other failure (EIO, say) drops what waits and is reported once, with exit status 1.
+ */
 function pump(delay: number): void {
   while (pending.length > 0) {
     const head = pending[0];
-    const at = gone.has(head.fd) ? head.bytes.length : writeNow(head.fd, head.bytes, 0);
+    let at: number;
+    try {
+      at = gone.has(head.fd) ? head.bytes.length : writeNow(head.fd, head.bytes, 0);
+    } catch (err) {
+      pending.length = 0;
+      process.exitCode = 1;
+      try {
+        writeSync(2, `goxel: cannot write the output: ${(err as Error).message}\n`);
+      } catch { /* stderr is gone too */ }
+      break;
+    }
     if (at < head.bytes.length) {
       head.bytes = head.bytes.subarray(at);
       const next = at > 0 ? 1 : Math.min(MAX_RETRY_MS, delay * 2);

@@ -93,8 +93,9 @@ function keyAt(data: Uint8Array, at: number, len: number): string {
   }
   let key = "";
   for (let i = at; i < at + len; i++) key += String.fromCharCode(data[i]);
-  // Bounded: a file full of distinct keys must not grow the cache without limit.
-  if (KEYS.size < 256 && (known?.length ?? 0) < 4) KEYS.set(h, [...(known ?? []), key]);
+  // Bounded: a file full of distinct keys starts the cache over rather than growing it.
+  if (KEYS.size >= 256) KEYS.clear();
+  if ((known?.length ?? 0) < 4) KEYS.set(h, [...(KEYS.get(h) ?? []), key]);
   return key;
 }
 
