@@ -3,7 +3,7 @@
  * stdin request streams and how relative file paths resolve in every call form.
  */
 import assert from "node:assert/strict";
-import { goxelCommand, makeTestEnv, RawClient, runGoxel } from "./support_testing.ts";
+import { goxelCommand, makeTestEnv, RawClient, runGoxel, type TestEnv } from "./support_testing.ts";
 
 Deno.test("exit codes: usage 2, failure 1, not running 3", async (t) => {
   const env = await makeTestEnv();
@@ -165,18 +165,7 @@ Deno.test("goxel call - delivers every reply to a slow reader and every trailing
         }),
     );
     await Deno.writeTextFile(`${env.dir}/in.ndjson`, [...ids, ...notes].join("\n") + "\n");
-    const goxel = goxelCommand().map((a) => `'${a}'`).join(" ");
-    const sh = await new Deno.Command("sh", {
-      args: ["-c", `${goxel} call - < in.ndjson | (sleep 1; wc -l)`],
-      cwd: env.dir,
-      env: env.env,
-      clearEnv: true,
-    }).output();
-    assert.equal(
-      new TextDecoder().decode(sh.stdout).trim(),
-      "20000",
-      new TextDecoder().decode(sh.stderr),
-    );
+    await assertSlowReaderLines(env, "", "call - < in.ndjson", "20000");
     const c = await RawClient.unix(env.socket);
     const info = await c.call("goxel.get_project_info") as { voxel_count: number };
     assert.equal(info.voxel_count, 5_000, "every notification was applied");
@@ -186,6 +175,22 @@ Deno.test("goxel call - delivers every reply to a slow reader and every trailing
     await env.cleanup();
   }
 });
+
+/**
+ * Runs `<prefix>goxel <args> | (sleep 1; wc -l)` in the test's directory (a reader that starts
+ * only after a pause) and checks the number of lines it counted.
+ */
+async function assertSlowReaderLines(env: TestEnv, prefix: string, args: string, want: string) {
+  const goxel = goxelCommand().map((a) => `'${a}'`).join(" ");
+  const sh = await new Deno.Command("sh", {
+    args: ["-c", `${prefix}${goxel} ${args} | (sleep 1; wc -l)`],
+    cwd: env.dir,
+    env: env.env,
+    clearEnv: true,
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  assert.equal(decode(sh.stdout).trim(), want, decode(sh.stderr));
+}
 
 /** True when a program runs here (the non-blocking test sets O_NONBLOCK with perl's Fcntl). */
 function have(program: string): boolean {
@@ -210,22 +215,11 @@ Deno.test({
         (_, i) => JSON.stringify({ jsonrpc: "2.0", id: i, method: "goxel.ping" }),
       );
       await Deno.writeTextFile(`${env.dir}/in.ndjson`, lines.join("\n") + "\n");
-      const goxel = goxelCommand().map((a) => `'${a}'`).join(" ");
-      const nonBlocking = "use Fcntl; fcntl(STDOUT, F_SETFL, fcntl(STDOUT, F_GETFL, 0) | " +
-        "O_NONBLOCK) or die; exec @ARGV or die";
+      const nonBlocking = "perl -e 'use Fcntl; fcntl(STDOUT, F_SETFL, fcntl(STDOUT, F_GETFL, 0) " +
+        "| O_NONBLOCK) or die; exec @ARGV or die' ";
       // A stream of replies, and one reply larger than the pipe (rpc.discover: ~160 KB).
       for (const [args, want] of [["call - < in.ndjson", "20000"], ["call rpc.discover", "1"]]) {
-        const sh = await new Deno.Command("sh", {
-          args: ["-c", `perl -e '${nonBlocking}' ${goxel} ${args} | (sleep 1; wc -l)`],
-          cwd: env.dir,
-          env: env.env,
-          clearEnv: true,
-        }).output();
-        assert.equal(
-          new TextDecoder().decode(sh.stdout).trim(),
-          want,
-          new TextDecoder().decode(sh.stderr),
-        );
+        await assertSlowReaderLines(env, nonBlocking, args, want);
       }
     } finally {
       await runGoxel(["stop"], env);
