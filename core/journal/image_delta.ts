@@ -53,7 +53,7 @@ export function isEmptyDelta(delta: ImageDelta): boolean {
  * when volumes were replaced) tile orders are compared in full, not only where tiles moved.
  */
 export function diffImage(before: Image, after: Image, exactOrder = false): ImageDelta {
-  const meta = sameMeta(before, after) ? null : metaToJson(after);
+  const meta = sameMeta(before, after) ? null : metaToJson(after, before);
   const volumes: VolumePatch[] = [];
   const old = new Map(before.layers.map((l) => [l.id, l.volume]));
   const add = (id: number, from: Volume, to: Volume) => {
@@ -217,7 +217,11 @@ export function applyDelta(image: Image, delta: ImageDelta): Image {
   const volumes = new Map<number, Volume>(image.layers.map((l) => [l.id, l.volume]));
   let out = image;
   if (delta.meta) {
-    out = metaFromJson(delta.meta, (layer: Layer) => volumes.get(layer.id) ?? new Volume());
+    out = metaFromJson(
+      delta.meta,
+      (layer: Layer) => volumes.get(layer.id) ?? new Volume(),
+      image,
+    );
     if (delta.meta.hasSelectionMask) out.selectionMask = image.selectionMask ?? new Volume();
   }
   for (const patch of delta.volumes) {

@@ -22,6 +22,11 @@ export interface MetaJson {
   light: Light;
   /** Image fields this module does not know (e.g. data a codec carried through). */
   extra: Record<string, unknown>;
+  /**
+   * Names of such fields left out of `extra` because they are unchanged: they are taken from
+   * the image the meta is applied to (a loaded .vox file's carried chunks can be megabytes).
+   */
+  kept?: string[];
 }
 
 const KNOWN_IMAGE_KEYS = new Set([
@@ -93,8 +98,11 @@ function pushArray(out: unknown[], a: ArrayLike<number> | null): void {
   else for (let i = 0; i < a.length; i++) out.push(a[i]);
 }
 
-/** Returns the non-voxel state of an image as JSON-safe data. */
-export function metaToJson(image: Image): MetaJson {
+/**
+ * Returns the non-voxel state of an image as JSON-safe data. With `before`, unknown fields
+ * holding the very same object there are listed in `kept` instead of written out.
+ */
+export function metaToJson(image: Image, before?: Image): MetaJson {
   const layers = image.layers.map((l) => {
     const { volume: _v, material, sourceKey: _s, ...rest } = l;
     return {
@@ -102,11 +110,15 @@ export function metaToJson(image: Image): MetaJson {
       material: material ? image.materials.indexOf(material) : -1,
     };
   });
-  const extra: Record<string, unknown> = {};
+  const extra: Record<string, unknown> = {}, kept: string[] = [];
+  const fields = image as unknown as Record<string, unknown>;
+  const old = before as unknown as Record<string, unknown> | undefined;
   for (const k in image) {
-    if (!KNOWN_IMAGE_KEYS.has(k)) {
-      extra[k] = toJsonSafe((image as unknown as Record<string, unknown>)[k]);
-    }
+    if (KNOWN_IMAGE_KEYS.has(k)) continue;
+    const v = fields[k];
+    // Codecs' carried data is never changed in place (images share it), so identity is enough.
+    if (old && typeof v === "object" && v !== null && old[k] === v) kept.push(k);
+    else extra[k] = toJsonSafe(v);
   }
   return {
     box: toJsonSafe(image.box),
@@ -120,16 +132,19 @@ export function metaToJson(image: Image): MetaJson {
     hasSelectionMask: image.selectionMask !== null,
     light: { ...image.light },
     extra,
+    ...(kept.length ? { kept } : {}),
   };
 }
 
 /**
- * Rebuilds an image from its non-voxel state; `volumeFor` gives each layer its volume. The
- * selection mask is left null (the caller restores it).
+ * Rebuilds an image from its non-voxel state; `volumeFor` gives each layer its volume and
+ * `base` (the image the meta is applied to) the fields listed in `kept`. The selection mask is
+ * left null (the caller restores it).
  */
 export function metaFromJson(
   meta: MetaJson,
   volumeFor: (layer: Layer) => Image["layers"][0]["volume"],
+  base?: Image,
 ): Image {
   const materials = meta.materials.map((m) => fromJsonSafe(m) as Material);
   const cameras = meta.cameras.map((c) => fromJsonSafe(c) as Camera);
@@ -151,8 +166,13 @@ export function metaFromJson(
     selectionMask: null,
     light: { ...meta.light },
   };
-  for (const [k, v] of Object.entries(meta.extra ?? {})) {
-    (image as unknown as Record<string, unknown>)[k] = fromJsonSafe(v);
+  const fields = image as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(meta.extra ?? {})) fields[k] = fromJsonSafe(v);
+  for (const k of meta.kept ?? []) {
+    if (!base || !(k in base)) {
+      throw new RangeError(`The meta keeps field "${k}" of an image that does not have it`);
+    }
+    fields[k] = (base as unknown as Record<string, unknown>)[k];
   }
   return image;
 }
@@ -210,17 +230,18 @@ export function fromJsonSafe(value: unknown): unknown {
   return out;
 }
 
+/** The ES2025 base64 methods of Uint8Array (native in Deno and Bun; not yet in TypeScript's lib). */
+interface Base64Bytes {
+  toBase64(): string;
+}
+const Base64Array = Uint8Array as unknown as { fromBase64(text: string): Uint8Array };
+
+// Carried chunks can hold megabytes (a .vox file's own bytes): spreading them into
+// String.fromCharCode for btoa took 64 ms for a 3 MB file, the native methods a few.
 function toBase64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(s);
+  return (bytes as unknown as Base64Bytes).toBase64();
 }
 
 function fromBase64(text: string): Uint8Array {
-  const s = atob(text);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
+  return Base64Array.fromBase64(text);
 }

@@ -110,6 +110,31 @@ Deno.test("scanJournal() reads back what encodeRecord() wrote", () => {
   assert.deepEqual(imageFingerprint(replay).length, imageFingerprint(states.at(-1)!).length);
 });
 
+Deno.test("carried file data is journaled once: later meta records keep it by name", () => {
+  // What a loaded .vox keeps for a lossless save: here 1 MB of chunk bytes.
+  const chunk = new Uint8Array(1 << 20).map((_, i) => (i * 31) & 255);
+  const loaded = newImage();
+  loaded.carried = { format: "vox", chunks: [{ id: "XTRA", content: chunk }] } as never;
+  const live = copyImage(loaded);
+  renameLayer(live, live.layers[0], "renamed");
+  const renamed = copyImage(live);
+  const open = fullDelta(loaded), rename = diffImage(loaded, renamed);
+  assert.ok(open.meta?.extra.carried, "the opening record has the carried data");
+  assert.deepEqual(rename.meta?.kept, ["carried"]);
+  assert.equal(rename.meta?.extra.carried, undefined);
+  const recs = [
+    { seq: 1, kind: RecordKind.OPEN, method: "t", steps: 0, project: null, delta: open },
+    { seq: 2, kind: RecordKind.EDIT, method: "t", steps: 0, project: null, delta: rename },
+  ];
+  assert.ok(encodeRecord(recs[1]).length < 4096, "the rename record is small");
+  let replay = newImage();
+  for (const r of scanJournal(journal(recs)).records) replay = applyDelta(replay, r.delta);
+  sameImage(replay, renamed);
+  assert.deepEqual(replay.carried, loaded.carried);
+  // A meta that keeps a field its base lacks is refused, never silently dropped.
+  assert.throws(() => applyDelta(newImage(), rename), /keeps field "carried"/);
+});
+
 Deno.test("scanJournal() cuts a torn tail at every byte and stops before a corrupt middle", async (t) => {
   const states = edits();
   const recs = states.slice(1).map((s, i) => record(i + 1, states[i], s));
