@@ -38,8 +38,18 @@ function value(text: string, i: number): number {
   return code < 128 ? VALUES[code] : -1;
 }
 
+/** Uint8Array's ES2025 encoder, where the runtime has it (Deno, Bun, current browsers). */
+const nativeToBase64 = (Uint8Array.prototype as unknown as { toBase64?: () => string }).toBase64;
+
 /** Encodes bytes as padded base64. */
 export function encodeBase64(bytes: Uint8Array): string {
+  // Native: 0.4–2 ms for 4 MB where the loop below takes 75–140 ms.
+  if (nativeToBase64) return nativeToBase64.call(bytes);
+  return encodeBase64Js(bytes);
+}
+
+/** The same in plain JavaScript (runtimes without Uint8Array.prototype.toBase64). */
+export function encodeBase64Js(bytes: Uint8Array): string {
   const parts: string[] = [];
   // Joined in slices so a many-megabyte input never builds one huge concatenation chain.
   for (let start = 0; start < bytes.length; start += 49152) {
