@@ -89,6 +89,23 @@ export function encodePackedVoxels(voxels: Iterable<readonly number[]>): string 
   return encodeBase64(bytes);
 }
 
+/**
+ * Encodes voxels given flat as `x, y, z, rgba` (rgba = r | g<<8 | b<<16 | a<<24, as volumes
+ * store colours) into the packed base64 form: no array per voxel for million-voxel pages.
+ */
+export function encodePackedFlat(flat: ArrayLike<number>): string {
+  const count = Math.floor(flat.length / 4);
+  const bytes = new Uint8Array(count * PACKED_RECORD_BYTES);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0, o = 0; i < count * 4; i += 4, o += PACKED_RECORD_BYTES) {
+    view.setInt32(o, flat[i], true);
+    view.setInt32(o + 4, flat[i + 1], true);
+    view.setInt32(o + 8, flat[i + 2], true);
+    view.setUint32(o + 12, flat[i + 3] >>> 0, true);
+  }
+  return encodeBase64(bytes);
+}
+
 /** Calls `fn(x, y, z, rgba)` for each packed record, `rgba` = `r | g<<8 | b<<16 | a<<24` (unsigned). */
 export function forEachPackedVoxel(
   bytes: Uint8Array,

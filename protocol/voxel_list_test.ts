@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   decodePackedVoxels,
+  encodePackedFlat,
   encodePackedVoxels,
   forEachPackedVoxel,
   PACKED_RECORD_BYTES,
@@ -157,4 +158,13 @@ Deno.test("PositionItem reads {x, y, z} and [x, y, z, ...] as a position", async
       assert.deepEqual(r.success ? r.data : null, expected);
     });
   }
+});
+
+Deno.test("encodePackedFlat() writes the same records as encodePackedVoxels()", () => {
+  const voxels = [[-5, 7, 2147483647, 255, 128, 0, 255], [0, -2147483648, 3, 1, 2, 3, 4]];
+  const flat = voxels.flatMap((
+    v,
+  ) => [v[0], v[1], v[2], v[3] | v[4] << 8 | v[5] << 16 | v[6] << 24]);
+  assert.equal(encodePackedFlat(flat), encodePackedVoxels(voxels));
+  assert.equal(encodePackedFlat([]), "");
 });

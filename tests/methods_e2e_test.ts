@@ -128,6 +128,50 @@ Deno.test("every declared method works end to end and matches its result schema"
         max: [5, 5, 5],
       });
       assert.equal(region.count, 3);
+      // The same page as objects and as packed records, with its bbox, paging and a filter.
+      type Page = {
+        count: number;
+        truncated: boolean;
+        bbox: { min: number[]; max: number[] } | null;
+        voxels?: { x: number; y: number; z: number; color: number[] }[];
+        packed?: string;
+      };
+      const box = { min: [0, 0, 0], max: [5, 5, 5] };
+      const objects = await c.call<Page>("goxel.get_voxels_region", box);
+      const list = objects.voxels!.map((v) => [v.x, v.y, v.z, ...v.color]);
+      assert.deepEqual(
+        [...list].sort((a, b) => a[0] - b[0]),
+        [[0, 0, 0, 255, 0, 0, 255], [3, 0, 0, 4, 5, 6, 255], [5, 5, 5, 9, 8, 7, 255]],
+      );
+      assert.deepEqual(objects.bbox, { min: [0, 0, 0], max: [5, 5, 5] });
+      const packedPage = await c.call<Page>("goxel.get_voxels_region", {
+        ...box,
+        encoding: "packed",
+      });
+      const bytes = base64ToBytes(packedPage.packed!), view = new DataView(bytes.buffer);
+      const records = Array.from({ length: bytes.length / 16 }, (_, i) => [
+        view.getInt32(i * 16, true),
+        view.getInt32(i * 16 + 4, true),
+        view.getInt32(i * 16 + 8, true),
+        ...bytes.subarray(i * 16 + 12, i * 16 + 16),
+      ]);
+      assert.deepEqual(records, list, "packed records are the objects, in the same order");
+      assert.deepEqual(packedPage.bbox, objects.bbox);
+      const second = await c.call<Page>("goxel.get_voxels_region", { ...box, offset: 1, limit: 1 });
+      assert.deepEqual([second.count, second.truncated], [1, true]);
+      assert.deepEqual(second.voxels, [objects.voxels![1]]);
+      assert.deepEqual(second.bbox, { min: list[1].slice(0, 3), max: list[1].slice(0, 3) });
+      const blue = await c.call<Page>("goxel.get_voxels_region", {
+        ...box,
+        color_filter: [9, 8, 7, 255],
+      });
+      assert.deepEqual(blue.voxels, [{ x: 5, y: 5, z: 5, color: [9, 8, 7, 255] }]);
+      const none = await c.call<Page>("goxel.get_voxels_region", {
+        ...box,
+        color_filter: [1, 1, 1, 255],
+        encoding: "packed",
+      });
+      assert.deepEqual([none.count, none.packed, none.bbox], [0, "", null]);
       assert.equal(
         (await c.call<{ count: number }>("goxel.get_layer_voxels", { limit: 2 })).count,
         2,

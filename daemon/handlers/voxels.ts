@@ -3,7 +3,7 @@ import { packRgba } from "../../core/color.ts";
 import type { WorkBudget } from "../../core/budget.ts";
 import { isInRange, tileKey, type Volume } from "../../core/volume.ts";
 import { colorFromParams } from "../../protocol/methods/common.ts";
-import { encodePackedVoxels, forEachPackedVoxel } from "../../protocol/voxel_list.ts";
+import { encodePackedFlat, forEachPackedVoxel } from "../../protocol/voxel_list.ts";
 import { mergedVisibleVolume, visibleVoxel } from "../../core/image.ts";
 import type { HandlerGroup } from "./types.ts";
 import {
@@ -160,31 +160,34 @@ interface PageOptions {
 function voxelPage(volume: Volume, box: { min: number[]; max: number[] } | null, o: PageOptions) {
   const offset = o.offset ?? 0, limit = o.limit ?? 10000;
   const filter = o.color_filter ? packColor(o.color_filter) : null;
-  const found: number[][] = [];
-  let matched = 0;
-  const min = [Infinity, Infinity, Infinity], max = [-Infinity, -Infinity, -Infinity];
+  // Flat x, y, z, rgba per voxel: a page can hold a million voxels.
+  const found: number[] = [];
+  let matched = 0, count = 0;
+  let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
   volume.forEachVoxel((x, y, z, c) => {
     if (filter !== null && c !== filter) return;
     matched++;
-    if (matched <= offset || found.length >= limit) return;
-    found.push([x, y, z, c & 255, (c >>> 8) & 255, (c >>> 16) & 255, c >>> 24]);
-    [x, y, z].forEach((v, a) => {
-      if (v < min[a]) min[a] = v;
-      if (v > max[a]) max[a] = v;
-    });
+    if (matched <= offset || count >= limit) return;
+    found.push(x, y, z, c);
+    count++;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+    if (z < z0) z0 = z;
+    if (z > z1) z1 = z;
   }, box ? inclusiveToAabb(box) : null);
-  const bbox = found.length
-    ? { min: min as [number, number, number], max: max as [number, number, number] }
+  const bbox = count
+    ? {
+      min: [x0, y0, z0] as [number, number, number],
+      max: [x1, y1, z1] as [number, number, number],
+    }
     : null;
-  const page = { count: found.length, truncated: matched > offset + found.length, bbox };
-  if (o.encoding === "packed") return { ...page, packed: encodePackedVoxels(found) };
-  return {
-    ...page,
-    voxels: found.map((v) => ({
-      x: v[0],
-      y: v[1],
-      z: v[2],
-      color: [v[3], v[4], v[5], v[6]] as [number, number, number, number],
-    })),
-  };
+  const page = { count, truncated: matched > offset + count, bbox };
+  if (o.encoding === "packed") return { ...page, packed: encodePackedFlat(found) };
+  const voxels = [];
+  for (let i = 0; i < found.length; i += 4) {
+    voxels.push({ x: found[i], y: found[i + 1], z: found[i + 2], color: wireColor(found[i + 3]) });
+  }
+  return { ...page, voxels };
 }
