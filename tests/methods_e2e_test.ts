@@ -172,6 +172,17 @@ Deno.test("every declared method works end to end and matches its result schema"
         encoding: "packed",
       });
       assert.deepEqual([none.count, none.packed, none.bbox], [0, "", null]);
+      // Colour search: per-channel tolerance, alpha, the result cap.
+      type Found = { count: number; truncated: boolean; voxels: { x: number }[] };
+      const find = (params: Record<string, unknown>) =>
+        c.call<Found>("goxel.find_voxels_by_color", { region: box, ...params });
+      const xs = (f: Found) => f.voxels.map((v) => v.x).sort((a, b) => a - b);
+      assert.deepEqual(xs(await find({ color: [5, 6, 7, 255], tolerance: [1, 1, 1] })), [3]);
+      assert.deepEqual(xs(await find({ color: [5, 6, 7, 255], tolerance: [4, 2, 1] })), [3, 5]);
+      assert.equal((await find({ color: [4, 5, 6, 250], tolerance: [0, 0, 0, 4] })).count, 0);
+      assert.deepEqual(xs(await find({ color: [4, 5, 6, 250], tolerance: [0, 0, 0, 5] })), [3]);
+      const capped = await find({ color: [128, 4, 4, 255], tolerance: 128, max_results: 1 });
+      assert.deepEqual([capped.count, capped.truncated], [1, true]);
       assert.equal(
         (await c.call<{ count: number }>("goxel.get_layer_voxels", { limit: 2 })).count,
         2,

@@ -92,15 +92,19 @@ export const colorHandlers: HandlerGroup<ColorMethods> = {
     const voxels: { x: number; y: number; z: number; color: [number, number, number, number] }[] =
       [];
     let count = 0, truncated = false;
+    // Scalar channel tests: this runs for every voxel in scope, a match allocates.
+    const [r0, g0, b0, a0] = target, [rt, gt, bt, at] = tol;
     forEachInScope(project, p, (x, y, z, c) => {
-      const rgba = wireColor(c);
-      if (!rgba.every((v, i) => Math.abs(v - target[i]) <= tol[i])) return true;
+      if (
+        Math.abs((c & 255) - r0) > rt || Math.abs(((c >>> 8) & 255) - g0) > gt ||
+        Math.abs(((c >>> 16) & 255) - b0) > bt || Math.abs((c >>> 24) - a0) > at
+      ) return true;
       if (count >= max) {
         truncated = true;
         return false;
       }
       count++;
-      if (p.include_locations !== false) voxels.push({ x, y, z, color: rgba });
+      if (p.include_locations !== false) voxels.push({ x, y, z, color: wireColor(c) });
       return true;
     });
     return {
