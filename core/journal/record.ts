@@ -7,8 +7,21 @@ import { crc32c } from "./crc32c.ts";
 import type { ImageDelta, TilePatch, VolumePatch } from "./image_delta.ts";
 import type { MetaJson } from "./image_meta.ts";
 
-/** The 8 bytes every journal file starts with: "GOXJ", format version 1 (u16 LE), 0 (u16). */
-export const JOURNAL_MAGIC = Uint8Array.of(0x47, 0x4f, 0x58, 0x4a, 1, 0, 0, 0);
+/**
+ * The 8 bytes every journal file starts with: "GOXJ", format version 2 (u16 LE), 0 (u16).
+ * Version 2 added meta's `kept` (fields taken from the image a record applies to); readers
+ * accept versions 1 and 2, and a reader of version 1 refuses version 2 files rather than
+ * replaying them without those fields.
+ */
+export const JOURNAL_MAGIC = Uint8Array.of(0x47, 0x4f, 0x58, 0x4a, 2, 0, 0, 0);
+/** Format versions this reader understands. */
+const READABLE_VERSIONS = [1, 2];
+
+/** True when the header is "GOXJ", a readable version and a zero u16. */
+function isJournalHeader(bytes: Uint8Array): boolean {
+  for (let i = 0; i < 4; i++) if (bytes[i] !== JOURNAL_MAGIC[i]) return false;
+  return READABLE_VERSIONS.includes(bytes[4] | bytes[5] << 8) && bytes[6] === 0 && bytes[7] === 0;
+}
 /** Bytes of a record's frame before its payload. */
 export const FRAME_BYTES = 16;
 /** Largest payload a reader accepts (a record above it is treated as damage). */
@@ -170,7 +183,7 @@ export function scanJournal(bytes: Uint8Array): Scan {
       end: { kind: "torn", offset: 0, reason: "the file header is incomplete" },
     };
   }
-  if (!JOURNAL_MAGIC.every((b, i) => bytes[i] === b)) {
+  if (!isJournalHeader(bytes)) {
     return {
       records,
       ends,

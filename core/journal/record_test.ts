@@ -135,6 +135,19 @@ Deno.test("carried file data is journaled once: later meta records keep it by na
   assert.throws(() => applyDelta(newImage(), rename), /keeps field "carried"/);
 });
 
+Deno.test("scanJournal() reads format versions 1 and 2 and refuses others", () => {
+  const states = edits();
+  const bytes = journal(states.slice(1).map((s, i) => record(i + 1, states[i], s)));
+  assert.equal(bytes[4], 2, "new journals are version 2");
+  for (const [version, kind] of [[1, "clean"], [2, "clean"], [3, "corrupt"], [0, "corrupt"]]) {
+    const copy = bytes.slice();
+    copy[4] = version as number;
+    const scan = scanJournal(copy);
+    assert.equal(scan.end.kind, kind, `version ${version}`);
+    assert.equal(scan.records.length, kind === "clean" ? states.length - 1 : 0);
+  }
+});
+
 Deno.test("scanJournal() cuts a torn tail at every byte and stops before a corrupt middle", async (t) => {
   const states = edits();
   const recs = states.slice(1).map((s, i) => record(i + 1, states[i], s));
