@@ -193,18 +193,33 @@ Deno.test("every declared method works end to end and matches its result schema"
     });
 
     await t.step("drawing", async () => {
-      assert.ok(
-        (await c.call<{ voxels_created: number }>("goxel.procedural_shape", [
-          "cube",
-          4,
-          4,
-          4,
-          -8,
-          -8,
-          2,
-          "#888888",
-        ])).voxels_created > 0,
-      );
+      const count = async () =>
+        (await c.call<{ voxel_count: number }>("goxel.get_project_info")).voxel_count;
+      const before = await count();
+      const cube = await c.call<{ voxels_created: number }>("goxel.procedural_shape", [
+        "cube",
+        4,
+        4,
+        4,
+        -8,
+        -8,
+        2,
+        "#888888",
+      ]);
+      assert.equal(cube.voxels_created, 64);
+      assert.equal(await count(), before + 64);
+      // A sphere over part of the cube counts only the voxels it adds.
+      const ball = await c.call<{ voxels_created: number }>("goxel.procedural_shape", {
+        shape_type: "sphere",
+        size_x: 6,
+        size_y: 6,
+        size_z: 6,
+        center_x: -8,
+        center_y: -8,
+        center_z: 2,
+        color: "#888888",
+      });
+      assert.equal(await count(), before + 64 + ball.voxels_created);
       await c.call("goxel.draw_shape", {
         shape: "cylinder",
         from: [-10, 5, 0],

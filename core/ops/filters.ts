@@ -52,12 +52,16 @@ export function adjustColors(image: Image, layer: Layer, adj: Partial<ColorAdjus
   const { mask, box } = selectionClip(image);
   const inBox = box ? boxVoxelTest(box) : null;
   const writes: number[] = [];
+  // Models have far fewer colours than voxels: each colour is adjusted once.
+  const adjusted = new Map<number, number>();
   layer.volume.forEachVoxel((x, y, z, v) => {
     let alpha = v >>> 24;
     if (mask) alpha = Math.min(alpha, mask.get(x, y, z) >>> 24);
     else if (inBox && !inBox(x, y, z)) alpha = 0;
     if (alpha === 0) return;
-    const edited = (adjustColor(v, full) & 0xffffff | alpha << 24) >>> 0;
+    let rgb = adjusted.get(v);
+    if (rgb === undefined) adjusted.set(v, rgb = adjustColor(v, full) & 0xffffff);
+    const edited = (rgb | alpha << 24) >>> 0;
     const out = combine(v, edited, BlendMode.OVER);
     if (out !== v) writes.push(x, y, z, out);
   });

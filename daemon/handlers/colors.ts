@@ -155,25 +155,30 @@ export const colorHandlers: HandlerGroup<ColorMethods> = {
 /**
  * Greedily merges colours, most frequent first, into the first earlier representative within
  * `threshold` on every channel. Representatives are found through a grid of cells threshold + 1
- * wide per channel (any match lies in the same or a neighbouring cell), not by scanning them all:
- * 100 k distinct colours took 9 s that way, blocking every other client.
+ * wide per channel (the colours within `threshold` of a value lie in at most two cells per
+ * channel), not by scanning them all: 100 k distinct colours took 3.2 s that way, blocking every
+ * other client.
  */
 export function mergeSimilar(counts: Map<number, number>, threshold: number): Map<number, number> {
   const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  // Distinct colours never merge at threshold 0.
+  if (threshold <= 0) return new Map(sorted);
   const reps: [number, number][] = [];
+  // Cells are at least 2 wide, so a cell index fits 7 bits and a key stays a small integer.
   const size = threshold + 1, cells = new Map<number, number[]>();
-  const cellKey = (r: number, g: number, b: number, a: number) =>
-    (((r + 1) * 258 + g + 1) * 258 + b + 1) * 258 + a + 1;
+  const lo = [0, 0, 0, 0], hi = [0, 0, 0, 0];
   for (const [c, n] of sorted) {
-    const r = c & 255, g = (c >>> 8) & 255, b = (c >>> 16) & 255, a = c >>> 24;
-    const cr = Math.floor(r / size), cg = Math.floor(g / size);
-    const cb = Math.floor(b / size), ca = Math.floor(a / size);
+    for (let ch = 0; ch < 4; ch++) {
+      const v = (c >>> (ch * 8)) & 255;
+      lo[ch] = Math.floor(Math.max(0, v - threshold) / size);
+      hi[ch] = Math.floor(Math.min(255, v + threshold) / size);
+    }
     let best = -1;
-    for (let dr = -1; dr <= 1; dr++) {
-      for (let dg = -1; dg <= 1; dg++) {
-        for (let db = -1; db <= 1; db++) {
-          for (let da = -1; da <= 1; da++) {
-            const list = cells.get(cellKey(cr + dr, cg + dg, cb + db, ca + da));
+    for (let r = lo[0]; r <= hi[0]; r++) {
+      for (let g = lo[1]; g <= hi[1]; g++) {
+        for (let b = lo[2]; b <= hi[2]; b++) {
+          for (let a = lo[3]; a <= hi[3]; a++) {
+            const list = cells.get(((r * 128 + g) * 128 + b) * 128 + a);
             if (list) best = firstWithin(reps, list, c, threshold, best);
           }
         }
@@ -181,7 +186,8 @@ export function mergeSimilar(counts: Map<number, number>, threshold: number): Ma
     }
     if (best >= 0) reps[best][1] += n;
     else {
-      const key = cellKey(cr, cg, cb, ca);
+      const key = (((c & 255) / size | 0) * 128 + (((c >>> 8) & 255) / size | 0)) * 16384 +
+        (((c >>> 16) & 255) / size | 0) * 128 + ((c >>> 24) / size | 0);
       const list = cells.get(key);
       if (list) list.push(reps.length);
       else cells.set(key, [reps.length]);

@@ -25,6 +25,7 @@ import {
   boxFromWire,
   boxVoxels,
   budgetOf,
+  countAround,
   editableLayer,
   editLayer,
   packColor,
@@ -152,12 +153,14 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
       budgetOf(env),
       () => chargePaint(layer.volume, painter, box, budgetOf(env)),
     );
-    const before = layer.volume.count();
+    // Counted around the box only: a whole-volume count per shape made batches of small
+    // shapes on a big layer take seconds.
+    const before = countAround(layer.volume, box);
     return andThen(editLayer(env, layer, { kind: "paint", painter, box }, cost), () => {
       return {
         success: true,
         shape_type: shape,
-        voxels_created: Math.max(0, layer.volume.count() - before),
+        voxels_created: Math.max(0, countAround(layer.volume, box) - before),
       };
     });
   },

@@ -5,6 +5,7 @@ import { packRgba, unpackRgba } from "../../core/color.ts";
 import { ConflictError, NotFoundError } from "../../core/errors.ts";
 import { canEditLayer, type Layer } from "../../core/layer.ts";
 import type { Mat4 } from "../../core/mat4.ts";
+import type { Volume } from "../../core/volume.ts";
 import { volumeToPlain } from "../../core/plain_image.ts";
 import {
   applyEdit,
@@ -16,6 +17,21 @@ import {
 } from "../edit_jobs.ts";
 import type { Project } from "../projects.ts";
 import type { HandlerEnv } from "./types.ts";
+
+/**
+ * Counts the voxels (alpha ≠ 0) of a volume within a box's AABB grown by one voxel each way:
+ * what a paint of that box can change, without a count of the whole volume.
+ */
+export function countAround(volume: Volume, box: Mat4): number {
+  const { min, max } = aabbFromBox(box);
+  const region: Aabb = {
+    min: [min[0] - 1, min[1] - 1, min[2] - 1],
+    max: [max[0] + 1, max[1] + 1, max[2] + 1],
+  };
+  let n = 0;
+  volume.forEachVoxel(() => void n++, region);
+  return n;
+}
 
 /** Packs a wire colour `[r, g, b, a]`. */
 export function packColor(c: readonly number[]): number {
