@@ -5,7 +5,7 @@ import { BUILTIN_PALETTES, findBuiltinPalette } from "../../core/palette.ts";
 import type { Volume } from "../../core/volume.ts";
 import type { Project } from "../projects.ts";
 import type { HandlerGroup } from "./types.ts";
-import { findLayerById, inclusiveToAabb, packColor, wireColor } from "./util.ts";
+import { findLayerById, inclusiveToAabb, wireColor } from "./util.ts";
 
 type ColorMethods =
   | "goxel.get_color_histogram"
@@ -54,19 +54,43 @@ function binMask(bin: number): (c: number) => number {
   };
 }
 
-function toRows(counts: Map<number, number>, total: number, byCount: boolean) {
-  const rows = [...counts].map(([c, count]) => ({
-    color: wireColor(c),
-    count,
-    percentage: total ? Math.round((count / total) * 10000) / 100 : 0,
-  }));
-  rows.sort(
-    byCount
-      ? (a, b) => b.count - a.count || packColor(a.color) - packColor(b.color)
-      : (a, b) =>
-        a.color[0] - b.color[0] || a.color[1] - b.color[1] || a.color[2] - b.color[2] ||
-        a.color[3] - b.color[3],
-  );
+/**
+ * Returns the first `limit` rows of the counts, by count (then colour) or by colour (r, g, b,
+ * a). Packed numbers are sorted, and objects are built only for the rows returned: a histogram's
+ * top 10 of a million colours built and sorted a million objects (1.4 s).
+ */
+export function toRows(
+  counts: Map<number, number>,
+  total: number,
+  byCount: boolean,
+  limit = Infinity,
+) {
+  let order: Uint32Array;
+  if (byCount) {
+    const colors = Uint32Array.from(counts.keys()), n = Float64Array.from(counts.values());
+    const index = Uint32Array.from(colors, (_, i) => i);
+    index.sort((a, b) => n[b] - n[a] || colors[a] - colors[b]);
+    order = index.map((i) => colors[i]);
+  } else {
+    // r in the high byte: numeric order is (r, g, b, a) order.
+    const keys = Uint32Array.from(counts.keys(), (c) =>
+      (c << 24 | (c >>> 8 & 255) << 16 |
+        (c >>> 16 & 255) << 8 | c >>> 24) >>> 0);
+    keys.sort();
+    order = keys.map((k) =>
+      (k >>> 24 | (k >>> 16 & 255) << 8 | (k >>> 8 & 255) << 16 |
+        (k & 255) << 24) >>> 0
+    );
+  }
+  const rows = [];
+  for (let i = 0; i < Math.min(limit, order.length); i++) {
+    const count = counts.get(order[i])!;
+    rows.push({
+      color: wireColor(order[i]),
+      count,
+      percentage: total ? Math.round((count / total) * 10000) / 100 : 0,
+    });
+  }
   return rows;
 }
 
@@ -74,12 +98,11 @@ function toRows(counts: Map<number, number>, total: number, byCount: boolean) {
 export const colorHandlers: HandlerGroup<ColorMethods> = {
   "goxel.get_color_histogram"(p, { project }) {
     const { counts, total } = countColors(project, p, p.bin_size ?? 1);
-    const rows = toRows(counts, total, p.sort_by_count ?? true);
     return {
       success: true,
       total_voxels: total,
-      bin_count: rows.length,
-      bins: p.top_n ? rows.slice(0, p.top_n) : rows,
+      bin_count: counts.size,
+      bins: toRows(counts, total, p.sort_by_count ?? true, p.top_n || Infinity),
     };
   },
 

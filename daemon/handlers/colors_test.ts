@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mergeSimilar } from "./colors.ts";
+import { mergeSimilar, toRows } from "./colors.ts";
 
 /** The definition: most frequent first, into the first earlier representative within t. */
 function mergeByScan(counts: Map<number, number>, t: number): Map<number, number> {
@@ -28,4 +28,34 @@ Deno.test("mergeSimilar() merges exactly as a scan of every representative does"
     }
     assert.deepEqual([...mergeSimilar(counts, t)], [...mergeByScan(counts, t)], `threshold ${t}`);
   }
+});
+
+Deno.test("toRows() orders by count then colour, or by r, g, b, a, and keeps the first n", () => {
+  let seed = 3;
+  const rand = (n: number) => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) % n;
+  const counts = new Map<number, number>();
+  for (let i = 0; i < 2000; i++) {
+    const c =
+      (rand(4) * 85 | rand(3) * 127 << 8 | rand(256) << 16 | [255, 0, 128][rand(3)] << 24) >>>
+      0;
+    counts.set(c, 1 + rand(5));
+  }
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const unpack = (c: number) => [c & 255, c >>> 8 & 255, c >>> 16 & 255, c >>> 24];
+  const all = [...counts].map(([c, count]) => ({ c, color: unpack(c), count }));
+  const byCount = [...all].sort((a, b) => b.count - a.count || a.c - b.c);
+  const byColor = [...all].sort((a, b) =>
+    a.color[0] - b.color[0] || a.color[1] - b.color[1] || a.color[2] - b.color[2] ||
+    a.color[3] - b.color[3]
+  );
+  const rows = (list: typeof all) =>
+    list.map((r) => ({
+      color: r.color,
+      count: r.count,
+      percentage: Math.round(r.count / total * 10000) / 100,
+    }));
+  assert.deepEqual(toRows(counts, total, true), rows(byCount));
+  assert.deepEqual(toRows(counts, total, false), rows(byColor));
+  assert.deepEqual(toRows(counts, total, true, 7), rows(byCount.slice(0, 7)));
+  assert.deepEqual(toRows(new Map(), 0, true, 3), []);
 });
