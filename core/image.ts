@@ -167,12 +167,27 @@ export function sameFingerprint(a: unknown[], b: unknown[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-/** Returns the visible layers merged in order with plain OVER (what exporters write). */
+/** Each image's last merge, with the keys of the layer volumes it was made from. */
+const lastMerge = new WeakMap<Image, { keys: symbol[]; volume: Volume }>();
+
+/**
+ * Returns the visible layers merged in order with plain OVER (what exporters write). The merge
+ * is remembered per image and reused while the visible layers' volumes keep their keys (a key
+ * changes on every write): reads of a many-layer project (info, bbox, queries) merged every
+ * layer again each time. Callers get their own copy-on-write copy.
+ */
 export function mergedVisibleVolume(image: Image): Volume {
+  const keys: symbol[] = [];
+  for (const l of image.layers) if (l.visible) keys.push(l.volume.key);
+  const last = lastMerge.get(image);
+  if (last && last.keys.length === keys.length && last.keys.every((k, i) => k === keys[i])) {
+    return last.volume.copy();
+  }
   let out = new Volume();
   for (const l of image.layers) {
     if (l.visible) out = mergeVolumes(out, l.volume, BlendMode.OVER);
   }
+  lastMerge.set(image, { keys, volume: out.copy() });
   return out;
 }
 

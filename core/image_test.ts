@@ -264,3 +264,31 @@ Deno.test("visibleVoxel() gives what mergedVisibleVolume() holds, voxel by voxel
     assert.equal(visibleVoxel(image, x, y, z), merged.get(x, y, z), `${x},${y},${z}`);
   }
 });
+
+Deno.test("mergedVisibleVolume() reuses a merge only while the visible layers are unchanged", () => {
+  const img = emptyImage();
+  const a = newLayer(1, "a"), b = newLayer(2, "b");
+  img.layers.push(a, b);
+  const red = packRgba(255, 0, 0, 255), blue = packRgba(0, 0, 255, 255);
+  a.volume.set(0, 0, 0, red);
+  b.volume.set(1, 0, 0, blue);
+  const at = (v: Volume) => [v.get(0, 0, 0), v.get(1, 0, 0), v.get(2, 0, 0), v.get(40, 0, 0)];
+  assert.deepEqual(at(mergedVisibleVolume(img)), [red, blue, 0, 0]);
+  // A caller writing into its merge changes neither the layers nor later merges.
+  mergedVisibleVolume(img).set(2, 0, 0, red);
+  assert.deepEqual(at(mergedVisibleVolume(img)), [red, blue, 0, 0]);
+  assert.equal(a.volume.get(2, 0, 0), 0);
+  // Each kind of change is seen: a voxel, a tile written in place, visibility, order, a layer.
+  b.volume.set(0, 0, 0, blue);
+  assert.deepEqual(at(mergedVisibleVolume(img)), [blue, blue, 0, 0]);
+  b.volume.writeTile(32, 0, 0)[8] = red;
+  assert.deepEqual(at(mergedVisibleVolume(img)), [blue, blue, 0, red]);
+  b.visible = false;
+  assert.deepEqual(at(mergedVisibleVolume(img)), [red, 0, 0, 0]);
+  b.visible = true;
+  img.layers.reverse();
+  assert.deepEqual(at(mergedVisibleVolume(img)), [red, blue, 0, red]);
+  img.layers.push(newLayer(3, "c"));
+  img.layers[2].volume.set(2, 0, 0, blue);
+  assert.deepEqual(at(mergedVisibleVolume(img)), [red, blue, blue, red]);
+});
