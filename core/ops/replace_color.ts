@@ -1,6 +1,8 @@
 /** Replace one colour by another in a volume, optionally within a tolerance and a selection. */
 import type { Rgba } from "../color.ts";
 import { InvalidInputError } from "../errors.ts";
+import { type Aabb, aabbFromBox, isNullBox } from "../box.ts";
+import { tileMeetsAabb } from "../tile_coords.ts";
 import type { Volume } from "../volume.ts";
 import { clipVoxelTest, type SelectionClip } from "./clip.ts";
 
@@ -40,8 +42,33 @@ export function replaceColor(
   volume.forEachVoxel((x, y, z, v) => {
     if (v === target || maxRgbaDiff(v, from) > tolerance) return;
     if (!inClip || inClip(x, y, z)) hits.push(x, y, z);
-  });
+  }, scanRegion(options.clip));
   // Writes happen after the scan: forEachVoxel walks the live tile arrays.
   for (let i = 0; i < hits.length; i += 3) volume.set(hits[i], hits[i + 1], hits[i + 2], target);
   return hits.length / 3;
+}
+
+/**
+ * The AABB a clip box limits the scan to (tiles outside it are not read), grown by a voxel each
+ * way so that rounding never leaves out a voxel the clip test keeps; null: the whole volume.
+ */
+function scanRegion(clip: SelectionClip | null | undefined): Aabb | null {
+  if (!clip?.box || isNullBox(clip.box) || (clip.mask && !clip.mask.isEmpty())) return null;
+  const { min, max } = aabbFromBox(clip.box);
+  return {
+    min: [min[0] - 1, min[1] - 1, min[2] - 1],
+    max: [max[0] + 1, max[1] + 1, max[2] + 1],
+  };
+}
+
+/**
+ * Number of tiles `replaceColor` reads for this clip: every tile of the volume, or those
+ * meeting the clip box (what a request's budget is charged for the scan).
+ */
+export function replaceColorTiles(volume: Volume, clip?: SelectionClip | null): number {
+  const region = scanRegion(clip);
+  if (!region) return volume.tileCount;
+  let n = 0;
+  for (const [ox, oy, oz] of volume.tiles()) if (tileMeetsAabb(ox, oy, oz, region)) n++;
+  return n;
 }

@@ -12,6 +12,7 @@ const CHARGED_FIRST = new Set([
   "draw_line",
   "flood_fill",
   "add_voxels",
+  "replace_color",
 ]);
 
 /**
