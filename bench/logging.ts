@@ -7,6 +7,7 @@
  * (1000 per write). Prints Markdown for bench/README.md.
  */
 import { parseArgs } from "node:util";
+import { buildLoadgen, runLoadgen } from "./loadgen_client.ts";
 import {
   type Daemon,
   makeTestEnv,
@@ -20,7 +21,6 @@ const { values } = parseArgs({
   options: { rounds: { type: "string", default: "7" } },
 });
 const ROUNDS = Number(values.rounds);
-const ROOT = new URL("../", import.meta.url).pathname;
 const LINE = JSON.stringify({
   jsonrpc: "2.0",
   id: 1,
@@ -29,18 +29,12 @@ const LINE = JSON.stringify({
 });
 
 const work = await Deno.makeTempDir({ prefix: "gxlog" });
-const loadgen = `${work}/loadgen`;
-const built = await new Deno.Command("cc", {
-  args: ["-O2", "-o", loadgen, `${ROOT}bench/loadgen.c`],
-}).output();
-if (!built.success) throw new Error("Cannot build bench/loadgen.c with cc");
+const loadgen = await buildLoadgen(work);
+if (!loadgen) throw new Error("Cannot build bench/loadgen.c with cc");
 
 /** Requests per second of the C client: `window` requests per write, `total` in all. */
-async function load(socket: string, window: number, total: number): Promise<number> {
-  const out = await new Deno.Command(loadgen, {
-    args: [socket, String(window), String(total), LINE],
-  }).output();
-  return Number(new TextDecoder().decode(out.stdout).trim());
+function load(socket: string, window: number, total: number): Promise<number> {
+  return runLoadgen(loadgen!, socket, window, total, LINE);
 }
 
 const configs: [string, string][] = [

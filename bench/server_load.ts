@@ -4,6 +4,8 @@
  * With GOXEL_BIN (a compiled binary) the echo runs on Bun, the binary's runtime, as issue 15
  * specifies; otherwise on Deno.
  */
+import { buildLoadgen, runLoadgen } from "./loadgen_client.ts";
+
 const ROOT = new URL("../", import.meta.url).pathname;
 const dir = await Deno.makeTempDir({ prefix: "gxb" });
 const enc = new TextEncoder();
@@ -94,23 +96,11 @@ async function pipelined(
 }
 
 /** The C load generator (bench/loadgen.c), compiled once with cc; null when no compiler. */
-const loadgen = await (async () => {
-  const exe = `${dir}/loadgen`;
-  try {
-    const out = await new Deno.Command("cc", { args: ["-O2", "-o", exe, `${ROOT}bench/loadgen.c`] })
-      .output();
-    return out.success ? exe : null;
-  } catch {
-    return null;
-  }
-})();
+const loadgen = await buildLoadgen(dir);
 
 /** Requests per second measured by the C client (a client far cheaper than the server). */
-async function cLoad(path: string, window: number, total: number, line: string): Promise<number> {
-  if (!loadgen) return NaN;
-  const out = await new Deno.Command(loadgen, { args: [path, String(window), String(total), line] })
-    .output();
-  return Number(new TextDecoder().decode(out.stdout).trim());
+function cLoad(path: string, window: number, total: number, line: string): Promise<number> {
+  return loadgen ? runLoadgen(loadgen, path, window, total, line) : Promise.resolve(NaN);
 }
 
 /** Requests per second of `n` C clients at once, each on its own connection (summed). */

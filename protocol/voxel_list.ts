@@ -71,22 +71,18 @@ export function decodePackedVoxels(text: string): Uint8Array | null {
   return bytes;
 }
 
-/** Encodes voxels `[x, y, z, r, g, b, a]` into the packed base64 form. */
+/** Encodes voxels `[x, y, z, r, g, b, a]` (alpha 255 when left out) into the packed base64 form. */
 export function encodePackedVoxels(voxels: Iterable<readonly number[]>): string {
-  const list = Array.isArray(voxels) ? voxels as readonly (readonly number[])[] : [...voxels];
-  const bytes = new Uint8Array(list.length * PACKED_RECORD_BYTES);
-  const view = new DataView(bytes.buffer);
-  list.forEach((v, i) => {
-    const o = i * PACKED_RECORD_BYTES;
-    view.setInt32(o, v[0], true);
-    view.setInt32(o + 4, v[1], true);
-    view.setInt32(o + 8, v[2], true);
-    bytes[o + 12] = v[3];
-    bytes[o + 13] = v[4];
-    bytes[o + 14] = v[5];
-    bytes[o + 15] = v[6] ?? 255;
-  });
-  return encodeBase64(bytes);
+  const flat: number[] = [];
+  for (const v of voxels) {
+    flat.push(
+      v[0],
+      v[1],
+      v[2],
+      v[3] & 255 | (v[4] & 255) << 8 | (v[5] & 255) << 16 | (v[6] ?? 255) << 24,
+    );
+  }
+  return encodePackedFlat(flat);
 }
 
 /**

@@ -189,6 +189,9 @@ export function mergeSimilar(counts: Map<number, number>, threshold: number): Ma
   const reps: [number, number][] = [];
   // Cells are at least 2 wide, so a cell index fits 7 bits and a key stays a small integer.
   const size = threshold + 1, cells = new Map<number, number[]>();
+  const cellKey = (r: number, g: number, b: number, a: number) =>
+    ((r * 128 + g) * 128 + b) * 128 + a;
+  const cellOf = (c: number, shift: number) => Math.floor(((c >>> shift) & 255) / size);
   const lo = [0, 0, 0, 0], hi = [0, 0, 0, 0];
   for (const [c, n] of sorted) {
     for (let ch = 0; ch < 4; ch++) {
@@ -201,7 +204,7 @@ export function mergeSimilar(counts: Map<number, number>, threshold: number): Ma
       for (let g = lo[1]; g <= hi[1]; g++) {
         for (let b = lo[2]; b <= hi[2]; b++) {
           for (let a = lo[3]; a <= hi[3]; a++) {
-            const list = cells.get(((r * 128 + g) * 128 + b) * 128 + a);
+            const list = cells.get(cellKey(r, g, b, a));
             if (list) best = firstWithin(reps, list, c, threshold, best);
           }
         }
@@ -209,8 +212,7 @@ export function mergeSimilar(counts: Map<number, number>, threshold: number): Ma
     }
     if (best >= 0) reps[best][1] += n;
     else {
-      const key = (((c & 255) / size | 0) * 128 + (((c >>> 8) & 255) / size | 0)) * 16384 +
-        (((c >>> 16) & 255) / size | 0) * 128 + ((c >>> 24) / size | 0);
+      const key = cellKey(cellOf(c, 0), cellOf(c, 8), cellOf(c, 16), cellOf(c, 24));
       const list = cells.get(key);
       if (list) list.push(reps.length);
       else cells.set(key, [reps.length]);
