@@ -7,6 +7,7 @@ import type { Carried } from "./carried.ts";
 import type { Image, Light } from "./image.ts";
 import type { Layer } from "./layer.ts";
 import type { Material } from "./material.ts";
+import type { PlainTile } from "./render/raycast.ts";
 import { TILE_VOXELS, Volume } from "./volume.ts";
 
 /**
@@ -40,10 +41,14 @@ export interface PlainImage {
   carried?: Carried | null;
 }
 
-/** Copies a volume's tiles into plain data. */
-export function volumeToPlain(volume: Volume): PlainVolume {
-  const n = volume.tileCount;
-  const origins = new Int32Array(n * 3), voxels = new Uint32Array(n * TILE_VOXELS);
+/**
+ * Copies a volume's tiles into plain data; `shared` puts the voxels in a SharedArrayBuffer, so
+ * several workers can read one copy.
+ */
+export function volumeToPlain(volume: Volume, shared = false): PlainVolume {
+  const n = volume.tileCount, bytes = n * TILE_VOXELS * 4;
+  const origins = new Int32Array(n * 3);
+  const voxels = new Uint32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   let i = 0;
   for (const [x, y, z, data] of volume.tiles()) {
     origins[i * 3] = x;
@@ -69,6 +74,18 @@ export function volumeFromPlain(plain: PlainVolume, adopt = false): Volume {
     else v.writeTile(x, y, z).set(tile);
   }
   return v;
+}
+
+/** Returns the tiles of a plain volume as views into its arrays (nothing is copied). */
+export function plainTiles(plain: PlainVolume): PlainTile[] {
+  const { origins, voxels } = plain, out: PlainTile[] = [];
+  for (let i = 0; i * 3 < origins.length; i++) {
+    out.push({
+      origin: [origins[i * 3], origins[i * 3 + 1], origins[i * 3 + 2]],
+      voxels: voxels.subarray(i * TILE_VOXELS, (i + 1) * TILE_VOXELS),
+    });
+  }
+  return out;
 }
 
 /** Returns the ArrayBuffers of a plain volume (for a transfer list). */

@@ -10,6 +10,7 @@ import {
   imageFromPlain,
   imageToPlain,
   plainBuffers,
+  plainTiles,
   volumeFromPlain,
   volumeToPlain,
 } from "./plain_image.ts";
@@ -135,4 +136,21 @@ Deno.test("volumeToPlain() and volumeFromPlain() round-trip empty tiles and orde
   assert.equal(back.get(-20, 3, 3), packRgba(4, 5, 6, 7));
   const empty = volumeToPlain(new Volume());
   assert.deepEqual([empty.origins.length, empty.voxels.length], [0, 0]);
+});
+
+Deno.test("plainTiles views the packed tiles in order, shared or not, without copying", () => {
+  const v = new Volume();
+  v.set(40, 0, 0, packRgba(255, 0, 0));
+  v.set(-1, -1, -1, packRgba(0, 255, 0));
+  for (const shared of [false, true]) {
+    const plain = volumeToPlain(v, shared);
+    assert.equal(plain.voxels.buffer instanceof SharedArrayBuffer, shared);
+    const tiles = plainTiles(plain);
+    assert.deepEqual(tiles.map((t) => t.origin), tileOrder(v));
+    for (const [i, [x, y, z, data]] of [...v.tiles()].entries()) {
+      assert.deepEqual(tiles[i].origin, [x, y, z]);
+      assert.deepEqual(tiles[i].voxels, data);
+      assert.equal(tiles[i].voxels.buffer, plain.voxels.buffer);
+    }
+  }
 });

@@ -10,7 +10,12 @@ import { extname } from "node:path";
 import { ConflictError } from "../core/errors.ts";
 import type { EncodedFile } from "../core/formats/codec.ts";
 import type { Image } from "../core/image.ts";
-import { imageFromPlain, imageToPlain, type PlainImage } from "../core/plain_image.ts";
+import {
+  imageFromPlain,
+  imageToPlain,
+  plainBuffers,
+  type PlainImage,
+} from "../core/plain_image.ts";
 import type { DaemonContext } from "./context.ts";
 import { encodeBaseName, resolvePath, writeFileAtomic } from "./files.ts";
 
@@ -56,12 +61,13 @@ export async function saveInPlace(
   const tiles = image.layers.reduce((n, l) => n + l.volume.tileCount, 0);
   // Small images are encoded and checked here: cheaper than a thread hop (as saveFile does).
   const small = tiles <= INLINE_TILES;
-  const files = small ? codec.encode!(image, options) : await ctx.workers.run({
-    kind: "encode",
-    codec: codec.name,
-    image: imageToPlain(image),
-    options,
-  }) as EncodedFile[];
+  const plain = small ? null : imageToPlain(image);
+  const files = plain
+    ? await ctx.workers.run(
+      { kind: "encode", codec: codec.name, image: plain, options },
+      { transfer: plainBuffers(plain) },
+    ) as EncodedFile[]
+    : codec.encode!(image, options);
   if (codec.name !== "gox") {
     const losses = await findLosses(ctx, image, codec.name, files[0].data, small);
     if (losses.length) {

@@ -8,13 +8,13 @@ import {
   imageFromPlain,
   imageToPlain,
   type PlainImage,
+  plainTiles,
   type PlainVolume,
 } from "../core/plain_image.ts";
 import { type EditOp, type EditResult, runEditJob } from "./edit_jobs.ts";
 import { runScriptJob, type ScriptJob, type ScriptJobResult } from "./script_job.ts";
 import { InvalidInputError } from "../core/errors.ts";
 import type { Light } from "../core/image.ts";
-import type { PlainTile } from "../core/render/raycast.ts";
 import { type PlainCamera, type RenderOptions, renderRows } from "../core/render/render.ts";
 import { encodePng } from "../core/formats/png.ts";
 
@@ -27,7 +27,7 @@ export type Job =
   | { kind: "sleep"; ms: number }
   | {
     kind: "render_rows";
-    tiles: PlainTile[];
+    volume: PlainVolume;
     camera: PlainCamera | null;
     light: Light;
     options: RenderOptions;
@@ -35,7 +35,7 @@ export type Job =
   }
   | {
     kind: "render_png";
-    tiles: PlainTile[];
+    volume: PlainVolume;
     camera: PlainCamera | null;
     light: Light;
     options: RenderOptions;
@@ -81,11 +81,12 @@ export function runJob(job: Job): JobResult | Promise<JobResult> {
       return runScriptJob(job.script);
     case "render_rows": {
       const [y0, y1] = job.rows;
-      return renderRows(job.tiles, job.camera, job.light, job.options, y0, y1);
+      return renderRows(plainTiles(job.volume), job.camera, job.light, job.options, y0, y1);
     }
     case "render_png": {
       const { width, height } = job.options;
-      const rgba = renderRows(job.tiles, job.camera, job.light, job.options, 0, height);
+      const tiles = plainTiles(job.volume);
+      const rgba = renderRows(tiles, job.camera, job.light, job.options, 0, height);
       return encodePng(width, height, rgba);
     }
     case "encode_png":
