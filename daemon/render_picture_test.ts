@@ -1,32 +1,75 @@
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import { packRgba } from "../core/color.ts";
 import { InvalidInputError } from "../core/errors.ts";
 import { newImage } from "../core/image.ts";
 import { renderImage } from "../core/render/render.ts";
-import { bandCount, checkPngPath, MIN_BAND_PIXELS, renderPicture } from "./render_picture.ts";
+import { decodePng } from "../core/formats/png.ts";
+import {
+  bandCount,
+  bandRanges,
+  checkPngPath,
+  MIN_BAND_PIXELS,
+  MIN_RASTER_BAND_PIXELS,
+  renderPicture,
+  renderPngFile,
+} from "./render_picture.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
-Deno.test("renderPicture stacks the workers' bands into the one-piece picture", async () => {
+Deno.test("renderPicture and renderPngFile share rows among workers and give the one-piece picture", async (t) => {
   const image = newImage(), v = image.layers[0].volume;
   for (let z = 0; z < 6; z++) for (let x = -4; x < 4; x++) v.set(x, 0, z, packRgba(200, 60, 30));
   const pool = new WorkerPool(3);
+  const dir = await Deno.makeTempDir();
   try {
-    // Three bands of uneven height.
-    const options = {
-      width: 1000,
-      height: Math.ceil(3 * MIN_BAND_PIXELS / 1000),
-      camera: "isometric",
-      quality: "path" as const,
-    };
-    assert.equal(bandCount(options, 3), 3);
-    const rgba = await renderPicture({ workers: pool }, image, options);
-    assert.deepEqual(rgba, renderImage(image, options).rgba);
+    for (const quality of ["path", "raster"] as const) {
+      await t.step(quality, async () => {
+        // Three bands, the last slice shorter than the others.
+        const min = quality === "path" ? MIN_BAND_PIXELS : MIN_RASTER_BAND_PIXELS;
+        const height = Math.ceil(3 * min / 1000) + 5;
+        const options = { width: 1000, height, camera: "isometric", quality };
+        assert.equal(bandCount(options, 3), 3);
+        const whole = renderImage(image, options).rgba;
+        // (Buffer comparisons: node:assert's deepEqual takes seconds on megabytes under Deno.)
+        const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+        assert.ok(same(await renderPicture({ workers: pool }, image, options), whole));
+        const ctx = { workers: pool, workspace: dir };
+        const saved = await renderPngFile(ctx, image, `${dir}/r.png`, options);
+        assert.ok(same(await Deno.readFile(saved.path), saved.data));
+        const png = decodePng(saved.data);
+        assert.deepEqual([png.width, png.height], [1000, height]);
+        assert.ok(same(png.rgba, whole));
+        // One band: the same pixels.
+        const one = { size: 1, run: pool.run.bind(pool) } as unknown as WorkerPool;
+        const single = await renderPngFile(
+          { workers: one, workspace: dir },
+          image,
+          "s.png",
+          options,
+        );
+        assert.ok(same(decodePng(single.data).rgba, whole));
+      });
+    }
     await assert.rejects(
       renderPicture({ workers: pool }, image, { width: 0, height: 4 }),
       InvalidInputError,
     );
   } finally {
     await pool.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("bandRanges gives each band every n-th slice and covers every row once", () => {
+  assert.deepEqual(bandRanges(100, 1), [[[0, 100]]]);
+  assert.deepEqual(bandRanges(200, 2), [[[0, 64], [128, 192]], [[64, 128], [192, 200]]]);
+  // Fewer slices than bands: no empty band.
+  assert.deepEqual(bandRanges(70, 4), [[[0, 64]], [[64, 70]]]);
+  for (const [height, bands] of [[1, 2], [511, 2], [512, 3], [4096, 8]]) {
+    const rows = bandRanges(height, bands).flat().sort((a, b) => a[0] - b[0]);
+    assert.equal(rows[0][0], 0);
+    for (let i = 1; i < rows.length; i++) assert.equal(rows[i][0], rows[i - 1][1]);
+    assert.equal(rows.at(-1)![1], height);
   }
 });
 
@@ -47,8 +90,8 @@ Deno.test("bandCount keeps small pictures in one piece and never exceeds the wor
   assert.equal(bandCount(path(1024, 1024), 2), 2);
   assert.equal(bandCount(path(1024, 1024), 8), 4);
   assert.equal(bandCount(path(4096, 4096), 3), 3);
-  // The rasteriser (the default) splits only far bigger pictures.
-  assert.equal(bandCount({ width: 1024, height: 1024 }, 2), 1);
-  assert.equal(bandCount({ width: 2048, height: 2048, quality: "raster" }, 8), 1);
-  assert.equal(bandCount({ width: 4096, height: 4096 }, 8), 4);
+  // The rasteriser (the default) has less to draw per pixel, so it splits later.
+  assert.equal(bandCount({ width: 256, height: 256 }, 2), 1);
+  assert.equal(bandCount({ width: 1024, height: 1024 }, 2), 2);
+  assert.equal(bandCount({ width: 4096, height: 4096, quality: "raster" }, 8), 8);
 });

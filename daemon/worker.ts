@@ -54,7 +54,11 @@ if ("WorkerGlobalScope" in globalThis || !isMainThread) {
 function transferables(result: unknown): ArrayBuffer[] {
   if (result instanceof Uint8Array) return [result.buffer as ArrayBuffer];
   if (Array.isArray(result)) {
-    return [...new Set(result.map((f: { data: Uint8Array }) => f.data.buffer as ArrayBuffer))];
+    // Encoded files and PNG parts carry `data`; rendered rows are arrays themselves.
+    const arrays = result.map((f: Uint8Array | { data: Uint8Array }) =>
+      f instanceof Uint8Array ? f : f.data
+    );
+    return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
   }
   // An edited volume's tiles are fresh copies: move them instead of copying them again.
   if (result && typeof result === "object" && "changed" in result) {

@@ -15,8 +15,8 @@ import { type EditOp, type EditResult, runEditJob } from "./edit_jobs.ts";
 import { runScriptJob, type ScriptJob, type ScriptJobResult } from "./script_job.ts";
 import { InvalidInputError } from "../core/errors.ts";
 import type { Light } from "../core/image.ts";
-import { type PlainCamera, type RenderOptions, renderRows } from "../core/render/render.ts";
-import { encodePng } from "../core/formats/png.ts";
+import { type PlainCamera, type RenderOptions, renderRanges } from "../core/render/render.ts";
+import { encodePngPart, type PngPart } from "../core/formats/png.ts";
 
 /** A unit of CPU-heavy work that runs off the event loop. */
 export type Job =
@@ -26,21 +26,14 @@ export type Job =
   | { kind: "script"; script: ScriptJob }
   | { kind: "sleep"; ms: number }
   | {
-    kind: "render_rows";
+    kind: "render_rows" | "render_png_parts";
     volume: PlainVolume;
     camera: PlainCamera | null;
     light: Light;
     options: RenderOptions;
-    rows: [number, number];
-  }
-  | {
-    kind: "render_png";
-    volume: PlainVolume;
-    camera: PlainCamera | null;
-    light: Light;
-    options: RenderOptions;
-  }
-  | { kind: "encode_png"; width: number; height: number; rgba: Uint8Array };
+    /** Row ranges [y0, y1) to render: RGBA bytes (render_rows) or a PNG part each. */
+    ranges: [number, number][];
+  };
 
 /** What each job kind returns. */
 export type JobResult =
@@ -49,6 +42,8 @@ export type JobResult =
   | EditResult
   | ScriptJobResult
   | Uint8Array
+  | Uint8Array[]
+  | PngPart[]
   | null;
 
 /**
@@ -79,18 +74,13 @@ export function runJob(job: Job): JobResult | Promise<JobResult> {
       return runEditJob(job.volume, job.op, job.limits);
     case "script":
       return runScriptJob(job.script);
-    case "render_rows": {
-      const [y0, y1] = job.rows;
-      return renderRows(plainTiles(job.volume), job.camera, job.light, job.options, y0, y1);
+    case "render_rows":
+    case "render_png_parts": {
+      const { camera, light, options, ranges } = job;
+      const rows = renderRanges(plainTiles(job.volume), camera, light, options, ranges);
+      if (job.kind === "render_rows") return rows;
+      return rows.map((rgba) => encodePngPart(options.width, rgba));
     }
-    case "render_png": {
-      const { width, height } = job.options;
-      const tiles = plainTiles(job.volume);
-      const rgba = renderRows(tiles, job.camera, job.light, job.options, 0, height);
-      return encodePng(width, height, rgba);
-    }
-    case "encode_png":
-      return encodePng(job.width, job.height, job.rgba);
     case "sleep": {
       const end = performance.now() + job.ms;
       while (performance.now() < end) { /* busy: simulates CPU-bound work in tests */ }

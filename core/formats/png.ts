@@ -3,7 +3,8 @@
  * Goxel) produces, `encodePng` is a faster general encoder on node:zlib, and `decodePng`
  * reads 8/16-bit and low-depth non-interlaced PNGs of every colour type into RGBA8.
  */
-import { deflateSync } from "node:zlib";
+import { constants as zlibConstants, deflateRawSync, deflateSync } from "node:zlib";
+import { adler32 } from "./deflate_tables.ts";
 import { StbScratch, stbZlibCompress } from "./stb_zlib.ts";
 
 export { StbScratch };
@@ -232,4 +233,63 @@ export function encodePng(
     4,
     deflateSync(filtered, { level: options.level ?? PNG_LEVEL }),
   );
+}
+
+/**
+ * A run of a picture's rows filtered and deflated on their own (raw deflate ending on a sync
+ * flush, so runs can be concatenated), with the Adler-32 and length of the filtered bytes:
+ * workers encode their own rows and `assemblePngParts` joins them into one zlib stream.
+ */
+export interface PngPart {
+  data: Uint8Array;
+  adler: number;
+  length: number;
+}
+
+/** Filters (Sub) and deflates RGBA rows `width` pixels wide into a part (see PngPart). */
+export function encodePngPart(width: number, rgba: Uint8Array, level = PNG_LEVEL): PngPart {
+  const height = rgba.length / (width * 4);
+  checkPixels(width, height, rgba);
+  const filtered = filterImage(rgba, width, height, 4, SUB);
+  const out = deflateRawSync(filtered, { level, finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  // A copy in a buffer of its own: the zlib output may sit in a shared pool, and parts are
+  // moved between threads.
+  return { data: new Uint8Array(out), adler: adler32(filtered), length: filtered.length };
+}
+
+/** Joins the parts of a picture's rows, top to bottom, into a PNG (see PngPart). */
+export function assemblePngParts(width: number, height: number, parts: PngPart[]): Uint8Array {
+  const rows = parts.reduce((n, p) => n + p.length, 0);
+  if (rows !== (width * 4 + 1) * height) {
+    throw new RangeError(
+      `PNG parts hold ${rows} filtered bytes, a ${width}×${height} needs ${
+        (width * 4 + 1) * height
+      }`,
+    );
+  }
+  const size = parts.reduce((n, p) => n + p.data.length, 0);
+  // zlib header (deflate, 32 KiB window), the parts, an empty final block, the Adler-32.
+  const z = new Uint8Array(2 + size + 2 + 4);
+  z[0] = 0x78, z[1] = 0x5e;
+  let pos = 2, adler = 1;
+  for (const p of parts) {
+    z.set(p.data, pos);
+    pos += p.data.length;
+    adler = adler32Combine(adler, p.adler, p.length);
+  }
+  z[pos] = 0x03, z[pos + 1] = 0x00;
+  new DataView(z.buffer).setUint32(pos + 2, adler);
+  return assemblePng(width, height, 4, z);
+}
+
+/**
+ * Returns the Adler-32 of A followed by B from theirs and B's length: the low sums add (less
+ * the one both start from), and each of B's `length` running sums grows by A's low sum less 1.
+ */
+export function adler32Combine(first: number, second: number, length: number): number {
+  const ADLER_BASE = 65521;
+  const a1 = first & 0xffff, b1 = first >>> 16, a2 = second & 0xffff, b2 = second >>> 16;
+  const a = (a1 + a2 + ADLER_BASE - 1) % ADLER_BASE;
+  const b = (b1 + b2 + (length % ADLER_BASE) * ((a1 + ADLER_BASE - 1) % ADLER_BASE)) % ADLER_BASE;
+  return (b * 65536 + a) >>> 0;
 }

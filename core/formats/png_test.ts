@@ -2,8 +2,16 @@ import assert from "node:assert/strict";
 import { deflateSync, inflateSync } from "node:zlib";
 import { FormatError } from "../errors.ts";
 import { readGoxChunks } from "./gox_chunks.ts";
-import { crc32, decodePng, encodePng, encodePngStb } from "./png.ts";
-import { adler32 } from "./deflate_tables.ts";
+import {
+  adler32Combine,
+  assemblePngParts,
+  crc32,
+  decodePng,
+  encodePng,
+  encodePngPart,
+  encodePngStb,
+} from "./png.ts";
+import { adler32, adler32Js } from "./deflate_tables.ts";
 import { stbZlibCompress } from "./stb_zlib.ts";
 import { FIXTURES, haveFixtures } from "../../tests/fixtures_testing.ts";
 
@@ -98,6 +106,38 @@ Deno.test("crc32() and adler32() match their published check values", () => {
   const text = new TextEncoder().encode("123456789");
   assert.equal(crc32(text), 0xcbf43926);
   assert.equal(adler32(new TextEncoder().encode("Wikipedia")), 0x11e60398);
+  assert.equal(adler32Js(new TextEncoder().encode("Wikipedia")), 0x11e60398);
+  // Long runs of 255 (the largest sums between reductions) and the native one where there is one.
+  for (const n of [0, 1, 3799, 3800, 3801, 100_000]) {
+    const bytes = new Uint8Array(n).fill(255);
+    assert.equal(adler32Js(bytes), adler32(bytes), `${n} bytes`);
+    const direct = adler32Js(bytes.map((_, i) => (i * 31) & 255));
+    const split = Math.floor(n / 3), whole = bytes.map((_, i) => (i * 31) & 255);
+    assert.equal(
+      adler32Combine(
+        adler32Js(whole.subarray(0, split)),
+        adler32Js(whole.subarray(split)),
+        n - split,
+      ),
+      direct,
+    );
+  }
+});
+
+Deno.test("assemblePngParts() joins separately deflated rows into one valid PNG", () => {
+  const w = 61, h = 150, px = picture(w, h);
+  for (const cuts of [[], [1], [64, 128], [10, 11, 149]]) {
+    const bounds = [0, ...cuts, h];
+    const parts = bounds.slice(1).map((end, i) =>
+      encodePngPart(w, px.subarray(bounds[i] * w * 4, end * w * 4))
+    );
+    const png = assemblePngParts(w, h, parts);
+    // inflateSync checks the stream's Adler-32, decodePng the CRCs and the pixels.
+    const out = decodePng(png);
+    assert.deepEqual([out.width, out.height], [w, h]);
+    assert.deepEqual(out.rgba, px);
+  }
+  assert.throws(() => assemblePngParts(w, h + 1, [encodePngPart(w, px)]), RangeError);
 });
 
 Deno.test("stbZlibCompress() produces streams that inflate back", async (t) => {

@@ -23,26 +23,33 @@ export interface RasterGrid {
 const TILE_ROWS = 16;
 
 /**
- * Renders pixel rows [y0, y1) of the picture; returns their RGBA bytes. The rows are drawn
- * in tiles of TILE_ROWS, each with the faces binned to it.
+ * Renders the pixel rows of each range [y0, y1) of the picture; returns their RGBA bytes, one
+ * array per range. The picture is cut in tiles of TILE_ROWS rows, each drawn with the faces
+ * binned to it, so any set of ranges gives the same pixels as the whole picture.
  */
-export function rasterRows(s: RasterScene, grid: RasterGrid, y0: number, y1: number): Uint8Array {
+export function rasterRanges(
+  s: RasterScene,
+  grid: RasterGrid,
+  ranges: readonly (readonly [number, number])[],
+): Uint8Array[] {
   const sub = grid.sub, sw = grid.width * sub;
-  const out = new Uint8Array(grid.width * (y1 - y0) * 4);
-  const band = new DepthBand(sw, 0, Math.min(TILE_ROWS, y1 - y0) * sub, true);
-  const bins = binFaces(s, y0 * sub, y1 * sub, TILE_ROWS * sub);
+  const band = new DepthBand(sw, 0, Math.min(TILE_ROWS, grid.height) * sub, true);
+  const bins = binFaces(s, 0, grid.height * sub, TILE_ROWS * sub);
   const shade = new SampleShader(s, sw, grid.height * sub);
-  for (let t = 0; t < bins.count; t++) {
-    const r0 = y0 + t * TILE_ROWS, r1 = Math.min(y1, r0 + TILE_ROWS);
-    band.moveTo(r0 * sub, r1 * sub);
-    const span = drawFaces(s, band, bins.faces.subarray(bins.start[t], bins.start[t + 1]));
-    // Pixel columns outside every drawn face are background: fill them without a look.
-    const p0 = Math.max(0, Math.floor(span[0] / sub) - 1);
-    const p1 = Math.min(grid.width, Math.ceil(span[1] / sub) + 1);
-    const tile = out.subarray((r0 - y0) * grid.width * 4);
-    resolveRows(s, grid, band, shade, [r0, r1, p0, p1], tile);
-  }
-  return out;
+  return ranges.map(([y0, y1]) => {
+    const out = new Uint8Array(grid.width * (y1 - y0) * 4);
+    for (let t = Math.floor(y0 / TILE_ROWS); t * TILE_ROWS < y1; t++) {
+      const r0 = Math.max(y0, t * TILE_ROWS), r1 = Math.min(y1, (t + 1) * TILE_ROWS);
+      band.moveTo(r0 * sub, r1 * sub);
+      const span = drawFaces(s, band, bins.faces.subarray(bins.start[t], bins.start[t + 1]));
+      // Pixel columns outside every drawn face are background: fill them without a look.
+      const p0 = Math.max(0, Math.floor(span[0] / sub) - 1);
+      const p1 = Math.min(grid.width, Math.ceil(span[1] / sub) + 1);
+      const tile = out.subarray((r0 - y0) * grid.width * 4);
+      resolveRows(s, grid, band, shade, [r0, r1, p0, p1], tile);
+    }
+    return out;
+  });
 }
 
 /** Faces (indices into s.front) listed per tile of `tile` sample rows, tiles top to bottom. */

@@ -12,7 +12,7 @@ import { InvalidInputError } from "../errors.ts";
 import { type Image, type Light, mergedVisibleVolume } from "../image.ts";
 import { fromValues } from "../mat4.ts";
 import type { Volume } from "../volume.ts";
-import { rasterRows } from "./raster.ts";
+import { rasterRanges } from "./raster.ts";
 import { buildRasterScene, volumeFromTiles } from "./raster_scene.ts";
 import { buildRayScene, type PlainTile, type RayScene } from "./raycast.ts";
 import { renderLight } from "./render_light.ts";
@@ -100,11 +100,30 @@ export function renderRows(
   y0: number,
   y1: number,
 ): Uint8Array {
+  return renderRanges(tiles, camera, light, options, [[y0, y1]])[0];
+}
+
+/**
+ * Renders the pixel rows of each range [y0, y1) of the picture renderFromTiles would make,
+ * building the scene once; returns their RGBA bytes, one array per range. A worker given
+ * every other slice of a picture shares its work evenly with another (a model rarely fills
+ * the top and bottom halves alike).
+ */
+export function renderRanges(
+  tiles: Iterable<PlainTile>,
+  camera: PlainCamera | null,
+  light: Light,
+  options: RenderOptions,
+  ranges: readonly (readonly [number, number])[],
+): Uint8Array[] {
   validateRenderOptions(options);
-  if (
-    !(Number.isInteger(y0) && Number.isInteger(y1) && 0 <= y0 && y0 <= y1 && y1 <= options.height)
-  ) {
-    throw new RangeError(`Rows ${y0}..${y1} are outside the picture's ${options.height} rows`);
+  for (const [y0, y1] of ranges) {
+    if (
+      !(Number.isInteger(y0) && Number.isInteger(y1) && 0 <= y0 && y0 <= y1 &&
+        y1 <= options.height)
+    ) {
+      throw new RangeError(`Rows ${y0}..${y1} are outside the picture's ${options.height} rows`);
+    }
   }
   const list = [...tiles];
   // The rasteriser only looks voxels up: it needs no empty-space distances.
@@ -115,11 +134,12 @@ export function renderRows(
   const back = backgroundRows(height * sub, options.background);
   const lit = renderLight(light);
   if (options.quality === "path") {
-    return traceRows(scene, cam, lit, { width, height, sub, back }, y0, y1);
+    const grid = { width, height, sub, back };
+    return ranges.map(([y0, y1]) => traceRows(scene, cam, lit, grid, y0, y1));
   }
   const grid = { width: width * sub, height: height * sub };
   const raster = buildRasterScene(scene, volumeFromTiles(list), cam, lit, grid);
-  return rasterRows(raster, { width, height, sub, background: back }, y0, y1);
+  return rasterRanges(raster, { width, height, sub, background: back }, ranges);
 }
 
 /** Traces rows [y0, y1) with one ray per sample. */

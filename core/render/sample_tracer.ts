@@ -81,7 +81,7 @@ export class SampleTracer {
     else dx += ox, dy += oy, dz += oz;
     if (!c.cast(px, py, pz, dx, dy, dz)) return false;
     const t = c.t, face = c.face, hx = px + dx * t, hy = py + dy * t, hz = pz + dz * t;
-    const slot = this.#faceSlot(c.x, c.y, c.z, face, c.color, dx, dy, dz, hx, hy, hz);
+    const slot = this.#faceSlot(c.x, c.y, c.z, face, c.color, dx, dy, dz);
     // Face-local (u, v) run along axes (a+1)%3 and (a+2)%3 of the normal axis a.
     const axis = FACE_AXIS[face];
     const u = axis === 0 ? hy - c.y : axis === 1 ? hz - c.z : hx - c.x;
@@ -106,8 +106,8 @@ export class SampleTracer {
 
   /**
    * Returns the cache slot of a face, filling it on a miss: occlusion mask, lit colour (at the
-   * first sample's view vector; Goxel lights per vertex, so light barely changes across a
-   * face) and the sun flag.
+   * view vector of the face's centre; Goxel lights per vertex, so light barely changes across
+   * a face) and the sun flag.
    */
   #faceSlot(
     x: number,
@@ -118,9 +118,6 @@ export class SampleTracer {
     dx: number,
     dy: number,
     dz: number,
-    hx: number,
-    hy: number,
-    hz: number,
   ): number {
     const key = ((x * this.#scene.size[1] + y) * this.#scene.size[2] + z) * 6 + face;
     const slot = (Math.imul(x, 73856093) ^ Math.imul(y, 19349663) ^ Math.imul(z, 83492791) ^
@@ -128,9 +125,15 @@ export class SampleTracer {
     if (this.#keys[slot] === key) return slot;
     this.#keys[slot] = key;
     this.#masks[slot] = occlusionMask(this.#scene, x, y, z, face);
-    const e = this.#eye;
+    const e = this.#eye, a = FACE_AXIS[face], half = FACE_SIGN[face] * 0.5;
     if (this.#ortho) this.#shader.light(color, face, -dx, -dy, -dz, this.#lit, slot * 3);
-    else this.#shader.light(color, face, e[0] - hx, e[1] - hy, e[2] - hz, this.#lit, slot * 3);
+    else {
+      // From the face's centre, as the rasteriser does, so that a picture's pixels never
+      // depend on which sample met the face first (bands rendered apart stack exactly).
+      const vx = e[0] - x - 0.5 - (a === 0 ? half : 0), vy = e[1] - y - 0.5 - (a === 1 ? half : 0);
+      const vz = e[2] - z - 0.5 - (a === 2 ? half : 0);
+      this.#shader.light(color, face, vx, vy, vz, this.#lit, slot * 3);
+    }
     this.#sunlit[slot] = this.#useSunTest && this.#isFaceSunlit(x, y, z, face) ? 1 : 0;
     return slot;
   }
