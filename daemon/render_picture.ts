@@ -91,20 +91,22 @@ export async function renderPicture(
 }
 
 /**
- * Pixels per band at least: a band builds its own scene (the rasteriser's mesh, look-up grid
- * and shadow map take 4.5 of a 512² picture's 17 ms), so smaller pictures stay in one piece.
- * A 512² raster picture on two bands measured no faster on a two-core machine (24–28 vs
- * 24–25 ms through the daemon, 31 vs 21 ms in the in-process bench under load); 1024² did
- * (38–42 vs 45 ms).
+ * Pixels per band at least: a band builds its own scene, so smaller pictures stay in one
+ * piece. Measured through the daemon on two cores (monu9, interleaved medians): the ray
+ * tracer's set-up is small beside its tracing, and 512² on two bands took 64–69 vs 106 ms; the
+ * rasteriser's (mesh, look-up grid, shadow map) is 4.5 of a 512² picture's 17 ms, and 512² on
+ * two bands was no faster (24–28 vs 23–25 ms) while 1024² was (35 vs 50 ms, 2048²: 88 vs 131).
  */
-export const MIN_BAND_PIXELS = 512 * 512;
+export const MIN_BAND_PIXELS = 256 * 256;
+export const MIN_RASTER_BAND_PIXELS = 512 * 512;
 
 /** Returns how many bands to render a picture in with `workers` workers. */
 export function bandCount(
-  size: { width: number; height: number },
+  size: { width: number; height: number; quality?: RenderOptions["quality"] },
   workers: number,
 ): number {
-  return Math.max(1, Math.min(workers, Math.floor(size.width * size.height / MIN_BAND_PIXELS)));
+  const min = size.quality === "path" ? MIN_BAND_PIXELS : MIN_RASTER_BAND_PIXELS;
+  return Math.max(1, Math.min(workers, Math.floor(size.width * size.height / min)));
 }
 
 /**
