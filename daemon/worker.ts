@@ -2,6 +2,7 @@
 import { isMainThread } from "node:worker_threads";
 import { plainBuffers, type PlainImage } from "../core/plain_image.ts";
 import { type EditResult, editResultBuffers } from "./edit_jobs.ts";
+import type { ColorTable } from "../core/ops/color_stats.ts";
 import { type Job, runJob } from "./worker_jobs.ts";
 
 interface Envelope {
@@ -66,6 +67,10 @@ function transferables(result: unknown): ArrayBuffer[] {
   }
   if (result && typeof result === "object" && "layers" in result) {
     return [...new Set(plainBuffers(result as PlainImage))];
+  }
+  if (result && typeof result === "object" && "distinct" in result) {
+    const table = result as ColorTable;
+    return [table.colors.buffer as ArrayBuffer, table.counts.buffer as ArrayBuffer];
   }
   const edited = (result as { image?: PlainImage | null } | null)?.image;
   if (edited) return plainBuffers(edited);

@@ -10,12 +10,14 @@ import {
   type PlainImage,
   plainTiles,
   type PlainVolume,
+  volumeFromPlain,
 } from "../core/plain_image.ts";
 import { type EditOp, type EditResult, runEditJob } from "./edit_jobs.ts";
 import { runScriptJob, type ScriptJob, type ScriptJobResult } from "./script_job.ts";
 import { InvalidInputError } from "../core/errors.ts";
 import type { Light } from "../core/image.ts";
 import { type PlainCamera, type RenderOptions, renderRanges } from "../core/render/render.ts";
+import { type ColorTable, colorTable, type ColorTableOptions } from "../core/ops/color_stats.ts";
 import { encodePngPart, type PngPart } from "../core/formats/png.ts";
 
 /** A unit of CPU-heavy work that runs off the event loop. */
@@ -25,6 +27,7 @@ export type Job =
   | { kind: "edit"; volume: PlainVolume; op: EditOp; limits?: WorkBudgetOptions }
   | { kind: "script"; script: ScriptJob }
   | { kind: "sleep"; ms: number }
+  | { kind: "color_table"; volume: PlainVolume; options: ColorTableOptions }
   | {
     kind: "render_rows" | "render_png_parts";
     volume: PlainVolume;
@@ -44,6 +47,7 @@ export type JobResult =
   | Uint8Array
   | Uint8Array[]
   | PngPart[]
+  | ColorTable
   | null;
 
 /**
@@ -81,6 +85,8 @@ export function runJob(job: Job): JobResult | Promise<JobResult> {
       if (job.kind === "render_rows") return rows;
       return rows.map((rgba) => encodePngPart(options.width, rgba));
     }
+    case "color_table":
+      return colorTable(volumeFromPlain(job.volume, true), job.options);
     case "sleep": {
       const end = performance.now() + job.ms;
       while (performance.now() < end) { /* busy: simulates CPU-bound work in tests */ }

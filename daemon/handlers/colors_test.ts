@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { mergeSimilar, toRows } from "./colors.ts";
+import { mergeSimilar, tableFromCounts } from "../../core/ops/color_stats.ts";
+import { toRows as rowsOf } from "./colors.ts";
+
+const toRows = (counts: Map<number, number>, total: number, byCount: boolean, limit?: number) =>
+  rowsOf(tableFromCounts(counts, total, byCount, limit));
 
 /** The definition: most frequent first, into the first earlier representative within t. */
 function mergeByScan(counts: Map<number, number>, t: number): Map<number, number> {
@@ -30,7 +34,7 @@ Deno.test("mergeSimilar() merges exactly as a scan of every representative does"
   }
 });
 
-Deno.test("toRows() orders by count then colour, or by r, g, b, a, and keeps the first n", () => {
+Deno.test("tableFromCounts() and toRows() order by count then colour, or by r, g, b, a, and keeps the first n", () => {
   let seed = 3;
   const rand = (n: number) => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) % n;
   const counts = new Map<number, number>();
