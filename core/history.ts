@@ -6,11 +6,31 @@
  */
 import { copyImage, type Image } from "./image.ts";
 import { applyDelta, type ImageDelta } from "./journal/image_delta.ts";
+import { TILE_VOXELS } from "./volume.ts";
 
 /** Options of a `History`. */
 export interface HistoryOptions {
   /** Most states kept (the oldest steps are dropped); unbounded when absent, like Goxel. */
   limit?: number;
+  /**
+   * Most bytes the kept steps may weigh (see stepBytes): past it the oldest steps are dropped,
+   * the newest always kept. Unbounded when absent.
+   */
+  maxBytes?: number;
+}
+
+/**
+ * What a step weighs: 16 KiB per tile it changed (the copy that takes it back) plus its
+ * encoded forward tiles. Computed from the forward delta alone, so a live history and one
+ * replayed from the journal (which keeps copies where the live one kept inverse deltas) drop
+ * the same steps.
+ */
+export function stepBytes(step: HistoryStep): number {
+  let bytes = 0;
+  for (const v of step.forward.volumes) {
+    for (const t of v.tiles) bytes += TILE_VOXELS * 4 + t.data.length;
+  }
+  return bytes;
 }
 
 /** One undo step: what it did and what takes it back. */
@@ -22,7 +42,8 @@ export type HistoryStep =
 export interface PushUndo {
   readonly step: HistoryStep;
   readonly dropped: readonly HistoryStep[];
-  readonly shifted: HistoryStep | undefined;
+  /** The oldest steps the push forgot, oldest first (the step itself with a limit of one). */
+  readonly shifted: readonly HistoryStep[];
 }
 
 const NONE: readonly HistoryStep[] = [];
@@ -32,6 +53,10 @@ export class History {
   #steps: HistoryStep[] = [];
   #cursor = 0;
   #limit: number;
+  #maxBytes: number;
+  /** stepBytes of the kept steps, summed. */
+  #bytes = 0;
+  #weights = new WeakMap<HistoryStep, number>();
 
   /** Starts an empty history. */
   constructor(options: HistoryOptions = {}) {
@@ -40,6 +65,9 @@ export class History {
       throw new RangeError(`A history limit must be a positive integer, got ${limit}`);
     }
     this.#limit = limit;
+    const maxBytes = options.maxBytes ?? Infinity;
+    if (!(maxBytes >= 0)) throw new RangeError(`A history byte cap must be ≥ 0, got ${maxBytes}`);
+    this.#maxBytes = maxBytes;
   }
 
   /**
@@ -48,26 +76,50 @@ export class History {
    */
   push(step: HistoryStep): PushUndo {
     const dropped = this.#cursor < this.#steps.length ? this.#steps.splice(this.#cursor) : NONE;
+    for (const d of dropped) this.#bytes -= this.#weight(d);
     this.#steps.push(step);
+    this.#bytes += this.#weight(step);
     // `limit` counts states (steps + the oldest one), as Goxel's snapshot history did.
-    const shifted = this.#steps.length > this.#limit - 1 ? this.#steps.shift() : undefined;
+    const shifted: HistoryStep[] = [];
+    while (
+      this.#steps.length > this.#limit - 1 ||
+      (this.#bytes > this.#maxBytes && this.#steps.length > 1)
+    ) {
+      const old = this.#steps.shift()!;
+      this.#bytes -= this.#weight(old);
+      shifted.push(old);
+    }
     this.#cursor = this.#steps.length;
     return { step, dropped, shifted };
   }
 
   /**
-   * Takes back the latest push: its step goes, the redo branch it dropped and the oldest step
+   * Takes back the latest push: its step goes, the redo branch it dropped and the oldest steps
    * it forgot come back. Valid only while that push is the latest change (pushes are taken back
    * newest first).
    */
   unpush(undo: PushUndo): void {
     // With a limit of one state the push kept nothing: its step was the one shifted out.
-    if (undo.shifted !== undo.step) {
+    const forgotten = undo.shifted.filter((s) => s !== undo.step);
+    if (forgotten.length === undo.shifted.length) {
       this.#steps.pop();
-      if (undo.shifted) this.#steps.unshift(undo.shifted);
+      this.#bytes -= this.#weight(undo.step);
     }
+    this.#steps.unshift(...forgotten);
     this.#cursor = this.#steps.length;
     this.#steps.push(...undo.dropped);
+    for (const s of [...forgotten, ...undo.dropped]) this.#bytes += this.#weight(s);
+  }
+
+  /** What the kept steps weigh (see stepBytes). */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  #weight(step: HistoryStep): number {
+    let w = this.#weights.get(step);
+    if (w === undefined) this.#weights.set(step, w = stepBytes(step));
+    return w;
   }
 
   /**
@@ -101,6 +153,7 @@ export class History {
   restart(): void {
     this.#steps = [];
     this.#cursor = 0;
+    this.#bytes = 0;
   }
 
   /** Moves the cursor to `position` (to take back a move whose change was rolled back). */

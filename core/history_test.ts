@@ -165,3 +165,38 @@ Deno.test("History.unpush() with a limit of one state leaves the history empty a
   history.unpush(undo);
   assert.deepEqual([history.size, history.canUndo, history.canRedo], [1, false, false]);
 });
+
+Deno.test("History drops the oldest steps past maxBytes, keeps the newest, and unpush restores them", () => {
+  // Each step paints one voxel in a tile of its own: 16 KiB plus its encoded tile.
+  let image = newImage();
+  const probe = new History();
+  step(probe, image, (img) => img.layers[0].volume.set(0, 0, 0, 0xffffffff));
+  const one = probe.bytes;
+  assert.ok(one > 16384 && one < 16384 + 64, `one step weighs ${one}`);
+  image = newImage();
+  const history = new History({ maxBytes: 3 * one });
+  const paint = (k: number) => (img: Image) => img.layers[0].volume.set(k * 16, 0, 0, 0xffffffff);
+  for (let k = 0; k < 3; k++) step(history, image, paint(k));
+  assert.deepEqual([history.size, history.bytes], [4, 3 * one]);
+  const before = copyImage(image);
+  paint(3)(image);
+  const undo = history.push({
+    forward: diffImage(before, image, true),
+    inverse: diffImage(image, before, true),
+  });
+  assert.deepEqual([history.size, history.bytes, undo.shifted.length], [4, 3 * one, 1]);
+  // Undo reaches back three steps: the first paint stays.
+  let back = image;
+  while (history.canUndo) back = history.undo(back)!;
+  assert.equal(back.layers[0].volume.count(), 1);
+  while (history.canRedo) back = history.redo(back)!;
+  history.unpush(undo);
+  assert.deepEqual([history.size, history.bytes, history.position], [4, 3 * one, 3]);
+  // A step heavier than the cap alone is still kept (the latest edit can always be undone).
+  const tiny = new History({ maxBytes: 10 });
+  image = newImage();
+  step(tiny, image, paint(0));
+  step(tiny, image, paint(1));
+  assert.deepEqual([tiny.size, tiny.bytes], [2, one]);
+  assert.throws(() => new History({ maxBytes: -1 }), RangeError);
+});

@@ -65,6 +65,10 @@ export const ConfigSchema = z.object({
   history_limit: z.int().min(0).default(256).describe(
     "Undo steps kept per project (0 = unbounded)",
   ),
+  history_max_bytes: z.int().min(0).default(512 * MiB).describe(
+    "What one project's undo steps may weigh (16 KiB per tile a step changed); past it the " +
+      "oldest go, the latest is always kept (0 = unbounded)",
+  ),
   render: z.object({
     dir: z.string().min(1).optional(),
     ttl_seconds: z.number().min(1).default(3600),
@@ -108,6 +112,7 @@ export const RESTART_KEYS = [
   "durability_batch_ms",
   "data_dir",
   "history_limit",
+  "history_max_bytes",
 ];
 
 /** A configuration problem, with the place it comes from. */

@@ -123,7 +123,10 @@ async function serve(a: ServeArgs): Promise<number> {
   let stopping: Promise<number> | null = null;
   let resolveExit: (code: number) => void = () => {};
   const exited = new Promise<number>((r) => resolveExit = r);
-  const projects = new ProjectRegistry(clock, a.config.history_limit || undefined);
+  const projects = new ProjectRegistry(clock, {
+    limit: a.config.history_limit || undefined,
+    maxBytes: a.config.history_max_bytes || undefined,
+  });
   const journal = new JournalStore(
     {
       dataDir: a.dataDir,

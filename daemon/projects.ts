@@ -5,7 +5,7 @@
  */
 import { boxFromAabb } from "../core/box.ts";
 import { NotFoundError } from "../core/errors.ts";
-import { History } from "../core/history.ts";
+import { History, type HistoryOptions } from "../core/history.ts";
 import {
   copyImage,
   type Image,
@@ -37,11 +37,11 @@ export class Project {
   /** Logged voxel edits so far (daemon/commits.ts samples its checks by it). */
   loggedEdits = 0;
 
-  constructor(id: string, name: string, image: Image, now: number, historyLimit?: number) {
+  constructor(id: string, name: string, image: Image, now: number, history?: HistoryOptions) {
     this.id = id;
     this.name = name;
     this.image = image;
-    this.history = new History({ limit: historyLimit });
+    this.history = new History(history);
     this.createdAt = now;
     this.lastActivity = now;
     this.#saved = imageFingerprint(image);
@@ -128,18 +128,18 @@ export class ProjectRegistry {
   #current: Project | null = null;
   #next = 1;
   readonly #clock: () => number;
-  readonly #historyLimit?: number;
+  readonly #history: HistoryOptions;
   /** Set once at start-up, after recovery. */
   observer: RegistryObserver = NO_OBSERVER;
 
-  constructor(clock: () => number, historyLimit?: number) {
+  constructor(clock: () => number, history: HistoryOptions = {}) {
     this.#clock = clock;
-    this.#historyLimit = historyLimit;
+    this.#history = history;
   }
 
-  /** The undo steps kept per project. */
-  get historyLimit(): number | undefined {
-    return this.#historyLimit;
+  /** How much undo history each project keeps. */
+  get history(): HistoryOptions {
+    return this.#history;
   }
 
   /** The number the next project id will use. */
@@ -187,7 +187,7 @@ export class ProjectRegistry {
     prepare?: (p: Project) => void,
   ): Project {
     const id = `p${this.#next++}`;
-    const project = new Project(id, name, image, this.#clock(), this.#historyLimit);
+    const project = new Project(id, name, image, this.#clock(), this.#history);
     prepare?.(project);
     this.observer.opened(project, method);
     this.#projects.set(id, project);

@@ -7,6 +7,7 @@
  */
 import fs from "node:fs";
 import { join } from "node:path";
+import type { HistoryOptions } from "../core/history.ts";
 import { copyImage, emptyImage, type Image } from "../core/image.ts";
 import { applyDelta } from "../core/journal/image_delta.ts";
 import {
@@ -54,7 +55,7 @@ export function recoverProjects(
   for (const id of dirs) {
     const dir = join(store.projectsDir, id);
     try {
-      const project = recoverOne(dir, id, registry.historyLimit, report, clock);
+      const project = recoverOne(dir, id, registry.history, report, clock);
       if (!project) continue;
       registry.restore(project);
       report.projects_restored++;
@@ -91,7 +92,7 @@ export function recoverProjects(
 function recoverOne(
   dir: string,
   id: string,
-  limit: number | undefined,
+  history: HistoryOptions,
   report: RecoveryReport,
   clock: () => number,
 ): Project | null {
@@ -106,7 +107,7 @@ function recoverOne(
   if (records[0].kind !== RecordKind.OPEN) {
     throw new Error("its journal does not start with the project's state");
   }
-  const project = replay(records, id, limit, clock);
+  const project = replay(records, id, history, clock);
   report.records_replayed += records.length;
   if (damage) {
     project.readOnly =
@@ -158,24 +159,27 @@ function readRecords(
   return { records, damage: null, torn };
 }
 
-/** Rebuilds a project from its records; undo history covers the last `limit` records. */
+/**
+ * Rebuilds a project from its records; undo history covers the last `history.limit` records,
+ * less the oldest when they weigh more than `history.maxBytes`.
+ */
 function replay(
   records: JournalRecord[],
   id: string,
-  limit: number | undefined,
+  history: HistoryOptions,
   clock: () => number,
 ): Project {
   let facts: ProjectFacts = records[0].project ??
     { id, name: id, path: null, savedSeq: null, createdAt: clock() };
   for (const r of records) if (r.project) facts = r.project;
-  const tail = Math.max(0, records.length - (limit ?? Infinity));
+  const tail = Math.max(0, records.length - (history.limit ?? Infinity));
   let image: Image = emptyImage();
   let saved: Image | null = null;
   for (let i = 0; i < tail; i++) {
     image = applyRecord(image, records[i]);
     if (records[i].seq === facts.savedSeq) saved = copyImage(image);
   }
-  const project = new Project(id, facts.name, image, facts.createdAt, limit);
+  const project = new Project(id, facts.name, image, facts.createdAt, history);
   for (let i = tail; i < records.length; i++) {
     const r = records[i], h = project.history;
     const before = r.kind === RecordKind.EDIT ? copyImage(project.image) : null;

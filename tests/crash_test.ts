@@ -76,7 +76,7 @@ function recoverInProcess(dataDir: string): { fp: Fingerprint; readOnly: string 
     () => Date.now(),
     { info() {}, warn() {}, error() {} },
   );
-  const registry = new ProjectRegistry(() => Date.now(), 256);
+  const registry = new ProjectRegistry(() => Date.now(), { limit: 256 });
   recoverProjects(store, registry, { info() {}, warn() {}, error() {} }, () => Date.now());
   const p = registry.find("p1")!;
   return {
@@ -246,6 +246,33 @@ Deno.test("undo works after recovery and close_project removes the journal", asy
     }
     assert.equal(await Deno.stat(dir).then(() => true, () => false), false, "the journal is gone");
     again.close();
+  } finally {
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
+
+Deno.test("history_max_bytes keeps the newest undo steps, live and after recovery", async () => {
+  const env = await makeTestEnv();
+  // A one-voxel edit in a tile of its own weighs 16 KiB and a little: four fit, five do not.
+  const config = "history_max_bytes: 70000\n";
+  let daemon = await startDaemon(env, ["--workspace", env.dir], config);
+  try {
+    let c = await RawClient.unix(env.socket);
+    await c.call("goxel.create_project", ["h", 200, 16, 16]);
+    for (let k = 0; k < 8; k++) await c.call("goxel.add_voxel", [k * 16, 1, 1, "#ff0000"]);
+    const undo = () => c.call<{ undone: number; undo_count: number }>("goxel.undo", [100]);
+    assert.deepEqual(await undo(), { success: true, undone: 4, undo_count: 0, redo_count: 4 });
+    assert.equal((await c.call<{ voxel_count: number }>("goxel.get_project_info")).voxel_count, 4);
+    assert.equal((await c.call<{ redone: number }>("goxel.redo", [100])).redone, 4);
+    c.close();
+    daemon.proc.kill("SIGKILL");
+    await daemon.proc.status;
+    daemon = await startDaemon(env, ["--workspace", env.dir], config);
+    c = await RawClient.unix(env.socket);
+    assert.equal((await undo()).undone, 4, "the replayed history drops the same steps");
+    assert.equal((await c.call<{ voxel_count: number }>("goxel.get_project_info")).voxel_count, 4);
+    c.close();
   } finally {
     await daemon.stop();
     await env.cleanup();
