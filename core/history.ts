@@ -21,14 +21,25 @@ export interface HistoryOptions {
 
 /**
  * What a step weighs: 16 KiB per tile it changed (the copy that takes it back) plus its
- * encoded forward tiles. Computed from the forward delta alone, so a live history and one
- * replayed from the journal (which keeps copies where the live one kept inverse deltas) drop
- * the same steps.
+ * encoded forward tiles, and 16 KiB per tile of a layer (or selection mask) it removed, which
+ * its delta does not list but its undo keeps. The same for a live history and one replayed
+ * from the journal (which keeps copies where the live one kept inverse deltas for voxel
+ * edits, and those never remove layers), so both drop the same steps.
  */
 export function stepBytes(step: HistoryStep): number {
+  const TILE_BYTES = TILE_VOXELS * 4;
   let bytes = 0;
   for (const v of step.forward.volumes) {
-    for (const t of v.tiles) bytes += TILE_VOXELS * 4 + t.data.length;
+    for (const t of v.tiles) bytes += TILE_BYTES + t.data.length;
+  }
+  const meta = step.forward.meta;
+  if (meta && "before" in step) {
+    const ids = new Set(meta.layers.map((l) => l.id));
+    for (const l of step.before.layers) {
+      if (!ids.has(l.id)) bytes += l.volume.tileCount * TILE_BYTES;
+    }
+    const mask = step.before.selectionMask;
+    if (mask && !meta.hasSelectionMask) bytes += mask.tileCount * TILE_BYTES;
   }
   return bytes;
 }

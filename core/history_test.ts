@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { History } from "./history.ts";
+import { History, stepBytes } from "./history.ts";
 import { copyImage, type Image, newImage } from "./image.ts";
 import { diffImage } from "./journal/image_delta.ts";
 import {
@@ -199,4 +199,18 @@ Deno.test("History drops the oldest steps past maxBytes, keeps the newest, and u
   step(tiny, image, paint(1));
   assert.deepEqual([tiny.size, tiny.bytes], [2, one]);
   assert.throws(() => new History({ maxBytes: -1 }), RangeError);
+});
+
+Deno.test("stepBytes() charges a removed layer's tiles, which its delta does not list", () => {
+  const image = newImage();
+  const layer = addLayer(image);
+  for (let k = 0; k < 3; k++) layer.volume.set(k * 16, 0, 0, 0xffffffff);
+  const before = copyImage(image);
+  deleteLayer(image, image.layers.find((l) => l.id === layer.id)!);
+  const forward = diffImage(before, image, true);
+  assert.equal(forward.volumes.length, 0, "the delta lists none of its tiles");
+  assert.equal(stepBytes({ forward, before }), 3 * 16384);
+  const history = new History({ maxBytes: 2 * 16384 });
+  history.push({ forward, before });
+  assert.equal(history.bytes, 3 * 16384);
 });

@@ -2,12 +2,14 @@
  * Plain-data form of an Image (no class instances, no shared references) so it can cross a
  * worker boundary by structured clone; tile buffers are copied, never shared.
  */
+import type { Aabb } from "./box.ts";
 import type { Camera } from "./camera.ts";
 import type { Carried } from "./carried.ts";
 import type { Image, Light } from "./image.ts";
 import type { Layer } from "./layer.ts";
 import type { Material } from "./material.ts";
 import type { PlainTile } from "./render/raycast.ts";
+import { tileMeetsAabb } from "./tile_coords.ts";
 import { TILE_VOXELS, Volume } from "./volume.ts";
 
 /**
@@ -43,14 +45,19 @@ export interface PlainImage {
 
 /**
  * Copies a volume's tiles into plain data; `shared` puts the voxels in a SharedArrayBuffer, so
- * several workers can read one copy.
+ * several workers can read one copy; `region` keeps only the tiles that meet it.
  */
-export function volumeToPlain(volume: Volume, shared = false): PlainVolume {
-  const n = volume.tileCount, bytes = n * TILE_VOXELS * 4;
-  const origins = new Int32Array(n * 3);
+export function volumeToPlain(
+  volume: Volume,
+  shared = false,
+  region: Aabb | null = null,
+): PlainVolume {
+  const n = region ? tilesMeeting(volume, region) : volume.tileCount;
+  const bytes = n * TILE_VOXELS * 4, origins = new Int32Array(n * 3);
   const voxels = new Uint32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   let i = 0;
   for (const [x, y, z, data] of volume.tiles()) {
+    if (region && !tileMeetsAabb(x, y, z, region)) continue;
     origins[i * 3] = x;
     origins[i * 3 + 1] = y;
     origins[i * 3 + 2] = z;
@@ -58,6 +65,13 @@ export function volumeToPlain(volume: Volume, shared = false): PlainVolume {
     i++;
   }
   return { origins, voxels };
+}
+
+/** Returns how many of the volume's tiles meet the box. */
+export function tilesMeeting(volume: Volume, region: Aabb): number {
+  let n = 0;
+  for (const [x, y, z] of volume.tiles()) if (tileMeetsAabb(x, y, z, region)) n++;
+  return n;
 }
 
 /**

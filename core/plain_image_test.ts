@@ -11,6 +11,7 @@ import {
   imageToPlain,
   plainBuffers,
   plainTiles,
+  tilesMeeting,
   volumeFromPlain,
   volumeToPlain,
 } from "./plain_image.ts";
@@ -153,4 +154,17 @@ Deno.test("plainTiles views the packed tiles in order, shared or not, without co
       assert.equal(tiles[i].voxels.buffer, plain.voxels.buffer);
     }
   }
+});
+
+Deno.test("volumeToPlain() with a region copies only the tiles that meet it", () => {
+  const v = new Volume();
+  for (let k = 0; k < 5; k++) v.set(k * 16 + 3, 0, 0, packRgba(k * 40, 0, 0));
+  const region = {
+    min: [17, 0, 0] as [number, number, number],
+    max: [40, 1, 1] as [number, number, number],
+  };
+  assert.equal(tilesMeeting(v, region), 2);
+  const plain = volumeToPlain(v, false, region);
+  assert.deepEqual(plainTiles(plain).map((t) => t.origin), [[16, 0, 0], [32, 0, 0]]);
+  assert.equal(volumeFromPlain(plain).get(35, 0, 0), packRgba(80, 0, 0));
 });
