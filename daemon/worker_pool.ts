@@ -107,9 +107,17 @@ export class WorkerPool {
     }
     if (signal?.aborted) return Promise.reject(cancelled());
     return new Promise((resolve, reject) => {
-      const queued: Queued = { job, options, pending: { resolve, reject } };
+      // The signal lives as long as the client's connection: a listener left on it after the
+      // job settles kept the job's input and result for that long (8 MB per big edit).
+      const onAbort = () => this.#cancel(queued);
+      const settled = () => signal?.removeEventListener("abort", onAbort);
+      const pending: Pending = {
+        resolve: (value) => (settled(), resolve(value)),
+        reject: (err) => (settled(), reject(err)),
+      };
+      const queued: Queued = { job, options, pending };
       this.#queue.push(queued);
-      signal?.addEventListener("abort", () => this.#cancel(queued), { once: true });
+      signal?.addEventListener("abort", onAbort, { once: true });
       this.#pump();
     });
   }

@@ -65,3 +65,23 @@ Deno.test("WorkerPool cancels a job when its signal aborts (client disconnect)",
     await pool.close();
   }
 });
+
+Deno.test("WorkerPool lets go of a connection's signal when a job settles", async () => {
+  // A connection's signal outlives its jobs: a listener left on it kept each job's data.
+  const listeners = new Set<unknown>();
+  const signal = {
+    aborted: false,
+    addEventListener: (_type: string, fn: unknown) => listeners.add(fn),
+    removeEventListener: (_type: string, fn: unknown) => listeners.delete(fn),
+  } as unknown as AbortSignal;
+  const pool = new WorkerPool(1);
+  try {
+    assert.equal(await pool.run({ kind: "sleep", ms: 1 }, { signal }), null);
+    await assert.rejects(
+      pool.run({ kind: "decode", codec: "nope", bytes: new Uint8Array(1) }, { signal }),
+    );
+    assert.equal(listeners.size, 0);
+  } finally {
+    await pool.close();
+  }
+});
