@@ -90,11 +90,15 @@ export function applyEditResult(volume: Volume, r: EditResult): Volume {
   return adoptPlain(volume, r.changed!);
 }
 
-/** Installs the tiles of a transferred plain volume as views, without copying them. */
+/**
+ * Installs the tiles of a transferred plain volume, each in a buffer of its own: views into the
+ * one transferred buffer let a single tile that later edits left alone keep all of it (20
+ * results of 8–16 MB held by a 16 MB layer).
+ */
 function adoptPlain(volume: Volume, plain: PlainVolume): Volume {
   const { origins, voxels } = plain;
   for (let i = 0; i * 3 < origins.length; i++) {
-    const view = voxels.subarray(i * TILE_VOXELS, (i + 1) * TILE_VOXELS);
+    const view = voxels.slice(i * TILE_VOXELS, (i + 1) * TILE_VOXELS);
     volume.adoptTile(origins[i * 3], origins[i * 3 + 1], origins[i * 3 + 2], view);
   }
   return volume;

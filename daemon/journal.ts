@@ -21,7 +21,7 @@ import {
   RecordKind,
 } from "../core/journal/record.ts";
 import { ErrorCode, RpcError } from "../protocol/mod.ts";
-import type { JournalFs } from "./journal_fs.ts";
+import { type JournalFs, removeDir } from "./journal_fs.ts";
 import { GroupSync } from "./journal_sync.ts";
 import {
   factsOf,
@@ -294,9 +294,7 @@ export class JournalStore {
     this.#open.delete(project.id);
     if (j) this.#fs.close(j.fd);
     // Removed before the reply: a closed project never comes back after a restart.
-    if (this.enabled) {
-      fs.rmSync(join(this.projectsDir, project.id), { recursive: true, force: true });
-    }
+    if (this.enabled) removeDir(join(this.projectsDir, project.id));
   }
 
   /**
@@ -349,13 +347,16 @@ export class JournalStore {
     if (j.unsynced) this.#sync.retire({ fd: j.fd, note: `${project.id}:${j.unsynced}` });
     else this.#fs.close(j.fd);
     // Closed meanwhile: its directory is gone, nothing to write.
-    const bytes = await writeCheckpoint(
-      j.dir,
-      snapshot,
-      seq,
-      facts,
-      () => this.#open.has(project.id),
-    );
+    const wanted = () => this.#open.has(project.id);
+    const bytes = await writeCheckpoint(j.dir, snapshot, seq, facts, wanted).catch((err) => {
+      if (wanted()) throw err;
+      return null; // closed while it was written: its directory went away under it
+    });
+    if (!wanted()) {
+      // Closed while the file was written: a checkpoint left behind would bring it back.
+      removeDir(j.dir);
+      return;
+    }
     if (bytes === null) return;
     this.stats.checkpoints++;
     this.#log.info("Checkpoint of {project} at seq {seq}: {bytes} bytes in {ms} ms", {

@@ -67,3 +67,15 @@ export function journalFs(shim: string | undefined): JournalFs {
     },
   };
 }
+
+/**
+ * Removes a closed project's directory. A checkpoint being written into it can make the
+ * removal fail (ENOTEMPTY); that checkpoint removes the directory when it ends.
+ */
+export function removeDir(dir: string): void {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // See above.
+  }
+}
