@@ -39,6 +39,12 @@ export interface ChangeHubOptions {
   subscriber_buffer_bytes: number;
 }
 
+/**
+ * Tile refs the ring of one project may list (about 90 bytes each); older events go first, and
+ * a subscriber resuming from before the ring is resynced, as when it passes ring_size.
+ */
+export const MAX_RING_TILES = 65536;
+
 const DEFAULTS: ChangeHubOptions = {
   coalesce_ms: 20,
   ring_size: 1024,
@@ -52,6 +58,8 @@ interface Watch {
   tiles: Map<string, TileRef>;
   metaChanged: boolean;
   ring: ChangeEvent[];
+  /** Tile refs listed by the ring's events. */
+  ringTiles: number;
   /** Changes after this sequence number are all in the ring. */
   ringStart: number;
   /** First sequence number not yet reported, or 0 when nothing is pending. */
@@ -143,6 +151,7 @@ export class ChangeHub {
       tiles: new Map(),
       metaChanged: false,
       ring: [],
+      ringTiles: 0,
       ringStart: seq,
       pendingFrom: 0,
       reportedAt: -Infinity,
@@ -271,8 +280,14 @@ export class ChangeHub {
     const w = this.#watches.get(project);
     if (w) {
       w.ring.push(ev);
+      w.ringTiles += ev.tiles?.length ?? 0;
       const max = this.#options().ring_size;
-      while (w.ring.length > max) w.ringStart = w.ring.shift()!.seq;
+      // Bounded by tiles too: 1024 events of 4000 tiles each held 344 MB.
+      while (w.ring.length > max || (w.ringTiles > MAX_RING_TILES && w.ring.length > 1)) {
+        const old = w.ring.shift()!;
+        w.ringTiles -= old.tiles?.length ?? 0;
+        w.ringStart = old.seq;
+      }
     }
     if (this.#subs.size === 0) return;
     const line = this.#line(ev);

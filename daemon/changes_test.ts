@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ChangeEvent } from "../protocol/mod.ts";
-import { ChangeHub, type Peer } from "./changes.ts";
+import { ChangeHub, MAX_RING_TILES, type Peer } from "./changes.ts";
 import { Metrics } from "./metrics.ts";
 import { ProjectRegistry } from "./projects.ts";
 
@@ -158,4 +158,38 @@ Deno.test("ChangeHub reports edits within coalesce_ms of a report as one event",
   assert.deepEqual(peer.events.slice(1), [
     { project: "p1", seq: 3, from_seq: 2, kind: "edit", tiles: [[2, 16, 0, 0], [2, 32, 0, 0]] },
   ]);
+});
+
+Deno.test("ChangeHub's ring also drops old events past MAX_RING_TILES listed tiles", async () => {
+  const { hub, project } = setup(1024);
+  hub.watch(project);
+  const per = 3000, events = Math.ceil(MAX_RING_TILES / per) + 5;
+  for (let e = 0; e < events; e++) {
+    project.seq++;
+    const tiles = Array.from({ length: per }, (_, i) => ({
+      origin: [i * 16, e * 16, 0] as [number, number, number],
+      encoding: 0,
+      data: new Uint8Array(),
+    }));
+    hub.onCommit({
+      project,
+      seq: project.seq,
+      kind: 0,
+      method: "goxel.paint",
+      delta: { meta: null, volumes: [{ id: 2, tiles }] },
+    });
+    await tick();
+  }
+  const kept = Math.floor(MAX_RING_TILES / per), last = project.seq;
+  const inside = new FakePeer();
+  hub.subscribe(inside, project, last - kept);
+  await tick();
+  assert.deepEqual(
+    inside.events.map((e) => e.seq),
+    Array.from({ length: kept }, (_, i) => last - kept + 1 + i),
+  );
+  const before = new FakePeer();
+  hub.subscribe(before, project, last - kept - 1);
+  await tick();
+  assert.deepEqual(before.events, [{ project: "p1", seq: last, kind: "resync" }]);
 });
