@@ -10,13 +10,8 @@ import { floodFill, type FloodFillOptions } from "../core/ops/fill.ts";
 import { drawLine } from "../core/ops/line.ts";
 import { boxFromCorners, paint, type Painter } from "../core/ops/paint.ts";
 import { moveVolume } from "../core/ops/transform.ts";
-import {
-  type PlainVolume,
-  volumeBuffers,
-  volumeFromPlain,
-  volumeToPlain,
-} from "../core/plain_image.ts";
-import { TILE_VOXELS, tileKey, Volume } from "../core/volume.ts";
+import { type PlainVolume, volumeBuffers, volumeFromPlain } from "../core/plain_image.ts";
+import { tileKey, Volume } from "../core/volume.ts";
 
 /** Voxels an edit may charge and still run inline on the event loop (~50 ms of painting). */
 export const INLINE_EDIT_VOXELS = 1_000_000;
@@ -35,10 +30,37 @@ export type EditOp =
  * plus, for fills, the voxels changed.
  */
 export interface EditResult {
-  volume: PlainVolume | null;
-  changed: PlainVolume | null;
+  volume: TileArrays | null;
+  changed: TileArrays | null;
   deleted: Int32Array | null;
   count: number;
+}
+
+/**
+ * Tiles as the worker hands them back: origins (x, y, z per tile) and one array per tile, each
+ * in a buffer of its own, moved rather than copied. (One packed buffer, adopted as views, let a
+ * single tile that later edits left alone keep a whole 8–16 MB result alive; copying each tile
+ * out of it on the event loop stalled other clients for up to 80 ms.)
+ */
+export interface TileArrays {
+  origins: Int32Array;
+  tiles: Uint32Array[];
+}
+
+/** Worker side: a volume's tiles as TileArrays (its arrays, or a copy when one shares a buffer). */
+function tileArrays(volume: Volume): TileArrays {
+  const origins = new Int32Array(volume.tileCount * 3), tiles: Uint32Array[] = [];
+  const seen = new Set<ArrayBufferLike>();
+  for (const [x, y, z, v] of volume.tiles()) {
+    origins[tiles.length * 3] = x;
+    origins[tiles.length * 3 + 1] = y;
+    origins[tiles.length * 3 + 2] = z;
+    const own = v.byteOffset === 0 && v.buffer.byteLength === v.byteLength && !seen.has(v.buffer);
+    const tile = own ? v : v.slice();
+    seen.add(tile.buffer);
+    tiles.push(tile);
+  }
+  return { origins, tiles };
 }
 
 /** Applies `op` to `volume` in place within `limits`; returns the fill count (else 0). */
@@ -66,7 +88,7 @@ export function runEditJob(plain: PlainVolume, op: EditOp, limits?: WorkBudgetOp
   const volume = volumeFromPlain(plain);
   if (op.kind === "move") {
     const count = applyEdit(volume, op, limits);
-    return { volume: volumeToPlain(volume), changed: null, deleted: null, count };
+    return { volume: tileArrays(volume), changed: null, deleted: null, count };
   }
   const before = volume.copy();
   const count = applyEdit(volume, op, limits);
@@ -79,7 +101,7 @@ export function runEditJob(plain: PlainVolume, op: EditOp, limits?: WorkBudgetOp
   for (const [ox, oy, oz, v] of volume.tiles()) {
     if (changed.has(tileKey(ox, oy, oz))) out.adoptTile(ox, oy, oz, v);
   }
-  return { volume: null, changed: volumeToPlain(out), deleted: Int32Array.from(deleted), count };
+  return { volume: null, changed: tileArrays(out), deleted: Int32Array.from(deleted), count };
 }
 
 /** Main side: applies a result to `volume` (or returns the replacement volume for a move). */
@@ -90,25 +112,24 @@ export function applyEditResult(volume: Volume, r: EditResult): Volume {
   return adoptPlain(volume, r.changed!);
 }
 
-/**
- * Installs the tiles of a transferred plain volume, each in a buffer of its own: views into the
- * one transferred buffer let a single tile that later edits left alone keep all of it (20
- * results of 8–16 MB held by a 16 MB layer).
- */
-function adoptPlain(volume: Volume, plain: PlainVolume): Volume {
-  const { origins, voxels } = plain;
-  for (let i = 0; i * 3 < origins.length; i++) {
-    const view = voxels.slice(i * TILE_VOXELS, (i + 1) * TILE_VOXELS);
-    volume.adoptTile(origins[i * 3], origins[i * 3 + 1], origins[i * 3 + 2], view);
+/** Installs the transferred tiles, without copying them. */
+function adoptPlain(volume: Volume, { origins, tiles }: TileArrays): Volume {
+  for (let i = 0; i < tiles.length; i++) {
+    volume.adoptTile(origins[i * 3], origins[i * 3 + 1], origins[i * 3 + 2], tiles[i]);
   }
   return volume;
 }
 
 /** The buffers of an edit result, to transfer rather than copy. */
 export function editResultBuffers(r: EditResult): ArrayBuffer[] {
-  const out = [r.volume, r.changed].flatMap((p) => (p ? volumeBuffers(p) : []));
-  if (r.deleted) out.push(r.deleted.buffer as ArrayBuffer);
-  return out;
+  const out = new Set<ArrayBuffer>();
+  for (const t of [r.volume, r.changed]) {
+    if (!t) continue;
+    out.add(t.origins.buffer as ArrayBuffer);
+    for (const tile of t.tiles) out.add(tile.buffer as ArrayBuffer);
+  }
+  if (r.deleted) out.add(r.deleted.buffer as ArrayBuffer);
+  return [...out];
 }
 
 export { volumeBuffers };
