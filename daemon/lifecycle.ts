@@ -22,7 +22,7 @@ import { Metrics } from "./metrics.ts";
 import { defaultDataDir, lockDataDir } from "./data_dir.ts";
 import { registerGauges } from "./gauges.ts";
 import { JournalObserver, recoverProjects } from "./recovery.ts";
-import { ProjectRegistry } from "./projects.ts";
+import { historyOptions, ProjectRegistry } from "./projects.ts";
 import {
   acquireLock,
   checkSocketParent,
@@ -123,10 +123,7 @@ async function serve(a: ServeArgs): Promise<number> {
   let stopping: Promise<number> | null = null;
   let resolveExit: (code: number) => void = () => {};
   const exited = new Promise<number>((r) => resolveExit = r);
-  const projects = new ProjectRegistry(clock, {
-    limit: a.config.history_limit || undefined,
-    maxBytes: a.config.history_max_bytes || undefined,
-  });
+  const projects = new ProjectRegistry(clock, historyOptions(a.config));
   const journal = new JournalStore(
     {
       dataDir: a.dataDir,

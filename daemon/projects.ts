@@ -122,6 +122,16 @@ export interface RegistryObserver {
 
 const NO_OBSERVER: RegistryObserver = { opened() {}, closed() {}, selected() {} };
 
+/** The undo history a configuration asks for (its 0s mean unbounded). */
+export function historyOptions(
+  config: { history_limit: number; history_max_bytes: number },
+): HistoryOptions {
+  return {
+    limit: config.history_limit || undefined,
+    maxBytes: config.history_max_bytes || undefined,
+  };
+}
+
 /** All open projects plus the daemon-wide current one. */
 export class ProjectRegistry {
   #projects = new Map<string, Project>();
