@@ -14,14 +14,23 @@ export function addMcpCommand(program: Command, deps: CliDeps, out: Output): voi
       "--allow-non-loopback",
       "allow --http on a non-loopback address (needs the GOXEL_MCP_TOKEN env var)",
     )
+    .option(
+      "--session-idle <seconds>",
+      "close an HTTP session after this long with no open request (default 1800)",
+    )
     .option("--root <dir>", "directory that tool file paths are confined to (default: current)")
     .option("--allow-scripts", "offer the execute_script tool")
     .option("--no-spawn", "fail tool calls instead of starting the daemon when it is not running")
     .option("--socket <path>", "Unix socket path of the daemon")
     .action(async (o) => {
       if (!deps.runMcp) throw new CliError("This build has no MCP server");
+      const idle = o.sessionIdle === undefined ? undefined : Number(o.sessionIdle);
+      if (idle !== undefined && !(idle > 0 && idle <= 86400 * 365)) {
+        throw new CliError(`--session-idle wants a number of seconds > 0, got "${o.sessionIdle}"`);
+      }
       out.exitCode = await deps.runMcp({
         http: o.http,
+        sessionIdleSeconds: idle,
         allowNonLoopback: o.allowNonLoopback === true,
         token: deps.env.GOXEL_MCP_TOKEN || undefined,
         socket: o.socket && resolve(deps.cwd, o.socket),

@@ -10,8 +10,13 @@ import { floodFill, type FloodFillOptions } from "../core/ops/fill.ts";
 import { drawLine } from "../core/ops/line.ts";
 import { boxFromCorners, paint, type Painter } from "../core/ops/paint.ts";
 import { moveVolume } from "../core/ops/transform.ts";
-import { type PlainVolume, volumeBuffers, volumeFromPlain } from "../core/plain_image.ts";
-import { tileKey, Volume } from "../core/volume.ts";
+import {
+  type PlainVolume,
+  volumeBuffers,
+  volumeFromPlain,
+  volumeToPlain,
+} from "../core/plain_image.ts";
+import { TILE_VOXELS, tileKey, Volume } from "../core/volume.ts";
 
 /** Voxels an edit may charge and still run inline on the event loop (~50 ms of painting). */
 export const INLINE_EDIT_VOXELS = 1_000_000;
@@ -30,17 +35,20 @@ export type EditOp =
  * plus, for fills, the voxels changed.
  */
 export interface EditResult {
-  volume: TileArrays | null;
+  volume: PlainVolume | null;
   changed: TileArrays | null;
   deleted: Int32Array | null;
   count: number;
 }
 
 /**
- * Tiles as the worker hands them back: origins (x, y, z per tile) and one array per tile, each
- * in a buffer of its own, moved rather than copied. (One packed buffer, adopted as views, let a
- * single tile that later edits left alone keep a whole 8–16 MB result alive; copying each tile
- * out of it on the event loop stalled other clients for up to 80 ms.)
+ * Changed tiles as the worker hands them back: origins (x, y, z per tile) and one array per
+ * tile, each in a buffer of its own, moved rather than copied. (One packed buffer, adopted as
+ * views, let a single tile that later edits left alone keep a whole 8–16 MB result alive, and
+ * repeated partial edits stacked them up; copying each tile out on the event loop stalled other
+ * clients for up to 80 ms.) A move's whole new volume still comes packed: thousands of buffers
+ * cost the event loop more (a bystander's worst ping 51–60 vs 39–53 ms in abuse_e2e), and a
+ * whole volume pins at most its own size until its tiles are all replaced.
  */
 export interface TileArrays {
   origins: Int32Array;
@@ -88,7 +96,7 @@ export function runEditJob(plain: PlainVolume, op: EditOp, limits?: WorkBudgetOp
   const volume = volumeFromPlain(plain);
   if (op.kind === "move") {
     const count = applyEdit(volume, op, limits);
-    return { volume: tileArrays(volume), changed: null, deleted: null, count };
+    return { volume: volumeToPlain(volume), changed: null, deleted: null, count };
   }
   const before = volume.copy();
   const count = applyEdit(volume, op, limits);
@@ -106,14 +114,17 @@ export function runEditJob(plain: PlainVolume, op: EditOp, limits?: WorkBudgetOp
 
 /** Main side: applies a result to `volume` (or returns the replacement volume for a move). */
 export function applyEditResult(volume: Volume, r: EditResult): Volume {
-  if (r.volume) return adoptPlain(new Volume(), r.volume);
+  if (r.volume) {
+    const { origins, voxels } = r.volume, out = new Volume();
+    for (let i = 0; i * 3 < origins.length; i++) {
+      const view = voxels.subarray(i * TILE_VOXELS, (i + 1) * TILE_VOXELS);
+      out.adoptTile(origins[i * 3], origins[i * 3 + 1], origins[i * 3 + 2], view);
+    }
+    return out;
+  }
   const d = r.deleted!;
   for (let i = 0; i < d.length; i += 3) volume.deleteTile(d[i], d[i + 1], d[i + 2]);
-  return adoptPlain(volume, r.changed!);
-}
-
-/** Installs the transferred tiles, without copying them. */
-function adoptPlain(volume: Volume, { origins, tiles }: TileArrays): Volume {
+  const { origins, tiles } = r.changed!;
   for (let i = 0; i < tiles.length; i++) {
     volume.adoptTile(origins[i * 3], origins[i * 3 + 1], origins[i * 3 + 2], tiles[i]);
   }
@@ -122,11 +133,10 @@ function adoptPlain(volume: Volume, { origins, tiles }: TileArrays): Volume {
 
 /** The buffers of an edit result, to transfer rather than copy. */
 export function editResultBuffers(r: EditResult): ArrayBuffer[] {
-  const out = new Set<ArrayBuffer>();
-  for (const t of [r.volume, r.changed]) {
-    if (!t) continue;
-    out.add(t.origins.buffer as ArrayBuffer);
-    for (const tile of t.tiles) out.add(tile.buffer as ArrayBuffer);
+  const out = new Set<ArrayBuffer>(r.volume ? volumeBuffers(r.volume) : []);
+  if (r.changed) {
+    out.add(r.changed.origins.buffer as ArrayBuffer);
+    for (const tile of r.changed.tiles) out.add(tile.buffer as ArrayBuffer);
   }
   if (r.deleted) out.add(r.deleted.buffer as ArrayBuffer);
   return [...out];

@@ -60,9 +60,27 @@ function checkListenAddress(host: string, opts: McpOptions): void {
   if (!opts.token) throw new RangeError(`Listening on ${host} needs a token: set GOXEL_MCP_TOKEN`);
 }
 
-/** The MCP sessions of one HTTP listener, each with its own transport and server. */
+/** Sessions one listener keeps at once; an initialize past it gets 503. */
+export const MAX_SESSIONS = 256;
+/** Default idle time after which a session without an open stream is closed. */
+export const SESSION_IDLE_SECONDS = 1800;
+
+interface Session {
+  transport: StreamableHTTPServerTransport;
+  /** When its last request ended (performance.now()). */
+  lastSeen: number;
+  /** Its requests still open (a GET event stream stays open while the client listens). */
+  open: number;
+}
+
+/**
+ * The MCP sessions of one HTTP listener, each with its own transport and server. A client that
+ * goes away without DELETE leaves its session behind: sessions with no open request for
+ * `idleSeconds` are closed (each polled the daemon every second and kept its server).
+ */
 class HttpSessions {
-  readonly #sessions = new Map<string, StreamableHTTPServerTransport>();
+  readonly #sessions = new Map<string, Session>();
+  readonly #sweep: ReturnType<typeof setInterval>;
   /** `Host` header values accepted on loopback (set once the port is known). */
   allowedHosts = new Set<string>();
 
@@ -70,8 +88,12 @@ class HttpSessions {
     readonly ctx: McpContext,
     readonly tools: ToolTable,
     readonly identity: ServerIdentity,
-    readonly opts: { loopback: boolean; token?: string },
-  ) {}
+    readonly opts: { loopback: boolean; token?: string; idleSeconds?: number },
+  ) {
+    const idleMs = (opts.idleSeconds ?? SESSION_IDLE_SECONDS) * 1000;
+    this.#sweep = setInterval(() => this.#closeIdle(idleMs), Math.min(60_000, idleMs / 4));
+    (this.#sweep as { unref?: () => void }).unref?.();
+  }
 
   /** Answers one HTTP request. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -86,27 +108,47 @@ class HttpSessions {
     }
     const body = req.method === "POST" ? await readBody(req) : undefined;
     const id = req.headers["mcp-session-id"];
-    let transport = typeof id === "string" ? this.#sessions.get(id) : undefined;
+    const session = typeof id === "string" ? this.#sessions.get(id) : undefined;
+    let transport = session?.transport;
     if (!transport) {
       if (id !== undefined) return reply(res, 404, "Unknown MCP session: initialize again");
       if (req.method !== "POST" || !isInitializeRequest(body)) {
         return reply(res, 400, "Bad request: start with an initialize request");
       }
+      if (this.#sessions.size >= MAX_SESSIONS) {
+        return reply(res, 503, `Too many MCP sessions (${MAX_SESSIONS}): close one (DELETE)`);
+      }
       transport = this.#open();
+    }
+    if (session) {
+      session.open++;
+      res.once("close", () => {
+        session.open--;
+        session.lastSeen = performance.now();
+      });
     }
     await transport.handleRequest(req, res, body);
   }
 
   /** Closes every session. */
   async closeAll(): Promise<void> {
-    for (const t of this.#sessions.values()) await t.close().catch(() => {});
+    clearInterval(this.#sweep);
+    for (const s of this.#sessions.values()) await s.transport.close().catch(() => {});
+  }
+
+  #closeIdle(idleMs: number): void {
+    const now = performance.now();
+    for (const s of [...this.#sessions.values()]) {
+      if (s.open === 0 && now - s.lastSeen > idleMs) void s.transport.close().catch(() => {});
+    }
   }
 
   #open(): StreamableHTTPServerTransport {
     const session = createSession(this.ctx, this.tools, this.identity);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (sid: string) => void this.#sessions.set(sid, transport),
+      onsessioninitialized: (sid: string) =>
+        void this.#sessions.set(sid, { transport, lastSeen: performance.now(), open: 0 }),
       onsessionclosed: (sid: string) => void this.#sessions.delete(sid),
     });
     transport.onclose = () => {
@@ -135,6 +177,7 @@ export async function serveHttp(
   const sessions = new HttpSessions(ctx, tools, identity, {
     loopback: LOOPBACK.has(host),
     token: opts.token,
+    idleSeconds: opts.sessionIdleSeconds,
   });
   const server = createServer((req, res) => {
     sessions.handle(req, res).catch((err) => {

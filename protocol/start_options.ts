@@ -32,6 +32,8 @@ export interface McpOptions {
   allowNonLoopback?: boolean;
   /** Bearer token HTTP clients must present (required off loopback). */
   token?: string;
+  /** Seconds an HTTP session may sit with no open request before it is closed (default 1800). */
+  sessionIdleSeconds?: number;
   socket?: string;
   /** Fail tool calls instead of starting the daemon when none runs. */
   noSpawn?: boolean;

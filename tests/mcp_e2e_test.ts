@@ -353,3 +353,55 @@ Deno.test("goxel mcp refuses a non-loopback --http address without the flag and 
     await env.cleanup();
   }
 });
+
+Deno.test("goxel mcp --http closes sessions left idle past --session-idle", async () => {
+  const env = await makeTestEnv();
+  const mcp = await startMcpHttp(env, [
+    "--no-spawn",
+    "--socket",
+    env.socket,
+    "--session-idle",
+    "1",
+  ]);
+  const post = (body: unknown, session?: string) =>
+    fetch(mcp.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        ...(session ? { "mcp-session-id": session } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+  try {
+    // A client that initializes and goes away without DELETE.
+    const init = await post({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-03-26",
+        capabilities: {},
+        clientInfo: { name: "t", version: "1" },
+      },
+    });
+    const session = init.headers.get("mcp-session-id")!;
+    await init.body?.cancel();
+    assert.ok(session, "the server named the session");
+    const alive = await post({ jsonrpc: "2.0", id: 2, method: "tools/list" }, session);
+    assert.equal(alive.status, 200);
+    await alive.body?.cancel();
+    await new Promise((r) => setTimeout(r, 2500));
+    const gone = await post({ jsonrpc: "2.0", id: 3, method: "tools/list" }, session);
+    assert.equal(gone.status, 404);
+    assert.match(await gone.text(), /Unknown MCP session/);
+    // The connected SDK client keeps its event stream open: its session stays.
+    assert.ok((await mcp.client.listTools()).tools.length > 40);
+    const bad = await runGoxel(["mcp", "--http", "127.0.0.1:0", "--session-idle", "0"], env);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /--session-idle wants a number of seconds/);
+  } finally {
+    await mcp.close();
+    await env.cleanup();
+  }
+});
