@@ -63,12 +63,15 @@ async function renderBands<T>(
   image: Image,
   options: RenderOptions,
   kind: "render_rows" | "render_png_parts",
+  signal?: AbortSignal,
 ): Promise<{ range: [number, number]; result: T }[]> {
   validateRenderOptions(options);
   const bands = bandRanges(options.height, bandCount(options, ctx.workers.size));
   const { input, transfer } = renderInput(image, bands.length);
   const results = await Promise.all(
-    bands.map((ranges) => ctx.workers.run({ kind, ...input, options, ranges }, { transfer })),
+    bands.map((ranges) =>
+      ctx.workers.run({ kind, ...input, options, ranges }, { transfer, signal })
+    ),
   );
   return bands.flatMap((ranges, b) =>
     ranges.map((range, i) => ({ range, result: (results[b] as T[])[i] }))
@@ -111,17 +114,19 @@ export function bandCount(
 
 /**
  * Renders the image to a PNG file at `path` (resolved against the workspace). Each worker
- * filters and deflates its own rows; the parts are joined into one zlib stream here.
+ * filters and deflates its own rows; the parts are joined into one zlib stream here. `signal`
+ * (the client's connection) cancels the render when the client leaves.
  */
 export async function renderPngFile(
   ctx: Pick<DaemonContext, "workers" | "workspace">,
   image: Image,
   path: string,
   options: RenderOptions,
+  signal?: AbortSignal,
 ): Promise<{ path: string; data: Uint8Array }> {
   const full = resolvePath(ctx.workspace, path);
   checkPngPath(full);
-  const parts = await renderBands<PngPart>(ctx, image, options, "render_png_parts");
+  const parts = await renderBands<PngPart>(ctx, image, options, "render_png_parts", signal);
   const data = assemblePngParts(options.width, options.height, parts.map((p) => p.result));
   await writeEncodedFiles(full, [{ suffix: "", data }]);
   return { path: full, data };

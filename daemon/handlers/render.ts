@@ -27,7 +27,7 @@ export const renderHandlers: HandlerGroup<RenderMethods> = {
       camera: p.camera_preset,
       background,
       quality: p.quality,
-    });
+    }, call.signal);
     if (!managed) return { success: true, width, height, format: "png", output_path: saved.path };
     const file = ctx.renders.add(saved.path, saved.data, width, height, `c${call.connectionId}`);
     return { success: true, width, height, format: "png", file };
