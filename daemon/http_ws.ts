@@ -10,6 +10,7 @@ import { ErrorCode } from "../protocol/mod.ts";
 import type { Peer } from "./changes.ts";
 import type { DaemonContext } from "./context.ts";
 import type { CallInfo, Dispatcher } from "./dispatch.ts";
+import { MAX_QUEUED_MESSAGES, MAX_UNSENT_BYTES } from "./server.ts";
 
 // The parts of the `ws` package used here (its typings would pull @types/node into the check).
 interface WebSocket {
@@ -20,6 +21,8 @@ interface WebSocket {
   on(event: "message", fn: (data: unknown, isBinary: boolean) => void): void;
   on(event: "error", fn: () => void): void;
   once(event: "close", fn: () => void): void;
+  pause(): void;
+  resume(): void;
   terminate(): void;
 }
 interface WsServer {
@@ -38,7 +41,10 @@ class WsConnection implements Peer {
   readonly #gateway: WsGateway;
   readonly #info: CallInfo;
   #queue: string[] = [];
+  #queuedBytes = 0;
+  #paused = false;
   #busy = false;
+  #scheduled = false;
   #drainWaiters: (() => void)[] = [];
 
   constructor(gateway: WsGateway, ws: WebSocket, id: number) {
@@ -47,8 +53,11 @@ class WsConnection implements Peer {
     this.#info = { connectionId: id, transport: "ws", peer: this };
     ws.on("message", (data, isBinary) => {
       if (isBinary) return this.#reply(binaryRefused());
-      this.#queue.push(String(data));
-      this.#pump();
+      const text = String(data);
+      this.#queue.push(text);
+      this.#queuedBytes += text.length;
+      this.#schedule();
+      this.#updateReading();
     });
     ws.on("error", () => ws.terminate());
   }
@@ -70,6 +79,8 @@ class WsConnection implements Peer {
         this.#drainWaiters = [];
         for (const fn of waiters) fn();
       }
+      // Replies were waiting for the client to read: go on once half of them are gone.
+      if (this.#queue.length && this.#ws.bufferedAmount <= MAX_UNSENT_BYTES / 2) this.#schedule();
     });
   }
 
@@ -89,23 +100,64 @@ class WsConnection implements Peer {
     if (text !== null) this.send(text);
   }
 
+  /** Runs the pump in a later turn of the event loop (once, however many messages arrive). */
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#pump();
+    });
+  }
+
+  /**
+   * Answers queued messages in order, one at a time when async, for at most PUMP_SLICE_MS a turn
+   * of the event loop. Backpressure as on the socket: messages wait while the client leaves
+   * MAX_UNSENT_BYTES of replies unread, and the socket is not read while MAX_QUEUED_MESSAGES (or
+   * max_message_bytes of them) wait. A client that sent pings and never read the replies made
+   * both grow without bound and, answered all in one turn, kept every other client waiting for
+   * seconds.
+   */
   #pump(): void {
-    if (this.#busy) return;
-    while (this.#queue.length) {
-      const out = this.#gateway.dispatcher.handleText(this.#queue.shift()!, this.#info);
+    const end = performance.now() + PUMP_SLICE_MS;
+    while (!this.#busy && this.#queue.length && this.#ws.bufferedAmount <= MAX_UNSENT_BYTES) {
+      const text = this.#queue.shift()!;
+      this.#queuedBytes -= text.length;
+      const out = this.#gateway.dispatcher.handleText(text, this.#info);
       if (out !== null && typeof out === "object") {
         this.#busy = true;
         out.then((r) => {
           this.#reply(r);
           this.#busy = false;
-          this.#pump();
+          this.#schedule();
         });
-        return;
+        break;
       }
       this.#reply(out);
+      if (performance.now() > end) {
+        this.#schedule();
+        break;
+      }
     }
+    this.#updateReading();
+  }
+
+  /** Stops reading the socket while the queue is full; reads again once it is half empty. */
+  #updateReading(): void {
+    const limit = this.#gateway.ctx.config.limits.max_message_bytes;
+    if (!this.#paused) {
+      if (this.#queue.length < MAX_QUEUED_MESSAGES && this.#queuedBytes < limit) return;
+      this.#ws.pause();
+    } else {
+      if (this.#queue.length > MAX_QUEUED_MESSAGES / 2 || this.#queuedBytes > limit / 2) return;
+      this.#ws.resume();
+    }
+    this.#paused = !this.#paused;
   }
 }
+
+/** Longest run of answers in one turn of the event loop. */
+const PUMP_SLICE_MS = 4;
 
 function binaryRefused(): string {
   return JSON.stringify({

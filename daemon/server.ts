@@ -26,9 +26,9 @@ import type { DaemonContext } from "./context.ts";
 import type { CallInfo, Dispatcher } from "./dispatch.ts";
 
 /** Unanswered messages one connection may queue before it stops being read. */
-const MAX_QUEUED_MESSAGES = 1024;
+export const MAX_QUEUED_MESSAGES = 1024;
 /** Unsent reply bytes one connection may hold before it stops being read and served. */
-const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
+export const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
 /** How often idle connections and authentication deadlines are checked. */
 const SWEEP_MS = 250;
 

@@ -79,8 +79,18 @@ function assertServed(times: number[], baseline: number, what: string): void {
 }
 
 /** Writes `total` bytes of `unit` repeated, for at most `ms`; returns how much was accepted. */
-async function flood(conn: Deno.Conn, unit: string, total: number, ms: number): Promise<number> {
+function flood(conn: Deno.Conn, unit: string, total: number, ms: number): Promise<number> {
   const block = new TextEncoder().encode(unit.repeat(Math.ceil(65536 / unit.length)));
+  return floodBytes(conn, block, total, ms);
+}
+
+/** Writes `block` again and again up to `total` bytes, for at most `ms`; returns the bytes taken. */
+async function floodBytes(
+  conn: Deno.Conn,
+  block: Uint8Array,
+  total: number,
+  ms: number,
+): Promise<number> {
   let sent = 0;
   const deadline = Date.now() + ms;
   while (sent < total && Date.now() < deadline) {
@@ -134,6 +144,66 @@ Deno.test("a client that floods requests and never reads the replies is stopped 
     assert.ok(peak - before < 150 * MiB, `RSS grew by ${(peak - before) / MiB} MiB`);
     assertServed(times, baseline, "unread replies");
   });
+});
+
+/**
+ * Opens a WebSocket to /ws by hand (so that it can write without ever reading) and returns the
+ * connection and one block of masked text frames, each `message`.
+ */
+async function rawWebSocket(port: number, message: string) {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  await conn.write(new TextEncoder().encode(
+    "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+  ));
+  const head = new Uint8Array(4096);
+  const n = await conn.read(head);
+  assert.match(new TextDecoder().decode(head.subarray(0, n ?? 0)), /^HTTP\/1\.1 101/);
+  const payload = new TextEncoder().encode(message), mask = [1, 2, 3, 4];
+  assert.ok(payload.length < 126);
+  const frame = [0x81, 0x80 | payload.length, ...mask, ...payload.map((b, i) => b ^ mask[i & 3])];
+  const block = new Uint8Array(frame.length * Math.ceil(65536 / frame.length));
+  for (let o = 0; o < block.length; o += frame.length) block.set(frame, o);
+  return { conn, block };
+}
+
+Deno.test("a WebSocket client that floods requests and never reads the replies is stopped being read", async () => {
+  await withDaemon(
+    "limits:\n  max_message_bytes: 1048576\n",
+    ["--http", "127.0.0.1:0"],
+    async (d) => {
+      const c = await RawClient.unix(d.socket);
+      const url = ((await c.request("goxel.serve_http")).result as { url: string }).url;
+      c.close();
+      const pid = d.proc.pid;
+      const baseline = await baselineP99(d.socket);
+      const before = rssOf(pid);
+      const watch = bystander(d.socket);
+      const { conn, block } = await rawWebSocket(
+        Number(new URL(url).port),
+        '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+      );
+      const accepted = await floodBytes(conn, block, 512 * MiB, 3000);
+      const peak = rssOf(pid);
+      conn.close();
+      const times = await watch.stop();
+      console.log(
+        `WebSocket, unread replies: read ${(accepted / MiB).toFixed(2)} MiB of 512, RSS +${
+          ((peak - before) / MiB).toFixed(1)
+        } MiB`,
+      );
+      assert.ok(
+        accepted < 64 * MiB,
+        `the daemon read ${accepted} bytes nobody collected replies for`,
+      );
+      assert.ok(peak - before < 150 * MiB, `RSS grew by ${(peak - before) / MiB} MiB`);
+      // Against the compiled binary (Bun) the answers are spread over turns of the event loop:
+      // p99 8–12 ms (120–150 ms before). Under Deno its node:net hands `ws` megabytes in one
+      // read, which `ws` parses in one go before this daemon's code runs: not checked there.
+      if (Deno.env.get("GOXEL_BIN")) assertServed(times, baseline, "WebSocket, unread replies");
+      else assert.ok(times.length > 0, "the bystander was answered");
+    },
+  );
 });
 
 Deno.test("requests queued behind a slow one are not read until it finishes", async () => {
