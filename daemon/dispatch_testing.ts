@@ -4,8 +4,7 @@ import { ChangeHub } from "./changes.ts";
 import type { DaemonContext } from "./context.ts";
 import { type CallInfo, Dispatcher } from "./dispatch.ts";
 import { createHandlers } from "./handlers/mod.ts";
-import { JournalStore } from "./journal.ts";
-import { nodeJournalFs } from "./journal_fs.ts";
+import { testJournal } from "./journal_testing.ts";
 import { Metrics } from "./metrics.ts";
 import { ProjectRegistry } from "./projects.ts";
 
@@ -33,18 +32,7 @@ export async function harness(options: { conformance?: boolean } = {}): Promise<
     conformance: options.conformance ?? true,
     projects,
     changes: new ChangeHub(projects, metrics),
-    journal: new JournalStore(
-      {
-        dataDir: "/nonexistent",
-        durability: "off",
-        batchMs: 5,
-        checkpointBytes: 1 << 20,
-        checkpointSeconds: 600,
-      },
-      nodeJournalFs,
-      () => Date.now(),
-      { info() {}, warn() {}, error() {} },
-    ),
+    journal: testJournal("/nonexistent", "off"),
     onCommit() {},
     metrics,
     clock: () => Date.now(),

@@ -7,25 +7,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { packRgba } from "../core/color.ts";
 import { newImage } from "../core/image.ts";
-import { JournalStore } from "./journal.ts";
-import { nodeJournalFs } from "./journal_fs.ts";
+import { testJournal } from "./journal_testing.ts";
 import { Project } from "./projects.ts";
 
 Deno.test("closing a project during its checkpoint removes its directory for good", async () => {
   const dataDir = await Deno.makeTempDir();
-  const quiet = { info() {}, warn() {}, error() {} };
-  const store = new JournalStore(
-    {
-      dataDir,
-      durability: "process",
-      batchMs: 5,
-      checkpointBytes: 1 << 26,
-      checkpointSeconds: 600,
-    },
-    nodeJournalFs,
-    () => Date.now(),
-    quiet,
-  );
+  const store = testJournal(dataDir);
   try {
     // Enough voxels that encoding and writing the checkpoint take many event-loop turns.
     const image = newImage(), v = image.layers[0].volume;

@@ -9,8 +9,7 @@ import { packRgba } from "../core/color.ts";
 import { findCodec } from "../core/formats/mod.ts";
 import { newImage } from "../core/image.ts";
 import { scanJournal } from "../core/journal/record.ts";
-import { JournalStore } from "../daemon/journal.ts";
-import { nodeJournalFs } from "../daemon/journal_fs.ts";
+import { testJournal } from "../daemon/journal_testing.ts";
 import { ProjectRegistry } from "../daemon/projects.ts";
 import { recoverProjects } from "../daemon/recovery.ts";
 import { crashLoop, type Fingerprint } from "./crash_loop.ts";
@@ -64,18 +63,7 @@ Deno.test("with durability: batch no reply precedes the fsync of its change", as
 
 /** Recovers a data dir in-process and returns the project's fingerprint. */
 function recoverInProcess(dataDir: string): { fp: Fingerprint; readOnly: string | null } {
-  const store = new JournalStore(
-    {
-      dataDir,
-      durability: "process",
-      batchMs: 5,
-      checkpointBytes: 1 << 26,
-      checkpointSeconds: 600,
-    },
-    nodeJournalFs,
-    () => Date.now(),
-    { info() {}, warn() {}, error() {} },
-  );
+  const store = testJournal(dataDir);
   const registry = new ProjectRegistry(() => Date.now(), { limit: 256 });
   recoverProjects(store, registry, { info() {}, warn() {}, error() {} }, () => Date.now());
   const p = registry.find("p1")!;
