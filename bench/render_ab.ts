@@ -3,47 +3,33 @@
  * `render_scene` of monu9.vox through each, default config, medians of 25.
  *   deno run -A bench/render_ab.ts BIN_A BIN_B [sizes, e.g. 512,1024] [raster|path]
  */
-import { FIXTURES, haveFixtures } from "../tests/fixtures_testing.ts";
-import { makeTestEnv, RawClient, startDaemon } from "../tests/support_testing.ts";
+import { resolve } from "node:path";
+import { haveFixtures } from "../tests/fixtures_testing.ts";
+import { type Monu9Daemon, monu9Daemon } from "./monu9_daemon.ts";
 
 if (Deno.args.length < 2) {
   console.error("usage: deno run -A bench/render_ab.ts BIN_A BIN_B [sizes] [raster|path]");
   Deno.exit(2);
 }
 if (!haveFixtures("render_ab")) Deno.exit(0);
-const bins = Deno.args.slice(0, 2);
-const run = [];
+const bins = Deno.args.slice(0, 2).map((b) => resolve(b));
+const daemons: Monu9Daemon[] = [];
 for (const bin of bins) {
   Deno.env.set("GOXEL_BIN", bin);
-  const env = await makeTestEnv();
-  const daemon = await startDaemon(env);
-  const c = await RawClient.unix(env.socket);
-  await c.call("goxel.load_project", [new URL("ephtracy/monu9.vox", FIXTURES).pathname]);
-  run.push({ env, daemon, c });
+  daemons.push(await monu9Daemon());
 }
 const sizes = (Deno.args[2] ?? "512,1024").split(",").map(Number);
 const quality = Deno.args[3] ?? "raster";
 const times: Record<string, number[]> = {};
 for (let r = -3; r < 25; r++) {
   for (const size of sizes) {
-    for (const [i, { env, c }] of run.entries()) {
-      const t = performance.now();
-      await c.call("goxel.render_scene", {
-        output_path: `${env.dir}/r.png`,
-        width: size,
-        height: size,
-        camera_preset: "isometric",
-        quality,
-      });
-      if (r >= 0) (times[`${size} ${i ? "B" : "A"}`] ??= []).push(performance.now() - t);
+    for (const [i, d] of daemons.entries()) {
+      const ms = await d.render(size, quality);
+      if (r >= 0) (times[`${size} ${i ? "B" : "A"}`] ??= []).push(ms);
     }
   }
 }
-for (const { env, daemon, c } of run) {
-  c.close();
-  await daemon.stop();
-  await env.cleanup();
-}
+for (const d of daemons) await d.stop();
 const med = (x: number[]) => [...x].sort((a, b) => a - b)[x.length >> 1].toFixed(1);
 console.log(
   `render_scene of monu9.vox, ${quality}, medians of 25 (ms): A = ${bins[0]}, B = ${bins[1]}`,

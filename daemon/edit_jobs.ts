@@ -16,7 +16,7 @@ import {
   volumeFromPlain,
   volumeToPlain,
 } from "../core/plain_image.ts";
-import { TILE_VOXELS, tileKey, Volume } from "../core/volume.ts";
+import { tileKey, Volume } from "../core/volume.ts";
 
 /** Voxels an edit may charge and still run inline on the event loop (~50 ms of painting). */
 export const INLINE_EDIT_VOXELS = 1_000_000;
@@ -114,14 +114,7 @@ export function runEditJob(plain: PlainVolume, op: EditOp, limits?: WorkBudgetOp
 
 /** Main side: applies a result to `volume` (or returns the replacement volume for a move). */
 export function applyEditResult(volume: Volume, r: EditResult): Volume {
-  if (r.volume) {
-    const { origins, voxels } = r.volume, out = new Volume();
-    for (let i = 0; i * 3 < origins.length; i++) {
-      const view = voxels.subarray(i * TILE_VOXELS, (i + 1) * TILE_VOXELS);
-      out.adoptTile(origins[i * 3], origins[i * 3 + 1], origins[i * 3 + 2], view);
-    }
-    return out;
-  }
+  if (r.volume) return volumeFromPlain(r.volume, true);
   const d = r.deleted!;
   for (let i = 0; i < d.length; i += 3) volume.deleteTile(d[i], d[i + 1], d[i + 2]);
   const { origins, tiles } = r.changed!;

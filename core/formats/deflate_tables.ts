@@ -33,6 +33,8 @@ export function fixedLiteralCode(s: number): [number, number] {
   ];
 }
 
+const ADLER_BASE = 65521;
+
 /** Returns the Adler-32 checksum of `data` (with Bun's native code when there is one: 3× faster). */
 export function adler32(data: Uint8Array): number {
   const bun = (globalThis as { Bun?: { hash: { adler32(d: Uint8Array): number } } }).Bun;
@@ -58,8 +60,19 @@ export function adler32Js(data: Uint8Array): number {
       s1 += data[i];
       s2 += s1;
     }
-    s1 %= 65521;
-    s2 %= 65521;
+    s1 %= ADLER_BASE;
+    s2 %= ADLER_BASE;
   }
   return ((s2 << 16) | s1) >>> 0;
+}
+
+/**
+ * Returns the Adler-32 of A followed by B from theirs and B's length: the low sums add (less
+ * the one both start from), and each of B's `length` running sums grows by A's low sum less 1.
+ */
+export function adler32Combine(first: number, second: number, length: number): number {
+  const a1 = first & 0xffff, b1 = first >>> 16, a2 = second & 0xffff, b2 = second >>> 16;
+  const a = (a1 + a2 + ADLER_BASE - 1) % ADLER_BASE;
+  const b = (b1 + b2 + (length % ADLER_BASE) * ((a1 + ADLER_BASE - 1) % ADLER_BASE)) % ADLER_BASE;
+  return (b * 65536 + a) >>> 0;
 }

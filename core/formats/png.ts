@@ -3,8 +3,8 @@
  * Goxel) produces, `encodePng` is a faster general encoder on node:zlib, and `decodePng`
  * reads 8/16-bit and low-depth non-interlaced PNGs of every colour type into RGBA8.
  */
-import { constants as zlibConstants, deflateRawSync, deflateSync } from "node:zlib";
-import { adler32 } from "./deflate_tables.ts";
+import { constants as zlibConstants, deflateRawSync } from "node:zlib";
+import { adler32, adler32Combine } from "./deflate_tables.ts";
 import { StbScratch, stbZlibCompress } from "./stb_zlib.ts";
 
 export { StbScratch };
@@ -226,13 +226,7 @@ export function encodePng(
   options: EncodePngOptions = {},
 ): Uint8Array {
   checkPixels(width, height, rgba);
-  const filtered = filterImage(rgba, width, height, 4, SUB);
-  return assemblePng(
-    width,
-    height,
-    4,
-    deflateSync(filtered, { level: options.level ?? PNG_LEVEL }),
-  );
+  return assemblePngParts(width, height, [encodePngPart(width, rgba, options.level)]);
 }
 
 /**
@@ -280,16 +274,4 @@ export function assemblePngParts(width: number, height: number, parts: PngPart[]
   z[pos] = 0x03, z[pos + 1] = 0x00;
   new DataView(z.buffer).setUint32(pos + 2, adler);
   return assemblePng(width, height, 4, z);
-}
-
-/**
- * Returns the Adler-32 of A followed by B from theirs and B's length: the low sums add (less
- * the one both start from), and each of B's `length` running sums grows by A's low sum less 1.
- */
-export function adler32Combine(first: number, second: number, length: number): number {
-  const ADLER_BASE = 65521;
-  const a1 = first & 0xffff, b1 = first >>> 16, a2 = second & 0xffff, b2 = second >>> 16;
-  const a = (a1 + a2 + ADLER_BASE - 1) % ADLER_BASE;
-  const b = (b1 + b2 + (length % ADLER_BASE) * ((a1 + ADLER_BASE - 1) % ADLER_BASE)) % ADLER_BASE;
-  return (b * 65536 + a) >>> 0;
 }

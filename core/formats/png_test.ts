@@ -3,7 +3,6 @@ import { deflateSync, inflateSync } from "node:zlib";
 import { FormatError } from "../errors.ts";
 import { readGoxChunks } from "./gox_chunks.ts";
 import {
-  adler32Combine,
   assemblePngParts,
   crc32,
   decodePng,
@@ -11,7 +10,7 @@ import {
   encodePngPart,
   encodePngStb,
 } from "./png.ts";
-import { adler32, adler32Js } from "./deflate_tables.ts";
+import { adler32, adler32Combine, adler32Js } from "./deflate_tables.ts";
 import { stbZlibCompress } from "./stb_zlib.ts";
 import { FIXTURES, haveFixtures } from "../../tests/fixtures_testing.ts";
 

@@ -12,7 +12,14 @@ import { forEachFace, type TileSource } from "../mesh/faces.ts";
 import { tileKey } from "../volume.ts";
 import { type PlainTile, type RayScene } from "./raycast.ts";
 import type { PlainCamera } from "./sample_tracer.ts";
-import { FACE_AXIS, FACE_SIGN, lightDirection, occlusionMask, Shader } from "./shade.ts";
+import {
+  FACE_AXIS,
+  FACE_SIGN,
+  faceCentreToEye,
+  lightDirection,
+  occlusionMask,
+  Shader,
+} from "./shade.ts";
 import { type FaceList, ShadowMap } from "./shadow_map.ts";
 
 /** Marks a face whose samples need per-sample occlusion or shadow. */
@@ -149,14 +156,11 @@ export function buildRasterScene(
 export function shadeFace(s: RasterScene, f: number): number {
   const { scene, colors, light } = s.source, o = scene.origin, r = s.rays;
   const x = s.voxels[f * 3], y = s.voxels[f * 3 + 1], z = s.voxels[f * 3 + 2];
-  const face = s.faces[f], a = FACE_AXIS[face], half = FACE_SIGN[face] * 0.5;
+  const face = s.faces[f];
   s.masks[f] = occlusionMask(scene, x - o[0], y - o[1], z - o[2], face);
   if (r.ortho) s.shader.light(colors[f], face, -r.fwd[0], -r.fwd[1], -r.fwd[2], s.lit, f * 3);
   else {
-    // View vector from the face centre to the eye.
-    const vx = r.eye[0] - x - 0.5 - (a === 0 ? half : 0);
-    const vy = r.eye[1] - y - 0.5 - (a === 1 ? half : 0);
-    const vz = r.eye[2] - z - 0.5 - (a === 2 ? half : 0);
+    const [vx, vy, vz] = faceCentreToEye(r.eye, x, y, z, face);
     s.shader.light(colors[f], face, vx, vy, vz, s.lit, f * 3);
   }
   s.visibility[f] = faceVisibility(s, f, light);

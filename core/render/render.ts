@@ -246,16 +246,3 @@ function backgroundRows(rows: number, background: Rgba | null | undefined): Uint
   }
   return out;
 }
-
-/**
- * Splits a picture's rows into `count` bands of nearly equal height for parallel rendering
- * (fewer when the picture has fewer rows); returns [y0, y1) pairs, top to bottom.
- */
-export function rowBands(height: number, count: number): [number, number][] {
-  const n = Math.max(1, Math.min(height, Math.floor(count)));
-  const bands: [number, number][] = [];
-  for (let k = 0; k < n; k++) {
-    bands.push([Math.floor(k * height / n), Math.floor((k + 1) * height / n)]);
-  }
-  return bands;
-}

@@ -10,6 +10,7 @@ import { RayCaster, type RayScene } from "./raycast.ts";
 import {
   FACE_AXIS,
   FACE_SIGN,
+  faceCentreToEye,
   lightDirection,
   occlusionAt,
   occlusionMask,
@@ -125,13 +126,9 @@ export class SampleTracer {
     if (this.#keys[slot] === key) return slot;
     this.#keys[slot] = key;
     this.#masks[slot] = occlusionMask(this.#scene, x, y, z, face);
-    const e = this.#eye, a = FACE_AXIS[face], half = FACE_SIGN[face] * 0.5;
     if (this.#ortho) this.#shader.light(color, face, -dx, -dy, -dz, this.#lit, slot * 3);
     else {
-      // From the face's centre, as the rasteriser does, so that a picture's pixels never
-      // depend on which sample met the face first (bands rendered apart stack exactly).
-      const vx = e[0] - x - 0.5 - (a === 0 ? half : 0), vy = e[1] - y - 0.5 - (a === 1 ? half : 0);
-      const vz = e[2] - z - 0.5 - (a === 2 ? half : 0);
+      const [vx, vy, vz] = faceCentreToEye(this.#eye, x, y, z, face);
       this.#shader.light(color, face, vx, vy, vz, this.#lit, slot * 3);
     }
     this.#sunlit[slot] = this.#useSunTest && this.#isFaceSunlit(x, y, z, face) ? 1 : 0;

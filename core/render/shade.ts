@@ -40,6 +40,25 @@ const LINEAR_TO_SRGB8 = Uint8Array.from(
   (_, i) => Math.round(linearToSrgb(i / LUT_SIZE) * 255),
 );
 
+/**
+ * Returns the vector from the centre of face `face` of voxel (x, y, z) to `eye`: both
+ * renderers light a face from there, so its colour never depends on which sample met it first.
+ */
+export function faceCentreToEye(
+  eye: ArrayLike<number>,
+  x: number,
+  y: number,
+  z: number,
+  face: number,
+): Vec3 {
+  const a = FACE_AXIS[face], half = FACE_SIGN[face] * 0.5;
+  return [
+    eye[0] - x - 0.5 - (a === 0 ? half : 0),
+    eye[1] - y - 0.5 - (a === 1 ? half : 0),
+    eye[2] - z - 0.5 - (a === 2 ? half : 0),
+  ];
+}
+
 /** Returns the unit vector towards the light; a fixed light turns with the camera matrix. */
 export function lightDirection(light: Light, cameraMat: ArrayLike<number>): Vec3 {
   const rot = multiply(rotation(light.yaw, 0, 0, 1), rotation(light.pitch, 1, 0, 0));
