@@ -52,7 +52,7 @@ export function volumeToPlain(
   shared = false,
   region: Aabb | null = null,
 ): PlainVolume {
-  const n = region ? tilesMeeting(volume, region) : volume.tileCount;
+  const n = volume.tilesMeeting(region);
   const bytes = n * TILE_VOXELS * 4, origins = new Int32Array(n * 3);
   const voxels = new Uint32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   let i = 0;
@@ -65,13 +65,6 @@ export function volumeToPlain(
     i++;
   }
   return { origins, voxels };
-}
-
-/** Returns how many of the volume's tiles meet the box. */
-export function tilesMeeting(volume: Volume, region: Aabb): number {
-  let n = 0;
-  for (const [x, y, z] of volume.tiles()) if (tileMeetsAabb(x, y, z, region)) n++;
-  return n;
 }
 
 /**

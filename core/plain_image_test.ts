@@ -11,7 +11,6 @@ import {
   imageToPlain,
   plainBuffers,
   plainTiles,
-  tilesMeeting,
   volumeFromPlain,
   volumeToPlain,
 } from "./plain_image.ts";
@@ -163,7 +162,7 @@ Deno.test("volumeToPlain() with a region copies only the tiles that meet it", ()
     min: [17, 0, 0] as [number, number, number],
     max: [40, 1, 1] as [number, number, number],
   };
-  assert.equal(tilesMeeting(v, region), 2);
+  assert.equal(v.tilesMeeting(region), 2);
   const plain = volumeToPlain(v, false, region);
   assert.deepEqual(plainTiles(plain).map((t) => t.origin), [[16, 0, 0], [32, 0, 0]]);
   assert.equal(volumeFromPlain(plain).get(35, 0, 0), packRgba(80, 0, 0));

@@ -9,6 +9,7 @@
 import type { Aabb } from "./box.ts";
 import type { Rgba } from "./color.ts";
 import { InvalidInputError } from "./errors.ts";
+import type { Vec3 } from "./mat4.ts";
 import { TileMap } from "./tile_map.ts";
 import {
   COORD_LIMIT,
@@ -42,9 +43,8 @@ interface TileData {
   /** This tile data's own number (see `from`). */
   id: number;
   /**
-   * The number of the tile data this one was cloned from (copy-on-write), 0 for a new tile. A
-   * number, not the object: a reference chained every earlier version of a tile, so each
-   * whole-tile edit of a 1 M-voxel model kept its 8 MB of old tiles alive for good.
+   * The id of the tile data this one was cloned from, 0 for a new tile (an object reference
+   * chained every earlier version of the tile: a leak of 8 MB per whole-model edit).
    */
   from: number;
   /** Lowest and highest voxel index written since the clone (lo > hi: none). */
@@ -52,9 +52,7 @@ interface TileData {
   hi: number;
 }
 
-type Vec3 = [number, number, number];
-
-/** The next TileData.id (2^53 of them: a million tiles a second for 285 years). */
+/** The next TileData.id (2^53: a million a second for 285 years). */
 let nextTileId = 1;
 
 /** Owner of adopted tiles: no volume's token, so every volume copies them before writing. */
@@ -90,6 +88,14 @@ export class Volume {
   /** Number of tiles, empty ones included. */
   get tileCount(): number {
     return this.#tiles.size;
+  }
+
+  /** Number of tiles that meet `region` (half-open), every tile when null. */
+  tilesMeeting(region: Aabb | null): number {
+    if (!region) return this.#tiles.size;
+    let n = 0;
+    for (const [ox, oy, oz] of this.tiles()) if (tileMeetsAabb(ox, oy, oz, region)) n++;
+    return n;
   }
 
   /** Returns a copy sharing every tile; costs O(1) until either side writes. */

@@ -2,7 +2,6 @@
 import type { Rgba } from "../color.ts";
 import { InvalidInputError } from "../errors.ts";
 import { type Aabb, aabbFromBox, isNullBox } from "../box.ts";
-import { tileMeetsAabb } from "../tile_coords.ts";
 import type { Volume } from "../volume.ts";
 import { clipVoxelTest, type SelectionClip } from "./clip.ts";
 
@@ -66,9 +65,5 @@ function scanRegion(clip: SelectionClip | null | undefined): Aabb | null {
  * meeting the clip box (what a request's budget is charged for the scan).
  */
 export function replaceColorTiles(volume: Volume, clip?: SelectionClip | null): number {
-  const region = scanRegion(clip);
-  if (!region) return volume.tileCount;
-  let n = 0;
-  for (const [ox, oy, oz] of volume.tiles()) if (tileMeetsAabb(ox, oy, oz, region)) n++;
-  return n;
+  return volume.tilesMeeting(scanRegion(clip));
 }

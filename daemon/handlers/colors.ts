@@ -7,7 +7,7 @@ import type { Project } from "../projects.ts";
 import type { HandlerEnv, HandlerGroup } from "./types.ts";
 import type { Aabb } from "../../core/box.ts";
 import { type ColorTable, colorTable, type ColorTableOptions } from "../../core/ops/color_stats.ts";
-import { tilesMeeting, volumeBuffers, volumeToPlain } from "../../core/plain_image.ts";
+import { volumeBuffers, volumeToPlain } from "../../core/plain_image.ts";
 import { findLayerById, inclusiveToAabb, wireColor } from "./util.ts";
 
 type ColorMethods =
@@ -55,8 +55,9 @@ async function scopeTable(
   options: Omit<ColorTableOptions, "region">,
 ): Promise<ColorTable> {
   const volume = scopeVolume(project, scope), region = regionOf(scope);
-  const tiles = region ? tilesMeeting(volume, region) : volume.tileCount;
-  if (tiles <= INLINE_COLOR_TILES) return colorTable(volume, { ...options, region });
+  if (volume.tilesMeeting(region) <= INLINE_COLOR_TILES) {
+    return colorTable(volume, { ...options, region });
+  }
   // Only the tiles in the region travel (a small region of a big model stays small).
   const plain = volumeToPlain(volume, false, region);
   const job = { kind: "color_table" as const, volume: plain, options: { ...options, region } };
