@@ -1,0 +1,94 @@
+/**
+ * `goxel mcp --http` end to end: the real program as a subprocess, driven by the MCP SDK's own
+ * client and raw requests over Streamable HTTP: the token, the listen address check and idle
+ * sessions. Runs against GOXEL_BIN when set.
+ */
+import assert from "node:assert/strict";
+import { startMcpHttp } from "./mcp_support_testing.ts";
+import { makeTestEnv, runGoxel } from "./support_testing.ts";
+
+Deno.test("goxel mcp --http with GOXEL_MCP_TOKEN serves only clients that present it", async () => {
+  const env = await makeTestEnv();
+  const mcp = await startMcpHttp(env, ["--no-spawn", "--socket", env.socket], "s3cret-token");
+  try {
+    assert.ok((await mcp.client.listTools()).tools.length > 40);
+    for (const authorization of [undefined, "Bearer wrong-token"]) {
+      const res = await fetch(mcp.url, {
+        method: "POST",
+        headers: authorization ? { authorization } : {},
+        body: "{}",
+      });
+      assert.equal(res.status, 401);
+      assert.match(await res.text(), /Authorization: Bearer/);
+    }
+  } finally {
+    await mcp.close();
+    await env.cleanup();
+  }
+});
+
+Deno.test("goxel mcp refuses a non-loopback --http address without the flag and a token", async () => {
+  const env = await makeTestEnv();
+  try {
+    const plain = await runGoxel(["mcp", "--http", "0.0.0.0:0"], env);
+    assert.equal(plain.code, 1);
+    assert.match(plain.stderr, /not a loopback address/);
+    const noToken = await runGoxel(["mcp", "--http", "0.0.0.0:0", "--allow-non-loopback"], env);
+    assert.equal(noToken.code, 1);
+    assert.match(noToken.stderr, /needs a token: set GOXEL_MCP_TOKEN/);
+  } finally {
+    await env.cleanup();
+  }
+});
+
+Deno.test("goxel mcp --http closes sessions left idle past --session-idle", async () => {
+  const env = await makeTestEnv();
+  const mcp = await startMcpHttp(env, [
+    "--no-spawn",
+    "--socket",
+    env.socket,
+    "--session-idle",
+    "1",
+  ]);
+  const post = (body: unknown, session?: string) =>
+    fetch(mcp.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        ...(session ? { "mcp-session-id": session } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+  try {
+    // A client that initializes and goes away without DELETE.
+    const init = await post({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-03-26",
+        capabilities: {},
+        clientInfo: { name: "t", version: "1" },
+      },
+    });
+    const session = init.headers.get("mcp-session-id")!;
+    await init.body?.cancel();
+    assert.ok(session, "the server named the session");
+    const alive = await post({ jsonrpc: "2.0", id: 2, method: "tools/list" }, session);
+    assert.equal(alive.status, 200);
+    await alive.body?.cancel();
+    await new Promise((r) => setTimeout(r, 2500));
+    const gone = await post({ jsonrpc: "2.0", id: 3, method: "tools/list" }, session);
+    assert.equal(gone.status, 404);
+    assert.match(await gone.text(), /Unknown MCP session/);
+    // The connected SDK client keeps its event stream open: its session stays.
+    assert.ok((await mcp.client.listTools()).tools.length > 40);
+    const bad = await runGoxel(["mcp", "--http", "127.0.0.1:0", "--session-idle", "0"], env);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /--session-idle wants a number of seconds/);
+  } finally {
+    await mcp.close();
+    await env.cleanup();
+  }
+});
