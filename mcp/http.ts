@@ -198,6 +198,9 @@ export async function serveHttp(
     process.once("SIGTERM", resolve);
   });
   await sessions.closeAll();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Idle keep-alive connections (a client's spare fetch sockets) would hold the close open.
+  server.closeAllConnections?.();
+  await closed;
   return 0;
 }
