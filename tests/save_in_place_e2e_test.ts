@@ -91,3 +91,38 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "restore_checkpoint gives back what a .vox file carried, so a save in place keeps it all",
+  ignore: !HAVE,
+  async fn() {
+    const env = await makeTestEnv();
+    let daemon = await startDaemon(env);
+    const path = `${env.dir}/character.vox`;
+    await Deno.copyFile(SOURCE, path);
+    let c = await RawClient.unix(daemon.socket);
+    try {
+      await c.call("goxel.load_project", { path });
+      await c.call("goxel.checkpoint", { name: "before" });
+      await c.call("goxel.add_voxel", { x: 0, y: 0, z: 40, color: "#12ab34" });
+      const layers = await c.call<{ layers: { id: number }[] }>("goxel.list_layers");
+      await c.call("goxel.delete_layer", { layer_id: layers.layers[0].id });
+      // Checkpoints outlive the daemon: restore after a restart.
+      c.close();
+      await daemon.stop();
+      daemon = await startDaemon(env);
+      c = await RawClient.unix(daemon.socket);
+      await c.call("goxel.restore_checkpoint", { name: "before" });
+      await c.call("goxel.save_project");
+      assert.deepEqual(
+        Deno.readFileSync(path),
+        Deno.readFileSync(SOURCE),
+        "scene, MATL, rOBJ, rCAM, NOTE and palette all come back: the same bytes",
+      );
+    } finally {
+      c.close();
+      await daemon.stop();
+      await env.cleanup();
+    }
+  },
+});

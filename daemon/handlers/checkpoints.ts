@@ -1,12 +1,19 @@
 /**
  * Named checkpoints: .gox snapshots of a project under the data dir
  * (`<data_dir>/checkpoints/<project name>/<name>.gox`, dirs 0700), so they outlive the daemon.
+ * Beside each one, `<name>.state.json` keeps what a .gox cannot hold (the scene and chunks a
+ * .vox file carried, the layers' links to them), so a restore gives back the project as it was
+ * and a later save over the project's own file still keeps everything that file had.
  */
-import { chmod, mkdir, readdir, stat } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { NotFoundError } from "../../core/errors.ts";
+import type { Image } from "../../core/image.ts";
+import { crc32c } from "../../core/journal/crc32c.ts";
+import { metaFromJson, type MetaJson, metaToJson } from "../../core/journal/image_meta.ts";
 import type { Project } from "../projects.ts";
 import type { DaemonContext } from "../context.ts";
+import { writeFileAtomic } from "../files.ts";
 import { loadFile, saveFile } from "./persistence.ts";
 import type { HandlerGroup } from "./types.ts";
 
@@ -44,15 +51,59 @@ async function checkpointFiles(dir: string) {
   return infos.sort((a, b) => a.created_at - b.created_at || a.name.localeCompare(b.name));
 }
 
+/** What `<name>.state.json` holds: the image's non-voxel state and the .gox it goes with. */
+interface CheckpointState {
+  version: 1;
+  /** Size and CRC-32C of the .gox written with it (a .gox replaced since is used alone). */
+  gox: { bytes: number; crc32c: number };
+  meta: MetaJson;
+}
+
+const stateFile = (dir: string, name: string) => join(dir, `${name}.state.json`);
+
+/** Writes the state a .gox cannot hold beside the checkpoint just written from `image`. */
+async function writeState(dir: string, name: string, image: Image, gox: Uint8Array) {
+  const state: CheckpointState = {
+    version: 1,
+    gox: { bytes: gox.length, crc32c: crc32c(gox) },
+    meta: metaToJson(image),
+  };
+  await writeFileAtomic(
+    stateFile(dir, name),
+    new TextEncoder().encode(JSON.stringify(state)),
+    0o600,
+  );
+}
+
+/**
+ * The checkpoint's image: the loaded .gox's voxels with the saved non-voxel state when it was
+ * written with this very .gox (same size and CRC, same layer count), else the .gox alone (a
+ * checkpoint from before the state file, or a .gox replaced by hand).
+ */
+async function withState(dir: string, name: string, gox: string, loaded: Image): Promise<Image> {
+  let state: CheckpointState;
+  try {
+    state = JSON.parse(await readFile(stateFile(dir, name), "utf8"));
+  } catch {
+    return loaded;
+  }
+  const bytes = new Uint8Array(await readFile(gox));
+  const matches = state?.version === 1 && state.gox?.bytes === bytes.length &&
+    state.gox.crc32c === crc32c(bytes) && state.meta?.layers?.length === loaded.layers.length;
+  if (!matches) return loaded;
+  let i = 0;
+  return metaFromJson(state.meta, () => loaded.layers[i++].volume);
+}
+
 /** Handlers for the checkpoint methods. */
 export const checkpointHandlers: HandlerGroup<CheckpointMethods> = {
   async "goxel.checkpoint"(p, { ctx, project }) {
     const dir = checkpointDir(ctx, project);
     await ensurePrivateDir(join(dir, ".."));
     await ensurePrivateDir(dir);
-    const saved = await saveFile(ctx, project.snapshot(), join(dir, `${p.name}.gox`), {
-      format: "gox",
-    });
+    const snapshot = project.snapshot();
+    const saved = await saveFile(ctx, snapshot, join(dir, `${p.name}.gox`), { format: "gox" });
+    await writeState(dir, p.name, snapshot, saved.data);
     const s = await stat(saved.path);
     return {
       success: true,
@@ -74,12 +125,13 @@ export const checkpointHandlers: HandlerGroup<CheckpointMethods> = {
       );
     }
     const loaded = await loadFile(ctx, file, "gox");
-    project.replaceImage(loaded.image);
+    const image = await withState(dir, p.name, file, loaded.image);
+    project.replaceImage(image);
     return {
       success: true,
       project_id: project.id,
       name: p.name,
-      layer_count: loaded.image.layers.length,
+      layer_count: image.layers.length,
     };
   },
 
