@@ -367,10 +367,32 @@ export class JournalStore {
     });
   }
 
+  /**
+   * Opens the journal file that starts at `seq` and makes it the project's. A file an earlier
+   * session left holding only its header (a session without edits, a checkpoint with none after
+   * it) is taken as it is: a second header after the first read as damage at the next start and
+   * lost the edits after it. One cut inside its header is started again. On failure the file
+   * descriptor is closed and a file this call created is removed.
+   */
   #startJournal(id: string, dir: string, seq: number): void {
     const path = join(dir, journalName(seq));
     const fd = this.#fs.openAppend(path);
-    this.#fs.write(fd, JOURNAL_MAGIC);
+    let created = false;
+    try {
+      const size = this.#fs.size(fd);
+      if (size > JOURNAL_MAGIC.length) {
+        throw new Error(`${path} already holds records (a journal is never appended to twice)`);
+      }
+      if (size < JOURNAL_MAGIC.length) {
+        created = size === 0;
+        if (size > 0) this.#fs.truncate(fd, 0);
+        this.#fs.write(fd, JOURNAL_MAGIC);
+      }
+    } catch (err) {
+      this.#fs.close(fd);
+      if (created) fs.rmSync(path, { force: true });
+      throw err;
+    }
     this.#open.set(id, {
       dir,
       fd,

@@ -8,6 +8,8 @@ import fs from "node:fs";
 /** The journal's view of the file system. */
 export interface JournalFs {
   openAppend(path: string): number;
+  /** The file's size in bytes. */
+  size(fd: number): number;
   write(fd: number, bytes: Uint8Array): void;
   truncate(fd: number, size: number): void;
   /** `note` names what the fsync makes durable ("p1:42"), for the test shim's log. */
@@ -20,6 +22,7 @@ export interface JournalFs {
 export const nodeJournalFs: JournalFs = {
   openAppend: (path) =>
     fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o600),
+  size: (fd) => fs.fstatSync(fd).size,
   write(fd, bytes) {
     let done = 0;
     while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done);

@@ -198,6 +198,13 @@ export function scanJournal(bytes: Uint8Array): Scan {
       ends,
       end: { kind: atEnd ? "torn" : "corrupt", offset: o, reason: `${reason} at byte ${o}` },
     });
+    // A header repeated where a record starts (the header-only file of a session without
+    // edits once got a second one at the next start) is no damage: its length field would
+    // exceed MAX_PAYLOAD_BYTES, so it cannot be a record.
+    if (isJournalHeader(bytes.subarray(o, o + JOURNAL_MAGIC.length))) {
+      o += JOURNAL_MAGIC.length;
+      continue;
+    }
     if (bytes.length - o < FRAME_BYTES) return damage("an incomplete record frame", true);
     const len = view.getUint32(o, true);
     if (len > MAX_PAYLOAD_BYTES) return damage(`a record length of ${len} bytes`, false);
