@@ -2,8 +2,9 @@
  * Recovery at start-up: every project whose journal is in the data directory comes back as it
  * was when the daemon died (last checkpoint + replay of the journal after it), with its undo
  * history for the steps replayed. A torn last record is cut off; a damaged record in the middle
- * stops that project's replay, brings it back read-only and moves its files aside (never
- * deleted). One bad project never stops the others or the daemon.
+ * stops that project's replay and brings it back read-only: its files are copied aside (never
+ * deleted), its journal is cut at the damage and marked read-only, so it comes back the same
+ * way at every start until it is closed. One bad project never stops the others or the daemon.
  */
 import fs from "node:fs";
 import { join } from "node:path";
@@ -55,15 +56,16 @@ export function recoverProjects(
   for (const id of dirs) {
     const dir = join(store.projectsDir, id);
     try {
-      const project = recoverOne(dir, id, registry.history, report, clock);
-      if (!project) continue;
+      const found = recoverOne(dir, id, registry.history, report, clock);
+      if (!found) continue;
+      const { project, cut, copiedTo } = found;
       registry.restore(project);
       report.projects_restored++;
       if (project.readOnly) {
-        const moved = moveAside(store, dir, id, clock);
+        const moved = copiedTo ?? keepAside(store, dir, id, clock, project.readOnly, cut);
         report.read_only.push({ project: id, reason: project.readOnly, moved_to: moved });
         log.warn(
-          "Project {project} recovered read-only: {reason}; its files were moved to {moved}",
+          "Project {project} recovered read-only: {reason}; its files were copied to {moved}",
           {
             project: id,
             reason: project.readOnly,
@@ -95,8 +97,8 @@ function recoverOne(
   history: HistoryOptions,
   report: RecoveryReport,
   clock: () => number,
-): Project | null {
-  const { records, damage, torn } = readRecords(dir);
+): { project: Project; cut: Cut | null; copiedTo: string | null } | null {
+  const { records, damage, torn, cut } = readRecords(dir);
   report.torn_tails_cut += torn;
   if (records.length === 0) {
     if (damage) throw new Error(damage);
@@ -112,25 +114,51 @@ function recoverOne(
   if (damage) {
     project.readOnly =
       `its journal is damaged (${damage}); replay stopped at sequence ${project.seq}`;
+    return { project, cut, copiedTo: null };
   }
-  return project;
+  // Read-only since an earlier start: its files were copied aside then.
+  const marked = readMarker(dir);
+  if (marked) project.readOnly = marked.reason;
+  return { project, cut: null, copiedTo: marked?.copied_to ?? null };
+}
+
+/** A damaged journal file and the offset of its first bad record. */
+interface Cut {
+  name: string;
+  offset: number;
+  /** Journal files after it (their records cannot be replayed past the damage). */
+  later: string[];
+}
+
+/** Marks a read-only project's directory: it comes back read-only at every start. */
+const READ_ONLY_MARKER = "read-only.json";
+
+function readMarker(dir: string): { reason: string; copied_to: string } | null {
+  try {
+    const m = JSON.parse(fs.readFileSync(join(dir, READ_ONLY_MARKER), "utf8"));
+    return {
+      reason: String(m.reason ?? "its journal was damaged"),
+      copied_to: String(m.copied_to),
+    };
+  } catch (err) {
+    // A marker that cannot be read still means read-only.
+    if ((err as { code?: string }).code === "ENOENT") return null;
+    return { reason: "its journal was damaged (see damaged/ under the data dir)", copied_to: "" };
+  }
 }
 
 /** Reads the checkpoint and journal files of a project directory, in sequence order. */
 function readRecords(
   dir: string,
-): { records: JournalRecord[]; damage: string | null; torn: number } {
+): { records: JournalRecord[]; damage: string | null; torn: number; cut: Cut | null } {
   const names = fs.readdirSync(dir);
   const records: JournalRecord[] = [];
   let last = 0, torn = 0;
   if (names.includes(CHECKPOINT_NAME)) {
     const scan = scanJournal(fs.readFileSync(join(dir, CHECKPOINT_NAME)));
     if (scan.end.kind !== "clean" || scan.records.length !== 1) {
-      return {
-        records,
-        damage: `${CHECKPOINT_NAME}: ${"reason" in scan.end ? scan.end.reason : "not one record"}`,
-        torn,
-      };
+      const why = "reason" in scan.end ? scan.end.reason : "not one record";
+      return { records, damage: `${CHECKPOINT_NAME}: ${why}`, torn, cut: null };
     }
     records.push(scan.records[0]);
     last = scan.records[0].seq;
@@ -138,25 +166,30 @@ function readRecords(
   const journals = names.filter((n) => journalStartSeq(n) !== null).sort();
   for (const [i, name] of journals.entries()) {
     const path = join(dir, name);
-    const scan = scanJournal(fs.readFileSync(path));
-    for (const rec of scan.records) {
+    const scan = scanJournal(fs.readFileSync(path), journalStartSeq(name)!);
+    const later = journals.slice(i + 1);
+    for (const [k, rec] of scan.records.entries()) {
       if (rec.seq <= last) continue;
       if (last > 0 && rec.seq !== last + 1) {
-        return { records, damage: `${name}: sequence ${rec.seq} follows ${last}`, torn };
+        const offset = k === 0 ? 8 : scan.ends[k - 1];
+        const damage = `${name}: sequence ${rec.seq} follows ${last}`;
+        return { records, damage, torn, cut: { name, offset, later } };
       }
       records.push(rec);
       last = rec.seq;
     }
-    if (scan.end.kind === "torn" && i === journals.length - 1) {
-      // A record the process was writing when it died: never acknowledged, so cut it off.
+    if (scan.end.kind === "torn" && (i === journals.length - 1 || scan.end.offset < 8)) {
+      // A record the process was writing when it died: never acknowledged, so cut it off (a
+      // file whose header was never completed held nothing).
       if (scan.end.offset < 8) fs.rmSync(path, { force: true });
       else fs.truncateSync(path, scan.end.offset);
       torn++;
     } else if (scan.end.kind !== "clean") {
-      return { records, damage: `${name}: ${scan.end.reason}`, torn };
+      const cut = { name, offset: scan.end.offset, later };
+      return { records, damage: `${name}: ${scan.end.reason}`, torn, cut };
     }
   }
-  return { records, damage: null, torn };
+  return { records, damage: null, torn, cut: null };
 }
 
 /**
@@ -206,10 +239,41 @@ function applyRecord(image: Image, r: JournalRecord): Image {
   return r.kind === RecordKind.PROJECT ? image : applyDelta(image, r.delta);
 }
 
-function moveAside(store: JournalStore, dir: string, id: string, clock: () => number): string {
+/**
+ * Copies a read-only project's files to `<data_dir>/damaged/`, then cuts its journal at the
+ * damage and marks it read-only, so the next start replays the same records cleanly and
+ * brings it back read-only again (it used to be moved away and was gone after one restart).
+ */
+function keepAside(
+  store: JournalStore,
+  dir: string,
+  id: string,
+  clock: () => number,
+  reason: string,
+  cut: Cut | null,
+): string {
+  const target = damagedDir(store, id, clock);
+  fs.cpSync(dir, target, { recursive: true });
+  // Marked before the cut: a crash in between must not bring the project back writable.
+  const marker = JSON.stringify({ reason, copied_to: target });
+  fs.writeFileSync(join(dir, READ_ONLY_MARKER), marker + "\n", { mode: 0o600 });
+  if (cut) {
+    const path = join(dir, cut.name);
+    if (cut.offset < 8) fs.rmSync(path, { force: true });
+    else fs.truncateSync(path, cut.offset);
+    for (const name of cut.later) fs.rmSync(join(dir, name), { force: true });
+  }
+  return target;
+}
+
+function damagedDir(store: JournalStore, id: string, clock: () => number): string {
   const damaged = join(store.settings.dataDir, "damaged");
   fs.mkdirSync(damaged, { recursive: true, mode: 0o700 });
-  const target = join(damaged, `${id}-${new Date(clock()).toISOString().replace(/[:.]/g, "-")}`);
+  return join(damaged, `${id}-${new Date(clock()).toISOString().replace(/[:.]/g, "-")}`);
+}
+
+function moveAside(store: JournalStore, dir: string, id: string, clock: () => number): string {
+  const target = damagedDir(store, id, clock);
   fs.renameSync(dir, target);
   return target;
 }

@@ -78,3 +78,38 @@ Deno.test("a journal with a repeated header (written by older versions) replays 
     assert.equal(info.voxel_count, 2);
   });
 });
+
+Deno.test("a damaged length field is damage, not a torn tail; read-only lasts until closed", async () => {
+  await withRestarts(async (c, restart, env) => {
+    await c().call("goxel.create_project", ["flip", 64, 64, 64]);
+    for (let x = 0; x < 30; x++) await c().call("goxel.add_voxel", [x, 0, 0, "#ff0000"]);
+    await restart();
+    const dir = `${env.dir}/state/goxel/projects/p1`;
+    const name = [...Deno.readDirSync(dir)].map((e) => e.name)
+      .filter((n) => n.startsWith("journal-")).sort()[0];
+    const bytes = Deno.readFileSync(`${dir}/${name}`);
+    const start = scanJournal(bytes).ends[10]; // the 12th record: 11 came before it
+    bytes[start + 2] ^= 1; // its length grows by 64 KiB: past the end of the file
+    Deno.writeFileSync(`${dir}/${name}`, bytes);
+    await restart();
+    const info = await c().call<Info>("goxel.get_project_info");
+    assert.match(info.read_only ?? "", /damaged.*runs past the records after it/);
+    assert.equal(info.voxel_count, 10, "replay stopped before the damaged record");
+    const status = await c().call<{ recovery: { read_only: { moved_to: string }[] } }>(
+      "goxel.get_status",
+    );
+    const copy = status.recovery.read_only[0].moved_to;
+    assert.deepEqual(Deno.readFileSync(`${copy}/${name}`), bytes, "the damaged file is kept whole");
+    // The next start brings it back the same way, read-only (it used to vanish).
+    await restart();
+    const again = await c().call<Info>("goxel.get_project_info", { project: "p1" });
+    assert.equal(again.voxel_count, 10);
+    assert.match(again.read_only ?? "", /damaged/);
+    const edit = await c().request("goxel.add_voxel", [1, 1, 1, "#00ff00"]);
+    assert.equal(edit.error?.code, -1114);
+    await c().call("goxel.close_project", { project: "p1", force: true });
+    await restart();
+    const list = await c().call<{ count: number }>("goxel.list_projects");
+    assert.equal(list.count, 0, "closed for good");
+  });
+});

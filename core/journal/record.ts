@@ -173,8 +173,12 @@ export interface Scan {
   end: ScanEnd;
 }
 
-/** Reads every intact record of a journal file's bytes, stopping at the first damage. */
-export function scanJournal(bytes: Uint8Array): Scan {
+/**
+ * Reads every intact record of a journal file's bytes, stopping at the first damage;
+ * `firstSeq` (from the file's name) tells what sequence numbers to look for past a damaged
+ * length field.
+ */
+export function scanJournal(bytes: Uint8Array, firstSeq = 1): Scan {
   const records: JournalRecord[] = [], ends: number[] = [];
   if (bytes.length < JOURNAL_MAGIC.length) {
     return {
@@ -209,7 +213,15 @@ export function scanJournal(bytes: Uint8Array): Scan {
     const len = view.getUint32(o, true);
     if (len > MAX_PAYLOAD_BYTES) return damage(`a record length of ${len} bytes`, false);
     const end = o + FRAME_BYTES + len;
-    if (end > bytes.length) return damage("a record cut short", true);
+    if (end > bytes.length) {
+      // A torn write leaves the last thing in the file; a length field damaged in the middle
+      // also runs past the end, but whole records follow it.
+      const follows = recordFollows(bytes, view, o + 1, last || firstSeq - 1);
+      return damage(
+        follows ? "a record length that runs past the records after it" : "a record cut short",
+        !follows,
+      );
+    }
     if (crc32c(bytes.subarray(o + 8, end)) !== view.getUint32(o + 4, true)) {
       return damage("a record whose checksum does not match", end === bytes.length);
     }
@@ -225,6 +237,23 @@ export function scanJournal(bytes: Uint8Array): Scan {
     o = end;
   }
   return { records, ends, end: { kind: "clean", offset: o } };
+}
+
+/**
+ * True when a whole record (its length within the file, a sequence number just after `last`,
+ * a matching checksum) starts at or after `from`. Only positions whose sequence number fits
+ * are checksummed, so a long torn tail is searched in one cheap pass.
+ */
+function recordFollows(bytes: Uint8Array, view: DataView, from: number, last: number): boolean {
+  for (let p = from; p + FRAME_BYTES <= bytes.length; p++) {
+    const seq = view.getUint32(p + 8, true) + view.getUint32(p + 12, true) * 2 ** 32;
+    if (seq <= last || seq > last + 1_000_000) continue;
+    const len = view.getUint32(p, true);
+    if (len > bytes.length - p - FRAME_BYTES) continue;
+    const end = p + FRAME_BYTES + len;
+    if (crc32c(bytes.subarray(p + 8, end)) === view.getUint32(p + 4, true)) return true;
+  }
+  return false;
 }
 
 function decodePayload(p: Uint8Array, seq: number): JournalRecord {
