@@ -179,8 +179,20 @@ export class Dispatcher {
     return this.#handleBatch(msg, call, raw, defer);
   }
 
+  /**
+   * Runs a batch's calls in order. Once their replies pass `max_message_bytes`, the calls left
+   * are not run and answer LIMIT: a batch of big reads (each up to the voxel limit) could
+   * otherwise build gigabytes of reply and hold the event loop for seconds.
+   */
   #handleBatch(items: unknown[], call: CallInfo, raw: RawIds, defer: boolean): MaybeAsync<Answer> {
-    const replies = items.map((m, i) => this.#handleOne(m, call, raw, i, defer));
+    const max = this.#ctx.config.limits.max_message_bytes;
+    let bytes = 0;
+    const replies = items.map((m, i) => {
+      if (bytes > max) return this.#skipped(m, raw, i, bytes, max);
+      const reply = this.#handleOne(m, call, raw, i, defer);
+      if (typeof reply === "string") bytes += reply.length;
+      return reply;
+    });
     const join = (list: Answer[]): Answer => {
       const text = (settled: Reply[]) => {
         const present = settled.filter((r): r is string => r !== null);
@@ -190,6 +202,22 @@ export class Dispatcher {
       return new PendingBatch(list, text);
     };
     return replies.some(isPromise) ? Promise.all(replies).then(join) : join(replies as Answer[]);
+  }
+
+  /** The reply of a batch call left unrun because the replies before it were too big. */
+  #skipped(msg: unknown, raw: RawIds, index: number, bytes: number, max: number): Answer {
+    const checked = validateEnvelope(msg);
+    if (!checked.ok) return errorReply(idText(checked.id), checked.error);
+    const req = checked.request;
+    if (!("id" in req)) return null;
+    this.#ctx.metrics.inc("goxel_rejected_total", '{limit="batch_reply"}');
+    const id = needsRawId(req.id) ? raw()[index] ?? idText(req.id) : idText(req.id);
+    return errorReply(id, {
+      code: ErrorCode.LIMIT,
+      message: `Not run: the batch's replies before this call already hold ${bytes} bytes, ` +
+        `over max_message_bytes (${max}); send big reads as separate requests`,
+      data: { limit: "max_message_bytes", max },
+    });
   }
 
   #handleOne(

@@ -240,10 +240,19 @@ export class MessageConnection {
     if (this.#busy) return;
     this.#busy = true;
     let handled = false;
-    // Replies of this run are written together at its end, so the unsent bytes cannot grow
-    // inside the loop: one check per run (the getter is not free on every runtime).
-    const backlog = this.#transport.writableLength > this.#limits.maxUnsentBytes;
-    while (!backlog && this.#head < this.#queue.length) {
+    // Replies of this run are written together at its end: the unsent bytes are the
+    // transport's (read once per run: the getter is not free on every runtime) plus this run's
+    // replies so far. Past the limit the replies are handed over at once and the transport is
+    // asked again: the run stops while it holds more than the limit (its drain resumes it), so
+    // a client that pipelines big reads and never reads them holds at most the limit plus one
+    // reply.
+    let unsent = this.#transport.writableLength;
+    while (this.#head < this.#queue.length) {
+      if (unsent > this.#limits.maxUnsentBytes) {
+        this.#flush();
+        unsent = this.#transport.writableLength;
+        if (unsent > this.#limits.maxUnsentBytes) break;
+      }
       const item = this.#queue[this.#head++];
       if ("text" in item) this.#queuedBytes -= item.text.length;
       const reply = this.#answer(item);
@@ -252,7 +261,10 @@ export class MessageConnection {
         reply.then((r) => this.#resume(r));
         return;
       }
-      if (reply !== null) this.#out.push(reply);
+      if (reply !== null) {
+        this.#out.push(reply);
+        if (typeof reply === "string") unsent += reply.length;
+      }
       handled = true;
     }
     // Idle time counts from the last complete message or the last answer, whichever is later.

@@ -124,6 +124,30 @@ Deno.test("MessageConnection stops serving and reading while its replies are not
   assert.equal(t.paused, false);
 });
 
+Deno.test("MessageConnection hands over big replies mid-run and stops while they are unsent", () => {
+  // Each reply is 60 bytes: two pass the 100-byte limit.
+  const { t, conn } = setup((text) => `r${text}`.padEnd(60, "."));
+  let held = 0;
+  t.write = (text) => {
+    t.written.push(text);
+    t.writableLength = held;
+    return held === 0;
+  };
+  conn.receive(enc.encode("1\n2\n3\n4\n5\n"));
+  // The transport took them at once: the run went on, two replies per write.
+  assert.equal(t.lines.length, 5);
+  assert.equal(t.written.length, 3);
+  held = 500; // now the peer stops reading
+  conn.receive(enc.encode("6\n7\n8\n"));
+  assert.equal(t.lines.length, 7, "two more replies, then it waits");
+  assert.equal(t.paused, true);
+  held = 0;
+  t.writableLength = 0;
+  conn.writable();
+  assert.equal(t.lines.length, 8);
+  assert.equal(t.paused, false);
+});
+
 Deno.test("MessageConnection drops an unfinished line the shared budget cannot hold", () => {
   const budget = new BufferBudget(64);
   const a = setup((text) => `a${text}`, { budget });
