@@ -4,6 +4,9 @@
  * core/script_api.ts, modelled on Goxel's own QuickJS API) over the few functions the host
  * installs on `__host`, then removes `__host` so scripts only see the documented names.
  */
+/** Longest printed line kept; longer ones are cut inside the sandbox, before they cross. */
+export const MAX_LOG_CHARS = 4000;
+
 export const SCRIPT_PRELUDE = String.raw`
 (function (host) {
   "use strict";
@@ -69,7 +72,8 @@ export const SCRIPT_PRELUDE = String.raw`
     },
   };
   const show = (x) => (typeof x === "string" ? x : JSON.stringify(x));
-  const print = (...a) => host.print(a.map(show).join(" "));
+  // Cut here: a megabyte line copied to the host on every print filled the daemon's memory.
+  const print = (...a) => host.print(a.map(show).join(" ").slice(0, ${MAX_LOG_CHARS}));
   globalThis.goxel = { image, palette };
   globalThis.Volume = Volume;
   globalThis.Vec = Vec;

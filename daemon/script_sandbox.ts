@@ -17,7 +17,7 @@ import { aabbFromBox, isNullBox } from "../core/box.ts";
 import { packRgba } from "../core/color.ts";
 import { addLayer } from "../core/ops/layers.ts";
 import { Volume } from "../core/volume.ts";
-import { SCRIPT_PRELUDE } from "./script_prelude.ts";
+import { MAX_LOG_CHARS, SCRIPT_PRELUDE } from "./script_prelude.ts";
 
 /** What a sandboxed run needs. */
 export interface SandboxJob {
@@ -45,7 +45,6 @@ const MAX_LOG_LINES = 1000;
 /** WebAssembly pages (64 KiB) per MiB, and the pages QuickJS itself needs beyond the heap. */
 const PAGES_PER_MB = 16;
 const OVERHEAD_PAGES = 256;
-const MAX_LOG_CHARS = 4000;
 
 /** Runs `job.source` against `image` (edited in place); never throws for script failures. */
 export async function runSandboxed(
@@ -172,7 +171,7 @@ class Host {
       layers: () => JSON.stringify(this.#image.layers.map((l) => this.#layerInfo(l))),
       layersVolume: () => this.#handle(mergedVisibleVolume(this.#image)),
       selectionBox: () => JSON.stringify(this.#selectionBox()),
-      print: (...parts) => this.#print(parts.join(" ")),
+      print: (line) => this.#print(String(line)),
       args: () => JSON.stringify(this.#job.args),
     };
   }
@@ -225,6 +224,7 @@ class Host {
   }
 
   #print(line: string): undefined {
+    // The prelude cut the line already: what crosses is a fresh string of its own.
     if (this.logs.length < MAX_LOG_LINES) this.logs.push(line.slice(0, MAX_LOG_CHARS));
     return undefined;
   }

@@ -80,3 +80,28 @@ Deno.test("a batch stops running its calls once their replies pass max_message_b
     await env.cleanup();
   }
 });
+
+Deno.test("execute_script's printed lines are cut inside the sandbox, not kept whole", async () => {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env);
+  const c = await RawClient.unix(daemon.socket);
+  try {
+    await c.call("goxel.create_project", ["p", 16, 16, 16]);
+    const before = rssMb(daemon.proc.pid);
+    const r = await c.call<{ output: string }>("goxel.execute_script", {
+      script: "const s = 'x'.repeat(1 << 20); for (let i = 0; i < 1000; i++) print(s); 1",
+      timeout_ms: 60_000,
+    });
+    const lines = r.output.split("\n").filter(Boolean);
+    assert.equal(lines.length, 1000);
+    assert.ok(lines.every((l) => l.length === 4000), "each line is cut to 4000 characters");
+    const grew = rssMb(daemon.proc.pid) - before;
+    // Each megabyte line used to cross to the host and stay there behind its 4000-character
+    // slice: 1000 prints kept about a gigabyte.
+    assert.ok(grew < 300, `RSS grew ${grew.toFixed(0)} MB`);
+  } finally {
+    c.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
