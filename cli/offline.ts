@@ -2,6 +2,7 @@
 import { type Command, Option } from "@commander-js/extra-typings";
 import { resolve } from "node:path";
 import { CAMERA_PRESETS } from "../protocol/camera_presets.ts";
+import { MAX_PICTURE_SIZE } from "../protocol/wire.ts";
 import type { CliDeps } from "./deps.ts";
 import { UsageError } from "./errors.ts";
 import type { Output } from "./output.ts";
@@ -10,8 +11,9 @@ import type { Output } from "./output.ts";
 export function parseSize(text: string): { width: number; height: number } {
   const m = /^(\d+)(?:x(\d+))?$/i.exec(text.trim());
   const width = m ? Number(m[1]) : NaN, height = m ? Number(m[2] ?? m[1]) : NaN;
-  if (!m || width < 1 || height < 1 || width > 4096 || height > 4096) {
-    throw new UsageError(`Invalid --size "${text}": expected WxH with 1..4096 on each side`);
+  const max = MAX_PICTURE_SIZE;
+  if (!m || width < 1 || height < 1 || width > max || height > max) {
+    throw new UsageError(`Invalid --size "${text}": expected WxH with 1..${max} on each side`);
   }
   return { width, height };
 }
@@ -83,7 +85,9 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
     .argument("<in>", "input file")
     .argument("<out>", "output .png")
     .addOption(
-      new Option("--size <WxH>", "image size in pixels, 1..4096 a side").argParser(parseSize)
+      new Option("--size <WxH>", `image size in pixels, 1..${MAX_PICTURE_SIZE} a side`).argParser(
+        parseSize,
+      )
         .default({ width: 512, height: 512 }, "512x512"),
     )
     .addOption(

@@ -3,7 +3,8 @@ import { Buffer } from "node:buffer";
 import { packRgba } from "../core/color.ts";
 import { InvalidInputError } from "../core/errors.ts";
 import { newImage } from "../core/image.ts";
-import { renderImage } from "../core/render/render.ts";
+import { MAX_RENDER_SIZE, renderImage } from "../core/render/render.ts";
+import { MAX_PICTURE_SIZE } from "../protocol/wire.ts";
 import { decodePng } from "../core/formats/png.ts";
 import {
   bandCount,
@@ -95,4 +96,9 @@ Deno.test("bandCount keeps small pictures in one piece and never exceeds the wor
   assert.equal(bandCount({ width: 1024, height: 1024 }, 2), 2);
   assert.equal(bandCount({ width: 1024, height: 1024, quality: "raster" }, 8), 4);
   assert.equal(bandCount({ width: 4096, height: 4096 }, 8), 8);
+});
+
+Deno.test("the protocol's largest picture side is the renderer's", () => {
+  // The params of render_scene and `goxel render --size` are checked against the protocol's.
+  assert.equal(MAX_PICTURE_SIZE, MAX_RENDER_SIZE);
 });

@@ -155,3 +155,7 @@ export const VoxelResult = z.object({ x: Int32, y: Int32, z: Int32, color: Rgba 
 
 /** The size of a project or render in voxels or pixels. */
 export const PositiveSize = z.int().min(1).max(16384);
+/** Largest picture side the renderer draws (core/render's MAX_RENDER_SIZE; a test checks). */
+export const MAX_PICTURE_SIZE = 4096;
+/** A picture side in pixels. */
+export const PictureSize = z.int().min(1).max(MAX_PICTURE_SIZE);

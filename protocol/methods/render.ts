@@ -1,7 +1,7 @@
 /** Rendering methods: render to a file or a managed render file, inspect and clean renders, camera. */
 import { z } from "zod";
 import { defineMethod } from "../method.ts";
-import { CameraPreset, Color, FilePath, PositiveSize, Vec3 } from "../wire.ts";
+import { CameraPreset, Color, FilePath, PictureSize, Vec3 } from "../wire.ts";
 import { Ok } from "./common.ts";
 
 const RenderFile = z.object({
@@ -29,8 +29,8 @@ export const renderScene = defineMethod({
     output_path: FilePath.regex(/\.png$/i, {
       message: "renders are written as PNG only: give a path ending in .png",
     }).optional().describe("Where to write the PNG (a path ending in .png)"),
-    width: PositiveSize.optional().describe("Image width in pixels (default 512)"),
-    height: PositiveSize.optional().describe("Image height in pixels (default 512)"),
+    width: PictureSize.optional().describe("Image width in pixels (default 512)"),
+    height: PictureSize.optional().describe("Image height in pixels (default 512)"),
     camera_preset: CameraPreset.optional().describe(
       "front, back, left, right, top, bottom or isometric (default: the project's camera " +
         "direction); the whole model is framed",
