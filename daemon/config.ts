@@ -180,7 +180,9 @@ function readYamlFile(file: string, yaml: Yaml): { data: Record<string, unknown>
     }));
   }
   const data = doc.toJS() ?? {};
-  if (typeof data !== "object" || Array.isArray(data) || !isMap(doc.contents)) {
+  // An empty file (or one of comments only) sets nothing, like a missing one.
+  const empty = doc.contents === null;
+  if (typeof data !== "object" || Array.isArray(data) || (!empty && !isMap(doc.contents))) {
     throw new ConfigError([`${file}: the top level must be a mapping of keys`]);
   }
   const locate: Locate = (path) => {

@@ -37,6 +37,18 @@ Deno.test("loadConfig() layers flags over env over file over defaults", async ()
   });
 });
 
+Deno.test("loadConfig() takes an empty file, or one of comments only, as setting nothing", async () => {
+  for (const text of ["", "\n", "# nothing here yet\n"]) {
+    await withFile(text, async (file) => {
+      const c = await loadConfig({ file });
+      assert.equal(c.limits.max_batch, 1000, JSON.stringify(text));
+    });
+  }
+  await withFile("- a list\n", async (file) => {
+    await assert.rejects(loadConfig({ file }), /the top level must be a mapping of keys/);
+  });
+});
+
 Deno.test("loadConfig() names the key, file, line and column of each problem", async (t) => {
   const cases: [string, RegExp][] = [
     ["log:\n  level: loud\n", /log.level: .*:2:3\)/],
