@@ -205,7 +205,7 @@ function replay(
   let facts: ProjectFacts = records[0].project ??
     { id, name: id, path: null, savedSeq: null, createdAt: clock() };
   for (const r of records) if (r.project) facts = r.project;
-  const tail = Math.max(0, records.length - (history.limit ?? Infinity));
+  const tail = historyStart(records, history.limit ?? Infinity);
   let image: Image = emptyImage();
   let saved: Image | null = null;
   for (let i = 0; i < tail; i++) {
@@ -233,6 +233,29 @@ function replay(
   else if (saved) project.savedSeq = facts.savedSeq;
   else project.markUnsaved();
   return project;
+}
+
+/**
+ * The index of the record that pushed the oldest undo step the live daemon still kept, found by
+ * following the history's steps without images (`limit` counts states, as History does): the
+ * replay builds history from there. Counting the last `limit` records instead let the saves,
+ * renames, undos and redos in them crowd undo steps out at each restart.
+ */
+function historyStart(records: JournalRecord[], limit: number): number {
+  let steps: number[] = [], first = 0, cursor = 0;
+  for (const [i, r] of records.entries()) {
+    if (r.kind === RecordKind.EDIT) {
+      steps.length = cursor;
+      steps.push(i);
+      cursor = steps.length;
+      first = Math.max(first, steps.length - (limit - 1));
+    } else if (r.kind === RecordKind.UNDO || r.kind === RecordKind.REDO) {
+      const target = cursor + (r.kind === RecordKind.UNDO ? -r.steps : r.steps);
+      if (target >= first && target <= steps.length) cursor = target;
+      else (steps = [], first = 0, cursor = 0);
+    } else if (r.kind === RecordKind.OPEN) (steps = [], first = 0, cursor = 0);
+  }
+  return first < steps.length ? steps[first] : records.length;
 }
 
 function applyRecord(image: Image, r: JournalRecord): Image {

@@ -21,14 +21,15 @@ interface Info {
 /** Runs `fn` against a daemon that is stopped (SIGTERM) and started again by `restart`. */
 async function withRestarts(
   fn: (call: () => RawClient, restart: () => Promise<void>, env: TestEnv) => Promise<void>,
+  config?: string,
 ) {
   const env = await makeTestEnv();
-  let daemon: Daemon = await startDaemon(env, ["--workspace", env.dir]);
+  let daemon: Daemon = await startDaemon(env, ["--workspace", env.dir], config);
   let client = await RawClient.unix(env.socket);
   const restart = async () => {
     client.close();
     await daemon.stop();
-    daemon = await startDaemon(env, ["--workspace", env.dir]);
+    daemon = await startDaemon(env, ["--workspace", env.dir], config);
     client = await RawClient.unix(env.socket);
   };
   try {
@@ -112,4 +113,29 @@ Deno.test("a damaged length field is damage, not a torn tail; read-only lasts un
     const list = await c().call<{ count: number }>("goxel.list_projects");
     assert.equal(list.count, 0, "closed for good");
   });
+});
+
+Deno.test("a restart keeps every undo step, however many saves and undos came between", async () => {
+  await withRestarts(async (c, restart, env) => {
+    await c().call("goxel.create_project", ["steps", 64, 64, 64]);
+    for (let x = 0; x < 30; x++) {
+      await c().call("goxel.add_voxel", [x, 0, 0, "#ff0000"]);
+      // Saves and undo/redo pairs are journal records too, but not undo steps.
+      if (x % 2) await c().call("goxel.save_project", [`${env.dir}/steps.gox`]);
+      if (x % 5 === 0) await c().call("goxel.undo"), await c().call("goxel.redo");
+    }
+    await c().call("goxel.undo", [3]);
+    const before = await c().call<{ undo_count: number; redo_count: number }>(
+      "goxel.get_project_info",
+    );
+    assert.equal(before.undo_count, 16, "history_limit 20 states: 19 steps, 3 undone");
+    await restart();
+    const after = await c().call<{ undo_count: number; redo_count: number }>(
+      "goxel.get_project_info",
+    );
+    assert.deepEqual([after.undo_count, after.redo_count], [before.undo_count, before.redo_count]);
+    await c().call("goxel.undo", [16]);
+    const first = await c().call<{ voxel_count: number }>("goxel.get_project_info");
+    assert.equal(first.voxel_count, 30 - 19, "the oldest kept step undoes as it did live");
+  }, "history_limit: 20\n");
 });
