@@ -1,12 +1,14 @@
 /**
  * Goxel's `volume_move` (nearest-neighbour resampling of a volume by a matrix) and the move
  * tool's layer transforms: integer translation, quarter-turn rotations, flips and ×2 / ×0.5.
+ * A move that would put a voxel outside ±COORD_LIMIT is refused before anything changes.
  */
 import { type Aabb, boxCorners, boxFromAabb, roundHalfAway } from "../box.ts";
 import { WorkBudget } from "../budget.ts";
+import { InvalidInputError } from "../errors.ts";
 import { canEditLayer, type Layer } from "../layer.ts";
 import { identity, invert, type Mat4, multiply, translation, type Vec3 } from "../mat4.ts";
-import { isTileEmpty, Volume } from "../volume.ts";
+import { COORD_LIMIT, isInRange, isTileEmpty, Volume } from "../volume.ts";
 
 /** A move-tool transform of a layer. */
 export type LayerTransform =
@@ -56,8 +58,9 @@ function integerTranslation(mat: Mat4): Vec3 | null {
 /**
  * Resamples `volume` in place by `mat` (Goxel's volume_move): every voxel `q` of the tiles
  * covering the moved bounding box takes the old value at `round(inverse(mat)·q)` (the integer
- * corner, rounded half away from zero); empty tiles are removed. The moved box is charged to
- * `budget` before the volume is touched.
+ * corner, rounded half away from zero); empty tiles are removed. A move that would put a voxel
+ * outside ±COORD_LIMIT is refused (InvalidInputError) and the moved box is charged to `budget`,
+ * both before the volume is touched.
  */
 export function moveVolume(
   volume: Volume,
@@ -68,6 +71,7 @@ export function moveVolume(
   if (!aabb) return;
   const inv = invert(mat);
   if (!inv) throw new RangeError("Cannot move a volume by a singular matrix");
+  checkMoveInRange(aabb, mat, "the volume");
   const { lo, hi } = chargeMove(budget, aabb, mat);
   const src = volume.copy();
   volume.clear();
@@ -111,13 +115,81 @@ function chargeMove(budget: WorkBudget, aabb: Aabb, mat: Mat4) {
 /**
  * Charges what `moveVolume` by each of `matrices` in turn would touch, without moving (the box
  * is carried through the chain), so a caller can check the budget and then move elsewhere.
+ * First refuses the chain when a step would put a voxel outside ±COORD_LIMIT; `layerName`
+ * names the layer in that message.
  */
-export function chargeMoves(volume: Volume, matrices: Mat4[], budget: WorkBudget): void {
+export function chargeMoves(
+  volume: Volume,
+  matrices: Mat4[],
+  budget: WorkBudget,
+  layerName?: string,
+): void {
   let aabb = volume.bbox();
+  const subject = layerName === undefined ? "the layer" : `layer "${layerName}"`;
+  // Every step is checked before any is charged: a move that can never succeed says why.
+  let reach = aabb;
+  for (const m of matrices) if (reach) reach = checkMoveInRange(reach, m, subject);
   for (const m of matrices) {
     if (!aabb) return;
     aabb = chargeMove(budget, aabb, m).moved;
   }
+}
+
+/**
+ * Returns the voxels (as `[min, max)`) that moving the voxels of `aabb` by `mat` can write: a
+ * voxel q takes the value at round(inverse(mat)·q), so q lies in mat·[min − ½, max − ½]. Exact
+ * for translations, quarter turns, flips and ×2 about a voxel centre; at most one voxel wider
+ * on a side where another matrix rounds a tie.
+ */
+function movedReach(aabb: Aabb, mat: Mat4): Aabb {
+  const src: Aabb = {
+    min: aabb.min.map((v) => v - 0.5) as Vec3,
+    max: aabb.max.map((v) => v - 0.5) as Vec3,
+  };
+  const corners = boxCorners(multiply(mat, boxFromAabb(src)));
+  const reach: Aabb = { min: [0, 0, 0], max: [0, 0, 0] };
+  for (let i = 0; i < 3; i++) {
+    const vals = corners.map((c) => c[i]);
+    // Widened by a hair so that float noise in the corners can only make the check stricter.
+    reach.min[i] = Math.ceil(Math.min(...vals) - 1e-6);
+    reach.max[i] = Math.floor(Math.max(...vals) + 1e-6) + 1;
+  }
+  return reach;
+}
+
+/**
+ * Refuses (InvalidInputError) moving the voxels of `aabb` by `mat` when one could land outside
+ * ±COORD_LIMIT, naming `subject` and the farthest coordinate; returns the voxels' reach.
+ */
+function checkMoveInRange(aabb: Aabb, mat: Mat4, subject: string): Aabb {
+  const reach = movedReach(aabb, mat);
+  for (let i = 0; i < 3; i++) {
+    const lo = reach.min[i], hi = reach.max[i] - 1;
+    // Written so that NaN (a matrix gone wrong) is refused too.
+    if (lo >= -COORD_LIMIT && hi < COORD_LIMIT) continue;
+    const at = hi < COORD_LIMIT ? lo : hi;
+    throw new InvalidInputError(
+      `Cannot ${moveVerb(mat)} ${subject}: its voxels would reach ${"xyz"[i]} = ${at}, ` +
+        `outside ±${COORD_LIMIT}`,
+    );
+  }
+  return reach;
+}
+
+/** Names what `mat` does for messages: translate, scale, rotate, flip, or else move. */
+function moveVerb(mat: Mat4): string {
+  // The 3×3 linear part, row-major (Mat4 is column-major).
+  const a = [0, 1, 2].flatMap((r) => [0, 1, 2].map((c) => mat[c * 4 + r]));
+  const isDiagonal = [1, 2, 3, 5, 6, 7].every((i) => a[i] === 0);
+  if (isDiagonal && a[0] === a[4] && a[4] === a[8]) return a[0] === 1 ? "translate" : "scale";
+  // A signed permutation: a quarter-turn rotation (det +1) or a mirror (det −1).
+  const isSignedPermutation = a.every((v) => v === 0 || Math.abs(v) === 1) &&
+    [0, 1, 2].every((r) => a.slice(r * 3, r * 3 + 3).filter((v) => v !== 0).length === 1) &&
+    [0, 1, 2].every((c) => [a[c], a[c + 3], a[c + 6]].filter((v) => v !== 0).length === 1);
+  if (!isSignedPermutation) return "move";
+  const det = a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) +
+    a[2] * (a[3] * a[7] - a[4] * a[6]);
+  return det < 0 ? "flip" : "rotate";
 }
 
 /** Reads voxels of a volume, remembering the last tile looked up. */
@@ -132,14 +204,15 @@ class TileReader {
     this.#volume = volume;
   }
 
-  /** Returns the tile containing voxel (x, y, z), if any. */
+  /** Returns the tile containing voxel (x, y, z), if any (none outside ±COORD_LIMIT). */
   tileAt(x: number, y: number, z: number): Uint32Array | undefined {
     const ox = x & ~15, oy = y & ~15, oz = z & ~15;
     if (ox !== this.#x || oy !== this.#y || oz !== this.#z) {
       this.#x = ox;
       this.#y = oy;
       this.#z = oz;
-      this.#tile = this.#volume.readTile(ox, oy, oz);
+      // Tile keys wrap outside the range: a sample there would read a tile at the far edge.
+      this.#tile = isInRange(ox, oy, oz) ? this.#volume.readTile(ox, oy, oz) : undefined;
     }
     return this.#tile;
   }
@@ -199,6 +272,7 @@ export function pivotedMatrix(layer: Layer, t: LayerTransform): Mat4 {
  * Applies a move-tool transform to a layer: volume layers are resampled about their pivot
  * and their origin marker follows the translation; clone, shape and image layers get the
  * pivoted matrix pre-multiplied into `mat`. A bounded layer's box becomes the moved box's AABB.
+ * Refused (InvalidInputError, layer unchanged) when the layer's voxels would leave ±COORD_LIMIT.
  */
 export function transformLayer(
   layer: Layer,
@@ -206,6 +280,9 @@ export function transformLayer(
   budget: WorkBudget = new WorkBudget(),
 ): void {
   const m = pivotedMatrix(layer, t);
+  // Checked on every kind of layer: a clone's or shape's voxels are recomputed at the new place.
+  const aabb = layer.volume.bbox();
+  if (aabb) checkMoveInRange(aabb, m, `layer "${layer.name}"`);
   if (canEditLayer(layer)) moveVolume(layer.volume, m, budget);
   transformLayerFrame(layer, t, m);
 }

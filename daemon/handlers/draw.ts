@@ -224,7 +224,7 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
     const steps = transformSteps(layer, p);
     const matrices = steps.map((s) => s.m);
     // Charged before anything moves: a step over the budget leaves the layer as it was.
-    const cost = charged(budget, () => chargeMoves(layer.volume, matrices, budget));
+    const cost = charged(budget, () => chargeMoves(layer.volume, matrices, budget, layer.name));
     return andThen(editLayer(env, layer, { kind: "move", matrices }, cost), () => {
       for (const { t, m } of steps) if (t) transformLayerFrame(layer, t, m);
       // Clones of this layer are derived: recompute them within the request's budget.
