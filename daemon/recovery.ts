@@ -98,6 +98,10 @@ function recoverOne(
   report: RecoveryReport,
   clock: () => number,
 ): { project: Project; cut: Cut | null; copiedTo: string | null } | null {
+  // A checkpoint being written when the process died leaves its temporary file behind.
+  for (const name of fs.readdirSync(dir)) {
+    if (name.endsWith(".tmp")) fs.rmSync(join(dir, name), { force: true });
+  }
   const { records, damage, torn, cut } = readRecords(dir);
   report.torn_tails_cut += torn;
   if (records.length === 0) {

@@ -58,6 +58,18 @@ Deno.test("edits made after restarts without edits survive the next restart", as
   });
 });
 
+Deno.test("a checkpoint's temporary file left by a crash is removed at the next start", async () => {
+  await withRestarts(async (c, restart, env) => {
+    await c().call("goxel.create_project", ["tmp", 16, 16, 16]);
+    await c().call("goxel.add_voxel", [0, 0, 0, "#ff0000"]);
+    const left = `${env.dir}/state/goxel/projects/p1/.checkpoint.gxj.4242.1764500000000.tmp`;
+    await Deno.writeFile(left, new Uint8Array(4096));
+    await restart();
+    assert.equal(await Deno.stat(left).then(() => true, () => false), false);
+    assert.equal((await c().call<Info>("goxel.get_project_info")).voxel_count, 1);
+  });
+});
+
 Deno.test("a journal with a repeated header (written by older versions) replays whole", async () => {
   await withRestarts(async (c, restart, env) => {
     await c().call("goxel.create_project", ["old", 16, 16, 16]);
