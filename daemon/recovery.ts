@@ -168,8 +168,16 @@ function readRecords(
     last = scan.records[0].seq;
   }
   const journals = names.filter((n) => journalStartSeq(n) !== null).sort();
+  const covered = last;
   for (const [i, name] of journals.entries()) {
     const path = join(dir, name);
+    const next = i + 1 < journals.length ? journalStartSeq(journals[i + 1])! : Infinity;
+    if (next <= covered + 1) {
+      // Every record it holds comes before the next journal, so the checkpoint has them all: a
+      // crash after the checkpoint's rename left it (damaged or not), nothing is lost with it.
+      fs.rmSync(path, { force: true });
+      continue;
+    }
     const scan = scanJournal(fs.readFileSync(path), journalStartSeq(name)!);
     const later = journals.slice(i + 1);
     for (const [k, rec] of scan.records.entries()) {

@@ -151,3 +151,31 @@ Deno.test("a restart keeps every undo step, however many saves and undos came be
     assert.equal(first.voxel_count, 30 - 19, "the oldest kept step undoes as it did live");
   }, "history_limit: 20\n");
 });
+
+Deno.test("a journal the checkpoint covers is no damage, even when cut short by a crash", async () => {
+  await withRestarts(async (c, restart, env) => {
+    await c().call("goxel.create_project", ["covered", 64, 64, 64]);
+    const pipelined = Array.from({ length: 200 }, (_, i) =>
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: i + 1,
+        method: "goxel.add_voxel",
+        params: [i % 64, i >> 6, 0, "#ff0000"],
+      })).join("\n") + "\n";
+    await c().send(pipelined);
+    for (let i = 0; i < 200; i++) await c().read();
+    await restart();
+    const dir = `${env.dir}/state/goxel/projects/p1`;
+    const names = [...Deno.readDirSync(dir)].map((e) => e.name);
+    assert.ok(names.includes("checkpoint.gxj"), `a checkpoint was written: ${names}`);
+    // What a kill -9 between the checkpoint's rename and the old journal's removal leaves,
+    // with the old journal's last record torn.
+    const stale = `${dir}/journal-000000000001.gxj`;
+    await Deno.writeFile(stale, Uint8Array.of(0x47, 0x4f, 0x58, 0x4a, 2, 0, 0, 0, 9, 9, 9));
+    await restart();
+    const info = await c().call<Info>("goxel.get_project_info");
+    assert.equal(info.read_only, null);
+    assert.equal(info.voxel_count, 200);
+    assert.equal(await Deno.stat(stale).then(() => true, () => false), false, "it is removed");
+  }, "checkpoint:\n  max_bytes: 4096\n");
+});
