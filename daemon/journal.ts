@@ -11,6 +11,7 @@
  */
 import fs from "node:fs";
 import { join } from "node:path";
+import { NotFoundError } from "../core/errors.ts";
 import { copyImage } from "../core/image.ts";
 import { concatBytes } from "../core/formats/bytes.ts";
 import { fullDelta } from "../core/journal/image_delta.ts";
@@ -231,7 +232,12 @@ export class JournalStore {
 
   #journalOf(project: Project): OpenJournal {
     const j = this.#open.get(project.id);
-    if (!j) throw new RangeError(`Project ${project.id} has no open journal`);
+    if (!j) {
+      // Closed while the request ran (an import or a script on a worker): not a bug.
+      throw new NotFoundError(
+        `Project ${project.id} was closed while this request ran; its change was not kept`,
+      );
+    }
     return j;
   }
 
