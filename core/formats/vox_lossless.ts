@@ -76,11 +76,16 @@ function fitsBox(l: Local, size: number[]): boolean {
   return l.lo.every((v) => v >= 0 || !isFinite(v)) && l.hi.every((v, i) => v < size[i]);
 }
 
-/** True when the layer can get a new model under its own transform node. */
+/**
+ * True when the layer can get new models under its own transform node: one moved model, or
+ * a group of parts when it grew past 256 voxels (its node, frames and layer stay).
+ */
 function canRelocate(l: Local): boolean {
-  const { owner, shared } = l.link;
-  return owner >= 0 && !shared && l.hi.every((v, i) => !isFinite(v) || v - l.lo[i] < 256);
+  return l.link.owner >= 0 && !l.link.shared;
 }
+
+/** Largest model side MagicaVoxel reads. */
+const MAX_MODEL_SIDE = 256;
 
 function isRemovable(link: VoxLink): boolean {
   return link.owner >= 0 && link.group >= 0 && !link.shared;
@@ -214,6 +219,7 @@ function placeLocal(plan: Plan, l: Local): void {
   const keep = empty || fitsBox(l, m.size);
   const lo = keep ? [0, 0, 0] : l.lo;
   const size = keep ? m.size : l.hi.map((h, i) => h - l.lo[i] + 1) as VoxModelRecord["size"];
+  if (size.some((s) => s > MAX_MODEL_SIDE)) return placeParts(plan, l, m);
   const id = c.models.length + plan.added.length;
   plan.added.push({ size, kind: "XYZI", content: xyziContent(l, lo) });
   const p = m.size.map((s) => Math.floor(s / 2)), p2 = size.map((s) => Math.floor(s / 2));
@@ -224,6 +230,45 @@ function placeLocal(plan: Plan, l: Local): void {
   );
   if (sharedShape) scene.detachShape(l.link.owner, shape, l.model, id);
   else scene.retarget(shape, l.model, id);
+}
+
+/**
+ * Writes a layer grown past 256 voxels as parts (≤ 256 a side) under its own node, each `_t` in
+ * the node's axes from the old model's pivot, so every voxel lands where the model put it.
+ */
+function placeParts(plan: Plan, l: Local, m: VoxModelRecord): void {
+  const chunks = new Map<string, number[]>();
+  for (let k = 0; k < l.colors.length; k++) {
+    const key = [0, 1, 2].map((i) => Math.floor((l.records[4 * k + i] - l.lo[i]) / MAX_MODEL_SIDE));
+    const list = chunks.get(key.join());
+    if (list) list.push(k);
+    else chunks.set(key.join(), [k]);
+  }
+  const pivot = m.size.map((s) => Math.floor(s / 2));
+  const parts = [...chunks.values()].map((ks) => {
+    const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+    for (const k of ks) {
+      for (let i = 0; i < 3; i++) {
+        const v = l.records[4 * k + i];
+        lo[i] = Math.min(lo[i], v), hi[i] = Math.max(hi[i], v);
+      }
+    }
+    const size = hi.map((h, i) => h - lo[i] + 1) as VoxModelRecord["size"];
+    const content = new Uint8Array(4 + 4 * ks.length);
+    new DataView(content.buffer).setInt32(0, ks.length, true);
+    ks.forEach((k, n) => {
+      for (let i = 0; i < 3; i++) content[4 + 4 * n + i] = l.records[4 * k + i] - lo[i];
+      content[4 + 4 * n + 3] = l.records[4 * k + 3];
+    });
+    const model = plan.c.models.length + plan.added.length;
+    plan.added.push({ size, kind: "XYZI", content });
+    return { t: lo.map((v, i) => v + Math.floor(size[i] / 2) - pivot[i]).join(" "), model };
+  });
+  // A part group is read back as one layer only under a named node.
+  if (!pairGet(plan.scene.node(l.link.owner)!.attrs, "_name")) {
+    plan.scene.setAttr(l.link.owner, "_name", latin1Of(l.layer.name));
+  }
+  plan.scene.splitShape(l.link.owner, parts);
 }
 
 /** Adds a new layer as new nodes and models. */

@@ -189,6 +189,32 @@ Deno.test("a layer grown past its model box moves its node so no voxel shifts", 
   );
 });
 
+Deno.test("a layer grown past 256 voxels keeps its node, frames, layer and place", () => {
+  if (!FILES.length) return;
+  const trn = (image: Image, name: string) =>
+    sceneNodes(image).find((r) => r.id === "nTRN" && JSON.stringify(r.attrs).includes(name)) as
+      & VoxRecord
+      & { id: "nTRN"; layer: number; frames: unknown[] };
+  // An animated node: its frames and _loop must survive.
+  const anim = decodeVox(Deno.readFileSync(new URL("vengi/animation.0.99.7.1.vox", FIXTURES)));
+  const frames = (sceneNodes(anim).find((r) => r.id === "nTRN" && r.frames.length > 1) as {
+    frames: unknown[];
+  }).frames;
+  anim.layers[0].volume.set(400, 0, 0, packRgba(10, 200, 30));
+  const grown = decodeVox(encode(anim));
+  assertSameLayers(anim, grown);
+  deepEqual(trn(grown, "_loop").frames, frames, "every animation frame is kept");
+  // A rotated node in the middle of the list: same layer id, same order.
+  const robo = decodeVox(Deno.readFileSync(new URL("vengi/robo.vox", FIXTURES)));
+  const names = robo.layers.map((l) => l.name), layer = trn(robo, "Head_Upper").layer;
+  robo.layers[0].volume.set(300, 15, 11, packRgba(1, 2, 3));
+  const again = decodeVox(encode(robo));
+  assertSameLayers(robo, again);
+  deepEqual(again.layers.map((l) => l.name), names);
+  equal(trn(again, "Head_Upper").layer, layer);
+  ok(describeLosses(robo, again).length === 0);
+});
+
 Deno.test("a file without a scene graph stays without one unless layers need it", () => {
   if (!FILES.length) return;
   const image = decodeVox(Deno.readFileSync(new URL("ephtracy/deer.vox", FIXTURES)));

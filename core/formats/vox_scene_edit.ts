@@ -139,6 +139,25 @@ export class SceneEditor {
     this.changed = true;
   }
 
+  /**
+   * Makes `owner` hold a group of unnamed parts (nTRN `_t` → nSHP each) instead of its shape:
+   * a layer grown past one model's 256 voxels keeps its node (name, frames, attributes, layer)
+   * and its place. The old shape goes when nothing else references it.
+   */
+  splitShape(owner: number, parts: { t: string; model: number }[]): void {
+    const t = this.node(owner) as Trn, old = t.child;
+    const grp: Grp = { id: "nGRP", node: this.newId(), attrs: [], children: [] };
+    this.added.push(grp);
+    t.child = grp.node;
+    for (const p of parts) {
+      const id = this.newId();
+      grp.children.push(id);
+      this.#addShape(id, [], t.layer, p);
+    }
+    if (!this.#isReferenced(old)) this.#removed.add(old);
+    this.changed = true;
+  }
+
   /** Moves every frame of `owner` by `delta` given in the node's local (pre-rotation) axes. */
   shiftFrames(owner: number, delta: number[]): void {
     if (delta.every((d) => d === 0)) return;
