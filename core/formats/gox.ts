@@ -30,7 +30,7 @@ import {
 import { encodeGox } from "./gox_encode.ts";
 import { BlockDecoder, type DecodedBlock, tileBounds } from "./gox_blocks.ts";
 import { BlockScratch, decodeBlockPng } from "./gox_block_png.ts";
-import type { GoxCarried } from "./gox_carried.ts";
+import { cameraKey, type GoxCarried } from "./gox_carried.ts";
 import { decodePng } from "./png.ts";
 
 export { encodeGox };
@@ -264,7 +264,8 @@ function readCamera(carried: GoxCarried, image: Image, chunk: GoxChunk): void {
     else if (sized(e, "ortho", 1)) cam.ortho = e.value[0] !== 0;
     else if (sized(e, "mat", 64)) cam.mat = readMat(e.value);
   }
-  if (extra.length) carried.cameraEntries[cam.name] = extra;
+  const key = cameraKey(image.cameras.map((c) => c.name), image.cameras.length - 1);
+  if (extra.length) carried.cameraEntries[key] = extra;
 }
 
 function readLight(image: Image, chunk: GoxChunk): void {

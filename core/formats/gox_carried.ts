@@ -17,8 +17,19 @@ export interface GoxCarried {
   chunks: { after: string; type: string; data: Uint8Array }[];
   /** Unknown LAYR entries by the layer's carried key. */
   layerEntries: Record<number, GoxExtraEntry[]>;
-  /** Unknown CAMR entries by camera name. */
+  /** Unknown CAMR entries by camera key (see cameraKey). */
   cameraEntries: Record<string, GoxExtraEntry[]>;
+}
+
+/**
+ * The key of camera `i`'s unknown CAMR entries: its name, plus its rank among earlier cameras of
+ * the same name (two cameras named alike kept one's entries for both).
+ */
+export function cameraKey(names: readonly string[], i: number): string {
+  let rank = 0;
+  for (let j = 0; j < i; j++) if (names[j] === names[i]) rank++;
+  // Names are cut at NUL, so this cannot meet a real name.
+  return rank ? `${names[i]}\0${rank}` : names[i];
 }
 
 /** Lists what the file held that the image does not model, e.g. `["PLAC×1", "LAYR keys×3"]`. */

@@ -1,6 +1,8 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { decodeGox, encodeGox } from "./gox.ts";
-import { type GoxCarried, goxCarriedSummary } from "./gox_carried.ts";
+import { newCamera } from "../camera.ts";
+import { newImage } from "../image.ts";
+import { cameraKey, type GoxCarried, goxCarriedSummary } from "./gox_carried.ts";
 import { readGoxChunks } from "./gox_chunks.ts";
 
 const FIXTURES = Deno.env.get("GOXEL_FIXTURES") ??
@@ -35,4 +37,24 @@ Deno.test({
     deepEqual(reread.cameraEntries, carried.cameraEntries);
     equal(decodeGox(encodeGox(image)).layers.length, image.layers.length);
   },
+});
+
+Deno.test("unknown CAMR keys stay with their camera when two cameras share a name", () => {
+  const image = newImage();
+  image.cameras = [newCamera("Camera.1"), newCamera("Camera.1")];
+  image.activeCamera = image.cameras[0];
+  const entry = (text: string) => [{ key: "xtra", value: new TextEncoder().encode(text) }];
+  const carried: GoxCarried = {
+    format: "gox",
+    chunks: [],
+    layerEntries: {},
+    cameraEntries: {
+      "Camera.1": entry("FIRST"),
+      [cameraKey(["Camera.1", "Camera.1"], 1)]: entry("SECOND"),
+    },
+  };
+  image.carried = carried;
+  const reread = decodeGox(encodeGox(image)).carried as GoxCarried;
+  deepEqual(reread.cameraEntries, carried.cameraEntries);
+  equal(cameraKey(["a", "b", "a"], 2), "a\0" + "1");
 });

@@ -5,7 +5,7 @@ import type { Image, Light } from "../image.ts";
 import type { Layer } from "../layer.ts";
 import type { Material } from "../material.ts";
 import { GOX_VERSION, GoxWriter } from "./gox_chunks.ts";
-import type { GoxCarried, GoxExtraEntry } from "./gox_carried.ts";
+import { cameraKey, type GoxCarried, type GoxExtraEntry } from "./gox_carried.ts";
 import { BlockEncoder } from "./gox_blocks.ts";
 
 /** Goxel's name buffers: 255 bytes for layers, 127 for materials and cameras. */
@@ -156,9 +156,10 @@ export function encodeGox(image: Image): Uint8Array {
   for (const layer of image.layers) writeLayer(w, image, layer, index);
   writeCarried(w, image, "LAYR");
   const cameraEntries = extras(image)?.cameraEntries ?? {};
-  for (const cam of image.cameras) {
-    writeCamera(w, cam, cam === image.activeCamera, cameraEntries[cam.name] ?? []);
-  }
+  const names = image.cameras.map((c) => c.name);
+  image.cameras.forEach((cam, i) => {
+    writeCamera(w, cam, cam === image.activeCamera, cameraEntries[cameraKey(names, i)] ?? []);
+  });
   writeCarried(w, image, "CAMR");
   writeLight(w, image.light);
   writeCarried(w, image, "LIGH");
