@@ -18,7 +18,14 @@ import { cameraFromRcam, updateRcam } from "./vox_cameras.ts";
 import { VoxMaterials } from "./vox_materials.ts";
 import { unshareLinks } from "./vox_unshare.ts";
 import { sameVoxels } from "./round_trip.ts";
-import { fitsBox, type Local, splitLocal, toLocal, xyziContent } from "./vox_local.ts";
+import {
+  fitsBox,
+  type Local,
+  MAX_MODEL_SIDE,
+  splitLocal,
+  toLocal,
+  xyziContent,
+} from "./vox_local.ts";
 import { placeLink } from "./vox_place.ts";
 import type { VoxCarried, VoxLink } from "./vox_carried.ts";
 import { VoxPalette } from "./vox_palette.ts";
