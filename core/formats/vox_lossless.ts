@@ -199,7 +199,7 @@ function placeParts(plan: Plan, l: Local, m: VoxModelRecord): void {
 }
 
 /** Adds a new layer as new nodes and models. */
-function addFresh(plan: Plan, layer: Layer, layerId: number, want: string): void {
+function addFresh(plan: Plan, layer: Layer, layerId: number, want: string): number | null {
   const counts = new Map<number, number>();
   const bounds = scanVolume(layer.volume, counts, 1);
   const index = new Map<number, number>();
@@ -217,7 +217,7 @@ function addFresh(plan: Plan, layer: Layer, layerId: number, want: string): void
   });
   const attrs: VoxPair[] = [["_name", latin1Of(layer.name)]];
   if (!layer.visible) attrs.push(["_hidden", "1"]);
-  plan.scene.addLayer(attrs, layerId, refs);
+  return plan.scene.addLayer(attrs, layerId, refs);
 }
 
 /** Encodes `image` into the structure of the `.vox` file it was decoded from. */
@@ -250,9 +250,16 @@ export function encodeVoxLossless(image: Image, c: VoxCarried): Uint8Array {
     placeLocal(plan, l);
   }
   const layerRec = c.records.find((r) => r.id === "LAYR" && pairGet(r.attrs, "_hidden") !== "1");
-  for (const layer of fresh) {
-    addFresh(plan, layer, layerRec?.id === "LAYR" ? layerRec.layer : 0, want(layer));
+  // Layer nodes follow the project's layer order within their groups (move_layer).
+  const rank = new Map<number, number>();
+  for (const [link, layer] of claimLayers(image, plan.links).claimed) {
+    if (link.owner >= 0 && !link.shared) rank.set(link.owner, image.layers.indexOf(layer));
   }
+  for (const layer of fresh) {
+    const top = addFresh(plan, layer, layerRec?.id === "LAYR" ? layerRec.layer : 0, want(layer));
+    if (top !== null) rank.set(top, image.layers.indexOf(layer));
+  }
+  plan.scene.orderChildren(rank);
   return writeFile(plan, image, mats);
 }
 

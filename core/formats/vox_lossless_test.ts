@@ -215,6 +215,19 @@ Deno.test("a layer grown past 256 voxels keeps its node, frames, layer and place
   ok(describeLosses(robo, again).length === 0);
 });
 
+Deno.test("layers moved in the project move in their group (move_layer)", () => {
+  if (!FILES.length) return;
+  const image = decodeVox(Deno.readFileSync(new URL("vengi/vox_character.vox", FIXTURES)));
+  const [a, b] = [image.layers[1], image.layers[4]];
+  image.layers[1] = b, image.layers[4] = a;
+  image.layers.push(image.layers.splice(2, 1)[0]);
+  image.layers.splice(0, 0, newLayer(99, "New first"));
+  image.layers[0].volume.set(1, 2, 3, packRgba(9, 9, 9));
+  const again = decodeVox(encode(image));
+  deepEqual(again.layers.map((l) => l.name), image.layers.map((l) => l.name));
+  assertSameLayers(image, again);
+});
+
 Deno.test("a file without a scene graph stays without one unless layers need it", () => {
   if (!FILES.length) return;
   const image = decodeVox(Deno.readFileSync(new URL("ephtracy/deer.vox", FIXTURES)));

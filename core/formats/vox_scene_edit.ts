@@ -184,11 +184,12 @@ export class SceneEditor {
 
   /**
    * Adds a layer: nTRN (`attrs`, `_t`) → nSHP, or → nGRP → one unnamed nTRN → nSHP per part
-   * when there are several; appended to the root group. Returns false without a root group.
+   * when there are several; appended to the root group. Returns the new nTRN's id, or null
+   * without a root group.
    */
-  addLayer(attrs: VoxPair[], layer: number, parts: { t: string; model: number }[]): boolean {
+  addLayer(attrs: VoxPair[], layer: number, parts: { t: string; model: number }[]): number | null {
     const group = this.rootGroup();
-    if (!group) return false;
+    if (!group) return null;
     const top = this.newId();
     group.children = [...group.children, top];
     if (parts.length === 1) this.#addShape(top, attrs, layer, parts[0]);
@@ -203,7 +204,23 @@ export class SceneEditor {
       }
     }
     this.changed = true;
-    return true;
+    return top;
+  }
+
+  /**
+   * Puts the children of every group that `rank` lists (layer nodes) in rank order, in the
+   * places such children had: a layer moved in the project moves in its group.
+   */
+  orderChildren(rank: Map<number, number>): void {
+    for (const n of [...this.#nodes.values()]) {
+      if (n.id !== "nGRP" || this.#removed.has(n.node)) continue;
+      const ranked = n.children.filter((c) => rank.has(c));
+      const sorted = [...ranked].sort((a, b) => rank.get(a)! - rank.get(b)!);
+      if (sorted.every((c, i) => c === ranked[i])) continue;
+      let next = 0;
+      n.children = n.children.map((c) => rank.has(c) ? sorted[next++] : c);
+      this.changed = true;
+    }
   }
 
   #addShape(id: number, attrs: VoxPair[], layer: number, p: { t: string; model: number }) {
