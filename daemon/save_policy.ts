@@ -5,7 +5,7 @@
  * (the file stays untouched). Otherwise the file is replaced atomically, keeping its mode.
  * `.gox` holds everything the image model has, so it skips the check.
  */
-import { stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { extname } from "node:path";
 import { ConflictError } from "../core/errors.ts";
 import type { EncodedFile } from "../core/formats/codec.ts";
@@ -68,6 +68,13 @@ export async function saveInPlace(
       { transfer: plainBuffers(plain) },
     ) as EncodedFile[]
     : codec.encode!(image, options);
+  if (codec.name === "vox" && await isSlab6Vox(full)) {
+    throw new ConflictError(
+      `Cannot save "${full}" in place: it is an old Slab6 .vox, and the vox format writes ` +
+        `MagicaVoxel files, which Slab6 cannot read. Save to another path (save_project ` +
+        `path="${goxSuggestion(full)}")`,
+    );
+  }
   if (codec.name !== "gox") {
     const losses = await findLosses(ctx, image, codec.name, files[0].data, small);
     if (losses.length) {
@@ -79,6 +86,23 @@ export async function saveInPlace(
     }
   }
   return await writeAll(full, files, codec.name);
+}
+
+/** True when the file at `path` is a headerless Slab6 .vox (no "VOX " magic). */
+async function isSlab6Vox(path: string): Promise<boolean> {
+  let fh;
+  try {
+    fh = await open(path, "r");
+  } catch {
+    return false; // gone: nothing to turn into another format
+  }
+  try {
+    const head = new Uint8Array(4);
+    const { bytesRead } = await fh.read(head, 0, 4, 0);
+    return bytesRead > 0 && new TextDecoder().decode(head.subarray(0, bytesRead)) !== "VOX ";
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Decodes what would be written and lists what the project would lose. */

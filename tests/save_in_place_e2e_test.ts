@@ -126,3 +126,30 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "an old Slab6 .vox is not saved in place as a MagicaVoxel file",
+  ignore: !HAVE,
+  async fn() {
+    const env = await makeTestEnv();
+    const daemon = await startDaemon(env);
+    const path = `${env.dir}/old.vox`;
+    await Deno.copyFile(`${FIXTURES}/vengi/slab6_vox_test.vox`, path);
+    const c = await RawClient.unix(daemon.socket);
+    try {
+      await c.call("goxel.load_project", { path });
+      const refused = await c.request("goxel.save_project");
+      assert.equal(refused.error?.code, -1102);
+      assert.match(refused.error!.message, /old Slab6 \.vox.*Slab6 cannot read/);
+      assert.deepEqual(
+        Deno.readFileSync(path),
+        Deno.readFileSync(`${FIXTURES}/vengi/slab6_vox_test.vox`),
+      );
+      await c.call("goxel.save_project", { path: `${env.dir}/new.vox` });
+    } finally {
+      c.close();
+      await daemon.stop();
+      await env.cleanup();
+    }
+  },
+});
