@@ -205,7 +205,9 @@ export function scanJournal(bytes: Uint8Array, firstSeq = 1): Scan {
     // A header repeated where a record starts (the header-only file of a session without
     // edits once got a second one at the next start) is no damage: its length field would
     // exceed MAX_PAYLOAD_BYTES, so it cannot be a record.
-    if (isJournalHeader(bytes.subarray(o, o + JOURNAL_MAGIC.length))) {
+    if (
+      bytes[o] === JOURNAL_MAGIC[0] && isJournalHeader(bytes.subarray(o, o + JOURNAL_MAGIC.length))
+    ) {
       o += JOURNAL_MAGIC.length;
       continue;
     }
