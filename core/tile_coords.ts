@@ -3,6 +3,7 @@
  * indexes inside a tile, the coordinate range, and the per-tile helpers Volume's queries use.
  */
 import type { Aabb } from "./box.ts";
+import { InvalidInputError } from "./errors.ts";
 
 /** Edge length of a tile in voxels. */
 export const TILE_SIZE = 16;
@@ -10,6 +11,13 @@ export const TILE_SIZE = 16;
 export const TILE_VOXELS = 4096;
 /** Voxel coordinates must lie in `[-COORD_LIMIT, COORD_LIMIT)` on every axis. */
 export const COORD_LIMIT = 1 << 20;
+
+/** The error for a voxel (or tile) outside the range. */
+export function outOfRange(x: number, y: number, z: number): InvalidInputError {
+  return new InvalidInputError(
+    `Voxel (${x}, ${y}, ${z}) is outside ±${COORD_LIMIT} or not integer`,
+  );
+}
 
 const KEY_OFFSET = 1 << 16;
 const KEY_SPAN = 1 << 17;

@@ -8,15 +8,14 @@
  */
 import type { Aabb } from "./box.ts";
 import type { Rgba } from "./color.ts";
-import { InvalidInputError } from "./errors.ts";
 import type { Vec3 } from "./mat4.ts";
 import { TileMap } from "./tile_map.ts";
 import {
-  COORD_LIMIT,
   firstSlice,
   inAabb,
   isInRange,
   isTileEmpty,
+  outOfRange,
   TILE_VOXELS,
   tileKey,
   tileMeetsAabb,
@@ -120,11 +119,7 @@ export class Volume {
 
   /** Writes the voxel at (x, y, z), creating its tile even when the value is 0 (like Goxel). */
   set(x: number, y: number, z: number, value: Rgba): void {
-    if (!isInRange(x, y, z)) {
-      throw new InvalidInputError(
-        `Voxel (${x}, ${y}, ${z}) is outside ±${COORD_LIMIT} or not integer`,
-      );
-    }
+    if (!isInRange(x, y, z)) throw outOfRange(x, y, z);
     const key = tileKey(x & ~15, y & ~15, z & ~15);
     if (key !== this.#lastKey || !this.#lastData) this.#writable(key);
     const tile = this.#lastTile!, i = voxelIndex(x, y, z);
@@ -140,8 +135,10 @@ export class Volume {
     return this.#tiles.get(tileKey(ox, oy, oz))?.voxels;
   }
 
-  /** Returns the tile's voxels for writing in place, creating or un-sharing it first. */
+  /** The tile's voxels to write in place (created or un-shared); refused past ±COORD_LIMIT. */
   writeTile(ox: number, oy: number, oz: number): Uint32Array {
+    // Such a key would wrap onto a tile at the far edge (and files saved would not load).
+    if (!isInRange(ox, oy, oz)) throw outOfRange(ox, oy, oz);
     this.#logBroken ||= this.#log !== null;
     const data = this.#writable(tileKey(ox, oy, oz));
     const tile = this.#lastTile!;

@@ -86,3 +86,43 @@ Deno.test("transform_layer refuses moving voxels past ±COORD_LIMIT and keeps fi
     await env.cleanup();
   }
 });
+
+Deno.test("shapes and lines across ±COORD_LIMIT are refused and change nothing", async () => {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env);
+  const c = await RawClient.unix(daemon.socket);
+  try {
+    await c.call("goxel.create_project", ["edge", 16, 16, 16]);
+    // Small shapes are painted on the event loop, big ones on a worker: both are refused.
+    for (const size of [20, 100]) {
+      const r = await c.request("goxel.procedural_shape", [
+        "cube",
+        size,
+        size,
+        size,
+        L - 5,
+        0,
+        0,
+        "#ff0000",
+      ]);
+      assert.equal(r.error?.code, ErrorCode.INVALID_INPUT, `cube of ${size}`);
+      assert.match(r.error!.message, /outside ±1048576/);
+    }
+    const line = await c.request("goxel.draw_line", [[L - 10, 0, 0], [L + 20, 0, 0], "#00ff00"]);
+    assert.equal(line.error?.code, ErrorCode.INVALID_INPUT);
+    const info = await c.call<{ voxel_count: number; journal_seq: number }>(
+      "goxel.get_project_info",
+    );
+    assert.equal(info.voxel_count, 0, "nothing was painted, not even the part inside");
+    // Right up to the edge: x from L − 20 to L − 1.
+    await c.call("goxel.procedural_shape", ["cube", 20, 20, 20, L - 10, 0, 0, "#ff0000"]);
+    assert.equal(
+      (await c.call<{ voxel_count: number }>("goxel.get_project_info")).voxel_count,
+      8000,
+    );
+  } finally {
+    c.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
