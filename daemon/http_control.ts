@@ -1,6 +1,7 @@
 /** Starts and stops the HTTP listener: from config at start-up, or later by goxel.serve_http. */
 import { readFileSync } from "node:fs";
 import { InvalidInputError } from "../core/errors.ts";
+import type { BufferBudget } from "../protocol/mod.ts";
 import type { DaemonContext } from "./context.ts";
 import type { Dispatcher } from "./dispatch.ts";
 import type { HttpListener } from "./http.ts";
@@ -27,15 +28,23 @@ export class HttpControl {
   readonly #ctx: () => DaemonContext;
   readonly #dispatcher: () => Dispatcher;
   readonly #tokenFile: string;
+  readonly #budget: (() => BufferBudget) | undefined;
   #listener: HttpListener | null = null;
   #starting: Promise<string> | null = null;
   #wroteToken = false;
   #ready = false;
 
-  constructor(ctx: () => DaemonContext, dispatcher: () => Dispatcher, tokenFile: string) {
+  /** `budget`: the socket transport's buffer budget, for HTTP bodies to share (else their own). */
+  constructor(
+    ctx: () => DaemonContext,
+    dispatcher: () => Dispatcher,
+    tokenFile: string,
+    budget?: () => BufferBudget,
+  ) {
     this.#ctx = ctx;
     this.#dispatcher = dispatcher;
     this.#tokenFile = tokenFile;
+    this.#budget = budget;
   }
 
   /** "http://host:port" while listening. */
@@ -69,6 +78,7 @@ export class HttpControl {
       port,
       token: loopback ? null : this.#token(),
       ready: () => this.#ready,
+      budget: this.#budget?.(),
     });
     try {
       await listener.listen();

@@ -147,7 +147,7 @@ async function serve(a: ServeArgs): Promise<number> {
     conformance: a.opts.conformance === true,
     projects,
     changes: new ChangeHub(projects, metrics, () => ctx.config.changes),
-    http: new HttpControl(() => ctx, () => server!.dispatcher, a.tokenFile),
+    http: new HttpControl(() => ctx, () => server!.dispatcher, a.tokenFile, () => server!.budget),
     metrics,
     workers,
     renders: new RenderStore(
