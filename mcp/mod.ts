@@ -5,13 +5,13 @@
  */
 import { statSync } from "node:fs";
 import process from "node:process";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { McpOptions } from "../protocol/start_options.ts";
 import type { McpContext } from "./context.ts";
 import { DaemonLink, resolveDaemonSocket } from "./daemon_link.ts";
 import { serveHttp } from "./http.ts";
 import { WorkspaceRoot } from "./root.ts";
 import { createSession } from "./server.ts";
+import { StdioTransport } from "./stdio_transport.ts";
 import { ToolTable } from "./tools.ts";
 
 export type { McpOptions };
@@ -46,20 +46,25 @@ export async function runMcp(opts: McpOptions): Promise<number> {
   }
 }
 
+/**
+ * Serves one session on stdin/stdout until the transport closes: 0 after the end of input (the
+ * requests in flight answered first), 1 when a stream failed. Nothing waits on stdin events
+ * itself: a paused stdin never emits them, and that hung the server for good.
+ */
 async function serveStdio(
   ctx: McpContext,
   tools: ToolTable,
   identity: { version: string },
 ): Promise<number> {
   const session = createSession(ctx, tools, identity);
-  const transport = new StdioServerTransport();
-  const ended = new Promise<void>((resolve) => {
-    process.stdin.once("end", resolve);
-    process.stdin.once("close", resolve);
+  const transport = new StdioTransport({
+    input: process.stdin,
+    output: process.stdout,
+    log: (message) => process.stderr.write(`goxel: ${message}\n`),
   });
   await session.server.connect(transport);
-  await ended;
+  const failure = await transport.closed;
   session.resources.stop();
-  await session.server.close().catch(() => {});
-  return 0;
+  await session.server.close();
+  return failure ? fail(failure.message) : 0;
 }
