@@ -11,6 +11,7 @@
  */
 import { InvalidInputError } from "../core/errors.ts";
 import { SELECTION_MASK_ID } from "../core/journal/image_delta.ts";
+import type { Volume } from "../core/volume.ts";
 import type { ChangeEvent, TileRef } from "../protocol/mod.ts";
 import { markMeta, MAX_LISTED_TILES, metaFlags, type MetaMark } from "./changes_tiles.ts";
 import type { CommitEvent } from "./commits.ts";
@@ -56,6 +57,8 @@ interface Watch {
   meta: MetaMark;
   /** Tiles changed since the last report, by "layer,x,y,z". */
   tiles: Map<string, TileRef>;
+  /** Each layer's volume at the last commit: a layer that goes lists its tiles as changed. */
+  layers: Map<number, Volume>;
   metaChanged: boolean;
   ring: ChangeEvent[];
   /** Tile refs listed by the ring's events. */
@@ -111,13 +114,28 @@ export class ChangeHub {
   onCommit(e: CommitEvent): void {
     const w = this.#watches.get(e.project);
     if (!w) return;
+    const listed = (id: number, x: number, y: number, z: number) => {
+      if (w.tiles.size <= MAX_LISTED_TILES) w.tiles.set(`${id},${x},${y},${z}`, [id, x, y, z]);
+    };
     for (const v of e.delta.volumes) {
-      if (v.id === SELECTION_MASK_ID || w.tiles.size > MAX_LISTED_TILES) continue;
-      for (const { origin: [x, y, z] } of v.tiles) {
-        w.tiles.set(`${v.id},${x},${y},${z}`, [v.id, x, y, z]);
+      if (v.id === SELECTION_MASK_ID) continue;
+      for (const { origin: [x, y, z] } of v.tiles) listed(v.id, x, y, z);
+    }
+    if (e.delta.meta) {
+      w.metaChanged = true;
+      // A deleted layer's tiles are gone: say so, or a client keeps them (and shows them under
+      // the next layer that gets its id).
+      const now = layerVolumes(e.project);
+      for (const [id, volume] of w.layers) {
+        if (!now.has(id)) { for (const [x, y, z] of volume.tiles()) listed(id, x, y, z); }
+      }
+      w.layers = now;
+    } else {
+      // A layer's volume may have been replaced (a move on a worker): follow it.
+      for (const l of e.project.image.layers) {
+        if (w.layers.get(l.id) !== l.volume) w.layers.set(l.id, l.volume);
       }
     }
-    if (e.delta.meta) w.metaChanged = true;
     if (!w.pendingFrom) {
       w.pendingFrom = e.seq;
       this.#schedule(w);
@@ -149,6 +167,7 @@ export class ChangeHub {
       project,
       meta: markMeta(project.image),
       tiles: new Map(),
+      layers: layerVolumes(project),
       metaChanged: false,
       ring: [],
       ringTiles: 0,
@@ -320,4 +339,9 @@ export class ChangeHub {
       this.#deliver(sub, this.#line({ project: p.id, seq: this.seqOf(p), kind: "resync" }));
     }
   }
+}
+
+/** Each layer's volume, by layer id. */
+function layerVolumes(project: Project): Map<number, Volume> {
+  return new Map(project.image.layers.map((l) => [l.id, l.volume]));
 }

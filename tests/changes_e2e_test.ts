@@ -5,6 +5,7 @@
  * speed and it gets a single resync once it reads again.
  */
 import assert from "node:assert/strict";
+import { base64ToBytes, decodeTiles } from "../protocol/tiles_wire.ts";
 import { goxelCommand, makeTestEnv, RawClient, startDaemon } from "./support_testing.ts";
 
 interface Change {
@@ -103,6 +104,27 @@ Deno.test("goxel.subscribe streams changes and resumes with since", async (t) =>
       assert.equal(ws.changes[4].seq, last + 5);
       const ahead = await ws.call("goxel.subscribe", { project: "p1", since: last + 99 });
       assert.match(ahead.error!.message, /Cannot resume from .*sequence number/);
+      ws.close();
+    });
+
+    await t.step("a deleted layer's tiles are listed: its id, reused, starts empty", async () => {
+      const ws = await WsClient.open(url);
+      const snap = (await ws.call("goxel.get_tiles", { project: "p1", tiles: [] })).result as {
+        seq: number;
+      };
+      await ws.call("goxel.subscribe", { project: "p1", since: snap.seq });
+      const made = await c.call<{ layer_id: number }>("goxel.create_layer", { name: "Brief" });
+      const id = made.layer_id;
+      await c.call("goxel.add_voxel", { x: 50, y: 0, z: 0, color: "#0000ff", layer_id: id });
+      await c.call("goxel.delete_layer", { layer_id: id });
+      await until(() => ws.changes.length === 3, "three changes");
+      assert.deepEqual(ws.changes[2].tiles, [[id, 48, 0, 0]], "the tile the deleted layer had");
+      const again = await c.call<{ layer_id: number }>("goxel.create_layer", { name: "Next" });
+      assert.equal(again.layer_id, id, "the id is given again");
+      const read = (await ws.call("goxel.get_tiles", { project: "p1", tiles: [[id, 48, 0, 0]] }))
+        .result as { data: string };
+      const [tile] = decodeTiles(base64ToBytes(read.data));
+      assert.equal(tile.voxels, null, "a client that refetches the listed tile finds it gone");
       ws.close();
     });
 

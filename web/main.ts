@@ -8,6 +8,7 @@ import type { ChangeEvent, TileRef } from "../protocol/tiles_wire.ts";
 import { base64ToBytes, decodeTiles } from "../protocol/tiles_wire.ts";
 import { meshTile } from "./mesher.ts";
 import { tileId, VoxelModel } from "./model.ts";
+import { ResumePoint } from "./resume.ts";
 import { RpcSocket } from "./rpc.ts";
 import { VoxelScene } from "./scene.ts";
 import { ViewerUi } from "./ui.ts";
@@ -45,7 +46,10 @@ class Viewer {
   readonly model = new VoxelModel();
   project: string | null = null;
   pinned: string | null;
-  seq = -1;
+  /** Every change up to this sequence number is shown (−1: nothing loaded). */
+  get seq(): number {
+    return this.#position.seq;
+  }
   box: TilesResult["box"] = null;
   hidden = new Set<number>();
   /** Time the last update took: request, decode, mesh (ms). */
@@ -53,6 +57,7 @@ class Viewer {
   #pendingTiles = new Map<string, TileRef>();
   #pendingFull = false;
   #pendingMeta = false;
+  readonly #position = new ResumePoint();
   #running = false;
   #fitted = false;
   #fittedEmpty = false;
@@ -95,6 +100,7 @@ class Viewer {
     const wanted = list.projects.find((p) => p.id === this.pinned || p.name === this.pinned);
     this.project = wanted?.id ?? list.current;
     this.#pendingTiles.clear();
+    this.#position.reset();
     this.#pendingFull = true;
     await this.#drain();
   }
@@ -115,7 +121,7 @@ class Viewer {
   #choose(id: string | null): void {
     this.pinned = id;
     this.project = null;
-    this.seq = -1;
+    this.#position.reset();
     this.#fitted = false;
     this.rpc.call("goxel.unsubscribe", {}).catch(() => {}).then(() => this.#load());
   }
@@ -127,6 +133,7 @@ class Viewer {
     else if (ev.kind === "edit") {
       for (const t of ev.tiles ?? []) this.#pendingTiles.set(t.join(","), t);
       if (ev.layers || ev.box) this.#pendingMeta = true;
+      this.#position.noted(ev.seq);
     }
     this.#drain();
   }
@@ -137,11 +144,12 @@ class Viewer {
     this.#running = true;
     try {
       while (this.#pendingFull || this.#pendingMeta || this.#pendingTiles.size) {
-        const full = this.#pendingFull;
+        const full = this.#pendingFull, upTo = this.#position.take();
         const refs = [...this.#pendingTiles.values()];
         this.#pendingFull = this.#pendingMeta = false;
         this.#pendingTiles.clear();
-        await this.#fetch(full ? undefined : refs);
+        const r = await this.#fetch(full ? undefined : refs);
+        if (r) this.#position.fetched(full, r.seq, upTo);
       }
     } catch (err) {
       this.ui.setStatus(`update failed: ${(err as Error).message}`, false);
@@ -150,8 +158,9 @@ class Viewer {
     }
   }
 
-  async #fetch(refs: TileRef[] | undefined): Promise<void> {
-    if (this.project === null) return;
+  /** Fetches the given tiles (all, and the layer list, without refs) and shows them. */
+  async #fetch(refs: TileRef[] | undefined): Promise<TilesResult | null> {
+    if (this.project === null) return null;
     const started = performance.now();
     const r = await this.rpc.call<TilesResult>("goxel.get_tiles", {
       project: this.project,
@@ -176,6 +185,7 @@ class Viewer {
     this.#applyMeta(r);
     this.lastUpdateMs = performance.now() - started;
     if (!refs) await this.rpc.call("goxel.subscribe", { project: r.project, since: r.seq });
+    return r;
   }
 
   #remesh(touched: Map<number, Set<string>>): void {
@@ -189,7 +199,6 @@ class Viewer {
   }
 
   #applyMeta(r: TilesResult): void {
-    this.seq = Math.max(this.seq, r.seq);
     this.box = r.box;
     const ids = new Set(r.layers.map((l) => l.id));
     for (const id of this.model.layers.keys()) {

@@ -13,10 +13,12 @@ export const subscribe = defineMethod({
   description:
     "Each notification carries the project's sequence number `seq` (and `from_seq` when edits " +
     "that arrived together are reported at once), the tiles `[layer, x, y, z]` whose voxels " +
-    "changed, and flags for layer, material, camera and box changes; `kind` is also " +
-    '"opened", "closed" or "selected". With `since`, every change after that sequence number ' +
-    "is sent first, without gaps or duplicates. A subscriber that stops reading is never " +
-    "waited for: once its buffer is full it gets one `resync` notice (reload, then carry on).",
+    "changed (a deleted layer's tiles too: read back, they are gone), and flags for layer, " +
+    'material, camera and box changes; `kind` is also "opened", "closed" or "selected". With ' +
+    "`since`, every change after that sequence number is sent first, without gaps or " +
+    "duplicates (an event that merged several changes is sent whole; saves and renames take a " +
+    "sequence number without an event). A subscriber that stops reading is never waited for: " +
+    "once its buffer is full it gets one `resync` notice (reload, then carry on).",
   params: z.strictObject({
     project: ProjectRef.optional().describe(
       "Project id or name; omitted means every project (then `since` is not allowed)",
