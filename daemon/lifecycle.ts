@@ -52,12 +52,13 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     uid: process.getuid?.() ?? 0,
     home: opts.env.HOME ?? "/",
   });
-  const configFile = opts.config ??
-    (opts.env.GOXEL_CONFIG ? opts.env.GOXEL_CONFIG : fileIfExists(paths.configFile));
+  // Looked up again at each reload: the default file may be created (or removed) meanwhile.
+  const configFile = () =>
+    opts.config ?? (opts.env.GOXEL_CONFIG ? opts.env.GOXEL_CONFIG : fileIfExists(paths.configFile));
   let config: Config;
   try {
     config = await loadConfig({
-      file: configFile,
+      file: configFile(),
       env: opts.env,
       flags: flagLayer(opts, paths.logFile),
     });
@@ -103,7 +104,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
 interface ServeArgs {
   opts: DaemonOptions;
   config: Config;
-  configFile: string | null;
+  /** The config file to read (at start and at each reload), or null for none. */
+  configFile: () => string | null;
   socket: string;
   pidFile: string;
   tokenFile: string;
@@ -186,7 +188,7 @@ async function serve(a: ServeArgs): Promise<number> {
       }
       if (level !== "info") log.debug("{method} params: {params}", { method, params });
     },
-    reload: () => reloadConfig(ctx, a.configFile, a.opts, a.defaultLogFile),
+    reload: () => reloadConfig(ctx, a.configFile(), a.opts, a.defaultLogFile),
     shutdown(reason) {
       stopping ??= stop(reason).then((code) => {
         resolveExit(code);
@@ -304,7 +306,9 @@ function installSignals(ctx: DaemonContext, log: ReturnType<typeof logger>): voi
         }),
     );
   });
-  process.on("SIGUSR2", () => {
+  // SIGUSR1 too: logrotate set-ups written for nginx send it, and its default action (exit at
+  // once, leaving the socket and pid file behind) must never be what a daemon does.
+  const reopenLogs = () => {
     setupLogging(logSettings(ctx.config)).then(() => {
       log.info("Reopened logs; stats: {stats}", {
         stats: {
@@ -315,7 +319,9 @@ function installSignals(ctx: DaemonContext, log: ReturnType<typeof logger>): voi
         },
       });
     }).catch((err) => process.stderr.write(`goxel: cannot reopen the logs: ${err}\n`));
-  });
+  };
+  process.on("SIGUSR2", reopenLogs);
+  process.on("SIGUSR1", reopenLogs);
 }
 
 async function reloadConfig(

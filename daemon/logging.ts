@@ -10,7 +10,7 @@ import {
   type Logger,
   type LogLevel,
 } from "@logtape/logtape";
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import process from "node:process";
 import {
@@ -75,7 +75,14 @@ export async function setupLogging(settings: LogSettings): Promise<void> {
   const onError = report("write the log to");
   let target: LineTarget;
   if (settings.file) {
-    mkdirSync(dirname(settings.file), { recursive: true });
+    try {
+      mkdirSync(dirname(settings.file), { recursive: true });
+      // Opened now, not at the first line: a log that cannot be written stops the start (or
+      // the reload) with a message, instead of every line going nowhere.
+      closeSync(openSync(settings.file, "a", 0o600));
+    } catch (err) {
+      throw new Error(`Cannot open the log file "${settings.file}": ${(err as Error).message}`);
+    }
     target = rotatingFileTarget(
       settings.file,
       settings.maxBytes,
