@@ -58,7 +58,10 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
     .description("Convert between voxel and mesh formats (by extension, or --format)")
     .argument("<in>", "input file")
     .argument("<out>", "output file")
-    .option("--format <name>", "output format name (see goxel convert --help)")
+    .option(
+      "--format <name>",
+      "output format name, e.g. vox, gox, obj (a wrong name lists them all)",
+    )
     .option("--greedy", "mesh formats: merge coplanar faces (same surface, fewer triangles)")
     .option("--max-voxels <n>", MAX_VOXELS_HELP)
     .action(async (input, output, o) => {
