@@ -1,5 +1,7 @@
 /** The one place CLI failures become exit codes. */
 import { NotRunningError, RpcError } from "./client.ts";
+import { SocketPermissionError } from "./link.ts";
+import { NotAnsweringError } from "./socket.ts";
 
 /** Exit codes: 0 ok, 1 failure, 2 usage error, 3 daemon not running (status). */
 export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, NOT_RUNNING: 3 } as const;
@@ -7,8 +9,8 @@ export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, NOT_RUNNING: 3 } as const;
 /** A failure with a chosen exit code; an empty message means "already reported". */
 export class CliError extends Error {
   readonly exitCode: number;
-  constructor(message: string, exitCode: number = EXIT.FAILURE) {
-    super(message);
+  constructor(message: string, exitCode: number = EXIT.FAILURE, options?: ErrorOptions) {
+    super(message, options);
     this.name = "CliError";
     this.exitCode = exitCode;
   }
@@ -25,6 +27,9 @@ export class UsageError extends CliError {
 export function exitCodeFor(err: unknown): number {
   if (err instanceof CliError) return err.exitCode;
   if (err instanceof NotRunningError) return EXIT.FAILURE;
+  // Refused or frozen: a daemon is (probably) there, so never "not running" (3).
+  if (err instanceof SocketPermissionError) return EXIT.FAILURE;
+  if (err instanceof NotAnsweringError) return EXIT.FAILURE;
   if (err instanceof RpcError) return EXIT.FAILURE;
   return EXIT.FAILURE;
 }

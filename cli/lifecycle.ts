@@ -1,15 +1,27 @@
 /** `goxel start | stop | status | reload`. */
 import { type Command, Option } from "@commander-js/extra-typings";
-import { readFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import process from "node:process";
 import { socketSiblings } from "../protocol/paths.ts";
-import { NotRunningError, type RpcClient, type RpcError } from "./client.ts";
+import { NotRunningError, type RpcClient } from "./client.ts";
+import {
+  commandLine,
+  holdsLock,
+  isAlive,
+  isLockHeld,
+  readPidFile,
+  startTime,
+} from "./daemon_lock.ts";
 import type { CliDeps } from "./deps.ts";
 import { CliError, EXIT } from "./errors.ts";
 import type { Output } from "./output.ts";
-import { connect, resolveSocket } from "./socket.ts";
+import { callWithin, connect, NotAnsweringError, resolveSocket } from "./socket.ts";
 import { spawnDaemon } from "./spawn.ts";
+import { ANSWER_MS, showStatus } from "./status.ts";
+
+/** How long `goxel reload` waits for the daemon to re-read its config. */
+const RELOAD_ANSWER_MS = 10_000;
 
 /** Adds the lifecycle commands. */
 export function addLifecycleCommands(program: Command, deps: CliDeps, out: Output): void {
@@ -34,7 +46,11 @@ export function addLifecycleCommands(program: Command, deps: CliDeps, out: Outpu
       "--log-file <file>",
       "log file (default: stderr in the foreground, the state dir when daemonized)",
     )
-    .option("--workspace <dir>", "directory relative file paths resolve against (default: cwd)")
+    .option(
+      "--workspace <dir>",
+      "directory relative file paths resolve against (default: GOXEL_WORKSPACE, the config " +
+        "file's workspace, else the directory goxel start runs in)",
+    )
     .option("--conformance", "also register the JSON-RPC spec's example methods")
     .action(async (o) => {
       const socket = await resolveSocket(deps, o.socket, o.config);
@@ -51,7 +67,8 @@ export function addLifecycleCommands(program: Command, deps: CliDeps, out: Outpu
         allowNonLoopback: o.allowNonLoopback,
         logLevel: o.logLevel,
         logFile: o.logFile && resolve(deps.cwd, o.logFile),
-        workspace: resolve(deps.cwd, o.workspace ?? "."),
+        // Only when given: a flag would beat GOXEL_WORKSPACE and the config file's workspace.
+        workspace: o.workspace === undefined ? undefined : resolve(deps.cwd, o.workspace),
         conformance: o.conformance,
         daemonized: o.daemonized,
         env: deps.env,
@@ -83,9 +100,15 @@ export function addLifecycleCommands(program: Command, deps: CliDeps, out: Outpu
     .option("--socket <path>", "Unix socket path")
     .option("--json", "print JSON")
     .action(async (o) => {
-      const client = await connect(await resolveSocket(deps, o.socket));
+      const socket = await resolveSocket(deps, o.socket);
+      const client = await connect(socket, ANSWER_MS);
       try {
-        const report = await client.call("goxel.reload_config") as {
+        const report = await callWithin(
+          client,
+          socket,
+          RELOAD_ANSWER_MS,
+          "goxel.reload_config",
+        ) as {
           success: boolean;
           changed: string[];
           restart_required: string[];
@@ -106,8 +129,14 @@ export function addLifecycleCommands(program: Command, deps: CliDeps, out: Outpu
         }
       } catch (err) {
         if (err instanceof CliError) throw err;
+        // Unanswered, the reload may still happen: nothing can be said about the old config.
+        if (err instanceof NotAnsweringError) {
+          throw new CliError(`Reload failed: ${err.message}`, EXIT.FAILURE, { cause: err });
+        }
         throw new CliError(
-          `Reload failed, the daemon keeps its old config: ${(err as RpcError).message}`,
+          `Reload failed, the daemon keeps its old config: ${(err as Error).message}`,
+          EXIT.FAILURE,
+          { cause: err },
         );
       } finally {
         client.close();
@@ -121,18 +150,18 @@ function parseSeconds(value: string): number {
   return n;
 }
 
-/** Asks a running daemon for its status; null when none answers. */
+/** Asks a running daemon for its status; null when none answers (within ANSWER_MS). */
 export async function probe(
   socket: string,
 ): Promise<{ pid: number } & Record<string, unknown> | null> {
   let client: RpcClient;
   try {
-    client = await connect(socket);
+    client = await connect(socket, ANSWER_MS);
   } catch {
     return null;
   }
   try {
-    return await client.call("goxel.status") as { pid: number };
+    return await callWithin(client, socket, ANSWER_MS, "goxel.status") as { pid: number };
   } catch {
     return null;
   } finally {
@@ -160,164 +189,154 @@ async function startDetached(
   add("--log-file", req.logFile);
   add("--workspace", req.workspace);
   add("--conformance", req.conformance);
+  // The daemon inherits this working directory: its default workspace, as when run in the foreground.
   const outcome = await spawnDaemon(flags, deps.env);
   if (outcome.kind === "ready") out.line(`goxel started (pid ${outcome.pid}) on ${socket}`);
-  else if (outcome.kind === "already-running") {
-    out.line(outcome.message.replace(/^goxel is/, "goxel is"));
-  } else throw new CliError(`Cannot start goxel: ${outcome.message}`);
+  else if (outcome.kind === "already-running") out.line(outcome.message);
+  else throw new CliError(`Cannot start goxel: ${outcome.message}`);
 }
 
-async function stopDaemon(
-  out: Output,
-  socket: string,
-  timeoutS: number,
-): Promise<void> {
+/** The daemon's process as first seen: a pid and its start time (pid reuse changes the latter). */
+interface DaemonProcess {
+  pid: number;
+  start: string | null;
+}
+
+/** What asking the daemon to stop over RPC gave. */
+interface Asked {
+  pid: number | null;
+  acknowledged: boolean;
+  error: Error | null;
+}
+
+/**
+ * `goxel stop`: only a daemon that holds the socket's lock is stopped, and only the process that
+ * is that daemon is signalled. Graceful over RPC first; a daemon that does not answer within
+ * ANSWER_MS (or refuses), or has not gone by the timeout, gets SIGTERM (and SIGCONT, in case it
+ * is frozen), then SIGKILL once the timeout has passed.
+ */
+async function stopDaemon(out: Output, socket: string, timeoutS: number): Promise<void> {
+  const timeoutMs = timeoutS * 1000;
+  const deadline = Date.now() + timeoutMs;
   const { pidFile } = socketSiblings(socket);
-  const status = await probe(socket);
-  const pid = status?.pid ?? readPidFile(pidFile);
-  if (!status && (pid === null || !alive(pid))) {
-    out.line(`goxel is not running on ${socket}`);
-    return;
+  if (!await isLockHeld(socket)) return reportNotRunning(out, socket, pidFile);
+  const asked = await askToStop(socket, Math.min(ANSWER_MS, timeoutMs), deadline);
+  // It may have stopped by itself meanwhile (then the pid file went with it).
+  if (asked.pid === null && !await isLockHeld(socket)) {
+    return reportNotRunning(out, socket, pidFile);
   }
-  if (status) {
-    try {
-      const client = await connect(socket);
-      await client.call("goxel.shutdown").catch(() => {});
-      client.close();
-    } catch { /* fall through to signals */ }
+  const pid = asked.pid ?? daemonFromPidFile(socket, pidFile, asked.error);
+  const daemon: DaemonProcess = { pid, start: startTime(pid) };
+  if (asked.acknowledged && await waitGone(daemon, deadline)) {
+    return out.line(`goxel stopped (pid ${pid})`);
   }
-  const deadline = Date.now() + timeoutS * 1000;
-  let signalled = !status;
-  if (pid !== null && signalled) tryKill(pid, "SIGTERM");
-  while (pid !== null && alive(pid)) {
-    if (Date.now() > deadline) {
-      if (!signalled) {
-        tryKill(pid, "SIGTERM");
-        signalled = true;
-        await sleep(Math.min(2000, timeoutS * 1000));
-        continue;
-      }
-      tryKill(pid, "SIGKILL");
-      await sleep(100);
-      out.line(`goxel (pid ${pid}) did not stop in ${timeoutS} s and was killed`);
-      return;
+  if (terminate(daemon, socket, "SIGTERM")) {
+    terminate(daemon, socket, "SIGCONT");
+    const grace = asked.acknowledged ? Math.min(2000, timeoutMs) : deadline - Date.now();
+    if (await waitGone(daemon, Date.now() + Math.max(grace, 0))) {
+      const why = asked.acknowledged || !asked.error ? "" : `: ${whyUnasked(asked.error)}`;
+      return out.line(
+        `goxel stopped (pid ${pid})${asked.acknowledged ? "" : " with SIGTERM"}${why}`,
+      );
     }
-    await sleep(20);
   }
-  out.line(`goxel stopped${pid ? ` (pid ${pid})` : ""}`);
+  if (terminate(daemon, socket, "SIGKILL") && !await waitGone(daemon, Date.now() + 2000)) {
+    throw new CliError(`Cannot stop goxel (pid ${pid}): it is still there after SIGKILL`);
+  }
+  out.line(`goxel (pid ${pid}) did not stop in ${timeoutS} s and was killed`);
 }
 
-async function showStatus(
-  out: Output,
-  socket: string,
-  json: boolean,
-): Promise<void> {
+/** Why the daemon could not be asked over RPC, as a clause ("" when it was not asked). */
+function whyUnasked(err: Error | null): string {
+  if (err === null) return "";
+  // It holds the lock, so "not running" would mislead: starting, stopping or socket removed.
+  if (err instanceof NotRunningError) return "its socket takes no connections";
+  return err.message.charAt(0).toLowerCase() + err.message.slice(1);
+}
+
+/** No daemon holds the lock: a pid file left behind names nobody, and is removed. */
+function reportNotRunning(out: Output, socket: string, pidFile: string): void {
+  const stale = readPidFile(pidFile);
+  if (stale === null) return out.line(`goxel is not running on ${socket}`);
+  try {
+    rmSync(pidFile, { force: true });
+    out.line(`goxel is not running on ${socket} (removed the stale pid file naming pid ${stale})`);
+  } catch (err) {
+    out.line(`goxel is not running on ${socket}`);
+    out.error(`Cannot remove the stale pid file ${pidFile}: ${(err as Error).message}`);
+  }
+}
+
+/** Asks for the pid (within answerMs) and then to shut down (by the deadline). */
+async function askToStop(socket: string, answerMs: number, deadline: number): Promise<Asked> {
+  if (answerMs <= 0) return { pid: null, acknowledged: false, error: null };
   let client: RpcClient;
   try {
-    client = await connect(socket);
+    client = await connect(socket, answerMs);
   } catch (err) {
-    if (!(err instanceof NotRunningError)) throw err;
-    if (json) out.json({ running: false, socket });
-    else out.line(`goxel is not running on ${socket}`);
-    out.exitCode = EXIT.NOT_RUNNING;
-    return;
+    return { pid: null, acknowledged: false, error: err as Error };
   }
+  let pid: number | null = null;
   try {
-    const [status, health] = await Promise.all([
-      client.call("goxel.status"),
-      client.call("goxel.health_check"),
-    ]);
-    const s = status as Record<string, unknown>, h = health as Record<string, unknown>;
-    const healthy = h.daemon_status === "healthy";
-    if (json) out.json({ running: true, healthy, ...s, health: h });
-    else {
-      out.line(`goxel ${s.version} is running (pid ${s.pid}) on ${socket}`);
-      out.line(
-        `  uptime ${s.uptime_seconds} s, ${
-          s.projects ?? 0
-        } project(s), ${s.connections} connection(s), ` +
-          `rss ${
-            Math.round(Number((s.memory as { rss_bytes?: number })?.rss_bytes ?? 0) / 1048576)
-          } MiB, ${healthy ? "healthy" : `UNHEALTHY: ${h.daemon_status}`}`,
-      );
-      for (const text of recoveryLines(s)) out.line(text);
-    }
-    if (!healthy) out.exitCode = EXIT.FAILURE;
+    pid = (await callWithin(client, socket, answerMs, "goxel.status") as { pid: number }).pid;
+    const left = Math.max(deadline - Date.now(), 1);
+    await callWithin(client, socket, left, "goxel.shutdown");
+    return { pid, acknowledged: true, error: null };
   } catch (err) {
-    out.error(`The daemon on ${socket} does not answer properly: ${(err as Error).message}`);
-    out.exitCode = EXIT.FAILURE;
+    return { pid, acknowledged: false, error: err as Error };
   } finally {
     client.close();
   }
 }
 
-/** Lines about the journal and what recovery restored (warnings for damaged projects). */
-function recoveryLines(s: Record<string, unknown>): string[] {
-  const r = s.recovery as
-    | {
-      projects_restored: number;
-      records_replayed: number;
-      ms: number;
-      read_only: { project: string; reason: string; moved_to: string }[];
-      failed: { dir: string; reason: string }[];
-    }
-    | null
-    | undefined;
-  const lines = [`  durability ${s.durability ?? "?"}, data in ${s.data_dir ?? "?"}`];
-  if (!r) return lines;
-  lines.push(
-    `  recovered ${r.projects_restored} project(s), ${r.records_replayed} journal record(s) in ${r.ms} ms`,
+/**
+ * The pid file's pid, when that process is the daemon holding the lock (or, when this user may
+ * not look at its descriptors, at least runs `start`); otherwise nothing may be signalled.
+ */
+function daemonFromPidFile(socket: string, pidFile: string, why: Error | null): number {
+  const pid = readPidFile(pidFile);
+  const cannot = `Cannot stop goxel on ${socket}${why ? ` (${whyUnasked(why)})` : ""}`;
+  if (pid === null) throw new CliError(`${cannot}: it holds its lock but ${pidFile} names no pid`);
+  const holds = holdsLock(pid, socket);
+  if (holds === true) return pid;
+  const cmd = commandLine(pid);
+  if (holds === null && (cmd.length === 0 || cmd.includes("start"))) return pid;
+  throw new CliError(
+    `${cannot}: pid ${pid} from ${pidFile} is not the daemon (it does not hold the daemon's ` +
+      "lock); nothing was signalled",
   );
-  for (const p of r.read_only) {
-    lines.push(
-      `  WARNING: project ${p.project} is read-only: ${p.reason} (files moved to ${p.moved_to})`,
-    );
-  }
-  for (const f of r.failed) lines.push(`  WARNING: could not recover ${f.dir}: ${f.reason}`);
-  return lines;
-}
-
-function readPidFile(path: string): number | null {
-  try {
-    const n = Number(readFileSync(path, "utf8").trim());
-    return Number.isInteger(n) && n > 0 ? n : null;
-  } catch {
-    return null;
-  }
 }
 
 /**
- * True while a process exists and has not exited. A daemon started detached is reparented to
- * PID 1, and until PID 1 reaps it an exited daemon is a zombie that `kill(pid, 0)` still finds
- * (for over a second under some init processes), so on Linux its state is read as well.
+ * Sends a signal to the daemon; false when it is gone (or its pid now names another process).
+ * Not being allowed (EPERM: another user's daemon) is an error, never a success.
  */
-export function alive(pid: number): boolean {
+function terminate(d: DaemonProcess, socket: string, signal: NodeJS.Signals): boolean {
+  if (isGone(d)) return false;
   try {
-    process.kill(pid, 0);
+    process.kill(d.pid, signal);
+    return true;
   } catch (err) {
-    return (err as { code?: string }).code === "EPERM";
+    const code = (err as { code?: string }).code;
+    if (code === "ESRCH") return false;
+    const why = code === "EPERM" ? "not allowed (it belongs to another user)" : String(err);
+    throw new CliError(
+      `Cannot stop goxel on ${socket}: sending ${signal} to pid ${d.pid}: ${why}`,
+      EXIT.FAILURE,
+      { cause: err },
+    );
   }
-  return !isZombie(pid);
 }
 
-/** True when /proc says the process has exited and waits to be reaped (false without /proc). */
-function isZombie(pid: number): boolean {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return false;
+function isGone(d: DaemonProcess): boolean {
+  return !isAlive(d.pid) || startTime(d.pid) !== d.start;
+}
+
+/** Polls until the daemon is gone; false if it is still there at `until`. */
+async function waitGone(d: DaemonProcess, until: number): Promise<boolean> {
+  while (!isGone(d)) {
+    if (Date.now() >= until) return false;
+    await new Promise((r) => setTimeout(r, 20));
   }
-  // "pid (comm) S ...": comm may contain spaces and parentheses, the state follows the last ")".
-  return stat.charAt(stat.lastIndexOf(")") + 2) === "Z";
-}
-
-function tryKill(pid: number, signal: "SIGTERM" | "SIGKILL"): void {
-  try {
-    process.kill(pid, signal);
-  } catch { /* already gone */ }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+  return true;
 }

@@ -4,6 +4,8 @@
  * start. Elsewhere (Deno, Node) it is node:net, loaded only then. Both queue what the kernel
  * does not take yet, so a caller may write any amount without waiting.
  */
+import { lstatSync, readFileSync } from "node:fs";
+import process from "node:process";
 
 /** Where to connect. */
 export type Endpoint = { socket: string } | { host: string; port: number; token: string };
@@ -34,7 +36,26 @@ export class NotRunningError extends Error {
   }
 }
 
-/** Opens a link; rejects with NotRunningError when nothing listens or it takes too long. */
+/**
+ * The socket is there but this user may not connect to it (EACCES/EPERM): the daemon may well be
+ * running, so this is never "not running", and starting another one would not help.
+ */
+export class SocketPermissionError extends Error {
+  /** A stable reason for callers that branch on it. */
+  readonly reason = "permission_denied";
+  /** The socket that was refused. */
+  readonly path: string;
+  constructor(path: string, options?: ErrorOptions) {
+    super(`Cannot connect to goxel on ${path}: permission denied (${whyDenied(path)})`, options);
+    this.name = "SocketPermissionError";
+    this.path = path;
+  }
+}
+
+/**
+ * Opens a link; rejects with NotRunningError when nothing listens or it takes too long, and with
+ * SocketPermissionError when this user may not connect.
+ */
 export async function openLink(
   endpoint: Endpoint,
   handlers: LinkHandlers,
@@ -60,6 +81,9 @@ export async function openLink(
   } catch (err) {
     if (err instanceof NotRunningError) throw err;
     const e = err as Error & { code?: string };
+    if ("socket" in endpoint && (e.code === "EACCES" || e.code === "EPERM")) {
+      throw new SocketPermissionError(endpoint.socket, { cause: err });
+    }
     throw new NotRunningError(`goxel is not running on ${where} (${e.code ?? e.message})`);
   } finally {
     clearTimeout(timer);
@@ -174,4 +198,37 @@ async function openBun(bun: BunNet, endpoint: Endpoint, h: LinkHandlers): Promis
       });
     },
   };
+}
+
+/**
+ * Says what refused the connection: the socket's owner and mode, or the directory on its path
+ * that this user may not enter (then the socket itself cannot even be looked at).
+ */
+export function whyDenied(path: string): string {
+  const uid = process.getuid?.();
+  const me = uid === undefined ? "" : `; you are ${userName(uid)}`;
+  let dir = path;
+  for (;;) {
+    try {
+      const info = lstatSync(dir);
+      const mode = (info.mode & 0o7777).toString(8).padStart(4, "0");
+      const what = dir === path ? "the socket" : `the directory ${dir}`;
+      return `${what} is owned by ${userName(info.uid)} with mode ${mode}${me}`;
+    } catch {
+      const slash = dir.lastIndexOf("/");
+      const up = slash > 0 ? dir.slice(0, slash) : "/";
+      if (slash < 0 || up === dir) return `cannot look at it${me}`;
+      dir = up;
+    }
+  }
+}
+
+/** "uid 1000 (ann)", the name from /etc/passwd when it has one. */
+function userName(uid: number): string {
+  try {
+    const line = readFileSync("/etc/passwd", "utf8").split("\n")
+      .find((l) => l.split(":")[2] === String(uid));
+    if (line) return `uid ${uid} (${line.split(":")[0]})`;
+  } catch { /* no passwd file: the number alone */ }
+  return `uid ${uid}`;
 }
