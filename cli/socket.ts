@@ -12,7 +12,7 @@ import type { CliDeps } from "./deps.ts";
  * ($XDG_CONFIG_HOME/goxel/config.yaml) when it exists.
  */
 export async function resolveSocket(
-  deps: CliDeps,
+  deps: Pick<CliDeps, "env" | "cwd">,
   socket?: string,
   config?: string,
 ): Promise<string> {

@@ -3,12 +3,9 @@
  * daemon when none runs (unless told not to), reconnects after a restart, and gives up on an
  * unreachable daemon within {@link CONNECT_TIMEOUT_MS} so no tool call ever hangs on it.
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import process from "node:process";
 import { NotRunningError, RpcClient } from "../cli/client.ts";
+import { resolveSocket } from "../cli/socket.ts";
 import { spawnDaemon } from "../cli/spawn.ts";
-import { defaultPaths } from "../protocol/paths.ts";
 
 /** How long a connection attempt may take before the tool call fails. */
 export const CONNECT_TIMEOUT_MS = 1500;
@@ -21,22 +18,13 @@ export class DaemonUnavailableError extends Error {
   }
 }
 
-/** Resolves the daemon socket like the CLI: flag, GOXEL_SOCKET, config file `socket`, default. */
-export async function resolveDaemonSocket(
+/** Resolves the daemon socket as the CLI does (cli/socket.ts): flag, env, config file, default. */
+export function resolveDaemonSocket(
   env: Record<string, string | undefined>,
   cwd: string,
   socket?: string,
 ): Promise<string> {
-  if (socket) return resolve(cwd, socket);
-  if (env.GOXEL_SOCKET) return resolve(cwd, env.GOXEL_SOCKET);
-  if (env.GOXEL_CONFIG) {
-    try {
-      const { parse } = await import("yaml");
-      const data = parse(readFileSync(resolve(cwd, env.GOXEL_CONFIG), "utf8"));
-      if (typeof data?.socket === "string") return resolve(cwd, data.socket);
-    } catch { /* the daemon reports config problems itself */ }
-  }
-  return defaultPaths({ env, uid: process.getuid?.() ?? 0, home: env.HOME ?? "/" }).socket;
+  return resolveSocket({ env, cwd }, socket);
 }
 
 /** Options of {@link DaemonLink}. */
@@ -103,6 +91,10 @@ export class DaemonLink {
     try {
       return await RpcClient.connect({ socket }, CONNECT_TIMEOUT_MS);
     } catch (err) {
+      // A socket we may not use belongs to a daemon that runs: starting another cannot help.
+      if ((err as { reason?: string }).reason === "permission_denied") {
+        throw new DaemonUnavailableError((err as Error).message, { cause: err });
+      }
       if (!spawn) {
         throw new DaemonUnavailableError(
           `${(err as Error).message}; start it with: goxel start` +

@@ -10,6 +10,19 @@ Deno.test("resolveDaemonSocket() takes the flag, then GOXEL_SOCKET, then the run
   );
 });
 
+Deno.test("resolveDaemonSocket() reads socket: from the default config file, as the CLI does", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/config/goxel`, { recursive: true });
+    await Deno.writeTextFile(`${dir}/config/goxel/config.yaml`, "socket: from-config.sock\n");
+    const env = { XDG_CONFIG_HOME: `${dir}/config`, XDG_RUNTIME_DIR: "/run/u" };
+    assert.equal(await resolveDaemonSocket(env, "/w"), "/w/from-config.sock");
+    assert.equal(await resolveDaemonSocket({ ...env, GOXEL_SOCKET: "/x.sock" }, "/w"), "/x.sock");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("DaemonLink.call() fails fast with a clear error when nothing listens", async () => {
   const dir = await Deno.makeTempDir();
   const link = new DaemonLink({
