@@ -10,6 +10,7 @@ const CALL_EXAMPLES = `
 Examples:
   goxel call add_voxel 1 2 3 '#ff0000'               positional params in the declared order
   goxel call add_voxel x=1 y=2 z=3 color='[0,255,0]'  named params; values are JSON when they parse
+  goxel call create_project 2024 8 8 8               a string param keeps the text: name "2024"
   goxel call save_project castle.gox                 relative file paths resolve against your cwd
   goxel call get_voxel --params '{"x":1,"y":2,"z":3}'
   printf '%s\\n' '{"jsonrpc":"2.0","id":1,"method":"goxel.ping"}' | goxel call -
@@ -27,7 +28,8 @@ export function addCallCommand(program: Command, deps: CliDeps, out: Output): vo
     )
     .argument(
       "[args...]",
-      "values in the declared order, or name=value; JSON when it parses, else text",
+      "values in the declared order, or name=value; a string param takes the text as typed, " +
+        "others JSON when it parses, else text",
     )
     .option(CALL_OPTIONS.params.flags, CALL_OPTIONS.params.description)
     .option(CALL_OPTIONS.project.flags, CALL_OPTIONS.project.description)

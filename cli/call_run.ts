@@ -8,16 +8,13 @@ import { resolve } from "node:path";
 import process from "node:process";
 import type { MethodDecl } from "../protocol/method.ts";
 import { namedParams } from "../protocol/positional.ts";
-import { METHOD_INDEX } from "../protocol/method_index.ts";
-import {
-  type MethodIndexEntry,
-  methodResolver,
-  resolvePathParams,
-} from "../protocol/method_lookup.ts";
+import { type IndexedMethod, METHOD_INDEX } from "../protocol/method_index.ts";
+import { methodResolver, resolvePathParams } from "../protocol/method_lookup.ts";
 import { type RpcClient, RpcError } from "./client.ts";
 import { streamRequests } from "./call_stream.ts";
 import type { CliDeps } from "./deps.ts";
 import { CliError, UsageError } from "./errors.ts";
+import { SocketPermissionError } from "./link.ts";
 import { type Output, preferStreams } from "./output.ts";
 import { connect, resolveSocket } from "./socket.ts";
 import { spawnDaemon } from "./spawn.ts";
@@ -128,6 +125,25 @@ export function parseValue(text: string): unknown {
 }
 
 /**
+ * Parses the CLI value of one param: a param declared as a string takes the text as typed
+ * (`2024`, `null` and `true` stay text; a quoted JSON string such as `"2024"` is unquoted, as
+ * it always was), any other param takes JSON when it parses, else the text.
+ */
+export function parseParamValue(entry: IndexedMethod, param: string, text: string): unknown {
+  if (!entry.strings.includes(param)) return parseValue(text);
+  if (text.length < 2 || !text.startsWith('"') || !text.endsWith('"')) return text;
+  const value = parseValue(text);
+  return typeof value === "string" ? value : text;
+}
+
+/** The param a positional arg at `index` goes to in the declared order ("" past the end). */
+export function positionalParam(order: readonly string[], index: number): string {
+  const last = order.at(-1);
+  if (last?.startsWith("...") && index >= order.length - 1) return last.slice(3);
+  return order[index] ?? "";
+}
+
+/**
  * Builds params from CLI args: all-positional args go as an array (the daemon maps them by the
  * method's declared order, including forms such as a colour where r would be); `name=value`
  * args make it an object, positional ones named by the declared order.
@@ -138,16 +154,20 @@ export function buildParams(
   cwd: string,
 ): unknown[] | Record<string, unknown> {
   const keys = Object.keys(decl.params.shape);
+  const entry = findEntry(decl.name, { conformance: true })!;
   const named: Record<string, unknown> = {};
   const positional: unknown[] = [];
   for (const arg of args) {
     const eq = arg.indexOf("=");
     const name = eq > 0 ? arg.slice(0, eq) : "";
-    if (name && keys.includes(name)) named[name] = parseValue(arg.slice(eq + 1));
-    else positional.push(parseValue(arg));
+    if (name && keys.includes(name)) {
+      named[name] = parseParamValue(entry, name, arg.slice(eq + 1));
+    } else {
+      const param = positionalParam(decl.positional, positional.length);
+      positional.push(parseParamValue(entry, param, arg));
+    }
   }
   checkPositionalCount(decl.name, decl.positional, positional.length);
-  const entry = findEntry(decl.name, { conformance: true })!;
   const withPaths = resolvePaths(entry, positional, cwd);
   if (Object.keys(named).length === 0) return withPaths;
   // The protocol's own positional mapping (colour forms, rest params, null = omitted).
@@ -161,7 +181,7 @@ export function buildParams(
 }
 
 /** Makes relative file-path params (as the declarations mark them) absolute against `cwd`. */
-export function resolvePaths<P>(entry: MethodIndexEntry, params: P, cwd: string): P {
+export function resolvePaths<P>(entry: IndexedMethod, params: P, cwd: string): P {
   return resolvePathParams(entry, params, (p) => resolve(cwd, p));
 }
 
@@ -184,6 +204,10 @@ export async function connectOrSpawn(
   try {
     return await connect(socket);
   } catch (err) {
+    // A socket we may not use belongs to a daemon that runs: starting another cannot help.
+    if (err instanceof SocketPermissionError) {
+      throw new CliError(err.message, undefined, { cause: err });
+    }
     if (noSpawn) throw new CliError(`${(err as Error).message}; start it with: goxel start`);
   }
   const outcome = await spawnDaemon(["--socket", socket], deps.env);
@@ -245,7 +269,7 @@ async function callOnce(
   }
 }
 
-function hasNamedArgs(entry: MethodIndexEntry, args: string[]): boolean {
+function hasNamedArgs(entry: IndexedMethod, args: string[]): boolean {
   return args.some((a) => {
     const eq = a.indexOf("=");
     return eq > 0 && entry.params.includes(a.slice(0, eq));
@@ -253,11 +277,12 @@ function hasNamedArgs(entry: MethodIndexEntry, args: string[]): boolean {
 }
 
 /** All-positional args as an array, relative paths resolved; the daemon maps the order. */
-function fastParams(entry: MethodIndexEntry, args: string[], cwd: string): unknown[] | undefined {
+function fastParams(entry: IndexedMethod, args: string[], cwd: string): unknown[] | undefined {
   const order = entry.positional;
   checkPositionalCount(entry.name, order, args.length);
   if (args.length === 0) return undefined;
-  return resolvePaths(entry, args.map(parseValue), cwd);
+  const values = args.map((a, i) => parseParamValue(entry, positionalParam(order, i), a));
+  return resolvePaths(entry, values, cwd);
 }
 
 /** Adds the project param; positional params are turned into named ones first. */

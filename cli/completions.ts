@@ -1,10 +1,9 @@
 /** Shell completions (bash, zsh, fish) generated from the command tree and the method declarations. */
-import type { Command } from "@commander-js/extra-typings";
-import tab from "@bomb.sh/tab/commander";
+import { Argument, type Command } from "@commander-js/extra-typings";
 import { script } from "@bomb.sh/tab";
 import type { Command as PlainCommand } from "commander";
-import { METHOD_INDEX } from "../protocol/method_index.ts";
 import { bashScript } from "./completions_bash.ts";
+import { completeWords, formatReply } from "./completions_engine.ts";
 import type { CliDeps } from "./deps.ts";
 import type { Output } from "./output.ts";
 
@@ -15,20 +14,23 @@ export type Shell = typeof SHELLS[number] | "powershell";
 
 /** Adds `goxel completions <shell>` and the hidden `goxel complete -- …` callback. */
 export function addCompletions(program: Command, _deps: CliDeps, out: Output): void {
-  const root = tab(program as unknown as PlainCommand, { completionCommandName: "completions" });
-  // Our own scripts (see completionScript), not the library's printed ones.
-  program.commands.find((c) => c.name() === "completions")?.action((...args: unknown[]) =>
-    out.stdout(completionScript(args[0] as Shell))
-  );
-  const call = root.commands.get("call");
-  const method = call?.arguments.get("method");
-  if (method) {
-    method.handler = (complete) => {
-      for (const m of METHOD_INDEX.filter((e) => !e.conformance)) {
-        complete(m.name.replace(/^goxel\./, ""), m.summary);
-      }
-    };
-  }
+  program.command("completions")
+    .description("Generate shell completion scripts")
+    .addArgument(
+      new Argument("<shell>", "bash, zsh, fish or powershell").choices(
+        [...SHELLS, "powershell"] as const,
+      ),
+    )
+    .action((shell) => out.stdout(completionScript(shell)));
+  program.command("complete", { hidden: true })
+    .description("Print the completions of the words after --, then :directive")
+    .usage("-- [words...]")
+    .argument("[words...]")
+    .allowUnknownOption()
+    .helpOption(false)
+    .action((words) => {
+      out.stdout(formatReply(completeWords(program as unknown as PlainCommand, words)));
+    });
 }
 
 /** Returns the completion script for a shell as text (what `goxel completions <shell>` prints). */
@@ -42,5 +44,23 @@ export function completionScript(shell: Shell): string {
   } finally {
     console.log = original;
   }
-  return lines.join("\n") + "\n";
+  const text = lines.join("\n") + "\n";
+  return shell === "zsh" ? withNamedParamPrefix(text) : text;
+}
+
+/** The library's zsh test for a word that ends in a value after `=` (`--flag=value`). */
+const ZSH_FLAG_TEST = `if [[ "\${lastParam}" =~ '-.*=' ]]; then`;
+
+/**
+ * Makes the zsh script complete after `name=` too (`goxel call save_project path=<TAB>`), not
+ * only after `--flag=`: zsh, unlike bash and fish, needs the part before `=` as a prefix.
+ */
+function withNamedParamPrefix(text: string): string {
+  if (!text.includes(ZSH_FLAG_TEST)) {
+    throw new TypeError("The zsh script of @bomb.sh/tab no longer has its --flag= test");
+  }
+  return text.replace(
+    ZSH_FLAG_TEST,
+    `if [[ "\${lastParam}" =~ '^-[^=]*=' || "\${lastParam}" =~ '^[A-Za-z_][A-Za-z0-9_]*=' ]]; then`,
+  );
 }

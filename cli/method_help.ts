@@ -64,7 +64,8 @@ export function methodHelp(decl: MethodDecl): string {
   }
   lines.push(
     "",
-    "Values are JSON when they parse, else text. Exit codes: 0 ok, 1 error reply, 2 usage.",
+    "String params take the text as typed; other values are JSON when they parse, else text.",
+    "Exit codes: 0 ok, 1 error reply, 2 usage.",
   );
   return lines.join("\n") + "\n";
 }

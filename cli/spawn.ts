@@ -73,7 +73,9 @@ export async function spawnDaemon(
     child.stderr!.on("data", (d: string) => err += d);
     child.on("error", (e) => finish({ kind: "failed", message: e.message, code: null }));
     child.on("close", (code) => {
-      const message = err.trim().replace(/^goxel: /, "") || `the daemon exited with code ${code}`;
+      // The daemon says "goxel: Cannot start goxel: …"; callers add their own "Cannot start goxel".
+      const message = err.trim().replace(/^goxel: (Cannot start goxel: )?/, "") ||
+        `the daemon exited with code ${code}`;
       finish(
         /already running/.test(message)
           ? { kind: "already-running", message }

@@ -38,7 +38,7 @@ _goxel() {
     # For zsh, when completing a flag with an = (e.g., goxel -n=<TAB>)
     # completions must be prefixed with the flag
     setopt local_options BASH_REMATCH
-    if [[ "${lastParam}" =~ '-.*=' ]]; then
+    if [[ "${lastParam}" =~ '^-[^=]*=' || "${lastParam}" =~ '^[A-Za-z_][A-Za-z0-9_]*=' ]]; then
         # We are dealing with a flag with an =
         flagPrefix="-P ${BASH_REMATCH}"
     fi

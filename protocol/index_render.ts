@@ -5,7 +5,13 @@
  */
 import type { z } from "zod";
 import type { MethodDecl } from "./method.ts";
+import { toJsonSchema } from "./openrpc.ts";
 import { isFilePath } from "./wire.ts";
+
+/** True when a param accepts only strings on the wire (a plain string, a pattern, an enum). */
+function isStringOnly(schema: z.ZodType): boolean {
+  return toJsonSchema(schema).type === "string";
+}
 
 /** Returns the TypeScript source of protocol/method_index.ts for these declarations. */
 export function renderMethodIndex(methods: readonly MethodDecl[]): string {
@@ -18,6 +24,8 @@ export function renderMethodIndex(methods: readonly MethodDecl[]): string {
         params: Object.keys(m.params.shape),
         paths: Object.entries(m.params.shape).filter(([, s]) => isFilePath(s as z.ZodType))
           .map(([k]) => k),
+        strings: Object.entries(m.params.shape).filter(([, s]) => isStringOnly(s as z.ZodType))
+          .map(([k]) => k),
         aliases: m.flags.aliases ?? [],
         project: m.flags.project === true,
         conformance: m.flags.conformance === true,
@@ -29,8 +37,11 @@ export function renderMethodIndex(methods: readonly MethodDecl[]): string {
 // Regenerate: GOXEL_UPDATE_INDEX=1 deno test -A protocol/method_index_test.ts
 import type { MethodIndexEntry } from "./method_lookup.ts";
 
+/** An index entry and its params that take only strings (\`goxel call\` keeps their text). */
+export type IndexedMethod = MethodIndexEntry & { readonly strings: readonly string[] };
+
 /** Every declared method as plain data, in documentation order. */
-export const METHOD_INDEX: readonly MethodIndexEntry[] = [
+export const METHOD_INDEX: readonly IndexedMethod[] = [
 ${entries.join("\n")}
 ];
 `;

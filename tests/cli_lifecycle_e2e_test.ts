@@ -232,7 +232,15 @@ Deno.test({
         );
         assert.equal(r.code, 1, r.stdout + r.stderr);
         assert.match(r.stderr, /permission denied/);
-        assert.doesNotMatch(r.stderr, /is not running/);
+        assert.doesNotMatch(r.stderr, /is not running|start it with/);
+      });
+      await t.step("call without --no-spawn says so too, and starts no daemon", async () => {
+        const started = Date.now();
+        const r = await runFor(["call", "ping", "--socket", socket], env, 30_000, other);
+        assert.equal(r.code, 1, r.stdout + r.stderr);
+        assert.match(r.stderr, /permission denied/);
+        assert.doesNotMatch(r.stderr, /did not start|Cannot start/);
+        assert.ok(Date.now() - started < 3000, "no attempt to start a daemon (5 s before)");
       });
       await t.step({
         name: "stop by another user fails (EPERM) and leaves the daemon running",
