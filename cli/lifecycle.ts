@@ -57,6 +57,21 @@ export function addLifecycleCommands(program: Command, deps: CliDeps, out: Outpu
       const running = await probe(socket);
       if (running && !o.daemonized) {
         out.line(`goxel is already running (pid ${running.pid}) on ${socket}`);
+        // Options that only a start applies must not vanish silently.
+        const unapplied = Object.entries({
+          "--http": o.http,
+          "--tcp": o.tcp,
+          "--log-level": o.logLevel,
+          "--log-file": o.logFile,
+          "--workspace": o.workspace,
+          "--config": o.config,
+        }).filter(([, v]) => v !== undefined).map(([k]) => k);
+        if (unapplied.length) {
+          out.error(
+            `${unapplied.join(", ")} not applied to the running daemon (stop it first, or for ` +
+              `--http: goxel call serve_http)`,
+          );
+        }
         return;
       }
       const request = {

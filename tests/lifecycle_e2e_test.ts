@@ -76,6 +76,10 @@ Deno.test("start --daemonize, status, call, reload (valid and invalid), stop", a
       const r = await runGoxel(["start"], env);
       assert.equal(r.code, 0);
       assert.match(r.stdout, new RegExp(`already running \\(pid ${pidOf(env)}\\)`));
+      assert.equal(r.stderr, "", "nothing to warn about");
+      const http = await runGoxel(["start", "--http", "127.0.0.1:0"], env);
+      assert.equal(http.code, 0);
+      assert.match(http.stderr, /--http not applied to the running daemon/);
     });
     await t.step("call edits and reads back", async () => {
       assert.equal((await runGoxel(["call", "add_voxel", "1", "2", "3", "#ff0000"], env)).code, 0);
