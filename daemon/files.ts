@@ -1,10 +1,11 @@
 /** All project file-system access: path resolution against the workspace and atomic writes. */
 import { constants } from "node:fs";
-import { type FileHandle, open, rename, rm, stat } from "node:fs/promises";
+import { type FileHandle, open, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, extname, isAbsolute, join, resolve } from "node:path";
 import process from "node:process";
 import { FormatError, IoError } from "../core/errors.ts";
 import type { EncodedFile } from "../core/formats/codec.ts";
+import { isProcessAlive } from "./runtime_files.ts";
 
 /** Default largest file the daemon reads into memory (limits.max_file_bytes: 256 MiB). */
 export const MAX_READ_BYTES = 256 * 1024 * 1024;
@@ -120,6 +121,28 @@ export async function writeFileAtomic(
     throw err instanceof IoError ? err : toIoError("write", path, err);
   }
   await syncDirectory(dir);
+  await removeStaleTemps(dir, basename(path));
+}
+
+/**
+ * Removes the temporary files an earlier write of `name` left in `dir` when its process died
+ * (kill -9 mid-save): `.<name>.<pid>.<ms>.tmp` whose process no longer exists. A live pid's
+ * file may be another daemon's write in progress, so it stays.
+ */
+async function removeStaleTemps(dir: string, name: string): Promise<void> {
+  const prefix = `.${name}.`;
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !entry.endsWith(".tmp")) continue;
+    const m = /^(\d+)\.\d+\.tmp$/.exec(entry.slice(prefix.length));
+    if (!m || Number(m[1]) === process.pid || isProcessAlive(Number(m[1]))) continue;
+    await rm(join(dir, entry), { force: true }).catch(() => {});
+  }
 }
 
 async function syncDirectory(dir: string): Promise<void> {

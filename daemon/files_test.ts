@@ -240,3 +240,17 @@ Deno.test("withFileContext() names the file, format and byte offset of a decodin
   const other = new RangeError("x");
   assert.equal(withFileContext("/m/a.gox", "gox", other), other);
 });
+
+Deno.test("writeFileAtomic() removes temp files a killed writer left, not a live one's", async () => {
+  await withTempDir(async (dir) => {
+    // A pid no process has: past the kernel's pid_max.
+    const dead = `.model.gox.${2 ** 22 + 7}.1764500000000.tmp`;
+    // A live process's write in progress (pid 1 always runs).
+    const live = `.model.gox.1.1764500000000.tmp`;
+    const other = `.other.gox.${2 ** 22 + 7}.1764500000000.tmp`;
+    for (const name of [dead, live, other]) await Deno.writeTextFile(join(dir, name), "partial");
+    await writeFileAtomic(join(dir, "model.gox"), new Uint8Array([1, 2, 3]));
+    const left = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+    assert.deepEqual(left, [live, other, "model.gox"].sort());
+  });
+});
