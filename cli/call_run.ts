@@ -13,7 +13,7 @@ import { methodResolver, resolvePathParams } from "../protocol/method_lookup.ts"
 import { type RpcClient, RpcError } from "./client.ts";
 import { streamRequests } from "./call_stream.ts";
 import type { CliDeps } from "./deps.ts";
-import { CliError, UsageError } from "./errors.ts";
+import { CliError, EXIT, exitCodeFor, UsageError } from "./errors.ts";
 import { SocketPermissionError } from "./link.ts";
 import { type Output, preferStreams } from "./output.ts";
 import { connect, resolveSocket } from "./socket.ts";
@@ -88,6 +88,33 @@ export function parseCallArgv(argv: string[]): CallArgs | null {
 
 /** Runs a parsed `goxel call` (method "-": NDJSON requests from stdin; "watch": the stream). */
 export async function runCall(deps: CliDeps, out: Output, o: CallArgs): Promise<void> {
+  try {
+    await runCallInner(deps, out, o);
+  } catch (err) {
+    // With --json every failure is also a JSON error object on stdout, not only the daemon's.
+    if (o.json === true && !(err instanceof ReportedRpcError)) out.json(jsonError(err));
+    throw err;
+  }
+}
+
+/** A daemon error already printed as JSON by callOnce. */
+class ReportedRpcError extends CliError {}
+
+/** A JSON-RPC style error object for a failure that happened before or around the call. */
+function jsonError(err: unknown): { code: number; message: string; data: object } {
+  const message = (err as Error)?.message ?? String(err);
+  const exit_code = exitCodeFor(err);
+  const reason = (err as { reason?: string }).reason;
+  // Usage errors map to JSON-RPC's own codes; the rest are this client's (server range).
+  const code = exit_code !== EXIT.USAGE
+    ? -32000
+    : /^Unknown method/.test(message)
+    ? -32601
+    : -32602;
+  return { code, message, data: { exit_code, ...(reason ? { reason } : {}) } };
+}
+
+async function runCallInner(deps: CliDeps, out: Output, o: CallArgs): Promise<void> {
   const { method, args } = o;
   const watching = method === "watch";
   const call = method === "-" || watching ? null : await prepareCall(deps, method, args, o);
@@ -264,8 +291,9 @@ async function callOnce(
     out.json(await client.call(call.name, call.params));
   } catch (err) {
     if (!(err instanceof RpcError)) throw err;
-    if (json) out.json({ code: err.code, message: err.message, data: err.data });
-    throw new CliError(err.message);
+    if (!json) throw new CliError(err.message);
+    out.json({ code: err.code, message: err.message, data: err.data });
+    throw new ReportedRpcError(err.message);
   }
 }
 

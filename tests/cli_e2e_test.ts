@@ -40,6 +40,20 @@ Deno.test("exit codes: usage 2, failure 1, not running 3", async (t) => {
         assert.equal(JSON.parse(j.stdout).code, -32602);
         const unknown = await runGoxel(["call", "no_such_method"], env);
         assert.equal(unknown.code, 2);
+        // Errors of the CLI itself are JSON objects too with --json (stdout was empty).
+        const cases: [string[], number, number][] = [
+          [["call", "--json", "no_such_method"], 2, -32601],
+          [["call", "--json", "add_voxel", "x=1", "x=2", "0", "0"], 2, -32602],
+          [["call", "--json", "--no-spawn", "--socket", `${env.dir}/none.sock`, "ping"], 1, -32000],
+        ];
+        for (const [args, exit, code] of cases) {
+          const r = await runGoxel(args, env);
+          assert.equal(r.code, exit, r.stderr);
+          const e = JSON.parse(r.stdout);
+          assert.equal(e.code, code, r.stdout);
+          assert.equal(e.data.exit_code, exit);
+          assert.ok(e.message.length > 0);
+        }
       },
     );
     await t.step("help works at every level and exits 0", async (t) => {
