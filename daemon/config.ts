@@ -176,7 +176,9 @@ function readYamlFile(file: string, yaml: Yaml): { data: Record<string, unknown>
   if (doc.errors.length > 0) {
     throw new ConfigError(doc.errors.map((e) => {
       const pos = e.linePos?.[0];
-      return `${file}${pos ? `:${pos.line}:${pos.col}` : ""}: ${e.message.split("\n")[0]}`;
+      // The parser's first line ends with a colon before the excerpt it quotes: keep the line.
+      const first = e.message.split("\n")[0].replace(/:\s*$/, "");
+      return `${file}${pos ? `:${pos.line}:${pos.col}` : ""}: ${first}`;
     }));
   }
   const data = doc.toJS() ?? {};

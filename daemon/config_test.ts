@@ -55,7 +55,7 @@ Deno.test("loadConfig() names the key, file, line and column of each problem", a
     ["limits:\n  max_depth: 1.5\n", /limits.max_depth: .*:2:3\)/],
     ["workers: 2\nbogus: 1\n", /unknown key bogus .*:2:1\)/],
     ["tcp:\n  port: 99999\n", /tcp.port: .*:2:3\)/],
-    ["log: [1, 2\n", /:\d+:\d+: /],
+    ["log: [1, 2\n", /:\d+:\d+: [^\n]*[^:\n]$/], // no dangling colon before a quoted excerpt
     ["- a list\n", /the top level must be a mapping/],
   ];
   for (const [text, pattern] of cases) {
