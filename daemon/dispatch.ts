@@ -331,14 +331,17 @@ export class Dispatcher {
   #record(method: string, started: number, code: number | undefined, params: unknown): void {
     const seconds = (performance.now() - started) / 1000;
     const m = this.#ctx.metrics;
-    if (code === ErrorCode.METHOD_NOT_FOUND) method = "(unknown)";
-    let labels = this.#labels.get(method);
+    // Metrics keep one label for unknown names (a client must not grow them without bound); the
+    // log names what was sent (clipped), so a typo can be found.
+    const label = code === ErrorCode.METHOD_NOT_FOUND ? "(unknown)" : method;
+    let labels = this.#labels.get(label);
     if (!labels) {
-      labels = [`{method="${method}",outcome="ok"}`, `{method="${method}",outcome="error"}`];
-      this.#labels.set(method, labels);
+      labels = [`{method="${label}",outcome="ok"}`, `{method="${label}",outcome="error"}`];
+      this.#labels.set(label, labels);
     }
     m.inc("goxel_requests_total", labels[code === undefined ? 0 : 1]);
-    m.observe(method, seconds);
-    this.#ctx.onRequest(method, seconds, code, params);
+    m.observe(label, seconds);
+    const logged = label === method ? method : `(unknown) ${JSON.stringify(clip(method, 80))}`;
+    this.#ctx.onRequest(logged, seconds, code, params);
   }
 }

@@ -172,6 +172,12 @@ Deno.test("Dispatcher answers unknown methods with -32601", async (t) => {
     });
   }
   assert.equal(h.metrics.get("goxel_requests_total", '{method="(unknown)",outcome="error"}'), 3);
+  // One metrics label, but the log names what was sent.
+  assert.deepEqual(h.requests.map(([m]) => m), [
+    '(unknown) "foobar"',
+    '(unknown) "goxel.no_such_method"',
+    '(unknown) "rpc.nothing"',
+  ]);
 });
 
 Deno.test("Dispatcher hides the conformance methods without --conformance", async () => {
