@@ -84,6 +84,9 @@ async function readBounded(fh: FileHandle, path: string, size: number, maxBytes:
   }
 }
 
+/** Numbers this process's temp files (see writeFileAtomic). */
+let tempSerial = 0;
+
 /**
  * Writes `data` to `path` atomically: a temp file in the same directory, fsync, rename over
  * the target, then fsync the directory. A failure leaves the target untouched and no temp file.
@@ -97,7 +100,9 @@ export async function writeFileAtomic(
   exactMode = false,
 ): Promise<void> {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  // Unique per write: two writes of one file in the same millisecond took the same name, so
+  // one failed (EEXIST) and its clean-up deleted the other's temp file.
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.${++tempSerial}.tmp`);
   const existing = await stat(path).catch(() => null);
   if (existing && !existing.isFile()) {
     throw new IoError(path, `Cannot write "${path}": it exists and is not a regular file`);
@@ -139,7 +144,7 @@ async function removeStaleTemps(dir: string, name: string): Promise<void> {
   }
   for (const entry of entries) {
     if (!entry.startsWith(prefix) || !entry.endsWith(".tmp")) continue;
-    const m = /^(\d+)\.\d+\.tmp$/.exec(entry.slice(prefix.length));
+    const m = /^(\d+)\.\d+(?:\.\d+)?\.tmp$/.exec(entry.slice(prefix.length));
     if (!m || Number(m[1]) === process.pid || isProcessAlive(Number(m[1]))) continue;
     await rm(join(dir, entry), { force: true }).catch(() => {});
   }

@@ -254,3 +254,17 @@ Deno.test("writeFileAtomic() removes temp files a killed writer left, not a live
     assert.deepEqual(left, [live, other, "model.gox"].sort());
   });
 });
+
+Deno.test("writeFileAtomic() lets concurrent writes of one file all succeed, the last one winning", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "shared.gox");
+    for (let round = 0; round < 20; round++) {
+      const a = new Uint8Array([1, round]), b = new Uint8Array([2, round]);
+      // Started in the same millisecond: they once shared a temp name and both failed.
+      await Promise.all([writeFileAtomic(path, a), writeFileAtomic(path, b)]);
+      const got = Deno.readFileSync(path);
+      assert.ok(got[1] === round && (got[0] === 1 || got[0] === 2), `round ${round}: ${got}`);
+    }
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["shared.gox"]);
+  });
+});
