@@ -22,7 +22,7 @@ import {
   RecordKind,
 } from "../core/journal/record.ts";
 import { ErrorCode, RpcError } from "../protocol/mod.ts";
-import { type JournalFs, removeDir } from "./journal_fs.ts";
+import { type JournalFs, openJournalFile, removeDir } from "./journal_fs.ts";
 import { GroupSync } from "./journal_sync.ts";
 import {
   factsOf,
@@ -30,34 +30,11 @@ import {
   journalName,
   type JournalSettings,
   type JournalStats,
+  type OpenJournal,
   type Ticket,
 } from "./journal_types.ts";
 import { writeCheckpoint } from "./snapshot_encode.ts";
 import type { Project } from "./projects.ts";
-
-interface OpenJournal {
-  dir: string;
-  fd: number;
-  path: string;
-  /** Bytes known to be whole records (a failed write is cut back to this). */
-  size: number;
-  /** Clock time of the first record of this journal file, 0 while it has none. */
-  firstAt: number;
-  /** A failed write could not be cut back: the next write must retry the cut first. */
-  needsCut: boolean;
-  /** Highest seq written but not yet fsynced (batch mode). */
-  unsynced: number;
-  /** Changes committed in memory whose records await the group write. */
-  queued: Queued[];
-}
-
-interface Queued {
-  bytes: Uint8Array;
-  seq: number;
-  ticket: Ticket;
-  /** Takes the change back (the project is exactly as this change left it). */
-  revert: () => void;
-}
 
 /**
  * Queued changes that make a write at once, even mid-burst: undo data is held less long (+16 %
@@ -116,6 +93,11 @@ export class JournalStore {
   /** Directory holding every project's journal. */
   get projectsDir(): string {
     return join(this.settings.dataDir, "projects");
+  }
+
+  /** Directory holding every project's named checkpoints (by project id). */
+  get checkpointsDir(): string {
+    return join(this.settings.dataDir, "checkpoints");
   }
 
   /** Writes a project's whole state as the first record of a fresh journal (seq 1). */
@@ -301,6 +283,8 @@ export class JournalStore {
     if (j) this.#fs.close(j.fd);
     // Removed before the reply: a closed project never comes back after a restart.
     if (this.enabled) removeDir(join(this.projectsDir, project.id));
+    // Its named checkpoints go with it (they belong to this project's id, never given again).
+    removeDir(join(this.checkpointsDir, project.id));
   }
 
   /**
@@ -373,32 +357,10 @@ export class JournalStore {
     });
   }
 
-  /**
-   * Opens the journal file that starts at `seq` and makes it the project's. A file an earlier
-   * session left holding only its header (a session without edits, a checkpoint with none after
-   * it) is taken as it is: a second header after the first read as damage at the next start and
-   * lost the edits after it. One cut inside its header is started again. On failure the file
-   * descriptor is closed and a file this call created is removed.
-   */
+  /** Opens the journal file that starts at `seq` (see openJournalFile); it becomes the project's. */
   #startJournal(id: string, dir: string, seq: number): void {
     const path = join(dir, journalName(seq));
-    const fd = this.#fs.openAppend(path);
-    let created = false;
-    try {
-      const size = this.#fs.size(fd);
-      if (size > JOURNAL_MAGIC.length) {
-        throw new Error(`${path} already holds records (a journal is never appended to twice)`);
-      }
-      if (size < JOURNAL_MAGIC.length) {
-        created = size === 0;
-        if (size > 0) this.#fs.truncate(fd, 0);
-        this.#fs.write(fd, JOURNAL_MAGIC);
-      }
-    } catch (err) {
-      this.#fs.close(fd);
-      if (created) fs.rmSync(path, { force: true });
-      throw err;
-    }
+    const fd = openJournalFile(this.#fs, path, JOURNAL_MAGIC);
     this.#open.set(id, {
       dir,
       fd,

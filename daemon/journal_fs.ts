@@ -82,3 +82,31 @@ export function removeDir(dir: string): void {
     // See above.
   }
 }
+
+/**
+ * Opens a journal file for appending and returns its descriptor, its header written. A file an
+ * earlier session left holding only its header (a session without edits, a checkpoint with none
+ * after it) is taken as it is: a second header after the first read as damage at the next start
+ * and lost the edits after it. One cut inside its header is started again; one holding records is
+ * refused. On failure the descriptor is closed and a file this call created is removed.
+ */
+export function openJournalFile(files: JournalFs, path: string, header: Uint8Array): number {
+  const fd = files.openAppend(path);
+  let created = false;
+  try {
+    const size = files.size(fd);
+    if (size > header.length) {
+      throw new Error(`${path} already holds records (a journal is never appended to twice)`);
+    }
+    if (size < header.length) {
+      created = size === 0;
+      if (size > 0) files.truncate(fd, 0);
+      files.write(fd, header);
+    }
+    return fd;
+  } catch (err) {
+    files.close(fd);
+    if (created) fs.rmSync(path, { force: true });
+    throw err;
+  }
+}

@@ -60,3 +60,29 @@ export function factsOf(project: Project): ProjectFacts {
     createdAt: project.createdAt,
   };
 }
+
+/** A project's journal file being written. */
+export interface OpenJournal {
+  dir: string;
+  fd: number;
+  path: string;
+  /** Bytes known to be whole records (a failed write is cut back to this). */
+  size: number;
+  /** Clock time of the first record of this journal file, 0 while it has none. */
+  firstAt: number;
+  /** A failed write could not be cut back: the next write must retry the cut first. */
+  needsCut: boolean;
+  /** Highest seq written but not yet fsynced (batch mode). */
+  unsynced: number;
+  /** Changes committed in memory whose records await the group write. */
+  queued: Queued[];
+}
+
+/** A committed change whose record awaits the group write. */
+export interface Queued {
+  bytes: Uint8Array;
+  seq: number;
+  ticket: Ticket;
+  /** Takes the change back (the project is exactly as this change left it). */
+  revert: () => void;
+}

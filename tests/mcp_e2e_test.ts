@@ -160,26 +160,29 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
     });
 
     await t.step("checkpoints survive a daemon restart; the server reconnects", async () => {
-      // Closed first, so the checkpoint cannot come back with the daemon's restored session.
-      assert.ok(!(await callTool(client, "close_project", { project: "p1", force: true })).isError);
+      // An edit after the checkpoint: the restarted session has it, the checkpoint does not.
+      await callTool(client, "add_voxel", { x: 7, y: 7, z: 7, color: "#0000ff" });
       assert.equal(await daemon.stop(), 0);
       daemon = await startDaemon(env);
-      const again = await callTool(client, "create_project", {
-        name: "castle",
-        width: 16,
-        height: 16,
-        depth: 16,
-      });
-      castleId = (again.structuredContent as { project_id: string }).project_id;
-      const before = await callTool(client, "get_project_info");
-      assert.equal((before.structuredContent as { voxel_count: number }).voxel_count, 0);
-      const listed = await callTool(client, "list_checkpoints");
+      const before = await callTool(client, "get_project_info", { project: castleId });
+      assert.equal((before.structuredContent as { voxel_count: number }).voxel_count, 449);
+      const listed = await callTool(client, "list_checkpoints", { project: castleId });
       assert.ok(!listed.isError, textOf(listed));
       const names = (listed.structuredContent as { checkpoints: { name: string }[] }).checkpoints;
       assert.deepEqual(names.map((c) => c.name), ["walls"]);
       assert.ok(!(await callTool(client, "restore_checkpoint", { name: "walls" })).isError);
       const info = await callTool(client, "get_project_info");
       assert.equal((info.structuredContent as { voxel_count: number }).voxel_count, 448);
+      // Checkpoints belong to their project: a new one of the same name has none.
+      await callTool(client, "create_project", {
+        name: "castle",
+        width: 16,
+        height: 16,
+        depth: 16,
+      });
+      const fresh = await callTool(client, "list_checkpoints");
+      assert.equal((fresh.structuredContent as { count: number }).count, 0);
+      await callTool(client, "select_project", { project: castleId });
     });
 
     await t.step("save a .gox inside the root; paths outside it are refused", async () => {

@@ -1,6 +1,6 @@
 /**
  * Named checkpoints: .gox snapshots of a project under the data dir
- * (`<data_dir>/checkpoints/<project name>/<name>.gox`, dirs 0700), so they outlive the daemon.
+ * (`<data_dir>/checkpoints/<project id>/<name>.gox`, dirs 0700), so they outlive the daemon.
  * Beside each one, `<name>.state.json` keeps what a .gox cannot hold (the scene and chunks a
  * .vox file carried, the layers' links to them), so a restore gives back the project as it was
  * and a later save over the project's own file still keeps everything that file had.
@@ -19,16 +19,13 @@ import type { HandlerGroup } from "./types.ts";
 
 type CheckpointMethods = "goxel.checkpoint" | "goxel.restore_checkpoint" | "goxel.list_checkpoints";
 
-/** Turns a project name into a directory name: unsafe characters become `_`, never `.`/`..`. */
-export function safeDirName(name: string, fallback: string): string {
-  const clean = name.replace(/[^A-Za-z0-9_.-]/g, "_").replace(/^\.+/, "_").slice(0, 100);
-  return clean || fallback;
-}
-
-/** The directory holding a project's checkpoints. */
+/**
+ * The directory holding a project's checkpoints: by id, never by name (two projects of one
+ * name shared their checkpoints, so restoring one brought in the other's voxels). Ids are never
+ * given twice and survive restarts; close_project removes the directory.
+ */
 export function checkpointDir(ctx: DaemonContext, project: Project): string {
-  const dataDir = ctx.journal.settings.dataDir;
-  return join(dataDir, "checkpoints", safeDirName(project.name, project.id));
+  return join(ctx.journal.checkpointsDir, project.id);
 }
 
 async function ensurePrivateDir(dir: string): Promise<void> {
@@ -98,10 +95,11 @@ async function withState(dir: string, name: string, gox: string, loaded: Image):
 /** Handlers for the checkpoint methods. */
 export const checkpointHandlers: HandlerGroup<CheckpointMethods> = {
   async "goxel.checkpoint"(p, { ctx, project }) {
+    // Taken before any await: an edit that arrives after this request must not be in it.
+    const snapshot = project.snapshot();
     const dir = checkpointDir(ctx, project);
     await ensurePrivateDir(join(dir, ".."));
     await ensurePrivateDir(dir);
-    const snapshot = project.snapshot();
     const saved = await saveFile(ctx, snapshot, join(dir, `${p.name}.gox`), { format: "gox" });
     await writeState(dir, p.name, snapshot, saved.data);
     const s = await stat(saved.path);
