@@ -4,7 +4,7 @@
  * different projects never wait on each other.
  */
 import { boxFromAabb } from "../core/box.ts";
-import { NotFoundError } from "../core/errors.ts";
+import { InvalidInputError, NotFoundError } from "../core/errors.ts";
 import { History, type HistoryOptions } from "../core/history.ts";
 import {
   copyImage,
@@ -157,9 +157,18 @@ export class ProjectRegistry {
     return this.#next;
   }
 
+  /** Open projects by last use (created, loaded or selected), the most recent last. */
+  #recent = new Set<Project>();
+
+  #used(project: Project): void {
+    this.#recent.delete(project);
+    this.#recent.add(project);
+  }
+
   /** Puts back a recovered project under its own id (no observer call). */
   restore(project: Project): void {
     this.#projects.set(project.id, project);
+    this.#used(project);
     const n = Number(/^p(\d+)$/.exec(project.id)?.[1] ?? 0);
     if (n >= this.#next) this.#next = n + 1;
   }
@@ -168,6 +177,7 @@ export class ProjectRegistry {
   restoreSession(current: string | null, nextId: number): void {
     this.#current = (current ? this.#projects.get(current) : undefined) ?? this.list().at(-1) ??
       null;
+    if (this.#current) this.#used(this.#current);
     if (nextId > this.#next) this.#next = nextId;
   }
 
@@ -202,13 +212,26 @@ export class ProjectRegistry {
     this.observer.opened(project, method);
     this.#projects.set(id, project);
     this.#current = project;
+    this.#used(project);
     this.observer.selected(project, this.#next);
     return project;
   }
 
-  /** Finds a project by id or by exact name. */
+  /**
+   * Finds a project by id, else by exact name; a name several open projects share is refused
+   * (it picked the oldest, so one client's edits or close went to another's project).
+   */
   find(ref: string): Project | undefined {
-    return this.#projects.get(ref) ?? this.list().find((p) => p.name === ref);
+    const byId = this.#projects.get(ref);
+    if (byId) return byId;
+    const named = this.list().filter((p) => p.name === ref);
+    if (named.length > 1) {
+      throw new InvalidInputError(
+        `Project name "${ref}" is ambiguous: ${named.map((p) => p.id).join(", ")} are all ` +
+          `named so; use the project's id`,
+      );
+    }
+    return named[0];
   }
 
   /**
@@ -232,6 +255,7 @@ export class ProjectRegistry {
   select(ref: string): Project {
     const p = this.find(ref);
     if (!p) throw new NotFoundError(`Project "${ref}" is not open`);
+    this.#used(p);
     if (this.#current !== p) {
       this.#current = p;
       this.observer.selected(p, this.#next);
@@ -239,12 +263,16 @@ export class ProjectRegistry {
     return p;
   }
 
-  /** Closes a project; the current one falls back to the most recently created. */
+  /**
+   * Closes a project. Closing another than the current one leaves the current one alone; closing
+   * the current one falls back to the most recently used of the others.
+   */
   close(ref: string): Project {
     const p = this.find(ref);
     if (!p) throw new NotFoundError(`Project "${ref}" is not open`);
     this.#projects.delete(p.id);
-    if (this.#current === p) this.#current = this.list().at(-1) ?? null;
+    this.#recent.delete(p);
+    if (this.#current === p) this.#current = [...this.#recent].at(-1) ?? null;
     this.observer.closed(p);
     this.observer.selected(this.#current, this.#next);
     return p;

@@ -1,7 +1,7 @@
 /** Handlers of the project methods: create, load, save, export, import, list, undo/redo. */
 import { basename, extname } from "node:path";
 import { aabbFromBox, isNullBox } from "../../core/box.ts";
-import { ConflictError } from "../../core/errors.ts";
+import { ConflictError, InvalidInputError } from "../../core/errors.ts";
 import { mergedVisibleVolume } from "../../core/image.ts";
 import { autoResizeImage } from "../../core/ops/layers.ts";
 import { makeUniqueName, nextLayerId } from "../../core/image.ts";
@@ -54,6 +54,12 @@ function recordFacts(ctx: DaemonContext, project: Project): void {
 export const projectHandlers: HandlerGroup<ProjectMethods> = {
   "goxel.create_project"(p, { ctx }) {
     const size = { width: p.width ?? 64, height: p.height ?? 64, depth: p.depth ?? 64 };
+    if (p.name !== undefined && /^p\d+$/.test(p.name)) {
+      // A reference is an id before it is a name: such a name would address another project.
+      throw new InvalidInputError(
+        `Cannot name a project "${p.name}": names like p1, p2 are project ids; choose another name`,
+      );
+    }
     const project = ctx.projects.add(p.name ?? "New Project", newSizedImage(size));
     return { success: true, name: project.name, ...size, project_id: project.id };
   },
@@ -138,7 +144,9 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
   },
 
   "goxel.close_project"(p, { ctx }) {
-    const project = p.project ? ctx.projects.select(p.project) : ctx.projects.current;
+    // Named: closed without being selected (closing another project, or a refusal, must not
+    // move every client's current project).
+    const project = p.project ? ctx.projects.resolve(p.project) : ctx.projects.current;
     if (!project) throw new ConflictError("No project is open");
     const dirty = project.isDirty;
     if (dirty && !p.force) {

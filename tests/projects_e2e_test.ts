@@ -1,0 +1,70 @@
+/**
+ * Several clients and the daemon-wide current project (found by a concurrency audit): closing
+ * another project, or a refused close, leaves the current project alone; closing the current
+ * one falls back to the one used last; a name that several projects share, or that looks like
+ * an id, never reaches the wrong project.
+ */
+import assert from "node:assert/strict";
+import { makeTestEnv, RawClient, startDaemon } from "./support_testing.ts";
+
+Deno.test("closing another project never moves the current project", async () => {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env);
+  const a = await RawClient.unix(daemon.socket), b = await RawClient.unix(daemon.socket);
+  const current = async () => (await a.call<{ current: string }>("goxel.list_projects")).current;
+  try {
+    for (const name of ["alpha", "beta", "gamma"]) {
+      await a.call("goxel.create_project", [name, 16, 16, 16]);
+    }
+    await a.call("goxel.select_project", ["beta"]);
+    await a.call("goxel.add_voxel", { x: 1, y: 1, z: 1, color: "#ff0000", project: "alpha" });
+    const refused = await b.request("goxel.close_project", { project: "alpha" });
+    assert.equal(refused.error?.code, -1102, "alpha has unsaved changes");
+    assert.equal(await current(), "p2", "a refused close changes nothing");
+    const closed = await b.call<{ current: string }>("goxel.close_project", ["gamma", true]);
+    assert.equal(closed.current, "p2", "closing another project keeps beta current");
+    await a.call("goxel.add_voxel", [0, 0, 0, "#00ff00"]);
+    const beta = await a.call<{ voxel_count: number }>("goxel.get_project_info", { project: "p2" });
+    assert.equal(beta.voxel_count, 1, "the edit without a project went to beta");
+    // Closing the current one falls back to the one used last, not the one created last.
+    await a.call("goxel.create_project", ["delta", 16, 16, 16]);
+    await a.call("goxel.select_project", ["alpha"]);
+    await a.call("goxel.select_project", ["beta"]);
+    await a.call("goxel.close_project", ["beta", true]);
+    assert.equal(await current(), "p1", "alpha was used after delta");
+  } finally {
+    a.close();
+    b.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
+
+Deno.test("a shared name or an id-like name never reaches the wrong project", async () => {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env);
+  const c = await RawClient.unix(daemon.socket);
+  try {
+    const idLike = await c.request("goxel.create_project", ["p2", 16, 16, 16]);
+    assert.equal(idLike.error?.code, -1101);
+    assert.match(idLike.error!.message, /names like p1, p2 are project ids/);
+    await c.call("goxel.create_project", ["castle", 16, 16, 16]);
+    await c.call("goxel.create_project", ["castle", 16, 16, 16]);
+    const ambiguous = await c.request("goxel.close_project", ["castle", true]);
+    assert.equal(ambiguous.error?.code, -1101);
+    assert.match(ambiguous.error!.message, /"castle" is ambiguous: p1, p2 .* use the project's id/);
+    const edit = await c.request("goxel.add_voxel", { x: 0, y: 0, z: 0, project: "castle" });
+    assert.equal(edit.error?.code, -1101);
+    assert.equal((await c.call<{ count: number }>("goxel.list_projects")).count, 2, "both open");
+    await c.call("goxel.close_project", ["p1", true]);
+    await c.call("goxel.add_voxel", { x: 0, y: 0, z: 0, color: "#ff0000", project: "castle" });
+    const left = await c.call<{ voxel_count: number }>("goxel.get_project_info", {
+      project: "castle",
+    });
+    assert.equal(left.voxel_count, 1, "one castle left: the name is clear again");
+  } finally {
+    c.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
