@@ -180,19 +180,20 @@ export class Dispatcher {
   }
 
   /**
-   * Runs a batch's calls in order. Once their replies pass `max_message_bytes`, the calls left
-   * are not run and answer LIMIT: a batch of big reads (each up to the voxel limit) could
-   * otherwise build gigabytes of reply and hold the event loop for seconds.
+   * Runs a batch's calls one after another, as the same requests sent in sequence run: an async
+   * call (a load, a render) finishes before the next starts, so a later call without a project
+   * sees the project a load in the same batch opened (they all started at once). Once the
+   * replies pass `max_message_bytes`, the calls left are not run and answer LIMIT: a batch of
+   * big reads could otherwise build gigabytes of reply and hold the event loop for seconds.
    */
   #handleBatch(items: unknown[], call: CallInfo, raw: RawIds, defer: boolean): MaybeAsync<Answer> {
     const max = this.#ctx.config.limits.max_message_bytes;
     let bytes = 0;
-    const replies = items.map((m, i) => {
-      if (bytes > max) return this.#skipped(m, raw, i, bytes, max);
-      const reply = this.#handleOne(m, call, raw, i, defer);
+    const replies: Answer[] = [];
+    const add = (reply: Answer) => {
       if (typeof reply === "string") bytes += reply.length;
-      return reply;
-    });
+      replies.push(reply);
+    };
     const join = (list: Answer[]): Answer => {
       const text = (settled: Reply[]) => {
         const present = settled.filter((r): r is string => r !== null);
@@ -201,7 +202,19 @@ export class Dispatcher {
       if (list.every((r) => r === null || typeof r === "string")) return text(list as Reply[]);
       return new PendingBatch(list, text);
     };
-    return replies.some(isPromise) ? Promise.all(replies).then(join) : join(replies as Answer[]);
+    const runFrom = (first: number): MaybeAsync<Answer> => {
+      for (let i = first; i < items.length; i++) {
+        if (bytes > max) {
+          replies.push(this.#skipped(items[i], raw, i, bytes, max));
+          continue;
+        }
+        const reply = this.#handleOne(items[i], call, raw, i, defer);
+        if (isPromise(reply)) return reply.then((r) => (add(r), runFrom(i + 1)));
+        add(reply);
+      }
+      return join(replies);
+    };
+    return runFrom(0);
   }
 
   /** The reply of a batch call left unrun because the replies before it were too big. */

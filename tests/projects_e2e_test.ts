@@ -68,3 +68,38 @@ Deno.test("a shared name or an id-like name never reaches the wrong project", as
     await env.cleanup();
   }
 });
+
+Deno.test("a batch runs its calls in order: after a load, calls without a project use it", async () => {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env);
+  const c = await RawClient.unix(daemon.socket);
+  try {
+    await c.call("goxel.create_project", ["scratch", 16, 16, 16]);
+    await c.call("goxel.add_voxel", [3, 3, 3, "#ff0000"]);
+    await c.call("goxel.save_project", [`${env.dir}/piece.gox`]);
+    const req = (id: number, method: string, params: unknown) => ({
+      jsonrpc: "2.0",
+      id,
+      method,
+      params,
+    });
+    await c.send(
+      JSON.stringify([
+        req(1, "goxel.load_project", [`${env.dir}/piece.gox`]),
+        req(2, "goxel.add_voxel", [0, 0, 0, "#00ff00"]),
+        req(3, "goxel.get_project_info", {}),
+        req(4, "goxel.select_project", ["piece"]),
+      ]) + "\n",
+    );
+    const replies = await c.read(20_000) as { id: number; result?: Record<string, unknown> }[];
+    assert.deepEqual(replies.map((r) => r.id), [1, 2, 3, 4]);
+    assert.ok(replies.every((r) => r.result), JSON.stringify(replies));
+    const loaded = replies[0].result!.project_id;
+    assert.equal(replies[2].result!.project_id, loaded, "the info is the loaded project's");
+    assert.equal(replies[2].result!.voxel_count, 2, "its voxel and the batch's");
+  } finally {
+    c.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
