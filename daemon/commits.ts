@@ -24,6 +24,7 @@ import { WorkBudget } from "../core/budget.ts";
 import { updateImage } from "../core/ops/layers.ts";
 import { ErrorCode, RpcError } from "../protocol/mod.ts";
 import type { PushUndo } from "../core/history.ts";
+import { NotFoundError } from "../core/errors.ts";
 import type { DaemonContext } from "./context.ts";
 import type { Ticket } from "./journal_types.ts";
 import type { Project } from "./projects.ts";
@@ -240,6 +241,13 @@ function commit(
   const { kind, steps, forward, inverse, before } = change;
   // Nothing changed, but only given the queued changes before it: it fails if they do.
   if (!forward) return ctx.journal.pendingTicket(project);
+  // Closed while the request ran (an import or a script on a worker): with durability off no
+  // journal notices, and the change was reported as kept.
+  if (!ctx.projects.isOpen(project)) {
+    throw new NotFoundError(
+      `Project ${project.id} was closed while this request ran; its change was not kept`,
+    );
+  }
   const seq = project.seq + 1;
   const record = { seq, kind, method, steps, project: null, delta: forward };
   if (kind === RecordKind.OPEN) {

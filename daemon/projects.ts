@@ -181,6 +181,11 @@ export class ProjectRegistry {
     if (nextId > this.#next) this.#next = nextId;
   }
 
+  /** True while this very project is open (not closed, not replaced under its id). */
+  isOpen(project: Project): boolean {
+    return this.#projects.get(project.id) === project;
+  }
+
   /** Number of open projects. */
   get size(): number {
     return this.#projects.size;

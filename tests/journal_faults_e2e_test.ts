@@ -190,27 +190,35 @@ Deno.test("a failing write never lets an async edit or a save see changes it tak
 Deno.test({
   name: "an import whose project is closed meanwhile says so (it was an internal error)",
   ignore: !haveFixtures("journal_faults_e2e_test"),
-  async fn() {
-    const env = await makeTestEnv();
-    const daemon = await startDaemon(env);
-    const a = await RawClient.unix(daemon.socket), b = await RawClient.unix(daemon.socket);
-    try {
-      await a.call("goxel.create_project", ["gone", 16, 16, 16]);
-      // A 3 MB file: decoded on a worker for long enough to close the project meanwhile.
-      const path = `${FIXTURES_DIR}/vengi/test_material.vox`;
-      const imported = a.request("goxel.import_file", { path, project: "p1" });
-      await new Promise((r) => setTimeout(r, 5));
-      await b.call("goxel.close_project", { project: "p1", force: true });
-      const r = await imported;
-      assert.equal(r.error?.code, -1020);
-      assert.match(r.error!.message, /Project p1 was closed while this request ran/);
-      assert.equal((await b.call<{ count: number }>("goxel.list_projects")).count, 0);
-      assert.doesNotMatch(daemon.stderr(), /Internal error|has no open journal/);
-    } finally {
-      a.close();
-      b.close();
-      await daemon.stop();
-      await env.cleanup();
+  async fn(t) {
+    // With durability off no journal noticed: the lost change was reported as kept.
+    for (const config of ["", "durability: off\n"]) {
+      await t.step(config || "default durability", () => closedDuringImport(config));
     }
   },
 });
+
+/** Closes a project while an import into it decodes on a worker. */
+async function closedDuringImport(config: string): Promise<void> {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env, [], config);
+  const a = await RawClient.unix(daemon.socket), b = await RawClient.unix(daemon.socket);
+  try {
+    await a.call("goxel.create_project", ["gone", 16, 16, 16]);
+    // A 3 MB file: decoded on a worker for long enough to close the project meanwhile.
+    const path = `${FIXTURES_DIR}/vengi/test_material.vox`;
+    const imported = a.request("goxel.import_file", { path, project: "p1" });
+    await new Promise((r) => setTimeout(r, 5));
+    await b.call("goxel.close_project", { project: "p1", force: true });
+    const r = await imported;
+    assert.equal(r.error?.code, -1020);
+    assert.match(r.error!.message, /Project p1 was closed while this request ran/);
+    assert.equal((await b.call<{ count: number }>("goxel.list_projects")).count, 0);
+    assert.doesNotMatch(daemon.stderr(), /Internal error|has no open journal/);
+  } finally {
+    a.close();
+    b.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+}
