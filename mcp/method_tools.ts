@@ -14,6 +14,16 @@ const SCRIPT_METHODS = new Set(["goxel.execute_script"]);
 /** Param names whose values are file paths (confined to the workspace root). */
 export const PATH_PARAMS: ReadonlySet<string> = new Set(["path", "output_path"]);
 
+/**
+ * Page sizes tools use when the agent gives none: the methods' own defaults (10 000 voxels, as
+ * the C daemon's clients expect) made a megabyte of JSON per call, sent twice (text and
+ * structured), far past what an agent's context should take for a look at some voxels.
+ */
+export const TOOL_PAGE_DEFAULTS: Readonly<Record<string, number>> = {
+  limit: 500,
+  max_results: 500,
+};
+
 /** A tool backed by one daemon method. */
 export interface MethodTool {
   method: string;
@@ -30,9 +40,15 @@ export function toolNameOf(method: string): string {
 export function toolInputSchema(decl: MethodDecl): Tool["inputSchema"] {
   const params = paramDescriptors(decl);
   const required = params.filter((p) => p.required).map((p) => p.name);
+  const schemaOf = (name: string, schema: JsonSchema): JsonSchema => {
+    const page = TOOL_PAGE_DEFAULTS[name];
+    if (page === undefined) return schema;
+    const said = String(schema.description ?? "").replace(/ \(default \d+\)$/, "");
+    return { ...schema, description: `${said} (default ${page} here; \`truncated\` says if more)` };
+  };
   return {
     type: "object",
-    properties: Object.fromEntries(params.map((p) => [p.name, p.schema])),
+    properties: Object.fromEntries(params.map((p) => [p.name, schemaOf(p.name, p.schema)])),
     ...(required.length ? { required } : {}),
     additionalProperties: false,
   };

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { formatPath } from "../protocol/mod.ts";
 import type { McpContext } from "./context.ts";
 import { describeProject, DescribeProjectArgs, describeProjectTool } from "./describe_project.ts";
-import { confinePaths, type MethodTool, methodTools } from "./method_tools.ts";
+import { confinePaths, type MethodTool, methodTools, TOOL_PAGE_DEFAULTS } from "./method_tools.ts";
 import { renderView, RenderViewArgs, renderViewTool } from "./render_view.ts";
 import { errorResult, failureResult, jsonResult, ToolArgsError } from "./tool_result.ts";
 
@@ -50,6 +50,10 @@ export class ToolTable {
       const method = this.#methods.get(name);
       if (!method) return errorResult(this.#unknown(name));
       const params = confinePaths(args, (p) => this.ctx.root.resolve(p));
+      const declared = method.tool.inputSchema.properties ?? {};
+      for (const [name, page] of Object.entries(TOOL_PAGE_DEFAULTS)) {
+        if (name in declared && params[name] === undefined) params[name] = page;
+      }
       return jsonResult(await this.ctx.link.call(method.method, params));
     } catch (err) {
       return failureResult(name, err);

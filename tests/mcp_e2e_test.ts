@@ -10,6 +10,7 @@ import {
   ResourceUpdatedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { decodePng } from "../core/formats/png_decode.ts";
+import { TOOL_PAGE_DEFAULTS } from "../mcp/method_tools.ts";
 import { listMethods } from "../protocol/mod.ts";
 import type { OpenRpcDocument } from "../protocol/openrpc.ts";
 import { callTool, startMcpHttp, startMcpStdio, textOf } from "./mcp_support_testing.ts";
@@ -47,7 +48,7 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
   const root = `${env.dir}/work`;
   await Deno.mkdir(root);
   let daemon = await startDaemon(env);
-  let castleId = "p1";
+  const castleId = "p1";
   const mcp = await startMcpStdio(env, ["--socket", env.socket, "--root", root]);
   const { client } = mcp;
   try {
@@ -71,11 +72,17 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
         assert.ok(tool, `${decl.name} is offered as a tool`);
         const method = doc.methods.find((m) => m.name === decl.name)!;
         for (const p of method.params) {
-          assert.deepEqual(
-            tool.inputSchema.properties?.[p.name],
-            p.schema,
-            `${decl.name}.${p.name}`,
-          );
+          // Page sizes differ only in the default the tool applies (and says).
+          const { description: said, ...shape } = tool.inputSchema.properties?.[p.name] as {
+            description?: string;
+          };
+          const { description: declaredSaid, ...declaredShape } = p.schema as {
+            description?: string;
+          };
+          assert.deepEqual(shape, declaredShape, `${decl.name}.${p.name}`);
+          if (p.name in TOOL_PAGE_DEFAULTS) {
+            assert.match(said ?? "", /\(default \d+ here; `truncated` says if more\)$/);
+          } else assert.equal(said, declaredSaid, `${decl.name}.${p.name}`);
         }
         const required = method.params.filter((p) => p.required).map((p) => p.name);
         assert.deepEqual(tool.inputSchema.required ?? [], required, decl.name);
@@ -240,6 +247,22 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
       );
       await callTool(client, "create_project", { name: "second" });
       await listChanged;
+    });
+
+    await t.step("voxel reads default to a page an agent can take, and say truncated", async () => {
+      const drawn = await callTool(client, "procedural_shape", {
+        shape_type: "cube",
+        size_x: 10,
+        size_y: 10,
+        size_z: 10,
+        color: "#ff0000",
+      });
+      assert.ok(!drawn.isError, textOf(drawn));
+      const page = await callTool(client, "get_layer_voxels", {});
+      const r = page.structuredContent as { count: number; truncated: boolean };
+      assert.deepEqual([r.count, r.truncated], [TOOL_PAGE_DEFAULTS.limit, true]);
+      const all = await callTool(client, "get_layer_voxels", { limit: 2000 });
+      assert.equal((all.structuredContent as { count: number }).count, 1000, "asked: all of it");
     });
   } finally {
     await mcp.close();
