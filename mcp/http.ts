@@ -27,9 +27,9 @@ export function parseHostPort(text: string): { host: string; port: number } {
   return { host: m[1] ?? m[2], port };
 }
 
-function reply(res: ServerResponse, status: number, message: string): void {
+function reply(res: ServerResponse, status: number, message: string, code = -32000): void {
   res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }));
+  res.end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
 }
 
 function hasToken(req: IncomingMessage, token: string): boolean {
@@ -102,6 +102,11 @@ class HttpSessions {
     }
     if (this.opts.loopback && !this.allowedHosts.has(req.headers.host ?? "")) {
       return reply(res, 403, "Forbidden: unexpected Host header");
+    }
+    // A browser page of another site (DNS rebinding) sends its own Origin: the spec says refuse.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.allowedHosts.has(URL.parse(origin)?.host ?? "")) {
+      return reply(res, 403, `Forbidden: requests from origin ${origin} are refused`);
     }
     if (this.opts.token && !hasToken(req, this.opts.token)) {
       return reply(res, 401, "Unauthorized: send Authorization: Bearer <token>");
@@ -181,8 +186,9 @@ export async function serveHttp(
   });
   const server = createServer((req, res) => {
     sessions.handle(req, res).catch((err) => {
-      if (!res.headersSent) reply(res, 400, `Bad request: ${(err as Error).message}`);
-      else res.end();
+      if (res.headersSent) return void res.end();
+      if (err instanceof SyntaxError) reply(res, 400, `Parse error: ${err.message}`, -32700);
+      else reply(res, 400, `Bad request: ${(err as Error).message}`);
     });
   });
   await new Promise<void>((resolve, reject) => {

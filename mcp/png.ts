@@ -126,7 +126,11 @@ export function encodePicture(pic: Picture): Uint8Array {
   return new Uint8Array(Buffer.concat(parts));
 }
 
-/** Lays pictures out row by row in a grid of `cols` columns of `cell`-sized cells. */
+/**
+ * Lays pictures out row by row in a grid of `cols` columns of `cell`-sized cells. Cells left
+ * empty take the first picture's background (its left edge, row by row: a gradient follows),
+ * not transparency, which a viewer showed as a black or white block.
+ */
 export function contactSheet(pics: Picture[], cols: number, cell: number): Picture {
   const rows = Math.ceil(pics.length / cols);
   const width = cols * cell, height = rows * cell;
@@ -141,5 +145,14 @@ export function contactSheet(pics: Picture[], cols: number, cell: number): Pictu
       rgba.set(src, ((oy + y) * width + ox) * 4);
     }
   });
+  const first = pics[0];
+  for (let i = pics.length; first && i < cols * rows; i++) {
+    const ox = (i % cols) * cell, oy = Math.floor(i / cols) * cell;
+    for (let y = 0; y < cell; y++) {
+      const from = Math.min(y, first.height - 1) * first.width * 4;
+      const edge = first.rgba.subarray(from, from + 4);
+      for (let x = 0; x < cell; x++) rgba.set(edge, ((oy + y) * width + ox + x) * 4);
+    }
+  }
   return { width, height, rgba };
 }

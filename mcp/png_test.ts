@@ -27,5 +27,24 @@ Deno.test("contactSheet() places pictures row by row", () => {
   assert.equal(sheet.width, 4);
   assert.equal(sheet.height, 4);
   const at = (x: number, y: number) => sheet.rgba[(y * 4 + x) * 4];
-  assert.deepEqual([at(0, 0), at(3, 1), at(1, 3), at(3, 3)], [255, 255, 255, 0]);
+  assert.deepEqual([at(0, 0), at(3, 1), at(1, 3), at(3, 3)], [255, 255, 255, 255]);
+  const alpha = (x: number, y: number) => sheet.rgba[(y * 4 + x) * 4 + 3];
+  assert.equal(alpha(3, 3), 255, "the empty cell takes the background, not transparency");
+});
+
+Deno.test("contactSheet() fills an empty cell with the first picture's edge, row by row", () => {
+  // A vertical gradient: row y is grey y * 100.
+  const rgba = new Uint8Array(2 * 2 * 4);
+  for (let y = 0; y < 2; y++) rgba.fill(y * 100, y * 8, y * 8 + 8);
+  const sheet = contactSheet(
+    [{ width: 2, height: 2, rgba }, { width: 2, height: 2, rgba }, {
+      width: 2,
+      height: 2,
+      rgba,
+    }],
+    2,
+    2,
+  );
+  const px = (x: number, y: number) => sheet.rgba[(y * 4 + x) * 4];
+  assert.deepEqual([px(2, 2), px(3, 2), px(2, 3), px(3, 3)], [0, 0, 100, 100]);
 });

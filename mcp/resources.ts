@@ -37,7 +37,8 @@ function readerOf(uri: string): [string, Record<string, unknown>] | null {
 /** Lists, reads and watches the resources for one MCP session. */
 export class ProjectResources {
   #subscribed = new Set<string>();
-  #lastList = "";
+  /** The project ids at the last poll, null before the first (an empty list is "" too). */
+  #lastList: string | null = null;
   #lastSeen = new Map<string, string>();
   #timer: ReturnType<typeof setInterval> | null = null;
 
@@ -119,7 +120,7 @@ export class ProjectResources {
       spawn: false,
     }) as ProjectList;
     const ids = list.projects.map((p) => p.id).join(",");
-    if (this.#lastList && this.#lastList !== ids) this.notify.listChanged();
+    if (this.#lastList !== null && this.#lastList !== ids) this.notify.listChanged();
     this.#lastList = ids;
     for (const uri of this.#subscribed) {
       const text = await this.#snapshot(uri);

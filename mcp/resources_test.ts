@@ -41,3 +41,21 @@ Deno.test("ProjectResources.poll() notifies list changes and updates of subscrib
   await assert.rejects(res.subscribe("goxel://elsewhere"), /Unknown resource/);
   await assert.rejects(res.read("goxel://projects/a/b"), /Unknown resource/);
 });
+
+Deno.test("ProjectResources.poll() notifies the first project opened and the last one closed", async () => {
+  const state = { ids: [] as string[], voxels: 0 };
+  let changes = 0;
+  const res = new ProjectResources(fakeContext(state), {
+    listChanged: () => changes++,
+    updated: () => {},
+  });
+  await res.poll(); // no project open: an empty list
+  state.ids = ["p1"];
+  await res.poll();
+  assert.equal(changes, 1, "from none to one (it was missed: the empty list looked unseen)");
+  state.ids = [];
+  await res.poll();
+  state.ids = ["p2"];
+  await res.poll();
+  assert.equal(changes, 3);
+});

@@ -92,3 +92,42 @@ Deno.test("goxel mcp --http closes sessions left idle past --session-idle", asyn
     await env.cleanup();
   }
 });
+
+Deno.test("goxel mcp --http refuses other sites' origins and answers bad JSON with -32700", async () => {
+  const env = await makeTestEnv();
+  const mcp = await startMcpHttp(env, ["--no-spawn", "--socket", env.socket]);
+  try {
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      fetch(mcp.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          ...headers,
+        },
+        body,
+      });
+    const init = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-11-25",
+        capabilities: {},
+        clientInfo: { name: "t", version: "1" },
+      },
+    });
+    const evil = await post(init, { origin: "http://evil.example" });
+    assert.equal(evil.status, 403);
+    assert.match(await evil.text(), /origin http:\/\/evil\.example/);
+    const own = await post(init, { origin: new URL(mcp.url).origin });
+    assert.equal(own.status, 200, "its own origin is served");
+    await own.body?.cancel();
+    const broken = await post("{bad");
+    assert.equal(broken.status, 400);
+    assert.equal((await broken.json()).error.code, -32700);
+  } finally {
+    await mcp.close();
+    await env.cleanup();
+  }
+});
