@@ -11,6 +11,7 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { McpOptions } from "../protocol/start_options.ts";
 import type { McpContext } from "./context.ts";
+import { DaemonLink } from "./daemon_link.ts";
 import { createSession, type ServerIdentity } from "./server.ts";
 import type { ToolTable } from "./tools.ts";
 
@@ -149,7 +150,11 @@ class HttpSessions {
   }
 
   #open(): StreamableHTTPServerTransport {
-    const session = createSession(this.ctx, this.tools, this.identity);
+    // Each session has its own daemon connection (one slow call held up every session's
+    // requests and resource polls) and its own current project (see ToolTable).
+    const link = new DaemonLink(this.ctx.link.options);
+    const ctx = { ...this.ctx, link };
+    const session = createSession(ctx, this.tools.forSession(ctx), this.identity);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (sid: string) =>
@@ -159,6 +164,7 @@ class HttpSessions {
     transport.onclose = () => {
       if (transport.sessionId) this.#sessions.delete(transport.sessionId);
       session.resources.stop();
+      link.close();
     };
     void session.server.connect(transport);
     return transport;

@@ -28,13 +28,42 @@ function checkArgs<S extends z.ZodType>(schema: S, args: unknown): z.output<S> {
   throw new ToolArgsError(text);
 }
 
-/** Lists and runs the tools. */
+/** Methods whose result names the project that becomes the session's current one. */
+const SELECTING = new Set(["goxel.create_project", "goxel.load_project", "goxel.select_project"]);
+
+/**
+ * Lists and runs the tools of one session. Each session has its own current project: calls
+ * without `project` go to the one it last created, loaded or selected (the daemon's current
+ * project is shared by every client, so two agents sent each other's edits astray).
+ */
 export class ToolTable {
   readonly #methods: Map<string, MethodTool>;
+  #current: string | null = null;
 
-  constructor(readonly ctx: McpContext) {
-    const tools = methodTools({ allowScripts: ctx.allowScripts });
-    this.#methods = new Map(tools.map((t) => [t.tool.name, t]));
+  constructor(readonly ctx: McpContext, methods?: Map<string, MethodTool>) {
+    this.#methods = methods ??
+      new Map(methodTools({ allowScripts: ctx.allowScripts }).map((t) => [t.tool.name, t]));
+  }
+
+  /** The same tools for another session: its own context (daemon connection), its own current. */
+  forSession(ctx: McpContext): ToolTable {
+    return new ToolTable(ctx, this.#methods);
+  }
+
+  /** `args` with the session's current project when the tool takes one and none is given. */
+  #withCurrent(tool: Tool, args: Record<string, unknown>): Record<string, unknown> {
+    const takesProject = "project" in (tool.inputSchema.properties ?? {});
+    return takesProject && args.project === undefined && this.#current !== null
+      ? { ...args, project: this.#current }
+      : args;
+  }
+
+  /** Follows the session's current project through the calls that change it. */
+  #follow(method: string, result: unknown): void {
+    const id = (result as { project_id?: unknown } | null)?.project_id;
+    if (typeof id !== "string") return;
+    if (SELECTING.has(method)) this.#current = id;
+    else if (method === "goxel.close_project" && id === this.#current) this.#current = null;
   }
 
   /** Every tool, agent-made ones first. */
@@ -46,15 +75,23 @@ export class ToolTable {
   async call(name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
     try {
       const agent = AGENT_TOOLS.find((t) => t.tool.name === name);
-      if (agent) return await agent.run(this.ctx, checkArgs(agent.args, args) as never);
+      if (agent) {
+        const given = checkArgs(agent.args, this.#withCurrent(agent.tool, args));
+        return await agent.run(this.ctx, given as never);
+      }
       const method = this.#methods.get(name);
       if (!method) return errorResult(this.#unknown(name));
-      const params = confinePaths(args, (p) => this.ctx.root.resolve(p));
+      const params = confinePaths(
+        this.#withCurrent(method.tool, args),
+        (p) => this.ctx.root.resolve(p),
+      );
       const declared = method.tool.inputSchema.properties ?? {};
       for (const [name, page] of Object.entries(TOOL_PAGE_DEFAULTS)) {
         if (name in declared && params[name] === undefined) params[name] = page;
       }
-      return jsonResult(await this.ctx.link.call(method.method, params));
+      const result = await this.ctx.link.call(method.method, params);
+      this.#follow(method.method, result);
+      return jsonResult(result);
     } catch (err) {
       return failureResult(name, err);
     }

@@ -4,7 +4,9 @@
  * sessions. Runs against GOXEL_BIN when set.
  */
 import assert from "node:assert/strict";
-import { startMcpHttp } from "./mcp_support_testing.ts";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { callTool, startMcpHttp, textOf } from "./mcp_support_testing.ts";
 import { makeTestEnv, runGoxel } from "./support_testing.ts";
 
 Deno.test("goxel mcp --http with GOXEL_MCP_TOKEN serves only clients that present it", async () => {
@@ -128,6 +130,37 @@ Deno.test("goxel mcp --http refuses other sites' origins and answers bad JSON wi
     assert.equal((await broken.json()).error.code, -32700);
   } finally {
     await mcp.close();
+    await env.cleanup();
+  }
+});
+
+Deno.test("goxel mcp --http: each session keeps its own current project", async () => {
+  const env = await makeTestEnv();
+  const mcp = await startMcpHttp(env, ["--socket", env.socket]);
+  const other = new Client({ name: "second-agent", version: "1.0.0" });
+  await other.connect(new StreamableHTTPClientTransport(new URL(mcp.url)));
+  try {
+    const id = async (client: Client, name: string) =>
+      ((await callTool(client, "create_project", { name })).structuredContent as {
+        project_id: string;
+      }).project_id;
+    const alpha = await id(mcp.client, "alpha");
+    const beta = await id(other, "beta"); // now the daemon's current project
+    const added = await callTool(mcp.client, "add_voxel", { x: 1, y: 2, z: 3, color: "#ff0000" });
+    assert.ok(!added.isError, textOf(added));
+    const count = async (
+      client: Client,
+      project?: string,
+    ) => ((await callTool(client, "get_project_info", project ? { project } : {}))
+      .structuredContent as { project_id: string; voxel_count: number });
+    assert.equal((await count(mcp.client)).project_id, alpha, "its current project is alpha");
+    assert.equal((await count(mcp.client, alpha)).voxel_count, 1, "the first agent's edit");
+    assert.equal((await count(other, beta)).voxel_count, 0, "nothing in the other's project");
+    assert.equal((await count(other)).project_id, beta, "each sees its own");
+  } finally {
+    await other.close();
+    await mcp.close();
+    await runGoxel(["stop", "--socket", env.socket], env); // the daemon goxel mcp started
     await env.cleanup();
   }
 });
