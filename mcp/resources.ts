@@ -17,6 +17,14 @@ interface ProjectList {
   projects: { id: string; name: string; dirty: boolean }[];
 }
 
+/** A URI that names no resource (or a project that is not open). */
+export class UnknownResourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UnknownResourceError";
+  }
+}
+
 /** The resource template of one project. */
 export const PROJECT_TEMPLATE: ResourceTemplate = {
   uriTemplate: `${PROJECT_PREFIX}{id}`,
@@ -70,7 +78,7 @@ export class ProjectResources {
   async read(uri: string): Promise<{ uri: string; mimeType: string; text: string }> {
     const reader = readerOf(uri);
     if (!reader) {
-      throw new Error(
+      throw new UnknownResourceError(
         `Unknown resource "${uri}" (resources: ${PROJECTS_URI}, ${PROJECT_PREFIX}{id})`,
       );
     }
@@ -80,9 +88,13 @@ export class ProjectResources {
 
   /** Starts watching a resource for updates; changes after this resolves are notified. */
   async subscribe(uri: string): Promise<void> {
-    if (!readerOf(uri)) throw new Error(`Unknown resource "${uri}"`);
+    if (!readerOf(uri)) throw new UnknownResourceError(`Unknown resource "${uri}"`);
+    const seen = await this.#snapshot(uri);
+    if (seen === "gone" && uri !== PROJECTS_URI) {
+      throw new UnknownResourceError(`Resource "${uri}": no such project is open`);
+    }
     this.#subscribed.add(uri);
-    this.#lastSeen.set(uri, await this.#snapshot(uri));
+    this.#lastSeen.set(uri, seen);
   }
 
   /** The resource's current content as compared between polls ("gone" once unreadable). */

@@ -1,15 +1,18 @@
 import assert from "node:assert/strict";
 import type { McpContext } from "./context.ts";
-import { ProjectResources } from "./resources.ts";
+import { ProjectResources, UnknownResourceError } from "./resources.ts";
 
 /** A daemon stand-in whose answers the test changes between polls. */
 function fakeContext(state: { ids: string[]; voxels: number }): McpContext {
   const link = {
-    call(method: string) {
+    call(method: string, params?: { project?: string }) {
       if (method === "goxel.list_projects") {
         return Promise.resolve({
           projects: state.ids.map((id) => ({ id, name: id, dirty: false })),
         });
+      }
+      if (params?.project && !state.ids.includes(params.project)) {
+        return Promise.reject(new Error(`Project "${params.project}" is not open`));
       }
       return Promise.resolve({ voxel_count: state.voxels });
     },
@@ -58,4 +61,14 @@ Deno.test("ProjectResources.poll() notifies the first project opened and the las
   state.ids = ["p2"];
   await res.poll();
   assert.equal(changes, 3);
+});
+
+Deno.test("unknown resources and projects that are not open are refused as not found", async () => {
+  const res = new ProjectResources(fakeContext({ ids: ["p1"], voxels: 0 }), {
+    listChanged: () => {},
+    updated: () => {},
+  });
+  await assert.rejects(res.read("file:///etc/passwd"), UnknownResourceError);
+  await assert.rejects(res.subscribe("goxel://projects/p9"), UnknownResourceError);
+  await res.subscribe("goxel://projects/p1");
 });

@@ -16,7 +16,7 @@ import {
   UnsubscribeRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { McpContext } from "./context.ts";
-import { PROJECT_TEMPLATE, ProjectResources } from "./resources.ts";
+import { PROJECT_TEMPLATE, ProjectResources, UnknownResourceError } from "./resources.ts";
 import { failureResult } from "./tool_result.ts";
 import { ToolTable } from "./tools.ts";
 
@@ -38,10 +38,17 @@ export interface McpSession {
   resources: ProjectResources;
 }
 
+/** The spec's code for a resource that does not exist. */
+const RESOURCE_NOT_FOUND = -32002;
+
 function resourceError(err: unknown): McpError {
+  if (err instanceof UnknownResourceError) return new McpError(RESOURCE_NOT_FOUND, err.message);
   const message = failureResult("resources", err).content[0];
   const text = message.type === "text" ? message.text : String(err);
-  return new McpError(McpErrorCode.InvalidParams, text.replace(/^resources( failed)?: /, ""));
+  return new McpError(
+    McpErrorCode.InvalidParams,
+    text.replace(/^resources( failed( unexpectedly)?)?: /, ""),
+  );
 }
 
 /** Creates one MCP session (stdio has one; Streamable HTTP one per client session). */

@@ -233,6 +233,12 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
       const read = await client.readResource({ uri: `goxel://projects/${castleId}` });
       const text = (read.contents[0] as { text: string }).text;
       assert.equal(JSON.parse(text).name, "castle");
+      await assert.rejects(
+        client.readResource({ uri: "file:///etc/passwd" }),
+        (e: { code?: number; message?: string }) =>
+          e.code === -32002 && /Unknown resource/.test(e.message ?? ""),
+        "the spec's resource-not-found code",
+      );
       const updated = new Promise<string>((resolve) =>
         client.setNotificationHandler(
           ResourceUpdatedNotificationSchema,
