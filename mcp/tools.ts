@@ -81,6 +81,13 @@ export class ToolTable {
       }
       const method = this.#methods.get(name);
       if (!method) return errorResult(this.#unknown(name));
+      if (method.method === "goxel.render_scene" && args.output_path === undefined) {
+        // A managed render file lives in the daemon's render directory, outside the root.
+        return errorResult(
+          "render_scene needs output_path (a .png inside the workspace root); render_view " +
+            "returns the picture itself",
+        );
+      }
       const params = confinePaths(
         this.#withCurrent(method.tool, args),
         (p) => this.ctx.root.resolve(p),

@@ -220,6 +220,10 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
       assert.match(textOf(unknown), /Unknown tool "teleport"/);
       const script = await callTool(client, "execute_script", { script: "1" });
       assert.match(textOf(script), /--allow-scripts/);
+      // A managed render file would be written outside the root, where the agent cannot go.
+      const managed = await callTool(client, "render_scene", { width: 64, height: 64 });
+      assert.equal(managed.isError, true);
+      assert.match(textOf(managed), /needs output_path .* render_view/);
     });
 
     await t.step("resources list projects and notify on changes", async () => {
