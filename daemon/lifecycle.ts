@@ -15,7 +15,7 @@ import type { DaemonContext } from "./context.ts";
 import { Dispatcher } from "./dispatch.ts";
 import { createHandlers } from "./handlers/mod.ts";
 import { autosaveProjects } from "./handlers/persistence.ts";
-import { logAccess, logger, setupLogging } from "./logging.ts";
+import { logAccess, logger, logSettings, setupLogging } from "./logging.ts";
 import { JournalStore } from "./journal.ts";
 import { journalFs } from "./journal_fs.ts";
 import { Metrics } from "./metrics.ts";
@@ -368,16 +368,6 @@ function parseHostPort(text: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text) ?? /^()()(\d+)$/.exec(text);
   if (!m) throw new ConfigError([`--tcp: expected HOST:PORT or PORT, got "${text}"`]);
   return { host: m[1] || m[2] || "127.0.0.1", port: Number(m[3]) };
-}
-
-function logSettings(config: Config) {
-  return {
-    level: config.log.level,
-    file: config.log.file,
-    format: config.log.format,
-    maxBytes: config.log.max_bytes,
-    maxFiles: config.log.max_files,
-  };
 }
 
 function fileIfExists(path: string): string | null {

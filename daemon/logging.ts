@@ -11,6 +11,7 @@ import {
   type LogLevel,
 } from "@logtape/logtape";
 import { closeSync, mkdirSync, openSync } from "node:fs";
+import type { Config } from "./config.ts";
 import { dirname } from "node:path";
 import process from "node:process";
 import {
@@ -31,6 +32,12 @@ export interface LogSettings {
   format: "auto" | "json" | "text";
   maxBytes: number;
   maxFiles: number;
+}
+
+/** The log settings of a config. */
+export function logSettings(config: Pick<Config, "log">): LogSettings {
+  const { level, file, format, max_bytes, max_files } = config.log;
+  return { level, file, format, maxBytes: max_bytes, maxFiles: max_files };
 }
 
 /** Returns the logger of a category under "goxel". */
