@@ -3,10 +3,11 @@ import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { ProjectRef } from "../protocol/wire.ts";
 import type { McpContext } from "./context.ts";
+import { PROJECT_PARAM } from "./method_tools.ts";
 
 /** The arguments of describe_project. */
 export const DescribeProjectArgs = z.strictObject({
-  project: ProjectRef.optional().describe("Project id or name (default: the current project)"),
+  project: ProjectRef.optional().describe(PROJECT_PARAM),
 });
 
 /** The tool declaration. */

@@ -24,6 +24,10 @@ export const TOOL_PAGE_DEFAULTS: Readonly<Record<string, number>> = {
   max_results: 500,
 };
 
+/** What the `project` param of a tool says (each session has its own current project). */
+export const PROJECT_PARAM =
+  "Project id or name; omitted: the project this session last created, loaded or selected";
+
 /** A tool backed by one daemon method. */
 export interface MethodTool {
   method: string;
@@ -41,6 +45,8 @@ export function toolInputSchema(decl: MethodDecl): Tool["inputSchema"] {
   const params = paramDescriptors(decl);
   const required = params.filter((p) => p.required).map((p) => p.name);
   const schemaOf = (name: string, schema: JsonSchema): JsonSchema => {
+    // A tool call without a project goes to its session's current project (see ToolTable).
+    if (name === "project") return { ...schema, description: PROJECT_PARAM };
     const page = TOOL_PAGE_DEFAULTS[name];
     if (page === undefined) return schema;
     const said = String(schema.description ?? "").replace(/ \(default \d+\)$/, "");

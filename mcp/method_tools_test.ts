@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { findMethod } from "../protocol/mod.ts";
 import { buildOpenRpc } from "../protocol/openrpc.ts";
-import { confinePaths, methodTools, toolInputSchema, toolNameOf } from "./method_tools.ts";
+import {
+  confinePaths,
+  methodTools,
+  PROJECT_PARAM,
+  toolInputSchema,
+  toolNameOf,
+} from "./method_tools.ts";
 
 Deno.test("methodTools() offers each method that declares tool hints, scripts only when allowed", () => {
   const names = methodTools({ allowScripts: false }).map((t) => t.tool.name);
@@ -15,7 +21,11 @@ Deno.test("a tool's input schema is the rpc.discover param schemas of its method
   const decl = findMethod("goxel.add_voxel")!;
   const doc = buildOpenRpc([decl], { title: "t", version: "1" });
   const schema = toolInputSchema(decl);
-  for (const p of doc.methods[0].params) assert.deepEqual(schema.properties?.[p.name], p.schema);
+  for (const p of doc.methods[0].params) {
+    // `project` says what a tool's default is: its session's current project.
+    const want = p.name === "project" ? { ...p.schema, description: PROJECT_PARAM } : p.schema;
+    assert.deepEqual(schema.properties?.[p.name], want);
+  }
   assert.deepEqual(schema.required, ["x", "y", "z"]);
 });
 

@@ -9,6 +9,7 @@ import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { CameraPreset, Color, ProjectRef } from "../protocol/wire.ts";
 import type { McpContext } from "./context.ts";
+import { PROJECT_PARAM } from "./method_tools.ts";
 import { contactSheet, decodePicture, encodePicture, type Picture } from "./png.ts";
 
 /** Default longest side of the returned image, in pixels. */
@@ -16,7 +17,7 @@ export const DEFAULT_MAX_SIZE = 512;
 
 /** The arguments of render_view. */
 export const RenderViewArgs = z.strictObject({
-  project: ProjectRef.optional().describe("Project id or name (default: the current project)"),
+  project: ProjectRef.optional().describe(PROJECT_PARAM),
   views: z.array(CameraPreset).min(1).max(6).optional().describe(
     'Camera presets; several make a contact sheet, left to right then top to bottom (default ["isometric"])',
   ),

@@ -10,7 +10,7 @@ import {
   ResourceUpdatedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { decodePng } from "../core/formats/png_decode.ts";
-import { TOOL_PAGE_DEFAULTS } from "../mcp/method_tools.ts";
+import { PROJECT_PARAM, TOOL_PAGE_DEFAULTS } from "../mcp/method_tools.ts";
 import { listMethods } from "../protocol/mod.ts";
 import type { OpenRpcDocument } from "../protocol/openrpc.ts";
 import { callTool, startMcpHttp, startMcpStdio, textOf } from "./mcp_support_testing.ts";
@@ -82,7 +82,8 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
           assert.deepEqual(shape, declaredShape, `${decl.name}.${p.name}`);
           if (p.name in TOOL_PAGE_DEFAULTS) {
             assert.match(said ?? "", /\(default \d+ here; `truncated` says if more\)$/);
-          } else assert.equal(said, declaredSaid, `${decl.name}.${p.name}`);
+          } else if (p.name === "project") assert.equal(said, PROJECT_PARAM);
+          else assert.equal(said, declaredSaid, `${decl.name}.${p.name}`);
         }
         const required = method.params.filter((p) => p.required).map((p) => p.name);
         assert.deepEqual(tool.inputSchema.required ?? [], required, decl.name);
