@@ -3,7 +3,7 @@ import type { Command } from "@commander-js/extra-typings";
 import { METHOD_INDEX } from "../protocol/method_index.ts";
 import { CALL_OPTIONS, findEntry, loadDecl, runCall } from "./call_run.ts";
 import type { CliDeps } from "./deps.ts";
-import { UsageError } from "./errors.ts";
+import { UnknownMethodError, UsageError } from "./errors.ts";
 import type { Output } from "./output.ts";
 
 const CALL_EXAMPLES = `
@@ -71,7 +71,7 @@ export function addCallCommand(program: Command, deps: CliDeps, out: Output): vo
 
 async function printMethodHelp(out: Output, name: string): Promise<void> {
   const entry = findEntry(name, { conformance: true });
-  if (!entry) throw new UsageError(`Unknown method "${name}" (list them with: goxel methods)`);
+  if (!entry) throw new UnknownMethodError(name);
   const decl = await loadDecl(entry.name);
   const { methodHelp } = await import("./method_help.ts");
   out.stdout(methodHelp(decl));

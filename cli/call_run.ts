@@ -8,12 +8,16 @@ import { resolve } from "node:path";
 import process from "node:process";
 import type { MethodDecl } from "../protocol/method.ts";
 import { namedParams } from "../protocol/positional.ts";
-import { type IndexedMethod, METHOD_INDEX } from "../protocol/method_index.ts";
-import { methodResolver, resolvePathParams } from "../protocol/method_lookup.ts";
+import { METHOD_INDEX } from "../protocol/method_index.ts";
+import {
+  type MethodIndexEntry,
+  methodResolver,
+  resolvePathParams,
+} from "../protocol/method_lookup.ts";
 import { type RpcClient, RpcError } from "./client.ts";
 import { streamRequests } from "./call_stream.ts";
 import type { CliDeps } from "./deps.ts";
-import { CliError, EXIT, exitCodeFor, UsageError } from "./errors.ts";
+import { CliError, EXIT, exitCodeFor, UnknownMethodError, UsageError } from "./errors.ts";
 import { SocketPermissionError } from "./link.ts";
 import { type Output, preferStreams } from "./output.ts";
 import { connect, resolveSocket } from "./socket.ts";
@@ -106,11 +110,11 @@ function jsonError(err: unknown): { code: number; message: string; data: object 
   const exit_code = exitCodeFor(err);
   const reason = (err as { reason?: string }).reason;
   // Usage errors map to JSON-RPC's own codes; the rest are this client's (server range).
-  const code = exit_code !== EXIT.USAGE
-    ? -32000
-    : /^Unknown method/.test(message)
+  const code = err instanceof UnknownMethodError
     ? -32601
-    : -32602;
+    : exit_code === EXIT.USAGE
+    ? -32602
+    : -32000;
   return { code, message, data: { exit_code, ...(reason ? { reason } : {}) } };
 }
 
@@ -156,7 +160,7 @@ export function parseValue(text: string): unknown {
  * (`2024`, `null` and `true` stay text; a quoted JSON string such as `"2024"` is unquoted, as
  * it always was), any other param takes JSON when it parses, else the text.
  */
-export function parseParamValue(entry: IndexedMethod, param: string, text: string): unknown {
+export function parseParamValue(entry: MethodIndexEntry, param: string, text: string): unknown {
   if (!entry.strings.includes(param)) return parseValue(text);
   if (text.length < 2 || !text.startsWith('"') || !text.endsWith('"')) return text;
   const value = parseValue(text);
@@ -208,7 +212,7 @@ export function buildParams(
 }
 
 /** Makes relative file-path params (as the declarations mark them) absolute against `cwd`. */
-export function resolvePaths<P>(entry: IndexedMethod, params: P, cwd: string): P {
+export function resolvePaths<P>(entry: MethodIndexEntry, params: P, cwd: string): P {
   return resolvePathParams(entry, params, (p) => resolve(cwd, p));
 }
 
@@ -257,7 +261,7 @@ async function prepareCall(
   o: { params?: string; project?: string },
 ): Promise<{ name: string; params: unknown }> {
   const entry = findEntry(method, { conformance: true });
-  if (!entry) throw new UsageError(`Unknown method "${method}" (list them with: goxel methods)`);
+  if (!entry) throw new UnknownMethodError(method);
   const project = o.project ?? deps.env.GOXEL_PROJECT;
   let params: unknown;
   if (o.params !== undefined) {
@@ -297,7 +301,7 @@ async function callOnce(
   }
 }
 
-function hasNamedArgs(entry: IndexedMethod, args: string[]): boolean {
+function hasNamedArgs(entry: MethodIndexEntry, args: string[]): boolean {
   return args.some((a) => {
     const eq = a.indexOf("=");
     return eq > 0 && entry.params.includes(a.slice(0, eq));
@@ -305,7 +309,7 @@ function hasNamedArgs(entry: IndexedMethod, args: string[]): boolean {
 }
 
 /** All-positional args as an array, relative paths resolved; the daemon maps the order. */
-function fastParams(entry: IndexedMethod, args: string[], cwd: string): unknown[] | undefined {
+function fastParams(entry: MethodIndexEntry, args: string[], cwd: string): unknown[] | undefined {
   const order = entry.positional;
   checkPositionalCount(entry.name, order, args.length);
   if (args.length === 0) return undefined;

@@ -23,6 +23,13 @@ export class UsageError extends CliError {
   }
 }
 
+/** A method name the index does not know (exit 2; JSON-RPC's −32601 with --json). */
+export class UnknownMethodError extends UsageError {
+  constructor(name: string) {
+    super(`Unknown method "${name}" (list them with: goxel methods)`);
+  }
+}
+
 /** Returns the exit code for an error. */
 export function exitCodeFor(err: unknown): number {
   if (err instanceof CliError) return err.exitCode;

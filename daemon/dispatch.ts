@@ -12,6 +12,7 @@ import {
   errorReplyOf,
   findMethod,
   idText,
+  type JsonRpcId,
   type JsonRpcRequest,
   needsRawId,
   NULL_ID,
@@ -94,6 +95,11 @@ export class PendingReply implements DeferredReply {
     this.#dispatcher.failedLater(this.#method, rpc.code);
     return errorReply(this.#id, rpc);
   }
+}
+
+/** A reply's id text: as the request wrote it when JSON.parse would change it (big numbers). */
+function replyId(id: JsonRpcId | undefined, raw: RawIds, index: number): string {
+  return needsRawId(id) ? raw()[index] ?? idText(id) : idText(id);
 }
 
 /** A batch's reply: its items' replies, settled together. */
@@ -224,8 +230,7 @@ export class Dispatcher {
     const req = checked.request;
     if (!("id" in req)) return null;
     this.#ctx.metrics.inc("goxel_rejected_total", '{limit="batch_reply"}');
-    const id = needsRawId(req.id) ? raw()[index] ?? idText(req.id) : idText(req.id);
-    return errorReply(id, {
+    return errorReply(replyId(req.id, raw, index), {
       code: ErrorCode.LIMIT,
       message: `Not run: the batch's replies before this call already hold ${bytes} bytes, ` +
         `over max_message_bytes (${max}); send big reads as separate requests`,
@@ -253,7 +258,7 @@ export class Dispatcher {
       if (ticket?.error) r = { error: toRpcError(ticket.error, this.#ctx, req.method) };
       this.#record(req.method, started, r.error?.code, req.params);
       if (isNotification) return null;
-      const id = needsRawId(req.id) ? raw()[index] ?? idText(req.id) : idText(req.id);
+      const id = replyId(req.id, raw, index);
       if (r.error) return errorReply(id, r.error);
       const ok = resultReply(id, r.result);
       if (!ticket || !defer) return ok;

@@ -37,11 +37,8 @@ export function renderMethodIndex(methods: readonly MethodDecl[]): string {
 // Regenerate: GOXEL_UPDATE_INDEX=1 deno test -A protocol/method_index_test.ts
 import type { MethodIndexEntry } from "./method_lookup.ts";
 
-/** An index entry and its params that take only strings (\`goxel call\` keeps their text). */
-export type IndexedMethod = MethodIndexEntry & { readonly strings: readonly string[] };
-
 /** Every declared method as plain data, in documentation order. */
-export const METHOD_INDEX: readonly IndexedMethod[] = [
+export const METHOD_INDEX: readonly MethodIndexEntry[] = [
 ${entries.join("\n")}
 ];
 `;

@@ -3,11 +3,8 @@
 // Regenerate: GOXEL_UPDATE_INDEX=1 deno test -A protocol/method_index_test.ts
 import type { MethodIndexEntry } from "./method_lookup.ts";
 
-/** An index entry and its params that take only strings (`goxel call` keeps their text). */
-export type IndexedMethod = MethodIndexEntry & { readonly strings: readonly string[] };
-
 /** Every declared method as plain data, in documentation order. */
-export const METHOD_INDEX: readonly IndexedMethod[] = [
+export const METHOD_INDEX: readonly MethodIndexEntry[] = [
   {
     "name": "goxel.create_project",
     "summary": "Open a new empty project of width × height × depth voxels and make it current.",

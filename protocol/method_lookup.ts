@@ -12,6 +12,8 @@ export interface MethodIndexEntry {
   aliases: readonly string[];
   project: boolean;
   conformance: boolean;
+  /** Params that take only strings (`goxel call` keeps the text typed for them). */
+  strings: readonly string[];
 }
 
 /** The prefix of goxel's own method names. */
