@@ -1,7 +1,8 @@
 /**
  * `goxel call -`: NDJSON requests from stdin are sent as they arrive (pipelined) and every reply
  * is printed. Lines are framed by bytes like the daemon frames them, and relative file paths in
- * them resolve against the caller's directory, as in every other call form.
+ * them resolve against the caller's directory, as in every other call form. Like `goxel call
+ * METHOD`, it fails (exit 1) when any reply carries an error, after printing every reply.
  */
 import { type FrameEvent, NdjsonDecoder } from "../protocol/framing.ts";
 import { METHOD_INDEX } from "../protocol/method_index.ts";
@@ -13,18 +14,23 @@ import type { Output } from "./output.ts";
 
 const findEntry = methodResolver(METHOD_INDEX);
 
-/** Sends every request read from `input` and prints the replies; resolves after the last one. */
+/**
+ * Sends every request read from `input` and prints the replies; resolves after the last one and
+ * throws a CliError naming how many replies carried an error, if any did.
+ */
 export async function streamRequests(
   client: RpcClient,
   out: Output,
   input: AsyncIterable<Uint8Array | string>,
   resolvePath: (path: string) => string,
 ): Promise<void> {
-  let pending = 0, ended = false;
+  let pending = 0, ended = false, replies = 0, failed = 0;
   let done: () => void = () => {};
   const finished = new Promise<void>((r) => done = r);
   client.onUnmatched = (line) => {
     out.line(line);
+    replies++;
+    failed += errorsIn(line);
     pending--;
     if (ended && pending <= 0) done();
   };
@@ -48,6 +54,22 @@ export async function streamRequests(
   if (closed && pending > 0) {
     throw new CliError(`The daemon closed the connection with ${pending} request(s) unanswered`);
   }
+  if (failed > 0) {
+    throw new CliError(`${failed} of ${replies} replies carried an error`);
+  }
+}
+
+/** Counts the error responses in one reply line (a batch's reply counts each of its members). */
+function errorsIn(line: string): number {
+  if (!line.includes('"error"')) return 0;
+  let reply: unknown;
+  try {
+    reply = JSON.parse(line);
+  } catch {
+    return 0;
+  }
+  const isError = (r: unknown) => r !== null && typeof r === "object" && "error" in r;
+  return Array.isArray(reply) ? reply.filter(isError).length : isError(reply) ? 1 : 0;
 }
 
 /** Sends one request line; returns how many replies it will get (0 or 1). */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { streamRequests } from "./call_stream.ts";
 import type { RpcClient } from "./client.ts";
+import { CliError } from "./errors.ts";
 import type { Output } from "./output.ts";
 
 /** A client that answers every line that carries an id with a reply echoing the line. */
@@ -77,4 +78,40 @@ Deno.test("goxel call - fails instead of hanging when the daemon closes the conn
     streamRequests(closing as unknown as RpcClient, out, chunks([input]), (p) => p),
     /closed the connection with 1 request\(s\) unanswered/,
   );
+});
+
+Deno.test("goxel call - prints every reply, then fails when any of them carries an error", async () => {
+  const client = {
+    onUnmatched: (_line: string) => {},
+    onClose: () => {},
+    writeRaw(text: string) {
+      const msg = JSON.parse(text);
+      const reply = (m: { id: number; method: string }) =>
+        m.method === "bad"
+          ? { jsonrpc: "2.0", id: m.id, error: { code: -32601, message: "no" } }
+          : { jsonrpc: "2.0", id: m.id, result: { name: "error" } };
+      const line = JSON.stringify(Array.isArray(msg) ? msg.map(reply) : reply(msg));
+      queueMicrotask(() => client.onUnmatched(line));
+      return true;
+    },
+  } as unknown as RpcClient;
+  const run = async (input: string) => {
+    const { out, lines } = fakeOutput();
+    const enc = new TextEncoder();
+    try {
+      await streamRequests(client, out, chunks([enc.encode(input)]), (p) => p);
+      return { lines, error: undefined };
+    } catch (err) {
+      return { lines, error: err as CliError };
+    }
+  };
+  const ok = await run('{"id":1,"method":"a"}\n{"id":2,"method":"b"}\n');
+  assert.equal(ok.error, undefined, "a result that mentions \"error\" is not an error");
+  const bad = await run(
+    '{"id":1,"method":"bad"}\n[{"id":2,"method":"a"},{"id":3,"method":"bad"}]\n{"id":4,"method":"a"}\n',
+  );
+  assert.equal(bad.lines.length, 3, "every reply is printed first");
+  assert.ok(bad.error instanceof CliError);
+  assert.equal(bad.error.exitCode, 1);
+  assert.equal(bad.error.message, "2 of 3 replies carried an error");
 });

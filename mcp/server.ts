@@ -15,6 +15,7 @@ import {
   type UnsubscribeRequest,
   UnsubscribeRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
 import type { McpContext } from "./context.ts";
 import { PROJECT_TEMPLATE, ProjectResources, UnknownResourceError } from "./resources.ts";
 import { failureResult } from "./tool_result.ts";
@@ -51,6 +52,39 @@ function resourceError(err: unknown): McpError {
   );
 }
 
+/** A request schema of the SDK's: an object whose `method` is one literal. */
+type RequestSchema = z.ZodObject<{ method: z.ZodLiteral<string>; params?: z.ZodType }>;
+
+/** A malformed request: JSON-RPC's −32602 with a readable message (no "MCP error" prefix). */
+class InvalidRequestError extends Error {
+  readonly code = McpErrorCode.InvalidParams;
+}
+
+/**
+ * Registers a handler whose params are checked here. The SDK would turn a schema failure into
+ * −32603 with zod's raw issue list as the message; a malformed request deserves −32602 and a
+ * readable message. The check throws from inside the SDK's own parse, before its handlers run.
+ */
+function handle<S extends RequestSchema, R>(
+  server: Server,
+  schema: S,
+  handler: (req: z.output<S>) => R | Promise<R>,
+): void {
+  const method = schema.shape.method.value;
+  const paramsSchema = schema.shape.params ?? z.unknown();
+  const checked = z.unknown().optional().transform((params) => {
+    const parsed = paramsSchema.safeParse(params);
+    if (parsed.success) return parsed.data;
+    const issues = parsed.error.issues.map((i) =>
+      `${i.path.length > 0 ? i.path.join(".") : "params"}: ${i.message}`
+    );
+    throw new InvalidRequestError(`Invalid ${method} request: ${issues.join("; ")}`);
+  });
+  const request = z.object({ method: z.literal(method), params: checked });
+  // deno-lint-ignore no-explicit-any -- the SDK types a handler's result by its schema's method
+  server.setRequestHandler(request, (req: unknown) => handler(req as z.output<S>) as any);
+}
+
 /** Creates one MCP session (stdio has one; Streamable HTTP one per client session). */
 export function createSession(ctx: McpContext, tools: ToolTable, id: ServerIdentity): McpSession {
   const server = new Server(
@@ -64,30 +98,32 @@ export function createSession(ctx: McpContext, tools: ToolTable, id: ServerIdent
     listChanged: () => void server.sendResourceListChanged().catch(() => {}),
     updated: (uri) => void server.sendResourceUpdated({ uri }).catch(() => {}),
   });
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.list() }));
-  server.setRequestHandler(
+  handle(server, ListToolsRequestSchema, () => ({ tools: tools.list() }));
+  handle(
+    server,
     CallToolRequestSchema,
     (req: CallToolRequest) => tools.call(req.params.name, req.params.arguments ?? {}),
   );
-  server.setRequestHandler(ListResourcesRequestSchema, async () => {
+  handle(server, ListResourcesRequestSchema, async () => {
     try {
       return { resources: await resources.list() };
     } catch (err) {
       throw resourceError(err);
     }
   });
-  server.setRequestHandler(
+  handle(
+    server,
     ListResourceTemplatesRequestSchema,
     () => ({ resourceTemplates: [PROJECT_TEMPLATE] }),
   );
-  server.setRequestHandler(ReadResourceRequestSchema, async (req: ReadResourceRequest) => {
+  handle(server, ReadResourceRequestSchema, async (req: ReadResourceRequest) => {
     try {
       return { contents: [await resources.read(req.params.uri)] };
     } catch (err) {
       throw resourceError(err);
     }
   });
-  server.setRequestHandler(SubscribeRequestSchema, async (req: SubscribeRequest) => {
+  handle(server, SubscribeRequestSchema, async (req: SubscribeRequest) => {
     try {
       await resources.subscribe(req.params.uri);
     } catch (err) {
@@ -95,7 +131,7 @@ export function createSession(ctx: McpContext, tools: ToolTable, id: ServerIdent
     }
     return {};
   });
-  server.setRequestHandler(UnsubscribeRequestSchema, (req: UnsubscribeRequest) => {
+  handle(server, UnsubscribeRequestSchema, (req: UnsubscribeRequest) => {
     resources.unsubscribe(req.params.uri);
     return {};
   });

@@ -95,7 +95,8 @@ Deno.test("goxel call reads params and NDJSON request streams from stdin", async
       { jsonrpc: "2.0", id: 2, method: "goxel.get_voxel", params: [1, 2, 3] },
     ].map((m) => JSON.stringify(m)).join("\n") + "\nnot json\n";
     const r = await runGoxel(["call", "-"], env, lines);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 1, "a reply carried an error");
+    assert.match(r.stderr, /1 of 3 replies carried an error/);
     const replies = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
     assert.equal(replies.length, 3, "the notification gets no reply");
     assert.deepEqual(replies[1].result.color, [255, 0, 0, 255]);

@@ -213,6 +213,29 @@ Deno.test("goxel mcp answers malformed lines with JSON-RPC errors and a null id"
   });
 });
 
+Deno.test("goxel mcp answers malformed params with −32602 and says which field is wrong", async () => {
+  await withServer(async (mcp) => {
+    const cases: [unknown, RegExp][] = [
+      [{ method: "tools/call" }, /^Invalid tools\/call request: params: .*expected object/],
+      [{ method: "tools/call", params: {} }, /^Invalid tools\/call request: name: .*string/],
+      [
+        { method: "tools/call", params: { name: "add_voxel", arguments: 5 } },
+        /^Invalid tools\/call request: arguments: .*record/,
+      ],
+      [{ method: "resources/read", params: { uri: 7 } }, /^Invalid resources\/read request: uri:/],
+      [{ method: "tools/list", params: { cursor: 5 } }, /^Invalid tools\/list request: cursor:/],
+    ];
+    for (const [i, [msg, message]] of cases.entries()) {
+      await mcp.send({ jsonrpc: "2.0", id: 20 + i, ...(msg as object) });
+      const error = (await mcp.reply(20 + i)).error;
+      assert.equal(error?.code, -32602, JSON.stringify(msg));
+      assert.match(error?.message ?? "", message);
+    }
+    await mcp.send({ jsonrpc: "2.0", id: 30, method: "tools/list" });
+    assert.ok((await mcp.reply(30)).result?.tools, "well-formed requests are still served");
+  });
+});
+
 /** A stand-in daemon on `socket` that holds every request until `answer()` is called. */
 async function holdingDaemon(socket: string) {
   await Deno.mkdir(socket.slice(0, socket.lastIndexOf("/")), { recursive: true, mode: 0o700 });
