@@ -291,15 +291,40 @@ async function callOnce(
   call: { name: string; params: unknown },
   json: boolean,
 ): Promise<void> {
+  // Ctrl-C asks the daemon to cancel the request (its reply then says so); a second one, or a
+  // daemon that does not answer within CANCEL_WAIT_MS, leaves at once.
+  const interrupted = new AbortController();
+  let leave = () => {};
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const left = new Promise<never>((_, reject) => {
+    leave = () => reject(new CliError(`${call.name} was interrupted`, EXIT.INTERRUPTED));
+  });
+  left.catch(() => {});
+  const onInterrupt = () => {
+    if (interrupted.signal.aborted) return leave();
+    interrupted.abort();
+    timer = setTimeout(leave, CANCEL_WAIT_MS);
+  };
+  process.on("SIGINT", onInterrupt);
   try {
-    out.json(await client.call(call.name, call.params));
+    out.json(await Promise.race([client.call(call.name, call.params, interrupted.signal), left]));
   } catch (err) {
+    if (interrupted.signal.aborted) {
+      const why = err instanceof RpcError ? err.message : "the daemon did not confirm in time";
+      throw new CliError(`${call.name} was interrupted: ${why}`, EXIT.INTERRUPTED);
+    }
     if (!(err instanceof RpcError)) throw err;
     if (!json) throw new CliError(err.message);
     out.json({ code: err.code, message: err.message, data: err.data });
     throw new ReportedRpcError(err.message);
+  } finally {
+    process.off("SIGINT", onInterrupt);
+    clearTimeout(timer);
   }
 }
+
+/** How long an interrupted call waits for the daemon to confirm its cancellation. */
+const CANCEL_WAIT_MS = 2000;
 
 function hasNamedArgs(entry: MethodIndexEntry, args: string[]): boolean {
   return args.some((a) => {

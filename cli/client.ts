@@ -8,6 +8,8 @@ import { type Endpoint, type Link, NotRunningError, openLink } from "./link.ts";
 export { NotRunningError, RpcError };
 export type { Endpoint };
 
+const CANCEL = "goxel.cancel_request";
+
 /** A connected client; requests may be pipelined, replies are matched by id. */
 export class RpcClient {
   #link!: Link;
@@ -33,12 +35,24 @@ export class RpcClient {
     return client;
   }
 
-  /** Sends one request and resolves with its result; rejects with RpcError on an error reply. */
-  call(method: string, params?: unknown): Promise<unknown> {
+  /**
+   * Sends one request and resolves with its result; rejects with RpcError on an error reply.
+   * When `signal` aborts, the daemon is asked to cancel the request (goxel.cancel_request): a
+   * cancelled request still gets its reply, a cancelled error.
+   */
+  call(method: string, params?: unknown, signal?: AbortSignal): Promise<unknown> {
     if (this.#closedError) return Promise.reject(this.#closedError);
-    const { frame, result } = this.#calls.start(method, params);
+    const { id, frame, result } = this.#calls.start(method, params);
     this.#link.write(frame);
-    return result;
+    if (!signal) return result;
+    const cancel = () => {
+      if (this.#closedError) return;
+      const params = { id };
+      this.#link.write(JSON.stringify({ jsonrpc: "2.0", method: CANCEL, params }) + "\n");
+    };
+    if (signal.aborted) cancel();
+    else signal.addEventListener("abort", cancel, { once: true });
+    return result.finally(() => signal.removeEventListener("abort", cancel));
   }
 
   /** True once the connection closed or failed (calls would be refused). */

@@ -3,8 +3,11 @@ import { NotRunningError, RpcError } from "./client.ts";
 import { SocketPermissionError } from "./link.ts";
 import { NotAnsweringError } from "./socket.ts";
 
-/** Exit codes: 0 ok, 1 failure, 2 usage error, 3 daemon not running (status). */
-export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, NOT_RUNNING: 3 } as const;
+/**
+ * Exit codes: 0 ok, 1 failure, 2 usage error, 3 daemon not running (status), 130 interrupted
+ * (Ctrl-C: the shell's 128 + SIGINT).
+ */
+export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, NOT_RUNNING: 3, INTERRUPTED: 130 } as const;
 
 /** A failure with a chosen exit code; an empty message means "already reported". */
 export class CliError extends Error {

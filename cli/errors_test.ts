@@ -5,7 +5,7 @@ import { SocketPermissionError } from "./link.ts";
 import { NotAnsweringError } from "./socket.ts";
 
 Deno.test("EXIT names the documented exit codes", () => {
-  assert.deepEqual({ ...EXIT }, { OK: 0, FAILURE: 1, USAGE: 2, NOT_RUNNING: 3 });
+  assert.deepEqual({ ...EXIT }, { OK: 0, FAILURE: 1, USAGE: 2, NOT_RUNNING: 3, INTERRUPTED: 130 });
 });
 
 Deno.test("exitCodeFor() maps each error kind to its exit code", async (t) => {

@@ -21,6 +21,7 @@ import {
   resultReply,
   validateEnvelope,
 } from "../protocol/mod.ts";
+import { cancelledError, type RunningRequests } from "./cancels.ts";
 import type { Peer } from "./changes.ts";
 import { type Receipt, runMutation } from "./commits.ts";
 import type { Ticket } from "./journal_types.ts";
@@ -37,6 +38,8 @@ export interface CallInfo {
   peer?: Peer;
   /** Aborted when the client's connection closes: long jobs for it are cancelled. */
   signal?: AbortSignal;
+  /** The connection's running heavy requests, which goxel.cancel_request can stop. */
+  running?: RunningRequests;
 }
 
 type Reply = string | null;
@@ -293,6 +296,7 @@ export class Dispatcher {
         error: { code: ErrorCode.METHOD_NOT_FOUND, message: `Method not available: ${decl.name}` },
       };
     }
+    let tracked: ReturnType<RunningRequests["start"]> | null = null;
     try {
       const params = parsed.value as Record<string, unknown>;
       const project = decl.flags?.project
@@ -303,7 +307,15 @@ export class Dispatcher {
       if (project && decl.flags.heavy && !decl.flags.mutates) {
         this.#ctx.journal.flushProject(project);
       }
-      const run = () => handler(params, { ctx: this.#ctx, project: project as Project, call });
+      // A heavy request can be cancelled by id while it runs (goxel.cancel_request).
+      tracked = decl.flags.heavy && call.running && req.id !== undefined
+        ? call.running.start(req.id)
+        : null;
+      if (tracked) call = { ...call, signal: tracked.signal };
+      const run = () => {
+        if (tracked?.signal.aborted) throw tracked.signal.reason ?? cancelledError();
+        return handler(params, { ctx: this.#ctx, project: project as Project, call });
+      };
       // A mutating request is one all-or-nothing, journaled change and one undo step.
       const work = project && decl.flags.mutates
         ? () => runMutation(this.#ctx, project, decl.name, run, params, receipt)
@@ -322,13 +334,15 @@ export class Dispatcher {
       const changes = this.#ctx.changes;
       if (isPromise(value)) {
         return value.then(
-          (result) => (changes.afterRequest(), { result }),
-          (err) => ({ error: toRpcError(err, this.#ctx, decl.name) }),
+          (result) => (tracked?.done(), changes.afterRequest(), { result }),
+          (err) => (tracked?.done(), { error: toRpcError(err, this.#ctx, decl.name) }),
         );
       }
+      tracked?.done();
       changes.afterRequest();
       return { result: value };
     } catch (err) {
+      tracked?.done();
       return { error: toRpcError(err, this.#ctx, decl.name) };
     }
   }

@@ -2,7 +2,8 @@
  * The script-side half of the voxel API, evaluated inside the QuickJS sandbox before the user's
  * script. It builds `goxel`, `Volume`, `Vec`, `print` and `console` (the API of
  * core/script_api.ts, modelled on Goxel's own QuickJS API) over the few functions the host
- * installs on `__host`, then removes `__host` so scripts only see the documented names.
+ * installs on `__host`, then removes `__host` so scripts only see the documented names. Its
+ * completion value is the function that turns the script's value into JSON text.
  */
 /** Longest printed line kept; longer ones are cut inside the sandbox, before they cross. */
 export const MAX_LOG_CHARS = 4000;
@@ -10,6 +11,9 @@ export const MAX_LOG_CHARS = 4000;
 export const SCRIPT_PRELUDE = String.raw`
 (function (host) {
   "use strict";
+  delete globalThis.__host;
+  // Taken now: a script may replace JSON.stringify, but not the serializer of its result.
+  const stringify = JSON.stringify;
   class Vec {
     constructor(...values) { this.values = values; }
     get x() { return this.at(0); }
@@ -71,7 +75,20 @@ export const SCRIPT_PRELUDE = String.raw`
       color = [c[0] ?? 255, c[1] ?? 255, c[2] ?? 255, c[3] ?? 255];
     },
   };
-  const show = (x) => (typeof x === "string" ? x : JSON.stringify(x));
+  const show = (x) => {
+    if (typeof x === "string") return x;
+    try {
+      const text = stringify(x);
+      if (text !== undefined) return text;
+    } catch (_) {
+      // A BigInt or a cycle is printed as text rather than failing the script.
+    }
+    try {
+      return String(x);
+    } catch (_) {
+      return Object.prototype.toString.call(x);
+    }
+  };
   // Cut here: a megabyte line copied to the host on every print filled the daemon's memory.
   const print = (...a) => host.print(a.map(show).join(" ").slice(0, ${MAX_LOG_CHARS}));
   globalThis.goxel = { image, palette };
@@ -80,6 +97,11 @@ export const SCRIPT_PRELUDE = String.raw`
   globalThis.print = print;
   globalThis.console = { log: print, info: print, warn: print, error: print, debug: print };
   globalThis.scriptArgs = JSON.parse(host.args());
+  // Runs inside the sandbox, so a getter or toJSON of the value meets the deadline and the
+  // memory cap; what JSON cannot hold at the top (undefined, functions, symbols) becomes null.
+  return function serialize(value) {
+    const text = stringify(value);
+    return text === undefined ? "null" : text;
+  };
 })(globalThis.__host);
-delete globalThis.__host;
 `;

@@ -29,6 +29,14 @@ export interface SandboxJob {
   maxTiles: number;
 }
 
+/** Where and how the script's own error was thrown (line and column are 1-based). */
+export interface ScriptErrorDetail {
+  name?: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
 /** How a sandboxed run ended. */
 export type SandboxOutcome =
   | { ok: true; value: unknown; logs: string[] }
@@ -39,12 +47,31 @@ export type SandboxOutcome =
     stack?: string;
     logs: string[];
     limit?: { limit: string; requested: number; max: number };
+    error?: ScriptErrorDetail;
   };
 
 const MAX_LOG_LINES = 1000;
 /** WebAssembly pages (64 KiB) per MiB, and the pages QuickJS itself needs beyond the heap. */
 const PAGES_PER_MB = 16;
 const OVERHEAD_PAGES = 256;
+/**
+ * QuickJS's own stack limit. It must trip before the host's native stack, which the
+ * WebAssembly frames share: past that the host throws a RangeError through QuickJS's C code and
+ * leaves its runtime unusable (1 MiB let a plain recursion overflow the host first).
+ */
+const MAX_STACK_BYTES = 256 * 1024;
+/** Stack frames an error reply keeps. */
+const MAX_STACK_FRAMES = 20;
+/** Host-side volumes a script may hold per MiB of its memory limit (each costs ~2 KiB). */
+const VOLUMES_PER_MB = 256;
+
+/** Why the run stopped from outside the script. */
+type Flags = { timedOut: boolean; stopped: boolean };
+
+/** What evaluating the script gave: its value as JSON, or what it threw. */
+type Settled =
+  | { ok: true; value: unknown }
+  | { ok: false; error: unknown; context?: string; fromHost?: boolean };
 
 /** Runs `job.source` against `image` (edited in place); never throws for script failures. */
 export async function runSandboxed(
@@ -61,54 +88,109 @@ export async function runSandboxed(
   const module = await newQuickJSWASMModuleFromVariant(newVariant(baseVariant, { wasmMemory }));
   const runtime = module.newRuntime();
   runtime.setMemoryLimit(job.memoryMb * 1024 * 1024);
-  runtime.setMaxStackSize(1024 * 1024);
+  runtime.setMaxStackSize(MAX_STACK_BYTES);
   const deadline = Date.now() + job.timeoutMs;
-  let timedOut = false, stopped = false;
+  const flags: Flags = { timedOut: false, stopped: false };
   runtime.setInterruptHandler(() => {
-    timedOut ||= Date.now() > deadline;
-    stopped ||= stop !== undefined && Atomics.load(stop, 0) !== 0;
-    return timedOut || stopped;
+    flags.timedOut ||= Date.now() > deadline;
+    flags.stopped ||= stop !== undefined && Atomics.load(stop, 0) !== 0;
+    return flags.timedOut || flags.stopped;
   });
   const vm = runtime.newContext();
   const host = new Host(image, job);
+  let settled: Settled;
   try {
     host.install(vm);
-    vm.unwrapResult(vm.evalCode(SCRIPT_PRELUDE, "prelude.js")).dispose();
-    const result = vm.evalCode(job.source, "script.js");
-    if (result.error) {
-      const err = vm.dump(result.error);
-      result.error.dispose();
-      return host.failure(err, timedOut, stopped);
-    }
-    const value = settle(vm, result.value);
-    return { ok: true, value: value === undefined ? null : value, logs: host.logs };
+    settled = evaluate(vm, job.source);
   } catch (err) {
-    return host.failure(err, timedOut, stopped);
-  } finally {
+    if (flags.timedOut || flags.stopped) {
+      // Stopped while the host itself called into QuickJS (reading the error, settling the
+      // value): the call threw "interrupted". The failure below says why it stopped.
+      settled = { ok: false, error: "interrupted", fromHost: true };
+    } else {
+      // The host's own stack overflowed in the WebAssembly frames (deep C recursion in JSON).
+      if (!(err instanceof RangeError && /call stack/i.test(err.message))) throw err;
+      const error = { name: "InternalError", message: "stack overflow" };
+      settled = { ok: false, error, fromHost: true };
+    }
+  }
+  // After a host stack overflow QuickJS's state is torn: freeing it would abort. This module
+  // and its memory belong to this run alone and are dropped with it.
+  if (settled.ok || !settled.fromHost) {
     vm.dispose();
     runtime.dispose();
   }
+  if (settled.ok && !flags.timedOut && !flags.stopped && !host.limit) {
+    return { ok: true, value: settled.value, logs: host.logs };
+  }
+  return host.failure(settled, flags);
 }
 
-/** Dumps a completion value, resolving a promise when its jobs can finish synchronously. */
-function settle(vm: QuickJSContext, handle: QuickJSHandle): unknown {
+/** Runs the prelude then the script, and settles its completion value. */
+function evaluate(vm: QuickJSContext, source: string): Settled {
+  const serialize = vm.unwrapResult(vm.evalCode(SCRIPT_PRELUDE, "prelude.js"));
   try {
-    vm.runtime.executePendingJobs();
-    const state = vm.getPromiseState(handle);
-    if (state.type === "fulfilled" && !state.notAPromise) {
-      const v = vm.dump(state.value);
-      state.value.dispose();
-      return v;
-    }
-    if (state.type === "rejected") {
-      const e = vm.dump(state.error);
-      state.error.dispose();
-      throw Object.assign(new Error(e?.message ?? String(e)), { name: e?.name ?? "Error" });
-    }
+    const result = vm.evalCode(source, "script.js");
+    if (result.error) return { ok: false, error: consume(vm, result.error) };
+    return settle(vm, result.value, serialize);
+  } finally {
+    serialize.dispose();
+  }
+}
+
+/** Dumps a handle to a host value and frees it (dump frees promises itself). */
+function consume(vm: QuickJSContext, handle: QuickJSHandle): unknown {
+  try {
     return vm.dump(handle);
+  } finally {
+    if (handle.alive) handle.dispose();
+  }
+}
+
+/**
+ * Settles a completion value: runs pending jobs, awaits a promise that can settle without
+ * timers, then serializes the value to JSON inside the sandbox (under its deadline and memory).
+ */
+function settle(vm: QuickJSContext, handle: QuickJSHandle, serialize: QuickJSHandle): Settled {
+  try {
+    const jobs = vm.runtime.executePendingJobs();
+    if (jobs.error) return { ok: false, error: consume(vm, jobs.error) };
+    const state = vm.getPromiseState(handle);
+    if (state.type === "pending") {
+      const message = "the promise it returned never settled (scripts have no timers or I/O)";
+      return { ok: false, error: { message } };
+    }
+    if (state.type === "rejected") return { ok: false, error: consume(vm, state.error) };
+    try {
+      const out = vm.callFunction(serialize, vm.undefined, state.value);
+      if (out.error) {
+        const context = "Cannot return the script's value as JSON";
+        return { ok: false, error: consume(vm, out.error), context };
+      }
+      const text = vm.getString(out.value);
+      out.value.dispose();
+      return { ok: true, value: JSON.parse(text) };
+    } finally {
+      if (!state.notAPromise) state.value.dispose();
+    }
   } finally {
     handle.dispose();
   }
+}
+
+/** The first frames of a stack: a runaway recursion's stack repeats one frame thousands of times. */
+function clipStack(stack: string): string | undefined {
+  const lines = stack.split("\n").filter((l) => l.trim());
+  if (lines.length === 0) return undefined;
+  const kept = lines.slice(0, MAX_STACK_FRAMES).map((l) => l.slice(0, 200));
+  const more = lines.length - kept.length;
+  return kept.join("\n") + (more > 0 ? `\n    … ${more} more frames` : "") + "\n";
+}
+
+/** Where a QuickJS stack puts the first frame of the script itself. */
+function scriptPosition(stack: unknown): { line?: number; column?: number } {
+  const m = typeof stack === "string" ? /\bscript\.js:(\d+):(\d+)/.exec(stack) : null;
+  return m ? { line: Number(m[1]), column: Number(m[2]) } : {};
 }
 
 /** The host side of the API: volumes by handle, the image, logs and the work budget. */
@@ -119,12 +201,20 @@ class Host {
   readonly #budget: WorkBudget;
   readonly #volumes = new Map<number, Volume>();
   readonly #ids = new Map<Volume, number>();
+  /** Tile data the run did not allocate or was charged for already (see #chargeTiles). */
+  readonly #known = new WeakSet<object>();
   #limit: LimitError | null = null;
 
   constructor(image: Image, job: SandboxJob) {
     this.#image = image;
     this.#job = job;
     this.#budget = new WorkBudget({ maxVoxels: job.maxVoxels, maxTiles: job.maxTiles });
+    for (const layer of image.layers) this.#remember(layer.volume);
+  }
+
+  /** The first budget the script went over, even if it caught the error and went on. */
+  get limit(): LimitError | null {
+    return this.#limit;
   }
 
   /** Installs `__host` with the functions the prelude wraps. */
@@ -137,7 +227,7 @@ class Host {
           if (out === undefined) return vm.undefined;
           return typeof out === "string" ? vm.newString(out) : vm.newNumber(out);
         } catch (err) {
-          if (err instanceof LimitError) this.#limit = err;
+          if (err instanceof LimitError) this.#limit ??= err;
           const e = err as Error;
           return { error: vm.newError({ name: e.name ?? "Error", message: e.message }) };
         }
@@ -169,21 +259,54 @@ class Host {
         return JSON.stringify(this.#layerInfo(layer));
       },
       layers: () => JSON.stringify(this.#image.layers.map((l) => this.#layerInfo(l))),
-      layersVolume: () => this.#handle(mergedVisibleVolume(this.#image)),
+      layersVolume: () => this.#handle(this.#chargeTiles(mergedVisibleVolume(this.#image))),
       selectionBox: () => JSON.stringify(this.#selectionBox()),
       print: (line) => this.#print(String(line)),
       args: () => JSON.stringify(this.#job.args),
     };
   }
 
+  /**
+   * Returns the handle of a volume, registering it first. The volumes a script creates live on
+   * the host, outside its heap: their number is bounded by its memory limit, or a loop of
+   * `new Volume()` filled the daemon's memory (gigabytes in seconds) until the deadline.
+   */
   #handle(volume: Volume): number {
     let id = this.#ids.get(volume);
     if (id === undefined) {
+      const max = this.#job.memoryMb * VOLUMES_PER_MB;
+      if (this.#volumes.size >= max) {
+        throw new LimitError(
+          "limits.script_memory_mb",
+          this.#volumes.size + 1,
+          max,
+          `Cannot create a volume: the script holds ${max} volumes, the most that ` +
+            `${this.#job.memoryMb} MiB allows (limits.script_memory_mb)`,
+        );
+      }
       id = this.#volumes.size + 1;
       this.#volumes.set(id, volume);
       this.#ids.set(volume, id);
     }
     return id;
+  }
+
+  #remember(volume: Volume): void {
+    for (const [ox, oy, oz] of volume.tiles()) this.#known.add(volume.tileDataId(ox, oy, oz)!);
+  }
+
+  /** Charges the tiles of `volume` this run allocated and was not charged for yet. */
+  #chargeTiles(volume: Volume): Volume {
+    let tiles = 0;
+    for (const [ox, oy, oz] of volume.tiles()) {
+      const data = volume.tileDataId(ox, oy, oz)!;
+      if (!this.#known.has(data)) {
+        this.#known.add(data);
+        tiles++;
+      }
+    }
+    this.#budget.charge("run the script", { tiles });
+    return volume;
   }
 
   #layerInfo(layer: { id: number; name: string; volume: Volume }) {
@@ -198,9 +321,15 @@ class Host {
   }
 
   #setAt(volume: Volume, x: number, y: number, z: number, c: number): undefined {
-    const isNewTile = !volume.readTile(x & ~15, y & ~15, z & ~15);
-    this.#budget.charge("run the script", { voxels: 1, tiles: isNewTile ? 1 : 0 });
+    this.#budget.charge("run the script", { voxels: 1 });
     volume.set(x, y, z, c);
+    // A new tile, or a copy of a shared one (a copy()'s tiles are shared until written): both
+    // allocate 16 KiB, so both count against the tile budget.
+    const data = volume.tileDataId(x & ~15, y & ~15, z & ~15)!;
+    if (!this.#known.has(data)) {
+      this.#known.add(data);
+      this.#budget.charge("run the script", { tiles: 1 });
+    }
     return undefined;
   }
 
@@ -229,30 +358,41 @@ class Host {
     return undefined;
   }
 
-  /** Classifies a failure: deadline, memory limit, work budget or the script's own error. */
-  failure(err: unknown, timedOut: boolean, stopped = false): SandboxOutcome {
-    const e = (err ?? {}) as { name?: string; message?: string; stack?: string };
-    const message = String(e.message ?? err);
+  /** Classifies a failure: stop, deadline, work budget, memory limit or the script's own error. */
+  failure(settled: Settled, flags: Flags): SandboxOutcome {
     const logs = this.logs;
-    if (stopped) return { ok: false, kind: "cancelled", message: "cancelled", logs };
-    if (timedOut || message === "interrupted") {
+    if (flags.stopped) return { ok: false, kind: "cancelled", message: "cancelled", logs };
+    const err = settled.ok ? null : settled.error;
+    const e = (typeof err === "object" && err !== null ? err : {}) as {
+      name?: unknown;
+      message?: unknown;
+      stack?: unknown;
+    };
+    const message = String(e.message ?? err).slice(0, MAX_LOG_CHARS);
+    if (flags.timedOut || message === "interrupted") {
       return { ok: false, kind: "timeout", message: "interrupted", logs };
     }
-    if (/out of memory/i.test(message) || e.name === "RangeError" && /stack/.test(message)) {
-      const what = /stack/.test(message) ? "stack" : "memory";
+    if (this.#limit) {
+      const { limit, requested, max } = this.#limit;
+      const text = this.#limit.message;
+      return { ok: false, kind: "limit", message: text, logs, limit: { limit, requested, max } };
+    }
+    if (/out of memory/i.test(message)) {
+      const limit = `limit ${this.#job.memoryMb} MiB, limits.script_memory_mb`;
       return {
         ok: false,
         kind: "memory",
-        message: `the script ran out of ${what} (limit ${this.#job.memoryMb} MiB, ` +
-          `limits.script_memory_mb)`,
+        message: `the script ran out of memory (${limit})`,
         logs,
       };
     }
-    if (this.#limit && message === this.#limit.message) {
-      const { limit, requested, max } = this.#limit;
-      return { ok: false, kind: "limit", message, logs, limit: { limit, requested, max } };
-    }
-    const name = e.name && e.name !== "Error" ? `${e.name}: ` : "";
-    return { ok: false, kind: "error", message: `${name}${message}`, stack: e.stack, logs };
+    const name = typeof e.name === "string" && e.name !== "Error" ? e.name : undefined;
+    const context = settled.ok ? undefined : settled.context;
+    const text = [context, name, message].filter(Boolean).join(": ");
+    // Errors here come from the sandbox (host errors other than a stack overflow are rethrown
+    // as bugs), so the stack names only script.js and prelude.js, never the daemon's files.
+    const stack = typeof e.stack === "string" ? clipStack(e.stack) : undefined;
+    const error = { name, message, ...scriptPosition(stack) };
+    return { ok: false, kind: "error", message: text, stack, logs, error };
   }
 }

@@ -57,7 +57,13 @@ export async function runScript(
     throw err;
   }
   const elapsedMs = Math.round(performance.now() - started);
-  if (!msg.ok) throw scriptError(msg, limits);
+  if (!msg.ok) {
+    // Cancelled by goxel.cancel_request: its own error says so (else the client left).
+    const reason = options.signal?.reason;
+    throw msg.kind === "cancelled" && reason instanceof RpcError
+      ? reason
+      : scriptError(msg, limits);
+  }
   const edited = msg.image ? imageFromPlain(msg.image) : null;
   return { value: msg.value, logs: msg.logs, image: edited, elapsedMs };
 }
@@ -96,8 +102,10 @@ function scriptError(msg: Extract<ScriptJobResult, { ok: false }>, limits: Scrip
         logs: msg.logs,
       });
     default:
+      // The script's own message and where it was thrown, for tools that point at the line.
       return new RpcError(ErrorCode.SCRIPT_ERROR, `Script failed: ${msg.message}`, {
         reason: "script_error",
+        ...msg.error,
         stack: msg.stack,
         logs: msg.logs,
       });

@@ -21,6 +21,7 @@ import {
   type Transport,
   validateEnvelope,
 } from "../protocol/mod.ts";
+import { cancelEarly, RunningRequests } from "./cancels.ts";
 import type { Peer } from "./changes.ts";
 import type { DaemonContext } from "./context.ts";
 import type { CallInfo, Dispatcher } from "./dispatch.ts";
@@ -46,7 +47,8 @@ class Client implements Peer {
     // Cancels this client's long jobs (worker edits, decodes, scripts) when its socket closes.
     const disconnected = new AbortController();
     socket.on("close", () => disconnected.abort());
-    const info = { ...connection, peer: this, signal: disconnected.signal };
+    const running = new RunningRequests(disconnected.signal);
+    const info = { ...connection, peer: this, signal: disconnected.signal, running };
     this.info = info;
     this.#journal = ctx.journal;
     this.socket = socket;
@@ -62,6 +64,8 @@ class Client implements Peer {
         oversize: (bytes) => server.tooLong(bytes),
         overBudget: (bytes) => server.overBudget(bytes),
         failed: (err) => ctx.logBug("(connection)", err),
+        // A cancel is handled as soon as it is read, not behind the work it cancels.
+        early: (text) => this.authenticated ? cancelEarly(text, running, this.conn) : undefined,
       },
       {
         maxMessageBytes: limits.max_message_bytes,

@@ -47,12 +47,17 @@ export class DaemonLink {
 
   /**
    * Calls a daemon method; rejects with DaemonUnavailableError or the daemon's RpcError.
-   * `spawn: false` never starts the daemon (background polls must not start one).
+   * `spawn: false` never starts the daemon (background polls must not start one); `signal`
+   * cancels the request in the daemon (the MCP client cancelled the tool call).
    */
-  async call(method: string, params?: unknown, opts: { spawn?: boolean } = {}): Promise<unknown> {
+  async call(
+    method: string,
+    params?: unknown,
+    opts: { spawn?: boolean; signal?: AbortSignal } = {},
+  ): Promise<unknown> {
     const client = await this.#connected(opts.spawn ?? this.options.spawn);
     try {
-      return await client.call(method, params);
+      return await client.call(method, params, opts.signal);
     } catch (err) {
       if (!(err instanceof NotRunningError)) throw err;
       this.#client = null;

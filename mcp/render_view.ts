@@ -47,6 +47,7 @@ async function renderOne(
   args: z.output<typeof RenderViewArgs>,
   view: string,
   size: number,
+  signal?: AbortSignal,
 ): Promise<Uint8Array> {
   const reply = await ctx.link.call("goxel.render_scene", {
     ...(args.project ? { project: args.project } : {}),
@@ -54,7 +55,7 @@ async function renderOne(
     height: size,
     camera_preset: view,
     options: { return_mode: "file_path", background_color: args.background ?? "#404040" },
-  }) as { file: { path: string } };
+  }, { signal }) as { file: { path: string } };
   try {
     return new Uint8Array(await readFile(reply.file.path));
   } finally {
@@ -66,6 +67,7 @@ async function renderOne(
 export async function renderView(
   ctx: McpContext,
   args: z.output<typeof RenderViewArgs>,
+  signal?: AbortSignal,
 ): Promise<CallToolResult> {
   const views = args.views ?? ["isometric"];
   const maxSize = args.max_size ?? DEFAULT_MAX_SIZE;
@@ -74,7 +76,7 @@ export async function renderView(
   const info = await ctx.link.call("goxel.get_project_info", {
     ...(args.project ? { project: args.project } : {}),
   }) as { project_id: string; name: string; voxel_count: number };
-  const pngs = await Promise.all(views.map((v) => renderOne(ctx, args, v, cell)));
+  const pngs = await Promise.all(views.map((v) => renderOne(ctx, args, v, cell, signal)));
   let png = pngs[0], width = cell, height = cell;
   if (views.length > 1) {
     const sheet: Picture = contactSheet(pngs.map(decodePicture), cols, cell);

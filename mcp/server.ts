@@ -68,7 +68,7 @@ class InvalidRequestError extends Error {
 function handle<S extends RequestSchema, R>(
   server: Server,
   schema: S,
-  handler: (req: z.output<S>) => R | Promise<R>,
+  handler: (req: z.output<S>, extra: { signal: AbortSignal }) => R | Promise<R>,
 ): void {
   const method = schema.shape.method.value;
   const paramsSchema = schema.shape.params ?? z.unknown();
@@ -81,8 +81,11 @@ function handle<S extends RequestSchema, R>(
     throw new InvalidRequestError(`Invalid ${method} request: ${issues.join("; ")}`);
   });
   const request = z.object({ method: z.literal(method), params: checked });
-  // deno-lint-ignore no-explicit-any -- the SDK types a handler's result by its schema's method
-  server.setRequestHandler(request, (req: unknown) => handler(req as z.output<S>) as any);
+  server.setRequestHandler(
+    request,
+    // deno-lint-ignore no-explicit-any -- the SDK types a handler's result by its schema's method
+    (req: unknown, extra: { signal: AbortSignal }) => handler(req as z.output<S>, extra) as any,
+  );
 }
 
 /** Creates one MCP session (stdio has one; Streamable HTTP one per client session). */
@@ -102,7 +105,8 @@ export function createSession(ctx: McpContext, tools: ToolTable, id: ServerIdent
   handle(
     server,
     CallToolRequestSchema,
-    (req: CallToolRequest) => tools.call(req.params.name, req.params.arguments ?? {}),
+    (req: CallToolRequest, { signal }) =>
+      tools.call(req.params.name, req.params.arguments ?? {}, signal),
   );
   handle(server, ListResourcesRequestSchema, async () => {
     try {

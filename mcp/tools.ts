@@ -11,7 +11,7 @@ import { errorResult, failureResult, jsonResult, ToolArgsError } from "./tool_re
 interface AgentTool {
   tool: Tool;
   args: z.ZodType;
-  run(ctx: McpContext, args: never): Promise<CallToolResult>;
+  run(ctx: McpContext, args: never, signal?: AbortSignal): Promise<CallToolResult>;
 }
 
 const AGENT_TOOLS: AgentTool[] = [
@@ -71,13 +71,20 @@ export class ToolTable {
     return [...AGENT_TOOLS.map((t) => t.tool), ...[...this.#methods.values()].map((t) => t.tool)];
   }
 
-  /** Runs a tool; every failure becomes an error result, never a thrown error. */
-  async call(name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
+  /**
+   * Runs a tool; every failure becomes an error result, never a thrown error. `signal` (the MCP
+   * request's: the client cancelled it or left) stops the daemon's work for heavy tools.
+   */
+  async call(
+    name: string,
+    args: Record<string, unknown> = {},
+    signal?: AbortSignal,
+  ): Promise<CallToolResult> {
     try {
       const agent = AGENT_TOOLS.find((t) => t.tool.name === name);
       if (agent) {
         const given = checkArgs(agent.args, this.#withCurrent(agent.tool, args));
-        return await agent.run(this.ctx, given as never);
+        return await agent.run(this.ctx, given as never, signal);
       }
       const method = this.#methods.get(name);
       if (!method) return errorResult(this.#unknown(name));
@@ -96,7 +103,7 @@ export class ToolTable {
       for (const [name, page] of Object.entries(TOOL_PAGE_DEFAULTS)) {
         if (name in declared && params[name] === undefined) params[name] = page;
       }
-      const result = await this.ctx.link.call(method.method, params);
+      const result = await this.ctx.link.call(method.method, params, { signal });
       this.#follow(method.method, result);
       return jsonResult(result);
     } catch (err) {

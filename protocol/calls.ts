@@ -19,15 +19,18 @@ export class PendingCalls {
     return this.#waiters.size;
   }
 
-  /** Registers a call; returns its request frame (with newline) and the promise of its result. */
-  start(method: string, params?: unknown): { frame: string; result: Promise<unknown> } {
+  /**
+   * Registers a call; returns its id, its request frame (with newline) and the promise of its
+   * result.
+   */
+  start(method: string, params?: unknown): { id: number; frame: string; result: Promise<unknown> } {
     const id = this.#nextId++;
     const msg: Record<string, unknown> = { jsonrpc: "2.0", method, id };
     if (params !== undefined) msg.params = params;
     const result = new Promise<unknown>((resolve, reject) => {
       this.#waiters.set(id, { resolve, reject });
     });
-    return { frame: JSON.stringify(msg) + "\n", result };
+    return { id, frame: JSON.stringify(msg) + "\n", result };
   }
 
   /**

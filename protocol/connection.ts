@@ -51,6 +51,12 @@ export interface ConnectionHandler {
   overBudget(bytes: number): Reply;
   /** Reports a handler that threw (a bug); the connection answers -32603 itself. */
   failed(err: unknown): void;
+  /**
+   * Looks at each message as soon as it is read, before the messages queued ahead of it run
+   * (a cancellation must not wait for the work it cancels): returns the message's answer when
+   * it was handled here, or undefined to queue it as usual. Its answer keeps its place in order.
+   */
+  early?(text: string): Answer | undefined;
 }
 
 /** Per-connection limits. */
@@ -107,7 +113,7 @@ export class BufferBudget {
   }
 }
 
-type Item = { text: string } | { oversize: number } | { overBudget: number };
+type Item = { text: string } | { oversize: number } | { overBudget: number } | { answer: Answer };
 
 /** The server end of one connection. */
 export class MessageConnection {
@@ -165,7 +171,7 @@ export class MessageConnection {
     if (this.#ended) return;
     const events = this.#decoder.push(chunk);
     for (const ev of events) {
-      if (ev.kind === "message") this.#push({ text: ev.text }, ev.text.length);
+      if (ev.kind === "message") this.#pushMessage(ev.text);
       else this.#push({ oversize: ev.bytes }, 0);
     }
     if (events.length > 0) this.#lastMessageAt = this.#clock();
@@ -186,7 +192,7 @@ export class MessageConnection {
   endOfInput(): void {
     if (this.#ended) return;
     for (const ev of this.#decoder.end()) {
-      if (ev.kind === "message") this.#push({ text: ev.text }, ev.text.length);
+      if (ev.kind === "message") this.#pushMessage(ev.text);
       else this.#push({ oversize: ev.bytes }, 0);
     }
     this.#ended = true;
@@ -219,6 +225,28 @@ export class MessageConnection {
     this.#budget.forget(this.#wake);
     this.#ended = true;
     this.#transport.destroy();
+  }
+
+  /**
+   * Answers the first queued message, not yet started, that `matches` accepts with
+   * `answer(text)` instead of running it; returns false when no queued message matches.
+   */
+  answerQueued(matches: (text: string) => boolean, answer: (text: string) => Answer): boolean {
+    for (let i = this.#head; i < this.#queue.length; i++) {
+      const item = this.#queue[i];
+      if (!("text" in item) || !matches(item.text)) continue;
+      this.#queuedBytes -= item.text.length;
+      this.#queue[i] = { answer: answer(item.text) };
+      this.#charge();
+      return true;
+    }
+    return false;
+  }
+
+  #pushMessage(text: string): void {
+    const early = this.#handler.early?.(text);
+    if (early === undefined) this.#push({ text }, text.length);
+    else this.#push({ answer: early }, 0);
   }
 
   #push(item: Item, bytes: number): void {
@@ -296,6 +324,7 @@ export class MessageConnection {
   #answer(item: Item): MaybeAsync<Answer> {
     if ("oversize" in item) return this.#handler.oversize(item.oversize);
     if ("overBudget" in item) return this.#handler.overBudget(item.overBudget);
+    if ("answer" in item) return item.answer;
     try {
       const reply = this.#handler.message(item.text);
       if (!(reply instanceof Promise)) return reply;

@@ -181,3 +181,39 @@ Deno.test("closeAfterReplies() answers nothing queued behind it", () => {
   assert.deepEqual(t.lines, ["r1", "rbye"]);
   assert.equal(t.ended, true);
 });
+
+Deno.test("MessageConnection hands each message to `early` as it is read, ahead of the queue", async () => {
+  const t = new FakeTransport();
+  let release: (r: string) => void = () => {};
+  const seenEarly: string[] = [];
+  const conn: MessageConnection = new MessageConnection(
+    t,
+    {
+      message: (text) => text === "slow" ? new Promise((r) => release = r) : `ran ${text}`,
+      oversize: (n) => `oversize ${n}`,
+      overBudget: (n) => `over budget ${n}`,
+      failed: () => {},
+      early: (text) => {
+        seenEarly.push(text);
+        if (!text.startsWith("drop ")) return undefined;
+        const target = text.slice(5);
+        const found = conn.answerQueued((q) => q === target, (q) => `dropped ${q}`);
+        return `drop ${target}: ${found}`;
+      },
+    },
+    LIMITS,
+    new BufferBudget(1 << 20),
+    () => 0,
+  );
+  conn.receive(enc.encode("slow\na\nb\ndrop b\ndrop zz\n"));
+  assert.deepEqual(seenEarly, ["slow", "a", "b", "drop b", "drop zz"], "seen while slow runs");
+  release("slow done");
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(t.lines, [
+    "slow done",
+    "ran a",
+    "dropped b",
+    "drop b: true",
+    "drop zz: false",
+  ], "the queued message never ran, and every answer kept its place");
+});

@@ -15,6 +15,7 @@ import { MATERIAL_METHODS } from "./methods/materials.ts";
 import { META_METHODS } from "./methods/meta.ts";
 import { PROJECT_METHODS } from "./methods/project.ts";
 import { RENDER_METHODS } from "./methods/render.ts";
+import { REQUEST_METHODS } from "./methods/requests.ts";
 import { VOXEL_METHODS } from "./methods/voxels.ts";
 import { WATCH_METHODS } from "./methods/watch.ts";
 
@@ -51,7 +52,7 @@ export const METHOD_GROUPS: readonly MethodGroup[] = [
   { title: "Checkpoints", methods: CHECKPOINT_METHODS },
   { title: "Materials", methods: MATERIAL_METHODS },
   { title: "Live view and change stream", methods: WATCH_METHODS },
-  { title: "Daemon", methods: META_METHODS },
+  { title: "Daemon", methods: [...META_METHODS, ...REQUEST_METHODS] },
   { title: "JSON-RPC conformance (only with --conformance)", methods: CONFORMANCE_METHODS },
 ];
 
@@ -67,6 +68,7 @@ const ALL = [
   ...MATERIAL_METHODS,
   ...WATCH_METHODS,
   ...META_METHODS,
+  ...REQUEST_METHODS,
   ...CONFORMANCE_METHODS,
 ] as const;
 

@@ -5,7 +5,7 @@
  * GOXEL_BIN when set.
  */
 import assert from "node:assert/strict";
-import { goxelCommand, makeTestEnv, type TestEnv, waitFor } from "./support_testing.ts";
+import { goxelCommand, makeTestEnv, runGoxel, type TestEnv, waitFor } from "./support_testing.ts";
 
 /** How long the server may take to exit once its input has ended or its output has gone. */
 const EXIT_DEADLINE_MS = 10_000;
@@ -27,10 +27,19 @@ class McpPipe {
   readonly #status: Promise<Deno.CommandStatus>;
   readonly #reading: Promise<unknown>;
 
-  constructor(env: TestEnv, opts: { readStdout?: boolean } = {}) {
+  constructor(env: TestEnv, opts: { readStdout?: boolean; args?: string[] } = {}) {
     const [cmd, ...prefix] = goxelCommand();
+    const args = [
+      "mcp",
+      "--no-spawn",
+      "--socket",
+      env.socket,
+      "--root",
+      env.dir,
+      ...opts.args ?? [],
+    ];
     this.#proc = new Deno.Command(cmd, {
-      args: [...prefix, "mcp", "--no-spawn", "--socket", env.socket, "--root", env.dir],
+      args: [...prefix, ...args],
       env: env.env,
       clearEnv: true,
       cwd: env.dir,
@@ -143,7 +152,7 @@ const INITIALIZED = { jsonrpc: "2.0", method: "notifications/initialized" };
 /** Starts a server in a fresh environment, initialises it and runs `body`; cleans up after. */
 async function withServer(
   body: (mcp: McpPipe) => Promise<void>,
-  opts?: { readStdout?: boolean; env?: TestEnv },
+  opts?: { readStdout?: boolean; env?: TestEnv; args?: string[] },
 ): Promise<void> {
   const env = opts?.env ?? await makeTestEnv();
   const mcp = new McpPipe(env, opts);
@@ -234,6 +243,40 @@ Deno.test("goxel mcp answers malformed params with −32602 and says which field
     await mcp.send({ jsonrpc: "2.0", id: 30, method: "tools/list" });
     assert.ok((await mcp.reply(30)).result?.tools, "well-formed requests are still served");
   });
+});
+
+/** The daemon's count of jobs running or queued on its worker pool. */
+async function workerJobs(env: TestEnv): Promise<number> {
+  const r = await runGoxel(["call", "metrics"], env);
+  const text = JSON.parse(r.stdout) as string;
+  return Number(/^goxel_worker_jobs (\d+)$/m.exec(text)?.[1] ?? NaN);
+}
+
+Deno.test("goxel mcp stops the daemon's work for a tool call the host cancels", async () => {
+  const env = await makeTestEnv();
+  try {
+    assert.equal((await runGoxel(["start"], env)).code, 0);
+    await withServer(async (mcp) => {
+      const call = (id: number, name: string, args: unknown) =>
+        mcp.send({ jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } });
+      await call(40, "create_project", { name: "spin" });
+      assert.equal((await mcp.reply(40)).result?.isError, undefined);
+      // Would run for a minute: only a cancellation can stop it sooner.
+      await call(41, "execute_script", { script: "for (;;) {}", timeout_ms: 60_000 });
+      await waitFor("the script to start", async () => await workerJobs(env) === 1);
+      await mcp.send({
+        jsonrpc: "2.0",
+        method: "notifications/cancelled",
+        params: { requestId: 41, reason: "the user pressed Escape" },
+      });
+      await waitFor("the script to stop", async () => await workerJobs(env) === 0, 5000);
+      await call(42, "get_project_info", {});
+      assert.equal((await mcp.reply(42)).result?.isError, undefined, "the session goes on");
+    }, { env, args: ["--allow-scripts"] });
+  } finally {
+    await runGoxel(["stop"], env);
+    await env.cleanup();
+  }
 });
 
 /** A stand-in daemon on `socket` that holds every request until `answer()` is called. */

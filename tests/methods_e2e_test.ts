@@ -478,6 +478,11 @@ Deno.test("every declared method works end to end and matches its result schema"
       );
       assert.equal((await c.call("goxel.reload_config")).success, true);
       assert.deepEqual(await c.call("goxel.authenticate", ["anything"]), { authenticated: true });
+      assert.deepEqual(
+        await c.call("goxel.cancel_request", [987654]),
+        { cancelled: false, state: "not_found" },
+        "nothing with that id runs (tests/cancel_e2e_test.ts cancels real work)",
+      );
       const doc = await c.call<{ openrpc: string; methods: unknown[] }>("rpc.discover");
       assert.equal(doc.methods.length, methods.count);
       assert.equal(await c.call("subtract", [42, 23]), 19);

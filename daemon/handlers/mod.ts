@@ -9,6 +9,7 @@ import { materialHandlers } from "./materials.ts";
 import { metaHandlers } from "./meta.ts";
 import { projectHandlers } from "./projects.ts";
 import { renderHandlers } from "./render.ts";
+import { requestHandlers } from "./requests.ts";
 import { scriptHandlers } from "./script.ts";
 import type { HandlerTable } from "./types.ts";
 import { voxelHandlers } from "./voxels.ts";
@@ -29,6 +30,7 @@ export function createHandlers(): HandlerTable {
     ...materialHandlers,
     ...scriptHandlers,
     ...metaHandlers,
+    ...requestHandlers,
     ...watchHandlers,
   };
   return table;

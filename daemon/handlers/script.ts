@@ -16,7 +16,7 @@ export const scriptHandlers: HandlerGroup<"goxel.execute_script"> = {
       memoryMb: limits.script_memory_mb,
       maxVoxels: limits.max_voxels_per_request,
       maxTiles: limits.max_tiles_per_request,
-    }, { signal: call?.signal });
+    }, { signal: call?.signal, args: p.args });
     if (outcome.image) {
       project.replaceImage(outcome.image);
     }

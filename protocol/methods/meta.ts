@@ -207,6 +207,9 @@ export const executeScript = defineMethod({
     script: z.string().min(1).optional().describe("Script source code"),
     path: FilePath.optional().describe("Script file to run"),
     name: z.string().optional().describe("Name used in messages and logs"),
+    args: z.array(z.unknown()).max(1000).optional().describe(
+      "Values the script reads as scriptArgs (JSON)",
+    ),
     timeout_ms: z.int().min(1).max(300_000).optional().describe("Time limit in ms (default 30000)"),
   }).refine((p) => (p.script === undefined) !== (p.path === undefined), {
     path: ["script"],

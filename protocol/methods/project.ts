@@ -4,9 +4,20 @@ import { defineMethod } from "../method.ts";
 import { BoxResult, FilePath, Int32, PositiveSize, ProjectRef } from "../wire.ts";
 import { Ok } from "./common.ts";
 
-const FORMAT_TEXT =
+/** Formats a file can be written in: each one named has an encoder (tests/format_help_test.ts). */
+const WRITE_FORMAT_TEXT =
   "Format by name or extension, case-insensitive (e.g. gox, vox, qb, obj, ply, gltf, png, txt, " +
   "povray, kvx, vxl); default: from the path's extension";
+
+/** Formats a file can be read from: exactly the codecs with a decoder (same test). */
+const READ_FORMAT_TEXT =
+  "Format by name or extension, case-insensitive: gox, vox, qubicle (qb), kv6, kvx, vxl, txt, " +
+  "mts; default: from the path's extension";
+
+/** Where a relative path param points, for each kind of client. */
+const RELATIVE_TEXT =
+  "a relative path is taken from the caller's directory with goxel call, else from the daemon's " +
+  "workspace";
 
 const Path = FilePath;
 const Format = z.string().min(1).max(64);
@@ -45,10 +56,8 @@ export const loadProject = defineMethod({
   tool: { destructive: false },
   summary: "Open a file in any importable format as a new project and make it current.",
   params: z.strictObject({
-    path: Path.describe(
-      "File to open (relative paths resolve against the daemon's working directory)",
-    ),
-    format: Format.optional().describe(FORMAT_TEXT),
+    path: Path.describe(`File to open (${RELATIVE_TEXT})`),
+    format: Format.optional().describe(READ_FORMAT_TEXT),
   }),
   positional: ["path", "format"],
   result: z.object({
@@ -79,7 +88,7 @@ export const saveProject = defineMethod({
     "leaves a half-written file. The format follows the extension (.gox by default).",
   params: z.strictObject({
     path: Path.optional().describe("Destination (default: the project's last path)"),
-    format: Format.optional().describe(FORMAT_TEXT),
+    format: Format.optional().describe(WRITE_FORMAT_TEXT),
     overwrite_sidecars: OverwriteSidecars,
   }),
   positional: ["path", "format"],
@@ -103,7 +112,7 @@ export const exportModel = defineMethod({
   summary: "Write the visible layers to a file in another format (the project keeps its own path).",
   params: z.strictObject({
     path: Path.describe("Destination file"),
-    format: Format.optional().describe(FORMAT_TEXT),
+    format: Format.optional().describe(WRITE_FORMAT_TEXT),
     overwrite_sidecars: OverwriteSidecars,
   }),
   positional: ["path", "format"],
@@ -126,8 +135,8 @@ export const importFile = defineMethod({
   tool: { destructive: false },
   summary: "Add the layers of a file (any importable format) to the current project.",
   params: z.strictObject({
-    path: Path.describe("File to import"),
-    format: Format.optional().describe(FORMAT_TEXT),
+    path: Path.describe(`File to import (${RELATIVE_TEXT})`),
+    format: Format.optional().describe(READ_FORMAT_TEXT),
   }),
   positional: ["path", "format"],
   result: z.object({
@@ -257,10 +266,16 @@ export const RecoveryResult = z.object({
   records_replayed: z.int().min(0),
   ms: z.number().min(0),
   torn_tails_cut: z.int().min(0),
-  read_only: z.array(z.object({ project: z.string(), reason: z.string(), moved_to: z.string() })),
-  failed: z.array(
-    z.object({ dir: z.string(), reason: z.string(), moved_to: z.string().nullable() }),
-  ),
+  read_only: z.array(z.object({
+    project: z.string(),
+    reason: z.string(),
+    moved_to: z.string().describe("Where a copy of its files was put (they also stay in place)"),
+  })),
+  failed: z.array(z.object({
+    dir: z.string(),
+    reason: z.string(),
+    moved_to: z.string().nullable().describe("Where its files were moved, null if left in place"),
+  })),
 });
 
 /** `goxel.get_status`. */

@@ -1,0 +1,126 @@
+/**
+ * goxel.cancel_request against a real daemon over its socket: a running render or script stops
+ * at once, a request queued behind it never runs, and `goxel call` cancels its request on Ctrl-C.
+ * Runs against GOXEL_BIN when set.
+ */
+import assert from "node:assert/strict";
+import {
+  makeTestEnv,
+  RawClient,
+  runGoxel,
+  startDaemon,
+  type TestEnv,
+  waitFor,
+} from "./support_testing.ts";
+import { goxelCommand } from "./support_testing.ts";
+
+type Reply = { id?: unknown; result?: Record<string, unknown>; error?: { data?: unknown } };
+
+/** The daemon's count of jobs running or queued on its worker pool. */
+async function workerJobs(c: RawClient): Promise<number> {
+  const text = await c.call<string>("goxel.metrics");
+  return Number(/^goxel_worker_jobs (\d+)$/m.exec(text)?.[1] ?? NaN);
+}
+
+async function withDaemon(body: (env: TestEnv, c: RawClient) => Promise<void>): Promise<void> {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env);
+  const c = await RawClient.unix(env.socket);
+  try {
+    await c.call("goxel.create_project", { name: "spin" });
+    await body(env, c);
+  } finally {
+    c.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+}
+
+const line = (id: number | string | null, method: string, params: unknown) =>
+  JSON.stringify({ jsonrpc: "2.0", ...(id === null ? {} : { id }), method, params }) + "\n";
+
+Deno.test("cancel_request stops a running script and a queued request never runs", async () => {
+  await withDaemon(async (_env, c) => {
+    const watcher = await RawClient.unix((c as unknown as { path?: string }).path ?? _env.socket);
+    try {
+      // One write: the script, an edit queued behind it, and a cancel of each (the edit's as a
+      // notification). Without the cancels the script would run for a minute.
+      await c.send(
+        line("s", "goxel.execute_script", { script: "for (;;) {}", timeout_ms: 60_000 }) +
+          line(7, "goxel.add_voxel", { x: 1, y: 2, z: 3, color: "#ff0000" }) +
+          line(null, "goxel.cancel_request", { id: 7 }),
+      );
+      await waitFor("the script to start", async () => await workerJobs(watcher) === 1);
+      await c.send(line(8, "goxel.cancel_request", ["s"]));
+      const replies = [await c.read(), await c.read(), await c.read()] as Reply[];
+      const byId = new Map(replies.map((r) => [r.id, r]));
+      assert.deepEqual(
+        byId.get("s")?.error?.data,
+        { reason: "cancelled" },
+        JSON.stringify(replies),
+      );
+      assert.match(JSON.stringify(byId.get("s")), /cancelled by its client/);
+      assert.deepEqual(byId.get(7)?.error?.data, { reason: "cancelled" });
+      assert.deepEqual(byId.get(8)?.result, { cancelled: true, state: "running" });
+      assert.deepEqual(replies.map((r) => r.id), ["s", 7, 8], "replies keep their order");
+      assert.equal(await workerJobs(watcher), 0, "the worker is free again");
+      const voxel = await c.call<{ color: number[] }>("goxel.get_voxel", [1, 2, 3]);
+      assert.deepEqual(voxel.color, [0, 0, 0, 0], "the cancelled edit never ran");
+      const late = await c.request("goxel.cancel_request", { id: "s" });
+      assert.deepEqual(late.result, { cancelled: false, state: "not_found" });
+    } finally {
+      watcher.close();
+    }
+  });
+});
+
+Deno.test("cancel_request stops a running render and frees the worker pool", async () => {
+  await withDaemon(async (env, c) => {
+    await c.call("goxel.procedural_shape", ["sphere", 120, 120, 120, 0, 0, 0, "#88aa44"]);
+    const watcher = await RawClient.unix(env.socket);
+    try {
+      const params = { width: 4096, height: 4096, output_path: `${env.dir}/big.png` };
+      await c.send(line(1, "goxel.render_scene", { ...params, quality: "path" }));
+      await waitFor("the render to start", async () => await workerJobs(watcher) > 0);
+      await c.send(line(2, "goxel.cancel_request", [1]));
+      const render = await c.read(5000) as Reply;
+      assert.deepEqual(render.error?.data, { reason: "cancelled" });
+      assert.deepEqual((await c.read() as Reply).result, { cancelled: true, state: "running" });
+      await waitFor("the pool to empty", async () => await workerJobs(watcher) === 0, 2000);
+      await assert.rejects(Deno.stat(`${env.dir}/big.png`), Deno.errors.NotFound);
+    } finally {
+      watcher.close();
+    }
+  });
+});
+
+Deno.test("goxel call cancels its request on Ctrl-C and exits 130", async () => {
+  await withDaemon(async (env, c) => {
+    const [cmd, ...prefix] = goxelCommand();
+    const proc = new Deno.Command(cmd, {
+      args: [
+        ...prefix,
+        "call",
+        "--socket",
+        env.socket,
+        "execute_script",
+        "for (;;) {}",
+        "timeout_ms=60000",
+        "--project",
+        "p1",
+      ],
+      env: env.env,
+      clearEnv: true,
+      cwd: env.dir,
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    await waitFor("the script to start", async () => await workerJobs(c) === 1);
+    proc.kill("SIGINT");
+    const out = await proc.output();
+    assert.equal(out.code, 130, new TextDecoder().decode(out.stderr));
+    assert.match(new TextDecoder().decode(out.stderr), /cancelled/);
+    assert.equal(await workerJobs(c), 0, "the daemon stopped the script");
+    assert.equal((await runGoxel(["call", "--socket", env.socket, "ping"], env)).code, 0);
+  });
+});
