@@ -5,6 +5,7 @@ import { CALL_OPTIONS, findEntry, loadDecl, runCall } from "./call_run.ts";
 import type { CliDeps } from "./deps.ts";
 import { UnknownMethodError, UsageError } from "./errors.ts";
 import type { Output } from "./output.ts";
+import { WATCH_HELP } from "./watch.ts";
 
 const CALL_EXAMPLES = `
 Examples:
@@ -42,6 +43,7 @@ export function addCallCommand(program: Command, deps: CliDeps, out: Output): vo
     .addHelpText("after", CALL_EXAMPLES)
     .action(async (method, args, o, cmd) => {
       if (o.help) {
+        if (method === "watch") return out.stdout(WATCH_HELP);
         if (method && method !== "-") return await printMethodHelp(out, method);
         return cmd.outputHelp();
       }

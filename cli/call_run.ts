@@ -195,6 +195,7 @@ export function buildParams(
       named[name] = parseParamValue(entry, name, arg.slice(eq + 1));
     } else {
       const param = positionalParam(decl.positional, positional.length);
+      checkNotMistypedName(entry, param, arg);
       positional.push(parseParamValue(entry, param, arg));
     }
   }
@@ -209,6 +210,21 @@ export function buildParams(
     mapped[k] = v;
   }
   return mapped;
+}
+
+/**
+ * Refuses `name=value` whose name is no param of the method (`colr=#ff0000`), where it would
+ * otherwise go on as a positional value and fail with a confusing message; a param that takes
+ * text (a script, a name) keeps such an arg as its value.
+ */
+function checkNotMistypedName(entry: MethodIndexEntry, param: string, arg: string): void {
+  const name = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(arg)?.[1];
+  if (!name || entry.params.includes(name) || entry.strings.includes(param)) return;
+  throw new UsageError(
+    `${entry.name}: unknown param "${name}" in ${JSON.stringify(arg)} (params: ${
+      entry.params.join(", ")
+    })`,
+  );
 }
 
 /** Makes relative file-path params (as the declarations mark them) absolute against `cwd`. */
@@ -338,7 +354,11 @@ function fastParams(entry: MethodIndexEntry, args: string[], cwd: string): unkno
   const order = entry.positional;
   checkPositionalCount(entry.name, order, args.length);
   if (args.length === 0) return undefined;
-  const values = args.map((a, i) => parseParamValue(entry, positionalParam(order, i), a));
+  const values = args.map((a, i) => {
+    const param = positionalParam(order, i);
+    checkNotMistypedName(entry, param, a);
+    return parseParamValue(entry, param, a);
+  });
   return resolvePaths(entry, values, cwd);
 }
 

@@ -72,10 +72,19 @@ Deno.test("buildParams() makes an object when a name=value arg is given", async 
   }
 });
 
-Deno.test("buildParams() treats name=value with an unknown name as a positional value", () => {
+Deno.test("buildParams() refuses name=value with an unknown name unless the param takes text", () => {
+  for (const args of [["1", "2", "w=3"], ["1", "2", "3", "prjct=p1"]]) {
+    assert.throws(
+      () => buildParams(decl("goxel.get_voxel"), args, "/home/me"),
+      (err: unknown) =>
+        err instanceof UsageError &&
+        /unknown param "(w|prjct)" .*\(params: x, y, z, /.test(err.message),
+    );
+  }
   assert.deepEqual(
-    buildParams(decl("goxel.get_voxel"), ["1", "2", "w=3"], "/home/me"),
-    [1, 2, "w=3"],
+    buildParams(decl("goxel.execute_script"), ["x=5; x * 2", "timeout_ms=100"], "/home/me"),
+    { script: "x=5; x * 2", timeout_ms: 100 },
+    "a script is text: its own `=` is no param name",
   );
 });
 

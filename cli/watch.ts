@@ -10,6 +10,19 @@ import { CliError, UsageError } from "./errors.ts";
 import { resolveSocket } from "./socket.ts";
 import type { Output } from "./output.ts";
 
+/** `goxel call watch --help`. */
+export const WATCH_HELP = `Usage: goxel call watch [project] [since] [--socket P]
+
+Subscribe to the change stream (goxel.subscribe) and print each goxel.changed event as one JSON
+line until the daemon stops or you press Ctrl-C.
+
+  project  project id or name; omitted: every project (GOXEL_PROJECT or --project also name one)
+  since    with a project: first print every change after this sequence number
+
+Example:
+  goxel call watch p1 0 | jq -c '{seq, tiles: (.tiles | length)}'
+`;
+
 /** Subscribes and prints each `goxel.changed` event as one JSON line until the daemon goes. */
 export async function watchStream(
   client: RpcClient,

@@ -53,6 +53,15 @@ Deno.test("goxel call keeps the text of string params and reads JSON for the oth
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.match(r.stderr, /name/);
     });
+    await t.step("a mistyped name=value is a usage error naming the method's params", async () => {
+      for (
+        const args of [["add_voxel", "1", "2", "3", "colr=#ff0000"], ["get_voxel", "1", "prjct=p1"]]
+      ) {
+        const r = await runGoxel(["call", ...args], env);
+        assert.equal(r.code, 2, r.stdout + r.stderr);
+        assert.match(r.stderr, /unknown param "(colr|prjct)" .*\(params: x, y, z, /);
+      }
+    });
   } finally {
     await runGoxel(["stop"], env);
     await env.cleanup();
