@@ -36,7 +36,7 @@ export async function runScript(
   source: string,
   image: Image,
   limits: ScriptLimits,
-  options: { args?: unknown[]; signal?: AbortSignal } = {},
+  options: { args?: unknown[]; signal?: AbortSignal; name?: string } = {},
 ): Promise<ScriptOutcome> {
   const started = performance.now();
   const plain = imageToPlain(image);
@@ -52,7 +52,7 @@ export async function runScript(
     }) as ScriptJobResult;
   } catch (err) {
     if (err instanceof RpcError && err.code === ErrorCode.TIMEOUT) {
-      throw timeoutError(limits.timeoutMs, []);
+      throw timeoutError(limits.timeoutMs, [], labelOf(options.name));
     }
     throw err;
   }
@@ -62,48 +62,57 @@ export async function runScript(
     const reason = options.signal?.reason;
     throw msg.kind === "cancelled" && reason instanceof RpcError
       ? reason
-      : scriptError(msg, limits);
+      : scriptError(msg, limits, labelOf(options.name));
   }
   const edited = msg.image ? imageFromPlain(msg.image) : null;
   return { value: msg.value, logs: msg.logs, image: edited, elapsedMs };
 }
 
-function timeoutError(timeoutMs: number, logs: string[]): RpcError {
+/** How messages name a script: `Script "castle.js"` when it has a name, else `Script`. */
+function labelOf(name: string | undefined): string {
+  return name ? `Script ${JSON.stringify(name.slice(0, 100))}` : "Script";
+}
+
+function timeoutError(timeoutMs: number, logs: string[], label: string): RpcError {
   return new RpcError(
     ErrorCode.TIMEOUT,
-    `Script timed out after ${timeoutMs} ms and was stopped`,
+    `${label} timed out after ${timeoutMs} ms and was stopped`,
     { reason: "timeout", timeout_ms: timeoutMs, logs },
   );
 }
 
-function scriptError(msg: Extract<ScriptJobResult, { ok: false }>, limits: ScriptLimits) {
+function scriptError(
+  msg: Extract<ScriptJobResult, { ok: false }>,
+  limits: ScriptLimits,
+  label: string,
+) {
   switch (msg.kind) {
     case "timeout":
-      return timeoutError(limits.timeoutMs, msg.logs);
+      return timeoutError(limits.timeoutMs, msg.logs, label);
     case "cancelled":
       return new RpcError(
         ErrorCode.APPLICATION_ERROR,
-        "The script was cancelled: its client left",
+        `${label} was cancelled: its client left`,
         {
           reason: "cancelled",
         },
       );
     case "memory":
-      return new RpcError(ErrorCode.LIMIT, `Script stopped: ${msg.message}`, {
+      return new RpcError(ErrorCode.LIMIT, `${label} stopped: ${msg.message}`, {
         reason: "limit_exceeded",
         limit: "limits.script_memory_mb",
         max: limits.memoryMb,
         logs: msg.logs,
       });
     case "limit":
-      return new RpcError(ErrorCode.LIMIT, `Script stopped: ${msg.message}`, {
+      return new RpcError(ErrorCode.LIMIT, `${label} stopped: ${msg.message}`, {
         reason: "limit_exceeded",
         ...msg.limit,
         logs: msg.logs,
       });
     default:
       // The script's own message and where it was thrown, for tools that point at the line.
-      return new RpcError(ErrorCode.SCRIPT_ERROR, `Script failed: ${msg.message}`, {
+      return new RpcError(ErrorCode.SCRIPT_ERROR, `${label} failed: ${msg.message}`, {
         reason: "script_error",
         ...msg.error,
         stack: msg.stack,

@@ -50,6 +50,17 @@ Deno.test("execute_script errors are clear and a script's edits survive a restar
       assert.equal(r.result, null);
     });
 
+    await t.step("a script's name, or its file's, names it in error messages", async () => {
+      const named = await c.request("goxel.execute_script", { script: "null.x", name: "tower" });
+      assert.match(named.error?.message ?? "", /^Script "tower" failed: TypeError/);
+      await Deno.writeTextFile(`${env.dir}/wall.js`, "for (;;) {}");
+      const file = await c.request("goxel.execute_script", {
+        path: `${env.dir}/wall.js`,
+        timeout_ms: 50,
+      });
+      assert.match(file.error?.message ?? "", /^Script "wall.js" timed out after 50 ms/);
+    });
+
     await t.step("a script reads the request's args as scriptArgs", async () => {
       const r = await c.call<{ result: unknown }>("goxel.execute_script", {
         script: "scriptArgs[0].n + scriptArgs.length",

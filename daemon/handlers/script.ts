@@ -1,4 +1,5 @@
 /** goxel.execute_script: run a script in its own worker against a snapshot, then apply its edits. */
+import { basename } from "node:path";
 import { readFileBytes, resolvePath } from "../files.ts";
 import { runScript } from "../scripts.ts";
 import type { HandlerGroup } from "./types.ts";
@@ -16,7 +17,7 @@ export const scriptHandlers: HandlerGroup<"goxel.execute_script"> = {
       memoryMb: limits.script_memory_mb,
       maxVoxels: limits.max_voxels_per_request,
       maxTiles: limits.max_tiles_per_request,
-    }, { signal: call?.signal, args: p.args });
+    }, { signal: call?.signal, args: p.args, name: p.name ?? (p.path && basename(p.path)) });
     if (outcome.image) {
       project.replaceImage(outcome.image);
     }
