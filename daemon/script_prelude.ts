@@ -1,7 +1,7 @@
 /**
  * The script-side half of the voxel API, evaluated inside the QuickJS sandbox before the user's
- * script. It builds `goxel`, `Volume`, `Vec`, `print` and `console` (the API of
- * core/script_api.ts, modelled on Goxel's own QuickJS API) over the few functions the host
+ * script. It builds `goxel`, `Volume`, `Vec`, `print` and `console` (modelled on Goxel's own
+ * QuickJS API, goxel_core.md §5.2) over the few functions the host
  * installs on `__host`, then removes `__host` so scripts only see the documented names. Its
  * completion value is the function that turns the script's value into JSON text.
  */
