@@ -139,17 +139,26 @@ function materialIndex(image: Image, layer: Layer, model: GltfModel, textured: b
   return d;
 }
 
-/** Returns a material in cgltf's key order, default values left out. */
+/** Returns a factor glTF accepts: clamped to 0..1, the default when not a finite number. */
+function unitFactor(v: number, fallback: number): number {
+  return Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : fallback;
+}
+
+/**
+ * Returns a material in cgltf's key order, default values left out. Factors are clamped to
+ * glTF's 0..1 (a .gox file can hold any float, and NaN would not even be JSON).
+ */
 function materialJson(m: Material, textured: boolean): Json {
   const pbr: Json = {};
   if (textured) pbr.baseColorTexture = { index: 0 };
-  if (Math.fround(m.metallic) !== 1) pbr.metallicFactor = new Float(m.metallic);
-  if (Math.fround(m.roughness) !== 1) pbr.roughnessFactor = new Float(m.roughness);
-  if (m.baseColor.some((c) => Math.fround(c) !== 1)) {
-    pbr.baseColorFactor = new FloatArray(m.baseColor);
-  }
+  const metallic = unitFactor(m.metallic, 1), roughness = unitFactor(m.roughness, 1);
+  const baseColor = m.baseColor.map((c) => unitFactor(c, 1));
+  const emission = m.emission.map((c) => unitFactor(c, 0));
+  if (Math.fround(metallic) !== 1) pbr.metallicFactor = new Float(metallic);
+  if (Math.fround(roughness) !== 1) pbr.roughnessFactor = new Float(roughness);
+  if (baseColor.some((c) => Math.fround(c) !== 1)) pbr.baseColorFactor = new FloatArray(baseColor);
   const out: Json = { name: m.name, pbrMetallicRoughness: pbr };
-  if (m.emission.some((c) => Math.fround(c) !== 0)) out.emissiveFactor = new FloatArray(m.emission);
+  if (emission.some((c) => Math.fround(c) !== 0)) out.emissiveFactor = new FloatArray(emission);
   return out;
 }
 

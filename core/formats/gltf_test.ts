@@ -151,3 +151,19 @@ Deno.test({
     assert.equal(mask(ours), mask(theirs), "JSON text outside the vertex buffer");
   },
 });
+
+Deno.test("encodeGltf() clamps material factors to 0..1 and replaces non-finite ones", () => {
+  const image = sampleImage();
+  Object.assign(image.materials[0], {
+    metallic: NaN,
+    roughness: 3,
+    baseColor: [1.5, 0.5, -0.25, 1],
+    emission: [2, -1, Infinity],
+  });
+  const doc = JSON.parse(new TextDecoder().decode(encodeGltf(image)[0].data));
+  assert.deepEqual(doc.materials[0], {
+    name: image.materials[0].name,
+    pbrMetallicRoughness: { baseColorTexture: { index: 0 }, baseColorFactor: [1, 0.5, 0, 1] },
+    emissiveFactor: [1, 0, 0],
+  });
+});

@@ -1,10 +1,11 @@
 /**
  * Build-engine `.kvx` (first mip level). Unlike Goxel the writer uses palette indices 0..254
  * (255 stays free), rounds colours to 6 bits instead of truncating, places the pivot so that a
- * written file decodes to the same positions, and treats voxels outside the export box as air.
+ * written file decodes to the same positions, and grows the export box to every voxel (Goxel
+ * drops voxels outside the image box).
  */
 import { chargeModel, WorkBudget } from "../budget.ts";
-import { boxFromAabb } from "../box.ts";
+import { aabbFromBox, boxFromAabb, boxUnion } from "../box.ts";
 import { packRgba, type Rgba } from "../color.ts";
 import { InvalidInputError } from "../errors.ts";
 import { type Image, mergedVisibleVolume } from "../image.ts";
@@ -14,7 +15,7 @@ import { Volume } from "../volume.ts";
 import { ByteReader, ByteWriter } from "./bytes.ts";
 import type { Codec, DecodeOptions } from "./codec.ts";
 import { type ColumnVoxel, columnVoxelCount, placeColumn } from "./kv6.ts";
-import { exportAabb, imageFromLayers } from "./voxel_image.ts";
+import { imageFromLayers } from "./voxel_image.ts";
 
 const FORMAT = ".kvx";
 const HEADER = 28;
@@ -163,10 +164,12 @@ function buildSlabs(voxels: Surface[], palette: Rgba[], size: Vec3): Uint8Array[
   return cols.map((c) => c.map((s) => Uint8Array.from(s)));
 }
 
-/** Encodes the merged visible volume inside the image box (else its bbox) as a `.kvx` file. */
+/** Encodes the merged visible volume in the image box grown to its bbox as a `.kvx` file. */
 export function encodeKvx(image: Image): Uint8Array {
   const volume = mergedVisibleVolume(image);
-  const aabb = exportAabb(image, volume) ?? { min: [0, 0, 0], max: [0, 0, 0] };
+  const bbox = volume.bbox();
+  const box = boxUnion(image.box, bbox && boxFromAabb(bbox));
+  const aabb = box ? aabbFromBox(box) : { min: [0, 0, 0] as Vec3, max: [0, 0, 0] as Vec3 };
   const min = aabb.min, size = aabb.max.map((v, a) => v - min[a]) as Vec3;
   if (size[2] > 256 || size[0] > MAX_SIDE || size[1] > MAX_SIDE) {
     throw new InvalidInputError(`Cannot export kvx: extent ${size.join("×")} is too large`);

@@ -87,3 +87,15 @@ Deno.test({
     assert.throws(() => decodeKvx(new Uint8Array(30)), FormatError);
   },
 });
+
+Deno.test("encodeKvx() grows the image box to voxels outside it instead of dropping them", () => {
+  const img = emptyImage();
+  const layer = newLayer(1, "a");
+  layer.volume.set(0, 0, 0, packRgba(255, 0, 0));
+  layer.volume.set(3, -20, -2, packRgba(0, 255, 0)); // below and beside a 32³ project box
+  img.layers.push(layer);
+  img.box = boxFromAabb({ min: [-16, -16, 0], max: [16, 16, 32] });
+  const back = decodeKvx(encodeKvx(img));
+  assert.equal(voxelList(back.layers[0].volume), voxelList(layer.volume));
+  assert.deepEqual(aabbFromBox(back.box!), { min: [-16, -20, -2], max: [16, 16, 32] });
+});

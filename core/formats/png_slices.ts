@@ -2,24 +2,26 @@
  * "PNG slices" export: the z-slices of the image box side by side in one RGBA PNG. Only
  * reachable by name (no extension), since `.png` means the rendered image.
  */
+import { aabbFromBox, boxFromAabb, boxUnion } from "../box.ts";
 import { InvalidInputError } from "../errors.ts";
 import { type Image, mergedVisibleVolume } from "../image.ts";
 import type { Codec } from "./codec.ts";
 import { encodePng } from "./png.ts";
-import { exportAabb } from "./voxel_image.ts";
 
 /** Largest output accepted, in pixels (64 Mi, 256 MiB of RGBA). */
 const MAX_PIXELS = 1 << 26;
 
 /**
- * Encodes the merged visible volume inside the image box (else its bbox) as a PNG of width
- * `w·d` and height `h`: pixel (z·w + x, y) is voxel min + (x, y, z) with its raw RGBA, row 0
- * holding the lowest y.
+ * Encodes the merged visible volume in the image box grown to its bbox (Goxel drops voxels
+ * outside the box) as a PNG of width `w·d` and height `h`: pixel (z·w + x, y) is voxel
+ * min + (x, y, z) with its raw RGBA, row 0 holding the lowest y.
  */
 export function encodePngSlices(image: Image): Uint8Array {
   const volume = mergedVisibleVolume(image);
-  const aabb = exportAabb(image, volume);
-  if (!aabb) throw new InvalidInputError("Cannot export png_slices: the image is empty");
+  const bbox = volume.bbox();
+  const box = boxUnion(image.box, bbox && boxFromAabb(bbox));
+  if (!box) throw new InvalidInputError("Cannot export png_slices: the image is empty");
+  const aabb = aabbFromBox(box);
   const [w, h, d] = aabb.max.map((v, a) => v - aabb.min[a]);
   const width = w * d;
   if (!(width > 0 && h > 0) || width * h > MAX_PIXELS) {

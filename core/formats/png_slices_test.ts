@@ -42,3 +42,21 @@ Deno.test("png_slices is reachable by name only, never by the .png extension", (
   assert.equal(findCodec("png_slices", "encode")?.name, "png_slices");
   assert.notEqual(codecForPath("shot.png", "encode")?.name, "png_slices");
 });
+
+Deno.test("encodePngSlices() grows the image box to voxels outside it instead of dropping them", () => {
+  const img = emptyImage();
+  const layer = newLayer(1, "a");
+  layer.volume.set(0, 0, 0, packRgba(1, 2, 3));
+  layer.volume.set(-1, 2, 1, packRgba(4, 5, 6));
+  img.layers.push(layer);
+  img.box = boxFromAabb({ min: [0, 0, 0], max: [2, 2, 1] });
+  const png = decodePng(encodePngSlices(img));
+  // Grown to (−1, 0, 0)–(2, 3, 2): w = 3, h = 3, d = 2.
+  assert.deepEqual([png.width, png.height], [6, 3]);
+  const px = (
+    col: number,
+    row: number,
+  ) => [...png.rgba.subarray((row * 6 + col) * 4, (row * 6 + col) * 4 + 4)];
+  assert.deepEqual(px(1, 0), [1, 2, 3, 255]);
+  assert.deepEqual(px(3, 2), [4, 5, 6, 255]);
+});

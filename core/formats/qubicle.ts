@@ -3,9 +3,10 @@
  * format (BGRA files keep their colours) and the visibility-mask flag (with it, any non-zero
  * alpha is a face mask meaning "solid"; without it the alpha byte is kept as stored).
  */
-import { type Aabb, aabbFromBox, boxFromAabb, isNullBox } from "../box.ts";
+import { type Aabb, aabbFromBox, boxFromAabb, boxUnion } from "../box.ts";
 import { tilesInRange, WorkBudget } from "../budget.ts";
 import type { Rgba } from "../color.ts";
+import { InvalidInputError } from "../errors.ts";
 import type { Image } from "../image.ts";
 import type { Layer } from "../layer.ts";
 import type { Vec3 } from "../mat4.ts";
@@ -19,6 +20,8 @@ const CODE_FLAG = 2;
 const NEXT_SLICE_FLAG = 6;
 /** Largest matrix side accepted; Qubicle itself stays far below. */
 const MAX_SIDE = 4096;
+/** Largest matrix written, in cells (256 MiB of colours uncompressed). */
+const MAX_CELLS = 1 << 26;
 
 /** How a `.qb` file is laid out; `encodeQubicle` defaults to Goxel's choices. */
 export interface QubicleOptions {
@@ -167,15 +170,35 @@ export function encodeQubicle(
   return w.finish();
 }
 
+/**
+ * Returns a layer's matrix extent: its box grown to hold every voxel (Goxel's writer uses the
+ * box alone, so voxels drawn outside an imported matrix were silently dropped).
+ */
 function layerBounds(layer: Layer): Aabb | null {
-  return isNullBox(layer.box) ? layer.volume.bbox() : aabbFromBox(layer.box!);
+  const bbox = layer.volume.bbox();
+  const box = boxUnion(layer.box, bbox && boxFromAabb(bbox));
+  return box && aabbFromBox(box);
+}
+
+/** Returns at most 255 bytes of UTF-8 for a matrix name, never splitting a character. */
+function matrixName(name: string): Uint8Array {
+  const bytes = new TextEncoder().encode(name);
+  let n = Math.min(bytes.length, 255);
+  while (n < bytes.length && n > 0 && (bytes[n] & 0xc0) === 0x80) n--;
+  return bytes.subarray(0, n);
 }
 
 function writeMatrix(w: ByteWriter, layer: Layer, o: QubicleOptions): boolean {
   const b = layerBounds(layer);
   if (!b) return false;
-  const name = new TextEncoder().encode(layer.name).subarray(0, 255);
   const [dx, dy, dz] = [0, 1, 2].map((a) => b.max[a] - b.min[a]);
+  if (Math.max(dx, dy, dz) > MAX_SIDE || dx * dy * dz > MAX_CELLS) {
+    throw new InvalidInputError(
+      `Cannot export qb: layer ${JSON.stringify(layer.name)} spans ${dx}×${dy}×${dz} voxels, ` +
+        `more than ${MAX_SIDE} on a side or ${MAX_CELLS} cells in one matrix`,
+    );
+  }
+  const name = matrixName(layer.name);
   w.u8(name.length);
   w.bytes(name);
   for (const v of [dx, dz, dy]) w.u32(v);

@@ -4,8 +4,8 @@ import { emptyImage } from "../image.ts";
 import { newLayer } from "../layer.ts";
 import { assertOnlyFormatErrors, hasFixtures, readFixture, voxelList } from "./corrupt_testing.ts";
 import { decodeQubicle, encodeQubicle, type QubicleOptions } from "./qubicle.ts";
-import { aabbFromBox } from "../box.ts";
-import { FormatError } from "../errors.ts";
+import { aabbFromBox, boxFromAabb } from "../box.ts";
+import { FormatError, InvalidInputError } from "../errors.ts";
 
 const ok = hasFixtures("qubicle_test");
 const FILES: [string, number, number][] = [
@@ -136,4 +136,51 @@ Deno.test({
     }
     assert.throws(() => decodeQubicle(new Uint8Array(10)), FormatError);
   },
+});
+
+Deno.test("encodeQubicle() grows a matrix to voxels drawn outside the layer box", async (t) => {
+  for (const leftHanded of [false, true]) {
+    await t.step(leftHanded ? "left-handed" : "right-handed", () => {
+      const img = emptyImage();
+      const a = newLayer(1, "a");
+      a.box = boxFromAabb({ min: [0, 0, 0], max: [3, 1, 1] });
+      a.volume.set(1, 0, 0, packRgba(1, 2, 3));
+      a.volume.set(-5, 7, 9, packRgba(4, 5, 6));
+      img.layers.push(a);
+      const back = decodeQubicle(encodeQubicle(img, { leftHanded, compressed: true }));
+      assert.equal(voxelList(back.layers[0].volume), voxelList(a.volume));
+      assert.deepEqual(aabbFromBox(back.layers[0].box!), { min: [-5, 0, 0], max: [3, 8, 10] });
+    });
+  }
+});
+
+Deno.test("encodeQubicle() refuses a matrix too big to write or read back", async (t) => {
+  const cases: [string, [number, number, number]][] = [
+    ["a side over 4096", [5000, 0, 0]],
+    ["over 2^26 cells", [4095, 4095, 4]],
+  ];
+  for (const [what, far] of cases) {
+    await t.step(what, () => {
+      const img = emptyImage();
+      const a = newLayer(1, "far apart");
+      a.volume.set(0, 0, 0, packRgba(1, 2, 3));
+      a.volume.set(...far, packRgba(1, 2, 3));
+      img.layers.push(a);
+      assert.throws(() => encodeQubicle(img), (e) => {
+        assert.ok(e instanceof InvalidInputError);
+        assert.match(e.message, /^Cannot export qb: layer "far apart" spans /);
+        return true;
+      });
+    });
+  }
+});
+
+Deno.test("encodeQubicle() cuts long names to 255 bytes without splitting a character", () => {
+  const img = emptyImage();
+  const a = newLayer(1, "x".repeat(254) + "é and more");
+  a.volume.set(0, 0, 0, packRgba(1, 2, 3));
+  img.layers.push(a);
+  const bytes = encodeQubicle(img);
+  assert.equal(bytes[24], 254);
+  assert.equal(decodeQubicle(bytes).layers[0].name, "x".repeat(254));
 });

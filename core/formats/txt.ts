@@ -10,6 +10,7 @@ import { FormatError } from "../errors.ts";
 import { type Image, mergedVisibleVolume } from "../image.ts";
 import { isInRange, Volume } from "../volume.ts";
 import type { Codec, DecodeOptions } from "./codec.ts";
+import { TextSink } from "./text_sink.ts";
 import { imageFromLayers } from "./voxel_image.ts";
 
 const FORMAT = ".txt";
@@ -59,15 +60,28 @@ function parseLine(volume: Volume, line: string, budget: WorkBudget): boolean {
   return true;
 }
 
-/** Encodes the merged visible volume like Goxel: voxels with alpha ≥ 127, colour without alpha. */
+const HEX_DIGITS = new TextEncoder().encode("0123456789abcdef");
+
+/**
+ * Encodes the merged visible volume like Goxel: voxels with alpha ≥ 127, colour without alpha.
+ * Bytes go straight into a growing buffer: one string per line cost gigabytes on large models.
+ */
 export function encodeTxt(image: Image): Uint8Array {
-  const parts = [HEADER];
-  const hex = (n: number) => n.toString(16).padStart(2, "0");
+  const out = new TextSink();
+  out.text(HEADER);
   mergedVisibleVolume(image).forEachVoxel((x, y, z, c) => {
     if (alphaOf(c) < 127) return;
-    parts.push(`${x} ${y} ${z} ${hex(c & 255)}${hex((c >>> 8) & 255)}${hex((c >>> 16) & 255)}\n`);
+    for (const v of [x, y, z]) {
+      out.int(v);
+      out.char(32);
+    }
+    for (let shift = 0; shift < 24; shift += 8) {
+      out.char(HEX_DIGITS[(c >>> (shift + 4)) & 15]);
+      out.char(HEX_DIGITS[(c >>> shift) & 15]);
+    }
+    out.char(10);
   });
-  return new TextEncoder().encode(parts.join(""));
+  return out.finish();
 }
 
 /** The `.txt` codec. */

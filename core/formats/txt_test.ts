@@ -45,6 +45,14 @@ Deno.test("encodeTxt() writes Goxel's header and lower-case hex for alpha ≥ 12
   );
 });
 
+Deno.test("encodeTxt() writes negative, large and zero-padded values like printf", () => {
+  const img = decodeTxt(text("-1048576 0 1048575 000a0b\n-10 -200 -3000 f00d0e\n"));
+  assert.equal(
+    new TextDecoder().decode(encodeTxt(img)).split("\n").slice(3).sort().join("\n"),
+    "\n-10 -200 -3000 f00d0e\n-1048576 0 1048575 000a0b",
+  );
+});
+
 Deno.test({
   name: "encodeTxt() round-trips a real model with the same CRC",
   ignore: !hasFixtures("txt_test"),
