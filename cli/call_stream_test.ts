@@ -106,7 +106,7 @@ Deno.test("goxel call - prints every reply, then fails when any of them carries 
     }
   };
   const ok = await run('{"id":1,"method":"a"}\n{"id":2,"method":"b"}\n');
-  assert.equal(ok.error, undefined, "a result that mentions \"error\" is not an error");
+  assert.equal(ok.error, undefined, 'a result that mentions "error" is not an error');
   const bad = await run(
     '{"id":1,"method":"bad"}\n[{"id":2,"method":"a"},{"id":3,"method":"bad"}]\n{"id":4,"method":"a"}\n',
   );

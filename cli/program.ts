@@ -44,19 +44,24 @@ Examples:
   goxel stop
 
 Exit codes:
-  0  success
-  1  failure (an error reply, an unreadable file, the daemon not reachable with --no-spawn)
-  2  usage error (unknown command, method or option, bad option value)
-  3  not running (goxel status)
+  0    success
+  1    failure (an error reply, an unreadable file, the daemon not reachable with --no-spawn)
+  2    usage error (unknown command, method or option, bad option value)
+  3    not running (goxel status)
+  130  interrupted (Ctrl-C during goxel call: the daemon cancels the request first)
 
 Environment:
-  GOXEL_SOCKET     socket path (like --socket)
-  GOXEL_CONFIG     config file (like --config)
-  GOXEL_PROJECT    project that goxel call addresses (like --project)
-  GOXEL_WORKSPACE  directory the daemon resolves relative paths against (like --workspace)
-  GOXEL_LOG_LEVEL  daemon log level (like --log-level)
-  XDG_RUNTIME_DIR, XDG_CONFIG_HOME, XDG_STATE_HOME   where the socket, config and logs live
-  NO_COLOR         no colour in error messages
+  GOXEL_SOCKET      socket path (like --socket)
+  GOXEL_CONFIG      config file (like --config)
+  GOXEL_PROJECT     project that goxel call addresses (like --project)
+  GOXEL_WORKSPACE   directory the daemon resolves relative paths against (like --workspace)
+  GOXEL_LOG_LEVEL   daemon log level (like --log-level)
+  GOXEL_DATA_DIR    where the daemon keeps journals and checkpoints (config data_dir)
+  GOXEL_DURABILITY  when an edit is answered: off, process, batch or always (config durability)
+  GOXEL_MCP_TOKEN   bearer token clients of goxel mcp --http must send (required off loopback)
+  XDG_RUNTIME_DIR (else TMPDIR), XDG_CONFIG_HOME, XDG_STATE_HOME
+                    where the socket, config, logs and journals live
+  NO_COLOR          no colour in error messages
 
 goxel help <command> or goxel <command> --help for a command; goxel help <method> for a method.
 `;
@@ -70,6 +75,10 @@ function addHelpCommand(program: Command, out: Output): void {
       if (!topic) return program.outputHelp();
       const command = program.commands.find((c) => c.name() === topic);
       if (command) return command.outputHelp();
+      if (topic === "watch") {
+        const { WATCH_HELP } = await import("./watch.ts");
+        return out.stdout(WATCH_HELP);
+      }
       const { METHOD_INDEX } = await import("../protocol/method_index.ts");
       const { methodResolver } = await import("../protocol/method_lookup.ts");
       if (!methodResolver(METHOD_INDEX)(topic, { conformance: true })) {

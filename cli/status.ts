@@ -81,14 +81,14 @@ function reportNotAnswering(out: Output, socket: string, json: boolean, why: str
 }
 
 /** Lines about the journal and what recovery restored (warnings for damaged projects). */
-function recoveryLines(s: Status): string[] {
+export function recoveryLines(s: Status): string[] {
   const r = s.recovery as
     | {
       projects_restored: number;
       records_replayed: number;
       ms: number;
       read_only: { project: string; reason: string; moved_to: string }[];
-      failed: { dir: string; reason: string }[];
+      failed: { dir: string; reason: string; moved_to?: string | null }[];
     }
     | null
     | undefined;
@@ -97,11 +97,16 @@ function recoveryLines(s: Status): string[] {
   lines.push(
     `  recovered ${r.projects_restored} project(s), ${r.records_replayed} journal record(s) in ${r.ms} ms`,
   );
+  // A read-only project keeps its files and a copy goes aside (`moved_to` is the wire's old
+  // name); a project that could not be recovered at all is moved aside.
   for (const p of r.read_only) {
     lines.push(
-      `  WARNING: project ${p.project} is read-only: ${p.reason} (files moved to ${p.moved_to})`,
+      `  WARNING: project ${p.project} is read-only: ${p.reason} (files copied to ${p.moved_to})`,
     );
   }
-  for (const f of r.failed) lines.push(`  WARNING: could not recover ${f.dir}: ${f.reason}`);
+  for (const f of r.failed) {
+    const where = f.moved_to ? ` (files moved to ${f.moved_to})` : "";
+    lines.push(`  WARNING: could not recover ${f.dir}: ${f.reason}${where}`);
+  }
   return lines;
 }

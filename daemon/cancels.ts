@@ -62,6 +62,11 @@ export class RunningRequests {
     return { signal: controller.signal, done };
   }
 
+  /** Stops every running request with `error` (the daemon is stopping). */
+  cancelAll(error: Error): void {
+    for (const controller of this.#running.values()) controller.abort(error);
+  }
+
   /** Stops the running request with this id; false when none runs. */
   cancel(id: JsonRpcId): boolean {
     const controller = this.#running.get(idKey(id));

@@ -9,22 +9,22 @@ import { z } from "zod";
 const MiB = 1024 * 1024;
 
 /** The configuration schema with every default. */
-export const ConfigSchema = z.object({
+export const ConfigSchema = z.strictObject({
   socket: z.string().min(1).optional().describe("Unix socket path"),
   workspace: z.string().min(1).optional().describe("Directory relative file paths resolve against"),
-  tcp: z.object({
+  tcp: z.strictObject({
     enabled: z.boolean().default(false),
     host: z.string().default("127.0.0.1"),
     port: z.int().min(0).max(65535).default(7890),
     allow_non_loopback: z.boolean().default(false),
   }).prefault({}),
-  http: z.object({
+  http: z.strictObject({
     listen: z.string().min(1).nullable().default(null).describe(
       '"HOST:PORT" of the HTTP listener (viewer, /metrics, /rpc, /ws); off when null',
     ),
     allow_non_loopback: z.boolean().default(false),
   }).prefault({}),
-  log: z.object({
+  log: z.strictObject({
     level: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
     file: z.string().min(1).nullable().default(null),
     format: z.enum(["auto", "json", "text"]).default("auto"),
@@ -35,7 +35,7 @@ export const ConfigSchema = z.object({
     ),
     slow_ms: z.number().min(0).default(100).describe("Requests slower than this are always logged"),
   }).prefault({}),
-  limits: z.object({
+  limits: z.strictObject({
     max_message_bytes: z.int().min(1024).max(256 * MiB).default(16 * MiB),
     max_depth: z.int().min(2).max(10000).default(64),
     max_batch: z.int().min(1).max(100000).default(1000),
@@ -50,7 +50,7 @@ export const ConfigSchema = z.object({
     script_memory_mb: z.int().min(1).max(4096).default(64),
     job_timeout_ms: z.int().min(100).max(3_600_000).default(120_000),
   }).prefault({}),
-  changes: z.object({
+  changes: z.strictObject({
     coalesce_ms: z.number().min(0).max(1000).default(20).describe(
       "Edits of a project within this time are reported as one goxel.changed event",
     ),
@@ -69,12 +69,12 @@ export const ConfigSchema = z.object({
     "What one project's undo steps may weigh (16 KiB per tile a step changed); past it the " +
       "oldest go, the latest is always kept (0 = unbounded)",
   ),
-  render: z.object({
+  render: z.strictObject({
     dir: z.string().min(1).optional(),
     ttl_seconds: z.number().min(1).default(3600),
     max_bytes: z.int().min(MiB).default(1024 * MiB),
   }).prefault({}),
-  script: z.object({
+  script: z.strictObject({
     default_timeout_ms: z.int().min(1).max(300000).default(30000),
   }).prefault({}),
   autosave_on_exit: z.boolean().default(false).describe(
@@ -90,12 +90,12 @@ export const ConfigSchema = z.object({
   data_dir: z.string().min(1).optional().describe(
     "Where project journals and checkpoints live (default $XDG_STATE_HOME/goxel)",
   ),
-  checkpoint: z.object({
+  checkpoint: z.strictObject({
     max_bytes: z.int().min(4096).default(64 * MiB),
     max_seconds: z.number().min(1).default(600),
   }).prefault({}),
   shutdown_grace_ms: z.int().min(0).max(600000).default(5000),
-}).strict();
+});
 
 /** A validated configuration. */
 export type Config = z.infer<typeof ConfigSchema>;
@@ -144,16 +144,15 @@ export async function loadConfig(sources: ConfigSources): Promise<Config> {
   );
   const parsed = ConfigSchema.safeParse(merged);
   if (parsed.success) return parsed.data;
-  throw new ConfigError(parsed.error.issues.map((issue) => {
-    const key = issue.path.join(".") || "(root)";
+  throw new ConfigError(parsed.error.issues.flatMap((issue) => {
     const path = issue.path as (string | number)[];
-    const where = fromFile.locate(
-      issue.code === "unrecognized_keys" ? [...path, issue.keys[0]] : path,
-    );
-    const message = issue.code === "unrecognized_keys"
-      ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`
-      : issue.message;
-    return `${key}: ${message}${where}`;
+    // Every section is strict: a misspelt nested key (limits.max_conections) is an error too.
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((k) =>
+        `unknown key ${[...path, k].join(".")}${fromFile.locate([...path, k])}`
+      );
+    }
+    return [`${path.join(".") || "(root)"}: ${issue.message}${fromFile.locate(path)}`];
   }));
 }
 

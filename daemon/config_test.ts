@@ -54,6 +54,9 @@ Deno.test("loadConfig() names the key, file, line and column of each problem", a
     ["log:\n  level: loud\n", /log.level: .*:2:3\)/],
     ["limits:\n  max_depth: 1.5\n", /limits.max_depth: .*:2:3\)/],
     ["workers: 2\nbogus: 1\n", /unknown key bogus .*:2:1\)/],
+    ["limits:\n  max_conections: 3\n", /unknown key limits.max_conections .*:2:3\)/],
+    ["log:\n  bogus: 1\n", /unknown key log.bogus .*:2:3\)/],
+    ["checkpoint:\n  max_seconds: 5\n  every: 1\n", /unknown key checkpoint.every .*:3:3\)/],
     ["tcp:\n  port: 99999\n", /tcp.port: .*:2:3\)/],
     ["log: [1, 2\n", /:\d+:\d+: [^\n]*[^:\n]$/], // no dangling colon before a quoted excerpt
     ["- a list\n", /the top level must be a mapping/],
@@ -85,4 +88,28 @@ Deno.test("diffConfig() separates keys applied at once from restart-only ones", 
   assert.deepEqual(r.applied, ["limits.max_batch"]);
   assert.deepEqual(r.restart_required, ["socket", "tcp.enabled"]);
   assert.deepEqual(diffConfig(a, a).changed, []);
+});
+
+Deno.test("loadConfig() rejects an unknown key in every section of the file", async (t) => {
+  const sections = ["tcp", "http", "log", "limits", "changes", "render", "script", "checkpoint"];
+  for (const section of sections) {
+    await t.step(section, async () => {
+      await withFile(`${section}:\n  typo_key: 1\n`, async (file) => {
+        await assert.rejects(
+          loadConfig({ file }),
+          new RegExp(`unknown key ${section}\\.typo_key \\(${file}:2:3\\)`),
+        );
+      });
+    });
+  }
+  await t.step("each unknown key is named with its own place", async () => {
+    await withFile("log:\n  a: 1\n  b: 2\n", async (file) => {
+      const err = await loadConfig({ file }).then(() => null, (e) => e);
+      assert.ok(err instanceof ConfigError);
+      assert.deepEqual(err.issues, [
+        `unknown key log.a (${file}:2:3)`,
+        `unknown key log.b (${file}:3:3)`,
+      ]);
+    });
+  });
 });

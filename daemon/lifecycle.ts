@@ -67,15 +67,17 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   }
   const socket = resolve(config.socket ?? paths.socket);
   const { pidFile, tokenFile } = socketSiblings(socket);
+  // Against the default socket, not paths.socket: GOXEL_SOCKET names another daemon's socket.
+  const isDefaultSocket = socket === resolve(paths.defaultSocket);
   const dataDir = resolve(
-    config.data_dir ?? defaultDataDir(dirname(paths.logFile), socket, paths.socket),
+    config.data_dir ?? defaultDataDir(dirname(paths.logFile), socket, paths.defaultSocket),
   );
   let releaseLock = () => {};
   let releaseData = () => {};
   try {
     await setupLogging(logSettings(config));
     checkSocketPath(socket);
-    if (!config.socket || socket === resolve(paths.socket)) ensurePrivateDir(paths.runtimeDir);
+    if (isDefaultSocket) ensurePrivateDir(paths.runtimeDir);
     else checkSocketParent(socket);
     releaseLock = await acquireLock(socket);
     if (config.durability !== "off") releaseData = await lockDataDir(dataDir);
@@ -224,7 +226,8 @@ async function serve(a: ServeArgs): Promise<number> {
     log.info("Stopping: {reason}", { reason });
     await server!.stopAccepting();
     ctx.http.close();
-    await server!.drain(a.config.shutdown_grace_ms);
+    // Past the grace, what still runs on workers is stopped, and its clients hear why (−1110).
+    if (!await server!.drain(a.config.shutdown_grace_ms)) await server!.cancelRunning(1000);
     if (ctx.config.autosave_on_exit) await autosaveProjects(ctx, log);
     await journal.close();
     server!.closeAll();

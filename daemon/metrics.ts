@@ -1,5 +1,14 @@
 /** Counters, gauges and a latency histogram, exposed in the Prometheus text format. */
 
+/** Prometheus metric types of the values read at exposition time. */
+type ReadType = "gauge" | "counter";
+
+/** A metric whose value lives elsewhere and is read when rendering. */
+interface ReadMetric {
+  type: ReadType;
+  read: () => number | [string, number][];
+}
+
 const BUCKETS = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30];
 
 interface Histogram {
@@ -13,7 +22,7 @@ export class Metrics {
   #counters = new Map<string, Map<string, number>>();
   #help = new Map<string, string>();
   #latency = new Map<string, Histogram>();
-  #gauges = new Map<string, () => number | [string, number][]>();
+  #read = new Map<string, ReadMetric>();
 
   /** Adds `by` to a counter, optionally labelled (`{method="x"}`). */
   inc(name: string, labels = "", by = 1): void {
@@ -27,15 +36,30 @@ export class Metrics {
     return this.#counters.get(name)?.get(labels) ?? 0;
   }
 
-  /** Sets a metric's help text. */
-  describe(name: string, help: string): void {
+  /**
+   * Declares a counter with its help text; each of `labelSets` (by default the one unlabelled
+   * series) is exported at 0 from the start, as Prometheus expects, instead of appearing only
+   * once it is first counted. Pass `[]` when the label values are not known in advance.
+   */
+  describe(name: string, help: string, labelSets: string[] = [""]): void {
     this.#help.set(name, help);
+    let series = this.#counters.get(name);
+    if (!series) this.#counters.set(name, series = new Map());
+    for (const labels of labelSets) if (!series.has(labels)) series.set(labels, 0);
   }
 
   /** Registers a gauge read at exposition time (one value, or labelled series `[labels, v]`). */
   gauge(name: string, help: string, read: () => number | [string, number][]): void {
     this.#help.set(name, help);
-    this.#gauges.set(name, read);
+    this.#read.set(name, { type: "gauge", read });
+  }
+
+  /**
+   * Registers a counter kept elsewhere (it only ever grows from start), read at exposition time.
+   */
+  counterFrom(name: string, help: string, read: () => number | [string, number][]): void {
+    this.#help.set(name, help);
+    this.#read.set(name, { type: "counter", read });
   }
 
   /** Records one request duration (seconds) for a method. */
@@ -54,8 +78,8 @@ export class Metrics {
       out.push(`# HELP ${name} ${this.#help.get(name) ?? name}`, `# TYPE ${name} counter`);
       for (const [labels, v] of series) out.push(`${name}${labels} ${v}`);
     }
-    for (const [name, read] of this.#gauges) {
-      out.push(`# HELP ${name} ${this.#help.get(name)}`, `# TYPE ${name} gauge`);
+    for (const [name, { type, read }] of this.#read) {
+      out.push(`# HELP ${name} ${this.#help.get(name)}`, `# TYPE ${name} ${type}`);
       const value = read();
       if (typeof value === "number") out.push(`${name} ${value}`);
       else for (const [labels, v] of value) out.push(`${name}${labels} ${v}`);

@@ -133,3 +133,42 @@ Deno.test("Metrics.render() of a fresh instance still declares the latency histo
   const text = new Metrics().render();
   assert.equal(text, `# HELP ${H} Time to handle one JSON-RPC request\n# TYPE ${H} histogram\n`);
 });
+
+Deno.test("Metrics.describe() exports a declared counter at 0 before it is first counted", async (t) => {
+  const m = new Metrics();
+  m.describe("goxel_notifications_total", "Notifications sent");
+  m.describe("goxel_hits_total", "Hits by kind", ['{kind="a"}', '{kind="b"}']);
+  m.describe("goxel_requests_total", "Requests by method", []);
+  const text = m.render();
+  await t.step("an unlabelled counter", () => {
+    assert.ok(text.includes("# TYPE goxel_notifications_total counter\n"), text);
+    assert.equal(sample(text, "goxel_notifications_total"), 0);
+  });
+  await t.step("each given label set", () => {
+    assert.equal(sample(text, 'goxel_hits_total{kind="a"}'), 0);
+    assert.equal(sample(text, 'goxel_hits_total{kind="b"}'), 0);
+  });
+  await t.step("label values not known in advance: help and type, no sample", () => {
+    assert.ok(text.includes("# HELP goxel_requests_total Requests by method\n"), text);
+    assert.ok(text.includes("# TYPE goxel_requests_total counter\n"), text);
+    assert.ok(!/^goxel_requests_total[ {]/m.test(text), text);
+  });
+  await t.step("counting goes on from 0", () => {
+    m.inc("goxel_notifications_total");
+    m.inc("goxel_requests_total", '{method="m"}');
+    const again = m.render();
+    assert.equal(sample(again, "goxel_notifications_total"), 1);
+    assert.equal(sample(again, 'goxel_requests_total{method="m"}'), 1);
+  });
+});
+
+Deno.test("Metrics.counterFrom() reads a counter kept elsewhere and types it counter", () => {
+  const m = new Metrics();
+  let records = 4;
+  m.counterFrom("goxel_journal_records", "Journal records written since start", () => records);
+  records = 9;
+  const text = m.render();
+  assert.ok(text.includes("# TYPE goxel_journal_records counter\n"), text);
+  assert.ok(!text.includes("# TYPE goxel_journal_records gauge"), text);
+  assert.equal(sample(text, "goxel_journal_records"), 9);
+});

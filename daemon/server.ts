@@ -18,6 +18,7 @@ import {
   NULL_ID,
   rawIds,
   resultReply,
+  RpcError,
   type Transport,
   validateEnvelope,
 } from "../protocol/mod.ts";
@@ -200,6 +201,20 @@ export class RpcServer {
     const end = Date.now() + timeoutMs;
     while (this.busyCount > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
     return this.busyCount === 0;
+  }
+
+  /**
+   * Stops the requests still running on worker jobs (a stop's grace is over): each answers
+   * −1110; resolves once they have, or after `replyMs`.
+   */
+  async cancelRunning(replyMs: number): Promise<void> {
+    const error = new RpcError(
+      ErrorCode.SHUTTING_DOWN,
+      "The daemon is stopping: the request was stopped after shutdown_grace_ms",
+      { reason: "shutting_down" },
+    );
+    for (const c of this.#clients) c.info.running?.cancelAll(error);
+    await this.drain(replyMs);
   }
 
   /** Closes every connection and stops the idle sweep. */

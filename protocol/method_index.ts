@@ -40,8 +40,7 @@ export const METHOD_INDEX: readonly MethodIndexEntry[] = [
   },
   {
     "name": "goxel.export_model",
-    "summary":
-      "Write the visible layers to a file in another format (the project keeps its own path).",
+    "summary": "Write the project to a file in another format (the project keeps its own path).",
     "positional": ["path", "format"],
     "params": ["path", "format", "overwrite_sidecars", "project"],
     "paths": ["path"],

@@ -10,7 +10,10 @@ export interface PathInputs {
 /** The daemon's default runtime files. */
 export interface RuntimePaths {
   runtimeDir: string;
+  /** The socket to use: GOXEL_SOCKET, else `defaultSocket`. */
   socket: string;
+  /** The default socket in the runtime dir, whatever GOXEL_SOCKET says. */
+  defaultSocket: string;
   pidFile: string;
   tokenFile: string;
   configFile: string;
@@ -24,10 +27,12 @@ export function defaultPaths({ env, uid, home }: PathInputs): RuntimePaths {
     : `${(env.TMPDIR || "/tmp").replace(/\/+$/, "")}/goxel-${uid}`;
   const configHome = env.XDG_CONFIG_HOME || `${home}/.config`;
   const stateHome = env.XDG_STATE_HOME || `${home}/.local/state`;
-  const socket = env.GOXEL_SOCKET || `${runtimeDir}/goxel.sock`;
+  const defaultSocket = `${runtimeDir}/goxel.sock`;
+  const socket = env.GOXEL_SOCKET || defaultSocket;
   return {
     runtimeDir,
     socket,
+    defaultSocket,
     ...socketSiblings(socket),
     configFile: env.GOXEL_CONFIG || `${configHome}/goxel/config.yaml`,
     logFile: `${stateHome}/goxel/goxel.log`,

@@ -7,6 +7,7 @@ Deno.test("defaultPaths() puts runtime files in XDG_RUNTIME_DIR/goxel when it is
   const expected: RuntimePaths = {
     runtimeDir: "/run/user/1000/goxel",
     socket: "/run/user/1000/goxel/goxel.sock",
+    defaultSocket: "/run/user/1000/goxel/goxel.sock",
     pidFile: "/run/user/1000/goxel/goxel.pid",
     tokenFile: "/run/user/1000/goxel/token",
     configFile: "/home/me/.config/goxel/config.yaml",
@@ -47,6 +48,7 @@ Deno.test("defaultPaths() honours GOXEL_SOCKET and derives the pid and token fil
   });
   assert.equal(paths.runtimeDir, "/run/user/1/goxel");
   assert.equal(paths.socket, "/srv/g/work.sock");
+  assert.equal(paths.defaultSocket, "/run/user/1/goxel/goxel.sock", "the default stays known");
   assert.equal(paths.pidFile, "/srv/g/work.pid");
   assert.equal(paths.tokenFile, "/srv/g/work.token");
 });

@@ -124,3 +124,26 @@ Deno.test("goxel call cancels its request on Ctrl-C and exits 130", async () => 
     assert.equal((await runGoxel(["call", "--socket", env.socket, "ping"], env)).code, 0);
   });
 });
+
+Deno.test("a stop past shutdown_grace_ms stops a running script, whose client hears −1110", async () => {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env, [], "shutdown_grace_ms: 300\n");
+  const c = await RawClient.unix(env.socket);
+  try {
+    await c.call("goxel.create_project", { name: "spin" });
+    await c.send(line(1, "goxel.execute_script", { script: "for (;;) {}", timeout_ms: 60_000 }));
+    const watcher = await RawClient.unix(env.socket);
+    await waitFor("the script to start", async () => await workerJobs(watcher) === 1);
+    watcher.close();
+    const started = Date.now();
+    const stop = runGoxel(["stop", "--socket", env.socket], env);
+    const reply = await c.read(5000) as Reply & { error?: { code: number } };
+    assert.equal(reply.error?.code, -1110, JSON.stringify(reply));
+    assert.equal((await stop).code, 0);
+    assert.ok(Date.now() - started < 4000, `the stop took ${Date.now() - started} ms`);
+  } finally {
+    c.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+});

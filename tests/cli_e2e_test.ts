@@ -279,9 +279,11 @@ Deno.test("relative file paths resolve against the caller's directory in every c
 Deno.test("goxel call watch --help explains the change stream instead of calling it unknown", async () => {
   const env = await makeTestEnv();
   try {
-    const r = await runGoxel(["call", "watch", "--help"], env);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^Usage: goxel call watch \[project\] \[since\]/);
+    for (const args of [["call", "watch", "--help"], ["help", "watch"]]) {
+      const r = await runGoxel(args, env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^Usage: goxel call watch \[project\] \[since\]/);
+    }
   } finally {
     await env.cleanup();
   }

@@ -223,8 +223,10 @@ export function checkBoxInRange(box: Mat4 | null | undefined, what: string): voi
   const { min, max } = aabbFromBox(box);
   const ok = min.every((v) => v >= -COORD_LIMIT) && max.every((v) => v <= COORD_LIMIT);
   if (!ok) {
+    // The aabb's max is exclusive; users give and read boxes with an inclusive max.
+    const last = max.map((v) => v - 1);
     throw new InvalidInputError(
-      `Cannot ${what}: the box [${min.join(", ")}]–[${max.join(", ")}] reaches outside ` +
+      `Cannot ${what}: the box [${min.join(", ")}]–[${last.join(", ")}] reaches outside ` +
         `±${COORD_LIMIT}`,
     );
   }

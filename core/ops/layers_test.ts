@@ -276,3 +276,17 @@ Deno.test("autoResizeImage() fits the image box to the layers", () => {
     max: [6, 8, 10],
   });
 });
+
+Deno.test("addShapeLayer() names a box out of range by its inclusive corners", () => {
+  const img = newImage();
+  // The user's box [0,0,0]–[2000000,1,1], inclusive: its aabb ends one past that.
+  const box = boxFromAabb({ min: [0, 0, 0], max: [2000001, 2, 2] });
+  assert.throws(
+    () => addShapeLayer(img, "cube", RED, box),
+    (err: Error) =>
+      err instanceof InvalidInputError &&
+      err.message ===
+        "Cannot add a shape layer: the box [0, 0, 0]–[2000000, 1, 1] reaches outside ±1048576",
+  );
+  assert.equal(img.layers.length, 1, "no layer was added");
+});

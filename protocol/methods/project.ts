@@ -109,7 +109,10 @@ export const saveProject = defineMethod({
 export const exportModel = defineMethod({
   name: "goxel.export_model",
   tool: { destructive: true, idempotent: true },
-  summary: "Write the visible layers to a file in another format (the project keeps its own path).",
+  summary: "Write the project to a file in another format (the project keeps its own path).",
+  description:
+    "Formats with layers (.gox, .vox, .qb, .gltf, .glb) write every layer, hidden ones too " +
+    "(.gox and .vox mark them hidden); the others write the visible layers merged.",
   params: z.strictObject({
     path: Path.describe("Destination file"),
     format: Format.optional().describe(WRITE_FORMAT_TEXT),
