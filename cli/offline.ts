@@ -62,7 +62,11 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
       "--format <name>",
       "output format name, e.g. vox, gox, obj (a wrong name lists them all)",
     )
-    .option("--greedy", "mesh formats: merge coplanar faces (same surface, fewer triangles)")
+    .option(
+      "--greedy",
+      "mesh formats: merge coplanar faces (same surface, fewer triangles; the mesh then has " +
+        "T-junctions, so it is not watertight: leave it off for 3D printing)",
+    )
     .option("--max-voxels <n>", MAX_VOXELS_HELP)
     .action(async (input, output, o) => {
       if (o.format !== undefined) {
