@@ -6,7 +6,8 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
-import { ErrorCode } from "../protocol/mod.ts";
+import { type Answer, ErrorCode } from "../protocol/mod.ts";
+import { cancelEarly, RunningRequests } from "./cancels.ts";
 import type { Peer } from "./changes.ts";
 import type { DaemonContext } from "./context.ts";
 import type { CallInfo, Dispatcher } from "./dispatch.ts";
@@ -40,7 +41,9 @@ class WsConnection implements Peer {
   readonly #ws: WebSocket;
   readonly #gateway: WsGateway;
   readonly #info: CallInfo;
-  #queue: string[] = [];
+  /** Messages waiting their turn; a cancel read early waits with its answer (in order). */
+  #queue: (string | { answer: string | null })[] = [];
+  readonly #running: RunningRequests;
   #queuedBytes = 0;
   #paused = false;
   #busy = false;
@@ -50,12 +53,21 @@ class WsConnection implements Peer {
   constructor(gateway: WsGateway, ws: WebSocket, id: number) {
     this.#gateway = gateway;
     this.#ws = ws;
-    this.#info = { connectionId: id, transport: "ws", peer: this };
+    // A closed connection stops its jobs; goxel.cancel_request stops one by id.
+    const closed = new AbortController();
+    ws.once("close", () => closed.abort());
+    this.#running = new RunningRequests(closed.signal);
+    const signal = closed.signal;
+    this.#info = { connectionId: id, transport: "ws", peer: this, signal, running: this.#running };
     ws.on("message", (data, isBinary) => {
       if (isBinary) return this.#reply(binaryRefused());
       const text = String(data);
-      this.#queue.push(text);
-      this.#queuedBytes += text.length;
+      const early = cancelEarly(text, this.#running, this);
+      if (early !== undefined) this.#queue.push({ answer: early as string | null });
+      else {
+        this.#queue.push(text);
+        this.#queuedBytes += text.length;
+      }
       this.#schedule();
       this.#updateReading();
     });
@@ -82,6 +94,15 @@ class WsConnection implements Peer {
       // Replies were waiting for the client to read: go on once half of them are gone.
       if (this.#queue.length && this.#ws.bufferedAmount <= MAX_UNSENT_BYTES / 2) this.#schedule();
     });
+  }
+
+  /** See MessageConnection.answerQueued: a cancel answers a queued message instead of it. */
+  answerQueued(matches: (text: string) => boolean, answer: (text: string) => Answer): boolean {
+    const at = this.#queue.findIndex((m) => typeof m === "string" && matches(m));
+    if (at < 0) return false;
+    this.#queuedBytes -= (this.#queue[at] as string).length;
+    this.#queue[at] = { answer: answer(this.#queue[at] as string) as string | null };
+    return true;
   }
 
   onDrain(fn: () => void): void {
@@ -121,9 +142,13 @@ class WsConnection implements Peer {
   #pump(): void {
     const end = performance.now() + PUMP_SLICE_MS;
     while (!this.#busy && this.#queue.length && this.#ws.bufferedAmount <= MAX_UNSENT_BYTES) {
-      const text = this.#queue.shift()!;
-      this.#queuedBytes -= text.length;
-      const out = this.#gateway.dispatcher.handleText(text, this.#info);
+      const item = this.#queue.shift()!;
+      if (typeof item !== "string") {
+        this.#reply(item.answer);
+        continue;
+      }
+      this.#queuedBytes -= item.length;
+      const out = this.#gateway.dispatcher.handleText(item, this.#info);
       if (out !== null && typeof out === "object") {
         this.#busy = true;
         out.then((r) => {

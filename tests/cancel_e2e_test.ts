@@ -147,3 +147,33 @@ Deno.test("a stop past shutdown_grace_ms stops a running script, whose client he
     await env.cleanup();
   }
 });
+
+Deno.test("cancel_request over the /ws WebSocket stops a running script and a queued request", async () => {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env, ["--http", "127.0.0.1:0"]);
+  const c = await RawClient.unix(env.socket);
+  try {
+    await c.call("goxel.create_project", { name: "spin" });
+    const url = (await c.call<{ url: string }>("goxel.serve_http")).url;
+    const ws = new WebSocket(url.replace("http", "ws") + "/ws");
+    await new Promise((r, j) => (ws.onopen = r, ws.onerror = j));
+    const replies: Reply[] = [];
+    ws.onmessage = (e) => replies.push(JSON.parse(String(e.data)));
+    ws.send(line("s", "goxel.execute_script", { script: "for (;;) {}", timeout_ms: 60_000 }));
+    ws.send(line(2, "goxel.add_voxel", { x: 1, y: 1, z: 1, color: "#ff0000" }));
+    await waitFor("the script to start", async () => await workerJobs(c) === 1);
+    ws.send(line(3, "goxel.cancel_request", { id: 2 }));
+    ws.send(line(4, "goxel.cancel_request", { id: "s" }));
+    await waitFor("four replies", () => replies.length === 4, 5000);
+    assert.deepEqual(replies.map((r) => r.id), ["s", 2, 3, 4]);
+    assert.deepEqual(replies[0].error?.data, { reason: "cancelled" });
+    assert.deepEqual(replies[1].error?.data, { reason: "cancelled" });
+    assert.deepEqual(replies[2].result, { cancelled: true, state: "queued" });
+    assert.deepEqual(replies[3].result, { cancelled: true, state: "running" });
+    ws.close();
+  } finally {
+    c.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
