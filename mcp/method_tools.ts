@@ -7,6 +7,7 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { listMethods, type MethodDecl } from "../protocol/mod.ts";
 import { type JsonSchema, paramDescriptors, toJsonSchema } from "../protocol/openrpc.ts";
+import { compactSchema } from "./compact_schema.ts";
 
 /** Methods offered only with `--allow-scripts`. */
 const SCRIPT_METHODS = new Set(["goxel.execute_script"]);
@@ -40,9 +41,17 @@ export function toolNameOf(method: string): string {
   return method.replace(/^goxel\./, "");
 }
 
-/** The input JSON Schema of a method's tool, built from its `rpc.discover` param descriptors. */
+/** Colour channels a method also takes as `r`, `g`, `b`, `a`: tools offer `color` alone. */
+const CHANNELS = new Set(["r", "g", "b", "a"]);
+
+/**
+ * The input JSON Schema of a method's tool, built from its `rpc.discover` param descriptors and
+ * compacted for agents (see compact_schema.ts).
+ */
 export function toolInputSchema(decl: MethodDecl): Tool["inputSchema"] {
-  const params = paramDescriptors(decl);
+  const all = paramDescriptors(decl);
+  const hasColor = all.some((p) => p.name === "color");
+  const params = all.filter((p) => !(hasColor && CHANNELS.has(p.name)));
   const required = params.filter((p) => p.required).map((p) => p.name);
   const schemaOf = (name: string, schema: JsonSchema): JsonSchema => {
     // A tool call without a project goes to its session's current project (see ToolTable).
@@ -52,18 +61,18 @@ export function toolInputSchema(decl: MethodDecl): Tool["inputSchema"] {
     const said = String(schema.description ?? "").replace(/ \(default \d+\)$/, "");
     return { ...schema, description: `${said} (default ${page} here; \`truncated\` says if more)` };
   };
-  return {
+  return compactSchema({
     type: "object",
     properties: Object.fromEntries(params.map((p) => [p.name, schemaOf(p.name, p.schema)])),
     ...(required.length ? { required } : {}),
     additionalProperties: false,
-  };
+  }) as Tool["inputSchema"];
 }
 
 /** The output JSON Schema of a method's tool: its result schema, when that is an object. */
 export function toolOutputSchema(decl: MethodDecl): JsonSchema | undefined {
   const schema = toJsonSchema(decl.result);
-  return schema.type === "object" ? schema : undefined;
+  return schema.type === "object" ? compactSchema(schema) : undefined;
 }
 
 function describe(decl: MethodDecl): string {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { compactSchema } from "./compact_schema.ts";
 import { findMethod } from "../protocol/mod.ts";
 import { buildOpenRpc } from "../protocol/openrpc.ts";
 import {
@@ -22,11 +23,20 @@ Deno.test("a tool's input schema is the rpc.discover param schemas of its method
   const doc = buildOpenRpc([decl], { title: "t", version: "1" });
   const schema = toolInputSchema(decl);
   for (const p of doc.methods[0].params) {
+    // The channels r, g, b, a are left out: a tool takes `color`.
+    if (["r", "g", "b", "a"].includes(p.name)) {
+      assert.equal(schema.properties?.[p.name], undefined, p.name);
+      continue;
+    }
     // `project` says what a tool's default is: its session's current project.
     const want = p.name === "project" ? { ...p.schema, description: PROJECT_PARAM } : p.schema;
-    assert.deepEqual(schema.properties?.[p.name], want);
+    assert.deepEqual(schema.properties?.[p.name], compactSchema(want));
   }
   assert.deepEqual(schema.required, ["x", "y", "z"]);
+  assert.deepEqual(schema.properties?.x, {
+    type: "integer",
+    description: "X coordinate of the voxel",
+  });
 });
 
 Deno.test("tool annotations follow the declared hints with MCP's defaults", () => {

@@ -10,6 +10,7 @@ import {
   ResourceUpdatedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { decodePng } from "../core/formats/png_decode.ts";
+import { compactSchema } from "../mcp/compact_schema.ts";
 import { PROJECT_PARAM, TOOL_PAGE_DEFAULTS } from "../mcp/method_tools.ts";
 import { listMethods } from "../protocol/mod.ts";
 import type { OpenRpcDocument } from "../protocol/openrpc.ts";
@@ -71,12 +72,19 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
         const tool = byName.get(decl.name.replace(/^goxel\./, ""));
         assert.ok(tool, `${decl.name} is offered as a tool`);
         const method = doc.methods.find((m) => m.name === decl.name)!;
+        const hasColor = method.params.some((p) => p.name === "color");
         for (const p of method.params) {
-          // Page sizes differ only in the default the tool applies (and says).
+          // Colour channels are offered as `color` alone.
+          if (hasColor && ["r", "g", "b", "a"].includes(p.name)) {
+            assert.ok(!(p.name in (tool.inputSchema.properties ?? {})), `${decl.name}.${p.name}`);
+            continue;
+          }
+          // Page sizes differ only in the default the tool applies (and says); schemas are
+          // compacted for agents.
           const { description: said, ...shape } = tool.inputSchema.properties?.[p.name] as {
             description?: string;
           };
-          const { description: declaredSaid, ...declaredShape } = p.schema as {
+          const { description: declaredSaid, ...declaredShape } = compactSchema(p.schema) as {
             description?: string;
           };
           assert.deepEqual(shape, declaredShape, `${decl.name}.${p.name}`);
@@ -88,7 +96,7 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
         const required = method.params.filter((p) => p.required).map((p) => p.name);
         assert.deepEqual(tool.inputSchema.required ?? [], required, decl.name);
         const result = method.result.schema;
-        const output = result.type === "object" ? result : undefined;
+        const output = result.type === "object" ? compactSchema(result) : undefined;
         assert.deepEqual(tool.outputSchema, output, `${decl.name} result`);
         assert.equal(tool.annotations?.readOnlyHint, decl.tool!.readOnly === true, decl.name);
       }
