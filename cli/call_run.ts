@@ -310,25 +310,25 @@ async function callOnce(
   // Ctrl-C asks the daemon to cancel the request (its reply then says so); a second one, or a
   // daemon that does not answer within CANCEL_WAIT_MS, leaves at once.
   const interrupted = new AbortController();
-  let leave = () => {};
+  const stopped = (why: string) =>
+    Object.assign(new CliError(`${call.name} was interrupted: ${why}`, EXIT.INTERRUPTED), {
+      reason: "cancelled",
+    });
+  let leave = (_why: string) => {};
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const left = new Promise<never>((_, reject) => {
-    leave = () => reject(new CliError(`${call.name} was interrupted`, EXIT.INTERRUPTED));
-  });
+  const left = new Promise<never>((_, reject) => leave = (why) => reject(stopped(why)));
   left.catch(() => {});
   const onInterrupt = () => {
-    if (interrupted.signal.aborted) return leave();
+    if (interrupted.signal.aborted) return leave("interrupted again before the daemon answered");
     interrupted.abort();
-    timer = setTimeout(leave, CANCEL_WAIT_MS);
+    const late = `the daemon did not answer the cancellation within ${CANCEL_WAIT_MS} ms`;
+    timer = setTimeout(() => leave(late), CANCEL_WAIT_MS);
   };
   process.on("SIGINT", onInterrupt);
   try {
     out.json(await Promise.race([client.call(call.name, call.params, interrupted.signal), left]));
   } catch (err) {
-    if (interrupted.signal.aborted) {
-      const why = err instanceof RpcError ? err.message : "the daemon did not confirm in time";
-      throw new CliError(`${call.name} was interrupted: ${why}`, EXIT.INTERRUPTED);
-    }
+    if (interrupted.signal.aborted && err instanceof RpcError) throw stopped(err.message);
     if (!(err instanceof RpcError)) throw err;
     if (!json) throw new CliError(err.message);
     out.json({ code: err.code, message: err.message, data: err.data });

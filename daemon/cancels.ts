@@ -16,6 +16,7 @@ import {
   rawIds,
   resultReply,
   RpcError,
+  validateEnvelope,
 } from "../protocol/mod.ts";
 import { errorReplyOf } from "../protocol/replies.ts";
 
@@ -29,6 +30,19 @@ export function cancelledError(): RpcError {
     "The request was cancelled by its client (goxel.cancel_request)",
     { reason: "cancelled" },
   );
+}
+
+/** The error of a request whose client left (its connection closed). */
+export function clientLeftError(): RpcError {
+  return new RpcError(ErrorCode.APPLICATION_ERROR, "The request was cancelled: its client left", {
+    reason: "cancelled",
+  });
+}
+
+/** Throws the signal's error once it is aborted: its own RpcError, else "its client left". */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  throw signal.reason instanceof RpcError ? signal.reason : clientLeftError();
 }
 
 /** The key of a request id (ids 1 and "1" differ). */
@@ -51,7 +65,7 @@ export class RunningRequests {
     const key = idKey(id);
     const controller = new AbortController();
     const connection = this.connection;
-    const onClose = () => controller.abort(connection?.reason);
+    const onClose = () => controller.abort(clientLeftError());
     if (connection?.aborted) onClose();
     else connection?.addEventListener("abort", onClose, { once: true });
     this.#running.set(key, controller);
@@ -76,63 +90,75 @@ export class RunningRequests {
   }
 }
 
-/** What a cancel may reach of a connection's queue (MessageConnection.answerQueued). */
+/**
+ * What a cancel may reach of a connection's queue (MessageConnection.answerQueued): each queued
+ * message's id key is worked out at most once, however many cancels look for it.
+ */
 export interface QueuedMessages {
-  answerQueued(matches: (text: string) => boolean, answer: (text: string) => Answer): boolean;
+  answerQueued(
+    key: string,
+    keyOf: (text: string) => string | undefined,
+    answer: (text: string) => Answer,
+  ): boolean;
 }
 
-/** Queued messages a cancel looks at, and the longest it parses (a cancel must stay cheap). */
-const QUEUE_SCAN = 16;
-const MAX_SCANNED_CHARS = 4096;
+/**
+ * The id key of a queued message, from the id as written (no parse of the whole message);
+ * undefined for a notification, a batch or a message that is not JSON.
+ */
+export function queuedIdKey(text: string): string | undefined {
+  if (text.trimStart().startsWith("[")) return undefined;
+  try {
+    const id = rawIds(text)[0];
+    return id === undefined ? undefined : idKey(JSON.parse(id));
+  } catch {
+    return undefined;
+  }
+}
 
 /**
- * Handles `goxel.cancel_request` read off a socket, at once; undefined for any other message
- * (and for a malformed cancel: it then takes its turn and gets the usual error reply).
+ * Handles `goxel.cancel_request` read off a connection, at once; undefined for any other
+ * message, and for a malformed cancel (it then takes its turn and gets the usual error reply).
+ * `counted` records the cancel as a request (metrics and the access log).
  */
 export function cancelEarly(
   text: string,
   running: RunningRequests,
   queue: QueuedMessages,
+  counted?: (method: string) => void,
 ): Answer | undefined {
   if (!text.includes("cancel_request")) return undefined;
-  let msg: { id?: JsonRpcId; method?: unknown; params?: unknown };
+  let msg: unknown;
   try {
     msg = JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (msg === null || typeof msg !== "object" || Array.isArray(msg)) return undefined;
-  if (typeof msg.method !== "string") return undefined;
-  const decl = findMethod(msg.method);
+  const checked = validateEnvelope(msg);
+  if (!checked.ok) return undefined;
+  const req = checked.request;
+  const decl = findMethod(req.method);
   if (decl?.name !== "goxel.cancel_request") return undefined;
-  const parsed = parseParams(decl, msg.params);
+  const parsed = parseParams(decl, req.params);
   if (!parsed.ok) return undefined;
   const target = (parsed.value as { id: JsonRpcId }).id;
-  const state = cancel(target, running, queue);
-  if (!("id" in msg)) return null;
-  const id = needsRawId(msg.id) ? rawIds(text)[0] ?? idText(msg.id) : idText(msg.id);
+  const state = cancelById(target, running, queue);
+  counted?.(decl.name);
+  if (!("id" in req)) return null;
+  const id = needsRawId(req.id) ? rawIds(text)[0] ?? idText(req.id) : idText(req.id);
   return resultReply(id, { cancelled: state !== "not_found", state });
 }
 
-function cancel(target: JsonRpcId, running: RunningRequests, queue: QueuedMessages): CancelState {
-  const key = idKey(target);
-  let scanned = 0;
-  const matches = (text: string) => {
-    if (scanned++ >= QUEUE_SCAN || text.length > MAX_SCANNED_CHARS) return false;
-    if (!text.includes(String(target))) return false;
-    try {
-      const m = JSON.parse(text);
-      return m !== null && typeof m === "object" && !Array.isArray(m) && "id" in m &&
-        idKey(m.id) === key;
-    } catch {
-      return false;
-    }
-  };
+/** Cancels the request with id `target`: queued (it never runs), else running, else none. */
+function cancelById(
+  target: JsonRpcId,
+  running: RunningRequests,
+  queue: QueuedMessages,
+): CancelState {
   const answer = (text: string) => {
-    const id = rawIds(text)[0] ?? "null";
     const err = cancelledError();
-    return errorReplyOf(id, err.code, err.message, err.data);
+    return errorReplyOf(rawIds(text)[0] ?? "null", err.code, err.message, err.data);
   };
-  if (queue.answerQueued(matches, answer)) return "queued";
+  if (queue.answerQueued(idKey(target), queuedIdKey, answer)) return "queued";
   return running.cancel(target) ? "running" : "not_found";
 }

@@ -21,7 +21,7 @@ import {
   resultReply,
   validateEnvelope,
 } from "../protocol/mod.ts";
-import { cancelledError, type RunningRequests } from "./cancels.ts";
+import { type RunningRequests, throwIfCancelled } from "./cancels.ts";
 import type { Peer } from "./changes.ts";
 import { type Receipt, runMutation } from "./commits.ts";
 import type { Ticket } from "./journal_types.ts";
@@ -313,7 +313,7 @@ export class Dispatcher {
         : null;
       if (tracked) call = { ...call, signal: tracked.signal };
       const run = () => {
-        if (tracked?.signal.aborted) throw tracked.signal.reason ?? cancelledError();
+        throwIfCancelled(tracked?.signal);
         return handler(params, { ctx: this.#ctx, project: project as Project, call });
       };
       // A mutating request is one all-or-nothing, journaled change and one undo step.
@@ -345,6 +345,11 @@ export class Dispatcher {
       tracked?.done();
       return { error: toRpcError(err, this.#ctx, decl.name) };
     }
+  }
+
+  /** Counts a request answered as soon as it was read (a cancel: daemon/cancels.ts). */
+  countEarly(method: string): void {
+    this.#record(method, performance.now(), undefined, undefined);
   }
 
   /**

@@ -42,7 +42,7 @@ class WsConnection implements Peer {
   readonly #gateway: WsGateway;
   readonly #info: CallInfo;
   /** Messages waiting their turn; a cancel read early waits with its answer (in order). */
-  #queue: (string | { answer: string | null })[] = [];
+  #queue: ({ text: string; key?: string | null } | { answer: string | null })[] = [];
   readonly #running: RunningRequests;
   #queuedBytes = 0;
   #paused = false;
@@ -62,10 +62,11 @@ class WsConnection implements Peer {
     ws.on("message", (data, isBinary) => {
       if (isBinary) return this.#reply(binaryRefused());
       const text = String(data);
-      const early = cancelEarly(text, this.#running, this);
+      const counted = (method: string) => gateway.dispatcher.countEarly(method);
+      const early = cancelEarly(text, this.#running, this, counted);
       if (early !== undefined) this.#queue.push({ answer: early as string | null });
       else {
-        this.#queue.push(text);
+        this.#queue.push({ text });
         this.#queuedBytes += text.length;
       }
       this.#schedule();
@@ -97,12 +98,20 @@ class WsConnection implements Peer {
   }
 
   /** See MessageConnection.answerQueued: a cancel answers a queued message instead of it. */
-  answerQueued(matches: (text: string) => boolean, answer: (text: string) => Answer): boolean {
-    const at = this.#queue.findIndex((m) => typeof m === "string" && matches(m));
-    if (at < 0) return false;
-    this.#queuedBytes -= (this.#queue[at] as string).length;
-    this.#queue[at] = { answer: answer(this.#queue[at] as string) as string | null };
-    return true;
+  answerQueued(
+    key: string,
+    keyOf: (text: string) => string | undefined,
+    answer: (text: string) => Answer,
+  ): boolean {
+    for (const [at, item] of this.#queue.entries()) {
+      if (!("text" in item)) continue;
+      if (item.key === undefined) item.key = keyOf(item.text) ?? null;
+      if (item.key !== key) continue;
+      this.#queuedBytes -= item.text.length;
+      this.#queue[at] = { answer: answer(item.text) as string | null };
+      return true;
+    }
+    return false;
   }
 
   onDrain(fn: () => void): void {
@@ -143,12 +152,12 @@ class WsConnection implements Peer {
     const end = performance.now() + PUMP_SLICE_MS;
     while (!this.#busy && this.#queue.length && this.#ws.bufferedAmount <= MAX_UNSENT_BYTES) {
       const item = this.#queue.shift()!;
-      if (typeof item !== "string") {
+      if (!("text" in item)) {
         this.#reply(item.answer);
         continue;
       }
-      this.#queuedBytes -= item.length;
-      const out = this.#gateway.dispatcher.handleText(item, this.#info);
+      this.#queuedBytes -= item.text.length;
+      const out = this.#gateway.dispatcher.handleText(item.text, this.#info);
       if (out !== null && typeof out === "object") {
         this.#busy = true;
         out.then((r) => {

@@ -6,6 +6,7 @@
  * `.gox` holds everything the image model has, so it skips the check.
  */
 import { open, stat } from "node:fs/promises";
+import { throwIfCancelled } from "./cancels.ts";
 import { extname } from "node:path";
 import { ConflictError } from "../core/errors.ts";
 import type { EncodedFile } from "../core/formats/codec.ts";
@@ -53,6 +54,7 @@ export async function saveInPlace(
   image: Image,
   path: string,
   format?: string,
+  signal?: AbortSignal,
 ): Promise<SavedFile> {
   const full = resolvePath(ctx.workspace, path);
   const formats = await import("../core/formats/mod.ts");
@@ -65,7 +67,7 @@ export async function saveInPlace(
   const files = plain
     ? await ctx.workers.run(
       { kind: "encode", codec: codec.name, image: plain, options },
-      { transfer: plainBuffers(plain) },
+      { transfer: plainBuffers(plain), signal },
     ) as EncodedFile[]
     : codec.encode!(image, options);
   if (codec.name === "vox" && await isSlab6Vox(full)) {
@@ -85,6 +87,7 @@ export async function saveInPlace(
       );
     }
   }
+  throwIfCancelled(signal);
   return await writeAll(full, files, codec.name);
 }
 

@@ -66,7 +66,10 @@ class Client implements Peer {
         overBudget: (bytes) => server.overBudget(bytes),
         failed: (err) => ctx.logBug("(connection)", err),
         // A cancel is handled as soon as it is read, not behind the work it cancels.
-        early: (text) => this.authenticated ? cancelEarly(text, running, this.conn) : undefined,
+        early: (text) =>
+          this.authenticated
+            ? cancelEarly(text, running, this.conn, (m) => server.dispatcher.countEarly(m))
+            : undefined,
       },
       {
         maxMessageBytes: limits.max_message_bytes,

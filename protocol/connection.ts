@@ -9,10 +9,13 @@
  * shared {@link BufferBudget} is exhausted; it resumes when those clear. An unfinished line that
  * would exceed the shared budget is dropped and answered with an error instead of being held.
  */
+import type { BufferBudget } from "./buffer_budget.ts";
 import { NdjsonDecoder } from "./framing.ts";
 import { ErrorCode } from "./jsonrpc.ts";
 import { errorReplyOf, NULL_ID } from "./replies.ts";
 import { rawIds } from "./raw_ids.ts";
+
+export { BufferBudget } from "./buffer_budget.ts";
 
 /** What a connection reads from and writes to (a `net.Socket` fits as it is). */
 export interface Transport {
@@ -71,49 +74,12 @@ export interface ConnectionLimits {
   maxUnsentBytes: number;
 }
 
-/** Bytes held for clients across every connection, with a cap. */
-export class BufferBudget {
-  /** The cap, in bytes (may change at run time). */
-  max: number;
-  #used = 0;
-  #waiting = new Set<() => void>();
-
-  constructor(maxBytes: number) {
-    this.max = maxBytes;
-  }
-
-  /** Bytes in use. */
-  get used(): number {
-    return this.#used;
-  }
-
-  /** True when the cap is reached. */
-  get isExhausted(): boolean {
-    return this.#used >= this.max;
-  }
-
-  /** Adds (or, negative, returns) bytes; wakes waiting connections once half is free. */
-  change(bytes: number): void {
-    this.#used += bytes;
-    if (bytes < 0 && this.#waiting.size > 0 && this.#used <= this.max / 2) {
-      const waiting = [...this.#waiting];
-      this.#waiting.clear();
-      for (const wake of waiting) wake();
-    }
-  }
-
-  /** Calls `wake` once when room is free again. */
-  onRoom(wake: () => void): void {
-    this.#waiting.add(wake);
-  }
-
-  /** Forgets a waiter (its connection closed). */
-  forget(wake: () => void): void {
-    this.#waiting.delete(wake);
-  }
-}
-
-type Item = { text: string } | { oversize: number } | { overBudget: number } | { answer: Answer };
+/** A queued message (`key`: its id, worked out once when a cancel first looks), or an answer. */
+type Item =
+  | { text: string; key?: string | null }
+  | { oversize: number }
+  | { overBudget: number }
+  | { answer: Answer };
 
 /** The server end of one connection. */
 export class MessageConnection {
@@ -228,13 +194,19 @@ export class MessageConnection {
   }
 
   /**
-   * Answers the first queued message, not yet started, that `matches` accepts with
-   * `answer(text)` instead of running it; returns false when no queued message matches.
+   * Answers the first queued message, not yet started, whose key (`keyOf(text)`, worked out once
+   * per message) is `key` with `answer(text)` instead of running it; false when none matches.
    */
-  answerQueued(matches: (text: string) => boolean, answer: (text: string) => Answer): boolean {
+  answerQueued(
+    key: string,
+    keyOf: (text: string) => string | undefined,
+    answer: (text: string) => Answer,
+  ): boolean {
     for (let i = this.#head; i < this.#queue.length; i++) {
       const item = this.#queue[i];
-      if (!("text" in item) || !matches(item.text)) continue;
+      if (!("text" in item)) continue;
+      if (item.key === undefined) item.key = keyOf(item.text) ?? null;
+      if (item.key !== key) continue;
       this.#queuedBytes -= item.text.length;
       this.#queue[i] = { answer: answer(item.text) };
       this.#charge();

@@ -197,7 +197,7 @@ Deno.test("MessageConnection hands each message to `early` as it is read, ahead 
         seenEarly.push(text);
         if (!text.startsWith("drop ")) return undefined;
         const target = text.slice(5);
-        const found = conn.answerQueued((q) => q === target, (q) => `dropped ${q}`);
+        const found = conn.answerQueued(target, (q) => q, (q) => `dropped ${q}`);
         return `drop ${target}: ${found}`;
       },
     },

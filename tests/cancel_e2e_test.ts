@@ -177,3 +177,56 @@ Deno.test("cancel_request over the /ws WebSocket stops a running script and a qu
     await env.cleanup();
   }
 });
+
+Deno.test("cancel_request reaches a big queued request and one far down the queue", async () => {
+  await withDaemon(async (env, c) => {
+    const watcher = await RawClient.unix(env.socket);
+    try {
+      const pad = "/*" + "x".repeat(5000) + "*/ 1";
+      let burst = line("s", "goxel.execute_script", { script: "for (;;) {}", timeout_ms: 60_000 });
+      burst += line("big", "goxel.execute_script", { script: pad });
+      for (let i = 0; i < 20; i++) burst += line(100 + i, "goxel.ping", {});
+      burst += line("far", "goxel.add_voxel", { x: 4, y: 4, z: 4, color: "#00ff00" });
+      await c.send(burst);
+      await waitFor("the script to start", async () => await workerJobs(watcher) === 1);
+      await c.send(
+        line(1, "goxel.cancel_request", ["big"]) + line(2, "goxel.cancel_request", ["far"]) +
+          line(3, "goxel.cancel_request", ["s"]),
+      );
+      const replies = new Map<unknown, Reply>();
+      for (let i = 0; i < 26; i++) {
+        const r = await c.read() as Reply;
+        replies.set(r.id, r);
+      }
+      for (const id of ["s", "big", "far"]) {
+        assert.deepEqual(replies.get(id)?.error?.data, { reason: "cancelled" }, String(id));
+      }
+      assert.deepEqual(replies.get(1)?.result, { cancelled: true, state: "queued" });
+      assert.deepEqual(replies.get(2)?.result, { cancelled: true, state: "queued" });
+      assert.deepEqual(replies.get(3)?.result, { cancelled: true, state: "running" });
+      const voxel = await c.call<{ color: number[] }>("goxel.get_voxel", [4, 4, 4]);
+      assert.deepEqual(voxel.color, [0, 0, 0, 0]);
+    } finally {
+      watcher.close();
+    }
+  });
+});
+
+Deno.test("cancel_request stops a running export before it writes the file", async () => {
+  await withDaemon(async (env, c) => {
+    await c.call("goxel.procedural_shape", ["sphere", 160, 160, 160, 0, 0, 0, "#88aa44"]);
+    const watcher = await RawClient.unix(env.socket);
+    try {
+      const path = `${env.dir}/big.obj`;
+      await c.send(line(1, "goxel.export_model", { path }));
+      await waitFor("the export to start", async () => await workerJobs(watcher) > 0);
+      await c.send(line(2, "goxel.cancel_request", [1]));
+      const exported = await c.read(10_000) as Reply;
+      assert.deepEqual(exported.error?.data, { reason: "cancelled" }, JSON.stringify(exported));
+      assert.deepEqual((await c.read() as Reply).result, { cancelled: true, state: "running" });
+      await assert.rejects(Deno.stat(path), Deno.errors.NotFound);
+    } finally {
+      watcher.close();
+    }
+  });
+});

@@ -94,13 +94,16 @@ async function withState(dir: string, name: string, gox: string, loaded: Image):
 
 /** Handlers for the checkpoint methods. */
 export const checkpointHandlers: HandlerGroup<CheckpointMethods> = {
-  async "goxel.checkpoint"(p, { ctx, project }) {
+  async "goxel.checkpoint"(p, { ctx, project, call }) {
     // Taken before any await: an edit that arrives after this request must not be in it.
     const snapshot = project.snapshot();
     const dir = checkpointDir(ctx, project);
     await ensurePrivateDir(join(dir, ".."));
     await ensurePrivateDir(dir);
-    const saved = await saveFile(ctx, snapshot, join(dir, `${p.name}.gox`), { format: "gox" });
+    const saved = await saveFile(ctx, snapshot, join(dir, `${p.name}.gox`), {
+      format: "gox",
+      signal: call?.signal,
+    });
     await writeState(dir, p.name, snapshot, saved.data);
     const s = await stat(saved.path);
     return {
@@ -112,7 +115,7 @@ export const checkpointHandlers: HandlerGroup<CheckpointMethods> = {
     };
   },
 
-  async "goxel.restore_checkpoint"(p, { ctx, project }) {
+  async "goxel.restore_checkpoint"(p, { ctx, project, call }) {
     const dir = checkpointDir(ctx, project);
     const file = join(dir, `${p.name}.gox`);
     const known = await checkpointFiles(dir);
@@ -122,7 +125,7 @@ export const checkpointHandlers: HandlerGroup<CheckpointMethods> = {
         `Checkpoint "${p.name}" of project "${project.name}" does not exist (checkpoints: ${list})`,
       );
     }
-    const loaded = await loadFile(ctx, file, "gox");
+    const loaded = await loadFile(ctx, file, "gox", call?.signal);
     const image = await withState(dir, p.name, file, loaded.image);
     project.replaceImage(image);
     return {

@@ -3,6 +3,7 @@
  * copy-on-write snapshot, so edits (and everyone else) go on while a file is written.
  */
 import type { Logger } from "@logtape/logtape";
+import { throwIfCancelled } from "../cancels.ts";
 import { LimitError } from "../../core/budget.ts";
 import { INLINE_EDIT_VOXELS } from "../edit_jobs.ts";
 import type { Image } from "../../core/image.ts";
@@ -81,11 +82,16 @@ export async function saveFile(
   ctx: DaemonContext,
   image: Image,
   path: string,
-  options: EncodeOptions & { format?: string; overwriteSidecars?: boolean } = {},
+  options: EncodeOptions & {
+    format?: string;
+    overwriteSidecars?: boolean;
+    /** Cancels the encode, and the write if it has not begun (goxel.cancel_request). */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<{ format: string; files: string[]; path: string; bytes: number; data: Uint8Array }> {
   const full = resolvePath(ctx.workspace, path);
   const codec = (await codecs()).requireCodec(full, "encode", options.format);
-  const { overwriteSidecars, ...encode } = options;
+  const { overwriteSidecars, signal, ...encode } = options;
   const opts = { ...encode, baseName: encodeBaseName(full) };
   const tiles = image.layers.reduce((n, l) => n + l.volume.tileCount, 0);
   let files: EncodedFile[];
@@ -97,8 +103,9 @@ export async function saveFile(
       codec: codec.name,
       image: plain,
       options: opts,
-    }, { transfer: plainBuffers(plain) }) as EncodedFile[];
+    }, { transfer: plainBuffers(plain), signal }) as EncodedFile[];
   }
+  throwIfCancelled(signal);
   const written = await writeEncodedFiles(full, files, { overwriteSidecars }).catch((err) => {
     throw withFileContext(full, codec.name, err);
   });

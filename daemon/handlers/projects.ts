@@ -82,7 +82,7 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
     };
   },
 
-  async "goxel.save_project"(p, { ctx, project }) {
+  async "goxel.save_project"(p, { ctx, project, call }) {
     const target = p.path ?? project.path;
     if (!target) throw new ConflictError("The project was never saved: give a path");
     const snapshot = project.snapshot(), seq = project.seq;
@@ -91,18 +91,20 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
       ? await saveFile(ctx, snapshot, target, {
         format: p.format,
         overwriteSidecars: p.overwrite_sidecars,
+        signal: call?.signal,
       })
-      : await saveInPlace(ctx, snapshot, target, p.format);
+      : await saveInPlace(ctx, snapshot, target, p.format, call?.signal);
     // Edits may have arrived during the write: only what the snapshot held counts as saved.
     project.markSaved(saved.path, snapshot, seq);
     recordFacts(ctx, project);
     return { success: true, path: saved.path, format: saved.format, bytes: saved.bytes };
   },
 
-  async "goxel.export_model"(p, { ctx, project }) {
+  async "goxel.export_model"(p, { ctx, project, call }) {
     const saved = await saveFile(ctx, project.snapshot(), p.path, {
       format: p.format,
       overwriteSidecars: p.overwrite_sidecars,
+      signal: call?.signal,
     });
     return { success: true, path: saved.path, format: saved.format, bytes: saved.bytes };
   },

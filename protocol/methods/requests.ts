@@ -10,10 +10,12 @@ export const cancelRequest = defineMethod({
     "On a socket or /ws WebSocket connection it is handled as soon as it is read, ahead of " +
     "the requests before it. A request still queued behind others is answered with a " +
     'cancelled error (−1000, `data.reason: "cancelled"`) and never runs; a running request ' +
-    "that works on the worker pool (renders, scripts, loads, imports, saves, exports, big " +
-    "edits) is stopped and answered so; anything else has finished by then or is too short to " +
-    "stop. Send it as a notification when no reply is wanted. A one-shot HTTP POST has no " +
-    "earlier requests on its connection to cancel.",
+    "that works on the worker pool (renders, scripts, loads, imports, saves, exports, " +
+    "checkpoints, big edits) is told to stop: it answers the cancelled error unless it was " +
+    "already past its last step (a save already writing its file finishes), so its own reply " +
+    "says what happened. Anything else has finished by then or is too short to stop. Send it " +
+    "as a notification when no reply is wanted. A one-shot HTTP POST has no earlier requests " +
+    "on its connection to cancel.",
   params: z.strictObject({
     id: z.union([z.string(), z.number()]).describe("The id of the request to cancel"),
   }),
