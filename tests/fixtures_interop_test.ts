@@ -64,6 +64,7 @@ const FACTS: [string, number, number, number | null][] = [
   ["vengi/slab6_vox_test.kvx", 1, 2612, null], // same model as the .vox and .kv6
   ["vengi/test.kvx", 1, 13138, null], // 10858 slab voxels, interior filled
   ["vengi/aceofspades.vxl", 1, 2664236, null], // 512×512×64 map
+  ["vengi/cube.obj", 1, 26, null], // a 2-unit cube's faces voxelised: a 3³ shell, as in Goxel
 ];
 
 Deno.test({
@@ -122,7 +123,7 @@ Deno.test({
             path,
           );
         } else if (!known.has(path)) {
-          // No importer (a mesh, a glTF written by Goxel, the broken-in-Goxel .qbcl): a clear refusal.
+          // No importer (a glTF written by Goxel, the broken-in-Goxel .qbcl): a clear refusal.
           assert.throws(
             () => requireCodec(path, "decode"),
             /Cannot read ".*": (goxel cannot read|its name has no extension)/,

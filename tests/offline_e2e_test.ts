@@ -41,6 +41,15 @@ Deno.test({
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stdout, /k\.obj, .*k\.mtl \(obj\)/);
       });
+      await t.step(
+        "convert a mesh to voxels: OBJ faces become a surface, as in Goxel",
+        async () => {
+          const r = await runGoxel(["convert", `${FIXTURES}vengi/cube.obj`, "cube.vox"], env);
+          assert.equal(r.code, 0, r.stderr);
+          const out = JSON.parse((await runGoxel(["info", "cube.vox", "--json"], env)).stdout);
+          assert.equal(out.voxels, 26, "a 2-unit cube's faces: a 3³ shell");
+        },
+      );
       await t.step("render writes a PNG of the requested size", async () => {
         const r = await runGoxel([
           "render",

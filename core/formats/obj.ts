@@ -11,6 +11,7 @@ import { mergedVisibleVolume } from "../image.ts";
 import type { Image } from "../image.ts";
 import { meshVolume } from "../mesh/cube_mesher.ts";
 import type { Codec, EncodedFile, EncodeOptions } from "./codec.ts";
+import { decodeObj } from "./obj_decode.ts";
 import { formatF, formatG } from "./printf.ts";
 import { TextSink } from "./text_sink.ts";
 import { buildWavefrontLines, type WavefrontLines } from "./wavefront_lines.ts";
@@ -108,7 +109,10 @@ function mtlText(colors: number[]): string {
 /** The Wavefront OBJ codec (export). */
 export const OBJ_CODEC: Codec = {
   name: "obj",
-  description: "Wavefront OBJ mesh with a .mtl colour sidecar (face-culled cubes, Y up)",
+  description:
+    "Wavefront OBJ mesh with a .mtl colour sidecar (face-culled cubes, Y up); read as surface " +
+    "voxels, one per unit",
   extensions: [".obj"],
+  decode: (bytes, options) => decodeObj(bytes, options),
   encode: (image, options) => encodeObj(image, options),
 };

@@ -12,7 +12,7 @@ const WRITE_FORMAT_TEXT =
 /** Formats a file can be read from: exactly the codecs with a decoder (same test). */
 const READ_FORMAT_TEXT =
   "Format by name or extension, case-insensitive: gox, vox, qubicle (qb), kv6, kvx, vxl, txt, " +
-  "mts; default: from the path's extension";
+  "mts, obj; default: from the path's extension";
 
 /** Where a relative path param points, for each kind of client. */
 const RELATIVE_TEXT =
