@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { HistoryOptions } from "../core/history.ts";
 import { copyImage, emptyImage, type Image } from "../core/image.ts";
 import { applyDelta } from "../core/journal/image_delta.ts";
+import { markDerivedCurrent } from "../core/ops/layers.ts";
 import {
   type JournalRecord,
   type ProjectFacts,
@@ -270,8 +271,13 @@ function historyStart(records: JournalRecord[], limit: number): number {
   return first < steps.length ? steps[first] : records.length;
 }
 
+/**
+ * Applies one record; shape and clone layers are marked up to date as they were when it was
+ * written (else the first edit after a restart redrew a shape layer an edit had changed, such
+ * as a crop of all layers, which the live daemon kept).
+ */
 function applyRecord(image: Image, r: JournalRecord): Image {
-  return r.kind === RecordKind.PROJECT ? image : applyDelta(image, r.delta);
+  return r.kind === RecordKind.PROJECT ? image : markDerivedCurrent(applyDelta(image, r.delta));
 }
 
 /**

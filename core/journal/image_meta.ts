@@ -152,6 +152,10 @@ export function metaFromJson(
     const l = fromJsonSafe(raw) as Record<string, unknown>;
     const layer = { ...l, material: materials[l.material as number] ?? null } as unknown as Layer;
     layer.volume = volumeFor(layer);
+    // A shape or clone layer stays up to date while its source does: without its cache, every
+    // undo or redo redrew it (a new volume: the project turned dirty, a cropped shape regrew).
+    const was = base?.layers.find((b) => b.id === layer.id);
+    if (was?.sourceKey !== undefined) layer.sourceKey = was.sourceKey;
     return layer;
   });
   const image: Image = {
@@ -187,10 +191,16 @@ const TYPED: Record<string, new (a: ArrayLike<number>) => ArrayLike<number>> = {
   Int8Array,
 };
 
-/** Converts a value to JSON-safe data: typed arrays become `{$ta, v}` / `{$u8}`; undefined drops. */
+/**
+ * Converts a value to JSON-safe data: typed arrays become `{$ta, v}` / `{$u8}`, non-finite numbers
+ * and −0 `{$num}`; undefined drops.
+ */
 export function toJsonSafe(value: unknown): unknown {
   if (value === null || typeof value !== "object") {
-    return typeof value === "number" && !Number.isFinite(value) ? { $num: String(value) } : value;
+    if (typeof value !== "number") return value;
+    // JSON writes −0 as 0: a camera matrix holding it came back with other bytes in saved files.
+    if (Object.is(value, -0)) return { $num: "-0" };
+    return Number.isFinite(value) ? value : { $num: String(value) };
   }
   if (value instanceof Uint8Array) return { $u8: toBase64(value) };
   if (ArrayBuffer.isView(value)) {

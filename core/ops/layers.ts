@@ -245,6 +245,20 @@ function sameKey(cached: unknown, key: unknown[]): boolean {
     cached.every((v, i) => v === key[i]);
 }
 
+/**
+ * Marks every clone and shape layer up to date with its source as the image holds it now,
+ * without recomputing anything (journal replay: each journaled state was brought up to date
+ * before it was written, and the caches themselves are not journaled).
+ */
+export function markDerivedCurrent(image: Image): Image {
+  for (const layer of image.layers) {
+    const base = layer.baseId ? findLayer(image, layer.baseId) : undefined;
+    if (base && base !== layer) layer.sourceKey = cloneSourceKey(base, layer);
+    if (layer.shape) layer.sourceKey = shapeSourceKey(image, layer);
+  }
+  return image;
+}
+
 /** Recomputes one clone or shape layer when its source changed; returns true when it did. */
 function updateLayer(image: Image, layer: Layer, budget: WorkBudget): boolean {
   let changed = false;
