@@ -5,6 +5,7 @@
  * after a restart.
  */
 import assert from "node:assert/strict";
+import { FIXTURES_DIR, haveFixtures } from "./fixtures_testing.ts";
 import { makeTestEnv, RawClient, startDaemon } from "./support_testing.ts";
 
 const SCRIPT_ERROR = -1112, LIMIT = -1106;
@@ -106,4 +107,50 @@ Deno.test("execute_script errors are clear and a script's edits survive a restar
     await daemon.stop();
     await env.cleanup();
   }
+});
+
+Deno.test({
+  name: "a script on a loaded file records only what it changed (no copy of the file per script)",
+  ignore: !haveFixtures("script_audit_e2e_test"),
+  fn: async () => {
+    const env = await makeTestEnv();
+    const daemon = await startDaemon(env);
+    const c = await RawClient.unix(daemon.socket);
+    try {
+      const file = `${env.dir}/monu9.vox`;
+      await Deno.copyFile(`${FIXTURES_DIR}ephtracy/monu9.vox`, file);
+      await c.call("goxel.load_project", [file]);
+      const journalBytes = async () =>
+        Number(/^goxel_journal_bytes (\d+)$/m.exec(await c.call<string>("goxel.metrics"))?.[1]);
+      const info = () =>
+        c.call<{ undo_count: number; journal_seq: number }>("goxel.get_project_info");
+      const start = await info(), bytes0 = await journalBytes();
+      // Sets a voxel to the colour it has: nothing changes.
+      const same = "const v = goxel.image.activeLayer.volume; const c = v.getAt([0, 0, 0]); " +
+        "v.setAt([0, 0, 0], c); 1";
+      for (let i = 0; i < 5; i++) await c.call("goxel.execute_script", { script: same });
+      const unchanged = await info();
+      assert.equal(
+        unchanged.undo_count,
+        start.undo_count,
+        "a script that changed nothing adds no step",
+      );
+      assert.equal(unchanged.journal_seq, start.journal_seq);
+      const one = "goxel.image.activeLayer.volume.setAt([0, 0, 60], [9, 9, 9, 255]); 1";
+      await c.call("goxel.execute_script", { script: one });
+      const after = await info();
+      assert.equal(after.undo_count, start.undo_count + 1);
+      const grew = await journalBytes() - bytes0;
+      assert.ok(grew < 4096, `one voxel journaled ${grew} bytes (a whole .vox's chunks before)`);
+      await c.call("goxel.undo");
+      assert.equal(
+        (await c.call<{ exists: boolean }>("goxel.get_voxel", [0, 0, 60])).exists,
+        false,
+      );
+    } finally {
+      c.close();
+      await daemon.stop();
+      await env.cleanup();
+    }
+  },
 });

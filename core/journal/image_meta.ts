@@ -7,6 +7,7 @@ import type { Camera } from "../camera.ts";
 import type { Image, Light } from "../image.ts";
 import type { Layer } from "../layer.ts";
 import type { Material } from "../material.ts";
+import { sameValue } from "../same_value.ts";
 
 /** JSON-safe image state without voxels. */
 export interface MetaJson {
@@ -75,6 +76,41 @@ export function metaFingerprint(image: Image): unknown[] {
     if (!KNOWN_IMAGE_KEYS.has(k)) out.push(k, (image as unknown as Record<string, unknown>)[k]);
   }
   return out;
+}
+
+/**
+ * Makes `result`'s unknown fields (on the image and on layers of the same id) the very objects
+ * `live` holds wherever they are equal in value: an image back from a worker holds copies of
+ * everything, and unknown fields compare by identity, so a whole file's carried chunks counted
+ * as changed on every script (journaled in full, and kept by its undo step).
+ */
+export function shareUnchangedMeta(live: Image, result: Image): void {
+  const share = (
+    from: Record<string, unknown>,
+    to: Record<string, unknown>,
+    known: Set<string>,
+  ) => {
+    for (const k in to) {
+      if (!known.has(k) && k in from && from[k] !== to[k] && sameValue(from[k], to[k])) {
+        to[k] = from[k];
+      }
+    }
+  };
+  share(
+    live as unknown as Record<string, unknown>,
+    result as unknown as Record<string, unknown>,
+    KNOWN_IMAGE_KEYS,
+  );
+  for (const layer of result.layers) {
+    const was = live.layers.find((l) => l.id === layer.id);
+    if (was) {
+      share(
+        was as unknown as Record<string, unknown>,
+        layer as unknown as Record<string, unknown>,
+        LAYER_FIELDS,
+      );
+    }
+  }
 }
 
 const LAYER_FIELDS = new Set([
