@@ -6,6 +6,8 @@
 import { boxFromAabb } from "../core/box.ts";
 import { InvalidInputError, NotFoundError } from "../core/errors.ts";
 import { History, type HistoryOptions } from "../core/history.ts";
+import { applyDelta, diffImage, isEmptyDelta } from "../core/journal/image_delta.ts";
+import { shareUnchangedMeta } from "../core/journal/image_meta.ts";
 import {
   copyImage,
   type Image,
@@ -80,6 +82,18 @@ export class Project {
   /** Replaces the live image (the dispatcher journals and records the change). */
   replaceImage(image: Image): void {
     this.image = image;
+  }
+
+  /**
+   * Makes the live image equal to `next`, an image built elsewhere (a worker's copy, a file),
+   * by applying only what differs: unchanged tiles and fields stay shared with the undo step
+   * taken before the request, so it costs what changed, not a whole copy of the project; an
+   * equal `next` changes nothing. Tile order follows `next`.
+   */
+  adoptImage(next: Image): void {
+    shareUnchangedMeta(this.image, next);
+    const delta = diffImage(this.image, next, true);
+    if (!isEmptyDelta(delta)) this.image = applyDelta(this.image, delta);
   }
 
   /** Runs `fn` after every earlier queued operation on this project; later ones wait for it. */

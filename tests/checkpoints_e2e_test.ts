@@ -3,6 +3,7 @@
  * name shared them), are taken when the request arrives, and go when the project is closed.
  */
 import assert from "node:assert/strict";
+import { FIXTURES_DIR, haveFixtures } from "./fixtures_testing.ts";
 import { makeTestEnv, RawClient, startDaemon } from "./support_testing.ts";
 
 Deno.test("two projects of one name keep their own checkpoints; close_project removes them", async () => {
@@ -40,4 +41,44 @@ Deno.test("two projects of one name keep their own checkpoints; close_project re
     await daemon.stop();
     await env.cleanup();
   }
+});
+
+Deno.test({
+  name: "restore_checkpoint applies only what differs (its undo step is no copy of the project)",
+  ignore: !haveFixtures("checkpoints_e2e_test"),
+  fn: async () => {
+    const env = await makeTestEnv();
+    const daemon = await startDaemon(env);
+    const c = await RawClient.unix(daemon.socket);
+    try {
+      const file = `${env.dir}/monu9.vox`;
+      await Deno.copyFile(`${FIXTURES_DIR}ephtracy/monu9.vox`, file);
+      await c.call("goxel.load_project", [file]);
+      await c.call("goxel.checkpoint", { name: "start" });
+      const journalBytes = async () =>
+        Number(/^goxel_journal_bytes (\d+)$/m.exec(await c.call<string>("goxel.metrics"))?.[1]);
+      await c.call("goxel.add_voxel", [0, 0, 60, "#ff0000"]);
+      const bytes = await journalBytes();
+      await c.call("goxel.restore_checkpoint", { name: "start" });
+      const grew = await journalBytes() - bytes;
+      assert.ok(grew < 4096, `the restore journaled ${grew} bytes (a whole .vox's chunks before)`);
+      assert.equal(
+        (await c.call<{ exists: boolean }>("goxel.get_voxel", [0, 0, 60])).exists,
+        false,
+      );
+      await c.call("goxel.undo");
+      assert.equal((await c.call<{ exists: boolean }>("goxel.get_voxel", [0, 0, 60])).exists, true);
+      // The restored project saves back as the file was (the checkpoint kept what .vox carries).
+      await c.call("goxel.undo");
+      await c.call("goxel.save_project", []);
+      assert.deepEqual(
+        await Deno.readFile(file),
+        await Deno.readFile(`${FIXTURES_DIR}ephtracy/monu9.vox`),
+      );
+    } finally {
+      c.close();
+      await daemon.stop();
+      await env.cleanup();
+    }
+  },
 });

@@ -127,7 +127,8 @@ export const checkpointHandlers: HandlerGroup<CheckpointMethods> = {
     }
     const loaded = await loadFile(ctx, file, "gox", call?.signal);
     const image = await withState(dir, p.name, file, loaded.image);
-    project.replaceImage(image);
+    // Only what differs from the checkpoint is applied: the undo step keeps the rest shared.
+    project.adoptImage(image);
     return {
       success: true,
       project_id: project.id,

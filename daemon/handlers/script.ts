@@ -1,7 +1,5 @@
 /** goxel.execute_script: run a script in its own worker against a snapshot, then apply its edits. */
 import { basename } from "node:path";
-import { applyDelta, diffImage, isEmptyDelta } from "../../core/journal/image_delta.ts";
-import { shareUnchangedMeta } from "../../core/journal/image_meta.ts";
 import { readFileBytes, resolvePath } from "../files.ts";
 import { runScript } from "../scripts.ts";
 import type { HandlerGroup } from "./types.ts";
@@ -21,13 +19,9 @@ export const scriptHandlers: HandlerGroup<"goxel.execute_script"> = {
       maxTiles: limits.max_tiles_per_request,
     }, { signal: call?.signal, args: p.args, name: p.name ?? (p.path && basename(p.path)) });
     if (outcome.image) {
-      // The worker sends back a copy of everything: what the script left as it was becomes the
-      // live image's own objects again and only its changes are applied, so unchanged tiles stay
-      // shared with the undo step, and a script that changed nothing adds no step (each script
-      // kept a whole copy of the project in its undo step, and journaled its carried chunks).
-      shareUnchangedMeta(project.image, outcome.image);
-      const delta = diffImage(project.image, outcome.image);
-      if (!isEmptyDelta(delta)) project.replaceImage(applyDelta(project.image, delta));
+      // The worker sends back a copy of everything: only the script's changes are applied (each
+      // script kept a whole copy of the project in its undo step, and journaled carried chunks).
+      project.adoptImage(outcome.image);
     }
     return {
       success: true,
