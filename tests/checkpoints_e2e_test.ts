@@ -4,7 +4,13 @@
  */
 import assert from "node:assert/strict";
 import { FIXTURES_DIR, haveFixtures } from "./fixtures_testing.ts";
-import { makeTestEnv, RawClient, startDaemon } from "./support_testing.ts";
+import {
+  journalBytes,
+  loadFixtureCopy,
+  makeTestEnv,
+  RawClient,
+  startDaemon,
+} from "./support_testing.ts";
 
 Deno.test("two projects of one name keep their own checkpoints; close_project removes them", async () => {
   const env = await makeTestEnv();
@@ -51,16 +57,12 @@ Deno.test({
     const daemon = await startDaemon(env);
     const c = await RawClient.unix(daemon.socket);
     try {
-      const file = `${env.dir}/monu9.vox`;
-      await Deno.copyFile(`${FIXTURES_DIR}ephtracy/monu9.vox`, file);
-      await c.call("goxel.load_project", [file]);
+      const file = await loadFixtureCopy(c, env.dir, "ephtracy/monu9.vox");
       await c.call("goxel.checkpoint", { name: "start" });
-      const journalBytes = async () =>
-        Number(/^goxel_journal_bytes (\d+)$/m.exec(await c.call<string>("goxel.metrics"))?.[1]);
       await c.call("goxel.add_voxel", [0, 0, 60, "#ff0000"]);
-      const bytes = await journalBytes();
+      const bytes = await journalBytes(c);
       await c.call("goxel.restore_checkpoint", { name: "start" });
-      const grew = await journalBytes() - bytes;
+      const grew = await journalBytes(c) - bytes;
       assert.ok(grew < 4096, `the restore journaled ${grew} bytes (a whole .vox's chunks before)`);
       assert.equal(
         (await c.call<{ exists: boolean }>("goxel.get_voxel", [0, 0, 60])).exists,

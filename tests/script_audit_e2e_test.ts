@@ -5,8 +5,14 @@
  * after a restart.
  */
 import assert from "node:assert/strict";
-import { FIXTURES_DIR, haveFixtures } from "./fixtures_testing.ts";
-import { makeTestEnv, RawClient, startDaemon } from "./support_testing.ts";
+import { haveFixtures } from "./fixtures_testing.ts";
+import {
+  journalBytes,
+  loadFixtureCopy,
+  makeTestEnv,
+  RawClient,
+  startDaemon,
+} from "./support_testing.ts";
 
 const SCRIPT_ERROR = -1112, LIMIT = -1106;
 const CONFIG = "limits:\n  max_voxels_per_request: 100\n";
@@ -117,14 +123,10 @@ Deno.test({
     const daemon = await startDaemon(env);
     const c = await RawClient.unix(daemon.socket);
     try {
-      const file = `${env.dir}/monu9.vox`;
-      await Deno.copyFile(`${FIXTURES_DIR}ephtracy/monu9.vox`, file);
-      await c.call("goxel.load_project", [file]);
-      const journalBytes = async () =>
-        Number(/^goxel_journal_bytes (\d+)$/m.exec(await c.call<string>("goxel.metrics"))?.[1]);
+      await loadFixtureCopy(c, env.dir, "ephtracy/monu9.vox");
       const info = () =>
         c.call<{ undo_count: number; journal_seq: number }>("goxel.get_project_info");
-      const start = await info(), bytes0 = await journalBytes();
+      const start = await info(), bytes0 = await journalBytes(c);
       // Sets a voxel to the colour it has: nothing changes.
       const same = "const v = goxel.image.activeLayer.volume; const c = v.getAt([0, 0, 0]); " +
         "v.setAt([0, 0, 0], c); 1";
@@ -140,7 +142,7 @@ Deno.test({
       await c.call("goxel.execute_script", { script: one });
       const after = await info();
       assert.equal(after.undo_count, start.undo_count + 1);
-      const grew = await journalBytes() - bytes0;
+      const grew = await journalBytes(c) - bytes0;
       assert.ok(grew < 4096, `one voxel journaled ${grew} bytes (a whole .vox's chunks before)`);
       await c.call("goxel.undo");
       assert.equal(

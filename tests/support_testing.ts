@@ -312,3 +312,18 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** Bytes the daemon's journal has written since it started (its goxel_journal_bytes counter). */
+export async function journalBytes(c: RawClient): Promise<number> {
+  const text = await c.call<string>("goxel.metrics");
+  return Number(/^goxel_journal_bytes (\d+)$/m.exec(text)?.[1]);
+}
+
+/** Loads a private copy of a fixture into the daemon (tests may save over it); returns its path. */
+export async function loadFixtureCopy(c: RawClient, dir: string, fixture: string): Promise<string> {
+  const { FIXTURES_DIR } = await import("./fixtures_testing.ts");
+  const file = `${dir}/${fixture.split("/").pop()}`;
+  await Deno.copyFile(`${FIXTURES_DIR}${fixture}`, file);
+  await c.call("goxel.load_project", [file]);
+  return file;
+}

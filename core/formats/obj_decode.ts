@@ -13,6 +13,7 @@ import type { Vec3 } from "../mat4.ts";
 import { type ColoredTriangle, voxelizeTriangles } from "../mesh/voxelize.ts";
 import { Volume } from "../volume.ts";
 import type { DecodeOptions } from "./codec.ts";
+import { sourceLines } from "./text_source.ts";
 import { imageFromLayers } from "./voxel_image.ts";
 
 const FORMAT = ".obj";
@@ -23,23 +24,15 @@ const WHITE: Vec3 = [255, 255, 255];
 /** Decodes an OBJ mesh into one layer of surface voxels. */
 export function decodeObj(bytes: Uint8Array, options: DecodeOptions = {}): Image {
   const budget = options.budget ?? new WorkBudget();
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch (cause) {
-    throw new FormatError(FORMAT, 0, `Cannot load ${FORMAT} file: it is not UTF-8 text`, { cause });
-  }
   const points: Vec3[] = [], colors: Vec3[] = [];
   const faces: number[][] = [];
-  let offset = 0, lineNo = 0;
-  const fail = (why: string): never => {
-    const at = new TextEncoder().encode(text.slice(0, offset)).length;
-    // The line itself is not quoted: an error must never leak a file's contents.
-    throw new FormatError(FORMAT, at, `Cannot load ${FORMAT} file: line ${lineNo} ${why}`);
-  };
-  for (const raw of text.split("\n")) {
-    lineNo++;
-    const t = raw.trim().split(/\s+/);
+  for (const source of sourceLines(bytes, FORMAT)) {
+    const fail = (why: string): never => {
+      // The line itself is not quoted: an error must never leak a file's contents.
+      const message = `Cannot load ${FORMAT} file: line ${source.number} ${why}`;
+      throw new FormatError(FORMAT, source.offset(), message);
+    };
+    const t = source.text.trim().split(/\s+/);
     if (t[0] === "v") {
       const [x, y, z, r, g, b] = t.slice(1, 7).map(Number);
       if (t.length < 4 || ![x, y, z].every(Number.isFinite)) fail("is not a vertex (v x y z)");
@@ -57,7 +50,6 @@ export function decodeObj(bytes: Uint8Array, options: DecodeOptions = {}): Image
       }
       faces.push(face);
     }
-    offset += raw.length + 1;
   }
   const volume = new Volume();
   voxelizeTriangles(triangles(faces, points, colors), volume, budget);

@@ -11,6 +11,7 @@ import { type Image, mergedVisibleVolume } from "../image.ts";
 import { isInRange, Volume } from "../volume.ts";
 import type { Codec, DecodeOptions } from "./codec.ts";
 import { TextSink } from "./text_sink.ts";
+import { sourceLines } from "./text_source.ts";
 import { imageFromLayers } from "./voxel_image.ts";
 
 const FORMAT = ".txt";
@@ -21,27 +22,17 @@ const COLOR = /^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
 /** Decodes a voxel list into one layer; every listed voxel is opaque unless given `rrggbbaa`. */
 export function decodeTxt(bytes: Uint8Array, options: DecodeOptions = {}): Image {
   const budget = options.budget ?? new WorkBudget();
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch (cause) {
-    throw new FormatError(FORMAT, 0, `Cannot load ${FORMAT} file: it is not UTF-8 text`, { cause });
-  }
   const volume = new Volume();
-  let offset = 0, lineNo = 0;
-  for (const raw of text.split("\n")) {
-    lineNo++;
-    const line = raw.trim();
+  for (const source of sourceLines(bytes, FORMAT)) {
+    const line = source.text.trim();
     if (line !== "" && !line.startsWith("#")) {
       if (!parseLine(volume, line, budget)) {
-        const at = new TextEncoder().encode(text.slice(0, offset)).length;
         // The line itself is not quoted: an error must never leak a file's contents.
         const fields = line.split(/\s+/).length;
-        const msg = `line ${lineNo} is not "x y z rrggbb" (it has ${fields} fields)`;
-        throw new FormatError(FORMAT, at, `Cannot load ${FORMAT} file: ${msg}`);
+        const msg = `line ${source.number} is not "x y z rrggbb" (it has ${fields} fields)`;
+        throw new FormatError(FORMAT, source.offset(), `Cannot load ${FORMAT} file: ${msg}`);
       }
     }
-    offset += raw.length + 1;
   }
   return imageFromLayers([{ name: "Layer.1", volume }]);
 }
