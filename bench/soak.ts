@@ -39,7 +39,7 @@ import {
   walkDir,
 } from "./soak_probe.ts";
 import type { Row } from "./soak_probe.ts";
-import { runRepro } from "./soak_repro.ts";
+import { checkRepro, runRepro } from "./soak_repro.ts";
 import {
   Editor,
   FIXTURE_FILES,
@@ -325,6 +325,7 @@ async function finish(ctx: SoakContext, opts: Options): Promise<void> {
 
 async function main(): Promise<void> {
   const opts = readOptions();
+  if (opts.repro) checkRepro(opts.repro);
   const { paths, env } = await prepareTree(opts.fixtures);
   const ctx = await startDaemon(opts.bin, paths, env);
   const t0 = performance.now();

@@ -157,6 +157,13 @@ export const REPROS: Record<string, ReproOp> = {
   },
 };
 
+/** Throws, before anything starts, when `name` is no repro of REPROS. */
+export function checkRepro(name: string): void {
+  if (!REPROS[name]) {
+    throw new Error(`unknown repro ${name}; one of ${Object.keys(REPROS).join(", ")}`);
+  }
+}
+
 /** Repeats one repro `n` times, measuring five times along the way and once after 10 s. */
 export async function runRepro(
   ctx: SoakContext,
@@ -166,7 +173,6 @@ export async function runRepro(
   n: number,
 ): Promise<void> {
   const op = REPROS[name];
-  if (!op) throw new Error(`unknown repro ${name}; one of ${Object.keys(REPROS).join(", ")}`);
   const c = await ctx.open();
   const step = Math.max(1, Math.floor(n / 5));
   for (let i = 0; i < n; i++) {
