@@ -4,8 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { scanJournal } from "../core/journal/record.ts";
+import { haveFixtures } from "./fixtures_testing.ts";
 import {
   type Daemon,
+  loadFixtureCopy,
   makeTestEnv,
   RawClient,
   startDaemon,
@@ -178,4 +180,35 @@ Deno.test("a journal the checkpoint covers is no damage, even when cut short by 
     assert.equal(info.voxel_count, 200);
     assert.equal(await Deno.stat(stale).then(() => true, () => false), false, "it is removed");
   }, "checkpoint:\n  max_bytes: 4096\n");
+});
+
+Deno.test({
+  name: "a file whose layers repeat an id gets unique ids, so each layer's edits come back to it",
+  ignore: !haveFixtures("restart_e2e_test"),
+  fn: async () => {
+    await withRestarts(async (c, restart, env) => {
+      // vengi's chr_knight.gox holds two layers with id 1.
+      await loadFixtureCopy(c(), env.dir, "vengi/chr_knight.gox");
+      type Layers = { layers: { id: number; name: string; voxel_count: number }[] };
+      const before = (await c().call<Layers>("goxel.list_layers")).layers;
+      assert.equal(new Set(before.map((l) => l.id)).size, before.length, "ids are unique");
+      const info = await c().call<Info>("goxel.get_project_info");
+      await c().call("goxel.execute_script", { script: "1" });
+      assert.equal((await c().call<Info>("goxel.get_project_info")).undo_count, info.undo_count);
+      const counts = async () =>
+        (await c().call<Layers>("goxel.list_layers")).layers.map((l) => [l.id, l.voxel_count]);
+      for (const l of before) {
+        await c().call("goxel.add_voxel", {
+          x: 40,
+          y: l.id,
+          z: 0,
+          color: "#ff00ff",
+          layer_id: l.id,
+        });
+      }
+      const live = await counts();
+      await restart();
+      assert.deepEqual(await counts(), live, "every layer's voxels come back to that layer");
+    });
+  },
 });

@@ -246,6 +246,25 @@ function sameKey(cached: unknown, key: unknown[]): boolean {
 }
 
 /**
+ * Gives a new id to every layer whose id an earlier layer already has (files written by other
+ * tools can hold such layers, and Goxel loads them as they are); the first keeps its id, so
+ * clone layers find the base Goxel would. Layer ids address layers in requests and in the
+ * journal, where a repeated id sent edits of one layer to the other. Returns how many changed.
+ */
+export function uniqueLayerIds(image: Image): number {
+  const seen = new Set<number>();
+  let renumbered = 0;
+  for (const layer of image.layers) {
+    if (seen.has(layer.id)) {
+      layer.id = nextLayerId(image);
+      renumbered++;
+    }
+    seen.add(layer.id);
+  }
+  return renumbered;
+}
+
+/**
  * Marks every clone and shape layer up to date with its source as the image holds it now,
  * without recomputing anything (journal replay: each journaled state was brought up to date
  * before it was written, and the caches themselves are not journaled).

@@ -4,7 +4,7 @@ import { aabbFromBox, boxFromAabb } from "../box.ts";
 import { packRgba } from "../color.ts";
 import { InvalidInputError, NotFoundError } from "../errors.ts";
 import { type Image, newImage } from "../image.ts";
-import type { Layer } from "../layer.ts";
+import { type Layer, newLayer } from "../layer.ts";
 import { translation } from "../mat4.ts";
 import { Volume } from "../volume.ts";
 import {
@@ -23,6 +23,7 @@ import {
   setActiveLayer,
   setLayerVisible,
   uncloneLayer,
+  uniqueLayerIds,
   updateImage,
 } from "./layers.ts";
 
@@ -289,4 +290,16 @@ Deno.test("addShapeLayer() names a box out of range by its inclusive corners", (
         "Cannot add a shape layer: the box [0, 0, 0]–[2000000, 1, 1] reaches outside ±1048576",
   );
   assert.equal(img.layers.length, 1, "no layer was added");
+});
+
+Deno.test("uniqueLayerIds() renumbers later layers that repeat an id, keeping the first", () => {
+  const image = newImage();
+  const a = image.layers[0];
+  const b = newLayer(a.id, "b"), c = newLayer(7, "c"), d = newLayer(7, "d");
+  image.layers.push(b, c, d);
+  assert.equal(uniqueLayerIds(image), 2);
+  const ids = image.layers.map((l) => l.id);
+  assert.equal(new Set(ids).size, 4);
+  assert.deepEqual([ids[0], ids[2]], [a.id, 7], "the first of each id keeps it");
+  assert.equal(uniqueLayerIds(image), 0);
 });

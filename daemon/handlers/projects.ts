@@ -3,7 +3,7 @@ import { basename, extname } from "node:path";
 import { aabbFromBox, isNullBox } from "../../core/box.ts";
 import { ConflictError, InvalidInputError } from "../../core/errors.ts";
 import { mergedVisibleVolume } from "../../core/image.ts";
-import { autoResizeImage } from "../../core/ops/layers.ts";
+import { autoResizeImage, uniqueLayerIds } from "../../core/ops/layers.ts";
 import { makeUniqueName, nextLayerId } from "../../core/image.ts";
 import { newSizedImage, type Project } from "../projects.ts";
 import { loadFile, saveFile } from "./persistence.ts";
@@ -66,6 +66,7 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
 
   async "goxel.load_project"(p, { ctx, call }) {
     const loaded = await loadFile(ctx, p.path, p.format, call?.signal);
+    uniqueLayerIds(loaded.image);
     const name = basename(loaded.path, extname(loaded.path));
     const project = ctx.projects.add(
       name,
