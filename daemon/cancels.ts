@@ -39,10 +39,14 @@ export function clientLeftError(): RpcError {
   });
 }
 
-/** Throws the signal's error once it is aborted: its own RpcError, else "its client left". */
+/** The error an aborted signal stands for: its own RpcError (a cancel), else its client left. */
+export function cancelError(signal: AbortSignal | undefined): RpcError {
+  return signal?.reason instanceof RpcError ? signal.reason : clientLeftError();
+}
+
+/** Throws the signal's error (see cancelError) once it is aborted. */
 export function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (!signal?.aborted) return;
-  throw signal.reason instanceof RpcError ? signal.reason : clientLeftError();
+  if (signal?.aborted) throw cancelError(signal);
 }
 
 /** The key of a request id (ids 1 and "1" differ). */

@@ -6,7 +6,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
-import { type Answer, ErrorCode } from "../protocol/mod.ts";
+import { type Answer, ErrorCode, findQueued, type QueuedText } from "../protocol/mod.ts";
 import { cancelEarly, RunningRequests } from "./cancels.ts";
 import type { Peer } from "./changes.ts";
 import type { DaemonContext } from "./context.ts";
@@ -42,7 +42,7 @@ class WsConnection implements Peer {
   readonly #gateway: WsGateway;
   readonly #info: CallInfo;
   /** Messages waiting their turn; a cancel read early waits with its answer (in order). */
-  #queue: ({ text: string; key?: string | null } | { answer: string | null })[] = [];
+  #queue: (QueuedText | { answer: string | null })[] = [];
   readonly #running: RunningRequests;
   #queuedBytes = 0;
   #paused = false;
@@ -59,10 +59,10 @@ class WsConnection implements Peer {
     this.#running = new RunningRequests(closed.signal);
     const signal = closed.signal;
     this.#info = { connectionId: id, transport: "ws", peer: this, signal, running: this.#running };
+    const counted = (method: string) => gateway.dispatcher.countEarly(method);
     ws.on("message", (data, isBinary) => {
       if (isBinary) return this.#reply(binaryRefused());
       const text = String(data);
-      const counted = (method: string) => gateway.dispatcher.countEarly(method);
       const early = cancelEarly(text, this.#running, this, counted);
       if (early !== undefined) this.#queue.push({ answer: early as string | null });
       else {
@@ -103,15 +103,12 @@ class WsConnection implements Peer {
     keyOf: (text: string) => string | undefined,
     answer: (text: string) => Answer,
   ): boolean {
-    for (const [at, item] of this.#queue.entries()) {
-      if (!("text" in item)) continue;
-      if (item.key === undefined) item.key = keyOf(item.text) ?? null;
-      if (item.key !== key) continue;
-      this.#queuedBytes -= item.text.length;
-      this.#queue[at] = { answer: answer(item.text) as string | null };
-      return true;
-    }
-    return false;
+    const at = findQueued(this.#queue, 0, key, keyOf);
+    if (at < 0) return false;
+    const { text } = this.#queue[at] as QueuedText;
+    this.#queuedBytes -= text.length;
+    this.#queue[at] = { answer: answer(text) as string | null };
+    return true;
   }
 
   onDrain(fn: () => void): void {

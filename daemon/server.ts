@@ -49,6 +49,7 @@ class Client implements Peer {
     const disconnected = new AbortController();
     socket.on("close", () => disconnected.abort());
     const running = new RunningRequests(disconnected.signal);
+    const counted = (method: string) => server.dispatcher.countEarly(method);
     const info = { ...connection, peer: this, signal: disconnected.signal, running };
     this.info = info;
     this.#journal = ctx.journal;
@@ -67,9 +68,7 @@ class Client implements Peer {
         failed: (err) => ctx.logBug("(connection)", err),
         // A cancel is handled as soon as it is read, not behind the work it cancels.
         early: (text) =>
-          this.authenticated
-            ? cancelEarly(text, running, this.conn, (m) => server.dispatcher.countEarly(m))
-            : undefined,
+          this.authenticated ? cancelEarly(text, running, this.conn, counted) : undefined,
       },
       {
         maxMessageBytes: limits.max_message_bytes,

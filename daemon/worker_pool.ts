@@ -7,6 +7,7 @@
 import { LimitError } from "../core/budget.ts";
 import { FormatError, GoxelError, InvalidInputError, IoError } from "../core/errors.ts";
 import { ErrorCode, RpcError } from "../protocol/mod.ts";
+import { cancelError } from "./cancels.ts";
 import type { Job, JobResult } from "./worker_jobs.ts";
 
 interface Pending {
@@ -105,7 +106,7 @@ export class WorkerPool {
         }),
       );
     }
-    if (signal?.aborted) return Promise.reject(cancelled(signal));
+    if (signal?.aborted) return Promise.reject(cancelError(signal));
     return new Promise((resolve, reject) => {
       // The signal lives as long as the client's connection: a listener left on it after the
       // job settles kept the job's input and result for that long (8 MB per big edit).
@@ -207,14 +208,14 @@ export class WorkerPool {
       const at = this.#queue.indexOf(queued);
       if (at < 0) return;
       this.#queue.splice(at, 1);
-      return queued.pending.reject(cancelled(queued.options.signal));
+      return queued.pending.reject(cancelError(queued.options.signal));
     }
     const running = this.#pending.get(queued.id);
     if (!running) return;
     if (queued.options.stop) return queued.options.stop();
     this.replaced++;
     running.slot.worker.terminate();
-    this.#retire(running.slot, () => cancelled(queued.options.signal));
+    this.#retire(running.slot, () => cancelError(queued.options.signal));
   }
 
   /** Stops a job that overran its deadline: its worker is terminated and a fresh one replaces it. */
@@ -249,14 +250,6 @@ function keepAlive(worker: Worker, on: boolean): void {
   const w = worker as Worker & { ref?: () => void; unref?: () => void };
   if (on) w.ref?.();
   else w.unref?.();
-}
-
-/** The error of a cancelled job: the signal's own (goxel.cancel_request), else its client left. */
-function cancelled(signal?: AbortSignal): RpcError {
-  if (signal?.reason instanceof RpcError) return signal.reason;
-  return new RpcError(ErrorCode.APPLICATION_ERROR, "The request was cancelled: its client left", {
-    reason: "cancelled",
-  });
 }
 
 function reviveError(e: WorkerError): Error {

@@ -74,9 +74,34 @@ export interface ConnectionLimits {
   maxUnsentBytes: number;
 }
 
-/** A queued message (`key`: its id, worked out once when a cancel first looks), or an answer. */
+/** A message waiting its turn; `key` is its id, worked out once when a cancel first looks. */
+export interface QueuedText {
+  text: string;
+  key?: string | null;
+}
+
+/**
+ * The index of the first queued message at or after `start` whose key (`keyOf(text)`, kept on
+ * the item) is `key`, else −1; items that are not messages are skipped.
+ */
+export function findQueued(
+  items: readonly object[],
+  start: number,
+  key: string,
+  keyOf: (text: string) => string | undefined,
+): number {
+  for (let i = start; i < items.length; i++) {
+    const item = items[i] as Partial<QueuedText>;
+    if (item.text === undefined) continue;
+    if (item.key === undefined) item.key = keyOf(item.text) ?? null;
+    if (item.key === key) return i;
+  }
+  return -1;
+}
+
+/** A queued message or an answer given early. */
 type Item =
-  | { text: string; key?: string | null }
+  | QueuedText
   | { oversize: number }
   | { overBudget: number }
   | { answer: Answer };
@@ -202,17 +227,13 @@ export class MessageConnection {
     keyOf: (text: string) => string | undefined,
     answer: (text: string) => Answer,
   ): boolean {
-    for (let i = this.#head; i < this.#queue.length; i++) {
-      const item = this.#queue[i];
-      if (!("text" in item)) continue;
-      if (item.key === undefined) item.key = keyOf(item.text) ?? null;
-      if (item.key !== key) continue;
-      this.#queuedBytes -= item.text.length;
-      this.#queue[i] = { answer: answer(item.text) };
-      this.#charge();
-      return true;
-    }
-    return false;
+    const at = findQueued(this.#queue, this.#head, key, keyOf);
+    if (at < 0) return false;
+    const { text } = this.#queue[at] as QueuedText;
+    this.#queuedBytes -= text.length;
+    this.#queue[at] = { answer: answer(text) };
+    this.#charge();
+    return true;
   }
 
   #pushMessage(text: string): void {
