@@ -22,6 +22,7 @@ import { Metrics } from "./metrics.ts";
 import { defaultDataDir, lockDataDir } from "./data_dir.ts";
 import { registerGauges } from "./gauges.ts";
 import { JournalObserver, recoverProjects } from "./recovery.ts";
+import { trimIdleMemory } from "./idle_memory.ts";
 import { historyOptions, ProjectRegistry } from "./projects.ts";
 import {
   acquireLock,
@@ -221,9 +222,11 @@ async function serve(a: ServeArgs): Promise<number> {
     });
   }
   server = new RpcServer(ctx, new Dispatcher(ctx, createHandlers()));
+  let idleTrim: { stop(): void } | null = null;
 
   async function stop(reason: string): Promise<number> {
     log.info("Stopping: {reason}", { reason });
+    idleTrim?.stop();
     await server!.stopAccepting();
     ctx.http.close();
     // Past the grace, what still runs on workers is stopped, and its clients hear why (−1110).
@@ -264,7 +267,7 @@ async function serve(a: ServeArgs): Promise<number> {
     a.releaseLock();
     return fail(err);
   }
-  releaseStartupGarbage();
+  idleTrim = trimIdleMemory(log);
   log.info("goxel {version} listening on {socket} (pid {pid})", {
     version: a.opts.build.version,
     socket: a.socket,
@@ -375,18 +378,6 @@ function parseHostPort(text: string): { host: string; port: number } {
 
 function fileIfExists(path: string): string | null {
   return existsSync(path) ? path : null;
-}
-
-/**
- * Start-up builds many short-lived objects (schemas, config); a full collection right after,
- * then giving the freed heap pages back (Bun.shrink: 2.3 MB of an idle daemon's RSS), keeps an
- * idle daemon small. Bun exposes both; elsewhere it is a no-op.
- */
-function releaseStartupGarbage(): void {
-  const bun = (globalThis as { Bun?: { gc?: (force: boolean) => void; shrink?: () => void } })
-    .Bun;
-  bun?.gc?.(true);
-  bun?.shrink?.();
 }
 
 function fail(err: unknown): number {

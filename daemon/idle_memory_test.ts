@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { IDLE_TRIM_DEFAULTS, IdleTrimPolicy } from "./idle_memory.ts";
+
+const MB = 1 << 20;
+
+Deno.test("IdleTrimPolicy releases once the daemon is quiet after growing", async (t) => {
+  const policy = new IdleTrimPolicy(IDLE_TRIM_DEFAULTS, { cpuMs: 1000, rssBytes: 36 * MB });
+  await t.step("not while busy, however much it grew", () => {
+    assert.equal(policy.shouldRelease({ cpuMs: 3000, rssBytes: 117 * MB }), false);
+  });
+  await t.step("in the first quiet period after", () => {
+    assert.equal(policy.shouldRelease({ cpuMs: 3010, rssBytes: 110 * MB }), true);
+    policy.released({ cpuMs: 3020, rssBytes: 55 * MB });
+  });
+  await t.step("not again while it stays quiet and small", () => {
+    assert.equal(policy.shouldRelease({ cpuMs: 3030, rssBytes: 56 * MB }), false);
+    assert.equal(policy.shouldRelease({ cpuMs: 3040, rssBytes: 62 * MB }), false);
+  });
+  await t.step("again after it grows by the allowance", () => {
+    assert.equal(policy.shouldRelease({ cpuMs: 3050, rssBytes: 64 * MB }), true);
+  });
+});
+
+Deno.test("IdleTrimPolicy counts growth from the lowest RSS seen", () => {
+  const policy = new IdleTrimPolicy(IDLE_TRIM_DEFAULTS, { cpuMs: 0, rssBytes: 100 * MB });
+  // Projects were closed and the memory came back on its own: 40 MB is the new base.
+  assert.equal(policy.shouldRelease({ cpuMs: 5, rssBytes: 40 * MB }), false);
+  assert.equal(policy.shouldRelease({ cpuMs: 10, rssBytes: 47 * MB }), false);
+  assert.equal(policy.shouldRelease({ cpuMs: 15, rssBytes: 49 * MB }), true);
+});
