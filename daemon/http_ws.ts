@@ -20,8 +20,9 @@ interface WebSocket {
   readonly OPEN: number;
   send(text: string, done: () => void): void;
   on(event: "message", fn: (data: unknown, isBinary: boolean) => void): void;
-  on(event: "error", fn: () => void): void;
+  on(event: "error" | "pong", fn: () => void): void;
   once(event: "close", fn: () => void): void;
+  ping(): void;
   pause(): void;
   resume(): void;
   terminate(): void;
@@ -49,6 +50,8 @@ class WsConnection implements Peer {
   #busy = false;
   #scheduled = false;
   #drainWaiters: (() => void)[] = [];
+  /** When the peer last showed it is there: a message, or a pong to the daemon's ping. */
+  #lastSeen: number;
 
   constructor(gateway: WsGateway, ws: WebSocket, id: number) {
     this.#gateway = gateway;
@@ -60,7 +63,10 @@ class WsConnection implements Peer {
     const signal = closed.signal;
     this.#info = { connectionId: id, transport: "ws", peer: this, signal, running: this.#running };
     const counted = (method: string) => gateway.dispatcher.countEarly(method);
+    this.#lastSeen = gateway.ctx.clock();
+    ws.on("pong", () => this.#lastSeen = gateway.ctx.clock());
     ws.on("message", (data, isBinary) => {
+      this.#lastSeen = gateway.ctx.clock();
       if (isBinary) return this.#reply(binaryRefused());
       const text = String(data);
       const early = cancelEarly(text, this.#running, this, counted);
@@ -121,6 +127,20 @@ class WsConnection implements Peer {
 
   close(): void {
     this.#ws.terminate();
+  }
+
+  /**
+   * Pings the peer; closes the connection instead when it has not been heard from for
+   * `silentMs` (a peer that vanished without closing: a dropped network, a sleeping laptop).
+   * Browsers and WebSocket libraries answer pings by themselves, so an idle viewer stays.
+   */
+  keepAlive(now: number, silentMs: number): boolean {
+    if (now - this.#lastSeen >= silentMs) {
+      this.#ws.terminate();
+      return false;
+    }
+    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.ping();
+    return true;
   }
 
   #reply(text: string | null): void {
@@ -204,6 +224,7 @@ export class WsGateway {
   readonly ctx: DaemonContext;
   readonly #wss: WsServer;
   #connections = new Set<WsConnection>();
+  #keepAlive: ReturnType<typeof setTimeout> | null = null;
 
   constructor(ctx: DaemonContext, dispatcher: Dispatcher) {
     this.ctx = ctx;
@@ -233,6 +254,7 @@ export class WsGateway {
       const conn = new WsConnection(this, ws, id);
       this.#connections.add(conn);
       ws.once("close", () => this.#connections.delete(conn));
+      this.#scheduleKeepAlive();
     });
   }
 
@@ -241,5 +263,34 @@ export class WsGateway {
     for (const c of this.#connections) c.close();
     this.#connections.clear();
     this.#wss.close();
+    if (this.#keepAlive) clearTimeout(this.#keepAlive);
+    this.#keepAlive = null;
+  }
+
+  /**
+   * WebSocket peers are not closed for being quiet (a viewer only listens) but for not answering:
+   * every half of `limits.idle_timeout_seconds` (at most 30 s, at least 1 s) each is pinged, and
+   * one not heard from for the whole timeout is closed, so vanished peers cannot keep
+   * `max_connections` slots and change-stream buffers forever. 0 (never) turns this off.
+   */
+  #scheduleKeepAlive(): void {
+    if (this.#keepAlive || !this.#connections.size) return;
+    const silentMs = this.ctx.config.limits.idle_timeout_seconds * 1000;
+    const periodMs = silentMs > 0 ? Math.min(30_000, Math.max(1000, silentMs / 2)) : 30_000;
+    this.#keepAlive = setTimeout(() => {
+      this.#keepAlive = null;
+      const silent = this.ctx.config.limits.idle_timeout_seconds * 1000;
+      if (silent > 0) {
+        const now = this.ctx.clock();
+        for (const c of this.#connections) {
+          if (c.keepAlive(now, silent)) continue;
+          this.#connections.delete(c);
+          this.ctx.metrics.inc("goxel_rejected_total", '{limit="idle_timeout"}');
+        }
+      }
+      this.#scheduleKeepAlive();
+    }, periodMs);
+    // The check must never keep a stopping daemon alive.
+    this.#keepAlive.unref?.();
   }
 }
