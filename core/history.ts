@@ -6,6 +6,7 @@
  */
 import { copyImage, type Image } from "./image.ts";
 import { applyDelta, type ImageDelta } from "./journal/image_delta.ts";
+import { markDerivedCurrent } from "./ops/layers.ts";
 import { TILE_VOXELS } from "./volume.ts";
 
 /** Options of a `History`. */
@@ -144,7 +145,9 @@ export class History {
     const camera = live.activeCamera;
     const pose = camera &&
       { name: camera.name, ortho: camera.ortho, dist: camera.dist, mat: camera.mat.slice() };
-    const image = "before" in step ? copyImage(step.before) : applyDelta(live, step.inverse);
+    const image = "before" in step
+      ? copyImage(step.before)
+      : markDerivedCurrent(applyDelta(live, step.inverse));
     const after = image.activeCamera;
     if (pose && after && after.name === pose.name) {
       after.ortho = pose.ortho;
@@ -154,10 +157,15 @@ export class History {
     return image;
   }
 
-  /** Applies the next step again on `live` and returns the result, or null at the newest. */
+  /**
+   * Applies the next step again on `live` and returns the result, or null at the newest. Clone
+   * and shape layers are up to date in every state a step leads to (each was brought up to date
+   * before it was recorded), so they keep the voxels the step gives them: redrawn, a duplicated
+   * shape layer lost the tiles it shares with its original.
+   */
   redo(live: Image): Image | null {
     if (this.#cursor >= this.#steps.length) return null;
-    return applyDelta(live, this.#steps[this.#cursor++].forward);
+    return markDerivedCurrent(applyDelta(live, this.#steps[this.#cursor++].forward));
   }
 
   /** Forgets every step. */

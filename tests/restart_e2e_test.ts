@@ -173,7 +173,7 @@ Deno.test("a journal the checkpoint covers is no damage, even when cut short by 
     // What a kill -9 between the checkpoint's rename and the old journal's removal leaves,
     // with the old journal's last record torn.
     const stale = `${dir}/journal-000000000001.gxj`;
-    await Deno.writeFile(stale, Uint8Array.of(0x47, 0x4f, 0x58, 0x4a, 2, 0, 0, 0, 9, 9, 9));
+    await Deno.writeFile(stale, Uint8Array.of(0x47, 0x4f, 0x58, 0x4a, 3, 0, 0, 0, 9, 9, 9));
     await restart();
     const info = await c().call<Info>("goxel.get_project_info");
     assert.equal(info.read_only, null);
@@ -205,4 +205,41 @@ Deno.test({
       assert.deepEqual(await counts(), live, "every layer's voxels come back to that layer");
     });
   },
+});
+
+/** Counts the BL16 blocks (distinct tile contents as Goxel stores them) of a .gox file. */
+async function goxBlocks(path: string): Promise<number> {
+  const bytes = await Deno.readFile(path);
+  const view = new DataView(bytes.buffer);
+  let blocks = 0;
+  for (let at = 8; at + 8 <= bytes.length;) {
+    const type = new TextDecoder().decode(bytes.subarray(at, at + 4));
+    if (type === "BL16") blocks++;
+    at += 12 + view.getInt32(at + 4, true);
+  }
+  return blocks;
+}
+
+Deno.test("a duplicated layer still shares its tiles after a restart and after undo/redo", async () => {
+  await withRestarts(async (c, restart, env) => {
+    await c().call("goxel.create_project", ["dup", 64, 64, 64]);
+    await c().call("goxel.procedural_shape", ["sphere", 40, 40, 40]);
+    await c().call("goxel.duplicate_layer", {});
+    // One voxel changed in the copy: that one tile is its own, every other is shared.
+    await c().call("goxel.add_voxel", [0, 0, 0, "#ff0000"]);
+    const saved = async (name: string) => {
+      await c().call("goxel.save_project", { path: `${env.dir}/${name}.gox` });
+      return await goxBlocks(`${env.dir}/${name}.gox`);
+    };
+    const live = await saved("live");
+    const layers = await c().call<{ layers: unknown[] }>("goxel.list_layers");
+    assert.equal(layers.layers.length, 2);
+    await restart();
+    assert.equal(await saved("restarted"), live, "blocks after a restart");
+    await c().call("goxel.undo");
+    await c().call("goxel.undo");
+    await c().call("goxel.redo");
+    await c().call("goxel.redo");
+    assert.equal(await saved("redone"), live, "blocks after undo and redo");
+  });
 });

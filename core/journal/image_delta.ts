@@ -13,8 +13,11 @@ import { metaFingerprint, metaFromJson, type MetaJson, metaToJson } from "./imag
 /** Volume id of the selection mask in a delta (layers use their positive ids). */
 export const SELECTION_MASK_ID = -1;
 
-/** How a changed tile is stored. */
-export const TileEncoding = { DELETE: 0, SPARSE: 1, RAW: 2, RLE: 3 } as const;
+/**
+ * How a changed tile is stored. SHARE: the tile is the same data as another layer's tile at the
+ * same origin (a duplicated layer's, until either is written); its data is that layer's id.
+ */
+export const TileEncoding = { DELETE: 0, SPARSE: 1, RAW: 2, RLE: 3, SHARE: 4 } as const;
 
 /** One changed tile: its origin and its new content (or its removal). */
 export interface TilePatch {
@@ -56,15 +59,64 @@ export function diffImage(before: Image, after: Image, exactOrder = false): Imag
   const meta = sameMeta(before, after) ? null : metaToJson(after, before);
   const volumes: VolumePatch[] = [];
   const old = new Map(before.layers.map((l) => [l.id, l.volume]));
-  const add = (id: number, from: Volume, to: Volume) => {
+  const add = (id: number, from: Volume, to: Volume, sources?: SharedTiles) => {
     const patch = diffVolume(from, to, exactOrder);
+    if (sources) sources.mark(patch.tiles, to);
     if (patch.tiles.length || patch.order) volumes.push({ id, ...patch });
   };
-  for (const layer of after.layers) add(layer.id, old.get(layer.id) ?? EMPTY, layer.volume);
+  // A layer the change created may share tiles with a layer that existed or that comes before it
+  // (so a replay finds every source tile in place).
+  const sources = new SharedTiles(after.layers.filter((l) => old.has(l.id)));
+  for (const layer of after.layers) {
+    const from = old.get(layer.id);
+    add(layer.id, from ?? EMPTY, layer.volume, from ? undefined : sources);
+    if (!from) sources.add(layer);
+  }
   if (after.selectionMask) {
     add(SELECTION_MASK_ID, before.selectionMask ?? EMPTY, after.selectionMask);
   }
   return { meta, volumes };
+}
+
+/** The layers a created layer may share tiles with, indexed by tile data on first use. */
+class SharedTiles {
+  #layers: Layer[];
+  #owners: Map<object, Layer> | null = null;
+
+  constructor(layers: Layer[]) {
+    this.#layers = layers;
+  }
+
+  /** Makes `layer` a source for the layers after it. */
+  add(layer: Layer): void {
+    this.#layers.push(layer);
+    if (this.#owners) this.#index(layer);
+  }
+
+  /** Turns whole-tile patches of `volume` whose data a source layer's tile holds into SHARE. */
+  mark(tiles: TilePatch[], volume: Volume): void {
+    for (const t of tiles) {
+      if (t.encoding !== TileEncoding.RAW && t.encoding !== TileEncoding.RLE) continue;
+      if (!this.#owners) {
+        this.#owners = new Map();
+        for (const layer of this.#layers) this.#index(layer);
+      }
+      const data = volume.tileDataId(...t.origin)!;
+      const source = this.#owners.get(data);
+      // Shared data is always at the same origin (a copy or shareTile keeps it); checked anyway.
+      if (!source || source.volume.tileDataId(...t.origin) !== data) continue;
+      t.encoding = TileEncoding.SHARE;
+      t.data = Uint8Array.of(source.id, source.id >>> 8, source.id >>> 16, source.id >>> 24);
+    }
+  }
+
+  #index(layer: Layer): void {
+    const volume = layer.volume;
+    for (const [ox, oy, oz] of volume.tiles()) {
+      const data = volume.tileDataId(ox, oy, oz)!;
+      if (!this.#owners!.has(data)) this.#owners!.set(data, layer);
+    }
+  }
 }
 
 /** Returns the delta that builds `image` from an empty image (every tile, all state). */
@@ -186,6 +238,8 @@ export function encodeWhole(voxels: Uint32Array): { encoding: number; data: Uint
 export function applyTilePatch(volume: Volume, patch: TilePatch): void {
   const [ox, oy, oz] = patch.origin;
   if (patch.encoding === TileEncoding.DELETE) return volume.deleteTile(ox, oy, oz);
+  // Holds the tile's place in the order until applyDelta shares the source's tile (see there).
+  if (patch.encoding === TileEncoding.SHARE) return volume.adoptTile(ox, oy, oz, NO_VOXELS);
   const tile = volume.writeTile(ox, oy, oz);
   const d = patch.data, view = new DataView(d.buffer, d.byteOffset, d.byteLength);
   if (patch.encoding === TileEncoding.SPARSE) {
@@ -224,13 +278,38 @@ export function applyDelta(image: Image, delta: ImageDelta): Image {
     );
     if (delta.meta.hasSelectionMask) out.selectionMask = image.selectionMask ?? new Volume();
   }
-  for (const patch of delta.volumes) {
-    const volume = patch.id === SELECTION_MASK_ID
+  const shared: [Volume, TilePatch][] = [];
+  const volumeOf = (id: number) =>
+    id === SELECTION_MASK_ID
       ? out.selectionMask ??= new Volume()
-      : out.layers.find((l) => l.id === patch.id)?.volume;
+      : out.layers.find((l) => l.id === id)?.volume;
+  for (const patch of delta.volumes) {
+    const volume = volumeOf(patch.id);
     if (!volume) throw new RangeError(`The delta patches layer ${patch.id}, which does not exist`);
-    for (const t of patch.tiles) applyTilePatch(volume, t);
-    if (patch.order) volume.reorderTiles(patch.order);
+    for (const t of patch.tiles) {
+      applyTilePatch(volume, t);
+      if (t.encoding === TileEncoding.SHARE) shared.push([volume, t]);
+    }
+  }
+  // Shared tiles last, in order: each source tile is then as the change left it.
+  for (const [volume, t] of shared) shareSourceTile(out, volume, t);
+  for (const patch of delta.volumes) {
+    if (patch.order) volumeOf(patch.id)!.reorderTiles(patch.order);
   }
   return out;
+}
+
+/** An all-empty tile that holds a SHARE tile's place (adopted tiles are never written). */
+const NO_VOXELS = new Uint32Array(TILE_VOXELS);
+
+function shareSourceTile(image: Image, volume: Volume, t: TilePatch): void {
+  const [ox, oy, oz] = t.origin;
+  if (t.data.length !== 4) throw new RangeError("A shared tile must name its layer in 4 bytes");
+  const id = t.data[0] | t.data[1] << 8 | t.data[2] << 16 | t.data[3] << 24;
+  const source = image.layers.find((l) => l.id === id)?.volume;
+  const tile = source?.readTile(ox, oy, oz);
+  if (!source || !tile || tile === NO_VOXELS || source === volume) {
+    throw new RangeError(`A shared tile at ${t.origin} names layer ${id}, which has no such tile`);
+  }
+  volume.shareTile(source, ox, oy, oz);
 }

@@ -8,14 +8,14 @@ import type { ImageDelta, TilePatch, VolumePatch } from "./image_delta.ts";
 import type { MetaJson } from "./image_meta.ts";
 
 /**
- * The 8 bytes every journal file starts with: "GOXJ", format version 2 (u16 LE), 0 (u16).
- * Version 2 added meta's `kept` (fields taken from the image a record applies to); readers
- * accept versions 1 and 2, and a reader of version 1 refuses version 2 files rather than
- * replaying them without those fields.
+ * The 8 bytes every journal file starts with: "GOXJ", format version 3 (u16 LE), 0 (u16).
+ * Version 2 added meta's `kept` (fields taken from the image a record applies to), version 3
+ * the SHARE tile encoding (a tile that is another layer's); readers accept every version up to
+ * theirs and refuse later ones rather than replaying them without what they added.
  */
-export const JOURNAL_MAGIC = Uint8Array.of(0x47, 0x4f, 0x58, 0x4a, 2, 0, 0, 0);
+export const JOURNAL_MAGIC = Uint8Array.of(0x47, 0x4f, 0x58, 0x4a, 3, 0, 0, 0);
 /** Format versions this reader understands. */
-const READABLE_VERSIONS = [1, 2];
+const READABLE_VERSIONS = [1, 2, 3];
 
 /** True when the header is "GOXJ", a readable version and a zero u16. */
 function isJournalHeader(bytes: Uint8Array): boolean {

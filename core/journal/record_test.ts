@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { packRgba } from "../color.ts";
 import { copyImage, type Image, imageFingerprint, newImage } from "../image.ts";
-import { addLayer, deleteLayer, renameLayer } from "../ops/layers.ts";
-import { applyDelta, diffImage, fullDelta, isEmptyDelta } from "./image_delta.ts";
+import { addLayer, deleteLayer, duplicateLayer, renameLayer } from "../ops/layers.ts";
+import { applyDelta, diffImage, fullDelta, isEmptyDelta, TileEncoding } from "./image_delta.ts";
 import {
   encodeRecord,
   JOURNAL_MAGIC,
@@ -135,11 +135,12 @@ Deno.test("carried file data is journaled once: later meta records keep it by na
   assert.throws(() => applyDelta(newImage(), rename), /keeps field "carried"/);
 });
 
-Deno.test("scanJournal() reads format versions 1 and 2 and refuses others", () => {
+Deno.test("scanJournal() reads format versions 1 to 3 and refuses others", () => {
   const states = edits();
   const bytes = journal(states.slice(1).map((s, i) => record(i + 1, states[i], s)));
-  assert.equal(bytes[4], 2, "new journals are version 2");
-  for (const [version, kind] of [[1, "clean"], [2, "clean"], [3, "corrupt"], [0, "corrupt"]]) {
+  assert.equal(bytes[4], 3, "new journals are version 3");
+  const versions = [[1, "clean"], [2, "clean"], [3, "clean"], [4, "corrupt"], [0, "corrupt"]];
+  for (const [version, kind] of versions) {
     const copy = bytes.slice();
     copy[4] = version as number;
     const scan = scanJournal(copy);
@@ -210,4 +211,38 @@ Deno.test("diffImage() with exactOrder records an order an older snapshot brings
     undone.activeLayer!.volume.tileOrder(),
   );
   assert.equal(replayed.activeLayer!.volume.crc32(), undone.activeLayer!.volume.crc32());
+});
+
+Deno.test("a duplicated layer's shared tiles go through a record as SHARE and come back shared", () => {
+  const before = newImage();
+  fill(before, 3000, packRgba(255, 0, 0, 255));
+  const after = copyImage(before);
+  const copy = duplicateLayer(after, after.layers[0]);
+  const delta = diffImage(before, after);
+  const patch = delta.volumes.find((v) => v.id === copy.id)!;
+  assert.ok(patch.tiles.length > 1);
+  assert.ok(patch.tiles.every((t) => t.encoding === TileEncoding.SHARE && t.data.length === 4));
+  const [decoded] = scanJournal(journal([record(1, before, after)])).records;
+  const rebuilt = applyDelta(copyImage(before), decoded.delta);
+  sameImage(rebuilt, after);
+  const [a, b] = rebuilt.layers.map((l) => l.volume);
+  for (const origin of b.tileOrder()) {
+    assert.equal(b.tileDataId(...origin), a.tileDataId(...origin));
+  }
+});
+
+Deno.test("applyDelta() refuses a SHARE tile whose layer has no tile there", () => {
+  const image = newImage();
+  const delta = {
+    meta: null,
+    volumes: [{
+      id: image.layers[0].id,
+      tiles: [{
+        origin: [0, 0, 0] as [number, number, number],
+        encoding: TileEncoding.SHARE,
+        data: Uint8Array.of(77, 0, 0, 0),
+      }],
+    }],
+  };
+  assert.throws(() => applyDelta(image, delta), /names layer 77, which has no such tile/);
 });
