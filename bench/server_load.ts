@@ -137,6 +137,7 @@ const echoPipe = await pipelined(echoSock, "echo", 400000, 1000, echoParams);
 const ECHO_LINE = req(1, "echo", { x: 1, name: "voxel" }).trim();
 const cEchoSeq = await cLoad(echoSock, 1, 50000, ECHO_LINE);
 const cEchoPipe = await cLoad(echoSock, 1000, 1000000, ECHO_LINE);
+const cEcho64 = await cLoad(echoSock, 64, 1000000, ECHO_LINE);
 const cEcho8 = await cLoadMany(echoSock, 8, 64, 200000, ECHO_LINE);
 echo.kill("SIGTERM");
 await echo.status;
@@ -166,6 +167,7 @@ const addPipe = await pipelined(sock, "goxel.add_voxel", 400000, 1000, voxel);
 const ADD_LINE = req(1, "goxel.add_voxel", [1, 2, 3, 255, 0, 0, 255]).trim();
 const cAddSeq = await cLoad(sock, 1, 30000, ADD_LINE);
 const cAddPipe = await cLoad(sock, 1000, 1000000, ADD_LINE);
+const cAdd64 = await cLoad(sock, 64, 1000000, ADD_LINE);
 const cAdd8 = await cLoadMany(sock, 8, 64, 200000, ADD_LINE);
 
 // 1 M voxels through packed add_voxels, in 4 requests of 250 000 (each ~5.3 MB of base64).
@@ -242,6 +244,9 @@ console.log(`| measure | target | measured |
 | C client: add_voxel pipelined (1000 per write) | ≥ 0.5 of echo | ${k(cAddPipe)} (${
   Math.round(cAddPipe / cEchoPipe * 100)
 } %) |
+| C client: echo / add_voxel pipelined ×64 (issue 15's depth) | ≥ 0.5 of echo | ${k(cEcho64)} / ${
+  k(cAdd64)
+} (${Math.round(cAdd64 / cEcho64 * 100)} %) |
 | C clients: echo / add_voxel, 8 connections pipelined (64 per write) | ≥ 0.5 of echo | ${
   k(cEcho8)
 } / ${k(cAdd8)} (${Math.round(cAdd8 / cEcho8 * 100)} %) |
@@ -249,5 +254,5 @@ console.log(`| measure | target | measured |
 | ping p50 / p99 while 1024×1024 renders run (${renders} renders, ${latencies.length} pings) | p99 < 5 ms | ${
   p50.toFixed(2)
 } / ${p99.toFixed(2)} ms |
-| idle RSS after start | ≤ 60 MB | ${idleRss.toFixed(1)} MB |
+| idle RSS after start | ≤ 45 MB | ${idleRss.toFixed(1)} MB |
 | RSS after the run (1 M+ voxels held, undo history) | — | ${busyRss.toFixed(1)} MB |`);
