@@ -60,8 +60,15 @@ export class IdleTrimPolicy {
   }
 }
 
-/** Releases what start-up left behind now, then whenever the daemon goes quiet after growing. */
-export function trimIdleMemory(log: Logger, options = IDLE_TRIM_DEFAULTS): { stop(): void } {
+/**
+ * Releases what start-up left behind now, then whenever the daemon goes quiet after growing;
+ * `onQuiet` runs first each time it went quiet (the daemon ends its idle worker threads there).
+ */
+export function trimIdleMemory(
+  log: Logger,
+  onQuiet: () => void = () => {},
+  options = IDLE_TRIM_DEFAULTS,
+): { stop(): void } {
   let policy: IdleTrimPolicy | null = null;
   const release = (when: string) =>
     releaseMemory(log, when).finally(() => {
@@ -70,7 +77,9 @@ export function trimIdleMemory(log: Logger, options = IDLE_TRIM_DEFAULTS): { sto
     });
   void release("start-up");
   const timer = setInterval(() => {
-    if (policy?.shouldRelease(sample())) void release("idle");
+    if (!policy?.shouldRelease(sample())) return;
+    onQuiet();
+    void release("idle");
   }, options.periodMs);
   // The check must never keep a stopping daemon alive.
   timer.unref();

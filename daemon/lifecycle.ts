@@ -267,7 +267,7 @@ async function serve(a: ServeArgs): Promise<number> {
     a.releaseLock();
     return fail(err);
   }
-  idleTrim = trimIdleMemory(log);
+  idleTrim = trimIdleMemory(log, () => workers.retireIdle());
   log.info("goxel {version} listening on {socket} (pid {pid})", {
     version: a.opts.build.version,
     socket: a.socket,

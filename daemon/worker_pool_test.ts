@@ -85,3 +85,20 @@ Deno.test("WorkerPool lets go of a connection's signal when a job settles", asyn
     await pool.close();
   }
 });
+
+Deno.test("WorkerPool.retireIdle() ends idle workers only, and the next job starts one", async () => {
+  const pool = new WorkerPool(2);
+  try {
+    await pool.run({ kind: "sleep", ms: 1 });
+    const busy = pool.run({ kind: "sleep", ms: 300 });
+    await pool.run({ kind: "sleep", ms: 1 });
+    // Two workers: one runs the 300 ms job, the other is idle.
+    assert.equal(pool.retireIdle(), 1);
+    assert.equal(pool.load, 1, "the running job is untouched");
+    assert.equal(await busy, null);
+    assert.equal(pool.retireIdle(), 1);
+    assert.equal(await pool.run({ kind: "sleep", ms: 1 }), null);
+  } finally {
+    await pool.close();
+  }
+});

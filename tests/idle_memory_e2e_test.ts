@@ -8,9 +8,11 @@ import { makeTestEnv, RawClient, startDaemon, waitFor } from "./support_testing.
 
 const compiled = Deno.env.get("GOXEL_BIN") !== undefined && Deno.build.os === "linux";
 
+/** A field of /proc/PID/status: MB for the kB ones, the number for the others. */
 function status(pid: number, field: string): number {
   const text = Deno.readTextFileSync(`/proc/${pid}/status`);
-  return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)![1]) / 1024;
+  const m = new RegExp(`^${field}:\\s+(\\d+)( kB)?`, "m").exec(text)!;
+  return m[2] ? Number(m[1]) / 1024 : Number(m[1]);
 }
 
 Deno.test({
@@ -52,6 +54,56 @@ Deno.test({
           c.close();
         }
       });
+    } finally {
+      await daemon.stop();
+      await env.cleanup();
+    }
+  },
+});
+
+Deno.test({
+  name: "a compiled daemon that goes quiet after work ends its idle workers and shrinks",
+  ignore: !compiled,
+  fn: async () => {
+    const env = await makeTestEnv();
+    const daemon = await startDaemon(env, ["--log-level", "debug"]);
+    try {
+      const pid = daemon.proc.pid;
+      const c = await RawClient.unix(daemon.socket);
+      await c.call("goxel.create_project", { name: "work" });
+      await c.call("goxel.procedural_shape", {
+        shape_type: "sphere",
+        size_x: 90,
+        size_y: 90,
+        size_z: 90,
+      });
+      const idleThreads = status(pid, "Threads");
+      for (let i = 0; i < 4; i++) {
+        const png = `${env.dir}/w${i}.png`;
+        await c.call("goxel.render_scene", { output_path: png, width: 1024, height: 1024 });
+      }
+      const busyThreads = status(pid, "Threads");
+      assert.ok(busyThreads >= idleThreads + 2, "the renders started two worker threads");
+      const busyRss = status(pid, "VmRSS");
+      // The idle check looks every 30 s: the first quiet period after the work releases.
+      await waitFor(
+        "the release after the work",
+        () => /Released memory after \W{0,3}idle/.test(daemon.stderr()),
+        75_000,
+      );
+      await new Promise((r) => setTimeout(r, 500));
+      // The runtime may have started helper threads of its own (compilers) meanwhile.
+      const threads = status(pid, "Threads");
+      assert.ok(threads <= busyThreads - 2, `${threads} threads after, ${busyThreads} busy`);
+      const rss = status(pid, "VmRSS");
+      assert.ok(
+        rss < busyRss - 8,
+        `RSS ${rss.toFixed(1)} MB after quiet, ${busyRss.toFixed(1)} busy`,
+      );
+      const png = `${env.dir}/again.png`;
+      await c.call("goxel.render_scene", { output_path: png, width: 64, height: 64 });
+      assert.ok((await Deno.stat(png)).size > 0, "a render after that starts a worker again");
+      c.close();
     } finally {
       await daemon.stop();
       await env.cleanup();
