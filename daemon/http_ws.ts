@@ -50,8 +50,8 @@ class WsConnection implements Peer {
   #busy = false;
   #scheduled = false;
   #drainWaiters: (() => void)[] = [];
-  /** When the peer last showed it is there: a message, or a pong to the daemon's ping. */
-  #lastSeen: number;
+  /** When the oldest ping the peer has not answered was sent (performance.now()), or null. */
+  #pingedAt: number | null = null;
 
   constructor(gateway: WsGateway, ws: WebSocket, id: number) {
     this.#gateway = gateway;
@@ -63,10 +63,9 @@ class WsConnection implements Peer {
     const signal = closed.signal;
     this.#info = { connectionId: id, transport: "ws", peer: this, signal, running: this.#running };
     const counted = (method: string) => gateway.dispatcher.countEarly(method);
-    this.#lastSeen = gateway.ctx.clock();
-    ws.on("pong", () => this.#lastSeen = gateway.ctx.clock());
+    ws.on("pong", () => this.#pingedAt = null);
     ws.on("message", (data, isBinary) => {
-      this.#lastSeen = gateway.ctx.clock();
+      this.#pingedAt = null;
       if (isBinary) return this.#reply(binaryRefused());
       const text = String(data);
       const early = cancelEarly(text, this.#running, this, counted);
@@ -130,16 +129,25 @@ class WsConnection implements Peer {
   }
 
   /**
-   * Pings the peer; closes the connection instead when it has not been heard from for
-   * `silentMs` (a peer that vanished without closing: a dropped network, a sleeping laptop).
-   * Browsers and WebSocket libraries answer pings by themselves, so an idle viewer stays.
+   * Pings the peer, or closes the connection when a ping sent `silentMs` ago or more is still
+   * unanswered (a peer that vanished without closing: a dropped network, a sleeping laptop).
+   * Browsers and WebSocket libraries answer pings by themselves, so an idle viewer stays. A
+   * connection with work in hand (a request running or queued, input paused, replies not yet
+   * written out) is not judged: its pongs may wait behind that work.
    */
   keepAlive(now: number, silentMs: number): boolean {
-    if (now - this.#lastSeen >= silentMs) {
+    if (this.#busy || this.#paused || this.#queue.length || this.#ws.bufferedAmount > 0) {
+      this.#pingedAt = null;
+      return true;
+    }
+    if (this.#pingedAt !== null) {
+      if (now - this.#pingedAt < silentMs) return true;
       this.#ws.terminate();
       return false;
     }
-    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.ping();
+    if (this.#ws.readyState !== this.#ws.OPEN) return true;
+    this.#pingedAt = now;
+    this.#ws.ping();
     return true;
   }
 
@@ -269,19 +277,20 @@ export class WsGateway {
 
   /**
    * WebSocket peers are not closed for being quiet (a viewer only listens) but for not answering:
-   * every half of `limits.idle_timeout_seconds` (at most 30 s, at least 1 s) each is pinged, and
-   * one not heard from for the whole timeout is closed, so vanished peers cannot keep
+   * every half of `limits.idle_timeout_seconds` (at most 30 s) each is pinged, and one that leaves
+   * a ping unanswered for the whole timeout is closed, so vanished peers cannot keep
    * `max_connections` slots and change-stream buffers forever. 0 (never) turns this off.
    */
   #scheduleKeepAlive(): void {
     if (this.#keepAlive || !this.#connections.size) return;
     const silentMs = this.ctx.config.limits.idle_timeout_seconds * 1000;
-    const periodMs = silentMs > 0 ? Math.min(30_000, Math.max(1000, silentMs / 2)) : 30_000;
+    const periodMs = silentMs > 0 ? Math.min(30_000, Math.max(100, silentMs / 2)) : 30_000;
     this.#keepAlive = setTimeout(() => {
       this.#keepAlive = null;
       const silent = this.ctx.config.limits.idle_timeout_seconds * 1000;
       if (silent > 0) {
-        const now = this.ctx.clock();
+        // Monotonic: a suspended host or a clock step must not look like silence.
+        const now = performance.now();
         for (const c of this.#connections) {
           if (c.keepAlive(now, silent)) continue;
           this.#connections.delete(c);

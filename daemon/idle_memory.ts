@@ -16,7 +16,7 @@ export interface IdleTrimOptions {
   periodMs: number;
   /** A period that used at most this much CPU time is quiet (an idle daemon uses ≈ 1 ms/s). */
   quietCpuMs: number;
-  /** A quiet period releases memory when RSS grew by this much since the last release. */
+  /** A quiet look after work releases memory when RSS grew by this much since the last release. */
   growthBytes: number;
 }
 
@@ -33,30 +33,40 @@ export interface ProcessSample {
   rssBytes: number;
 }
 
-/** Decides, from samples taken at each look, when to release memory. */
+/**
+ * Decides, from samples taken at each look, when to release memory: at the first quiet look after
+ * a busy period, once RSS grew past the allowance since the last release. Without a busy period it
+ * never releases again: right after a release the code the idle loop runs comes back by itself
+ * (25 → 39 MB within seconds), which is not growth from work.
+ */
 export class IdleTrimPolicy {
   #lastCpuMs: number;
   #baseRss: number;
+  #worked = false;
 
   constructor(readonly options: IdleTrimOptions, start: ProcessSample) {
     this.#lastCpuMs = start.cpuMs;
     this.#baseRss = start.rssBytes;
   }
 
-  /** True when the period before `now` was quiet and RSS grew past the allowance. */
+  /** True when the period before `now` was quiet, one before was not and RSS grew enough. */
   shouldRelease(now: ProcessSample): boolean {
     const used = now.cpuMs - this.#lastCpuMs;
     this.#lastCpuMs = now.cpuMs;
     // RSS that fell (the kernel reclaimed, projects closed) lowers the base.
     this.#baseRss = Math.min(this.#baseRss, now.rssBytes);
-    return used <= this.options.quietCpuMs &&
-      now.rssBytes - this.#baseRss >= this.options.growthBytes;
+    if (used > this.options.quietCpuMs) {
+      this.#worked = true;
+      return false;
+    }
+    return this.#worked && now.rssBytes - this.#baseRss >= this.options.growthBytes;
   }
 
-  /** Records the state after a release: growth is counted from here. */
+  /** Records the state after a release: growth and work are counted from here. */
   released(after: ProcessSample): void {
     this.#lastCpuMs = after.cpuMs;
     this.#baseRss = after.rssBytes;
+    this.#worked = false;
   }
 }
 

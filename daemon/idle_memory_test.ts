@@ -16,8 +16,12 @@ Deno.test("IdleTrimPolicy releases once the daemon is quiet after growing", asyn
     assert.equal(policy.shouldRelease({ cpuMs: 3030, rssBytes: 56 * MB }), false);
     assert.equal(policy.shouldRelease({ cpuMs: 3040, rssBytes: 62 * MB }), false);
   });
-  await t.step("again after it grows by the allowance", () => {
-    assert.equal(policy.shouldRelease({ cpuMs: 3050, rssBytes: 64 * MB }), true);
+  await t.step("not for growth without work (code the idle loop pages back in)", () => {
+    assert.equal(policy.shouldRelease({ cpuMs: 3050, rssBytes: 70 * MB }), false);
+  });
+  await t.step("again after more work once it grew by the allowance", () => {
+    assert.equal(policy.shouldRelease({ cpuMs: 4000, rssBytes: 90 * MB }), false);
+    assert.equal(policy.shouldRelease({ cpuMs: 4010, rssBytes: 88 * MB }), true);
   });
 });
 
@@ -25,6 +29,8 @@ Deno.test("IdleTrimPolicy counts growth from the lowest RSS seen", () => {
   const policy = new IdleTrimPolicy(IDLE_TRIM_DEFAULTS, { cpuMs: 0, rssBytes: 100 * MB });
   // Projects were closed and the memory came back on its own: 40 MB is the new base.
   assert.equal(policy.shouldRelease({ cpuMs: 5, rssBytes: 40 * MB }), false);
-  assert.equal(policy.shouldRelease({ cpuMs: 10, rssBytes: 47 * MB }), false);
-  assert.equal(policy.shouldRelease({ cpuMs: 15, rssBytes: 49 * MB }), true);
+  assert.equal(policy.shouldRelease({ cpuMs: 500, rssBytes: 47 * MB }), false);
+  assert.equal(policy.shouldRelease({ cpuMs: 510, rssBytes: 47 * MB }), false);
+  assert.equal(policy.shouldRelease({ cpuMs: 1000, rssBytes: 49 * MB }), false);
+  assert.equal(policy.shouldRelease({ cpuMs: 1010, rssBytes: 49 * MB }), true);
 });

@@ -87,8 +87,8 @@ export function removeDir(dir: string): void {
  * Opens a journal file for appending and returns its descriptor, its header written. A file an
  * earlier session left holding only its header (a session without edits, a checkpoint with none
  * after it) is taken as it is: a second header after the first read as damage at the next start
- * and lost the edits after it. One cut inside its header is started again; one holding records is
- * refused. On failure the descriptor is closed and a file this call created is removed.
+ * and lost the edits after it. One cut inside its header, or with an older version's header, is
+ * started again; one holding records is refused. On failure the descriptor is closed and a file this call created is removed.
  */
 export function openJournalFile(files: JournalFs, path: string, header: Uint8Array): number {
   const fd = files.openAppend(path);
@@ -98,7 +98,10 @@ export function openJournalFile(files: JournalFs, path: string, header: Uint8Arr
     if (size > header.length) {
       throw new Error(`${path} already holds records (a journal is never appended to twice)`);
     }
-    if (size < header.length) {
+    // A header-only file of an older format version gets this version's header: records of
+    // this version under an older header would be misread by that version's reader.
+    const stale = size === header.length && !sameBytes(fs.readFileSync(path), header);
+    if (size < header.length || stale) {
       created = size === 0;
       if (size > 0) files.truncate(fd, 0);
       files.write(fd, header);
@@ -109,4 +112,8 @@ export function openJournalFile(files: JournalFs, path: string, header: Uint8Arr
     if (created) fs.rmSync(path, { force: true });
     throw err;
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }

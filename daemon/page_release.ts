@@ -32,26 +32,36 @@ const HEADER = /^([0-9a-f]+)-([0-9a-f]+) (\S{4}) \S+ \S+ (\d+)\s*(.*)$/;
 
 /**
  * Picks from `/proc/PID/smaps` text the ranges safe to release: mappings of `executable` that are
- * private (`p`), not writable, with `Anonymous: 0 kB` (no page was copied on write, so every
- * resident page equals the file's bytes).
+ * private (`p`), not writable, with `Anonymous: 0 kB` and `Swap: 0 kB` (no page was copied on
+ * write, resident or swapped out, so every page equals the file's bytes: a copied page swapped out
+ * counts under Swap only, and dropping it would bring back the file's bytes, e.g. unrelocated
+ * pointers of the relro segment).
  */
 export function releasableRanges(smaps: string, executable: string): PageRange[] {
   const ranges: PageRange[] = [];
-  let current: PageRange | null = null;
+  let current: { range: PageRange; fields: Map<string, string> } | null = null;
+  const close = () => {
+    const f = current?.fields;
+    if (f && /^0 kB$/.test(f.get("Anonymous") ?? "") && /^0 kB$/.test(f.get("Swap") ?? "")) {
+      ranges.push(current!.range);
+    }
+    current = null;
+  };
   for (const line of smaps.split("\n")) {
     const header = HEADER.exec(line);
     if (header) {
+      close();
       const [, start, end, perms, inode, path] = header;
-      current = perms[1] === "-" && perms[3] === "p" && inode !== "0" && path === executable
-        ? { start: BigInt(`0x${start}`), end: BigInt(`0x${end}`) }
-        : null;
+      if (perms[1] === "-" && perms[3] === "p" && inode !== "0" && path === executable) {
+        const range = { start: BigInt(`0x${start}`), end: BigInt(`0x${end}`) };
+        current = { range, fields: new Map() };
+      }
       continue;
     }
-    if (current && line.startsWith("Anonymous:")) {
-      if (/^Anonymous:\s+0 kB/.test(line)) ranges.push(current);
-      current = null;
-    }
+    const field = /^(\w+):\s+(.*)$/.exec(line);
+    if (current && field) current.fields.set(field[1], field[2].trim());
   }
+  close();
   return ranges;
 }
 
@@ -61,8 +71,11 @@ interface BunFfi {
   dlopen(
     path: string,
     symbols: { madvise: { args: string[]; returns: string } },
-  ): { symbols: { madvise: Madvise }; close(): void };
+  ): { symbols: { madvise: Madvise } };
 }
+
+/** libc's madvise, bound once (binding compiles a stub); null where it cannot be had. */
+let madvise: Promise<Madvise | null> | null = null;
 
 /**
  * Releases this process's clean file-backed pages (see the module comment). Returns null where
@@ -70,6 +83,9 @@ interface BunFfi {
  */
 export async function releaseCleanFilePages(): Promise<PageReleaseResult | null> {
   if (process.platform !== "linux" || !("Bun" in globalThis)) return null;
+  const advise = await (madvise ??= bindMadvise());
+  if (!advise) return null;
+  // Read after every await: the mappings are those of this moment.
   let ranges: PageRange[];
   try {
     ranges = releasableRanges(
@@ -79,32 +95,24 @@ export async function releaseCleanFilePages(): Promise<PageReleaseResult | null>
   } catch {
     return null;
   }
-  const ffi = await loadFfi();
-  if (!ffi) return null;
-  let lib: ReturnType<BunFfi["dlopen"]>;
-  try {
-    lib = ffi.dlopen("libc.so.6", { madvise: { args: ["u64", "u64", "i32"], returns: "i32" } });
-  } catch {
-    return null;
-  }
   const result: PageReleaseResult = { ranges: 0, bytes: 0 };
-  try {
-    for (const range of ranges) {
-      if (lib.symbols.madvise(range.start, range.end - range.start, MADV_DONTNEED) !== 0) continue;
-      result.ranges++;
-      result.bytes += Number(range.end - range.start);
-    }
-  } finally {
-    lib.close();
+  for (const range of ranges) {
+    if (advise(range.start, range.end - range.start, MADV_DONTNEED) !== 0) continue;
+    result.ranges++;
+    result.bytes += Number(range.end - range.start);
   }
   return result;
 }
 
-async function loadFfi(): Promise<BunFfi | null> {
+async function bindMadvise(): Promise<Madvise | null> {
   // A specifier in a variable: neither Deno's checker nor a bundler should try to resolve it.
   const specifier = "bun:ffi";
   try {
-    return (await import(specifier)) as BunFfi;
+    const ffi = (await import(specifier)) as BunFfi;
+    const lib = ffi.dlopen("libc.so.6", {
+      madvise: { args: ["u64", "u64", "i32"], returns: "i32" },
+    });
+    return lib.symbols.madvise;
   } catch {
     return null;
   }

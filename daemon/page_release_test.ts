@@ -3,12 +3,20 @@ import { releasableRanges, releaseCleanFilePages } from "./page_release.ts";
 
 const EXE = "/opt/goxel/bin/goxel";
 
-function mapping(range: string, perms: string, inode: string, path: string, anon: number): string {
+function mapping(
+  range: string,
+  perms: string,
+  inode: string,
+  path: string,
+  anon: number,
+  swap = 0,
+): string {
   return [
     `${range} ${perms} 00000000 08:01 ${inode}${path ? `                    ${path}` : ""}`,
     "Size:              64 kB",
     "Rss:               64 kB",
     `Anonymous:         ${anon} kB`,
+    `Swap:              ${swap} kB`,
     "VmFlags: rd ex mr mw me",
   ].join("\n");
 }
@@ -30,6 +38,14 @@ Deno.test("releasableRanges() keeps only the executable's clean read-only privat
       { start: 0x200000n, end: 0x1a39000n },
       { start: 0x1a40000n, end: 0x684a000n },
     ]);
+  });
+  await t.step("not a mapping whose copied pages are swapped out (relro)", () => {
+    const text = mapping("0685f000-06867000", "r--p", "131", EXE, 0, 12);
+    assert.deepEqual(releasableRanges(text, EXE), []);
+  });
+  await t.step("not a mapping whose fields cannot be read", () => {
+    const text = mapping("01a40000-0684a000", "r-xp", "131", EXE, 0).replace(/Swap:.*\n/, "");
+    assert.deepEqual(releasableRanges(text, EXE), []);
   });
   await t.step("nothing of another file", () => {
     assert.deepEqual(releasableRanges(smaps, "/usr/bin/other"), []);

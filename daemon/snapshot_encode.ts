@@ -8,7 +8,9 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Image } from "../core/image.ts";
 import { crc32c } from "../core/journal/crc32c.ts";
-import { type VolumePatch, wholeTilePatches } from "../core/journal/image_delta.ts";
+import { SharedTiles, type VolumePatch, wholeTilePatches } from "../core/journal/image_delta.ts";
+import type { Layer } from "../core/layer.ts";
+import type { Volume } from "../core/volume.ts";
 import { metaToJson } from "../core/journal/image_meta.ts";
 import {
   encodeRecord,
@@ -33,13 +35,20 @@ export async function encodeSnapshot(
     slice = performance.now();
   };
   const volumes: VolumePatch[] = [];
-  const all = image.layers.map((l) => [l.id, l.volume] as const);
-  if (image.selectionMask) all.push([-1, image.selectionMask]);
-  for (const [id, volume] of all) {
+  // A layer's tiles that an earlier layer's hold too (a duplicate's) are written as SHARE, so a
+  // restart from the checkpoint keeps them shared (and a .gox save writes them once).
+  const sources = new SharedTiles();
+  const all: [number, Volume, Layer | null][] = image.layers.map((l) => [l.id, l.volume, l]);
+  if (image.selectionMask) all.push([-1, image.selectionMask, null]);
+  for (const [id, volume, layer] of all) {
     const tiles = [];
     for (const t of wholeTilePatches(volume)) {
       tiles.push(t);
       await pause();
+    }
+    if (layer) {
+      sources.mark(tiles, volume);
+      sources.add(layer);
     }
     if (tiles.length) volumes.push({ id, tiles });
   }

@@ -7,7 +7,7 @@
  */
 import { emptyImage, type Image, sameFingerprint } from "../image.ts";
 import type { Layer } from "../layer.ts";
-import { TILE_VOXELS, Volume } from "../volume.ts";
+import { isInRange, TILE_VOXELS, Volume } from "../volume.ts";
 import { metaFingerprint, metaFromJson, type MetaJson, metaToJson } from "./image_meta.ts";
 
 /** Volume id of the selection mask in a delta (layers use their positive ids). */
@@ -78,12 +78,18 @@ export function diffImage(before: Image, after: Image, exactOrder = false): Imag
   return { meta, volumes };
 }
 
-/** The layers a created layer may share tiles with, indexed by tile data on first use. */
-class SharedTiles {
+/** Up to this many source layers, each tile is looked up in each (no index of every tile). */
+const SCAN_LAYERS = 8;
+
+/**
+ * The layers a created layer may share tiles with (diffImage, checkpoints): looked through at
+ * each tile while they are few, indexed by tile data once there are more.
+ */
+export class SharedTiles {
   #layers: Layer[];
   #owners: Map<object, Layer> | null = null;
 
-  constructor(layers: Layer[]) {
+  constructor(layers: Layer[] = []) {
     this.#layers = layers;
   }
 
@@ -97,17 +103,25 @@ class SharedTiles {
   mark(tiles: TilePatch[], volume: Volume): void {
     for (const t of tiles) {
       if (t.encoding !== TileEncoding.RAW && t.encoding !== TileEncoding.RLE) continue;
-      if (!this.#owners) {
-        this.#owners = new Map();
-        for (const layer of this.#layers) this.#index(layer);
-      }
       const data = volume.tileDataId(...t.origin)!;
-      const source = this.#owners.get(data);
-      // Shared data is always at the same origin (a copy or shareTile keeps it); checked anyway.
-      if (!source || source.volume.tileDataId(...t.origin) !== data) continue;
+      const source = this.#find(data, t.origin);
+      if (!source) continue;
       t.encoding = TileEncoding.SHARE;
       t.data = Uint8Array.of(source.id, source.id >>> 8, source.id >>> 16, source.id >>> 24);
     }
+  }
+
+  #find(data: object, origin: [number, number, number]): Layer | undefined {
+    if (!this.#owners && this.#layers.length <= SCAN_LAYERS) {
+      return this.#layers.find((l) => l.volume.tileDataId(...origin) === data);
+    }
+    if (!this.#owners) {
+      this.#owners = new Map();
+      for (const layer of this.#layers) this.#index(layer);
+    }
+    const source = this.#owners.get(data);
+    // Shared data is always at the same origin (a copy or shareTile keeps it); checked anyway.
+    return source?.volume.tileDataId(...origin) === data ? source : undefined;
   }
 
   #index(layer: Layer): void {
@@ -239,7 +253,13 @@ export function applyTilePatch(volume: Volume, patch: TilePatch): void {
   const [ox, oy, oz] = patch.origin;
   if (patch.encoding === TileEncoding.DELETE) return volume.deleteTile(ox, oy, oz);
   // Holds the tile's place in the order until applyDelta shares the source's tile (see there).
-  if (patch.encoding === TileEncoding.SHARE) return volume.adoptTile(ox, oy, oz, NO_VOXELS);
+  if (patch.encoding === TileEncoding.SHARE) {
+    // writeTile's checks: a key past them would wrap onto another tile.
+    if (!isInRange(ox, oy, oz)) {
+      throw new RangeError(`A shared tile at ${patch.origin} is out of range`);
+    }
+    return volume.adoptTile(ox, oy, oz, NO_VOXELS);
+  }
   const tile = volume.writeTile(ox, oy, oz);
   const d = patch.data, view = new DataView(d.buffer, d.byteOffset, d.byteLength);
   if (patch.encoding === TileEncoding.SPARSE) {
@@ -292,7 +312,10 @@ export function applyDelta(image: Image, delta: ImageDelta): Image {
     }
   }
   // Shared tiles last, in order: each source tile is then as the change left it.
-  for (const [volume, t] of shared) shareSourceTile(out, volume, t);
+  if (shared.length) {
+    const byId = new Map(out.layers.map((l) => [l.id, l.volume]));
+    for (const [volume, t] of shared) shareSourceTile(byId, volume, t);
+  }
   for (const patch of delta.volumes) {
     if (patch.order) volumeOf(patch.id)!.reorderTiles(patch.order);
   }
@@ -302,11 +325,11 @@ export function applyDelta(image: Image, delta: ImageDelta): Image {
 /** An all-empty tile that holds a SHARE tile's place (adopted tiles are never written). */
 const NO_VOXELS = new Uint32Array(TILE_VOXELS);
 
-function shareSourceTile(image: Image, volume: Volume, t: TilePatch): void {
+function shareSourceTile(layers: Map<number, Volume>, volume: Volume, t: TilePatch): void {
   const [ox, oy, oz] = t.origin;
   if (t.data.length !== 4) throw new RangeError("A shared tile must name its layer in 4 bytes");
   const id = t.data[0] | t.data[1] << 8 | t.data[2] << 16 | t.data[3] << 24;
-  const source = image.layers.find((l) => l.id === id)?.volume;
+  const source = layers.get(id);
   const tile = source?.readTile(ox, oy, oz);
   if (!source || !tile || tile === NO_VOXELS || source === volume) {
     throw new RangeError(`A shared tile at ${t.origin} names layer ${id}, which has no such tile`);
