@@ -88,7 +88,12 @@ export function trimIdleMemory(
   void release("start-up");
   const timer = setInterval(() => {
     if (!policy?.shouldRelease(sample())) return;
-    onQuiet();
+    try {
+      onQuiet();
+    } catch (err) {
+      // A timer's exception would stop the daemon; this one only costs the memory it keeps.
+      log.warn("Cannot end idle workers: {message}", { message: String(err) });
+    }
     void release("idle");
   }, options.periodMs);
   // The check must never keep a stopping daemon alive.
