@@ -4,7 +4,7 @@
  * at its default byte cap and at a 20 MB cap.
  *   GOXEL_BIN=dist/goxel-linux-x64 deno run -A bench/edit_memory.ts
  */
-import { makeTestEnv, RawClient, startDaemon } from "../tests/support_testing.ts";
+import { makeTestEnv, procStatus, RawClient, startDaemon } from "../tests/support_testing.ts";
 
 const CONFIGS: [string, string][] = [
   ["history unbounded", "history_max_bytes: 0\n"],
@@ -19,10 +19,7 @@ for (const [name, config] of CONFIGS) {
   const c = await RawClient.unix(daemon.socket);
   try {
     const { pid } = await c.call<{ pid: number }>("goxel.status");
-    const rss = () => {
-      const kb = /VmRSS:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${pid}/status`))![1];
-      return (Number(kb) / 1024).toFixed(0);
-    };
+    const rss = () => (procStatus(pid, "VmRSS") / 1024).toFixed(0);
     await c.call("goxel.create_project", { name: "fills" });
     const marks: string[] = [];
     for (let k = 0; k < 360; k++) {

@@ -8,7 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { FIXTURES_DIR } from "../tests/fixtures_testing.ts";
-import { makeTestEnv, RawClient, startDaemon } from "../tests/support_testing.ts";
+import { makeTestEnv, procStatus, RawClient, startDaemon } from "../tests/support_testing.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -34,9 +34,8 @@ interface Sample {
 }
 
 function memory(pid: number): { rss: number; anon: number; file: number } {
-  const text = Deno.readTextFileSync(`/proc/${pid}/status`);
-  const kb = (f: string) => Number(new RegExp(`^${f}:\\s+(\\d+)`, "m").exec(text)![1]) / 1024;
-  return { rss: kb("VmRSS"), anon: kb("RssAnon"), file: kb("RssFile") };
+  const mb = (field: string) => procStatus(pid, field) / 1024;
+  return { rss: mb("VmRSS"), anon: mb("RssAnon"), file: mb("RssFile") };
 }
 
 async function timed(f: () => Promise<unknown>): Promise<number> {

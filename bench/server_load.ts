@@ -5,6 +5,7 @@
  * specifies; otherwise on Deno.
  */
 import { buildLoadgen, runLoadgen } from "./loadgen_client.ts";
+import { procStatus } from "../tests/support_testing.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const dir = await Deno.makeTempDir({ prefix: "gxb" });
@@ -118,8 +119,7 @@ async function cLoadMany(
 }
 
 function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
-  return m ? Number(m[1]) / 1024 : NaN;
+  return procStatus(pid, "VmRSS") / 1024;
 }
 
 const voxel = (i: number) => [i & 255, (i >> 8) & 255, 0, 255, 0, 0, 255];

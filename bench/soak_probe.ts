@@ -7,6 +7,7 @@
  */
 import type { Client, SoakContext } from "./soak_client.ts";
 import { sleep } from "./soak_client.ts";
+import { procStatus } from "../tests/support_testing.ts";
 
 /** The HTTP port: the LISTEN tcp socket among the daemon's fds. */
 export function readHttpPort(pid: number): number {
@@ -25,10 +26,10 @@ export function readHttpPort(pid: number): number {
 }
 
 function readRssKb(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${pid}/status`))![1]);
+  return procStatus(pid, "VmRSS");
 }
 function readThreads(pid: number): number {
-  return Number(/Threads:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${pid}/status`))![1]);
+  return procStatus(pid, "Threads");
 }
 function readCpuTicks(pid: number): number {
   const f = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");

@@ -5,7 +5,7 @@
  * Prints Markdown for bench/README.md.
  */
 import { parseArgs } from "node:util";
-import { makeTestEnv } from "../tests/support_testing.ts";
+import { makeTestEnv, procStatus } from "../tests/support_testing.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -67,8 +67,7 @@ for (let i = 0; i < 200; i++) {
   }
 }
 await new Promise((r) => setTimeout(r, 2000));
-const rssOf = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${pid}/status`))![1]) / 1024;
+const rssOf = (pid: number) => procStatus(pid, "VmRSS") / 1024;
 const rss = rssOf(daemon.pid);
 const floorRss: number[] = [];
 for (const workers of [0, 2]) {

@@ -100,7 +100,7 @@ export function openJournalFile(files: JournalFs, path: string, header: Uint8Arr
     }
     // A header-only file of an older format version gets this version's header: records of
     // this version under an older header would be misread by that version's reader.
-    const stale = size === header.length && !sameBytes(fs.readFileSync(path), header);
+    const stale = size === header.length && !fs.readFileSync(path).equals(header);
     if (size < header.length || stale) {
       created = size === 0;
       if (size > 0) files.truncate(fd, 0);
@@ -112,8 +112,4 @@ export function openJournalFile(files: JournalFs, path: string, header: Uint8Arr
     if (created) fs.rmSync(path, { force: true });
     throw err;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }

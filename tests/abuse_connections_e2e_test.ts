@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import {
   type Daemon,
   makeTestEnv,
+  procStatus,
   RawClient,
   startDaemon,
   type TestEnv,
@@ -18,8 +19,7 @@ const MiB = 1024 * 1024;
 
 /** Resident memory of a process, in bytes (Linux /proc). */
 function rssOf(pid: number): number {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+  return procStatus(pid, "VmRSS") * 1024;
 }
 
 /** Pings sequentially until `stop()` is called; returns the latencies in ms. */

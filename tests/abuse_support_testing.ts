@@ -6,7 +6,7 @@ import { GoxWriter, readGoxChunks } from "../core/formats/gox_chunks.ts";
 import { newImage } from "../core/image.ts";
 import { newLayer } from "../core/layer.ts";
 import { scaling } from "../core/mat4.ts";
-import { type Daemon, RawClient } from "./support_testing.ts";
+import { type Daemon, procStatus, RawClient } from "./support_testing.ts";
 
 /** A reply as RawClient returns it. */
 export interface Reply {
@@ -15,11 +15,8 @@ export interface Reply {
 }
 
 /** The daemon's resident set size in bytes (VmRSS of /proc/<pid>/status). */
-export async function rssBytes(pid: number): Promise<number> {
-  const status = await Deno.readTextFile(`/proc/${pid}/status`);
-  const m = /VmRSS:\s+(\d+) kB/.exec(status);
-  assert.ok(m, "VmRSS is missing from /proc/<pid>/status");
-  return Number(m[1]) * 1024;
+export function rssBytes(pid: number): Promise<number> {
+  return Promise.resolve(procStatus(pid, "VmRSS") * 1024);
 }
 
 /** The daemon's pid, as it reports it. */

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  goxelCommand,
   makeTestEnv,
   RawClient,
   runGoxel,
@@ -12,7 +13,6 @@ import {
   type TestEnv,
   waitFor,
 } from "./support_testing.ts";
-import { goxelCommand } from "./support_testing.ts";
 
 type Reply = { id?: unknown; result?: Record<string, unknown>; error?: { data?: unknown } };
 

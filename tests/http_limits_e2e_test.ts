@@ -6,14 +6,20 @@
  * that are not URLs answered 400 (upgrades too) with nothing but JSON lines in the log.
  */
 import assert from "node:assert/strict";
-import { type Daemon, makeTestEnv, RawClient, startDaemon, waitFor } from "./support_testing.ts";
+import {
+  type Daemon,
+  makeTestEnv,
+  procStatus,
+  RawClient,
+  startDaemon,
+  waitFor,
+} from "./support_testing.ts";
 
 const MiB = 1024 * 1024;
 
 /** Resident memory of a process, in bytes (Linux /proc). */
 function rssOf(pid: number): number {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+  return procStatus(pid, "VmRSS") * 1024;
 }
 
 /** A raw HTTP/1.1 connection that reads everything the daemon sends until it closes. */

@@ -4,16 +4,12 @@
  * were released. Only the compiled binary (Bun on Linux) can release pages; elsewhere this skips.
  */
 import assert from "node:assert/strict";
-import { makeTestEnv, RawClient, startDaemon, waitFor } from "./support_testing.ts";
+import { makeTestEnv, procStatus, RawClient, startDaemon, waitFor } from "./support_testing.ts";
 
 const compiled = Deno.env.get("GOXEL_BIN") !== undefined && Deno.build.os === "linux";
 
-/** A field of /proc/PID/status: MB for the kB ones, the number for the others. */
-function status(pid: number, field: string): number {
-  const text = Deno.readTextFileSync(`/proc/${pid}/status`);
-  const m = new RegExp(`^${field}:\\s+(\\d+)( kB)?`, "m").exec(text)!;
-  return m[2] ? Number(m[1]) / 1024 : Number(m[1]);
-}
+/** A memory field of /proc/PID/status in MB. */
+const mb = (pid: number, field: string) => procStatus(pid, field) / 1024;
 
 Deno.test({
   name: "an idle compiled daemon releases its start-up pages and keeps working",
@@ -30,8 +26,8 @@ Deno.test({
       await new Promise((r) => setTimeout(r, 1500));
       const pid = daemon.proc.pid;
       await t.step("idle RSS is under 45 MB", () => {
-        const rss = status(pid, "VmRSS");
-        assert.ok(rss <= 45, `VmRSS ${rss.toFixed(1)} MB (file-backed ${status(pid, "RssFile")})`);
+        const rss = mb(pid, "VmRSS");
+        assert.ok(rss <= 45, `VmRSS ${rss.toFixed(1)} MB (file-backed ${mb(pid, "RssFile")})`);
       });
       await t.step("requests after the release run as before", async () => {
         const c = await RawClient.unix(daemon.socket);
@@ -91,7 +87,7 @@ Deno.test({
         await c.call("goxel.render_scene", { output_path: png, width: 1024, height: 1024 });
       }
       assert.ok(workerThreads(pid) >= 1, "the renders started worker threads");
-      const busyRss = status(pid, "VmRSS");
+      const busyRss = mb(pid, "VmRSS");
       // The idle check looks every 30 s: the first quiet period after the work releases.
       await waitFor(
         "the release after the work",
@@ -100,7 +96,7 @@ Deno.test({
       );
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(workerThreads(pid), 0, "the idle workers ended");
-      const rss = status(pid, "VmRSS");
+      const rss = mb(pid, "VmRSS");
       assert.ok(
         rss < busyRss - 8,
         `RSS ${rss.toFixed(1)} MB after quiet, ${busyRss.toFixed(1)} busy`,

@@ -4,10 +4,9 @@
  * stops running its calls once their replies pass max_message_bytes.
  */
 import assert from "node:assert/strict";
-import { makeTestEnv, RawClient, startDaemon } from "./support_testing.ts";
+import { makeTestEnv, procStatus, RawClient, startDaemon } from "./support_testing.ts";
 
-const rssMb = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${pid}/status`))![1]) / 1024;
+const rssMb = (pid: number) => procStatus(pid, "VmRSS") / 1024;
 
 /** A read whose reply is about 19 MB: every voxel of a 400 000-voxel layer, as objects. */
 const BIG_READ = { method: "goxel.get_layer_voxels", params: { limit: 1_000_000 } };

@@ -298,6 +298,18 @@ export class RawClient {
   }
 }
 
+/**
+ * A numeric field of /proc/PID/status as the kernel writes it: memory fields (VmRSS, RssAnon,
+ * RssFile…) in kB, Threads as a count.
+ */
+export function procStatus(pid: number, field: string): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(
+    Deno.readTextFileSync(`/proc/${pid}/status`),
+  );
+  if (!m) throw new Error(`${field} is missing from /proc/${pid}/status`);
+  return Number(m[1]);
+}
+
 /** Polls `check` until it returns true; throws `what` after `timeoutMs` (tests wait for effects). */
 export async function waitFor(
   what: string,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { packRgba } from "../color.ts";
 import { copyImage, emptyImage, type Image, newImage } from "../image.ts";
 import { addLayer, duplicateLayer } from "../ops/layers.ts";
-import { applyDelta, diffImage, fullDelta } from "./image_delta.ts";
+import { applyDelta, diffImage, fullDelta, TileEncoding } from "./image_delta.ts";
 
 const RED = packRgba(255, 0, 0, 255);
 
@@ -54,4 +54,20 @@ Deno.test("layers with equal tiles that never shared them stay apart", () => {
   const rebuilt = applyDelta(emptyImage(), fullDelta(image));
   assert.equal(sharedTiles(rebuilt, 0, 1), 0);
   assert.equal(rebuilt.layers[1].id, second.id);
+});
+
+Deno.test("applyDelta() refuses a SHARE tile whose layer has no tile there", () => {
+  const image = newImage();
+  const delta = {
+    meta: null,
+    volumes: [{
+      id: image.layers[0].id,
+      tiles: [{
+        origin: [0, 0, 0] as [number, number, number],
+        encoding: TileEncoding.SHARE,
+        data: Uint8Array.of(77, 0, 0, 0),
+      }],
+    }],
+  };
+  assert.throws(() => applyDelta(image, delta), /names layer 77, which has no such tile/);
 });

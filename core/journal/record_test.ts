@@ -230,19 +230,3 @@ Deno.test("a duplicated layer's shared tiles go through a record as SHARE and co
     assert.equal(b.tileDataId(...origin), a.tileDataId(...origin));
   }
 });
-
-Deno.test("applyDelta() refuses a SHARE tile whose layer has no tile there", () => {
-  const image = newImage();
-  const delta = {
-    meta: null,
-    volumes: [{
-      id: image.layers[0].id,
-      tiles: [{
-        origin: [0, 0, 0] as [number, number, number],
-        encoding: TileEncoding.SHARE,
-        data: Uint8Array.of(77, 0, 0, 0),
-      }],
-    }],
-  };
-  assert.throws(() => applyDelta(image, delta), /names layer 77, which has no such tile/);
-});
