@@ -191,6 +191,26 @@ export function mergedVisibleVolume(image: Image): Volume {
   return out;
 }
 
+/** Numbers of the volume keys named so far (see mergedVisibleName). */
+const keyNumbers = new WeakMap<symbol, number>();
+let nextKeyNumber = 1;
+
+/**
+ * Returns a name of the merged visible voxels: equal names mean equal merged voxels (copies of
+ * an image, snapshots included, share it until a visible layer is written or shown or hidden).
+ */
+export function mergedVisibleName(image: Image): string {
+  const parts: number[] = [];
+  for (const l of image.layers) {
+    if (!l.visible) continue;
+    const key = l.volume.key;
+    let n = keyNumbers.get(key);
+    if (n === undefined) keyNumbers.set(key, n = nextKeyNumber++);
+    parts.push(n);
+  }
+  return parts.join(",");
+}
+
 /**
  * Returns one voxel of the merged visible volume without building it: the same value
  * `mergedVisibleVolume(image).get(x, y, z)` gives (the first layer holding the tile gives the

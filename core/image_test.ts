@@ -9,6 +9,7 @@ import {
   type Image,
   imageFingerprint,
   makeUniqueName,
+  mergedVisibleName,
   mergedVisibleVolume,
   newImage,
   nextLayerId,
@@ -291,4 +292,38 @@ Deno.test("mergedVisibleVolume() reuses a merge only while the visible layers ar
   img.layers.push(newLayer(3, "c"));
   img.layers[2].volume.set(2, 0, 0, blue);
   assert.deepEqual(at(mergedVisibleVolume(img)), [red, blue, blue, red]);
+});
+
+Deno.test("mergedVisibleName() is shared by copies and changes with every change of the merge", () => {
+  const img = emptyImage();
+  const a = newLayer(1, "a"), b = newLayer(2, "b");
+  img.layers.push(a, b);
+  a.volume.set(0, 0, 0, packRgba(255, 0, 0, 255));
+  const names = new Set<string>();
+  const name = mergedVisibleName(img);
+  names.add(name);
+  assert.equal(mergedVisibleName(img), name);
+  assert.equal(mergedVisibleName(copyImage(img)), name, "a snapshot has the same voxels");
+  const seen = (what: string) => {
+    const n = mergedVisibleName(img);
+    assert.ok(!names.has(n), `${what}: ${n} was seen before`);
+    names.add(n);
+  };
+  b.volume.set(1, 0, 0, packRgba(0, 0, 255, 255));
+  seen("a voxel");
+  b.volume.writeTile(32, 0, 0)[8] = 1;
+  seen("a tile written in place");
+  b.visible = false;
+  seen("a layer hidden");
+  b.visible = true;
+  img.layers.reverse();
+  seen("layers reordered");
+  img.layers.push(newLayer(3, "c"));
+  seen("a layer added");
+  // Another image with equal voxels built separately has a name of its own (names are cheap
+  // identities, not hashes of the voxels).
+  const other = emptyImage();
+  other.layers.push(newLayer(1, "a"));
+  other.layers[0].volume.set(0, 0, 0, packRgba(255, 0, 0, 255));
+  assert.ok(!names.has(mergedVisibleName(other)));
 });

@@ -4,7 +4,7 @@
  * from the same plain snapshot; the parts are joined and the file written atomically.
  */
 import { InvalidInputError } from "../core/errors.ts";
-import { type Image, mergedVisibleVolume } from "../core/image.ts";
+import { type Image, mergedVisibleName, mergedVisibleVolume } from "../core/image.ts";
 import { volumeBuffers, volumeToPlain } from "../core/plain_image.ts";
 import { assemblePngParts, type PngPart } from "../core/formats/png.ts";
 import {
@@ -37,7 +37,9 @@ function renderInput(image: Image, bands: number) {
     ? { mat: Array.from(cam.mat), dist: cam.dist, ortho: cam.ortho }
     : null;
   const transfer = bands > 1 ? [] : volumeBuffers(volume);
-  return { input: { volume, camera, light: { ...image.light } }, transfer };
+  // Workers keep what they built from these voxels for the next render of them (SceneCache).
+  const content = mergedVisibleName(image);
+  return { input: { volume, camera, light: { ...image.light }, content }, transfer };
 }
 
 /**

@@ -19,6 +19,7 @@ import type { Light } from "../core/image.ts";
 import { type PlainCamera, type RenderOptions, renderRanges } from "../core/render/render.ts";
 import { type ColorTable, colorTable, type ColorTableOptions } from "../core/ops/color_stats.ts";
 import { encodePngPart, type PngPart } from "../core/formats/png.ts";
+import { SceneCache } from "../core/render/scene_cache.ts";
 
 /** A unit of CPU-heavy work that runs off the event loop. */
 export type Job =
@@ -36,6 +37,8 @@ export type Job =
     options: RenderOptions;
     /** Row ranges [y0, y1) to render: RGBA bytes (render_rows) or a PNG part each. */
     ranges: [number, number][];
+    /** Name of the volume's content (see SceneCache): its set-up is kept for the next job. */
+    content?: string;
   };
 
 /** What each job kind returns. */
@@ -61,6 +64,9 @@ export function decodeImage(codec: Codec, bytes: Uint8Array, limits?: WorkBudget
   return image;
 }
 
+/** This thread's render set-up of the content it rendered last. */
+const scenes = new SceneCache();
+
 /** Runs a job in the current thread (the worker calls this; tests may too). */
 export function runJob(job: Job): JobResult | Promise<JobResult> {
   switch (job.kind) {
@@ -81,7 +87,8 @@ export function runJob(job: Job): JobResult | Promise<JobResult> {
     case "render_rows":
     case "render_png_parts": {
       const { camera, light, options, ranges } = job;
-      const rows = renderRanges(plainTiles(job.volume), camera, light, options, ranges);
+      const kept = job.content === undefined ? null : { cache: scenes, content: job.content };
+      const rows = renderRanges(plainTiles(job.volume), camera, light, options, ranges, kept);
       if (job.kind === "render_rows") return rows;
       return rows.map((rgba) => encodePngPart(options.width, rgba));
     }

@@ -112,6 +112,75 @@ Deno.test("render_scene renders in bands on the worker pool and refuses non-PNG 
   }
 });
 
+Deno.test("renders after edits, undo, hidden layers and another project show them (kept set-up is per content)", async () => {
+  const env = await makeTestEnv();
+  // Two workers that each keep the set-up of what they rendered last.
+  const daemon = await startDaemon(env, ["--workspace", env.dir], "workers: 2\n");
+  const c = await RawClient.unix(daemon.socket);
+  const render = async (name: string, camera = "isometric") => {
+    await c.call("goxel.render_scene", [name, 160, 120, camera]);
+    return decodePng(await Deno.readFile(`${env.dir}/${name}`)).rgba;
+  };
+  // What the project holds now, rendered in-process from a saved copy (nothing kept).
+  const expected = async (camera = "isometric") => {
+    await c.call("goxel.save_project", ["now.gox"]);
+    const image = decodeImage(
+      findCodec("gox", "decode")!,
+      await Deno.readFile(`${env.dir}/now.gox`),
+    );
+    return renderImage(image, { width: 160, height: 120, camera, background: 0 }).rgba;
+  };
+  try {
+    await c.call("goxel.create_project", ["kept", 32, 32, 32]);
+    await c.call("goxel.procedural_shape", {
+      shape_type: "sphere",
+      size_x: 12,
+      size_y: 12,
+      size_z: 12,
+      color: "#3366ff",
+    });
+    const first = await render("1.png");
+    // Other views and the same view again, on both workers.
+    const front = await render("2.png", "front");
+    assert.deepEqual(front, await expected("front"));
+    await Promise.all([render("3.png"), render("4.png", "top")]);
+    assert.deepEqual(await render("5.png"), first);
+
+    await c.call("goxel.add_voxels", {
+      voxels: [[0, 0, 8, 255, 0, 0], [1, 0, 8, 255, 0, 0], [0, 1, 9, 255, 255, 0]],
+    });
+    const edited = await render("6.png");
+    assert.notDeepEqual(edited, first);
+    assert.deepEqual(edited, await expected());
+
+    await c.call("goxel.undo");
+    assert.deepEqual(await render("7.png"), first);
+    await c.call("goxel.redo");
+    assert.deepEqual(await render("8.png"), edited);
+
+    const layer = await c.call("goxel.create_layer", ["top"]) as { layer_id: number };
+    await c.call("goxel.add_voxel", [0, 0, -9, 0, 255, 0, 255]);
+    const withLayer = await render("9.png");
+    assert.deepEqual(withLayer, await expected());
+    await c.call("goxel.set_layer_visibility", [layer.layer_id, false]);
+    assert.deepEqual(await render("10.png"), edited);
+
+    await c.call("goxel.create_project", ["other", 32, 32, 32]);
+    await c.call("goxel.procedural_shape", {
+      shape_type: "cube",
+      size_x: 6,
+      size_y: 6,
+      size_z: 6,
+      color: "#c8b060",
+    });
+    assert.deepEqual(await render("11.png"), await expected());
+  } finally {
+    c.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
+
 function maxDifference(a: Uint8Array, b: Uint8Array): number {
   assert.equal(a.length, b.length);
   let m = 0;

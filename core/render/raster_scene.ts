@@ -20,6 +20,7 @@ import {
   occlusionMask,
   Shader,
 } from "./shade.ts";
+import type { FaceMesh } from "./scene_cache.ts";
 import { type FaceList, ShadowMap } from "./shadow_map.ts";
 
 /** Marks a face whose samples need per-sample occlusion or shadow. */
@@ -40,8 +41,9 @@ export interface SampleRays {
 
 /** Every face of the scene, shaded and projected for one camera. */
 export interface RasterScene extends FaceList {
-  /** Occlusion mask per face (see occlusionMask). */
+  /** Occlusion mask per face (see occlusionMask), valid where `known` is 1. */
   masks: Uint8Array;
+  known: Uint8Array;
   /** Packed sRGB (r | g << 8 | b << 16) of a flat face, else SLOW, or UNSHADED. */
   flat: Uint32Array;
   /** Lit linear colour per face (3 each), before shadow and occlusion. */
@@ -113,15 +115,17 @@ export function sampleRays(cam: PlainCamera, aspect: number): SampleRays {
   };
 }
 
-/** Builds the shaded, projected faces of a scene for a camera, light and sample grid. */
+/**
+ * Builds the shaded, projected faces of a scene (its voxels and their mesh) for a camera, light
+ * and sample grid.
+ */
 export function buildRasterScene(
   scene: RayScene,
-  volume: TileSource,
+  list: FaceMesh,
   cam: PlainCamera,
   light: Light,
   grid: { width: number; height: number },
 ): RasterScene {
-  const list = meshFaces(volume);
   const l = lightDirection(light, fromValues(cam.mat));
   const shader = new Shader(light, l);
   const ndl = [0, 1, 2, 3, 4, 5].map((f) => shader.faceNdotL(f));
@@ -133,7 +137,6 @@ export function buildRasterScene(
   const rays = sampleRays(cam, grid.width / grid.height);
   const out: RasterScene = {
     ...list,
-    masks: new Uint8Array(list.count),
     flat: new Uint32Array(list.count).fill(UNSHADED),
     lit: new Float64Array(list.count * 3),
     visibility: new Float32Array(list.count),
@@ -157,7 +160,11 @@ export function shadeFace(s: RasterScene, f: number): number {
   const { scene, colors, light } = s.source, o = scene.origin, r = s.rays;
   const x = s.voxels[f * 3], y = s.voxels[f * 3 + 1], z = s.voxels[f * 3 + 2];
   const face = s.faces[f];
-  s.masks[f] = occlusionMask(scene, x - o[0], y - o[1], z - o[2], face);
+  // The mask depends on the voxels alone: a mesh kept for another render may have it already.
+  if (!s.known[f]) {
+    s.masks[f] = occlusionMask(scene, x - o[0], y - o[1], z - o[2], face);
+    s.known[f] = 1;
+  }
   if (r.ortho) s.shader.light(colors[f], face, -r.fwd[0], -r.fwd[1], -r.fwd[2], s.lit, f * 3);
   else {
     const [vx, vy, vz] = faceCentreToEye(r.eye, x, y, z, face);

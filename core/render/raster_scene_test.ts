@@ -13,6 +13,7 @@ import {
   UNSHADED,
   volumeFromTiles,
 } from "./raster_scene.ts";
+import { SceneCache } from "./scene_cache.ts";
 
 function tilesOf(v: Volume): PlainTile[] {
   return [...v.tiles()].map(([x, y, z, voxels]) => ({ origin: [x, y, z], voxels }));
@@ -41,10 +42,16 @@ Deno.test("buildRasterScene keeps the faces turned to the camera; shadeFace sort
   const cam = newCamera("c");
   applyPreset(cam, "front", boxFromAabb({ min: [0, 0, 0], max: [17, 4, 4] }));
   const light = { ...defaultLight(), shadow: 0 };
-  const s = buildRasterScene(buildRayScene(tiles, false), volumeFromTiles(tiles), cam, light, {
-    width: 64,
-    height: 64,
-  });
+  const s = buildRasterScene(
+    buildRayScene(tiles, false),
+    new SceneCache().mesh(null, tiles),
+    cam,
+    light,
+    {
+      width: 64,
+      height: 64,
+    },
+  );
   const frontFaces = [...s.front].map((f) => s.faces[f]);
   // Looking along +y from −y: the −Y faces (0) show, the +Y faces (1) never.
   assert.ok(frontFaces.includes(0) && !frontFaces.includes(1), `${frontFaces}`);
@@ -59,10 +66,16 @@ Deno.test("buildRasterScene keeps the faces turned to the camera; shadeFace sort
   const lone = new Volume();
   lone.set(0, 0, 0, 0xff0000ff);
   const t2 = tilesOf(lone);
-  const s2 = buildRasterScene(buildRayScene(t2, false), volumeFromTiles(t2), cam, light, {
-    width: 64,
-    height: 64,
-  });
+  const s2 = buildRasterScene(
+    buildRayScene(t2, false),
+    new SceneCache().mesh(null, t2),
+    cam,
+    light,
+    {
+      width: 64,
+      height: 64,
+    },
+  );
   const f0 = [...s2.front].find((f) => s2.faces[f] === 0)!;
   const c = shadeFace(s2, f0);
   assert.notEqual(c, SLOW);

@@ -13,8 +13,9 @@ import { type Image, type Light, mergedVisibleVolume } from "../image.ts";
 import { fromValues } from "../mat4.ts";
 import type { Volume } from "../volume.ts";
 import { rasterRanges } from "./raster.ts";
-import { buildRasterScene, volumeFromTiles } from "./raster_scene.ts";
-import { buildRayScene, type PlainTile, type RayScene } from "./raycast.ts";
+import { buildRasterScene } from "./raster_scene.ts";
+import { type PlainTile, type RayScene } from "./raycast.ts";
+import { SceneCache } from "./scene_cache.ts";
 import { renderLight } from "./render_light.ts";
 import { type PlainCamera, SampleTracer } from "./sample_tracer.ts";
 
@@ -107,7 +108,8 @@ export function renderRows(
  * Renders the pixel rows of each range [y0, y1) of the picture renderFromTiles would make,
  * building the scene once; returns their RGBA bytes, one array per range. A worker given
  * every other slice of a picture shares its work evenly with another (a model rarely fills
- * the top and bottom halves alike).
+ * the top and bottom halves alike). With `kept`, what depends on the voxels alone comes from
+ * (and stays in) the cache when the tiles are the content named `content` (see SceneCache).
  */
 export function renderRanges(
   tiles: Iterable<PlainTile>,
@@ -115,6 +117,7 @@ export function renderRanges(
   light: Light,
   options: RenderOptions,
   ranges: readonly (readonly [number, number])[],
+  kept: { cache: SceneCache; content: string } | null = null,
 ): Uint8Array[] {
   validateRenderOptions(options);
   for (const [y0, y1] of ranges) {
@@ -126,8 +129,9 @@ export function renderRanges(
     }
   }
   const list = [...tiles];
+  const cache = kept?.cache ?? new SceneCache(), content = kept?.content ?? null;
   // The rasteriser only looks voxels up: it needs no empty-space distances.
-  const scene = buildRayScene(list, options.quality === "path");
+  const scene = cache.rayScene(content, list, options.quality === "path");
   const { width, height } = options;
   const cam = resolveCamera(scene, camera, options.camera, width / height);
   const sub = options.supersample === false ? 1 : 2;
@@ -138,7 +142,7 @@ export function renderRanges(
     return ranges.map(([y0, y1]) => traceRows(scene, cam, lit, grid, y0, y1));
   }
   const grid = { width: width * sub, height: height * sub };
-  const raster = buildRasterScene(scene, volumeFromTiles(list), cam, lit, grid);
+  const raster = buildRasterScene(scene, cache.mesh(content, list), cam, lit, grid);
   return rasterRanges(raster, { width, height, sub, background: back }, ranges);
 }
 

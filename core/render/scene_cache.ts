@@ -1,0 +1,84 @@
+/**
+ * What a render builds from the voxels alone — the ray scene and, for the rasteriser, the face
+ * mesh with each face's occlusion mask — kept for the next render of the same content: other
+ * cameras, lights or sizes of one model (an agent's views of its work, a turntable) skip
+ * rebuilding them. Content is named by a string the caller derives from Volume keys (see
+ * mergedVisibleName: equal names mean equal voxels); with no name nothing is kept.
+ */
+import { meshFaces, volumeFromTiles } from "./raster_scene.ts";
+import { buildRayScene, type PlainTile, type RayScene } from "./raycast.ts";
+import type { FaceList } from "./shadow_map.ts";
+
+/** The faces of a volume with their colours and occlusion masks (filled as faces are shaded). */
+export interface FaceMesh extends FaceList {
+  colors: Uint32Array;
+  /** Occlusion mask per face (see occlusionMask), valid where `known` is 1. */
+  masks: Uint8Array;
+  known: Uint8Array;
+}
+
+/** Largest set of parts kept between renders (the rest is rebuilt each time). */
+export const MAX_KEPT_BYTES = 48 << 20;
+
+/** The parts of one content's renders; one content at a time. */
+export class SceneCache {
+  #key: string | null = null;
+  #scene: RayScene | null = null;
+  #distances = false;
+  #mesh: FaceMesh | null = null;
+
+  /** Name of the content held (null: nothing). */
+  get key(): string | null {
+    return this.#key;
+  }
+
+  /** Returns the ray scene of content `key` made of `tiles` (with empty-space distances if asked). */
+  rayScene(key: string | null, tiles: PlainTile[], distances: boolean): RayScene {
+    this.#select(key);
+    if (this.#scene && (this.#distances || !distances)) return this.#scene;
+    const scene = buildRayScene(tiles, distances);
+    if (this.#keeps(scene.grid.byteLength + scene.colors.byteLength)) {
+      this.#scene = scene;
+      this.#distances = distances;
+    }
+    return scene;
+  }
+
+  /** Returns the face mesh of content `key` made of `tiles`. */
+  mesh(key: string | null, tiles: PlainTile[]): FaceMesh {
+    this.#select(key);
+    if (this.#mesh) return this.#mesh;
+    const list = meshFaces(volumeFromTiles(tiles));
+    const mesh = {
+      ...list,
+      masks: new Uint8Array(list.count),
+      known: new Uint8Array(list.count),
+    };
+    if (this.#keeps(meshBytes(mesh))) this.#mesh = mesh;
+    return mesh;
+  }
+
+  /** Forgets everything held unless it is of content `key`. */
+  #select(key: string | null): void {
+    if (key !== null && key === this.#key) return;
+    this.#key = key;
+    this.#scene = null;
+    this.#distances = false;
+    this.#mesh = null;
+  }
+
+  /** Returns whether parts of `bytes` more may be kept (else nothing of this content is). */
+  #keeps(bytes: number): boolean {
+    const held = (this.#scene ? this.#scene.grid.byteLength + this.#scene.colors.byteLength : 0) +
+      (this.#mesh ? meshBytes(this.#mesh) : 0);
+    if (this.#key !== null && held + bytes <= MAX_KEPT_BYTES) return true;
+    this.#select(null);
+    return false;
+  }
+}
+
+/** Bytes a mesh holds (its arrays are views of buffers with room to spare). */
+function meshBytes(mesh: FaceMesh): number {
+  return mesh.voxels.buffer.byteLength + mesh.faces.buffer.byteLength +
+    mesh.colors.buffer.byteLength + 2 * mesh.count;
+}
