@@ -1,9 +1,9 @@
 /** `goxel call <method> [args...]`, `goxel call -` (NDJSON from stdin) and `goxel methods`. */
 import type { Command } from "@commander-js/extra-typings";
 import { METHOD_INDEX } from "../protocol/method_index.ts";
-import { CALL_OPTIONS, findEntry, loadDecl, runCall } from "./call_run.ts";
+import { CALL_OPTIONS, findEntry, loadDecl, runCall, unknownMethod } from "./call_run.ts";
 import type { CliDeps } from "./deps.ts";
-import { UnknownMethodError, UsageError } from "./errors.ts";
+import { UsageError } from "./errors.ts";
 import type { Output } from "./output.ts";
 import { WATCH_HELP } from "./watch.ts";
 
@@ -73,7 +73,7 @@ export function addCallCommand(program: Command, deps: CliDeps, out: Output): vo
 
 async function printMethodHelp(out: Output, name: string): Promise<void> {
   const entry = findEntry(name, { conformance: true });
-  if (!entry) throw new UnknownMethodError(name);
+  if (!entry) throw unknownMethod(name);
   const decl = await loadDecl(entry.name);
   const { methodHelp } = await import("./method_help.ts");
   out.stdout(methodHelp(decl));

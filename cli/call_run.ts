@@ -8,8 +8,10 @@ import { resolve } from "node:path";
 import process from "node:process";
 import type { MethodDecl } from "../protocol/method.ts";
 import { namedParams } from "../protocol/positional.ts";
+import { didYouMean } from "../protocol/suggest.ts";
 import { METHOD_INDEX } from "../protocol/method_index.ts";
 import {
+  closestMethods,
   type MethodIndexEntry,
   methodResolver,
   resolvePathParams,
@@ -140,6 +142,11 @@ async function runCallInner(deps: CliDeps, out: Output, o: CallArgs): Promise<vo
 /** Resolves method names without loading the zod schemas (fast start for `goxel call`). */
 export const findEntry = methodResolver(METHOD_INDEX);
 
+/** The error for a method name the index does not know, with the names nearest it. */
+export function unknownMethod(name: string): UnknownMethodError {
+  return new UnknownMethodError(name, closestMethods(name, METHOD_INDEX, { conformance: true }));
+}
+
 /** Loads a method's full declaration (zod schemas) when the fast path is not enough. */
 export async function loadDecl(name: string): Promise<MethodDecl> {
   const { findMethod } = await import("../protocol/mod.ts");
@@ -185,13 +192,16 @@ export function buildParams(
   cwd: string,
 ): unknown[] | Record<string, unknown> {
   const keys = Object.keys(decl.params.shape);
+  // A method taking any named param (echo) takes every name=value as one.
+  const loose = (decl.params._zod.def.catchall as { _zod?: { def: { type: string } } } | undefined)
+    ?._zod?.def.type === "unknown";
   const entry = findEntry(decl.name, { conformance: true })!;
   const named: Record<string, unknown> = {};
   const positional: unknown[] = [];
   for (const arg of args) {
     const eq = arg.indexOf("=");
     const name = eq > 0 ? arg.slice(0, eq) : "";
-    if (name && keys.includes(name)) {
+    if (name && (keys.includes(name) || (loose && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)))) {
       named[name] = parseParamValue(entry, name, arg.slice(eq + 1));
     } else {
       const param = positionalParam(decl.positional, positional.length);
@@ -221,9 +231,9 @@ function checkNotMistypedName(entry: MethodIndexEntry, param: string, arg: strin
   const name = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(arg)?.[1];
   if (!name || entry.params.includes(name) || entry.strings.includes(param)) return;
   throw new UsageError(
-    `${entry.name}: unknown param "${name}" in ${JSON.stringify(arg)} (params: ${
-      entry.params.join(", ")
-    })`,
+    `${entry.name}: unknown param "${name}" in ${JSON.stringify(arg)}${
+      didYouMean(name, entry.params)
+    } (params: ${entry.params.join(", ")})`,
   );
 }
 
@@ -277,7 +287,7 @@ async function prepareCall(
   o: { params?: string; project?: string },
 ): Promise<{ name: string; params: unknown }> {
   const entry = findEntry(method, { conformance: true });
-  if (!entry) throw new UnknownMethodError(method);
+  if (!entry) throw unknownMethod(method);
   const project = o.project ?? deps.env.GOXEL_PROJECT;
   let params: unknown;
   if (o.params !== undefined) {
@@ -291,7 +301,7 @@ async function prepareCall(
       throw new UsageError(`--params is not valid JSON: ${(err as Error).message}`);
     }
     if (project && entry.project) params = withProject(await loadDecl(entry.name), params, project);
-  } else if (!hasNamedArgs(entry, args) && !(project && entry.project)) {
+  } else if (!hasNamedArgs(args) && !(project && entry.project)) {
     params = fastParams(entry, args, deps.cwd);
   } else {
     const decl = await loadDecl(entry.name);
@@ -342,11 +352,12 @@ async function callOnce(
 /** How long an interrupted call waits for the daemon to confirm its cancellation. */
 const CANCEL_WAIT_MS = 2000;
 
-function hasNamedArgs(entry: MethodIndexEntry, args: string[]): boolean {
-  return args.some((a) => {
-    const eq = a.indexOf("=");
-    return eq > 0 && entry.params.includes(a.slice(0, eq));
-  });
+/**
+ * True when an arg may be `name=value`: the declaration decides (a param's name, any name for a
+ * method taking any, or text for a param that takes strings).
+ */
+function hasNamedArgs(args: string[]): boolean {
+  return args.some((a) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(a));
 }
 
 /** All-positional args as an array, relative paths resolved; the daemon maps the order. */

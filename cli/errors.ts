@@ -28,8 +28,10 @@ export class UsageError extends CliError {
 
 /** A method name the index does not know (exit 2; JSON-RPC's −32601 with --json). */
 export class UnknownMethodError extends UsageError {
-  constructor(name: string) {
-    super(`Unknown method "${name}" (list them with: goxel methods)`);
+  /** `close`: the method names nearest the one typed (see closestMethods). */
+  constructor(name: string, close: string[] = []) {
+    const list = close.length ? `did you mean ${close.join(" or ")}? ` : "";
+    super(`Unknown method "${name}" (${list}list them with: goxel methods)`);
   }
 }
 

@@ -70,8 +70,14 @@ goxel help <command> or goxel <command> --help for a command; goxel help <method
 function addHelpCommand(program: Command, out: Output): void {
   program.command("help")
     .description("Show help for a command or a daemon method")
-    .argument("[topic]", "a command (start, call, render, …) or a method (add_voxel, …)")
-    .action(async (topic) => {
+    .argument("[topic...]", "a command (start, call, render, …) or a method (add_voxel, …)")
+    .action(async (topics) => {
+      // `goxel help call add_voxel` is the method's help, as `goxel call add_voxel --help` is.
+      if (topics.length === 2 && topics[0] === "call") topics = topics.slice(1);
+      if (topics.length > 1) {
+        throw new UsageError(`help takes one topic, got ${topics.length}: ${topics.join(" ")}`);
+      }
+      const topic = topics[0];
       if (!topic) return program.outputHelp();
       const command = program.commands.find((c) => c.name() === topic);
       if (command) return command.outputHelp();
@@ -80,10 +86,16 @@ function addHelpCommand(program: Command, out: Output): void {
         return out.stdout(WATCH_HELP);
       }
       const { METHOD_INDEX } = await import("../protocol/method_index.ts");
-      const { methodResolver } = await import("../protocol/method_lookup.ts");
+      const { closestMethods, methodResolver } = await import("../protocol/method_lookup.ts");
       if (!methodResolver(METHOD_INDEX)(topic, { conformance: true })) {
+        const { closestNames } = await import("../protocol/suggest.ts");
+        const close = [
+          ...closestNames(topic, program.commands.map((c) => c.name())),
+          ...closestMethods(topic, METHOD_INDEX, { conformance: true }),
+        ];
+        const guess = close.length ? `did you mean ${close.join(" or ")}? ` : "";
         throw new UsageError(
-          `No command or method "${topic}" (commands: goxel --help; methods: goxel methods)`,
+          `No command or method "${topic}" (${guess}commands: goxel --help; methods: goxel methods)`,
         );
       }
       const { findMethod } = await import("../protocol/mod.ts");

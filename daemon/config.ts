@@ -2,6 +2,7 @@
  * Daemon configuration: YAML file + environment + flags (flags > env > file > defaults),
  * validated with zod; errors name the key and the file's line and column.
  */
+import { didYouMean } from "../protocol/suggest.ts";
 import { readFileSync } from "node:fs";
 import type { Document } from "yaml";
 import { z } from "zod";
@@ -149,11 +150,27 @@ export async function loadConfig(sources: ConfigSources): Promise<Config> {
     // Every section is strict: a misspelt nested key (limits.max_conections) is an error too.
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((k) =>
-        `unknown key ${[...path, k].join(".")}${fromFile.locate([...path, k])}`
+        `unknown key ${[...path, k].join(".")}${didYouMean(k, sectionKeys(path))}${
+          fromFile.locate([...path, k])
+        }`
       );
     }
     return [`${path.join(".") || "(root)"}: ${issue.message}${fromFile.locate(path)}`];
   }));
+}
+
+/** The keys the config schema allows at `path` (a section's, or the top level's). */
+function sectionKeys(path: (string | number)[]): string[] {
+  let schema: unknown = ConfigSchema;
+  for (const p of path) {
+    const shape = (schema as { shape?: Record<string, unknown> }).shape;
+    schema = shape?.[p as string];
+    // Through defaults and optionals to the object inside.
+    while ((schema as { unwrap?: () => unknown })?.unwrap) {
+      schema = (schema as { unwrap: () => unknown }).unwrap();
+    }
+  }
+  return Object.keys((schema as { shape?: Record<string, unknown> })?.shape ?? {});
 }
 
 type Locate = (path: (string | number)[]) => string;

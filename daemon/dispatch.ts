@@ -14,6 +14,7 @@ import {
   idText,
   type JsonRpcId,
   type JsonRpcRequest,
+  methodNotFound,
   needsRawId,
   NULL_ID,
   parseParams,
@@ -273,12 +274,8 @@ export class Dispatcher {
   #invoke(req: JsonRpcRequest, call: CallInfo, receipt: Receipt): MaybeAsync<Outcome> {
     const decl = findMethod(req.method, { conformance: this.#ctx.conformance });
     if (!decl) {
-      return {
-        error: {
-          code: ErrorCode.METHOD_NOT_FOUND,
-          message: `Method not found: ${clip(req.method)}`,
-        },
-      };
+      const why = methodNotFound(req.method, { conformance: this.#ctx.conformance });
+      return { error: { code: ErrorCode.METHOD_NOT_FOUND, ...why } };
     }
     const parsed = parseParams(decl, req.params);
     if (!parsed.ok) {

@@ -162,6 +162,22 @@ Deno.test("Dispatcher refuses JSON nested deeper than limits.max_depth", async (
   assert.deepEqual(await h.send(shallow), { jsonrpc: "2.0", result: null, id: 1 });
 });
 
+Deno.test("Dispatcher names the methods nearest a mistyped one, and how to reach test methods", async () => {
+  const h = await harness({ conformance: false });
+  const send = async (method: string) =>
+    (await h.send(request(method)) as {
+      error: { code: number; message: string; data?: { did_you_mean: string[] } };
+    }).error;
+  const typo = await send("goxel.creat_project");
+  assert.equal(typo.code, ErrorCode.METHOD_NOT_FOUND);
+  assert.deepEqual(typo.data, { did_you_mean: ["goxel.create_project"] });
+  assert.match(typo.message, /did you mean goxel\.create_project\?/);
+  assert.deepEqual((await send("add_voxle")).data, { did_you_mean: ["add_voxel", "add_voxels"] });
+  const test = await send("subtract");
+  assert.match(test.message, /conformance test method.*--conformance/);
+  assert.equal(test.data, undefined);
+});
+
 Deno.test("Dispatcher answers unknown methods with -32601", async (t) => {
   const h = await harness();
   for (const method of ["foobar", "goxel.no_such_method", "rpc.nothing"]) {

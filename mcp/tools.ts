@@ -1,4 +1,5 @@
 /** The tool table of `goxel mcp`: generated method tools plus the tools made for agents. */
+import { didYouMean } from "../protocol/suggest.ts";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import { formatPath } from "../protocol/mod.ts";
@@ -116,7 +117,7 @@ export class ToolTable {
       ? " (scripts are offered only when goxel mcp runs with --allow-scripts)"
       : name.startsWith("goxel.") && this.#methods.has(name.slice(6))
       ? ` (tool names have no prefix: use "${name.slice(6)}")`
-      : "";
+      : didYouMean(name, this.#methods.keys());
     return `Unknown tool "${name}"${hint}; the tools/list request lists the available tools`;
   }
 }

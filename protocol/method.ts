@@ -3,6 +3,7 @@
  * result schema, examples and flags. Everything else (validation, handler table, discovery
  * document, CLI help, completions, docs) is derived from these declarations.
  */
+import { didYouMean } from "./suggest.ts";
 import { z } from "zod";
 import { compileFastParams } from "./fast_params.ts";
 import { namedParams, restName } from "./positional.ts";
@@ -193,7 +194,12 @@ function issueMessage(issue: z.core.$ZodIssue, decl: MethodDecl): string {
     const known = Object.keys(decl.params.shape).join(", ");
     const list = issue.keys.slice(0, 5).map((k) => `"${clip(k, 40)}"`).join(", ") +
       (issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : "");
-    return `unknown param${issue.keys.length > 1 ? "s" : ""} ${list} (known: ${known || "none"})`;
+    const hint = issue.keys.length === 1
+      ? didYouMean(issue.keys[0], Object.keys(decl.params.shape))
+      : "";
+    return `unknown param${issue.keys.length > 1 ? "s" : ""} ${list}${hint} (known: ${
+      known || "none"
+    })`;
   }
   if (issue.code === "invalid_type" && issue.input === undefined) return "required";
   if (

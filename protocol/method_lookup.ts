@@ -1,4 +1,5 @@
 /** Method name resolution over plain index data (no zod), shared by findMethod and the CLI. */
+import { closestNames } from "./suggest.ts";
 
 /** What the index knows about a method. */
 export interface MethodIndexEntry {
@@ -50,6 +51,28 @@ export function methodResolver<
     if (e?.conformance && !opts.conformance) return undefined;
     return e;
   };
+}
+
+/**
+ * Returns the method names closest to a name no method has (see closestNames), as it would be
+ * typed: without the `goxel.` prefix when it was typed without one.
+ */
+export function closestMethods(
+  name: string,
+  entries: readonly { name: string; aliases: readonly string[]; conformance: boolean }[],
+  opts: MethodFilter = {},
+): string[] {
+  // Compared without the prefix (it would make every name look near), given back as typed.
+  const prefixed = name.startsWith(METHOD_PREFIX), full = new Map<string, string>();
+  for (const e of entries) {
+    if (e.conformance && !opts.conformance) continue;
+    for (const n of [e.name, ...e.aliases]) {
+      const bare = n.startsWith(METHOD_PREFIX) ? n.slice(METHOD_PREFIX.length) : n;
+      if (!full.has(bare)) full.set(bare, prefixed ? n : bare);
+    }
+  }
+  const typed = prefixed ? name.slice(METHOD_PREFIX.length) : name;
+  return closestNames(typed, full.keys()).map((bare) => full.get(bare)!);
 }
 
 /**

@@ -61,6 +61,12 @@ Deno.test("parseParams() rejects bad params with a clear message and issues", as
     ["string for an integer", { x: "1" }, /^x: expected a number, got string$/, ["x"]],
     ["missing required", { y: 1 }, /^x: required$/, ["x"]],
     ["unknown key", { x: 1, z: 3 }, /^unknown param "z" \(known: x, y, label, project\)$/, []],
+    [
+      "misspelt key",
+      { x: 1, lable: "a" },
+      /^unknown param "lable" \(did you mean label\?\) \(known: x, y, label, project\)$/,
+      [],
+    ],
     ["scalar params", 7, /params must be an array or an object/, []],
   ];
   for (const [name, raw, message, path] of cases) {

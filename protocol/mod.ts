@@ -4,7 +4,8 @@
  * declaration, so a handler table typed `{ [K in keyof typeof METHODS]: ... }` is complete.
  */
 import type { MethodDecl } from "./method.ts";
-import { type MethodFilter, methodResolver } from "./method_lookup.ts";
+import { closestMethods, type MethodFilter, methodResolver } from "./method_lookup.ts";
+import { clip } from "./replies.ts";
 import { CHECKPOINT_METHODS } from "./methods/checkpoints.ts";
 import { COLOR_METHODS } from "./methods/colors.ts";
 import { CONFORMANCE_METHODS } from "./methods/conformance.ts";
@@ -92,14 +93,36 @@ export const METHODS = byName(ALL);
 /** A declared method name. */
 export type MethodName = keyof typeof METHODS;
 
-const resolve = methodResolver(
-  ALL.map((d: MethodDecl) => ({
-    name: d.name,
-    aliases: d.flags.aliases ?? [],
-    conformance: d.flags.conformance === true,
-    decl: d,
-  })),
-);
+const ENTRIES = ALL.map((d: MethodDecl) => ({
+  name: d.name,
+  aliases: d.flags.aliases ?? [],
+  conformance: d.flags.conformance === true,
+  decl: d,
+}));
+const resolve = methodResolver(ENTRIES);
+
+/**
+ * The message of a call to a method no declaration has (or one left out by `opts`): the names
+ * nearest it, or how to reach a conformance test method; `data` lists the near names.
+ */
+export function methodNotFound(
+  name: string,
+  opts: MethodFilter = {},
+): { message: string; data?: { did_you_mean: string[] } } {
+  const text = `Method not found: ${clip(name)}`;
+  if (!opts.conformance && resolve(name, { conformance: true })) {
+    return {
+      message: `${text} (a JSON-RPC conformance test method: the daemon serves those when ` +
+        "started with --conformance)",
+    };
+  }
+  const close = closestMethods(name, ENTRIES, opts);
+  if (close.length === 0) return { message: text };
+  return {
+    message: `${text} (did you mean ${close.join(" or ")}?)`,
+    data: { did_you_mean: close },
+  };
+}
 
 /**
  * Finds a method by name or alias, with or without the `goxel.` prefix (`ping` finds

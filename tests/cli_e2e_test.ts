@@ -56,6 +56,27 @@ Deno.test("exit codes: usage 2, failure 1, not running 3", async (t) => {
         }
       },
     );
+    await t.step("mistyped methods, params and options get the nearest names", async () => {
+      const cases: [string[], RegExp][] = [
+        [["call", "add_voxle", "1", "2", "3"], /did you mean add_voxel or add_voxels\?/],
+        [["help", "create_projcet"], /did you mean create_project\?/],
+        [["help", "strat"], /did you mean start\?/],
+        [["call", "add_voxel", "1", "2", "3", "colour=#ff0000"], /"colour".*did you mean color\?/],
+      ];
+      for (const [args, pattern] of cases) {
+        const r = await runGoxel(args, env);
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, pattern);
+      }
+    });
+    await t.step(
+      "a method taking any param takes name=value (goxel call echo hello=world)",
+      async () => {
+        const r = await runGoxel(["call", "echo", "hello=world", "n=3"], env);
+        assert.equal(r.code, 0, r.stderr);
+        assert.deepEqual(JSON.parse(r.stdout), { hello: "world", n: 3 });
+      },
+    );
     await t.step("help works at every level and exits 0", async (t) => {
       const cases: [string[], RegExp[]][] = [
         [["--help"], [/Exit codes:/, /GOXEL_SOCKET/, /Examples:/]],
@@ -66,6 +87,7 @@ Deno.test("exit codes: usage 2, failure 1, not running 3", async (t) => {
         [["stop", "--help"], [/--timeout/]],
         [["call", "add_voxel", "--help"], [/\[layer_id\]/, /Colours: hex/, /goxel call add_voxel/]],
         [["help", "add_voxel"], [/Usage: goxel call add_voxel <x> <y> <z> \[r\]/]],
+        [["help", "call", "add_voxel"], [/Usage: goxel call add_voxel <x> <y> <z> \[r\]/]],
       ];
       for (const [args, patterns] of cases) {
         await t.step(args.join(" "), async () => {

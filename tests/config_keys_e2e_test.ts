@@ -18,7 +18,9 @@ Deno.test({
       const refused = await runGoxel(["start"], env);
       assert.equal(refused.code, 1, refused.stdout + refused.stderr);
       assert.ok(
-        refused.stderr.includes(`unknown key limits.max_conections (${file}:2:3)`),
+        refused.stderr.includes(
+          `unknown key limits.max_conections (did you mean max_connections?) (${file}:2:3)`,
+        ),
         refused.stderr,
       );
 

@@ -226,7 +226,12 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
       );
       const unknown = await callTool(client, "teleport");
       assert.equal(unknown.isError, true);
-      assert.match(textOf(unknown), /Unknown tool "teleport"/);
+      assert.match(textOf(unknown), /Unknown tool "teleport"; the tools\/list/);
+      const typo = await callTool(client, "add_voxle", { x: 0, y: 0, z: 0 });
+      assert.match(
+        textOf(typo),
+        /Unknown tool "add_voxle" \(did you mean add_voxel or add_voxels\?\)/,
+      );
       const script = await callTool(client, "execute_script", { script: "1" });
       assert.match(textOf(script), /--allow-scripts/);
       // A managed render file would be written outside the root, where the agent cannot go.
