@@ -131,8 +131,15 @@ async function runCallInner(deps: CliDeps, out: Output, o: CallArgs): Promise<vo
     if (watching) {
       const { watchStream } = await import("./watch.ts");
       await watchStream(client, out, args, o.project ?? deps.env.GOXEL_PROJECT);
-    } else if (call) await callOnce(client, out, call, o.json === true);
-    else await streamRequests(client, out, process.stdin, (p) => resolve(deps.cwd, p));
+    } else if (call) {
+      await callOnce(client, out, call, o.json === true);
+      if (call.name === "goxel.subscribe") {
+        out.stderr(
+          "goxel: this subscription ends with this command; to follow changes: goxel call watch " +
+            "[project] [since]\n",
+        );
+      }
+    } else await streamRequests(client, out, process.stdin, (p) => resolve(deps.cwd, p));
   } finally {
     // Notifications at the end of a stream have no reply to wait for: they must still go out.
     await client.close();

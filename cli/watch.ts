@@ -17,10 +17,13 @@ Subscribe to the change stream (goxel.subscribe) and print each goxel.changed ev
 line until the daemon stops or you press Ctrl-C.
 
   project  project id or name; omitted: every project (GOXEL_PROJECT or --project also name one)
-  since    with a project: first print every change after this sequence number
+  since    with a project: first print the changes after this sequence number, as a viewer
+           resumes: take "seq" from goxel.get_tiles, which also starts keeping the project's
+           changes (the last changes.ring_size of them). A since from before that gets a single
+           {"kind":"resync"} event instead: read the whole state again (goxel.get_tiles).
 
 Example:
-  goxel call watch p1 0 | jq -c '{seq, tiles: (.tiles | length)}'
+  goxel call watch p1 | jq -c '{seq, tiles: (.tiles | length)}'
 `;
 
 /** Subscribes and prints each `goxel.changed` event as one JSON line until the daemon goes. */
@@ -75,6 +78,8 @@ export function addViewCommand(program: Command, deps: CliDeps, out: Output): vo
       const client = await connectOrSpawn(deps, socket, false);
       let url: string;
       try {
+        // A project that is not open would show the current one instead, without a word.
+        if (project) await client.call("goxel.get_project_info", { project });
         const r = await client.call("goxel.serve_http", o.listen ? { listen: o.listen } : {});
         url = (r as { url: string }).url + "/";
       } catch (err) {

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { base64ToBytes, decodeTiles } from "../protocol/tiles_wire.ts";
-import { goxelCommand, makeTestEnv, RawClient, startDaemon } from "./support_testing.ts";
+import { goxelCommand, makeTestEnv, RawClient, runGoxel, startDaemon } from "./support_testing.ts";
 
 interface Change {
   project: string;
@@ -199,6 +199,52 @@ Deno.test("goxel call watch prints the stream as NDJSON over the Unix socket", a
   } finally {
     watch.kill("SIGTERM");
     await watch.status;
+    c.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
+
+Deno.test("goxel call watch resumes after the seq of get_tiles and resyncs from before it", async () => {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env, [], "changes:\n  coalesce_ms: 0\n");
+  const c = await RawClient.unix(daemon.socket);
+  const [cmd, ...prefix] = goxelCommand();
+  try {
+    await c.call("goxel.create_project", ["w"]);
+    await c.call("goxel.add_voxel", [0, 0, 0, "#0000ff"]);
+    const help = await runGoxel(["call", "watch", "--help"], env);
+    assert.match(help.stdout, /take "seq" from goxel\.get_tiles/);
+    // As a viewer resumes: the state and its seq, edits meanwhile, then the stream from there.
+    const { seq } = await c.call("goxel.get_tiles", { project: "p1" }) as { seq: number };
+    await c.call("goxel.add_voxel", [1, 0, 0, "#0000ff"]);
+    await c.call("goxel.add_voxel", [2, 0, 0, "#0000ff"]);
+    for (const [since, kind, first] of [[seq, "edit", seq + 1], [0, "resync", seq + 2]] as const) {
+      const watch = new Deno.Command(cmd, {
+        args: [...prefix, "call", "watch", "p1", String(since), "--socket", daemon.socket],
+        env: env.env,
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "null",
+      }).spawn();
+      const reader = watch.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      let text = "";
+      while (!text.includes("\n")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += value;
+      }
+      watch.kill("SIGTERM");
+      await reader.cancel();
+      await watch.status;
+      const ev = JSON.parse(text.split("\n")[0]) as Change;
+      assert.equal(ev.kind, kind, text);
+      assert.equal(ev.seq, first, text);
+    }
+    const sub = await runGoxel(["call", "subscribe", "project=p1", "--socket", daemon.socket], env);
+    assert.equal(sub.code, 0);
+    assert.match(sub.stderr, /ends with this command; to follow changes: goxel call watch/);
+  } finally {
     c.close();
     await daemon.stop();
     await env.cleanup();

@@ -271,6 +271,13 @@ Deno.test("goxel view turns the listener on, prints the viewer's URL and serves 
   const env = await makeTestEnv();
   const daemon = await startDaemon(env);
   try {
+    const missing = await runGoxel(["view", "p1", "--no-open", "--socket", daemon.socket], env);
+    assert.equal(missing.code, 1, "a project that is not open is refused");
+    assert.match(missing.stderr, /"p1" is not open/);
+    assert.equal(missing.stdout, "");
+    const c = await RawClient.unix(daemon.socket);
+    await c.call("goxel.create_project", ["shown"]);
+    c.close();
     const view = await runGoxel(["view", "p1", "--no-open", "--socket", daemon.socket], env);
     assert.equal(view.code, 0, view.stderr);
     const url = view.stdout.trim();
