@@ -3,6 +3,7 @@ import { type Command, Option } from "@commander-js/extra-typings";
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import process from "node:process";
+import { parseHostPort } from "../protocol/listen_address.ts";
 import { socketSiblings } from "../protocol/paths.ts";
 import { NotRunningError, type RpcClient } from "./client.ts";
 import {
@@ -14,7 +15,7 @@ import {
   startTime,
 } from "./daemon_lock.ts";
 import type { CliDeps } from "./deps.ts";
-import { CliError, EXIT } from "./errors.ts";
+import { CliError, EXIT, UsageError } from "./errors.ts";
 import type { Output } from "./output.ts";
 import { callWithin, connect, NotAnsweringError, resolveSocket } from "./socket.ts";
 import { spawnDaemon } from "./spawn.ts";
@@ -34,8 +35,16 @@ export function addLifecycleCommands(program: Command, deps: CliDeps, out: Outpu
     .addOption(new Option("--daemonized").hideHelp())
     .option("--config <file>", "YAML config file (default $XDG_CONFIG_HOME/goxel/config.yaml)")
     .option("--socket <path>", "Unix socket path (default $XDG_RUNTIME_DIR/goxel/goxel.sock)")
-    .option("--tcp <host:port>", "also listen on loopback TCP (clients need the token file)")
-    .option("--http <host:port>", "also serve HTTP: the viewer, /metrics, /rpc and /ws")
+    .option(
+      "--tcp <host:port>",
+      "also listen on loopback TCP (clients need the token file)",
+      listenFlag("--tcp"),
+    )
+    .option(
+      "--http <host:port>",
+      "also serve HTTP: the viewer, /metrics, /rpc and /ws",
+      listenFlag("--http"),
+    )
     .option("--allow-non-loopback", "let --tcp/--http bind a non-loopback address")
     .addOption(
       new Option("--log-level <level>", "log level").choices(
@@ -354,4 +363,16 @@ async function waitGone(d: DaemonProcess, until: number): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 20));
   }
   return true;
+}
+
+/**
+ * The parser of a listen-address flag: the text as given when it is HOST:PORT, [v6]:PORT or
+ * (unless `hostRequired`) PORT, else a usage error (exit 2) before anything starts.
+ */
+export function listenFlag(flag: string, hostRequired = false): (text: string) => string {
+  return (text) => {
+    if (parseHostPort(text, hostRequired ? null : "127.0.0.1")) return text;
+    const want = hostRequired ? "HOST:PORT" : "HOST:PORT or PORT";
+    throw new UsageError(`Invalid ${flag} "${text}": expected ${want}, with a port 0..65535`);
+  };
 }

@@ -2,14 +2,19 @@
 import type { Command } from "@commander-js/extra-typings";
 import { resolve } from "node:path";
 import type { CliDeps } from "./deps.ts";
-import { CliError } from "./errors.ts";
+import { CliError, UsageError } from "./errors.ts";
+import { listenFlag } from "./lifecycle.ts";
 import type { Output } from "./output.ts";
 
 /** Adds `mcp`. */
 export function addMcpCommand(program: Command, deps: CliDeps, out: Output): void {
   program.command("mcp")
     .description("Run an MCP server so AI agents can drive goxel (stdio, or HTTP with --http)")
-    .option("--http <host:port>", "serve Streamable HTTP at http://host:port/mcp instead of stdio")
+    .option(
+      "--http <host:port>",
+      "serve Streamable HTTP at http://host:port/mcp instead of stdio",
+      listenFlag("--http", true),
+    )
     .option(
       "--allow-non-loopback",
       "allow --http on a non-loopback address (needs the GOXEL_MCP_TOKEN env var)",
@@ -26,7 +31,9 @@ export function addMcpCommand(program: Command, deps: CliDeps, out: Output): voi
       if (!deps.runMcp) throw new CliError("This build has no MCP server");
       const idle = o.sessionIdle === undefined ? undefined : Number(o.sessionIdle);
       if (idle !== undefined && !(idle > 0 && idle <= 86400 * 365)) {
-        throw new CliError(`--session-idle wants a number of seconds > 0, got "${o.sessionIdle}"`);
+        throw new UsageError(
+          `--session-idle wants a number of seconds > 0, got "${o.sessionIdle}"`,
+        );
       }
       out.exitCode = await deps.runMcp({
         http: o.http,

@@ -23,7 +23,7 @@ import { concatBytes } from "../core/formats/bytes.ts";
 import { BufferBudget, clip, ErrorCode, errorReplyOf, NULL_ID } from "../protocol/mod.ts";
 import type { DaemonContext } from "./context.ts";
 import type { Dispatcher } from "./dispatch.ts";
-import { isLoopbackHost } from "./http_control.ts";
+import { isLoopbackHost } from "../protocol/listen_address.ts";
 import { viewerAsset } from "./http_viewer.ts";
 import { WsGateway } from "./http_ws.ts";
 
@@ -306,7 +306,8 @@ export class HttpListener {
   #refusal(req: http.IncomingMessage, url: URL): string | null {
     const host = req.headers.host ?? "";
     const origin = req.headers.origin;
-    if (origin && origin !== "null") {
+    // "null" is what sandboxed frames, data: URLs and file:// pages send: foreign pages too.
+    if (origin !== undefined) {
       const originHost = URL.parse(origin)?.host ?? "";
       if (originHost !== host) return `Forbidden: cross-origin request from ${origin}`;
     }

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { InvalidInputError } from "../core/errors.ts";
 import type { BufferBudget } from "../protocol/mod.ts";
+import { isLoopbackHost, parseHostPort } from "../protocol/listen_address.ts";
 import type { DaemonContext } from "./context.ts";
 import type { Dispatcher } from "./dispatch.ts";
 import type { HttpListener } from "./http.ts";
@@ -9,18 +10,11 @@ import { removeFiles, writeTokenFile } from "./runtime_files.ts";
 
 /** Parses "HOST:PORT", "[v6]:PORT" or "PORT" (host 127.0.0.1). */
 export function parseListen(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text) ?? /^()()(\d+)$/.exec(text);
-  const port = Number(m?.[3]);
-  if (!m || port > 65535) {
+  const address = parseHostPort(text);
+  if (!address) {
     throw new InvalidInputError(`Cannot listen on "${text}": expected HOST:PORT or PORT`);
   }
-  return { host: m[1] || m[2] || "127.0.0.1", port };
-}
-
-/** Returns true for loopback host names and addresses. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  return h === "localhost" || h === "::1" || /^127\./.test(h) || h === "::ffff:127.0.0.1";
+  return address;
 }
 
 /** The daemon's HTTP listener, if any (its code, node:http and ws load when it first starts). */

@@ -2,6 +2,7 @@
  * The daemon's life: config, runtime files, listeners, signals (TERM/INT stop, HUP reload,
  * USR2 reopen logs + stats), autosave on exit and cleanup.
  */
+import { isLoopbackHost, parseHostPort } from "../protocol/listen_address.ts";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
@@ -283,7 +284,7 @@ async function serve(a: ServeArgs): Promise<number> {
 
 async function startTcp(server: RpcServer, config: Config, tokenFile: string): Promise<void> {
   const host = config.tcp.host;
-  const loopback = host === "localhost" || host === "::1" || /^127\./.test(host);
+  const loopback = isLoopbackHost(host);
   if (!loopback && !config.tcp.allow_non_loopback) {
     throw new StartupError(
       `Refusing to listen on ${host}: only loopback addresses are allowed (set tcp.allow_non_loopback to force)`,
@@ -353,7 +354,7 @@ async function reloadConfig(
 }
 
 function flagLayer(opts: DaemonOptions, defaultLogFile: string | null): Record<string, unknown> {
-  const tcp = opts.tcp ? parseHostPort(opts.tcp) : undefined;
+  const tcp = opts.tcp ? tcpListen(opts.tcp) : undefined;
   return {
     socket: opts.socket,
     workspace: opts.workspace,
@@ -370,10 +371,10 @@ function flagLayer(opts: DaemonOptions, defaultLogFile: string | null): Record<s
   };
 }
 
-function parseHostPort(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text) ?? /^()()(\d+)$/.exec(text);
-  if (!m) throw new ConfigError([`--tcp: expected HOST:PORT or PORT, got "${text}"`]);
-  return { host: m[1] || m[2] || "127.0.0.1", port: Number(m[3]) };
+function tcpListen(text: string): { host: string; port: number } {
+  const address = parseHostPort(text);
+  if (!address) throw new ConfigError([`--tcp: expected HOST:PORT or PORT, got "${text}"`]);
+  return address;
 }
 
 function fileIfExists(path: string): string | null {

@@ -3,6 +3,7 @@
  * `/mcp`. Loopback only unless `--allow-non-loopback` with a token; the Host header is checked
  * on loopback (DNS rebinding) and a bearer token is required whenever one is set.
  */
+import { isLoopbackHost, parseHostPort } from "../protocol/listen_address.ts";
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import process from "node:process";
@@ -15,17 +16,15 @@ import { DaemonLink } from "./daemon_link.ts";
 import { createSession, type ServerIdentity } from "./server.ts";
 import type { ToolTable } from "./tools.ts";
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 const MAX_BODY = 4 << 20;
 
 /** Splits `host:port` (IPv6 in brackets); throws RangeError when malformed. */
-export function parseHostPort(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) {
+export function mcpListen(text: string): { host: string; port: number } {
+  const address = parseHostPort(text, null);
+  if (!address) {
     throw new RangeError(`--http wants host:port (e.g. 127.0.0.1:8765), got "${text}"`);
   }
-  return { host: m[1] ?? m[2], port };
+  return address;
 }
 
 function reply(res: ServerResponse, status: number, message: string, code = -32000): void {
@@ -52,7 +51,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 
 /** Refuses an address other than loopback unless allowed and protected by a token. */
 function checkListenAddress(host: string, opts: McpOptions): void {
-  if (LOOPBACK.has(host)) return;
+  if (isLoopbackHost(host)) return;
   if (!opts.allowNonLoopback) {
     throw new RangeError(
       `Refusing to listen on ${host}: not a loopback address (pass --allow-non-loopback and set GOXEL_MCP_TOKEN)`,
@@ -183,10 +182,10 @@ export async function serveHttp(
   identity: ServerIdentity,
   opts: McpOptions,
 ): Promise<number> {
-  const { host, port } = parseHostPort(opts.http!);
+  const { host, port } = mcpListen(opts.http!);
   checkListenAddress(host, opts);
   const sessions = new HttpSessions(ctx, tools, identity, {
-    loopback: LOOPBACK.has(host),
+    loopback: isLoopbackHost(host),
     token: opts.token,
     idleSeconds: opts.sessionIdleSeconds,
   });

@@ -199,6 +199,29 @@ Deno.test("the HTTP listener serves health, metrics, JSON-RPC and WebSocket", as
           "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
       );
       assert.match(ws, /^HTTP\/1\.1 403/);
+      // Sandboxed frames, data: URLs and file:// pages send Origin: null.
+      const opaque = await rawHttp(
+        port,
+        `POST /rpc HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: null\r\n` +
+          "Content-Type: text/plain\r\nContent-Length: 40\r\nConnection: close\r\n\r\n" +
+          '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+      );
+      assert.match(opaque, /^HTTP\/1\.1 403/);
+      const opaqueWs = await rawHttp(
+        port,
+        `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: null\r\nUpgrade: websocket\r\n` +
+          "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+      );
+      assert.match(opaqueWs, /^HTTP\/1\.1 403/);
+      // A name that only starts like a loopback address, its page's own origin (rebinding).
+      const host = `127.0.0.1.attacker.example:${port}`;
+      const lookalike = await rawHttp(
+        port,
+        `POST /rpc HTTP/1.1\r\nHost: ${host}\r\nOrigin: http://${host}\r\n` +
+          "Content-Length: 40\r\nConnection: close\r\n\r\n" +
+          '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+      );
+      assert.match(lookalike, /^HTTP\/1\.1 403/);
     });
 
     await t.step("/ws speaks JSON-RPC, in order, and answers bad input with errors", async () => {

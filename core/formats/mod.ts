@@ -71,6 +71,6 @@ export function requireCodec(path: string, direction: Direction, format?: string
     ? `goxel cannot ${verb} "${ext}" files`
     : "its name has no extension to tell the format";
   throw new InvalidInputError(
-    `Cannot ${verb} "${path}": ${why} (formats it can ${verb}: ${names}; choose one by name)`,
+    `Cannot ${verb} "${path}": ${why} (formats it can ${verb}: ${names})`,
   );
 }
