@@ -1,6 +1,15 @@
 /** All project file-system access: path resolution against the workspace and atomic writes. */
 import { constants } from "node:fs";
-import { type FileHandle, open, readdir, rename, rm, stat } from "node:fs/promises";
+import {
+  type FileHandle,
+  lstat,
+  open,
+  readdir,
+  realpath,
+  rename,
+  rm,
+  stat,
+} from "node:fs/promises";
 import { basename, dirname, extname, isAbsolute, join, resolve } from "node:path";
 import process from "node:process";
 import { FormatError, IoError } from "../core/errors.ts";
@@ -92,13 +101,15 @@ let tempSerial = 0;
  * the target, then fsync the directory. A failure leaves the target untouched and no temp file.
  * An existing regular file keeps its permission bits (`exactMode` gives the new file exactly
  * `mode` instead, the umask not applying); a missing directory is an error, never created.
+ * A symbolic link is written through: its target gets the data and the link stays.
  */
 export async function writeFileAtomic(
-  path: string,
+  target: string,
   data: Uint8Array,
   mode = 0o644,
   exactMode = false,
 ): Promise<void> {
+  const path = await followLink(target);
   const dir = dirname(path);
   // Unique per write: two writes of one file in the same millisecond took the same name, so
   // one failed (EEXIST) and its clean-up deleted the other's temp file.
@@ -127,6 +138,26 @@ export async function writeFileAtomic(
   }
   await syncDirectory(dir);
   await removeStaleTemps(dir, basename(path));
+}
+
+/**
+ * Returns the file a write of `path` replaces: `path`, or the file a symbolic link there leads
+ * to (a save must reach the user's real file, not turn the link into a copy). A link to a
+ * missing file is refused: where it points was never checked (MCP confines paths by them).
+ */
+async function followLink(path: string): Promise<string> {
+  const link = await lstat(path).catch(() => null);
+  if (!link?.isSymbolicLink()) return path;
+  try {
+    return await realpath(path);
+  } catch (err) {
+    throw new IoError(
+      path,
+      `Cannot write "${path}": it is a symbolic link to a file that does not exist (${
+        (err as NodeJS.ErrnoException).code ?? "unreadable"
+      })`,
+    );
+  }
 }
 
 /**

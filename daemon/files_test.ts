@@ -104,6 +104,34 @@ Deno.test("writeFileAtomic() replaces an existing file", async () => {
   });
 });
 
+Deno.test("writeFileAtomic() writes through symbolic links and keeps them", async (t) => {
+  await withTempDir(async (dir) => {
+    await Deno.mkdir(join(dir, "real"));
+    const real = join(dir, "real", "model.gox");
+    await Deno.writeTextFile(real, "old");
+    await Deno.symlink(real, join(dir, "abs.gox"));
+    await Deno.symlink("real/model.gox", join(dir, "rel.gox"));
+    await Deno.symlink("rel.gox", join(dir, "chain.gox"));
+    for (const link of ["abs.gox", "rel.gox", "chain.gox"]) {
+      await t.step(link, async () => {
+        await writeFileAtomic(join(dir, link), new TextEncoder().encode(link));
+        assert.equal(await Deno.readTextFile(real), link, "the real file got the data");
+        assert.ok((await Deno.lstat(join(dir, link))).isSymlink, "the link stays a link");
+      });
+    }
+    assert.deepEqual(await listNames(join(dir, "real")), ["model.gox"], "no temp file left");
+    await t.step("a link to a missing file is refused and left alone", async () => {
+      await Deno.symlink(join(dir, "nowhere", "x.gox"), join(dir, "dangling.gox"));
+      await assert.rejects(
+        writeFileAtomic(join(dir, "dangling.gox"), new Uint8Array([1])),
+        (err: Error) =>
+          err instanceof IoError && /symbolic link to a file that does not exist/.test(err.message),
+      );
+      assert.ok((await Deno.lstat(join(dir, "dangling.gox"))).isSymlink);
+    });
+  });
+});
+
 Deno.test("writeFileAtomic() keeps an existing file's mode", async () => {
   await withTempDir(async (dir) => {
     const path = join(dir, "secret.gox");
