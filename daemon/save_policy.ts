@@ -109,12 +109,12 @@ async function isSlab6Vox(path: string): Promise<boolean> {
 }
 
 /** Decodes what would be written and lists what the project would lose. */
-async function findLosses(
+export async function findLosses(
   ctx: DaemonContext,
   image: Image,
   format: string,
   bytes: Uint8Array,
-  inline: boolean,
+  inline = image.layers.reduce((n, l) => n + l.volume.tileCount, 0) <= INLINE_TILES,
 ): Promise<string[]> {
   const formats = await import("../core/formats/mod.ts");
   const decoder = formats.findCodec(format, "decode");

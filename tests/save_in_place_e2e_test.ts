@@ -153,3 +153,43 @@ Deno.test({
     }
   },
 });
+
+Deno.test("a save to a format that lacks part of the project leaves it unsaved and says what", async () => {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env);
+  const c = await RawClient.unix(daemon.socket);
+  type Saved = { path: string; format: string; losses?: string[] };
+  const dirty = async () => (await c.call<{ dirty: boolean }>("goxel.get_project_info")).dirty;
+  try {
+    await c.call("goxel.create_project", ["lossy", 16, 16, 16]);
+    await c.call("goxel.add_voxel", { x: 0, y: 0, z: 0, color: [10, 20, 30, 128] });
+    await c.call("goxel.create_layer", ["second"]);
+    await c.call("goxel.add_voxel", { x: 1, y: 0, z: 0, color: "#010203" });
+    // .txt has no layers and no alpha: the file is written, the project stays unsaved.
+    const txt = await c.call<Saved>("goxel.save_project", [`${env.dir}/lossy.txt`]);
+    assert.ok(txt.losses && txt.losses.length > 0, JSON.stringify(txt));
+    assert.ok((await Deno.stat(`${env.dir}/lossy.txt`)).size > 0);
+    assert.equal(await dirty(), true);
+    const close = await c.request("goxel.close_project", {});
+    assert.match(
+      JSON.stringify(close.error),
+      /unsaved changes: save it \(goxel\.save_project\) or pass force=true/,
+    );
+    // Without a path the save goes to the project's last saved file: none yet.
+    assert.equal((await c.request("goxel.save_project", {})).error?.code !== undefined, true);
+    // .gox holds everything: saved.
+    const gox = await c.call<Saved>("goxel.save_project", [`${env.dir}/lossy.gox`]);
+    assert.equal(gox.losses, undefined);
+    assert.equal(await dirty(), false);
+    // A format that holds all this project has (one opaque layer in .vox) counts as saved too.
+    await c.call("goxel.create_project", ["fits"]);
+    await c.call("goxel.add_voxel", { x: 2, y: 3, z: 4, color: "#ff8800" });
+    const vox = await c.call<Saved>("goxel.save_project", [`${env.dir}/fits.vox`]);
+    assert.equal(vox.losses, undefined, JSON.stringify(vox));
+    assert.equal(await dirty(), false);
+  } finally {
+    c.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+});

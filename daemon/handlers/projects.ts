@@ -7,7 +7,7 @@ import { autoResizeImage, uniqueLayerIds } from "../../core/ops/layers.ts";
 import { makeUniqueName, nextLayerId } from "../../core/image.ts";
 import { newSizedImage, type Project } from "../projects.ts";
 import { loadFile, saveFile } from "./persistence.ts";
-import { saveInPlace } from "../save_policy.ts";
+import { findLosses, saveInPlace } from "../save_policy.ts";
 import type { DaemonContext } from "../context.ts";
 import type { HandlerGroup } from "./types.ts";
 
@@ -88,17 +88,23 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
     if (!target) throw new ConflictError("The project was never saved: give a path");
     const snapshot = project.snapshot(), seq = project.seq;
     // Without a path the project's own file is replaced: only when nothing would be lost.
-    const saved = p.path
-      ? await saveFile(ctx, snapshot, target, {
+    let saved, losses: string[] = [];
+    if (p.path) {
+      const file = await saveFile(ctx, snapshot, target, {
         format: p.format,
         overwriteSidecars: p.overwrite_sidecars,
         signal: call?.signal,
-      })
-      : await saveInPlace(ctx, snapshot, target, p.format, call?.signal);
+      });
+      // A file that lacks part of the project does not make it saved (closing would lose that).
+      if (file.format !== "gox") losses = await findLosses(ctx, snapshot, file.format, file.data);
+      saved = file;
+    } else saved = await saveInPlace(ctx, snapshot, target, p.format, call?.signal);
+    const reply = { success: true as const, path: saved.path, format: saved.format };
+    if (losses.length) return { ...reply, bytes: saved.bytes, losses };
     // Edits may have arrived during the write: only what the snapshot held counts as saved.
     project.markSaved(saved.path, snapshot, seq);
     recordFacts(ctx, project);
-    return { success: true, path: saved.path, format: saved.format, bytes: saved.bytes };
+    return { ...reply, bytes: saved.bytes };
   },
 
   async "goxel.export_model"(p, { ctx, project, call }) {
@@ -154,7 +160,8 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
     const dirty = project.isDirty;
     if (dirty && !p.force) {
       throw new ConflictError(
-        `Project ${project.id} "${project.name}" has unsaved changes: save it or pass force`,
+        `Project ${project.id} "${project.name}" has unsaved changes: save it (goxel.save_project) ` +
+          "or pass force=true",
       );
     }
     ctx.projects.close(project.id);

@@ -85,7 +85,10 @@ export const saveProject = defineMethod({
   summary: "Save the project atomically; without a path, to where it was last loaded or saved.",
   description:
     "The file is written next to its destination, synced and renamed over it, so a crash never " +
-    "leaves a half-written file. The format follows the extension (.gox by default).",
+    "leaves a half-written file. The format follows the extension (.gox by default). A file " +
+    "in a format that cannot hold everything the project has (layers in .txt, colours past a " +
+    ".vox palette) is written, but the project stays unsaved: `losses` says what it lacks, and " +
+    "closing still asks for a save. Without a path, such a save is refused instead.",
   params: z.strictObject({
     path: Path.optional().describe("Destination (default: the project's last path)"),
     format: Format.optional().describe(WRITE_FORMAT_TEXT),
@@ -97,6 +100,9 @@ export const saveProject = defineMethod({
     path: z.string(),
     format: z.string().optional(),
     bytes: z.int().min(0).optional().describe("Size of the written file"),
+    losses: z.array(z.string()).optional().describe(
+      "What the written file cannot hold of the project (then it is not counted as saved)",
+    ),
   }),
   examples: [{
     params: ["castle.gox"],
