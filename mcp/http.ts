@@ -60,8 +60,13 @@ function checkListenAddress(host: string, opts: McpOptions): void {
   if (!opts.token) throw new RangeError(`Listening on ${host} needs a token: set GOXEL_MCP_TOKEN`);
 }
 
-/** Sessions one listener keeps at once; an initialize past it gets 503. */
-export const MAX_SESSIONS = 256;
+/**
+ * Sessions one listener keeps at once, each with a daemon connection: well under the daemon's
+ * default max_connections (256), so MCP clients never take every connection. An initialize
+ * past it closes the session idle longest; only when every one has a request open does it get
+ * 503.
+ */
+export const MAX_SESSIONS = 64;
 /** Default idle time after which a session without an open stream is closed. */
 export const SESSION_IDLE_SECONDS = 1800;
 
@@ -120,8 +125,8 @@ class HttpSessions {
       if (req.method !== "POST" || !isInitializeRequest(body)) {
         return reply(res, 400, "Bad request: start with an initialize request");
       }
-      if (this.#sessions.size >= MAX_SESSIONS) {
-        return reply(res, 503, `Too many MCP sessions (${MAX_SESSIONS}): close one (DELETE)`);
+      if (this.#sessions.size >= MAX_SESSIONS && !this.#closeIdlest()) {
+        return reply(res, 503, `Too many MCP sessions (${MAX_SESSIONS}) all busy: retry later`);
       }
       transport = this.#open();
     }
@@ -146,6 +151,20 @@ class HttpSessions {
     for (const s of [...this.#sessions.values()]) {
       if (s.open === 0 && now - s.lastSeen > idleMs) void s.transport.close().catch(() => {});
     }
+  }
+
+  /** Closes the session whose last request ended longest ago; false when all have one open. */
+  #closeIdlest(): boolean {
+    let idlest: [string, Session] | null = null;
+    for (const entry of this.#sessions) {
+      if (entry[1].open === 0 && (!idlest || entry[1].lastSeen < idlest[1].lastSeen)) {
+        idlest = entry;
+      }
+    }
+    if (!idlest) return false;
+    this.#sessions.delete(idlest[0]);
+    void idlest[1].transport.close().catch(() => {});
+    return true;
   }
 
   #open(): StreamableHTTPServerTransport {

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { callTool, startMcpHttp, textOf } from "./mcp_support_testing.ts";
-import { makeTestEnv, runGoxel } from "./support_testing.ts";
+import { makeTestEnv, RawClient, runGoxel, startDaemon } from "./support_testing.ts";
+import { MAX_SESSIONS } from "../mcp/http.ts";
 
 Deno.test("goxel mcp --http with GOXEL_MCP_TOKEN serves only clients that present it", async () => {
   const env = await makeTestEnv();
@@ -91,6 +92,63 @@ Deno.test("goxel mcp --http closes sessions left idle past --session-idle", asyn
     assert.match(bad.stderr, /--session-idle wants a number of seconds/);
   } finally {
     await mcp.close();
+    await env.cleanup();
+  }
+});
+
+Deno.test("goxel mcp --http past MAX_SESSIONS closes the idlest session, keeping daemon connections in bounds", async () => {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env);
+  const mcp = await startMcpHttp(env, ["--no-spawn", "--socket", daemon.socket]);
+  const post = (body: unknown, session?: string) =>
+    fetch(mcp.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        ...(session ? { "mcp-session-id": session } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+  const open = async () => {
+    const init = await post({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-11-25",
+        capabilities: {},
+        clientInfo: { name: "t", version: "1" },
+      },
+    });
+    assert.equal(init.status, 200);
+    await init.body?.cancel();
+    const id = init.headers.get("mcp-session-id")!;
+    // A call, so the session holds its daemon connection.
+    const call = await post({
+      jsonrpc: "2.0",
+      id: 2,
+      method: "tools/call",
+      params: { name: "list_projects", arguments: {} },
+    }, id);
+    assert.equal(call.status, 200);
+    await call.body?.cancel();
+    return id;
+  };
+  try {
+    const first = await open();
+    for (let i = 1; i < MAX_SESSIONS + 5; i++) await open();
+    const gone = await post({ jsonrpc: "2.0", id: 3, method: "tools/list" }, first);
+    assert.equal(gone.status, 404, "the idlest session made room");
+    await gone.body?.cancel();
+    const c = await RawClient.unix(daemon.socket);
+    const status = await c.call<{ connections: number }>("goxel.status");
+    c.close();
+    // The SDK client's own session, MAX_SESSIONS raw ones and this status call at most.
+    assert.ok(status.connections <= MAX_SESSIONS + 2, `${status.connections} connections`);
+  } finally {
+    await mcp.close();
+    await daemon.stop();
     await env.cleanup();
   }
 });
