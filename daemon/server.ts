@@ -244,7 +244,10 @@ export class RpcServer {
     const isAuth = req?.method === "goxel.authenticate" || req?.method === "authenticate";
     const params = req?.params as Record<string, unknown> | unknown[] | undefined;
     const token = isAuth ? (Array.isArray(params) ? params[0] : params?.token) : undefined;
-    if (typeof token === "string" && this.checkToken(token)) return this.#admit(client, id);
+    // A token read from its file with the newline at its end is still that token.
+    if (typeof token === "string" && this.checkToken(token.trim())) {
+      return this.#admit(client, id);
+    }
     this.ctx.metrics.inc("goxel_rejected_total", '{limit="auth"}');
     client.conn.closeAfterReplies();
     // A notification is never answered, not even to refuse it.
@@ -252,7 +255,10 @@ export class RpcServer {
     return errorReplyOf(
       id,
       ErrorCode.UNAUTHORIZED,
-      "Authentication required: send goxel.authenticate with the token from the runtime dir first",
+      isAuth
+        ? "Authentication failed: the token does not match the token file in the runtime dir " +
+          "(it changes at each start)"
+        : "Authentication required: send goxel.authenticate with the token from the runtime dir first",
     );
   }
 

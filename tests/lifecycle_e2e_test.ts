@@ -279,13 +279,16 @@ Deno.test("a TCP client must present the token", async () => {
     const r = await intruder.request("ping");
     assert.equal(r.error?.code, -1111);
     assert.ok(await intruder.waitClosed(), "the connection is closed after a refusal");
+    assert.match(r.error?.message ?? "", /Authentication required/);
     const wrong = await RawClient.tcp("127.0.0.1", port);
-    assert.equal(
-      (await wrong.request("goxel.authenticate", { token: "0".repeat(64) })).error?.code,
-      -1111,
-    );
+    const mismatch = await wrong.request("goxel.authenticate", { token: "0".repeat(64) });
+    assert.equal(mismatch.error?.code, -1111);
+    assert.match(mismatch.error?.message ?? "", /Authentication failed: the token does not match/);
     const friend = await RawClient.tcp("127.0.0.1", port);
-    assert.deepEqual(await friend.call("goxel.authenticate", { token }), { authenticated: true });
+    // As read from the token file, newline included.
+    assert.deepEqual(await friend.call("goxel.authenticate", { token: token + "\n" }), {
+      authenticated: true,
+    });
     assert.equal((await friend.call("ping")).pong, true);
     friend.close();
     const refused = await runGoxel([

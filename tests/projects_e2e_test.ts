@@ -40,6 +40,26 @@ Deno.test("closing another project never moves the current project", async () =>
   }
 });
 
+Deno.test("a file named like a project id loads under its file name, not as that id", async () => {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env);
+  const c = await RawClient.unix(daemon.socket);
+  try {
+    await c.call("goxel.create_project", ["tmp", 16, 16, 16]);
+    await c.call("goxel.save_project", [`${env.dir}/p7.gox`]);
+    const loaded = await c.call<{ name: string; project_id: string }>("goxel.load_project", [
+      `${env.dir}/p7.gox`,
+    ]);
+    assert.equal(loaded.name, "p7.gox");
+    const info = await c.call<{ name: string }>("goxel.get_project_info", { project: "p7.gox" });
+    assert.equal(info.name, "p7.gox");
+  } finally {
+    c.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
+
 Deno.test("a shared name or an id-like name never reaches the wrong project", async () => {
   const env = await makeTestEnv();
   const daemon = await startDaemon(env);

@@ -8,7 +8,7 @@ import { WorkBudget } from "../budget.ts";
 import { alphaOf, parseHex } from "../color.ts";
 import { FormatError } from "../errors.ts";
 import { type Image, mergedVisibleVolume } from "../image.ts";
-import { isInRange, Volume } from "../volume.ts";
+import { COORD_LIMIT, isInRange, Volume } from "../volume.ts";
 import type { Codec, DecodeOptions } from "./codec.ts";
 import { TextSink } from "./text_sink.ts";
 import { sourceLines } from "./text_source.ts";
@@ -26,10 +26,10 @@ export function decodeTxt(bytes: Uint8Array, options: DecodeOptions = {}): Image
   for (const source of sourceLines(bytes, FORMAT)) {
     const line = source.text.trim();
     if (line !== "" && !line.startsWith("#")) {
-      if (!parseLine(volume, line, budget)) {
+      const why = parseLine(volume, line, budget);
+      if (why) {
         // The line itself is not quoted: an error must never leak a file's contents.
-        const fields = line.split(/\s+/).length;
-        const msg = `line ${source.number} is not "x y z rrggbb" (it has ${fields} fields)`;
+        const msg = `line ${source.number} is not "x y z rrggbb": ${why}`;
         throw new FormatError(FORMAT, source.offset(), `Cannot load ${FORMAT} file: ${msg}`);
       }
     }
@@ -37,18 +37,22 @@ export function decodeTxt(bytes: Uint8Array, options: DecodeOptions = {}): Image
   return imageFromLayers([{ name: "Layer.1", volume }]);
 }
 
-/** Adds the voxel of one data line; returns false when the line is malformed. */
-function parseLine(volume: Volume, line: string, budget: WorkBudget): boolean {
+/** Adds the voxel of one data line; returns what is wrong with a malformed one, else null. */
+function parseLine(volume: Volume, line: string, budget: WorkBudget): string | null {
   const t = line.split(/\s+/);
-  const color = t.length === 4 && COLOR.test(t[3]) ? parseHex(t[3].replace("#", "")) : null;
+  if (t.length !== 4) return `it has ${t.length} fields`;
   const [x, y, z] = t.slice(0, 3).map((s) => (INT.test(s) ? Number(s) : NaN));
-  if (color === null || !isInRange(x, y, z)) return false;
-  if (!alphaOf(color)) return true;
+  const bad = ["x", "y", "z"].filter((_, i) => !INT.test(t[i]));
+  if (bad.length) return `${bad.join(", ")} not an integer`;
+  if (!isInRange(x, y, z)) return `a coordinate is out of range (±${COORD_LIMIT})`;
+  const color = COLOR.test(t[3]) ? parseHex(t[3]) : null;
+  if (color === null) return "the colour is not 6 or 8 hex digits";
+  if (!alphaOf(color)) return null;
   // Each line is charged before its voxel, and each new tile before it is created.
   const isNewTile = !volume.readTile(x & ~15, y & ~15, z & ~15);
   budget.charge("decode .txt", { voxels: 1, tiles: isNewTile ? 1 : 0 });
   volume.set(x, y, z, color);
-  return true;
+  return null;
 }
 
 const HEX_DIGITS = new TextEncoder().encode("0123456789abcdef");

@@ -19,18 +19,19 @@ Deno.test("decodeTxt() tolerates spacing, tabs, CRLF, comments and #colours", ()
 });
 
 Deno.test("decodeTxt() reports the first malformed line with its byte offset", async (t) => {
-  const cases: [string, number][] = [
-    ["1 2 3 ff0000\n1 2 ff0000\n", 13],
-    ["1 2 3 fg0000\n", 0],
-    ["1 2 3 ff0000 extra\n", 0],
-    ["1.5 2 3 ff0000\n", 0],
-    ["99999999 2 3 ff0000\n", 0],
+  const cases: [string, number, RegExp][] = [
+    ["1 2 3 ff0000\n1 2 ff0000\n", 13, /line 2 .*: it has 3 fields/],
+    ["1 2 3 fg0000\n", 0, /the colour is not 6 or 8 hex digits/],
+    ["1 2 3 ff0000 extra\n", 0, /it has 5 fields/],
+    ["1.5 2 3 ff0000\n", 0, /: x not an integer/],
+    ["1 a b ff0000\n", 0, /: y, z not an integer/],
+    ["99999999 2 3 ff0000\n", 0, /a coordinate is out of range/],
   ];
-  for (const [src, offset] of cases) {
+  for (const [src, offset, why] of cases) {
     await t.step(JSON.stringify(src), () => {
       assert.throws(
         () => decodeTxt(text(src)),
-        (e) => e instanceof FormatError && e.offset === offset,
+        (e) => e instanceof FormatError && e.offset === offset && why.test(e.message),
       );
     });
   }

@@ -50,11 +50,16 @@ function recordFacts(ctx: DaemonContext, project: Project): void {
   }
 }
 
+/** True for names that read as project ids (p1, p2, …): a reference is an id first. */
+function isIdLike(name: string): boolean {
+  return /^p\d+$/.test(name);
+}
+
 /** Handlers for the project methods. */
 export const projectHandlers: HandlerGroup<ProjectMethods> = {
   "goxel.create_project"(p, { ctx }) {
     const size = { width: p.width ?? 64, height: p.height ?? 64, depth: p.depth ?? 64 };
-    if (p.name !== undefined && /^p\d+$/.test(p.name)) {
+    if (p.name !== undefined && isIdLike(p.name)) {
       // A reference is an id before it is a name: such a name would address another project.
       throw new InvalidInputError(
         `Cannot name a project "${p.name}": names like p1, p2 are project ids; choose another name`,
@@ -67,7 +72,9 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
   async "goxel.load_project"(p, { ctx, call }) {
     const loaded = await loadFile(ctx, p.path, p.format, call?.signal);
     uniqueLayerIds(loaded.image);
-    const name = basename(loaded.path, extname(loaded.path));
+    // A file named like a project id (p1.gox) keeps its extension: "p1" would address another.
+    const stem = basename(loaded.path, extname(loaded.path));
+    const name = isIdLike(stem) ? basename(loaded.path) : stem;
     const project = ctx.projects.add(
       name,
       loaded.image,
