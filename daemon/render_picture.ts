@@ -99,11 +99,13 @@ export async function renderPicture(
  * Pixels per band at least: a band builds its own scene, so smaller pictures stay in one
  * piece. Measured through the daemon on two cores (monu9, interleaved medians): the ray
  * tracer's set-up is small beside its tracing, and 512² on two bands took 64–69 vs 106 ms; the
- * rasteriser's (mesh, look-up grid, shadow map) is 4.5 of a 512² picture's 17 ms, and 512² on
+ * rasteriser's (mesh, look-up grid, shadow map) was 4.5 of a 512² picture's 17 ms, and 512² on
  * two bands was no faster (24–28 vs 23–25 ms) while 1024² was (35 vs 50 ms, 2048²: 88 vs 131).
+ * Since workers keep what depends on the voxels alone (SceneCache), 512² on two bands takes
+ * 17.6–19.6 vs 20.2–21.4 ms (four interleaved runs of medians of 25).
  */
 export const MIN_BAND_PIXELS = 256 * 256;
-export const MIN_RASTER_BAND_PIXELS = 512 * 512;
+export const MIN_RASTER_BAND_PIXELS = 256 * 512;
 
 /** Returns how many bands to render a picture in with `workers` workers. */
 export function bandCount(

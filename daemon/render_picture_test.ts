@@ -92,9 +92,11 @@ Deno.test("bandCount keeps small pictures in one piece and never exceeds the wor
   assert.equal(bandCount(path(512, 512), 8), 4);
   assert.equal(bandCount(path(4096, 4096), 3), 3);
   // The rasteriser (the default) has more set-up per band beside less drawing: it splits later.
-  assert.equal(bandCount({ width: 512, height: 512 }, 2), 1);
+  assert.equal(bandCount({ width: 256, height: 256 }, 2), 1);
+  assert.equal(bandCount({ width: 512, height: 512 }, 2), 2);
+  assert.equal(bandCount({ width: 512, height: 512 }, 8), 2);
   assert.equal(bandCount({ width: 1024, height: 1024 }, 2), 2);
-  assert.equal(bandCount({ width: 1024, height: 1024, quality: "raster" }, 8), 4);
+  assert.equal(bandCount({ width: 1024, height: 1024, quality: "raster" }, 8), 8);
   assert.equal(bandCount({ width: 4096, height: 4096 }, 8), 8);
 });
 
