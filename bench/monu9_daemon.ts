@@ -6,6 +6,8 @@ import { makeTestEnv, RawClient, startDaemon } from "../tests/support_testing.ts
 export interface Monu9Daemon {
   /** Times one isometric `render_scene` of monu9 to a file (ms). */
   render(size: number, quality: string): Promise<number>;
+  /** Changes one voxel inside the model (so the next render builds its set-up anew). */
+  touch(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -15,6 +17,7 @@ export async function monu9Daemon(): Promise<Monu9Daemon> {
   const daemon = await startDaemon(env);
   const c = await RawClient.unix(env.socket);
   await c.call("goxel.load_project", [new URL("ephtracy/monu9.vox", FIXTURES).pathname]);
+  let touches = 0;
   return {
     async render(size, quality) {
       const t = performance.now();
@@ -26,6 +29,10 @@ export async function monu9Daemon(): Promise<Monu9Daemon> {
         quality,
       });
       return performance.now() - t;
+    },
+    async touch() {
+      touches++;
+      await c.call("goxel.add_voxel", [0, 0, 0, touches & 255, 0, 0, 255]);
     },
     async stop() {
       c.close();
