@@ -213,7 +213,7 @@ export class HttpListener {
         );
       }
     }
-    if (url.pathname === "/rpc" || url.pathname === "/ws") {
+    if (ROUTED_PATHS.has(url.pathname)) {
       return send(405, "text/plain", `Method ${req.method} is not allowed on ${url.pathname}\n`);
     }
     send(404, "text/plain", `Not found: ${url.pathname}\n`);
@@ -323,6 +323,18 @@ export class HttpListener {
     return "Forbidden: a token is required (Authorization: Bearer <token file> or ?token=)";
   }
 }
+
+/** Every path served (another method on one of them is 405, not 404). */
+const ROUTED_PATHS = new Set([
+  "/",
+  "/index.html",
+  "/viewer.js",
+  "/healthz",
+  "/readyz",
+  "/metrics",
+  "/rpc",
+  "/ws",
+]);
 
 /** Paths served without the token off loopback. */
 const PUBLIC_PATHS = new Set(["/", "/index.html", "/viewer.js", "/healthz", "/readyz"]);

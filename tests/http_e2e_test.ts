@@ -89,6 +89,11 @@ Deno.test("the HTTP listener serves health, metrics, JSON-RPC and WebSocket", as
         const r = await fetch(url + "/rpc");
         assert.equal(r.status, 405);
         assert.match(await r.text(), /not allowed/);
+        for (const path of ["/healthz", "/metrics", "/"]) {
+          const post = await fetch(url + path, { method: "POST", body: "{}" });
+          assert.equal(post.status, 405, `POST ${path}`);
+          await post.body?.cancel();
+        }
       },
     );
 
