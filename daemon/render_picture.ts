@@ -31,15 +31,22 @@ export function checkPngPath(path: string): void {
  * copy in a SharedArrayBuffer.
  */
 function renderInput(image: Image, bands: number) {
-  const volume = volumeToPlain(mergedVisibleVolume(image), bands > 1);
+  const merged = mergedVisibleVolume(image);
+  const volume = volumeToPlain(merged, bands > 1);
   const cam = image.activeCamera ?? image.cameras[0] ?? null;
   const camera: PlainCamera | null = cam
     ? { mat: Array.from(cam.mat), dist: cam.dist, ortho: cam.ortho }
     : null;
   const transfer = bands > 1 ? [] : volumeBuffers(volume);
-  // Workers keep what they built from these voxels for the next render of them (SceneCache).
+  // Workers keep what they built from these voxels for the next render of them (SceneCache),
+  // and their mesh tile by tile for the next render of other voxels (TileMeshes).
   const content = mergedVisibleName(image);
-  return { input: { volume, camera, light: { ...image.light }, content }, transfer };
+  const numbers = new Float64Array(volume.origins.length / 3);
+  for (let i = 0; i < numbers.length; i++) {
+    const o = volume.origins;
+    numbers[i] = merged.tileNumber(o[i * 3], o[i * 3 + 1], o[i * 3 + 2]);
+  }
+  return { input: { volume, camera, light: { ...image.light }, content, numbers }, transfer };
 }
 
 /**

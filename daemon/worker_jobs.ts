@@ -39,6 +39,8 @@ export type Job =
     ranges: [number, number][];
     /** Name of the volume's content (see SceneCache): its set-up is kept for the next job. */
     content?: string;
+    /** Each tile's number (Volume.tileNumber), in the volume's order: see TileMeshes. */
+    numbers?: Float64Array;
   };
 
 /** What each job kind returns. */
@@ -87,7 +89,9 @@ export function runJob(job: Job): JobResult | Promise<JobResult> {
     case "render_rows":
     case "render_png_parts": {
       const { camera, light, options, ranges } = job;
-      const kept = job.content === undefined ? null : { cache: scenes, content: job.content };
+      const kept = job.content === undefined
+        ? null
+        : { cache: scenes, content: job.content, numbers: job.numbers };
       const rows = renderRanges(plainTiles(job.volume), camera, light, options, ranges, kept);
       if (job.kind === "render_rows") return rows;
       return rows.map((rgba) => encodePngPart(options.width, rgba));

@@ -109,7 +109,9 @@ export function renderRows(
  * building the scene once; returns their RGBA bytes, one array per range. A worker given
  * every other slice of a picture shares its work evenly with another (a model rarely fills
  * the top and bottom halves alike). With `kept`, what depends on the voxels alone comes from
- * (and stays in) the cache when the tiles are the content named `content` (see SceneCache).
+ * (and stays in) the cache when the tiles are the content named `content`, and with the tiles'
+ * numbers (Volume.tileNumber, same order) a changed content meshes only changed tiles again
+ * (see SceneCache).
  */
 export function renderRanges(
   tiles: Iterable<PlainTile>,
@@ -117,7 +119,7 @@ export function renderRanges(
   light: Light,
   options: RenderOptions,
   ranges: readonly (readonly [number, number])[],
-  kept: { cache: SceneCache; content: string } | null = null,
+  kept: { cache: SceneCache; content: string; numbers?: ArrayLike<number> } | null = null,
 ): Uint8Array[] {
   validateRenderOptions(options);
   for (const [y0, y1] of ranges) {
@@ -142,7 +144,7 @@ export function renderRanges(
     return ranges.map(([y0, y1]) => traceRows(scene, cam, lit, grid, y0, y1));
   }
   const grid = { width: width * sub, height: height * sub };
-  const raster = buildRasterScene(scene, cache.mesh(content, list), cam, lit, grid);
+  const raster = buildRasterScene(scene, cache.mesh(content, list, kept?.numbers), cam, lit, grid);
   return rasterRanges(raster, { width, height, sub, background: back }, ranges);
 }
 

@@ -8,6 +8,7 @@
 import { meshFaces, volumeFromTiles } from "./raster_scene.ts";
 import { buildRayScene, type PlainTile, type RayScene } from "./raycast.ts";
 import type { FaceList } from "./shadow_map.ts";
+import { TileMeshes } from "./tile_meshes.ts";
 
 /** The faces of a volume with their colours and occlusion masks (filled as faces are shaded). */
 export interface FaceMesh extends FaceList {
@@ -20,12 +21,16 @@ export interface FaceMesh extends FaceList {
 /** Largest set of parts kept between renders (the rest is rebuilt each time). */
 export const MAX_KEPT_BYTES = 48 << 20;
 
-/** The parts of one content's renders; one content at a time. */
+/**
+ * The parts of one content's renders; one content at a time, except that the mesh is kept
+ * tile by tile across contents when tiles are numbered (see TileMeshes).
+ */
 export class SceneCache {
   #key: string | null = null;
   #scene: RayScene | null = null;
   #distances = false;
   #mesh: FaceMesh | null = null;
+  #tiles: TileMeshes | null = null;
 
   /** Name of the content held (null: nothing). */
   get key(): string | null {
@@ -44,27 +49,31 @@ export class SceneCache {
     return scene;
   }
 
-  /** Returns the face mesh of content `key` made of `tiles`. */
-  mesh(key: string | null, tiles: PlainTile[]): FaceMesh {
+  /**
+   * Returns the face mesh of content `key` made of `tiles`; with their numbers (`numbers`, see
+   * TileMeshes) only the tiles an edit changed since the last mesh are meshed again.
+   */
+  mesh(key: string | null, tiles: PlainTile[], numbers?: ArrayLike<number>): FaceMesh {
     this.#select(key);
     if (this.#mesh) return this.#mesh;
-    const list = meshFaces(volumeFromTiles(tiles));
-    const mesh = {
-      ...list,
-      masks: new Uint8Array(list.count),
-      known: new Uint8Array(list.count),
-    };
+    let mesh: FaceMesh;
+    if (numbers && key !== null) mesh = (this.#tiles ??= new TileMeshes()).mesh(tiles, numbers);
+    else {
+      const list = meshFaces(volumeFromTiles(tiles));
+      mesh = { ...list, masks: new Uint8Array(list.count), known: new Uint8Array(list.count) };
+    }
     if (this.#keeps(meshBytes(mesh))) this.#mesh = mesh;
     return mesh;
   }
 
-  /** Forgets everything held unless it is of content `key`. */
+  /** Forgets what is held unless it is of content `key` (null: everything, tiles too). */
   #select(key: string | null): void {
     if (key !== null && key === this.#key) return;
     this.#key = key;
     this.#scene = null;
     this.#distances = false;
     this.#mesh = null;
+    if (key === null) this.#tiles = null;
   }
 
   /** Returns whether parts of `bytes` more may be kept (else nothing of this content is). */
