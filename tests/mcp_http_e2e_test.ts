@@ -10,6 +10,19 @@ import { callTool, startMcpHttp, textOf } from "./mcp_support_testing.ts";
 import { makeTestEnv, RawClient, runGoxel, startDaemon } from "./support_testing.ts";
 import { MAX_SESSIONS } from "../mcp/http.ts";
 
+/** POSTs one JSON-RPC message to an MCP endpoint, in a session when one is named. */
+function postMcp(url: string, body: unknown, session?: string): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      ...(session ? { "mcp-session-id": session } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+}
+
 Deno.test("goxel mcp --http with GOXEL_MCP_TOKEN serves only clients that present it", async () => {
   const env = await makeTestEnv();
   const mcp = await startMcpHttp(env, ["--no-spawn", "--socket", env.socket], "s3cret-token");
@@ -53,16 +66,7 @@ Deno.test("goxel mcp --http closes sessions left idle past --session-idle", asyn
     "--session-idle",
     "1",
   ]);
-  const post = (body: unknown, session?: string) =>
-    fetch(mcp.url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-        ...(session ? { "mcp-session-id": session } : {}),
-      },
-      body: JSON.stringify(body),
-    });
+  const post = (body: unknown, session?: string) => postMcp(mcp.url, body, session);
   try {
     // A client that initializes and goes away without DELETE.
     const init = await post({
@@ -100,16 +104,7 @@ Deno.test("goxel mcp --http past MAX_SESSIONS closes the idlest session, keeping
   const env = await makeTestEnv();
   const daemon = await startDaemon(env);
   const mcp = await startMcpHttp(env, ["--no-spawn", "--socket", daemon.socket]);
-  const post = (body: unknown, session?: string) =>
-    fetch(mcp.url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-        ...(session ? { "mcp-session-id": session } : {}),
-      },
-      body: JSON.stringify(body),
-    });
+  const post = (body: unknown, session?: string) => postMcp(mcp.url, body, session);
   const open = async () => {
     const init = await post({
       jsonrpc: "2.0",
