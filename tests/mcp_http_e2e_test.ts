@@ -11,7 +11,7 @@ import { makeTestEnv, RawClient, runGoxel, startDaemon } from "./support_testing
 import { MAX_SESSIONS } from "../mcp/http.ts";
 
 /** POSTs one JSON-RPC message to an MCP endpoint, in a session when one is named. */
-function postMcp(url: string, body: unknown, session?: string): Promise<Response> {
+function postMcp(url: URL, body: unknown, session?: string): Promise<Response> {
   return fetch(url, {
     method: "POST",
     headers: {
