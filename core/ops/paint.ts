@@ -25,6 +25,7 @@ import {
   type OpContext,
   type Tile,
   tileClassification,
+  voxelCoverage,
   voxelWeight,
 } from "./paint_context.ts";
 import { shapeFunction as shapeFunctionOf } from "./shape.ts";
@@ -179,7 +180,7 @@ function chargeStroke(
   // Voxels: those the shape covers. Tiles: with MAX, REPLACE… even a transparent source rewrites
   // the RGB of every voxel in range (as Goxel's line mask does), so the whole range is allocated.
   const voxels = Math.min(visits * 4096, 8 * size[0] * size[1] * size[2]);
-  const tiles = ctx.isV0Noop
+  const tiles = ctx.isV0Noop || ctx.confined
     ? Math.min(visits, size.reduce((n, s) => n * (2 * s + 28) / 16, 1))
     : visits;
   budget.charge("paint", { voxels, tiles, visits });
@@ -234,7 +235,7 @@ function processTile(volume: Volume, ctx: OpContext, ox: number, oy: number, oz:
   if (ctx.skipDst && !src) return;
   if (clipSkipsTile(ctx, ox, oy, oz)) return;
   const kind = tileClassification(ctx, ox, oy, oz);
-  if (kind === "outside" && ctx.isV0Noop) return;
+  if (kind === "outside" && (ctx.isV0Noop || ctx.confined)) return;
   if (kind === "partial" || !clipHoldsTile(ctx, ox, oy, oz)) {
     return combineVoxels(volume, ctx, [ox, oy, oz], src);
   }
@@ -278,6 +279,7 @@ function combineVoxels(volume: Volume, ctx: OpContext, o: Vec3, src: Tile): void
     const a = voxelWeight(ctx, x, y, z);
     if (a < 0) continue; // Clipped out.
     if (a === 0 && ctx.skipSrc) continue;
+    if (a === 0 && ctx.confined && voxelCoverage(ctx, x, y, z) === 0) continue;
     const cur = src ? src[i] : 0;
     if (ctx.skipDst && (cur >>> 24) === 0) continue;
     if (a !== lastA || cur !== lastCur) {

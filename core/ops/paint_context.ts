@@ -20,6 +20,13 @@ export interface OpContext {
   skipDst: boolean;
   /** A source alpha of 0 leaves every destination unchanged (or the voxel is skipped). */
   isV0Noop: boolean;
+  /**
+   * MAX and REPLACE write only the voxels the shape covers. Goxel's volume_op also rewrites the
+   * rest of the tiles the box touches (REPLACE clears them, MAX gives them the colour's RGB);
+   * Goxel's own tools never paint with these modes, and through the API a one-voxel replace
+   * wiped the 16³ tile around it.
+   */
+  confined: boolean;
   isIntersect: boolean;
   size: Vec3;
   smoothness: number;
@@ -52,6 +59,7 @@ export function makeContext(
     skipSrc: SKIP_SRC.includes(mode),
     skipDst: SKIP_DST.includes(mode),
     isV0Noop: V0_NOOP.includes(mode),
+    confined: mode === BlendMode.MAX || mode === BlendMode.REPLACE,
     isIntersect: mode === BlendMode.INTERSECT || mode === BlendMode.INTERSECT_FILL,
     size,
     smoothness: painter.smoothness,
@@ -104,6 +112,17 @@ function cubeRanges(m: Mat4, size: Vec3): Int32Array {
 
 /** Returns the source alpha at voxel (x, y, z), or -1 when the clip box excludes it. */
 export function voxelWeight(ctx: OpContext, x: number, y: number, z: number): number {
+  const v = voxelCoverage(ctx, x, y, z);
+  if (v <= 0) return v;
+  // Goxel computes the weight in float32 and truncates alpha × weight to a byte.
+  return v === 1 ? ctx.alpha : Math.trunc(Math.fround(ctx.alpha * v));
+}
+
+/**
+ * Returns how much of voxel (x, y, z) the shape covers: 1 inside, 0 outside, between them in a
+ * smooth shape's rim; -1 when the clip box excludes it.
+ */
+export function voxelCoverage(ctx: OpContext, x: number, y: number, z: number): number {
   const cx = x + 0.5, cy = y + 0.5, cz = z + 0.5;
   if (ctx.clipMin) {
     const mn = ctx.clipMin, mx = ctx.clipMax!;
@@ -113,7 +132,7 @@ export function voxelWeight(ctx: OpContext, x: number, y: number, z: number): nu
   } else if (ctx.clipInverse && !isInUnitBox(ctx.clipInverse, cx, cy, cz)) return -1;
   const r = ctx.ranges;
   if (r) {
-    return x >= r[0] && x < r[1] && y >= r[2] && y < r[3] && z >= r[4] && z < r[5] ? ctx.alpha : 0;
+    return x >= r[0] && x < r[1] && y >= r[2] && y < r[3] && z >= r[4] && z < r[5] ? 1 : 0;
   }
   const m = ctx.local;
   if (!m) return 0;
@@ -122,11 +141,9 @@ export function voxelWeight(ctx: OpContext, x: number, y: number, z: number): nu
   const pz = m[2] * cx + m[6] * cy + m[10] * cz + m[14];
   const s = ctx.size, sm = ctx.smoothness;
   const k = ctx.shape(px, py, pz, s[0], s[1], s[2], sm);
-  if (!sm) return k >= 0 ? ctx.alpha : 0;
-  // Goxel computes the weight in float32 and truncates alpha × weight to a byte.
+  if (!sm) return k >= 0 ? 1 : 0;
   const t = Math.min(1, Math.max(-1, Math.fround(k / sm)));
-  const v = Math.fround(Math.fround(t / 2) + 0.5);
-  return Math.trunc(Math.fround(ctx.alpha * v));
+  return Math.fround(Math.fround(t / 2) + 0.5);
 }
 
 function isInUnitBox(inv: Mat4, x: number, y: number, z: number): boolean {

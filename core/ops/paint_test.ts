@@ -48,6 +48,8 @@ function referencePaint(volume: Volume, p: Painter, box: Mat4): void {
           : (k >= 0 ? 1 : 0);
         const a = Math.trunc(Math.fround((p.color >>> 24) * v));
         if (skipSrc && a === 0) continue;
+        // MAX and REPLACE stay inside the shape (Goxel's rewrite the rest of the tiles too).
+        if ((p.mode === BlendMode.MAX || p.mode === BlendMode.REPLACE) && v === 0) continue;
         const cur = volume.get(x, y, z);
         if (skipSrc && (cur >>> 24) === 0) continue;
         const nv = combine(cur, ((p.color & 0xffffff) | a << 24) >>> 0, p.mode);
@@ -85,6 +87,9 @@ Deno.test("paint() matches a naive per-voxel volume_op", async (t) => {
     ["cube sub_clamp", { mode: BlendMode.SUB_CLAMP }],
     ["sphere paint", { shape: "sphere", mode: BlendMode.PAINT, color: packRgba(0, 0, 255, 90) }],
     ["cube max", { mode: BlendMode.MAX, color: packRgba(1, 2, 3, 77) }],
+    ["sphere replace", { shape: "sphere", mode: BlendMode.REPLACE, color: packRgba(9, 8, 7, 200) }],
+    ["cube replace transparent", { mode: BlendMode.REPLACE, color: packRgba(9, 8, 7, 0) }],
+    ["sphere smooth max", { shape: "sphere", smoothness: 2, mode: BlendMode.MAX, color: RED }],
     ["clipped sphere", {
       shape: "sphere",
       clipBox: boxFromAabb({ min: [-3, -40, -2], max: [40, 2, 40] }),
@@ -201,4 +206,16 @@ Deno.test("paint() INTERSECT deletes tiles outside the box and clears the rest",
   assert.equal(v.count(), 5 * 16);
   assert.equal(v.tileCount, 1);
   assert.equal(v.get(5, 0, 0), 0x00ffffff, "RGB of cleared voxels is kept");
+});
+
+Deno.test("paint() with MAX or REPLACE changes only the voxels the shape covers", () => {
+  for (const mode of [BlendMode.MAX, BlendMode.REPLACE]) {
+    // A ground slab, then one voxel drawn above it in the same 16³ tile.
+    const v = new Volume();
+    for (let x = 0; x < 16; x++) for (let y = 0; y < 16; y++) v.set(x, y, 0, RED);
+    paint(v, { ...defaultPainter(), mode, color: packRgba(0, 0, 255, 255) }, box1(5.5, 0.5));
+    assert.equal(v.count(), 257, `mode ${mode}: the slab stays`);
+    assert.equal(v.get(5, 5, 5), packRgba(0, 0, 255, 255));
+    assert.equal(v.get(0, 0, 0), RED, "untouched colour");
+  }
 });

@@ -21,6 +21,12 @@ import { BOX_OR_CORNERS, checkBoxOrCorners } from "./voxels.ts";
 
 const Changed = z.int().min(0).optional().describe("Voxels whose value changed");
 
+/** What each drawing mode does (shared by every drawing method). */
+const MODE_TEXT = 'How the drawn voxels combine with existing ones: "add" (default) puts them, ' +
+  '"sub" removes them, "paint" recolours existing voxels only, "max" and "replace" set them ' +
+  '(replace exactly, alpha included), "intersect" keeps only the voxels inside the shape (the ' +
+  'rest of the layer is removed); "sub_clamp", "intersect_fill" and "mult_alpha" as in Goxel';
+
 /** `goxel.flood_fill`. */
 export const floodFill = defineMethod({
   name: "goxel.flood_fill",
@@ -65,9 +71,7 @@ export const proceduralShape = defineMethod({
     center_z: Int32.optional().describe("Centre voxel Z (default 0)"),
     ...COLOR_PARAMS,
     layer_id: LayerId,
-    mode: BlendModeName.optional().describe(
-      'How the shape combines with existing voxels (default "add")',
-    ),
+    mode: BlendModeName.optional().describe(MODE_TEXT),
   }).superRefine(checkColorParams),
   positional: [
     "shape_type",
@@ -104,7 +108,7 @@ export const proceduralShape = defineMethod({
 
 const DRAW_COMMON = {
   color: Color.optional().describe("Colour (default white)"),
-  mode: BlendModeName.optional().describe("add (default), sub, paint, ..."),
+  mode: BlendModeName.optional().describe(MODE_TEXT),
   layer_id: LayerId,
 };
 
