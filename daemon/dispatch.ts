@@ -297,7 +297,10 @@ export class Dispatcher {
     try {
       const params = parsed.value as Record<string, unknown>;
       const project = decl.flags?.project
-        ? this.#ctx.projects.resolve(params.project as string | undefined)
+        ? this.#ctx.projects.resolve(
+          params.project as string | undefined,
+          decl.flags.mutates === true,
+        )
         : null;
       // A heavy read (save, export, render) snapshots the project and finishes later: its
       // snapshot must not hold queued changes that a failed write would take back.

@@ -254,15 +254,22 @@ export class ProjectRegistry {
   }
 
   /**
-   * Resolves the project a request addresses: the named one, else the current one, else a new
-   * "Untitled" project (so `add_voxel` right after start works as users expect).
+   * Resolves the project a request addresses: the named one, else the current one, else for an
+   * edit a new "Untitled" project (so `add_voxel` right after start works as users expect); a
+   * read with no project open is refused (it made an empty project appear).
    */
-  resolve(ref: string | undefined): Project {
+  resolve(ref: string | undefined, edits = true): Project {
     if (ref !== undefined) {
       const p = this.find(ref);
       if (!p) throw new NotFoundError(`Project "${ref}" is not open`);
       p.lastActivity = this.#clock();
       return p;
+    }
+    if (!this.#current && !edits) {
+      throw new NotFoundError(
+        "No project is open: create one (goxel.create_project) or load a file " +
+          "(goxel.load_project); the first edit also opens an empty one",
+      );
     }
     const p = this.#current ??
       this.add("Untitled", newSizedImage({ width: 64, height: 64, depth: 64 }), "auto");

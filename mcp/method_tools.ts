@@ -55,7 +55,9 @@ export function toolInputSchema(decl: MethodDecl): Tool["inputSchema"] {
   const required = params.filter((p) => p.required).map((p) => p.name);
   const schemaOf = (name: string, schema: JsonSchema): JsonSchema => {
     // A tool call without a project goes to its session's current project (see ToolTable).
-    if (name === "project") return { ...schema, description: PROJECT_PARAM };
+    if (name === "project" && !required.includes(name)) {
+      return { ...schema, description: PROJECT_PARAM };
+    }
     const page = TOOL_PAGE_DEFAULTS[name];
     if (page === undefined) return schema;
     const said = String(schema.description ?? "").replace(/ \(default \d+\)$/, "");

@@ -12,11 +12,31 @@ export class ToolArgsError extends Error {
   }
 }
 
-/** A successful result: the value as JSON text, and as structured content when an object. */
-export function jsonResult(value: unknown): CallToolResult {
+/**
+ * Largest JSON text a tool result may hold. The result goes out twice (text and structured
+ * content) in one message, and MCP clients drop big ones: the TypeScript SDK's stdio client
+ * closes the whole connection past 10 MB. A model cannot read that much either.
+ */
+export const MAX_RESULT_CHARS = 1_000_000;
+
+/**
+ * A successful result of tool `name`: the value as JSON text, and as structured content when
+ * an object; an error result asking for less when the text passes MAX_RESULT_CHARS.
+ */
+export function jsonResult(name: string, value: unknown): CallToolResult {
+  const text = JSON.stringify(value) ?? "null";
+  if (text.length > MAX_RESULT_CHARS) {
+    const mb = (n: number) => (n / 1e6).toFixed(1);
+    return errorResult(
+      `${name}: the result is ${mb(text.length)} MB of JSON, over the ${
+        mb(MAX_RESULT_CHARS)
+      } MB a tool result may hold: ask for less (a smaller limit, paging with offset, a smaller ` +
+        "region), or for a summary (describe_project, get_project_info)",
+    );
+  }
   const isObject = value !== null && typeof value === "object" && !Array.isArray(value);
   return {
-    content: [{ type: "text", text: JSON.stringify(value) }],
+    content: [{ type: "text", text }],
     ...(isObject ? { structuredContent: value as Record<string, unknown> } : {}),
   };
 }

@@ -106,7 +106,7 @@ export class ToolTable {
       }
       const result = await this.ctx.link.call(method.method, params, { signal });
       this.#follow(method.method, result);
-      return jsonResult(result);
+      return jsonResult(name, result);
     } catch (err) {
       return failureResult(name, err);
     }

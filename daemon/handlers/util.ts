@@ -64,8 +64,10 @@ export function editableLayer(project: Project, id: number | undefined | null): 
   const layer = findLayerById(project, id);
   if (!canEditLayer(layer)) {
     const kind = layer.baseId ? "a clone" : layer.shape ? "a shape layer" : "an image layer";
+    // Its voxels are made from something else (its source, shape or picture): edit a voxel layer.
     throw new ConflictError(
-      `Layer ${layer.id} "${layer.name}" is ${kind} and cannot be edited; unclone it first`,
+      `Layer ${layer.id} "${layer.name}" is ${kind}, whose voxels cannot be edited: pass the ` +
+        "layer_id of a voxel layer, or make one active (create_layer, set_active_layer)",
     );
   }
   return layer;

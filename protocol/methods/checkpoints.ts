@@ -20,7 +20,7 @@ export const checkpoint = defineMethod({
   tool: { destructive: false, idempotent: true },
   summary: "Save a named snapshot of the project that restore_checkpoint can go back to.",
   description:
-    "Snapshots are .gox files in checkpoints/<project name>/ under the data dir (data_dir, default " +
+    "Snapshots are .gox files in checkpoints/<project id>/ under the data dir (data_dir, default " +
     "$XDG_STATE_HOME/goxel) and survive daemon restarts; a checkpoint with the same name is replaced.",
   params: z.strictObject({ name: CheckpointName }),
   positional: ["name"],

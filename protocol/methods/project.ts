@@ -16,8 +16,8 @@ const READ_FORMAT_TEXT =
 
 /** Where a relative path param points, for each kind of client. */
 const RELATIVE_TEXT =
-  "a relative path is taken from the caller's directory with goxel call, else from the daemon's " +
-  "workspace";
+  "a relative path is taken from the caller's directory with goxel call, from the --root " +
+  "directory through goxel mcp, else from the daemon's workspace";
 
 const Path = FilePath;
 const Format = z.string().min(1).max(64);
