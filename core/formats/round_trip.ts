@@ -9,6 +9,7 @@ import type { Image } from "../image.ts";
 import type { Layer } from "../layer.ts";
 import type { Material } from "../material.ts";
 import type { Volume } from "../volume.ts";
+import type { VoxCarried } from "./vox_carried.ts";
 
 const EPSILON = 1e-4;
 
@@ -49,9 +50,9 @@ function kind(l: Layer): string {
   return l.baseId ? "clone layer" : l.shape ? `${l.shape} shape layer` : "volume layer";
 }
 
-function layerLosses(a: Layer, b: Layer): string[] {
+function layerLosses(a: Layer, b: Layer, madeUp: Set<Layer>): string[] {
   const what: string[] = [];
-  if (a.name !== b.name) what.push(`its name (becomes "${b.name}")`);
+  if (a.name !== b.name && !madeUp.has(a)) what.push(`its name (becomes "${b.name}")`);
   if (a.visible !== b.visible) what.push(a.visible ? "its visibility" : "its hidden flag");
   if (kind(a) !== kind(b)) what.push(`its kind (${kind(a)})`);
   if (a.mode !== b.mode) what.push("its blend mode");
@@ -64,7 +65,10 @@ function layerLosses(a: Layer, b: Layer): string[] {
 export function describeLosses(before: Image, after: Image): string[] {
   const out: string[] = [];
   const n = Math.min(before.layers.length, after.layers.length);
-  for (let i = 0; i < n; i++) out.push(...layerLosses(before.layers[i], after.layers[i]));
+  // A name the decoder made up (a duplicate told apart, an unnamed node) is not the file's:
+  // the file keeps what it had, and reading it again may make up another.
+  const madeUp = madeUpNames(before);
+  for (let i = 0; i < n; i++) out.push(...layerLosses(before.layers[i], after.layers[i], madeUp));
   for (const l of before.layers.slice(n)) out.push(`layer "${l.name}"`);
   if (after.layers.length > n) {
     out.push(`the layer list (${after.layers.length - n} extra layers come back)`);
@@ -89,5 +93,18 @@ export function describeLosses(before: Image, after: Image): string[] {
       lb.shadow,
     ])
   ) out.push("light settings");
+  return out;
+}
+
+/** Layers whose name a `.vox` decoder made up and nobody changed since (see VoxLink.named). */
+export function madeUpNames(image: Image): Set<Layer> {
+  const out = new Set<Layer>();
+  const carried = image.carried as VoxCarried | undefined;
+  if (carried?.format !== "vox") return out;
+  const links = new Map(carried.links.map((l) => [l.key, l]));
+  for (const layer of image.layers) {
+    const link = layer.carriedKey === undefined ? undefined : links.get(layer.carriedKey);
+    if (link && !link.named && link.name === layer.name) out.add(layer);
+  }
   return out;
 }

@@ -7,7 +7,8 @@
  * Edits: a changed layer's voxels go back into its own model when they fit its box (palette
  * indices kept where the colour is unchanged); otherwise, or when the model is shared with an
  * unchanged instance, the layer gets a new model and its transform node is moved so nothing
- * shifts. Renamed or hidden layers update their transform node; deleted layers lose their
+ * shifts. Renamed or hidden layers update their transform node (and no other node: names the
+ * decoder made up are not written); deleted layers lose their
  * nodes and models; new layers become new nodes under the root group. New colours take palette
  * entries no voxel uses (the nearest colour once all 255 are taken).
  */
@@ -83,25 +84,15 @@ function claimLayers(image: Image, links: VoxLink[]) {
 }
 
 /**
- * The index of the first link whose layer was deleted or renamed (links.length when none):
- * names the decoder made up after it ("Layer.3", "clone.1") could come back different, so
- * they are written out.
+ * Updates a kept layer's transform node when the layer was renamed or hidden. Other nodes keep
+ * the names the file gave them, even where the decoder told duplicate names apart ("1.1") or
+ * named an unnamed node ("Layer.3"): writing those out rewrote dozens of untouched nodes when
+ * one layer was renamed. (Read back, such made-up names may come out differently.)
  */
-function namesShiftFrom(links: VoxLink[], claimed: Map<VoxLink, Layer>): number {
-  const i = links.findIndex((l) => !claimed.has(l) || claimed.get(l)!.name !== l.name);
-  return i < 0 ? links.length : i;
-}
-
-/**
- * Updates a kept layer's transform node: its name when renamed, or when the decoder made the
- * name up and other names changed (`shifted`); its hidden flag.
- */
-function syncAttrs(scene: SceneEditor, link: VoxLink, layer: Layer, shifted: boolean): void {
+function syncAttrs(scene: SceneEditor, link: VoxLink, layer: Layer): void {
   // A node of an instanced subtree serves several layers: it cannot follow one of them.
   if (link.owner < 0 || link.shared) return;
-  if (layer.name !== link.name || (shifted && !link.named)) {
-    scene.setAttr(link.owner, "_name", latin1Of(layer.name));
-  }
+  if (layer.name !== link.name) scene.setAttr(link.owner, "_name", latin1Of(layer.name));
   if (layer.visible !== link.visible) {
     scene.setAttr(link.owner, "_hidden", layer.visible ? undefined : "1");
   }
@@ -113,9 +104,8 @@ function planLinks(plan: Plan, image: Image): { fresh: Layer[]; locals: Local[] 
   const { claimed, fresh } = claimLayers(image, links);
   const same = new Set<VoxLink>(), locals = new Map<VoxLink, Local>();
   const fallback = new Set<VoxLink>();
-  const shiftFrom = namesShiftFrom(links, claimed);
   for (const [link, layer] of claimed) {
-    syncAttrs(scene, link, layer, links.indexOf(link) > shiftFrom);
+    syncAttrs(scene, link, layer);
     if (plan.same.has(link.key)) same.add(link);
     else if (link.instances.length === 1 && c.models[link.instances[0].model].kind === "XYZI") {
       const l = toLocal(link, layer, c, pal);
@@ -272,14 +262,13 @@ function splitInstances(plan: Plan, image: Image): void {
   const { c } = plan;
   const { claimed } = claimLayers(image, c.links);
   const changing = new Set<number>();
-  const shiftFrom = namesShiftFrom(c.links, claimed);
-  c.links.forEach((link, i) => {
+  c.links.forEach((link) => {
     const layer = claimed.get(link);
     if (layer && sameVoxels(placeLink(c, link, plan.pal.original), layer.volume)) {
       plan.same.add(link.key);
     }
     const moved = !layer || !plan.same.has(link.key) || layer.name !== link.name ||
-      layer.visible !== link.visible || (i > shiftFrom && !link.named);
+      layer.visible !== link.visible;
     if (link.shared && moved) changing.add(link.key);
   });
   if (changing.size) plan.links = unshareLinks(plan.scene, c.links, changing);

@@ -3,7 +3,7 @@ import { turntable } from "../camera.ts";
 import { packRgba } from "../color.ts";
 import type { Image } from "../image.ts";
 import { newLayer } from "../layer.ts";
-import { describeLosses, sameVoxels } from "./round_trip.ts";
+import { describeLosses, madeUpNames, sameVoxels } from "./round_trip.ts";
 import { decodeVox, VOX_CODEC } from "./vox.ts";
 import { type VoxCarried, voxCarriedSummary, voxChunkCounts } from "./vox_carried.ts";
 import type { VoxRecord } from "./vox_records.ts";
@@ -41,12 +41,16 @@ function sceneNodes(image: Image): VoxRecord[] {
   );
 }
 
-/** Asserts every layer of `b` holds what the same layer of `a` holds. */
+/**
+ * Asserts every layer of `b` holds what the same layer of `a` holds, with its name unless the
+ * decoder made that up (the file keeps its own names; see madeUpNames).
+ */
 function assertSameLayers(a: Image, b: Image): void {
   equal(b.layers.length, a.layers.length, "layer count");
+  const madeUp = madeUpNames(a);
   a.layers.forEach((l, i) => {
     const m = b.layers[i];
-    equal(m.name, l.name);
+    if (!madeUp.has(l)) equal(m.name, l.name);
     equal(m.visible, l.visible, `visibility of ${l.name}`);
     // The CRC follows tile order, which edits change: compare contents instead.
     ok(sameVoxels(m.volume, l.volume), `voxels of layer ${l.name}`);
@@ -171,6 +175,30 @@ Deno.test("renaming and hiding a layer updates its transform node only", () => {
   const changed = after.filter((r, i) => JSON.stringify(r) !== JSON.stringify(before[i]));
   equal(changed.length, 2);
   ok(changed.every((r) => r.id === "nTRN"));
+});
+
+Deno.test("renaming one of many same-named layers writes no made-up names into other nodes", () => {
+  if (!FILES.length) return;
+  // The names in the file's nodes (what the decoder told apart as "1.1", "clone.2", …).
+  const fileNames = (img: Image) => {
+    const text = new TextDecoder("latin1").decode(encode(img));
+    return [...text.matchAll(/_name(?:.{4})([^\x00-\x1f]*?)(?=[\x00-\x1f])/gs)].map((m) => m[1]);
+  };
+  for (const [file, index] of [["vengi/8ontop.vox", 4], ["vengi/test-transform.vox", 8]] as const) {
+    const image = decodeVox(Deno.readFileSync(new URL(file, FIXTURES)));
+    ok(image.layers.some((l) => /\.\d+$/.test(l.name)), `${file} has names told apart`);
+    image.layers[index].name = "Renamed";
+    const again = decodeVox(encode(image));
+    deepEqual(describeLosses(image, again), []);
+    ok(again.layers.some((l) => l.name === "Renamed"));
+    const made = fileNames(again).filter((n) => /\.\d+$/.test(n));
+    deepEqual(made, [], `${file}: names the file never had`);
+  }
+  // Without instancing, the renamed node is the only one that changes.
+  const image = decodeVox(Deno.readFileSync(new URL("vengi/8ontop.vox", FIXTURES)));
+  image.layers[4].name = "Renamed";
+  const before = sceneNodes(image), after = sceneNodes(decodeVox(encode(image)));
+  equal(after.filter((r, i) => JSON.stringify(r) !== JSON.stringify(before[i])).length, 1);
 });
 
 Deno.test("a layer grown past its model box moves its node so no voxel shifts", () => {
