@@ -9,12 +9,15 @@ export type { BuildInfo, McpOptions, StartOptions };
 export interface OfflineOps {
   /** Describes a file: format, layers, voxel counts, boxes, materials, cameras, CRC. */
   info(path: string, opts?: { maxVoxels?: number }): Promise<Record<string, unknown>>;
-  /** Converts a file; returns the written files and the format used. */
+  /**
+   * Converts a file; returns the written files, the format used and what the written file
+   * lacks of the input (read back; empty for meshes).
+   */
   convert(
     input: string,
     output: string,
     opts: { format?: string; greedy?: boolean; maxVoxels?: number },
-  ): Promise<{ format: string; files: string[] }>;
+  ): Promise<{ format: string; files: string[]; losses: string[] }>;
   /** The format names files can be read in and written to. */
   formats(): Promise<{ read: string[]; write: string[] }>;
   /** True when a name, alias or extension names a format that can be read or written. */

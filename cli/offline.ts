@@ -83,6 +83,9 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
         maxVoxels: parseMaxVoxels(o.maxVoxels),
       });
       out.line(`Wrote ${r.files.join(", ")} (${r.format})`);
+      if (r.losses.length) {
+        out.error(`warning: the ${r.format} file lacks part of ${input}: ${r.losses.join("; ")}`);
+      }
     });
 
   program.command("render")

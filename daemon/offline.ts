@@ -5,6 +5,8 @@ import { parseHex } from "../core/color.ts";
 import { InvalidInputError } from "../core/errors.ts";
 import { CODECS, findCodec, requireCodec } from "../core/formats/mod.ts";
 import type { Image } from "../core/image.ts";
+import { describeLosses } from "../core/formats/round_trip.ts";
+import { readFile } from "node:fs/promises";
 import { describeImage } from "./describe.ts";
 import { decodeImage } from "./worker_jobs.ts";
 import {
@@ -103,7 +105,12 @@ export const offlineOps = {
       requireCodec(output, "encode", encode.format);
     }
     const { image } = await loadImageFile(input, undefined, offlineLimits(maxVoxels));
-    return await writeImageFile(image, output, encode);
+    const written = await writeImageFile(image, output, encode);
+    // What the written file lacks, read back as the daemon's save checks it (not for meshes).
+    const codec = findCodec(written.format, "decode");
+    if (!codec?.decode || written.format === "obj") return { ...written, losses: [] };
+    const back = decodeImage(codec, await readFile(written.files[0]));
+    return { ...written, losses: describeLosses(image, back) };
   },
   async render(
     input: string,

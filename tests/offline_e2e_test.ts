@@ -31,6 +31,24 @@ Deno.test({
         assert.equal(b.crc32, a.crc32);
         assert.equal(c.voxels, a.voxels);
       });
+      await t.step(
+        "convert to a format that lacks part of the file says what, on stderr",
+        async () => {
+          const whole = await runGoxel(
+            ["convert", `${FIXTURES}ephtracy/chr_knight.vox`, "w.gox"],
+            env,
+          );
+          assert.equal(whole.stderr, "", "nothing lacks in .gox");
+          // example1.gox: voxels with alpha under 127, which .vox does not keep (as in Goxel).
+          const r = await runGoxel(["convert", `${FIXTURES}goxel/example1.gox`, "e.vox"], env);
+          assert.equal(r.code, 0, r.stderr);
+          assert.match(r.stdout, /^Wrote .*e\.vox \(vox\)/);
+          assert.match(
+            r.stderr,
+            /warning: the vox file lacks part of .*example1\.gox: .*\d+ of its 1580 voxels/,
+          );
+        },
+      );
       await t.step("convert to a mesh with --greedy writes OBJ + MTL", async () => {
         const r = await runGoxel([
           "convert",

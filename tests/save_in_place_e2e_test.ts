@@ -170,6 +170,8 @@ Deno.test("a save to a format that lacks part of the project leaves it unsaved a
     assert.ok(txt.losses && txt.losses.length > 0, JSON.stringify(txt));
     assert.ok((await Deno.stat(`${env.dir}/lossy.txt`)).size > 0);
     assert.equal(await dirty(), true);
+    const exported = await c.call<Saved>("goxel.export_model", [`${env.dir}/lossy2.txt`]);
+    assert.deepEqual(exported.losses, txt.losses, "an export says the same");
     const close = await c.request("goxel.close_project", {});
     assert.match(
       JSON.stringify(close.error),

@@ -30,6 +30,20 @@ export function sameVoxels(a: Volume, b: Volume): boolean {
   return true;
 }
 
+/** Counts the voxels two volumes hold differently (values with alpha 0 count as empty). */
+function differingVoxels(a: Volume, b: Volume): number {
+  let n = 0;
+  const count = (x: Uint32Array | undefined, y: Uint32Array | undefined) => {
+    for (let i = 0; i < 4096; i++) {
+      const p = x ? x[i] : 0, q = y ? y[i] : 0;
+      if (p !== q && (p >>> 24 || q >>> 24)) n++;
+    }
+  };
+  for (const [x, y, z, t] of a.tiles()) count(t, b.readTile(x, y, z));
+  for (const [x, y, z, t] of b.tiles()) if (!a.readTile(x, y, z)) count(undefined, t);
+  return n;
+}
+
 function near(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i] - b[i]) <= EPSILON)) return false;
@@ -57,7 +71,10 @@ function layerLosses(a: Layer, b: Layer, madeUp: Set<Layer>): string[] {
   if (kind(a) !== kind(b)) what.push(`its kind (${kind(a)})`);
   if (a.mode !== b.mode) what.push("its blend mode");
   if (!sameMaterial(a.material, b.material)) what.push("its material");
-  if (!sameVoxels(a.volume, b.volume)) what.push("voxels");
+  if (!sameVoxels(a.volume, b.volume)) {
+    const n = differingVoxels(a.volume, b.volume), all = a.volume.count();
+    what.push(`${n} of its ${all} voxels (missing or changed)`);
+  }
   return what.length ? [`layer "${a.name}": ${what.join(", ")}`] : [];
 }
 

@@ -115,12 +115,18 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
   },
 
   async "goxel.export_model"(p, { ctx, project, call }) {
-    const saved = await saveFile(ctx, project.snapshot(), p.path, {
+    const snapshot = project.snapshot();
+    const saved = await saveFile(ctx, snapshot, p.path, {
       format: p.format,
       overwriteSidecars: p.overwrite_sidecars,
       signal: call?.signal,
     });
-    return { success: true, path: saved.path, format: saved.format, bytes: saved.bytes };
+    const reply = { success: true as const, path: saved.path, format: saved.format };
+    // A voxel format that lacks part of the project says so (meshes are not expected to hold it).
+    const voxels = saved.format !== "gox" && saved.format !== "obj" &&
+      (await import("../../core/formats/mod.ts")).findCodec(saved.format, "decode");
+    const losses = voxels ? await findLosses(ctx, snapshot, saved.format, saved.data) : [];
+    return { ...reply, bytes: saved.bytes, ...(losses.length ? { losses } : {}) };
   },
 
   async "goxel.import_file"(p, { ctx, project, call }) {

@@ -130,6 +130,9 @@ export const exportModel = defineMethod({
     path: z.string(),
     format: z.string().optional(),
     bytes: z.int().min(0).optional(),
+    losses: z.array(z.string()).optional().describe(
+      "What the written voxel file cannot hold of the project (read back; not for meshes)",
+    ),
   }),
   examples: [{
     params: ["castle.obj"],
