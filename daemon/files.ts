@@ -93,6 +93,28 @@ async function readBounded(fh: FileHandle, path: string, size: number, maxBytes:
   }
 }
 
+/** What a file was at one moment: a change by anyone changes one of these. */
+export interface FileStamp {
+  mtimeMs: number;
+  size: number;
+  ino: number;
+}
+
+/** Returns the stamp of the file at `path` (through links), or null when there is none. */
+export async function fileStamp(path: string): Promise<FileStamp | null> {
+  try {
+    const st = await stat(path);
+    return st.isFile() ? { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when two stamps are of the same file content (as far as stat can tell). */
+export function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino;
+}
+
 /** Numbers this process's temp files (see writeFileAtomic). */
 let tempSerial = 0;
 

@@ -3,6 +3,7 @@
  * one project apply in arrival order (an async operation holds the project's queue), while
  * different projects never wait on each other.
  */
+import type { FileStamp } from "./files.ts";
 import { boxFromAabb } from "../core/box.ts";
 import { InvalidInputError, NotFoundError } from "../core/errors.ts";
 import { History, type HistoryOptions } from "../core/history.ts";
@@ -32,6 +33,11 @@ export class Project {
   seq = 0;
   /** Sequence number of the state last loaded or saved; null when never (always dirty). */
   savedSeq: number | null = null;
+  /**
+   * What the file at `path` was when the project loaded or last saved it (null: unknown, e.g.
+   * after a restart): a save in place refuses to replace a file someone else changed since.
+   */
+  fileStamp: FileStamp | null = null;
   /** Why the project refuses edits (recovered from a damaged journal), or null. */
   readOnly: string | null = null;
   /** The last journal write failure, until a write succeeds again; null when healthy. */
@@ -63,8 +69,14 @@ export class Project {
    * Records `image` (default: the live image; a snapshot when saving one) as saved at `path`;
    * `seq` is the sequence number that image had.
    */
-  markSaved(path: string, image: Image = this.image, seq: number = this.seq): void {
+  markSaved(
+    path: string,
+    image: Image = this.image,
+    seq: number = this.seq,
+    stamp: FileStamp | null = null,
+  ): void {
     this.path = path;
+    this.fileStamp = stamp;
     this.savedSeq = seq;
     this.#saved = imageFingerprint(image);
   }

@@ -18,7 +18,14 @@ import {
   type PlainImage,
 } from "../core/plain_image.ts";
 import type { DaemonContext } from "./context.ts";
-import { encodeBaseName, resolvePath, writeFileAtomic } from "./files.ts";
+import {
+  encodeBaseName,
+  type FileStamp,
+  fileStamp,
+  resolvePath,
+  sameStamp,
+  writeFileAtomic,
+} from "./files.ts";
 
 /** Images up to this many tiles are encoded and checked on the event loop. */
 const INLINE_TILES = 64;
@@ -47,7 +54,9 @@ function goxSuggestion(path: string): string {
 
 /**
  * Saves `image` over `path` (the project's own file) when the format round-trips everything
- * the image holds; throws ConflictError naming what would be lost otherwise.
+ * the image holds; throws ConflictError naming what would be lost otherwise. With `stamp` (what
+ * the file was when the project loaded or saved it), a file changed since by someone else is
+ * not replaced unless `force`.
  */
 export async function saveInPlace(
   ctx: DaemonContext,
@@ -55,8 +64,19 @@ export async function saveInPlace(
   path: string,
   format?: string,
   signal?: AbortSignal,
+  guard: { stamp: FileStamp | null; force?: boolean } = { stamp: null },
 ): Promise<SavedFile> {
   const full = resolvePath(ctx.workspace, path);
+  if (guard.stamp && !guard.force) {
+    const now = await fileStamp(full);
+    if (now && !sameStamp(now, guard.stamp)) {
+      throw new ConflictError(
+        `Cannot save "${full}" in place: the file changed on disk since the project loaded or ` +
+          "saved it (another program wrote it). Save to another path, load it again, or pass " +
+          "force=true to replace it",
+      );
+    }
+  }
   const formats = await import("../core/formats/mod.ts");
   const codec = formats.requireCodec(full, "encode", format);
   const options = { baseName: encodeBaseName(full) };

@@ -195,3 +195,45 @@ Deno.test("a save to a format that lacks part of the project leaves it unsaved a
     await env.cleanup();
   }
 });
+
+Deno.test("a save in place does not replace a file another program changed since", async () => {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env);
+  const c = await RawClient.unix(daemon.socket);
+  const path = `${env.dir}/shared.gox`;
+  try {
+    await c.call("goxel.create_project", ["shared", 16, 16, 16]);
+    await c.call("goxel.add_voxel", { x: 0, y: 0, z: 0, color: "#ff0000" });
+    await c.call("goxel.save_project", [path]);
+    await c.call("goxel.add_voxel", { x: 1, y: 0, z: 0, color: "#ff0000" });
+    // Our own save in place is fine.
+    await c.call("goxel.save_project", {});
+    // Another program writes the file (as an editor saves: a new file renamed over it).
+    const theirs = new Uint8Array([1, 2, 3]);
+    await Deno.writeFile(`${path}.other`, theirs);
+    await Deno.rename(`${path}.other`, path);
+    await c.call("goxel.add_voxel", { x: 2, y: 0, z: 0, color: "#ff0000" });
+    const refused = await c.request("goxel.save_project", {});
+    assert.match(
+      JSON.stringify(refused.error),
+      /changed on disk since the project loaded or saved it/,
+    );
+    assert.deepEqual(await Deno.readFile(path), theirs, "their file is untouched");
+    // Written in place: changed without a new inode, still refused.
+    await Deno.writeFile(path, new Uint8Array([9, 9, 9, 9]));
+    assert.ok((await c.request("goxel.save_project", {})).error);
+    await c.call("goxel.save_project", { force: true });
+    assert.ok((await Deno.stat(path)).size > 100, "replaced when forced");
+    await c.call("goxel.add_voxel", { x: 3, y: 0, z: 0, color: "#ff0000" });
+    await c.call("goxel.save_project", {});
+    // A loaded file counts as read when loaded.
+    await c.call("goxel.load_project", [path]);
+    await Deno.writeFile(path, theirs);
+    await c.call("goxel.add_voxel", { x: 4, y: 0, z: 0, color: "#00ff00" });
+    assert.ok((await c.request("goxel.save_project", {})).error);
+  } finally {
+    c.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+});

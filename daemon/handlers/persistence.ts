@@ -17,6 +17,7 @@ import type { EncodedFile, EncodeOptions } from "../../core/formats/codec.ts";
 import type { DaemonContext } from "../context.ts";
 import {
   encodeBaseName,
+  fileStamp,
   readFileBytes,
   resolvePath,
   withFileContext,
@@ -119,8 +120,10 @@ export async function autosaveProjects(ctx: DaemonContext, log: Logger): Promise
     if (!project.path || !project.isDirty) continue;
     try {
       const snapshot = project.snapshot();
-      await saveInPlace(ctx, snapshot, project.path);
-      project.markSaved(project.path, snapshot);
+      await saveInPlace(ctx, snapshot, project.path, undefined, undefined, {
+        stamp: project.fileStamp,
+      });
+      project.markSaved(project.path, snapshot, project.seq, await fileStamp(project.path));
       log.info("Autosaved {project} to {path}", { project: project.id, path: project.path });
     } catch (err) {
       log.error("Autosave of {project} to {path} failed: {message}", {

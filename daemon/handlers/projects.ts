@@ -8,6 +8,7 @@ import { makeUniqueName, nextLayerId } from "../../core/image.ts";
 import { newSizedImage, type Project } from "../projects.ts";
 import { loadFile, saveFile } from "./persistence.ts";
 import { findLosses, saveInPlace } from "../save_policy.ts";
+import { fileStamp } from "../files.ts";
 import type { DaemonContext } from "../context.ts";
 import type { HandlerGroup } from "./types.ts";
 
@@ -71,6 +72,8 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
 
   async "goxel.load_project"(p, { ctx, call }) {
     const loaded = await loadFile(ctx, p.path, p.format, call?.signal);
+    // What the file was when read: a later save in place will not replace someone else's edit.
+    const stamp = await fileStamp(loaded.path);
     uniqueLayerIds(loaded.image);
     // A file named like a project id (p1.gox) keeps its extension: "p1" would address another.
     const stem = basename(loaded.path, extname(loaded.path));
@@ -79,7 +82,7 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
       name,
       loaded.image,
       "load_project",
-      (pr) => pr.markSaved(loaded.path),
+      (pr) => pr.markSaved(loaded.path, pr.image, pr.seq, stamp),
     );
     return {
       success: true,
@@ -105,11 +108,16 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
       // A file that lacks part of the project does not make it saved (closing would lose that).
       if (file.format !== "gox") losses = await findLosses(ctx, snapshot, file.format, file.data);
       saved = file;
-    } else saved = await saveInPlace(ctx, snapshot, target, p.format, call?.signal);
+    } else {
+      saved = await saveInPlace(ctx, snapshot, target, p.format, call?.signal, {
+        stamp: project.fileStamp,
+        force: p.force,
+      });
+    }
     const reply = { success: true as const, path: saved.path, format: saved.format };
     if (losses.length) return { ...reply, bytes: saved.bytes, losses };
     // Edits may have arrived during the write: only what the snapshot held counts as saved.
-    project.markSaved(saved.path, snapshot, seq);
+    project.markSaved(saved.path, snapshot, seq, await fileStamp(saved.path));
     recordFacts(ctx, project);
     return { ...reply, bytes: saved.bytes };
   },

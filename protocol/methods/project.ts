@@ -93,6 +93,10 @@ export const saveProject = defineMethod({
     path: Path.optional().describe("Destination (default: the project's last path)"),
     format: Format.optional().describe(WRITE_FORMAT_TEXT),
     overwrite_sidecars: OverwriteSidecars,
+    force: z.boolean().optional().describe(
+      "Without a path: replace the file even when another program changed it since the " +
+        "project loaded or saved it (refused by default)",
+    ),
   }),
   positional: ["path", "format"],
   result: z.object({
