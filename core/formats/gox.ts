@@ -30,7 +30,7 @@ import {
 import { encodeGox } from "./gox_encode.ts";
 import { BlockDecoder, type DecodedBlock, tileBounds } from "./gox_blocks.ts";
 import { BlockScratch, decodeBlockPng } from "./gox_block_png.ts";
-import { cameraKey, type GoxCarried } from "./gox_carried.ts";
+import { cameraKey, type GoxCarried, goxChunkValue } from "./gox_carried.ts";
 import { decodePng } from "./png.ts";
 
 export { encodeGox };
@@ -346,15 +346,18 @@ export function decodeGox(bytes: Uint8Array, options: DecodeOptions = {}): Image
         break;
       case "MATE":
         readMaterial(image, chunk);
+        keepRaw(carried, chunk, goxChunkValue("MATE", image.materials.at(-1)!));
         break;
       case "CAMR":
         readCamera(carried, image, chunk);
         break;
       case "LIGH":
         readLight(image, chunk);
+        keepRaw(carried, chunk, goxChunkValue("LIGH", image.light));
         break;
       case "IMG ":
         for (const e of readDict(chunk, 0)) if (sized(e, "box", 64)) image.box = readMat(e.value);
+        keepRaw(carried, chunk, goxChunkValue("IMG ", image.box));
         break;
       case "PREV":
         continue; // a preview of the old content: Goxel writes a new one on save
@@ -367,6 +370,11 @@ export function decodeGox(bytes: Uint8Array, options: DecodeOptions = {}): Image
   image.carried = carried;
   finishImage(image, blocks);
   return image;
+}
+
+/** Keeps a chunk as read with the state it gave (see GoxCarried.raw). */
+function keepRaw(carried: GoxCarried, chunk: GoxChunk, value: string): void {
+  (carried.raw ??= []).push({ type: chunk.type, value, data: chunk.data.slice() });
 }
 
 /** The `.gox` codec. */

@@ -1,8 +1,11 @@
 /**
  * What a decoded `.gox` file keeps beside the image: chunks Goxel's format has but we do not
  * model (PLAC, CLRH from Goxel-derived builds; anything newer) and DICT entries of LAYR and
- * CAMR chunks we do not read, written back where they were.
+ * CAMR chunks we do not read (written back at the end of their chunk), and the IMG, MATE and
+ * LIGH chunks as read (written back as they were while what they hold is unchanged).
  */
+import type { Light } from "../image.ts";
+import type { Material } from "../material.ts";
 
 /** An unknown DICT entry (key and raw value). */
 export interface GoxExtraEntry {
@@ -19,6 +22,26 @@ export interface GoxCarried {
   layerEntries: Record<number, GoxExtraEntry[]>;
   /** Unknown CAMR entries by camera key (see cameraKey). */
   cameraEntries: Record<string, GoxExtraEntry[]>;
+  /**
+   * The IMG, MATE and LIGH chunks as read, with the state each gave (see goxChunkValue): one
+   * whose state is unchanged is written back as it was, keys Goxel does not know, their order
+   * and repeated keys included (vengi writes every material into one MATE chunk).
+   */
+  raw?: { type: string; value: string; data: Uint8Array }[];
+}
+
+/** The state a chunk of `type` gives, as compared when deciding to write it back as read. */
+export function goxChunkValue(
+  type: "IMG " | "MATE" | "LIGH",
+  state: Material | Light | ArrayLike<number> | null,
+): string {
+  if (type === "IMG ") return JSON.stringify(state ? Array.from(state as ArrayLike<number>) : null);
+  if (type === "MATE") {
+    const m = state as Material;
+    return JSON.stringify([m.name, m.baseColor, m.metallic, m.roughness, m.emission]);
+  }
+  const l = state as Light;
+  return JSON.stringify([l.pitch, l.yaw, l.intensity, l.fixed, l.ambient, l.shadow]);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Image, Light } from "../image.ts";
 import type { Layer } from "../layer.ts";
 import type { Material } from "../material.ts";
 import { GOX_VERSION, GoxWriter } from "./gox_chunks.ts";
-import { cameraKey, type GoxCarried, type GoxExtraEntry } from "./gox_carried.ts";
+import { cameraKey, type GoxCarried, goxChunkValue, type GoxExtraEntry } from "./gox_carried.ts";
 import { BlockEncoder } from "./gox_blocks.ts";
 
 /** Goxel's name buffers: 255 bytes for layers, 127 for materials and cameras. */
@@ -51,6 +51,29 @@ function collectBlocks(image: Image): { blocks: Uint32Array[]; index: Map<object
     }
   }
   return { blocks, index };
+}
+
+/**
+ * Writes a chunk of `type` for `state` as the file had it when that state is unchanged (each
+ * read chunk once); returns false when there is none to write back.
+ */
+function writeRaw(
+  w: GoxWriter,
+  image: Image,
+  used: Set<object>,
+  type: "IMG " | "MATE" | "LIGH",
+  state: Material | Light | ArrayLike<number> | null,
+): boolean {
+  const raw = extras(image)?.raw;
+  if (!raw) return false;
+  const value = goxChunkValue(type, state);
+  const kept = raw.find((r) => r.type === type && r.value === value && !used.has(r));
+  if (!kept) return false;
+  used.add(kept);
+  w.beginChunk(type);
+  w.bytes(kept.data);
+  w.endChunk();
+  return true;
 }
 
 function writeMaterial(w: GoxWriter, m: Material): void {
@@ -139,9 +162,12 @@ export function encodeGox(image: Image): Uint8Array {
   w.tag("GOX ");
   w.int32(GOX_VERSION);
   writeCarried(w, image, "");
-  w.beginChunk("IMG ");
-  if (!isNullBox(image.box)) w.entry("box", f32(image.box!));
-  w.endChunk();
+  const used = new Set<object>();
+  if (!writeRaw(w, image, used, "IMG ", image.box)) {
+    w.beginChunk("IMG ");
+    if (!isNullBox(image.box)) w.entry("box", f32(image.box!));
+    w.endChunk();
+  }
   writeCarried(w, image, "IMG ");
   const { blocks, index } = collectBlocks(image);
   const coder = new BlockEncoder();
@@ -151,7 +177,7 @@ export function encodeGox(image: Image): Uint8Array {
     w.endChunk();
   }
   writeCarried(w, image, "BL16");
-  for (const m of image.materials) writeMaterial(w, m);
+  for (const m of image.materials) if (!writeRaw(w, image, used, "MATE", m)) writeMaterial(w, m);
   writeCarried(w, image, "MATE");
   for (const layer of image.layers) writeLayer(w, image, layer, index);
   writeCarried(w, image, "LAYR");
@@ -161,7 +187,7 @@ export function encodeGox(image: Image): Uint8Array {
     writeCamera(w, cam, cam === image.activeCamera, cameraEntries[cameraKey(names, i)] ?? []);
   });
   writeCarried(w, image, "CAMR");
-  writeLight(w, image.light);
+  if (!writeRaw(w, image, used, "LIGH", image.light)) writeLight(w, image.light);
   writeCarried(w, image, "LIGH");
   return w.result();
 }
