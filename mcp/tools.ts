@@ -40,6 +40,8 @@ const SELECTING = new Set(["goxel.create_project", "goxel.load_project", "goxel.
 export class ToolTable {
   readonly #methods: Map<string, MethodTool>;
   #current: string | null = null;
+  /** The session closed its current project: calls without a project are refused until it picks one. */
+  #closedCurrent = false;
 
   constructor(readonly ctx: McpContext, methods?: Map<string, MethodTool>) {
     this.#methods = methods ??
@@ -54,17 +56,28 @@ export class ToolTable {
   /** `args` with the session's current project when the tool takes one and none is given. */
   #withCurrent(tool: Tool, args: Record<string, unknown>): Record<string, unknown> {
     const takesProject = "project" in (tool.inputSchema.properties ?? {});
-    return takesProject && args.project === undefined && this.#current !== null
-      ? { ...args, project: this.#current }
-      : args;
+    if (!takesProject || args.project !== undefined) return args;
+    if (this.#current !== null) return { ...args, project: this.#current };
+    // Falling back to the daemon's current project would reach another agent's (and a second
+    // close_project with force would discard its work).
+    if (this.#closedCurrent) {
+      throw new ToolArgsError(
+        "this session closed its current project: pass project, or create_project, " +
+          "load_project or select_project first",
+      );
+    }
+    return args;
   }
 
   /** Follows the session's current project through the calls that change it. */
   #follow(method: string, result: unknown): void {
     const id = (result as { project_id?: unknown } | null)?.project_id;
     if (typeof id !== "string") return;
-    if (SELECTING.has(method)) this.#current = id;
-    else if (method === "goxel.close_project" && id === this.#current) this.#current = null;
+    if (SELECTING.has(method)) this.#current = id, this.#closedCurrent = false;
+    else if (method === "goxel.close_project" && id === this.#current) {
+      this.#current = null;
+      this.#closedCurrent = true;
+    }
   }
 
   /** Every tool, agent-made ones first. */
