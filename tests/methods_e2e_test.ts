@@ -222,13 +222,42 @@ Deno.test("every declared method works end to end and matches its result schema"
         color: "#888888",
       });
       assert.equal(await count(), before + 64 + ball.voxels_created);
-      await c.call("goxel.draw_shape", {
+      type Counts = { changed: number; added: number; removed: number };
+      const drawn = await c.call<Counts>("goxel.draw_shape", {
         shape: "cylinder",
         from: [-10, 5, 0],
         to: [-6, 9, 4],
         color: "#ff8800",
       });
-      await c.call("goxel.draw_line", { from: [0, 10, 0], to: [0, 15, 0], color: "#00ffff" });
+      assert.ok(drawn.added > 0 && drawn.removed === 0 && drawn.changed === drawn.added);
+      const atDrawn = await count();
+      // Recolour the cylinder's box, remove a slice of it: each result says what it did.
+      const painted = await c.call<Counts>("goxel.draw_shape", {
+        shape: "cube",
+        from: [-10, 5, 0],
+        to: [-6, 9, 4],
+        color: "#0000ff",
+        mode: "paint",
+      });
+      assert.deepEqual(
+        [painted.changed, painted.added, painted.removed],
+        [drawn.added, 0, 0],
+        "paint recolours exactly what was drawn",
+      );
+      const cut = await c.call<Counts>("goxel.draw_shape", {
+        shape: "cube",
+        from: [-10, 5, 4],
+        to: [-6, 9, 4],
+        mode: "sub",
+      });
+      assert.equal(await count(), atDrawn - cut.removed);
+      assert.ok(cut.removed > 0 && cut.added === 0);
+      const line = await c.call<Counts>("goxel.draw_line", {
+        from: [0, 10, 0],
+        to: [0, 15, 0],
+        color: "#00ffff",
+      });
+      assert.equal(line.added, 6, "a line of six voxels");
       assert.deepEqual(
         (await c.call("goxel.get_voxel", [0, 15, 0])).exists,
         true,

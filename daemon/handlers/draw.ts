@@ -1,6 +1,6 @@
 /** Handlers of the drawing and editing methods (fill, shapes, lines, replace, transform, crop). */
 import { BlendMode, parseBlendMode } from "../../core/blend.ts";
-import { aabbFromBox, boxFromAabb, isNullBox } from "../../core/box.ts";
+import { type Aabb, aabbFromBox, boxFromAabb, isNullBox } from "../../core/box.ts";
 import { VISITS_PER_TILE, type WorkBudget } from "../../core/budget.ts";
 import { InvalidInputError } from "../../core/errors.ts";
 import type { Layer } from "../../core/layer.ts";
@@ -25,8 +25,9 @@ import {
   boxFromWire,
   boxVoxels,
   budgetOf,
-  countAround,
+  countEdit,
   editableLayer,
+  type EditCounts,
   editLayer,
   isDryRun,
   packColor,
@@ -116,6 +117,20 @@ function charged(budget: WorkBudget, fn: () => void): number {
   return budget.voxels - before;
 }
 
+/**
+ * Takes a copy of the layer's voxels before a paint and returns what counts its changes: over
+ * the tiles around `region`, or every tile for the intersect modes (they clear the rest).
+ */
+function countingEdit(layer: Layer, painter: Painter, region: Aabb): () => EditCounts {
+  const before = layer.volume.copy();
+  const whole = painter.mode === BlendMode.INTERSECT || painter.mode === BlendMode.INTERSECT_FILL;
+  const around: Aabb = {
+    min: region.min.map((v) => v - 1) as Vec3,
+    max: region.max.map((v) => v + 1) as Vec3,
+  };
+  return () => countEdit(before, layer.volume, whole ? null : around);
+}
+
 /** Handlers for the drawing methods. */
 export const drawHandlers: HandlerGroup<DrawMethods> = {
   "goxel.flood_fill"(p, env) {
@@ -154,15 +169,10 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
       budgetOf(env),
       () => chargePaint(layer.volume, painter, box, budgetOf(env)),
     );
-    // Counted around the box only: a whole-volume count per shape made batches of small
-    // shapes on a big layer take seconds.
-    const before = countAround(layer.volume, box);
+    const counts = countingEdit(layer, painter, aabbFromBox(box));
     return andThen(editLayer(env, layer, { kind: "paint", painter, box }, cost), () => {
-      return {
-        success: true,
-        shape_type: shape,
-        voxels_created: Math.max(0, countAround(layer.volume, box) - before),
-      };
+      const { added, ...rest } = counts();
+      return { success: true, shape_type: shape, voxels_created: added, added, ...rest };
     });
   },
 
@@ -175,8 +185,9 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
       budgetOf(env),
       () => chargePaint(layer.volume, painter, box, budgetOf(env)),
     );
+    const counts = countingEdit(layer, painter, aabbFromBox(box));
     return andThen(editLayer(env, layer, { kind: "paint", painter, box }, cost), () => {
-      return { success: true, box: wireBox(box) };
+      return { success: true, box: wireBox(box), ...counts() };
     });
   },
 
@@ -195,9 +206,12 @@ export const drawHandlers: HandlerGroup<DrawMethods> = {
       chargePaint(layer.volume, painter, boxFromCorners(to, to), budget);
     });
     const op: EditOp = { kind: "line", painter, from, to, radius };
-    return andThen(editLayer(env, layer, op, cost), () => {
-      return { success: true };
+    const reach = Math.ceil(radius) + 1;
+    const counts = countingEdit(layer, painter, {
+      min: from.map((v, i) => Math.min(v, to[i]) - reach) as Vec3,
+      max: from.map((v, i) => Math.max(v, to[i]) + reach + 1) as Vec3,
     });
+    return andThen(editLayer(env, layer, op, cost), () => ({ success: true, ...counts() }));
   },
 
   "goxel.replace_color"(p, env) {

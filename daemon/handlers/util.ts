@@ -18,19 +18,49 @@ import {
 import type { Project } from "../projects.ts";
 import type { HandlerEnv } from "./types.ts";
 
+/** What an edit did to a layer's voxels (alpha 0 counts as empty). */
+export interface EditCounts {
+  /** Voxels whose value changed. */
+  changed: number;
+  /** Empty before, filled after. */
+  added: number;
+  /** Filled before, empty after. */
+  removed: number;
+}
+
 /**
- * Counts the voxels (alpha ≠ 0) of a volume within a box's AABB grown by one voxel each way:
- * what a paint of that box can change, without a count of the whole volume.
+ * Compares a volume with a copy taken before an edit, over the tiles meeting `region` (null:
+ * every tile); tiles still sharing their data are skipped without a look.
  */
-export function countAround(volume: Volume, box: Mat4): number {
-  const { min, max } = aabbFromBox(box);
-  const region: Aabb = {
-    min: [min[0] - 1, min[1] - 1, min[2] - 1],
-    max: [max[0] + 1, max[1] + 1, max[2] + 1],
+export function countEdit(before: Volume, after: Volume, region: Aabb | null): EditCounts {
+  const out = { changed: 0, added: 0, removed: 0 };
+  const seen = new Set<string>();
+  const compare = (x: number, y: number, z: number) => {
+    const key = `${x},${y},${z}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    if (before.tileDataId(x, y, z) === after.tileDataId(x, y, z)) return;
+    const a = before.readTile(x, y, z), b = after.readTile(x, y, z);
+    for (let i = 0; i < 4096; i++) {
+      const p = a ? a[i] : 0, q = b ? b[i] : 0;
+      if (p === q || (!(p >>> 24) && !(q >>> 24))) continue;
+      out.changed++;
+      if (!(p >>> 24)) out.added++;
+      else if (!(q >>> 24)) out.removed++;
+    }
   };
-  let n = 0;
-  volume.forEachVoxel(() => void n++, region);
-  return n;
+  if (!region) {
+    for (const v of [before, after]) for (const [x, y, z] of v.tiles()) compare(x, y, z);
+    return out;
+  }
+  // The tiles of the region (painting charged them to the request's budget already).
+  const lo = region.min.map((v) => Math.floor(v) & ~15), hi = region.max.map((v) => Math.ceil(v));
+  for (let z = lo[2]; z < hi[2]; z += 16) {
+    for (let y = lo[1]; y < hi[1]; y += 16) {
+      for (let x = lo[0]; x < hi[0]; x += 16) compare(x, y, z);
+    }
+  }
+  return out;
 }
 
 /** Packs a wire colour `[r, g, b, a]`. */

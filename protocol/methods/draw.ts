@@ -20,6 +20,12 @@ import { checkColorParams, COLOR_PARAMS, colorAfter, Ok } from "./common.ts";
 import { BOX_OR_CORNERS, checkBoxOrCorners } from "./voxels.ts";
 
 const Changed = z.int().min(0).optional().describe("Voxels whose value changed");
+/** What a drawing did: voxels changed, of which added (empty before) and removed. */
+const EDIT_COUNTS = {
+  changed: Changed,
+  added: z.int().min(0).optional().describe("Voxels that were empty and are now filled"),
+  removed: z.int().min(0).optional().describe("Voxels that were filled and are now empty"),
+};
 
 /** What each drawing mode does (shared by every drawing method). */
 const MODE_TEXT = 'How the drawn voxels combine with existing ones: "add" (default) puts them, ' +
@@ -94,7 +100,8 @@ export const proceduralShape = defineMethod({
   result: z.object({
     success: Ok,
     shape_type: z.enum(["cube", "sphere", "cylinder"]),
-    voxels_created: z.int().min(0).describe("Voxels the shape covers"),
+    voxels_created: z.int().min(0).describe("Voxels that were empty and are now filled"),
+    ...EDIT_COUNTS,
   }),
   examples: [
     {
@@ -131,7 +138,7 @@ export const drawShape = defineMethod({
     symmetry_origin: Vec3.optional().describe("Point the symmetry mirrors through"),
   }).superRefine(checkBoxOrCorners),
   positional: ["shape", "from", "to", "color", "mode"],
-  result: z.object({ success: Ok, box: BoxResult, changed: Changed }),
+  result: z.object({ success: Ok, box: BoxResult, ...EDIT_COUNTS }),
   examples: [
     { params: ["sphere", [0, 0, 0], [7, 7, 7], "#ff8800"] },
     {
@@ -160,7 +167,7 @@ export const drawLine = defineMethod({
     shape: Shape.optional().describe("Cross-section: cylinder (default), cube or sphere"),
   }),
   positional: ["from", "to", "color", "radius"],
-  result: z.object({ success: Ok, changed: Changed }),
+  result: z.object({ success: Ok, ...EDIT_COUNTS }),
   examples: [{ params: [[0, 0, 0], [10, 0, 5], "#ffffff"] }],
   flags: { project: true, mutates: true },
 });
