@@ -232,6 +232,13 @@ Deno.test("goxel mcp over stdio: tools from the protocol, agent tools, checkpoin
         textOf(typo),
         /Unknown tool "add_voxle" \(did you mean add_voxel or add_voxels\?\)/,
       );
+      const batch = await callTool(client, "batch_operations", {
+        operations: [{ type: "add_voxel", x: 0, y: 0, z: 0 }, { type: "add_voxel", x: 1, y: 0 }],
+      });
+      assert.match(
+        textOf(batch),
+        /Invalid arguments for batch_operations: operations\[1\]\.z: required/,
+      );
       const script = await callTool(client, "execute_script", { script: "1" });
       assert.match(textOf(script), /--allow-scripts/);
       // A managed render file would be written outside the root, where the agent cannot go.

@@ -53,6 +53,12 @@ Deno.test("a file named like a project id loads under its file name, not as that
     assert.equal(loaded.name, "p7.gox");
     const info = await c.call<{ name: string }>("goxel.get_project_info", { project: "p7.gox" });
     assert.equal(info.name, "p7.gox");
+    // get_status reports the project asked for (an MCP session's own), else the current one.
+    await c.call("goxel.select_project", ["p1"]);
+    const status = (project?: string) =>
+      c.call<{ project_id: string }>("goxel.get_status", project ? { project } : {});
+    assert.equal((await status()).project_id, "p1");
+    assert.equal((await status("p7.gox")).project_id, loaded.project_id);
   } finally {
     c.close();
     await daemon.stop();

@@ -49,7 +49,8 @@ export function batchHandlers(table: () => HandlerTable): HandlerGroup<"goxel.ba
             `Invalid operation ${index} (${type}): ${parsed.message}`,
             {
               index,
-              issues: parsed.issues,
+              // Paths from the batch's params, as the batch's own issues are given.
+              issues: parsed.issues.map((i) => ({ ...i, path: ["operations", index, ...i.path] })),
             },
           );
         }

@@ -219,8 +219,10 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
     };
   },
 
-  "goxel.get_status"(_p, { ctx }) {
-    const project = ctx.projects.current;
+  "goxel.get_status"(p, { ctx }) {
+    const project = p.project === undefined
+      ? ctx.projects.current
+      : ctx.projects.resolve(p.project);
     const [width, height, depth] = projectSize(project);
     return {
       version: ctx.build.version,

@@ -61,7 +61,7 @@ export const floodFill = defineMethod({
 /** `goxel.procedural_shape`. */
 export const proceduralShape = defineMethod({
   name: "goxel.procedural_shape",
-  tool: { destructive: false, idempotent: true },
+  tool: { destructive: true, idempotent: true },
   summary: "Draw a cube, sphere or cylinder of size_x × size_y × size_z voxels centred on a voxel.",
   description:
     "The shape fills the voxels from center - floor(size / 2) to center - floor(size / 2) + size - 1 on " +
@@ -152,7 +152,7 @@ export const drawShape = defineMethod({
 /** `goxel.draw_line`. */
 export const drawLine = defineMethod({
   name: "goxel.draw_line",
-  tool: { destructive: false, idempotent: true },
+  tool: { destructive: true, idempotent: true },
   summary: "Draw a straight rod of voxels between two points.",
   description:
     "Goxel's line tool: a cylinder (or the chosen shape) of the given radius from the centre of " +
@@ -175,7 +175,7 @@ export const drawLine = defineMethod({
 /** `goxel.replace_color`. */
 export const replaceColor = defineMethod({
   name: "goxel.replace_color",
-  tool: { destructive: false, idempotent: true },
+  tool: { destructive: true, idempotent: true },
   summary: "Give every voxel of one colour another colour, in a layer or a region.",
   params: z.strictObject({
     from_color: Color.describe("Colour to replace"),

@@ -303,7 +303,9 @@ export const getStatus = defineMethod({
   description:
     "width/height/depth are the project's real size (the C daemon always said 32); all 0 when no " +
     "project is open.",
-  params: z.strictObject({}),
+  params: z.strictObject({
+    project: ProjectRef.optional().describe("Project id or name (default: the current project)"),
+  }),
   positional: [],
   result: z.object({
     version: z.string(),
