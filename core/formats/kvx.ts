@@ -16,6 +16,7 @@ import { ByteReader, ByteWriter } from "./bytes.ts";
 import type { Codec, DecodeOptions } from "./codec.ts";
 import { type ColumnVoxel, columnVoxelCount, placeColumn } from "./kv6.ts";
 import { imageFromLayers } from "./voxel_image.ts";
+import { sameVoxels } from "./round_trip.ts";
 
 const FORMAT = ".kvx";
 const HEADER = 28;
@@ -98,7 +99,39 @@ export function decodeKvx(bytes: Uint8Array, options: DecodeOptions = {}): Image
     placeColumn(volume, colored, (z) => [min[0] + x, min[1] + h - 1 - y, min[2] + d - 1 - z]);
   });
   const box = w && h && d ? boxFromAabb({ min, max: [min[0] + w, min[1] + h, min[2] + d] }) : null;
-  return imageFromLayers([{ name: "Layer.1", volume, box }], box);
+  const image = imageFromLayers([{ name: "Layer.1", volume, box }], box);
+  image.carried = { format: "kvx", bytes: bytes.slice() };
+  return image;
+}
+
+/**
+ * A decoded `.kvx` file's own bytes: written back as they were while the voxels are the same
+ * (the pivot's fraction, palette order and slab face bits are not in the image), and its pivot
+ * kept when the model keeps its place and size.
+ */
+export interface KvxCarried {
+  format: "kvx";
+  bytes: Uint8Array;
+}
+
+/**
+ * What of a carried file still applies: its pivot when the model keeps its place and size, and
+ * its bytes when the voxels are also the same.
+ */
+function keptFile(image: Image, volume: Volume, min: Vec3, size: Vec3) {
+  if (image.carried?.format !== "kvx") return null;
+  let file: KvxModel;
+  try {
+    file = readKvx(image.carried.bytes);
+  } catch {
+    return null;
+  }
+  const d = file.size[2];
+  const fmin = [-(file.pivot[0] >> 8), -(file.pivot[1] >> 8), (file.pivot[2] >> 8) - d];
+  const placed = fmin.every((v, i) => v === min[i]) && file.size.every((v, i) => v === size[i]);
+  if (!placed) return null;
+  const same = sameVoxels(decodeKvx(image.carried.bytes).layers[0].volume, volume);
+  return { pivot: file.pivot, bytes: same ? image.carried.bytes.slice() : null };
 }
 
 interface Surface {
@@ -174,6 +207,8 @@ export function encodeKvx(image: Image): Uint8Array {
   if (size[2] > 256 || size[0] > MAX_SIDE || size[1] > MAX_SIDE) {
     throw new InvalidInputError(`Cannot export kvx: extent ${size.join("×")} is too large`);
   }
+  const kept = keptFile(image, volume, min, size);
+  if (kept?.bytes) return kept.bytes;
   const voxels = surfaceVoxels(volume, min, size);
   const palette = buildPalette(voxels);
   const slabs = buildSlabs(voxels, palette, size);
@@ -195,9 +230,13 @@ export function encodeKvx(image: Image): Uint8Array {
   }
   w.u32(xoff[xs] + 24);
   for (const v of size) w.u32(v);
-  w.i32(-min[0] * 256 + (size[0] % 2) * 128);
-  w.i32(-min[1] * 256 + (size[1] % 2) * 128);
-  w.i32((min[2] + size[2]) * 256);
+  // The file's own pivot while the model keeps its place: its fraction is not in the image.
+  const pivot = kept?.pivot ?? [
+    -min[0] * 256 + (size[0] % 2) * 128,
+    -min[1] * 256 + (size[1] % 2) * 128,
+    (min[2] + size[2]) * 256,
+  ];
+  for (const v of pivot) w.i32(v);
   for (const v of xoff) w.u32(v);
   for (const row of xyoff) for (const v of row) w.u16(v);
   for (const col of slabs) for (const s of col) w.bytes(s);

@@ -99,3 +99,29 @@ Deno.test("encodeKvx() grows the image box to voxels outside it instead of dropp
   assert.equal(voxelList(back.layers[0].volume), voxelList(layer.volume));
   assert.deepEqual(aabbFromBox(back.box!), { min: [-16, -20, -2], max: [16, 16, 32] });
 });
+
+Deno.test({
+  name:
+    "a decoded .kvx is written back as it was, and keeps its pivot (fraction included) when edited",
+  ignore: !ok,
+  fn: async (t) => {
+    for (const file of ["test.kvx", "slab6_vox_test.kvx"]) {
+      await t.step(file, () => {
+        const bytes = readFixture(`vengi/${file}`);
+        const image = decodeKvx(bytes);
+        assert.deepEqual(encodeKvx(image), bytes, "unchanged: the same bytes");
+        // A voxel recoloured inside the model: the model keeps its place, so its pivot too.
+        const v = image.layers[0].volume, b = v.bbox()!;
+        let at: number[] | null = null;
+        v.forEachVoxel((x, y, z) => void (at ??= [x, y, z]));
+        v.set(at![0], at![1], at![2], packRgba(250, 10, 10));
+        const out = encodeKvx(image);
+        assert.notDeepEqual(out, bytes);
+        assert.deepEqual(readKvx(out).pivot, readKvx(bytes).pivot);
+        assert.deepEqual(decodeKvx(out).layers[0].volume.bbox(), b);
+      });
+    }
+    // slab6_vox_test.kvx's pivot has a half voxel in z: 21.5, not 21.
+    assert.equal(readKvx(readFixture("vengi/slab6_vox_test.kvx")).pivot[2] & 255, 128);
+  },
+});
