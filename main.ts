@@ -6,7 +6,7 @@ import { BUILD } from "./version.ts";
 if (import.meta.main) {
   const argv = process.argv.slice(2);
   // The version needs nothing else: answer before the CLI (commander, every command) loads.
-  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+  if (argv.length === 1 && ["--version", "-V", "-v", "version"].includes(argv[0])) {
     // writeSync: creating process.stdout would cost more than the rest of this run.
     try {
       writeSync(1, `goxel ${BUILD.version} (${BUILD.commit}, ${BUILD.runtime})\n`);

@@ -121,6 +121,11 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
     .option("--max-voxels <n>", MAX_VOXELS_HELP)
     .action(async (input, output, o) => {
       const size = o.size;
+      if (!/\.png$/i.test(output)) {
+        throw new UsageError(
+          `Cannot render to "${output}": renders are written as PNG only; give a path ending in .png`,
+        );
+      }
       const r = await deps.offline.render(resolve(deps.cwd, input), resolve(deps.cwd, output), {
         ...size,
         camera: o.camera,

@@ -13,10 +13,7 @@ import { addViewCommand } from "./watch.ts";
 export function buildProgram(deps: CliDeps, out: Output): Command {
   const program = new Command("goxel")
     .description("Voxel editing daemon and CLI, file-compatible with Goxel and MagicaVoxel")
-    .version(
-      `goxel ${deps.build.version} (${deps.build.commit}, ${deps.build.runtime})`,
-      "-V, --version",
-    )
+    .version(versionLine(deps), "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({
       writeOut: (s) => out.stdout(s),
@@ -31,7 +28,15 @@ export function buildProgram(deps: CliDeps, out: Output): Command {
   addViewCommand(program, deps, out);
   addMcpCommand(program, deps, out);
   addHelpCommand(program, out);
+  // `goxel version` as many tools have it (the documented form is --version).
+  program.command("version", { hidden: true })
+    .description("Print the version")
+    .action(() => out.line(versionLine(deps)));
   return program;
+}
+
+function versionLine(deps: CliDeps): string {
+  return `goxel ${deps.build.version} (${deps.build.commit}, ${deps.build.runtime})`;
 }
 
 const ROOT_HELP = `

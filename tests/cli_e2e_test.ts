@@ -25,6 +25,7 @@ Deno.test("exit codes: usage 2, failure 1, not running 3", async (t) => {
       [["info", "missing.vox"], 1, /no such file/],
       [["convert", "a.vox", "b.xyz"], 1, /Cannot/],
       [["render", "a.vox", "b.png", "--size", "0x5"], 2, /Invalid --size/],
+      [["render", "a.vox", "b.jpg"], 2, /PNG only/],
     ];
     for (const [args, code, pattern] of cases) {
       await t.step(args.join(" "), async () => {
@@ -100,11 +101,17 @@ Deno.test("exit codes: usage 2, failure 1, not running 3", async (t) => {
         });
       }
     });
-    await t.step("--version names version, commit and runtime", async () => {
-      const r = await runGoxel(["--version"], env);
-      assert.equal(r.code, 0);
-      assert.match(r.stdout, /^goxel \d+\.\d+\.\d+ \(\w+, (deno|bun|node) [\d.]+\)/);
-    });
+    await t.step(
+      "--version names version, commit and runtime; -V, -v and version too",
+      async () => {
+        const r = await runGoxel(["--version"], env);
+        assert.equal(r.code, 0);
+        assert.match(r.stdout, /^goxel \d+\.\d+\.\d+ \(\w+, (deno|bun|node) [\d.]+\)/);
+        for (const alias of ["-V", "-v", "version"]) {
+          assert.equal((await runGoxel([alias], env)).stdout, r.stdout, alias);
+        }
+      },
+    );
   } finally {
     await runGoxel(["stop"], env);
     await env.cleanup();
