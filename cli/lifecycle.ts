@@ -125,7 +125,13 @@ export function addLifecycleCommands(program: Command, deps: CliDeps, out: Outpu
     .option("--json", "print JSON")
     .action(async (o) => {
       const socket = await resolveSocket(deps, o.socket);
-      const client = await connect(socket, ANSWER_MS);
+      const client = await connect(socket, ANSWER_MS).catch((err) => {
+        if (!(err instanceof NotRunningError)) throw err;
+        const message = `${err.message}; start it with: goxel start`;
+        // With --json a failure is a JSON object too, as with goxel call --json.
+        if (o.json) out.json({ code: -32000, message, data: { exit_code: EXIT.FAILURE } });
+        throw new CliError(message);
+      });
       try {
         const report = await callWithin(
           client,

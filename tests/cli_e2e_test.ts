@@ -22,6 +22,8 @@ Deno.test("exit codes: usage 2, failure 1, not running 3", async (t) => {
       [["call", "--params", "{", "ping"], 2, /not valid JSON|either as arguments/],
       [["status"], 3, /not running/],
       [["call", "--no-spawn", "ping"], 1, /not running.*goxel start/],
+      [["reload"], 1, /not running.*start it with: goxel start/],
+      [["reload", "--json"], 1, /"code":-32000,"message":"goxel is not running/],
       [["info", "missing.vox"], 1, /no such file/],
       [["convert", "a.vox", "b.xyz"], 1, /Cannot/],
       [["render", "a.vox", "b.png", "--size", "0x5"], 2, /Invalid --size/],
