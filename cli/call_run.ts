@@ -276,6 +276,10 @@ export async function connectOrSpawn(
   }
   const outcome = await spawnDaemon(["--socket", socket], deps.env);
   if (outcome.kind === "failed") throw new CliError(`Cannot start goxel: ${outcome.message}`);
+  // Said on a terminal only: scripts read stdout, and stay quiet on stderr.
+  if (outcome.kind === "ready" && process.stderr.isTTY) {
+    process.stderr.write(`goxel: started the daemon (pid ${outcome.pid}) on ${socket}\n`);
+  }
   for (let i = 0; i < 100; i++) {
     try {
       return await connect(socket);

@@ -357,3 +357,42 @@ Deno.test({
     }
   },
 });
+
+/** True when util-linux `script` (a pseudo-terminal for a command) is installed. */
+const haveScript = (() => {
+  try {
+    return new Deno.Command("script", { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+
+Deno.test({
+  name: "a call that starts the daemon says so on a terminal, and stays quiet in a pipe",
+  ignore: !linux || !haveScript,
+  fn: async () => {
+    const env = await makeTestEnv();
+    try {
+      const quote = (a: string) => `'${a.replaceAll("'", `'\\''`)}'`;
+      const line = [...goxelCommand(), "call", "ping"].map(quote).join(" ");
+      const tty = await new Deno.Command("script", {
+        args: ["-qec", line, "/dev/null"],
+        env: env.env,
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(tty.stdout);
+      assert.equal(tty.code, 0, text);
+      assert.match(text, /goxel: started the daemon \(pid \d+\) on /);
+      assert.equal((await runGoxel(["stop"], env)).code, 0);
+      const piped = await runGoxel(["call", "ping"], env);
+      assert.equal(piped.code, 0);
+      assert.equal(piped.stderr, "", "nothing on a pipe's stderr");
+    } finally {
+      await runGoxel(["stop"], env);
+      await env.cleanup();
+    }
+  },
+});
