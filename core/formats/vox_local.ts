@@ -100,3 +100,26 @@ export function splitLocal(
     return { size: side, content, t };
   });
 }
+
+/**
+ * For a model placed centred on its node (no transform of its own): the smallest size around
+ * `l`'s voxels (old local coordinates, maybe outside `size`) that keeps every voxel where it
+ * was, and the offset to subtract from the old coordinates; null past MAX_MODEL_SIDE.
+ */
+export function centredGrowth(
+  l: Local,
+  size: readonly number[],
+): { size: [number, number, number]; lo: number[] } | null {
+  const out: [number, number, number] = [0, 0, 0], lo = [0, 0, 0];
+  for (let i = 0; i < 3; i++) {
+    // Places relative to the centre: a model of size s covers [-floor(s/2), s - floor(s/2)).
+    const p = Math.floor(size[i] / 2);
+    const from = Math.min(l.lo[i], 0) - p, to = Math.max(l.hi[i], size[i] - 1) - p;
+    let s = to - from + 1;
+    while (Math.floor(s / 2) < -from || s - Math.floor(s / 2) <= to) s++;
+    if (s > MAX_MODEL_SIDE) return null;
+    out[i] = s;
+    lo[i] = p - Math.floor(s / 2);
+  }
+  return { size: out, lo };
+}

@@ -20,6 +20,7 @@ import { VoxMaterials } from "./vox_materials.ts";
 import { unshareLinks } from "./vox_unshare.ts";
 import { sameVoxels } from "./round_trip.ts";
 import {
+  centredGrowth,
   fitsBox,
   type Local,
   MAX_MODEL_SIDE,
@@ -159,6 +160,14 @@ function placeLocal(plan: Plan, l: Local): void {
   }
   const empty = !isFinite(l.lo[0]);
   const keep = empty || fitsBox(l, m.size);
+  // A file without a scene graph places each model centred: grown evenly around its centre it
+  // keeps its slot and needs no node (a graph added for one grown model made a PACK animation's
+  // frames separate objects and moved that frame's model to the end).
+  const grown = c.synthetic && !keep ? centredGrowth(l, m.size) : null;
+  if (grown) {
+    plan.models[l.model] = { size: grown.size, kind: "XYZI", content: xyziContent(l, grown.lo) };
+    return;
+  }
   const lo = keep ? [0, 0, 0] : l.lo;
   const size = keep ? m.size : l.hi.map((h, i) => h - l.lo[i] + 1) as VoxModelRecord["size"];
   if (size.some((s) => s > MAX_MODEL_SIDE)) return placeParts(plan, l, m);

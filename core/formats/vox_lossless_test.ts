@@ -272,6 +272,26 @@ Deno.test("a file without a scene graph stays without one unless layers need it"
   ok(sceneNodes(named).length > 0);
 });
 
+Deno.test("a frame grown past its model in a file without a scene graph keeps its slot and adds no node", () => {
+  if (!FILES.length) return;
+  for (const file of ["ephtracy/T-Rex.vox", "ephtracy/deer.vox"]) {
+    const bytes = Deno.readFileSync(new URL(file, FIXTURES));
+    const image = decodeVox(bytes);
+    const layer = image.layers[0], b = layer.volume.bbox()!;
+    layer.volume.set(b.max[0] + 2, b.min[1], b.min[2], packRgba(56, 84, 96));
+    layer.volume.set(b.min[0] - 3, b.max[1] + 1, b.max[2] + 4, packRgba(56, 84, 96));
+    const out = encode(image), again = decodeVox(out);
+    assertSameLayers(image, again);
+    equal(sceneNodes(again).length, 0, `${file}: still no scene graph`);
+    const kinds = (b: Uint8Array) => carried(decodeVox(b)).records.map((r) => r.id).join(" ");
+    equal(kinds(out), kinds(bytes), "the same chunks in the same order");
+    // The grown model is still the first: the frames keep their order.
+    const sizes = (img: Image) => carried(img).models.map((m) => m.size.join("x"));
+    notEqual(sizes(again)[0], sizes(image)[0]);
+    deepEqual(sizes(again).slice(1), sizes(image).slice(1));
+  }
+});
+
 Deno.test("MATL kinds become Goxel materials of the layers using them, and survive edits", () => {
   if (!FILES.length) return;
   const image = decodeVox(Deno.readFileSync(new URL("vengi/test_material.vox", FIXTURES)));
