@@ -123,15 +123,17 @@ let tempSerial = 0;
  * the target, then fsync the directory. A failure leaves the target untouched and no temp file.
  * An existing regular file keeps its permission bits (`exactMode` gives the new file exactly
  * `mode` instead, the umask not applying); a missing directory is an error, never created.
- * A symbolic link is written through: its target gets the data and the link stays.
+ * With `throughLinks` a symbolic link is written through: its target gets the data and the link
+ * stays (for the file a request names, whose link MCP checks); otherwise a link is replaced.
  */
 export async function writeFileAtomic(
   target: string,
   data: Uint8Array,
   mode = 0o644,
   exactMode = false,
+  throughLinks = false,
 ): Promise<void> {
-  const path = await followLink(target);
+  const path = throughLinks ? await followLink(target) : target;
   const dir = dirname(path);
   // Unique per write: two writes of one file in the same millisecond took the same name, so
   // one failed (EEXIST) and its clean-up deleted the other's temp file.
@@ -255,7 +257,9 @@ export async function writeEncodedFiles(
   const written: string[] = [];
   for (const f of files) {
     const target = f.suffix ? stem + f.suffix : path;
-    await writeFileAtomic(target, f.data);
+    // Only the named file is written through a link: a sidecar's link was checked by nobody
+    // (through MCP it could lead out of the root).
+    await writeFileAtomic(target, f.data, 0o644, false, !f.suffix);
     written.push(target);
   }
   return written;

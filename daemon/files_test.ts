@@ -104,7 +104,7 @@ Deno.test("writeFileAtomic() replaces an existing file", async () => {
   });
 });
 
-Deno.test("writeFileAtomic() writes through symbolic links and keeps them", async (t) => {
+Deno.test("writeEncodedFiles() writes the named file through symbolic links, not its sidecars", async (t) => {
   await withTempDir(async (dir) => {
     await Deno.mkdir(join(dir, "real"));
     const real = join(dir, "real", "model.gox");
@@ -112,9 +112,10 @@ Deno.test("writeFileAtomic() writes through symbolic links and keeps them", asyn
     await Deno.symlink(real, join(dir, "abs.gox"));
     await Deno.symlink("real/model.gox", join(dir, "rel.gox"));
     await Deno.symlink("rel.gox", join(dir, "chain.gox"));
+    const text = (s: string) => new TextEncoder().encode(s);
     for (const link of ["abs.gox", "rel.gox", "chain.gox"]) {
       await t.step(link, async () => {
-        await writeFileAtomic(join(dir, link), new TextEncoder().encode(link));
+        await writeEncodedFiles(join(dir, link), [{ suffix: "", data: text(link) }]);
         assert.equal(await Deno.readTextFile(real), link, "the real file got the data");
         assert.ok((await Deno.lstat(join(dir, link))).isSymlink, "the link stays a link");
       });
@@ -123,11 +124,24 @@ Deno.test("writeFileAtomic() writes through symbolic links and keeps them", asyn
     await t.step("a link to a missing file is refused and left alone", async () => {
       await Deno.symlink(join(dir, "nowhere", "x.gox"), join(dir, "dangling.gox"));
       await assert.rejects(
-        writeFileAtomic(join(dir, "dangling.gox"), new Uint8Array([1])),
+        writeEncodedFiles(join(dir, "dangling.gox"), [{ suffix: "", data: text("x") }]),
         (err: Error) =>
           err instanceof IoError && /symbolic link to a file that does not exist/.test(err.message),
       );
       assert.ok((await Deno.lstat(join(dir, "dangling.gox"))).isSymlink);
+    });
+    await t.step("a sidecar's link is replaced, its target untouched", async () => {
+      const outside = join(dir, "real", "outside.txt");
+      await Deno.writeTextFile(outside, "keep me");
+      await Deno.writeTextFile(join(dir, "m.obj"), "old obj");
+      await Deno.symlink(outside, join(dir, "m.mtl"));
+      await writeEncodedFiles(join(dir, "m.obj"), [
+        { suffix: "", data: text("obj") },
+        { suffix: ".mtl", data: text("mtl") },
+      ]);
+      assert.equal(await Deno.readTextFile(outside), "keep me");
+      assert.ok(!(await Deno.lstat(join(dir, "m.mtl"))).isSymlink);
+      assert.equal(await Deno.readTextFile(join(dir, "m.mtl")), "mtl");
     });
   });
 });

@@ -67,16 +67,7 @@ export async function saveInPlace(
   guard: { stamp: FileStamp | null; force?: boolean } = { stamp: null },
 ): Promise<SavedFile> {
   const full = resolvePath(ctx.workspace, path);
-  if (guard.stamp && !guard.force) {
-    const now = await fileStamp(full);
-    if (now && !sameStamp(now, guard.stamp)) {
-      throw new ConflictError(
-        `Cannot save "${full}" in place: the file changed on disk since the project loaded or ` +
-          "saved it (another program wrote it). Save to another path, load it again, or pass " +
-          "force=true to replace it",
-      );
-    }
-  }
+  await checkUnchanged(full, guard.stamp, guard.force);
   const formats = await import("../core/formats/mod.ts");
   const codec = formats.requireCodec(full, "encode", format);
   const options = { baseName: encodeBaseName(full) };
@@ -128,6 +119,26 @@ async function isSlab6Vox(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * Refuses to replace the project's own file when another program changed it since the project
+ * loaded or saved it (`stamp`: what it was then; null: unknown), unless `force`.
+ */
+export async function checkUnchanged(
+  full: string,
+  stamp: FileStamp | null,
+  force = false,
+): Promise<void> {
+  if (!stamp || force) return;
+  const now = await fileStamp(full);
+  if (now && !sameStamp(now, stamp)) {
+    throw new ConflictError(
+      `Cannot save "${full}": the file changed on disk since the project loaded or saved it ` +
+        "(another program wrote it). Save to another path, load it again, or pass force=true " +
+        "to replace it",
+    );
+  }
+}
+
 /** Decodes what would be written and lists what the project would lose. */
 export async function findLosses(
   ctx: DaemonContext,
@@ -154,7 +165,7 @@ async function writeAll(full: string, files: EncodedFile[], format: string): Pro
   for (const f of files) {
     const target = f.suffix ? stem + f.suffix : full;
     const mode = await existingMode(target);
-    await writeFileAtomic(target, f.data, mode, mode !== undefined);
+    await writeFileAtomic(target, f.data, mode, mode !== undefined, !f.suffix);
     written.push(target);
   }
   const bytes = files.reduce((n, f) => n + f.data.length, 0);

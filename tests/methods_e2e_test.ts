@@ -252,6 +252,15 @@ Deno.test("every declared method works end to end and matches its result schema"
       });
       assert.equal(await count(), atDrawn - cut.removed);
       assert.ok(cut.removed > 0 && cut.added === 0);
+      // Mirrored copies count too.
+      const mirrored = await c.call<Counts>("goxel.draw_shape", {
+        shape: "cube",
+        from: [20, 20, 0],
+        to: [22, 22, 2],
+        color: "#ffffff",
+        symmetry: ["x"],
+      });
+      assert.equal(mirrored.added, 54, "a 3³ cube and its mirror image");
       const line = await c.call<Counts>("goxel.draw_line", {
         from: [0, 10, 0],
         to: [0, 15, 0],

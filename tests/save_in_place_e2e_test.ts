@@ -222,6 +222,8 @@ Deno.test("a save in place does not replace a file another program changed since
     // Written in place: changed without a new inode, still refused.
     await Deno.writeFile(path, new Uint8Array([9, 9, 9, 9]));
     assert.ok((await c.request("goxel.save_project", {})).error);
+    // Naming the project's own file does not get around it.
+    assert.ok((await c.request("goxel.save_project", [path])).error);
     await c.call("goxel.save_project", { force: true });
     assert.ok((await Deno.stat(path)).size > 100, "replaced when forced");
     await c.call("goxel.add_voxel", { x: 3, y: 0, z: 0, color: "#ff0000" });
@@ -231,6 +233,29 @@ Deno.test("a save in place does not replace a file another program changed since
     await Deno.writeFile(path, theirs);
     await c.call("goxel.add_voxel", { x: 4, y: 0, z: 0, color: "#00ff00" });
     assert.ok((await c.request("goxel.save_project", {})).error);
+  } finally {
+    c.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
+
+Deno.test("after a save that lacked part of the project, a save in place of the same file works", async () => {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env);
+  const c = await RawClient.unix(daemon.socket);
+  const path = `${env.dir}/m.txt`;
+  try {
+    await c.call("goxel.create_project", ["m", 16, 16, 16]);
+    await c.call("goxel.add_voxel", { x: 0, y: 0, z: 0, color: "#ff0000" });
+    await c.call("goxel.save_project", [path]);
+    const added = await c.call<{ layer_id: number }>("goxel.create_layer", ["second"]);
+    await c.call("goxel.add_voxel", { x: 1, y: 0, z: 0, color: "#00ff00" });
+    const lossy = await c.call<{ losses?: string[] }>("goxel.save_project", [path]);
+    assert.ok(lossy.losses?.length, "two layers do not fit a .txt");
+    // Back to one layer: nothing would be lost, and the file is what this daemon wrote.
+    await c.call("goxel.delete_layer", [added.layer_id]);
+    await c.call("goxel.save_project", {});
   } finally {
     c.close();
     await daemon.stop();

@@ -2,7 +2,7 @@
  * Goxel's line tool (src/tools/line.c): a rod-shaped box from a start to an end point, drawn
  * as a white MAX mask then merged into the volume with the painter's mode and colour.
  */
-import { BlendMode, mergeVolumes } from "../blend.ts";
+import { BlendMode, combine, mergeVolumes, tint } from "../blend.ts";
 import { WorkBudget } from "../budget.ts";
 import type { Mat4, Vec3 } from "../mat4.ts";
 import { Volume } from "../volume.ts";
@@ -66,7 +66,15 @@ export function drawLine(
 ): void {
   const mask = new Volume();
   paint(mask, maskPainter(painter), centredLineBox(a, b, radius), budget);
-  mergeVolumes(volume, mask, painter.mode, painter.color);
+  if (painter.mode !== BlendMode.MAX && painter.mode !== BlendMode.REPLACE) {
+    mergeVolumes(volume, mask, painter.mode, painter.color);
+    return;
+  }
+  // MAX and REPLACE change only the rod's voxels, as `paint` does with them: merged, the mask's
+  // empty voxels recoloured the rest of its tiles (black), and REPLACE replaced nothing at all.
+  mask.forEachVoxel((x, y, z, m) => {
+    volume.set(x, y, z, combine(volume.get(x, y, z), tint(m, painter.color), painter.mode));
+  });
 }
 
 /** Charges what drawLine would touch, without drawing. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { BlendMode } from "../blend.ts";
+import { packRgba } from "../color.ts";
 import { Volume } from "../volume.ts";
 import { drawLine, lineBox } from "./line.ts";
 import { defaultPainter } from "./paint.ts";
@@ -39,4 +40,18 @@ Deno.test("drawLine() draws a rod between voxel centres", async (t) => {
     drawLine(v, { ...defaultPainter(), mode: BlendMode.SUB }, [0, 0, 0], [0, 0, 20], 1.5);
     assert.equal(v.count(), 0);
   });
+});
+
+Deno.test("drawLine() with MAX or REPLACE changes only the rod's voxels", () => {
+  const red = packRgba(255, 0, 0), green = packRgba(0, 255, 0, 200);
+  for (const mode of [BlendMode.MAX, BlendMode.REPLACE]) {
+    const v = new Volume();
+    for (let x = 0; x < 16; x++) for (let y = 0; y < 16; y++) v.set(x, y, 0, red);
+    drawLine(v, { ...defaultPainter(), mode, color: green }, [2, 2, 1], [12, 2, 1], 0.5);
+    assert.equal(v.get(4, 8, 0), red, `mode ${mode}: a voxel away from the rod is untouched`);
+    assert.equal(v.get(4, 2, 0), red, "the slab under the rod too");
+    assert.equal(v.get(6, 2, 1) >>> 24, 200, "the rod is drawn");
+    assert.equal(v.get(6, 2, 1) & 0xffffff, green & 0xffffff);
+    assert.equal(v.count(), 256 + 10, `mode ${mode}: the slab and the rod (end voxel excluded)`);
+  }
 });

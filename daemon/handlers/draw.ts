@@ -119,11 +119,13 @@ function charged(budget: WorkBudget, fn: () => void): number {
 
 /**
  * Takes a copy of the layer's voxels before a paint and returns what counts its changes: over
- * the tiles around `region`, or every tile for the intersect modes (they clear the rest).
+ * the tiles around `region`, or every tile for the intersect modes and with symmetry.
  */
 function countingEdit(layer: Layer, painter: Painter, region: Aabb): () => EditCounts {
   const before = layer.volume.copy();
-  const whole = painter.mode === BlendMode.INTERSECT || painter.mode === BlendMode.INTERSECT_FILL;
+  // Intersect clears the rest of the layer; symmetry paints mirrored copies elsewhere.
+  const whole = painter.mode === BlendMode.INTERSECT || painter.mode === BlendMode.INTERSECT_FILL ||
+    painter.symmetry !== 0;
   const around: Aabb = {
     min: region.min.map((v) => v - 1) as Vec3,
     max: region.max.map((v) => v + 1) as Vec3,

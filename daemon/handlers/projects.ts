@@ -7,8 +7,8 @@ import { autoResizeImage, uniqueLayerIds } from "../../core/ops/layers.ts";
 import { makeUniqueName, nextLayerId } from "../../core/image.ts";
 import { newSizedImage, type Project } from "../projects.ts";
 import { loadFile, saveFile } from "./persistence.ts";
-import { findLosses, saveInPlace } from "../save_policy.ts";
-import { fileStamp } from "../files.ts";
+import { checkUnchanged, findLosses, saveInPlace } from "../save_policy.ts";
+import { fileStamp, resolvePath } from "../files.ts";
 import type { DaemonContext } from "../context.ts";
 import type { HandlerGroup } from "./types.ts";
 
@@ -100,6 +100,9 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
     // Without a path the project's own file is replaced: only when nothing would be lost.
     let saved, losses: string[] = [];
     if (p.path) {
+      // Named explicitly, the project's own file is still not someone else's to lose.
+      const full = resolvePath(ctx.workspace, p.path);
+      if (full === project.path) await checkUnchanged(full, project.fileStamp, p.force);
       const file = await saveFile(ctx, snapshot, target, {
         format: p.format,
         overwriteSidecars: p.overwrite_sidecars,
@@ -115,7 +118,11 @@ export const projectHandlers: HandlerGroup<ProjectMethods> = {
       });
     }
     const reply = { success: true as const, path: saved.path, format: saved.format };
-    if (losses.length) return { ...reply, bytes: saved.bytes, losses };
+    if (losses.length) {
+      // Not saved, but its own file is now what this daemon wrote.
+      if (saved.path === project.path) project.fileStamp = await fileStamp(saved.path);
+      return { ...reply, bytes: saved.bytes, losses };
+    }
     // Edits may have arrived during the write: only what the snapshot held counts as saved.
     project.markSaved(saved.path, snapshot, seq, await fileStamp(saved.path));
     recordFacts(ctx, project);
