@@ -10,6 +10,16 @@ import { callTool, startMcpHttp, textOf } from "./mcp_support_testing.ts";
 import { makeTestEnv, RawClient, runGoxel, startDaemon } from "./support_testing.ts";
 import { MAX_SESSIONS } from "../mcp/http.ts";
 
+/** An MCP initialize request (protocol version `version`). */
+function initialize(version = "2025-11-25") {
+  return {
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: version, capabilities: {}, clientInfo: { name: "t", version: "1" } },
+  };
+}
+
 /** POSTs one JSON-RPC message to an MCP endpoint, in a session when one is named. */
 function postMcp(url: URL, body: unknown, session?: string): Promise<Response> {
   return fetch(url, {
@@ -69,16 +79,7 @@ Deno.test("goxel mcp --http closes sessions left idle past --session-idle", asyn
   const post = (body: unknown, session?: string) => postMcp(mcp.url, body, session);
   try {
     // A client that initializes and goes away without DELETE.
-    const init = await post({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-03-26",
-        capabilities: {},
-        clientInfo: { name: "t", version: "1" },
-      },
-    });
+    const init = await post(initialize("2025-03-26"));
     const session = init.headers.get("mcp-session-id")!;
     await init.body?.cancel();
     assert.ok(session, "the server named the session");
@@ -106,16 +107,7 @@ Deno.test("goxel mcp --http past MAX_SESSIONS closes the idlest session, keeping
   const mcp = await startMcpHttp(env, ["--no-spawn", "--socket", daemon.socket]);
   const post = (body: unknown, session?: string) => postMcp(mcp.url, body, session);
   const open = async () => {
-    const init = await post({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-11-25",
-        capabilities: {},
-        clientInfo: { name: "t", version: "1" },
-      },
-    });
+    const init = await post(initialize());
     assert.equal(init.status, 200);
     await init.body?.cancel();
     const id = init.headers.get("mcp-session-id")!;
@@ -162,16 +154,7 @@ Deno.test("goxel mcp --http refuses other sites' origins and answers bad JSON wi
         },
         body,
       });
-    const init = JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-11-25",
-        capabilities: {},
-        clientInfo: { name: "t", version: "1" },
-      },
-    });
+    const init = JSON.stringify(initialize());
     const evil = await post(init, { origin: "http://evil.example" });
     assert.equal(evil.status, 403);
     assert.match(await evil.text(), /origin http:\/\/evil\.example/);

@@ -10,20 +10,25 @@ import { renderImage } from "../core/render/render.ts";
 import { decodeImage } from "../daemon/worker_jobs.ts";
 import { makeTestEnv, RawClient, runGoxel, startDaemon } from "./support_testing.ts";
 
+/** A new 32³ project holding a blue sphere of 12 voxels across. */
+async function sphereProject(c: RawClient, name: string): Promise<void> {
+  await c.call("goxel.create_project", [name, 32, 32, 32]);
+  await c.call("goxel.procedural_shape", {
+    shape_type: "sphere",
+    size_x: 12,
+    size_y: 12,
+    size_z: 12,
+    color: "#3366ff",
+  });
+}
+
 Deno.test("render_scene renders in bands on the worker pool and refuses non-PNG outputs", async (t) => {
   const env = await makeTestEnv();
   // Three workers: a 1024 × 520 picture is rendered in two bands.
   const daemon = await startDaemon(env, ["--workspace", env.dir], "workers: 3\n");
   const c = await RawClient.unix(daemon.socket);
   try {
-    await c.call("goxel.create_project", ["scene", 32, 32, 32]);
-    await c.call("goxel.procedural_shape", {
-      shape_type: "sphere",
-      size_x: 12,
-      size_y: 12,
-      size_z: 12,
-      color: "#3366ff",
-    });
+    await sphereProject(c, "scene");
     await c.call("goxel.procedural_shape", {
       shape_type: "cube",
       size_x: 20,
@@ -131,14 +136,7 @@ Deno.test("renders after edits, undo, hidden layers and another project show the
     return renderImage(image, { width: 160, height: 120, camera, background: 0 }).rgba;
   };
   try {
-    await c.call("goxel.create_project", ["kept", 32, 32, 32]);
-    await c.call("goxel.procedural_shape", {
-      shape_type: "sphere",
-      size_x: 12,
-      size_y: 12,
-      size_z: 12,
-      color: "#3366ff",
-    });
+    await sphereProject(c, "kept");
     const first = await render("1.png");
     // Other views and the same view again, on both workers.
     const front = await render("2.png", "front");
