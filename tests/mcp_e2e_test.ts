@@ -341,6 +341,7 @@ Deno.test("goxel mcp answers hosts that initialise on 2025-06-18 and 2025-11-25"
 
 Deno.test("a session that closed its current project is not sent to another one", async () => {
   const env = await makeTestEnv();
+  const daemon = await startDaemon(env);
   const mcp = await startMcpStdio(env, ["--socket", env.socket]);
   try {
     const id = async (r: Awaited<ReturnType<typeof callTool>>) =>
@@ -366,6 +367,7 @@ Deno.test("a session that closed its current project is not sent to another one"
     assert.equal((await callTool(mcp.client, "describe_project")).isError, undefined);
   } finally {
     await mcp.close();
+    await daemon.stop();
     await env.cleanup();
   }
 });
