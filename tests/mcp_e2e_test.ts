@@ -344,11 +344,11 @@ Deno.test("a session that closed its current project is not sent to another one"
   const daemon = await startDaemon(env);
   const mcp = await startMcpStdio(env, ["--socket", env.socket]);
   try {
-    const id = async (r: Awaited<ReturnType<typeof callTool>>) =>
+    const id = (r: Awaited<ReturnType<typeof callTool>>) =>
       (JSON.parse(textOf(r)) as { project_id: string }).project_id;
-    const other = await id(await callTool(mcp.client, "create_project", { name: "other" }));
+    const other = id(await callTool(mcp.client, "create_project", { name: "other" }));
     await callTool(mcp.client, "add_voxel", { x: 0, y: 0, z: 0, color: "#ff0000" });
-    const mine = await id(await callTool(mcp.client, "create_project", { name: "mine" }));
+    const mine = id(await callTool(mcp.client, "create_project", { name: "mine" }));
     assert.notEqual(mine, other);
     assert.equal((await callTool(mcp.client, "close_project", { force: true })).isError, undefined);
     // Without a project the next calls would have reached "other": refused instead.
