@@ -237,16 +237,11 @@ export class Volume {
   }
 
   /**
-   * Returns the number of a tile's data (0: no tile). It changes whenever the voxels may have:
-   * a tile written after being shared or copied gets new data with a new number.
+   * Returns the number of a tile's data (undefined: no tile): tiles share data iff they return
+   * the same number, and a tile written after being shared or copied gets new data, so a new one.
    */
-  tileNumber(ox: number, oy: number, oz: number): number {
-    return this.#tiles.get(tileKey(ox, oy, oz))?.id ?? 0;
-  }
-
-  /** Returns an identity for a tile's data: tiles share data iff they return the same object. */
-  tileDataId(ox: number, oy: number, oz: number): object | undefined {
-    return this.#tiles.get(tileKey(ox, oy, oz));
+  tileDataId(ox: number, oy: number, oz: number): number | undefined {
+    return this.#tiles.get(tileKey(ox, oy, oz))?.id;
   }
 
   /**

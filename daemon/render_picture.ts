@@ -44,7 +44,7 @@ function renderInput(image: Image, bands: number) {
   const numbers = new Float64Array(volume.origins.length / 3);
   for (let i = 0; i < numbers.length; i++) {
     const o = volume.origins;
-    numbers[i] = merged.tileNumber(o[i * 3], o[i * 3 + 1], o[i * 3 + 2]);
+    numbers[i] = merged.tileDataId(o[i * 3], o[i * 3 + 1], o[i * 3 + 2]) ?? 0;
   }
   return { input: { volume, camera, light: { ...image.light }, content, numbers }, transfer };
 }

@@ -202,7 +202,7 @@ class Host {
   readonly #volumes = new Map<number, Volume>();
   readonly #ids = new Map<Volume, number>();
   /** Tile data the run did not allocate or was charged for already (see #chargeTiles). */
-  readonly #known = new WeakSet<object>();
+  readonly #known = new Set<number>();
   #limit: LimitError | null = null;
 
   constructor(image: Image, job: SandboxJob) {

@@ -39,7 +39,7 @@ export type Job =
     ranges: [number, number][];
     /** Name of the volume's content (see SceneCache): its set-up is kept for the next job. */
     content?: string;
-    /** Each tile's number (Volume.tileNumber), in the volume's order: see TileMeshes. */
+    /** Each tile's number (Volume.tileDataId), in the volume's order: see TileMeshes. */
     numbers?: Float64Array;
   };
 

@@ -40,8 +40,8 @@ function bool(v: boolean): Uint8Array {
 }
 
 /** Distinct tile data over all layers in first-use order, and each data's BL16 index. */
-function collectBlocks(image: Image): { blocks: Uint32Array[]; index: Map<object, number> } {
-  const blocks: Uint32Array[] = [], index = new Map<object, number>();
+function collectBlocks(image: Image): { blocks: Uint32Array[]; index: Map<number, number> } {
+  const blocks: Uint32Array[] = [], index = new Map<number, number>();
   for (const layer of image.layers) {
     for (const [x, y, z, voxels] of layer.volume.tiles()) {
       const id = layer.volume.tileDataId(x, y, z)!;
@@ -86,7 +86,7 @@ function writeMaterial(w: GoxWriter, m: Material): void {
   w.endChunk();
 }
 
-function writeLayer(w: GoxWriter, image: Image, layer: Layer, index: Map<object, number>): void {
+function writeLayer(w: GoxWriter, image: Image, layer: Layer, index: Map<number, number>): void {
   w.beginChunk("LAYR");
   const volume = layer.volume;
   if (layer.baseId === 0 && layer.shape === null) {

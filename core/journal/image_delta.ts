@@ -87,7 +87,7 @@ const SCAN_LAYERS = 8;
  */
 export class SharedTiles {
   #layers: Layer[];
-  #owners: Map<object, Layer> | null = null;
+  #owners: Map<number, Layer> | null = null;
 
   constructor(layers: Layer[] = []) {
     this.#layers = layers;
@@ -111,7 +111,7 @@ export class SharedTiles {
     }
   }
 
-  #find(data: object, origin: [number, number, number]): Layer | undefined {
+  #find(data: number, origin: [number, number, number]): Layer | undefined {
     if (!this.#owners && this.#layers.length <= SCAN_LAYERS) {
       return this.#layers.find((l) => l.volume.tileDataId(...origin) === data);
     }

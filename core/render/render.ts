@@ -110,7 +110,7 @@ export function renderRows(
  * every other slice of a picture shares its work evenly with another (a model rarely fills
  * the top and bottom halves alike). With `kept`, what depends on the voxels alone comes from
  * (and stays in) the cache when the tiles are the content named `content`, and with the tiles'
- * numbers (Volume.tileNumber, same order) a changed content meshes only changed tiles again
+ * numbers (Volume.tileDataId, same order) a changed content meshes only changed tiles again
  * (see SceneCache).
  */
 export function renderRanges(

@@ -128,7 +128,7 @@ Deno.test("after edits, renders through meshes kept tile by tile equal fresh ren
     v.set(x, y, z, color);
     // As a render's merge does: it shares the tiles, so the next write to one copies it.
     const snap = v.copy(), tiles = tilesOf(snap);
-    const numbers = tiles.map((t) => snap.tileNumber(t.origin[0], t.origin[1], t.origin[2]));
+    const numbers = tiles.map((t) => snap.tileDataId(t.origin[0], t.origin[1], t.origin[2]) ?? 0);
     for (const camera of ["top", "isometric", "left"]) {
       const kept = render(tiles, { camera }, { cache, content: `r${round}`, numbers });
       assert.deepEqual(kept, render(tiles, { camera }, null), `round ${round}, ${camera}`);
@@ -158,7 +158,7 @@ Deno.test("TileMeshes meshes only the tiles an edit reaches and keeps the rest's
   const cache = new SceneCache();
   const mesh = (content: string) => {
     const snap = v.copy(), tiles = tilesOf(snap);
-    const numbers = tiles.map((t) => snap.tileNumber(t.origin[0], t.origin[1], t.origin[2]));
+    const numbers = tiles.map((t) => snap.tileDataId(t.origin[0], t.origin[1], t.origin[2]) ?? 0);
     render(tiles, { camera: "top" }, { cache, content, numbers });
     return cache.mesh(content, tiles, numbers);
   };

@@ -3,7 +3,7 @@
  * and their neighbours are meshed again (as Goxel keeps a mesh per block). A tile's faces
  * depend on its voxels and on the six tiles across its faces; its faces' occlusion masks on
  * all 26 tiles around it. Tiles are named by numbers that change whenever their voxels may
- * have (Volume.tileNumber: copy-on-write tiles get a new number when written).
+ * have (Volume.tileDataId: copy-on-write tiles get a new number when written).
  */
 import { forEachFace, type TileSource } from "../mesh/faces.ts";
 import { tileKey } from "../tile_coords.ts";
