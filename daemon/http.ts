@@ -324,20 +324,11 @@ export class HttpListener {
   }
 }
 
-/** Every path served (another method on one of them is 405, not 404). */
-const ROUTED_PATHS = new Set([
-  "/",
-  "/index.html",
-  "/viewer.js",
-  "/healthz",
-  "/readyz",
-  "/metrics",
-  "/rpc",
-  "/ws",
-]);
-
 /** Paths served without the token off loopback. */
 const PUBLIC_PATHS = new Set(["/", "/index.html", "/viewer.js", "/healthz", "/readyz"]);
+
+/** Every path served (another method on one of them is 405, not 404). */
+const ROUTED_PATHS = new Set([...PUBLIC_PATHS, "/metrics", "/rpc", "/ws"]);
 
 /**
  * The runtime's request deadlines from the limits: headers within `auth_timeout_seconds` (they
