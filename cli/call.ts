@@ -1,7 +1,8 @@
 /** `goxel call <method> [args...]`, `goxel call -` (NDJSON from stdin) and `goxel methods`. */
 import type { Command } from "@commander-js/extra-typings";
 import { METHOD_INDEX } from "../protocol/method_index.ts";
-import { CALL_OPTIONS, findEntry, loadDecl, runCall, unknownMethod } from "./call_run.ts";
+import { findEntry, loadDecl, unknownMethod } from "./call_params.ts";
+import { CALL_OPTIONS, runCall } from "./call_run.ts";
 import type { CliDeps } from "./deps.ts";
 import { UsageError } from "./errors.ts";
 import type { Output } from "./output.ts";

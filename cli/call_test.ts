@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { findMethod } from "../protocol/mod.ts";
 import type { MethodDecl } from "../protocol/method.ts";
-import { buildParams, parseValue } from "./call_run.ts";
+import { buildParams, parseValue } from "./call_params.ts";
 import { UsageError } from "./errors.ts";
 
 function decl(name: string): MethodDecl {
@@ -156,7 +156,6 @@ Deno.test("buildParams() resolves relative path params against cwd and keeps oth
 
 Deno.test("buildParams() collects rest params and treats null as omitted when mixing name=value", async () => {
   const { findMethod } = await import("../protocol/mod.ts");
-  const { buildParams } = await import("./call_run.ts");
   assert.throws(
     () => buildParams(findMethod("goxel.echo")!, ["1", "2", "args=[3]"], "/x"),
     /args is given twice/,

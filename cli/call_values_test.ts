@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { METHOD_INDEX } from "../protocol/method_index.ts";
 import { findMethod, listMethods } from "../protocol/mod.ts";
-import { buildParams, findEntry, parseParamValue } from "./call_run.ts";
+import { buildParams, findEntry, parseParamValue } from "./call_params.ts";
 
 function entry(name: string) {
   const e = findEntry(name, { conformance: true });

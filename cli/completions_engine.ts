@@ -8,7 +8,7 @@
 import type { Argument, Command, Option } from "commander";
 import { METHOD_INDEX } from "../protocol/method_index.ts";
 import { METHOD_PREFIX } from "../protocol/method_lookup.ts";
-import { findEntry, positionalParam } from "./call_run.ts";
+import { findEntry, positionalParam } from "./call_params.ts";
 
 /** One value to offer, with the text shells show beside it. */
 export interface Completion {
