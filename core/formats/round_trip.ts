@@ -9,6 +9,7 @@ import type { Image } from "../image.ts";
 import type { Layer } from "../layer.ts";
 import type { Material } from "../material.ts";
 import type { Volume } from "../volume.ts";
+import { countDifferences } from "../volume_compare.ts";
 import type { VoxCarried } from "./vox_carried.ts";
 
 const EPSILON = 1e-4;
@@ -28,20 +29,6 @@ export function sameVoxels(a: Volume, b: Volume): boolean {
     if (!a.readTile(x, y, z) && !sameTile(undefined, t)) return false;
   }
   return true;
-}
-
-/** Counts the voxels two volumes hold differently (values with alpha 0 count as empty). */
-function differingVoxels(a: Volume, b: Volume): number {
-  let n = 0;
-  const count = (x: Uint32Array | undefined, y: Uint32Array | undefined) => {
-    for (let i = 0; i < 4096; i++) {
-      const p = x ? x[i] : 0, q = y ? y[i] : 0;
-      if (p !== q && (p >>> 24 || q >>> 24)) n++;
-    }
-  };
-  for (const [x, y, z, t] of a.tiles()) count(t, b.readTile(x, y, z));
-  for (const [x, y, z, t] of b.tiles()) if (!a.readTile(x, y, z)) count(undefined, t);
-  return n;
 }
 
 function near(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
@@ -72,7 +59,7 @@ function layerLosses(a: Layer, b: Layer, madeUp: Set<Layer>): string[] {
   if (a.mode !== b.mode) what.push("its blend mode");
   if (!sameMaterial(a.material, b.material)) what.push("its material");
   if (!sameVoxels(a.volume, b.volume)) {
-    const n = differingVoxels(a.volume, b.volume), all = a.volume.count();
+    const n = countDifferences(a.volume, b.volume).changed, all = a.volume.count();
     what.push(`${n} of its ${all} voxels (missing or changed)`);
   }
   return what.length ? [`layer "${a.name}": ${what.join(", ")}`] : [];

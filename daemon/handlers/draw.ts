@@ -16,6 +16,7 @@ import {
   pivotedMatrix,
   transformLayerFrame,
 } from "../../core/ops/transform.ts";
+import { countDifferences, type VoxelDifferences } from "../../core/volume_compare.ts";
 import type { EditOp } from "../edit_jobs.ts";
 import { colorFromParams } from "../../protocol/methods/common.ts";
 import type { Project } from "../projects.ts";
@@ -25,9 +26,7 @@ import {
   boxFromWire,
   boxVoxels,
   budgetOf,
-  countEdit,
   editableLayer,
-  type EditCounts,
   editLayer,
   isDryRun,
   packColor,
@@ -121,7 +120,7 @@ function charged(budget: WorkBudget, fn: () => void): number {
  * Takes a copy of the layer's voxels before a paint and returns what counts its changes: over
  * the tiles around `region`, or every tile for the intersect modes and with symmetry.
  */
-function countingEdit(layer: Layer, painter: Painter, region: Aabb): () => EditCounts {
+function countingEdit(layer: Layer, painter: Painter, region: Aabb): () => VoxelDifferences {
   const before = layer.volume.copy();
   // Intersect clears the rest of the layer; symmetry paints mirrored copies elsewhere.
   const whole = painter.mode === BlendMode.INTERSECT || painter.mode === BlendMode.INTERSECT_FILL ||
@@ -130,7 +129,7 @@ function countingEdit(layer: Layer, painter: Painter, region: Aabb): () => EditC
     min: region.min.map((v) => v - 1) as Vec3,
     max: region.max.map((v) => v + 1) as Vec3,
   };
-  return () => countEdit(before, layer.volume, whole ? null : around);
+  return () => countDifferences(before, layer.volume, whole ? null : around);
 }
 
 /** Handlers for the drawing methods. */

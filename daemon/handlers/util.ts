@@ -5,7 +5,6 @@ import { packRgba, unpackRgba } from "../../core/color.ts";
 import { ConflictError, NotFoundError } from "../../core/errors.ts";
 import { canEditLayer, type Layer } from "../../core/layer.ts";
 import type { Mat4 } from "../../core/mat4.ts";
-import type { Volume } from "../../core/volume.ts";
 import { volumeToPlain } from "../../core/plain_image.ts";
 import {
   applyEdit,
@@ -17,51 +16,6 @@ import {
 } from "../edit_jobs.ts";
 import type { Project } from "../projects.ts";
 import type { HandlerEnv } from "./types.ts";
-
-/** What an edit did to a layer's voxels (alpha 0 counts as empty). */
-export interface EditCounts {
-  /** Voxels whose value changed. */
-  changed: number;
-  /** Empty before, filled after. */
-  added: number;
-  /** Filled before, empty after. */
-  removed: number;
-}
-
-/**
- * Compares a volume with a copy taken before an edit, over the tiles meeting `region` (null:
- * every tile); tiles still sharing their data are skipped without a look.
- */
-export function countEdit(before: Volume, after: Volume, region: Aabb | null): EditCounts {
-  const out = { changed: 0, added: 0, removed: 0 };
-  const seen = new Set<string>();
-  const compare = (x: number, y: number, z: number) => {
-    const key = `${x},${y},${z}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    if (before.tileDataId(x, y, z) === after.tileDataId(x, y, z)) return;
-    const a = before.readTile(x, y, z), b = after.readTile(x, y, z);
-    for (let i = 0; i < 4096; i++) {
-      const p = a ? a[i] : 0, q = b ? b[i] : 0;
-      if (p === q || (!(p >>> 24) && !(q >>> 24))) continue;
-      out.changed++;
-      if (!(p >>> 24)) out.added++;
-      else if (!(q >>> 24)) out.removed++;
-    }
-  };
-  if (!region) {
-    for (const v of [before, after]) for (const [x, y, z] of v.tiles()) compare(x, y, z);
-    return out;
-  }
-  // The tiles of the region (painting charged them to the request's budget already).
-  const lo = region.min.map((v) => Math.floor(v) & ~15), hi = region.max.map((v) => Math.ceil(v));
-  for (let z = lo[2]; z < hi[2]; z += 16) {
-    for (let y = lo[1]; y < hi[1]; y += 16) {
-      for (let x = lo[0]; x < hi[0]; x += 16) compare(x, y, z);
-    }
-  }
-  return out;
-}
 
 /** Packs a wire colour `[r, g, b, a]`. */
 export function packColor(c: readonly number[]): number {
