@@ -1,4 +1,5 @@
 /** Daemon-less file commands: `goxel info`, `goxel convert`, `goxel render`. */
+import { renderPathError } from "../protocol/render_path.ts";
 import { type Command, Option } from "@commander-js/extra-typings";
 import { resolve } from "node:path";
 import { CAMERA_PRESETS } from "../protocol/camera_presets.ts";
@@ -121,11 +122,8 @@ export function addOfflineCommands(program: Command, deps: CliDeps, out: Output)
     .option("--max-voxels <n>", MAX_VOXELS_HELP)
     .action(async (input, output, o) => {
       const size = o.size;
-      if (!/\.png$/i.test(output)) {
-        throw new UsageError(
-          `Cannot render to "${output}": renders are written as PNG only; give a path ending in .png`,
-        );
-      }
+      const why = renderPathError(output);
+      if (why) throw new UsageError(why);
       const r = await deps.offline.render(resolve(deps.cwd, input), resolve(deps.cwd, output), {
         ...size,
         camera: o.camera,

@@ -6,7 +6,6 @@ import { InvalidInputError } from "../core/errors.ts";
 import { CODECS, findCodec, requireCodec } from "../core/formats/mod.ts";
 import type { Image } from "../core/image.ts";
 import { describeLosses } from "../core/formats/round_trip.ts";
-import { readFile } from "node:fs/promises";
 import { describeImage } from "./describe.ts";
 import { decodeImage } from "./worker_jobs.ts";
 import {
@@ -58,13 +57,13 @@ export async function writeImageFile(
     background?: number;
     quality?: string;
   },
-): Promise<{ format: string; files: string[] }> {
+): Promise<{ format: string; files: string[]; data: Uint8Array }> {
   const codec = requireCodec(path, "encode", options.format);
   const files = codec.encode!(image, { ...options, baseName: encodeBaseName(path) });
   const written = await writeEncodedFiles(path, files).catch((err) => {
     throw withFileContext(path, codec.name, err);
   });
-  return { format: codec.name, files: written };
+  return { format: codec.name, files: written, data: files[0].data };
 }
 
 /** Parses a background option: a hex colour or "transparent". */
@@ -105,12 +104,11 @@ export const offlineOps = {
       requireCodec(output, "encode", encode.format);
     }
     const { image } = await loadImageFile(input, undefined, offlineLimits(maxVoxels));
-    const written = await writeImageFile(image, output, encode);
-    // What the written file lacks, read back as the daemon's save checks it (not for meshes).
+    const { data, ...written } = await writeImageFile(image, output, encode);
+    // What the written file lacks, decoded as the daemon's save checks it (not for meshes).
     const codec = findCodec(written.format, "decode");
     if (!codec?.decode || written.format === "obj") return { ...written, losses: [] };
-    const back = decodeImage(codec, await readFile(written.files[0]));
-    return { ...written, losses: describeLosses(image, back) };
+    return { ...written, losses: describeLosses(image, decodeImage(codec, data)) };
   },
   async render(
     input: string,

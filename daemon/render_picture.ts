@@ -12,16 +12,14 @@ import {
   type RenderOptions,
   validateRenderOptions,
 } from "../core/render/render.ts";
+import { renderPathError } from "../protocol/render_path.ts";
 import type { DaemonContext } from "./context.ts";
 import { resolvePath, writeEncodedFiles } from "./files.ts";
 
 /** Throws InvalidInputError unless the path names a .png file (renders are PNG only). */
 export function checkPngPath(path: string): void {
-  if (!/\.png$/i.test(path)) {
-    throw new InvalidInputError(
-      `Cannot render to "${path}": renders are written as PNG only; give a path ending in .png`,
-    );
-  }
+  const why = renderPathError(path);
+  if (why) throw new InvalidInputError(why);
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Layer } from "../layer.ts";
 import type { Material } from "../material.ts";
 import type { Volume } from "../volume.ts";
 import { countDifferences } from "../volume_compare.ts";
-import type { VoxCarried } from "./vox_carried.ts";
+import { madeUpNames } from "./vox_carried.ts";
 
 const EPSILON = 1e-4;
 
@@ -97,18 +97,5 @@ export function describeLosses(before: Image, after: Image): string[] {
       lb.shadow,
     ])
   ) out.push("light settings");
-  return out;
-}
-
-/** Layers whose name a `.vox` decoder made up and nobody changed since (see VoxLink.named). */
-export function madeUpNames(image: Image): Set<Layer> {
-  const out = new Set<Layer>();
-  const carried = image.carried as VoxCarried | undefined;
-  if (carried?.format !== "vox") return out;
-  const links = new Map(carried.links.map((l) => [l.key, l]));
-  for (const layer of image.layers) {
-    const link = layer.carriedKey === undefined ? undefined : links.get(layer.carriedKey);
-    if (link && !link.named && link.name === layer.name) out.add(layer);
-  }
   return out;
 }

@@ -3,6 +3,8 @@
  * palette, and one link per layer saying which scene nodes and models the layer came from, so
  * the writer can put edited voxels back into the same structure.
  */
+import type { Image } from "../image.ts";
+import type { Layer } from "../layer.ts";
 import type { VoxObject, VoxTransform } from "./vox_scene.ts";
 import type { VoxModelRecord, VoxRecord } from "./vox_records.ts";
 
@@ -143,5 +145,18 @@ export function voxCarriedSummary(c: VoxCarried): string[] {
   const nodes = c.records.filter((r) => r.id === "nTRN" || r.id === "nGRP" || r.id === "nSHP");
   if (nodes.length) out.push(`scene nodes×${nodes.length}`);
   if (c.palette) out.push("palette");
+  return out;
+}
+
+/** Layers whose name a `.vox` decoder made up and nobody changed since (see VoxLink.named). */
+export function madeUpNames(image: Image): Set<Layer> {
+  const out = new Set<Layer>();
+  const carried = image.carried as VoxCarried | null | undefined;
+  if (carried?.format !== "vox") return out;
+  const links = new Map(carried.links.map((l) => [l.key, l]));
+  for (const layer of image.layers) {
+    const link = layer.carriedKey === undefined ? undefined : links.get(layer.carriedKey);
+    if (link && !link.named && link.name === layer.name) out.add(layer);
+  }
   return out;
 }

@@ -3,9 +3,9 @@ import { turntable } from "../camera.ts";
 import { packRgba } from "../color.ts";
 import type { Image } from "../image.ts";
 import { newLayer } from "../layer.ts";
-import { describeLosses, madeUpNames, sameVoxels } from "./round_trip.ts";
+import { describeLosses, sameVoxels } from "./round_trip.ts";
 import { decodeVox, VOX_CODEC } from "./vox.ts";
-import { type VoxCarried, voxCarriedSummary, voxChunkCounts } from "./vox_carried.ts";
+import { madeUpNames, type VoxCarried, voxCarriedSummary, voxChunkCounts } from "./vox_carried.ts";
 import { pairGet, type VoxRecord } from "./vox_records.ts";
 
 // GOXEL_FIXTURES points at the fixtures when the repo is not beside ../shared (a worktree).

@@ -1,4 +1,5 @@
 /** Rendering methods: render to a file or a managed render file, inspect and clean renders, camera. */
+import { RENDER_PATH } from "../render_path.ts";
 import { z } from "zod";
 import { defineMethod } from "../method.ts";
 import { CameraPreset, Color, FilePath, PictureSize, Vec3 } from "../wire.ts";
@@ -26,7 +27,7 @@ export const renderScene = defineMethod({
     'back. With options.return_mode "file_path" and no output_path the daemon picks a path in its render ' +
     "directory, keeps the file until expires_at, and returns its details in file.",
   params: z.strictObject({
-    output_path: FilePath.regex(/\.png$/i, {
+    output_path: FilePath.regex(RENDER_PATH, {
       message: "renders are written as PNG only: give a path ending in .png",
     }).optional().describe("Where to write the PNG (a path ending in .png)"),
     width: PictureSize.optional().describe("Image width in pixels (default 512)"),
