@@ -70,7 +70,7 @@ function rowMatches(
 }
 
 /** Writes the corners of face `f` covering cells [u, u+width) × [v, v+height) of plane w. */
-function rectCorners(f: number, rect: number[], corners: Int32Array): void {
+export function rectCorners(f: number, rect: number[], corners: Int32Array): void {
   const [w, u, v, width, height] = rect;
   const a = NORMAL_AXIS[f], ua = (a + 1) % 3, va = (a + 2) % 3, unit = FACE_CORNERS[f];
   for (let i = 0; i < 12; i += 3) {

@@ -22,6 +22,7 @@ import {
 } from "./shade.ts";
 import type { FaceMesh } from "./scene_cache.ts";
 import { type FaceList, ShadowMap } from "./shadow_map.ts";
+import { mergeFaceRects } from "./face_rects.ts";
 
 /** Marks a face whose samples need per-sample occlusion or shadow. */
 export const SLOW = 0xffffffff;
@@ -132,7 +133,7 @@ export function buildRasterScene(
   // About one shadow texel per two samples across the picture.
   const mapSize = Math.max(grid.width, grid.height) / 2;
   const shadow = light.shadow > 0 && scene.bbox
-    ? new ShadowMap(list, scene.bbox, l, ndl, mapSize)
+    ? new ShadowMap(list.rects ??= mergeFaceRects(list), scene.bbox, l, ndl, mapSize)
     : null;
   const rays = sampleRays(cam, grid.width / grid.height);
   const out: RasterScene = {

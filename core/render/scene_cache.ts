@@ -7,6 +7,7 @@
  */
 import { meshFaces, volumeFromTiles } from "./raster_scene.ts";
 import { buildRayScene, type PlainTile, type RayScene } from "./raycast.ts";
+import type { FaceRects } from "./face_rects.ts";
 import type { FaceList } from "./shadow_map.ts";
 import { TileMeshes } from "./tile_meshes.ts";
 
@@ -16,6 +17,8 @@ export interface FaceMesh extends FaceList {
   /** Occlusion mask per face (see occlusionMask), valid where `known` is 1. */
   masks: Uint8Array;
   known: Uint8Array;
+  /** The faces merged into rectangles for the shadow map (made when first needed). */
+  rects?: FaceRects;
 }
 
 /** Largest set of parts kept between renders (the rest is rebuilt each time). */
@@ -89,5 +92,6 @@ export class SceneCache {
 /** Bytes a mesh holds (its arrays are views of buffers with room to spare). */
 function meshBytes(mesh: FaceMesh): number {
   return mesh.voxels.buffer.byteLength + mesh.faces.buffer.byteLength +
-    mesh.colors.buffer.byteLength + 2 * mesh.count;
+    mesh.colors.buffer.byteLength + 2 * mesh.count +
+    (mesh.rects ? mesh.rects.faces.buffer.byteLength + mesh.rects.corners.buffer.byteLength : 0);
 }

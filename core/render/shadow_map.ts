@@ -2,10 +2,12 @@
  * A shadow map: the faces turned to the light rasterised orthographically along the light
  * direction, keeping per texel the height (towards the light) of the nearest surface. A point
  * is in shadow when a surface in its texel lies higher than the point by more than a bias.
+ * The faces are drawn merged into rectangles (see mergeFaceRects): the same surface, a
+ * thirtieth of the quads to set up.
  */
 import type { Vec3 } from "../mat4.ts";
-import { FACE_CORNERS } from "../mesh/cube_mesher.ts";
-import { DepthBand, depthPlane, newQuadShape, setQuadShape } from "./raster_quad.ts";
+import type { FaceRects } from "./face_rects.ts";
+import { DepthBand, depthPlane } from "./raster_quad.ts";
 
 /** Texels per voxel along each map axis (before the size cap). */
 const TEXELS_PER_VOXEL = 4;
@@ -32,12 +34,12 @@ export class ShadowMap {
   #v0: number;
 
   /**
-   * Builds the map of the faces with N·L > 0 (`faceNdotL` per face number) towards `l`, over
-   * the world box [min, max), at least `minSize` texels across (and at most 2048) so that its
-   * texels stay near the size of the picture's samples.
+   * Builds the map of the face rectangles with N·L > 0 (`faceNdotL` per face number) towards
+   * `l`, over the world box [min, max), at least `minSize` texels across (and at most 2048) so
+   * that its texels stay near the size of the picture's samples.
    */
   constructor(
-    list: FaceList,
+    rects: FaceRects,
     box: { min: Vec3; max: Vec3 },
     l: Vec3,
     faceNdotL: readonly number[],
@@ -53,7 +55,7 @@ export class ShadowMap {
     this.size = Math.min(MAX_SIZE, Math.ceil(Math.max(extent * TEXELS_PER_VOXEL, minSize)));
     this.texel = extent / this.size;
     this.#band = new DepthBand(this.size, 0, this.size, false);
-    this.#draw(list, faceNdotL);
+    this.#draw(rects, faceNdotL);
   }
 
   /** Returns true when the world point has a surface above it towards the light. */
@@ -65,31 +67,22 @@ export class ShadowMap {
     return this.#band.depth[j * this.size + i] > x * l[0] + y * l[1] + z * l[2] + bias;
   }
 
-  /** Draws the faces: one shape per face direction, moved to each voxel. */
-  #draw(list: FaceList, faceNdotL: readonly number[]): void {
-    const u = this.#u, v = this.#v, l = this.#l, t = this.texel;
-    const shapes = FACE_CORNERS.map((c, face) => {
-      if (faceNdotL[face] <= 0) return null;
-      const xs = [0, 1, 2, 3].map((k) => dot3(c, k, u) / t);
-      const ys = [0, 1, 2, 3].map((k) => dot3(c, k, v) / t);
-      const plane = depthPlane(xs, ys, [0, 1, 2, 3].map((k) => dot3(c, k, l)));
-      const shape = newQuadShape();
-      return plane && setQuadShape(shape, xs, ys, ...plane) ? shape : null;
-    });
-    for (let f = 0; f < list.count; f++) {
-      const shape = shapes[list.faces[f]];
-      if (!shape) continue;
-      const x = list.voxels[f * 3], y = list.voxels[f * 3 + 1], z = list.voxels[f * 3 + 2];
-      const du = (x * u[0] + y * u[1] + z * u[2] - this.#u0) / t;
-      const dv = (x * v[0] + y * v[1] + z * v[2] - this.#v0) / t;
-      this.#band.drawShape(shape, du, dv, x * l[0] + y * l[1] + z * l[2], 0);
+  /** Draws the rectangles turned to the light. */
+  #draw(rects: FaceRects, faceNdotL: readonly number[]): void {
+    const u = this.#u, v = this.#v, l = this.#l, t = this.texel, c = rects.corners;
+    const xs = new Float64Array(4), ys = new Float64Array(4), qs = new Float64Array(4);
+    for (let r = 0; r < rects.count; r++) {
+      if (faceNdotL[rects.faces[r]] <= 0) continue;
+      for (let k = 0, o = r * 12; k < 4; k++, o += 3) {
+        const x = c[o], y = c[o + 1], z = c[o + 2];
+        xs[k] = (x * u[0] + y * u[1] + z * u[2] - this.#u0) / t;
+        ys[k] = (x * v[0] + y * v[1] + z * v[2] - this.#v0) / t;
+        qs[k] = x * l[0] + y * l[1] + z * l[2];
+      }
+      const plane = depthPlane(xs, ys, qs);
+      if (plane) this.#band.drawQuad(xs, ys, plane[0], plane[1], plane[2], 0);
     }
   }
-}
-
-/** Returns corner k of a face's unit corners dotted with a. */
-function dot3(corners: readonly number[], k: number, a: Vec3): number {
-  return corners[k * 3] * a[0] + corners[k * 3 + 1] * a[1] + corners[k * 3 + 2] * a[2];
 }
 
 /** Returns [minU, maxU, minV, maxV] of the box corners projected on u and v. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { ShadowMap } from "./shadow_map.ts";
+import { mergeFaceRects } from "./face_rects.ts";
 import { meshFaces, volumeFromTiles } from "./raster_scene.ts";
 import { Volume } from "../volume.ts";
 import type { Vec3 } from "../mat4.ts";
@@ -13,7 +14,7 @@ function faces() {
     origin: [x, y, z] as [number, number, number],
     voxels,
   }));
-  return meshFaces(volumeFromTiles(tiles));
+  return mergeFaceRects(meshFaces(volumeFromTiles(tiles)));
 }
 
 const BOX = { min: [-8, -8, 0] as Vec3, max: [8, 8, 7] as Vec3 };
