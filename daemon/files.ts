@@ -118,6 +118,21 @@ export function sameStamp(a: FileStamp, b: FileStamp): boolean {
 /** Numbers this process's temp files (see writeFileAtomic). */
 let tempSerial = 0;
 
+/** How writeFileAtomic writes. */
+export interface AtomicWriteOptions {
+  /** Permission bits of a new file (default 0o644, less the umask). */
+  mode?: number;
+  /** Give the file exactly `mode`, the umask not applying, even when it existed. */
+  exactMode?: boolean;
+  /** Write through a symbolic link at the path (its target gets the data, the link stays). */
+  throughLinks?: boolean;
+  /**
+   * fsync the file and its directory before returning (default true). Renders, which can be
+   * made again, skip it: still atomic, but a crash just after may leave the old file.
+   */
+  durable?: boolean;
+}
+
 /**
  * Writes `data` to `path` atomically: a temp file in the same directory, fsync, rename over
  * the target, then fsync the directory. A failure leaves the target untouched and no temp file.
@@ -129,10 +144,9 @@ let tempSerial = 0;
 export async function writeFileAtomic(
   target: string,
   data: Uint8Array,
-  mode = 0o644,
-  exactMode = false,
-  throughLinks = false,
+  options: AtomicWriteOptions = {},
 ): Promise<void> {
+  const { mode = 0o644, exactMode = false, throughLinks = false, durable = true } = options;
   const path = throughLinks ? await followLink(target) : target;
   const dir = dirname(path);
   // Unique per write: two writes of one file in the same millisecond took the same name, so
@@ -151,7 +165,7 @@ export async function writeFileAtomic(
       if (existing && !exactMode) await fh.chmod(existing.mode & 0o7777);
       await fh.writeFile(data);
       if (exactMode) await fh.chmod(mode);
-      await fh.sync();
+      if (durable) await fh.sync();
     } finally {
       await fh.close();
     }
@@ -160,7 +174,7 @@ export async function writeFileAtomic(
     await rm(tmp, { force: true }).catch(() => {});
     throw err instanceof IoError ? err : toIoError("write", path, err);
   }
-  await syncDirectory(dir);
+  if (durable) await syncDirectory(dir);
   await removeStaleTemps(dir, basename(path));
 }
 
@@ -227,6 +241,8 @@ export function encodeBaseName(path: string): string {
 export interface WriteOptions {
   /** Replace an existing sidecar (".mtl") even when the main file is new. */
   overwriteSidecars?: boolean;
+  /** fsync what is written (default true; see AtomicWriteOptions). */
+  durable?: boolean;
 }
 
 /**
@@ -259,7 +275,7 @@ export async function writeEncodedFiles(
     const target = f.suffix ? stem + f.suffix : path;
     // Only the named file is written through a link: a sidecar's link was checked by nobody
     // (through MCP it could lead out of the root).
-    await writeFileAtomic(target, f.data, 0o644, false, !f.suffix);
+    await writeFileAtomic(target, f.data, { throughLinks: !f.suffix, durable: options.durable });
     written.push(target);
   }
   return written;

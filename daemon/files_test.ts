@@ -229,7 +229,7 @@ Deno.test("writeFileAtomic() refuses a missing directory or a file in the way, c
 Deno.test("writeFileAtomic() applies the requested file mode", async () => {
   await withTempDir(async (dir) => {
     const path = join(dir, "private.bin");
-    await writeFileAtomic(path, new Uint8Array([1]), 0o600);
+    await writeFileAtomic(path, new Uint8Array([1]), { mode: 0o600 });
     assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
   });
 });

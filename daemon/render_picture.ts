@@ -137,6 +137,7 @@ export async function renderPngFile(
   checkPngPath(full);
   const parts = await renderBands<PngPart>(ctx, image, options, "render_png_parts", signal);
   const data = assemblePngParts(options.width, options.height, parts.map((p) => p.result));
-  await writeEncodedFiles(full, [{ suffix: "", data }]);
+  // A render can be made again: atomic, but not worth an fsync (which a busy disk makes slow).
+  await writeEncodedFiles(full, [{ suffix: "", data }], { durable: false });
   return { path: full, data };
 }

@@ -165,7 +165,11 @@ async function writeAll(full: string, files: EncodedFile[], format: string): Pro
   for (const f of files) {
     const target = f.suffix ? stem + f.suffix : full;
     const mode = await existingMode(target);
-    await writeFileAtomic(target, f.data, mode, mode !== undefined, !f.suffix);
+    await writeFileAtomic(target, f.data, {
+      mode,
+      exactMode: mode !== undefined,
+      throughLinks: !f.suffix,
+    });
     written.push(target);
   }
   const bytes = files.reduce((n, f) => n + f.data.length, 0);

@@ -86,7 +86,7 @@ export async function writeCheckpoint(
 ): Promise<number | null> {
   const bytes = await encodeSnapshot(image, seq, facts);
   if (!wanted()) return null;
-  await writeFileAtomic(join(dir, CHECKPOINT_NAME), bytes, 0o600, true);
+  await writeFileAtomic(join(dir, CHECKPOINT_NAME), bytes, { mode: 0o600, exactMode: true });
   for (const name of fs.readdirSync(dir)) {
     const start = journalStartSeq(name);
     if (start !== null && start <= seq) await rm(join(dir, name), { force: true });

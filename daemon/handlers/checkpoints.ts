@@ -68,7 +68,7 @@ async function writeState(dir: string, name: string, image: Image, gox: Uint8Arr
   await writeFileAtomic(
     stateFile(dir, name),
     new TextEncoder().encode(JSON.stringify(state)),
-    0o600,
+    { mode: 0o600 },
   );
 }
 
