@@ -231,30 +231,46 @@ function shadowBiases(ndl: readonly number[], texel: number): Float64Array {
   );
 }
 
-/** Culls faces turned away from the camera and projects the others into the sample grid. */
+/**
+ * Culls faces turned away from the camera and projects the others into the sample grid. A
+ * corner's offsets from the eye along the camera axes are its voxel's plus the corner's own,
+ * worked out once per face direction.
+ */
 function projectFaces(s: RasterScene, grid: { width: number; height: number }): void {
   const r = s.rays, candidates = new Int32Array(s.count);
   let m = 0;
   for (let i = 0; i < s.count; i++) if (isTurnedToCamera(s, i)) candidates[m++] = i;
   const front = new Int32Array(m), screen = new Float64Array(m * 11);
-  const e = r.eye, f = r.fwd, rl = dot(r.right, r.right), ul = dot(r.up, r.up);
+  const e = r.eye, f = r.fwd, rt = r.right, up = r.up, ortho = r.ortho;
+  // Sample units per camera-axis unit (at depth 1 for a perspective camera).
+  const kx = grid.width / 2 / dot(rt, rt), ky = -grid.height / 2 / dot(up, up);
+  // Per face direction and corner: the corner's offsets along forward, right and up.
+  const deltas = new Float64Array(6 * 12);
+  FACE_CORNERS.forEach((c, face) => {
+    for (let k = 0; k < 4; k++) {
+      const o = face * 12 + k * 3, cx = c[k * 3], cy = c[k * 3 + 1], cz = c[k * 3 + 2];
+      deltas[o] = cx * f[0] + cy * f[1] + cz * f[2];
+      deltas[o + 1] = (cx * rt[0] + cy * rt[1] + cz * rt[2]) * kx;
+      deltas[o + 2] = (cx * up[0] + cy * up[1] + cz * up[2]) * ky;
+    }
+  });
   const qs = new Float64Array(4);
   let n = 0;
   for (let c = 0; c < m; c++) {
-    const i = candidates[c], corners = FACE_CORNERS[s.faces[i]], o = n * 11;
-    const cx = s.voxels[i * 3], cy = s.voxels[i * 3 + 1], cz = s.voxels[i * 3 + 2];
+    const i = candidates[c], o = n * 11, d = s.faces[i] * 12;
+    const dx = s.voxels[i * 3] - e[0], dy = s.voxels[i * 3 + 1] - e[1];
+    const dz = s.voxels[i * 3 + 2] - e[2];
+    const depth0 = dx * f[0] + dy * f[1] + dz * f[2];
+    const x0 = (dx * rt[0] + dy * rt[1] + dz * rt[2]) * kx;
+    const y0 = (dx * up[0] + dy * up[1] + dz * up[2]) * ky;
     let ok = true;
     for (let k = 0; k < 4; k++) {
-      const dx = cx + corners[k * 3] - e[0], dy = cy + corners[k * 3 + 1] - e[1];
-      const dz = cz + corners[k * 3 + 2] - e[2];
-      const depth = dx * f[0] + dy * f[1] + dz * f[2];
-      if (!r.ortho && depth < 1e-3) ok = false;
-      const w = r.ortho ? 1 : depth;
-      const nx = (dx * r.right[0] + dy * r.right[1] + dz * r.right[2]) / (rl * w);
-      const ny = (dx * r.up[0] + dy * r.up[1] + dz * r.up[2]) / (ul * w);
-      screen[o + k] = (nx + 1) / 2 * grid.width;
-      screen[o + 4 + k] = (1 - ny) / 2 * grid.height;
-      qs[k] = r.ortho ? -depth : 1 / depth;
+      const depth = depth0 + deltas[d + k * 3];
+      if (!ortho && depth < 1e-3) ok = false;
+      const w = ortho ? 1 : 1 / depth;
+      screen[o + k] = grid.width / 2 + (x0 + deltas[d + k * 3 + 1]) * w;
+      screen[o + 4 + k] = grid.height / 2 + (y0 + deltas[d + k * 3 + 2]) * w;
+      qs[k] = ortho ? -depth : w;
     }
     if (!ok || !setDepthPlane(screen, o, qs)) continue;
     front[n++] = i;
