@@ -299,7 +299,7 @@ export class Dispatcher {
       const project = decl.flags?.project
         ? this.#ctx.projects.resolve(
           params.project as string | undefined,
-          decl.flags.mutates === true,
+          decl.flags.mutates === true && !decl.flags.needsOpenProject,
         )
         : null;
       // A heavy read (save, export, render) snapshots the project and finishes later: its

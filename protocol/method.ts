@@ -18,6 +18,11 @@ export interface MethodFlags {
   project?: boolean;
   /** Changes project state (records an undo step). */
   mutates?: boolean;
+  /**
+   * Works on an open project only: with none open it is refused, where other edits open an
+   * empty "Untitled" one (undo, redo and restoring a checkpoint have nothing to work on).
+   */
+  needsOpenProject?: boolean;
   /** CPU-heavy: runs on the worker pool over a snapshot. */
   heavy?: boolean;
   /** A JSON-RPC conformance test method, only registered with `--conformance`. */

@@ -2,7 +2,8 @@
  * Several clients and the daemon-wide current project (found by a concurrency audit): closing
  * another project, or a refused close, leaves the current project alone; closing the current
  * one falls back to the one used last; a name that several projects share, or that looks like
- * an id, never reaches the wrong project.
+ * an id, never reaches the wrong project; undo, redo and restoring a checkpoint never open an
+ * empty project.
  */
 import assert from "node:assert/strict";
 import { makeTestEnv, RawClient, startDaemon } from "./support_testing.ts";
@@ -123,6 +124,29 @@ Deno.test("a batch runs its calls in order: after a load, calls without a projec
     const loaded = replies[0].result!.project_id;
     assert.equal(replies[2].result!.project_id, loaded, "the info is the loaded project's");
     assert.equal(replies[2].result!.voxel_count, 2, "its voxel and the batch's");
+  } finally {
+    c.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
+
+Deno.test("undo, redo and restoring a checkpoint with no project open open none", async () => {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env);
+  const c = await RawClient.unix(daemon.socket);
+  const count = async () => (await c.call<{ count: number }>("goxel.list_projects")).count;
+  try {
+    for (const [method, params] of [["undo", []], ["redo", [2]], ["restore_checkpoint", ["x"]]]) {
+      const reply = await c.request(`goxel.${method}`, params);
+      assert.equal(reply.error?.code, -1020, `${method}: ${JSON.stringify(reply)}`);
+      assert.match(reply.error!.message, /No project is open/);
+      assert.equal(await count(), 0, `${method} left no project behind`);
+    }
+    // An edit still opens one, and then undo works on it.
+    await c.call("goxel.add_voxel", [0, 0, 0, "#ff0000"]);
+    assert.equal((await c.call<{ undone: number }>("goxel.undo")).undone, 1);
+    assert.equal(await count(), 1);
   } finally {
     c.close();
     await daemon.stop();

@@ -47,7 +47,7 @@ export const restoreCheckpoint = defineMethod({
     layer_count: z.int().min(0),
   }),
   examples: [{ params: ["before-roof"] }],
-  flags: { project: true, mutates: true, heavy: true },
+  flags: { project: true, mutates: true, heavy: true, needsOpenProject: true },
 });
 
 /** `goxel.list_checkpoints`. */

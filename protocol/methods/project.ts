@@ -352,7 +352,7 @@ export const undo = defineMethod({
   positional: ["steps"],
   result: z.object({ success: Ok, undone: z.int().min(0), ...HistoryCounts }),
   examples: [{ params: [], result: { success: true, undone: 1, undo_count: 4, redo_count: 1 } }],
-  flags: { project: true, mutates: true },
+  flags: { project: true, mutates: true, needsOpenProject: true },
 });
 
 /** `goxel.redo`. */
@@ -364,7 +364,7 @@ export const redo = defineMethod({
   positional: ["steps"],
   result: z.object({ success: Ok, redone: z.int().min(0), ...HistoryCounts }),
   examples: [{ params: [2], result: { success: true, redone: 2, undo_count: 5, redo_count: 0 } }],
-  flags: { project: true, mutates: true },
+  flags: { project: true, mutates: true, needsOpenProject: true },
 });
 
 /** The project methods. */
