@@ -26,11 +26,13 @@ export function checkPngPath(path: string): void {
  * The plain data a render job needs: the merged visible tiles packed in one array, the camera
  * and the light. One band's copy is moved to its worker (a structured clone of a few hundred
  * tile arrays took 2–8 ms in Bun, moving one packed copy 0.1–0.5 ms); several bands share one
- * copy in a SharedArrayBuffer.
+ * copy in a SharedArrayBuffer, which the next render of the same voxels shares again.
  */
 function renderInput(image: Image, bands: number) {
-  const merged = mergedVisibleVolume(image);
-  const volume = volumeToPlain(merged, bands > 1);
+  const content = mergedVisibleName(image);
+  const { volume, numbers } = bands > 1
+    ? sharedVoxels.get(content, () => plainVoxels(image, true))
+    : plainVoxels(image, false);
   const cam = image.activeCamera ?? image.cameras[0] ?? null;
   const camera: PlainCamera | null = cam
     ? { mat: Array.from(cam.mat), dist: cam.dist, ortho: cam.ortho }
@@ -38,14 +40,51 @@ function renderInput(image: Image, bands: number) {
   const transfer = bands > 1 ? [] : volumeBuffers(volume);
   // Workers keep what they built from these voxels for the next render of them (SceneCache),
   // and their mesh tile by tile for the next render of other voxels (TileMeshes).
-  const content = mergedVisibleName(image);
+  return { input: { volume, camera, light: { ...image.light }, content, numbers }, transfer };
+}
+
+/** The merged visible tiles of an image, packed, with each tile's number (see TileMeshes). */
+function plainVoxels(image: Image, shared: boolean) {
+  const merged = mergedVisibleVolume(image);
+  const volume = volumeToPlain(merged, shared);
   const numbers = new Float64Array(volume.origins.length / 3);
   for (let i = 0; i < numbers.length; i++) {
     const o = volume.origins;
     numbers[i] = merged.tileDataId(o[i * 3], o[i * 3 + 1], o[i * 3 + 2]) ?? 0;
   }
-  return { input: { volume, camera, light: { ...image.light }, content, numbers }, transfer };
+  return { volume, numbers };
 }
+
+/**
+ * The shared copy of the voxels rendered last, kept for the next render of the same voxels
+ * (workers only read it). Packing monu9 anew each time allocated 4 MB a render, and the main
+ * thread's collector then paused it for 1–8 ms every few renders. Kept while at most 16 MB and
+ * for at most 10 s without a render, so an idle daemon holds none of it.
+ */
+class KeptVoxels<T extends { volume: { voxels: Uint32Array } }> {
+  #content: string | null = null;
+  #value: T | null = null;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Returns the copy of `content`: the kept one, else a new one from `make`. */
+  get(content: string, make: () => T): T {
+    let value = this.#content === content ? this.#value : null;
+    if (!value) {
+      value = make();
+      const keep = value.volume.voxels.byteLength <= KEPT_VOXEL_BYTES;
+      this.#content = keep ? content : null;
+      this.#value = keep ? value : null;
+    }
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => (this.#value = this.#content = null), KEPT_VOXELS_MS);
+    (this.#timer as { unref?: () => void }).unref?.();
+    return value;
+  }
+}
+
+const KEPT_VOXEL_BYTES = 16 << 20;
+const KEPT_VOXELS_MS = 10_000;
+const sharedVoxels = new KeptVoxels<ReturnType<typeof plainVoxels>>();
 
 /**
  * Rows per slice when a picture is shared between workers: each of n workers renders every

@@ -122,18 +122,18 @@ Deno.test("renders after edits, undo, hidden layers and another project show the
   // Two workers that each keep the set-up of what they rendered last.
   const daemon = await startDaemon(env, ["--workspace", env.dir], "workers: 2\n");
   const c = await RawClient.unix(daemon.socket);
-  const render = async (name: string, camera = "isometric") => {
-    await c.call("goxel.render_scene", [name, 160, 120, camera]);
+  const render = async (name: string, camera = "isometric", [width, height] = [160, 120]) => {
+    await c.call("goxel.render_scene", [name, width, height, camera]);
     return decodePng(await Deno.readFile(`${env.dir}/${name}`)).rgba;
   };
   // What the project holds now, rendered in-process from a saved copy (nothing kept).
-  const expected = async (camera = "isometric") => {
+  const expected = async (camera = "isometric", [width, height] = [160, 120]) => {
     await c.call("goxel.save_project", ["now.gox"]);
     const image = decodeImage(
       findCodec("gox", "decode")!,
       await Deno.readFile(`${env.dir}/now.gox`),
     );
-    return renderImage(image, { width: 160, height: 120, camera, background: 0 }).rgba;
+    return renderImage(image, { width, height, camera, background: 0 }).rgba;
   };
   try {
     await sphereProject(c, "kept");
@@ -143,6 +143,9 @@ Deno.test("renders after edits, undo, hidden layers and another project show the
     assert.deepEqual(front, await expected("front"));
     await Promise.all([render("3.png"), render("4.png", "top")]);
     assert.deepEqual(await render("5.png"), first);
+    // A picture big enough for both workers shares one copy of the voxels with them, kept
+    // for the next render of the same voxels.
+    const big = await render("big1.png", "isometric", [512, 512]);
 
     await c.call("goxel.add_voxels", {
       voxels: [[0, 0, 8, 255, 0, 0], [1, 0, 8, 255, 0, 0], [0, 1, 9, 255, 255, 0]],
@@ -150,6 +153,10 @@ Deno.test("renders after edits, undo, hidden layers and another project show the
     const edited = await render("6.png");
     assert.notDeepEqual(edited, first);
     assert.deepEqual(edited, await expected());
+    // (Compared by hand: assert's diff of two 1 MB arrays takes minutes.)
+    const bigEdited = await render("big2.png", "isometric", [512, 512]);
+    assert.ok(maxDifference(bigEdited, big) > 0, "the edit shows at 512²");
+    assert.equal(maxDifference(bigEdited, await expected("isometric", [512, 512])), 0);
 
     await c.call("goxel.undo");
     assert.deepEqual(await render("7.png"), first);
