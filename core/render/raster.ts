@@ -6,6 +6,7 @@
  * sub × sub samples of each pixel are averaged with truncation, like Goxel's export.
  */
 import { DepthBand } from "./raster_quad.ts";
+import { type Scratch, takeArray } from "./scratch.ts";
 import { isPointShadowed, type RasterScene, shadeFace, SLOW, UNSHADED } from "./raster_scene.ts";
 import { FACE_AXIS, FACE_SIGN, occlusionAt } from "./shade.ts";
 
@@ -31,10 +32,11 @@ export function rasterRanges(
   s: RasterScene,
   grid: RasterGrid,
   ranges: readonly (readonly [number, number])[],
+  scratch: Scratch | null = null,
 ): Uint8Array[] {
   const sub = grid.sub, sw = grid.width * sub;
-  const band = new DepthBand(sw, 0, Math.min(TILE_ROWS, grid.height) * sub, true);
-  const bins = binFaces(s, 0, grid.height * sub, TILE_ROWS * sub);
+  const band = new DepthBand(sw, 0, Math.min(TILE_ROWS, grid.height) * sub, true, scratch);
+  const bins = binFaces(s, 0, grid.height * sub, TILE_ROWS * sub, scratch);
   const shade = new SampleShader(s, sw, grid.height * sub);
   return ranges.map(([y0, y1]) => {
     const out = new Uint8Array(grid.width * (y1 - y0) * 4);
@@ -53,9 +55,16 @@ export function rasterRanges(
 }
 
 /** Faces (indices into s.front) listed per tile of `tile` sample rows, tiles top to bottom. */
-function binFaces(s: RasterScene, top: number, bottom: number, tile: number) {
+function binFaces(
+  s: RasterScene,
+  top: number,
+  bottom: number,
+  tile: number,
+  scratch: Scratch | null,
+) {
   const count = Math.max(1, Math.ceil((bottom - top) / tile)), scr = s.screen;
-  const first = new Int32Array(s.front.length), last = new Int32Array(s.front.length);
+  const first = takeArray(scratch, "first", Int32Array, s.front.length);
+  const last = takeArray(scratch, "last", Int32Array, s.front.length);
   const start = new Int32Array(count + 1);
   for (let k = 0; k < s.front.length; k++) {
     const o = k * 11;
@@ -67,7 +76,8 @@ function binFaces(s: RasterScene, top: number, bottom: number, tile: number) {
     for (let t = first[k]; t <= last[k]; t++) start[t + 1]++;
   }
   for (let t = 0; t < count; t++) start[t + 1] += start[t];
-  const faces = new Int32Array(start[count]), fill = start.slice(0, count);
+  const faces = takeArray(scratch, "binned", Int32Array, start[count]);
+  const fill = start.slice(0, count);
   for (let k = 0; k < s.front.length; k++) {
     for (let t = first[k]; t <= last[k]; t++) faces[fill[t]++] = k;
   }

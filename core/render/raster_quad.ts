@@ -2,10 +2,10 @@
  * Scan conversion of convex quads into a band of a depth buffer: per row the span covered by
  * the four edge half-planes is found analytically, then the nearest-wins depth test runs over
  * it with the depth plane stepped per sample. Samples sit at pixel centres; spans are widened
- * by a hair so that samples on an edge shared by two quads are never missed by both. A quad's
- * set-up (its shape) can be drawn again at other offsets, which the shadow map uses for its
- * many equal parallelograms.
+ * by a hair so that samples on an edge shared by two quads are never missed by both.
  */
+
+import { type Scratch, takeArray } from "./scratch.ts";
 
 /** Widening of each span (in samples) so that shared edges never leave cracks. */
 const EDGE_EPSILON = 1e-6;
@@ -15,7 +15,7 @@ const EDGE_EPSILON = 1e-6;
  * x ≤ k1·y + k0, 0: the row is inside when k1·y + k0 ≥ 0), the depth plane a·x + b·y + c
  * and the rows it spans.
  */
-export interface QuadShape {
+interface QuadShape {
   kind: Int8Array;
   k1: Float64Array;
   k0: Float64Array;
@@ -27,7 +27,7 @@ export interface QuadShape {
 }
 
 /** Returns an empty shape to fill with setQuadShape. */
-export function newQuadShape(): QuadShape {
+function newQuadShape(): QuadShape {
   const z = () => new Float64Array(4);
   return { kind: new Int8Array(4), k1: z(), k0: z(), a: 0, b: 0, c: 0, minY: 0, maxY: 0 };
 }
@@ -36,7 +36,7 @@ export function newQuadShape(): QuadShape {
  * Sets up the shape of the convex quad with corners (xs[k], ys[k]) (either winding) and depth
  * plane (a, b, c); returns false when it has no area.
  */
-export function setQuadShape(
+function setQuadShape(
   shape: QuadShape,
   xs: ArrayLike<number>,
   ys: ArrayLike<number>,
@@ -83,13 +83,21 @@ export class DepthBand {
   readonly ids: Int32Array | null;
   #shape = newQuadShape();
 
-  constructor(width: number, y0: number, y1: number, withIds: boolean) {
+  /** With `scratch`, the buffers are its arrays for `use` (see Scratch). */
+  constructor(
+    width: number,
+    y0: number,
+    y1: number,
+    withIds: boolean,
+    scratch: Scratch | null = null,
+    use = "band",
+  ) {
     this.width = width;
     this.y0 = y0;
     this.y1 = y1;
     const n = width * Math.max(0, y1 - y0);
-    this.depth = new Float32Array(n).fill(-Infinity);
-    this.ids = withIds ? new Int32Array(n).fill(-1) : null;
+    this.depth = takeArray(scratch, `${use} depth`, Float32Array, n).fill(-Infinity);
+    this.ids = withIds ? takeArray(scratch, `${use} ids`, Int32Array, n).fill(-1) : null;
   }
 
   /** Clears the buffers and makes them hold rows [y0, y1) (no taller than at construction). */
@@ -114,23 +122,23 @@ export class DepthBand {
     if (r0 > Math.min(this.y1 - 1, Math.floor(maxY - 0.5 + EDGE_EPSILON))) return;
     const minX = Math.min(xs[0], xs[1], xs[2], xs[3]), maxX = Math.max(xs[0], xs[1], xs[2], xs[3]);
     if (Math.ceil(minX - 0.5 - EDGE_EPSILON) > Math.floor(maxX - 0.5 + EDGE_EPSILON)) return;
-    if (setQuadShape(this.#shape, xs, ys, a, b, c)) this.drawShape(this.#shape, 0, 0, 0, id);
+    if (setQuadShape(this.#shape, xs, ys, a, b, c)) this.#drawShape(this.#shape, id);
   }
 
-  /** Draws a shape moved by (dx, dy) with its depth raised by dq. */
-  drawShape(shape: QuadShape, dx: number, dy: number, dq: number, id: number): void {
-    const r0 = Math.max(this.y0, Math.ceil(shape.minY + dy - 0.5 - EDGE_EPSILON));
-    const r1 = Math.min(this.y1 - 1, Math.floor(shape.maxY + dy - 0.5 + EDGE_EPSILON));
+  /** Draws a shape. */
+  #drawShape(shape: QuadShape, id: number): void {
+    const r0 = Math.max(this.y0, Math.ceil(shape.minY - 0.5 - EDGE_EPSILON));
+    const r1 = Math.min(this.y1 - 1, Math.floor(shape.maxY - 0.5 + EDGE_EPSILON));
     if (r0 > r1) return;
-    const { kind, k1, k0, a, b } = shape, c = shape.c + dq - a * dx - b * dy;
+    const { kind, k1, k0, a, b, c } = shape;
     const w = this.width, depth = this.depth, ids = this.ids;
     for (let row = r0; row <= r1; row++) {
-      const py = row + 0.5, ly = py - dy;
+      const py = row + 0.5;
       let lo = -Infinity, hi = Infinity;
       for (let k = 0; k < 4; k++) {
-        const bound = k1[k] * ly + k0[k];
-        if (kind[k] > 0) lo = bound + dx > lo ? bound + dx : lo;
-        else if (kind[k] < 0) hi = bound + dx < hi ? bound + dx : hi;
+        const bound = k1[k] * py + k0[k];
+        if (kind[k] > 0) lo = bound > lo ? bound : lo;
+        else if (kind[k] < 0) hi = bound < hi ? bound : hi;
         else if (bound < 0) hi = -Infinity;
       }
       const i0 = Math.max(0, Math.ceil(lo - 0.5 - EDGE_EPSILON));

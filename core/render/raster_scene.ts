@@ -23,6 +23,7 @@ import {
 import type { FaceMesh } from "./scene_cache.ts";
 import { type FaceList, ShadowMap } from "./shadow_map.ts";
 import { mergeFaceRects } from "./face_rects.ts";
+import { type Scratch, takeArray } from "./scratch.ts";
 
 /** Marks a face whose samples need per-sample occlusion or shadow. */
 export const SLOW = 0xffffffff;
@@ -126,6 +127,7 @@ export function buildRasterScene(
   cam: PlainCamera,
   light: Light,
   grid: { width: number; height: number },
+  scratch: Scratch | null = null,
 ): RasterScene {
   const l = lightDirection(light, fromValues(cam.mat));
   const shader = new Shader(light, l);
@@ -133,14 +135,15 @@ export function buildRasterScene(
   // About one shadow texel per two samples across the picture.
   const mapSize = Math.max(grid.width, grid.height) / 2;
   const shadow = light.shadow > 0 && scene.bbox
-    ? new ShadowMap(list.rects ??= mergeFaceRects(list), scene.bbox, l, ndl, mapSize)
+    ? new ShadowMap(list.rects ??= mergeFaceRects(list), scene.bbox, l, ndl, mapSize, scratch)
     : null;
   const rays = sampleRays(cam, grid.width / grid.height);
   const out: RasterScene = {
     ...list,
-    flat: new Uint32Array(list.count).fill(UNSHADED),
-    lit: new Float64Array(list.count * 3),
-    visibility: new Float32Array(list.count),
+    // Written before they are read, but for `flat`.
+    flat: takeArray(scratch, "flat", Uint32Array, list.count).fill(UNSHADED),
+    lit: takeArray(scratch, "lit", Float64Array, list.count * 3),
+    visibility: takeArray(scratch, "visibility", Float32Array, list.count),
     front: new Int32Array(0),
     screen: new Float64Array(0),
     shader,
@@ -149,7 +152,7 @@ export function buildRasterScene(
     rays,
     source: { scene, colors: list.colors, light, px: new Uint8Array(3) },
   };
-  projectFaces(out, grid);
+  projectFaces(out, grid, scratch);
   return out;
 }
 
@@ -236,11 +239,16 @@ function shadowBiases(ndl: readonly number[], texel: number): Float64Array {
  * corner's offsets from the eye along the camera axes are its voxel's plus the corner's own,
  * worked out once per face direction.
  */
-function projectFaces(s: RasterScene, grid: { width: number; height: number }): void {
-  const r = s.rays, candidates = new Int32Array(s.count);
+function projectFaces(
+  s: RasterScene,
+  grid: { width: number; height: number },
+  scratch: Scratch | null,
+): void {
+  const r = s.rays, candidates = takeArray(scratch, "candidates", Int32Array, s.count);
   let m = 0;
   for (let i = 0; i < s.count; i++) if (isTurnedToCamera(s, i)) candidates[m++] = i;
-  const front = new Int32Array(m), screen = new Float64Array(m * 11);
+  const front = takeArray(scratch, "front", Int32Array, m);
+  const screen = takeArray(scratch, "screen", Float64Array, m * 11);
   const e = r.eye, f = r.fwd, rt = r.right, up = r.up, ortho = r.ortho;
   // Sample units per camera-axis unit (at depth 1 for a perspective camera).
   const kx = grid.width / 2 / dot(rt, rt), ky = -grid.height / 2 / dot(up, up);

@@ -144,8 +144,11 @@ export function renderRanges(
     return ranges.map(([y0, y1]) => traceRows(scene, cam, lit, grid, y0, y1));
   }
   const grid = { width: width * sub, height: height * sub };
-  const raster = buildRasterScene(scene, cache.mesh(content, list, kept?.numbers), cam, lit, grid);
-  return rasterRanges(raster, { width, height, sub, background: back }, ranges);
+  // Working arrays come from the cache too when it is kept (a worker's).
+  const scratch = kept ? cache.scratch : null;
+  const mesh = cache.mesh(content, list, kept?.numbers);
+  const raster = buildRasterScene(scene, mesh, cam, lit, grid, scratch);
+  return rasterRanges(raster, { width, height, sub, background: back }, ranges, scratch);
 }
 
 /** Traces rows [y0, y1) with one ray per sample. */

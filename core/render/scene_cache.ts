@@ -9,6 +9,7 @@ import { meshFaces, volumeFromTiles } from "./raster_scene.ts";
 import { buildRayScene, type PlainTile, type RayScene } from "./raycast.ts";
 import type { FaceRects } from "./face_rects.ts";
 import type { FaceList } from "./shadow_map.ts";
+import { Scratch } from "./scratch.ts";
 import { TileMeshes } from "./tile_meshes.ts";
 
 /** The faces of a volume with their colours and occlusion masks (filled as faces are shaded). */
@@ -29,6 +30,8 @@ export const MAX_KEPT_BYTES = 48 << 20;
  * tile by tile across contents when tiles are numbered (see TileMeshes).
  */
 export class SceneCache {
+  /** Working arrays of the renders that use this cache (see Scratch). */
+  readonly scratch = new Scratch();
   #key: string | null = null;
   #scene: RayScene | null = null;
   #distances = false;

@@ -8,6 +8,7 @@
 import type { Vec3 } from "../mat4.ts";
 import type { FaceRects } from "./face_rects.ts";
 import { DepthBand, depthPlane } from "./raster_quad.ts";
+import type { Scratch } from "./scratch.ts";
 
 /** Texels per voxel along each map axis (before the size cap). */
 const TEXELS_PER_VOXEL = 4;
@@ -44,6 +45,7 @@ export class ShadowMap {
     l: Vec3,
     faceNdotL: readonly number[],
     minSize = 0,
+    scratch: Scratch | null = null,
   ) {
     this.#l = l;
     const helper: Vec3 = Math.abs(l[2]) < 0.9 ? [0, 0, 1] : [1, 0, 0];
@@ -54,7 +56,7 @@ export class ShadowMap {
     const extent = Math.max(corners[1] - corners[0], corners[3] - corners[2]) + 2;
     this.size = Math.min(MAX_SIZE, Math.ceil(Math.max(extent * TEXELS_PER_VOXEL, minSize)));
     this.texel = extent / this.size;
-    this.#band = new DepthBand(this.size, 0, this.size, false);
+    this.#band = new DepthBand(this.size, 0, this.size, false, scratch, "shadow");
     this.#draw(rects, faceNdotL);
   }
 
