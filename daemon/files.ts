@@ -157,9 +157,13 @@ export async function writeFileAtomic(
     throw new IoError(path, `Cannot write "${path}": it exists and is not a regular file`);
   }
   try {
-    // Missing directories are never created: a typo in a path must not build a tree.
-    await checkParent(path, dir);
-    const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+    const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode)
+      .catch(async (err) => {
+        // Missing directories are never created (a typo in a path must not build a tree):
+        // say which part of the path is missing or not a directory.
+        await checkParent(path, dir);
+        throw err;
+      });
     try {
       // The umask applied at creation; an existing file's own mode is restored exactly.
       if (existing && !exactMode) await fh.chmod(existing.mode & 0o7777);
@@ -177,6 +181,11 @@ export async function writeFileAtomic(
   if (durable) await syncDirectory(dir);
   await removeStaleTemps(dir, basename(path));
 }
+
+/** When each file's directory was last searched for its temp files (see removeStaleTemps). */
+const tempsSearched = new Map<string, number>();
+/** A file's directory is searched again after this long (a render loop writes one file often). */
+const TEMPS_SEARCH_MS = 60_000;
 
 /**
  * Returns the file a write of `path` replaces: `path`, or the file a symbolic link there leads
@@ -201,9 +210,14 @@ async function followLink(path: string): Promise<string> {
 /**
  * Removes the temporary files an earlier write of `name` left in `dir` when its process died
  * (kill -9 mid-save): `.<name>.<pid>.<ms>.tmp` whose process no longer exists. A live pid's
- * file may be another daemon's write in progress, so it stays.
+ * file may be another daemon's write in progress, so it stays. Each file's directory is searched
+ * at most once a minute.
  */
 async function removeStaleTemps(dir: string, name: string): Promise<void> {
+  const path = join(dir, name), now = Date.now();
+  if (now - (tempsSearched.get(path) ?? -Infinity) < TEMPS_SEARCH_MS) return;
+  if (tempsSearched.size >= 1024) tempsSearched.clear();
+  tempsSearched.set(path, now);
   const prefix = `.${name}.`;
   let entries: string[];
   try {
@@ -257,11 +271,11 @@ export async function writeEncodedFiles(
   options: WriteOptions = {},
 ): Promise<string[]> {
   const stem = path.slice(0, path.length - extname(path).length);
-  const mainExists = await stat(path).then(() => true, () => false);
-  if (!mainExists && !options.overwriteSidecars) {
-    for (const f of files.filter((f) => f.suffix)) {
+  const sidecars = files.filter((f) => f.suffix);
+  if (sidecars.length > 0 && !options.overwriteSidecars && !(await isPresent(path))) {
+    for (const f of sidecars) {
       const target = stem + f.suffix;
-      if (await stat(target).then(() => true, () => false)) {
+      if (await isPresent(target)) {
         throw new IoError(
           target,
           `Cannot write "${target}": it already exists and the request did not name it ` +
@@ -279,6 +293,10 @@ export async function writeEncodedFiles(
     written.push(target);
   }
   return written;
+}
+
+function isPresent(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
 }
 
 /** Refuses a destination whose directory is missing or is not a directory, naming the culprit. */
