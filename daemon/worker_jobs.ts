@@ -16,9 +16,14 @@ import { type EditOp, type EditResult, runEditJob } from "./edit_jobs.ts";
 import { runScriptJob, type ScriptJob, type ScriptJobResult } from "./script_job.ts";
 import { InvalidInputError } from "../core/errors.ts";
 import type { Light } from "../core/image.ts";
-import { type PlainCamera, type RenderOptions, renderRanges } from "../core/render/render.ts";
+import {
+  type PlainCamera,
+  renderEachRange,
+  type RenderOptions,
+  renderRanges,
+} from "../core/render/render.ts";
 import { type ColorTable, colorTable, type ColorTableOptions } from "../core/ops/color_stats.ts";
-import { encodePngPart, type PngPart } from "../core/formats/png.ts";
+import { encodePngPart, PNG_LEVEL, type PngPart } from "../core/formats/png.ts";
 import { SceneCache } from "../core/render/scene_cache.ts";
 
 /** A unit of CPU-heavy work that runs off the event loop. */
@@ -92,9 +97,16 @@ export function runJob(job: Job): JobResult | Promise<JobResult> {
       const kept = job.content === undefined
         ? null
         : { cache: scenes, content: job.content, numbers: job.numbers };
-      const rows = renderRanges(plainTiles(job.volume), camera, light, options, ranges, kept);
-      if (job.kind === "render_rows") return rows;
-      return rows.map((rgba) => encodePngPart(options.width, rgba));
+      const tiles = plainTiles(job.volume);
+      if (job.kind === "render_rows") {
+        return renderRanges(tiles, camera, light, options, ranges, kept);
+      }
+      // Each range is encoded from the cache's own arrays as soon as it is rendered.
+      const parts: PngPart[] = [];
+      renderEachRange(tiles, camera, light, options, ranges, kept, true, (rgba) => {
+        parts.push(encodePngPart(options.width, rgba, PNG_LEVEL, scenes.scratch));
+      });
+      return parts;
     }
     case "color_table":
       return colorTable(volumeFromPlain(job.volume, true), job.options);

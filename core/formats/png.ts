@@ -6,6 +6,7 @@
 import { constants as zlibConstants, deflateRawSync } from "node:zlib";
 import { adler32, adler32Combine } from "./deflate_tables.ts";
 import { StbScratch, stbZlibCompress } from "./stb_zlib.ts";
+import { type Scratch, takeArray } from "../scratch.ts";
 
 export { StbScratch };
 
@@ -146,9 +147,10 @@ function filterImage(
   height: number,
   n: number,
   fixed?: number,
+  scratch: Scratch | null = null,
 ): Uint8Array {
   const stride = width * n;
-  const out = new Uint8Array((stride + 1) * height);
+  const out = takeArray(scratch, "png filtered", Uint8Array, (stride + 1) * height);
   for (let y = 0; y < height; y++) {
     const type = fixed ?? chooseFilter(px, stride, n, y);
     out[y * (stride + 1)] = type;
@@ -240,11 +242,19 @@ export interface PngPart {
   length: number;
 }
 
-/** Filters (Sub) and deflates RGBA rows `width` pixels wide into a part (see PngPart). */
-export function encodePngPart(width: number, rgba: Uint8Array, level = PNG_LEVEL): PngPart {
+/**
+ * Filters (Sub) and deflates RGBA rows `width` pixels wide into a part (see PngPart); the
+ * filtered rows go to an array of `scratch` if given.
+ */
+export function encodePngPart(
+  width: number,
+  rgba: Uint8Array,
+  level = PNG_LEVEL,
+  scratch: Scratch | null = null,
+): PngPart {
   const height = rgba.length / (width * 4);
   checkPixels(width, height, rgba);
-  const filtered = filterImage(rgba, width, height, 4, SUB);
+  const filtered = filterImage(rgba, width, height, 4, SUB, scratch);
   const out = deflateRawSync(filtered, { level, finishFlush: zlibConstants.Z_SYNC_FLUSH });
   // A copy in a buffer of its own: the zlib output may sit in a shared pool, and parts are
   // moved between threads.

@@ -6,7 +6,7 @@
  * sub × sub samples of each pixel are averaged with truncation, like Goxel's export.
  */
 import { DepthBand } from "./raster_quad.ts";
-import { type Scratch, takeArray } from "./scratch.ts";
+import { type Scratch, takeArray } from "../scratch.ts";
 import { isPointShadowed, type RasterScene, shadeFace, SLOW, UNSHADED } from "./raster_scene.ts";
 import { FACE_AXIS, FACE_SIGN, occlusionAt } from "./shade.ts";
 
@@ -24,22 +24,25 @@ export interface RasterGrid {
 const TILE_ROWS = 16;
 
 /**
- * Renders the pixel rows of each range [y0, y1) of the picture; returns their RGBA bytes, one
- * array per range. The picture is cut in tiles of TILE_ROWS rows, each drawn with the faces
- * binned to it, so any set of ranges gives the same pixels as the whole picture.
+ * Renders the pixel rows of each range [y0, y1) of the picture and hands their RGBA bytes to
+ * `visit`, range by range: new arrays, or with `rows` one array of that scratch that the next
+ * range (or render) overwrites. The picture is cut in tiles of TILE_ROWS rows, each drawn with
+ * the faces binned to it, so any set of ranges gives the same pixels as the whole picture.
  */
 export function rasterRanges(
   s: RasterScene,
   grid: RasterGrid,
   ranges: readonly (readonly [number, number])[],
+  visit: (rgba: Uint8Array, index: number) => void,
   scratch: Scratch | null = null,
-): Uint8Array[] {
+  rows: Scratch | null = null,
+): void {
   const sub = grid.sub, sw = grid.width * sub;
   const band = new DepthBand(sw, 0, Math.min(TILE_ROWS, grid.height) * sub, true, scratch);
   const bins = binFaces(s, 0, grid.height * sub, TILE_ROWS * sub, scratch);
   const shade = new SampleShader(s, sw, grid.height * sub);
-  return ranges.map(([y0, y1]) => {
-    const out = new Uint8Array(grid.width * (y1 - y0) * 4);
+  ranges.forEach(([y0, y1], index) => {
+    const out = takeArray(rows, "rows", Uint8Array, grid.width * (y1 - y0) * 4);
     for (let t = Math.floor(y0 / TILE_ROWS); t * TILE_ROWS < y1; t++) {
       const r0 = Math.max(y0, t * TILE_ROWS), r1 = Math.min(y1, (t + 1) * TILE_ROWS);
       band.moveTo(r0 * sub, r1 * sub);
@@ -50,7 +53,7 @@ export function rasterRanges(
       const tile = out.subarray((r0 - y0) * grid.width * 4);
       resolveRows(s, grid, band, shade, [r0, r1, p0, p1], tile);
     }
-    return out;
+    visit(out, index);
   });
 }
 

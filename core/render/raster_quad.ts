@@ -5,7 +5,7 @@
  * by a hair so that samples on an edge shared by two quads are never missed by both.
  */
 
-import { type Scratch, takeArray } from "./scratch.ts";
+import { type Scratch, takeArray } from "../scratch.ts";
 
 /** Widening of each span (in samples) so that shared edges never leave cracks. */
 const EDGE_EPSILON = 1e-6;

@@ -23,7 +23,7 @@ import {
 import type { FaceMesh } from "./scene_cache.ts";
 import { type FaceList, ShadowMap } from "./shadow_map.ts";
 import { mergeFaceRects } from "./face_rects.ts";
-import { type Scratch, takeArray } from "./scratch.ts";
+import { type Scratch, takeArray } from "../scratch.ts";
 
 /** Marks a face whose samples need per-sample occlusion or shadow. */
 export const SLOW = 0xffffffff;

@@ -119,8 +119,35 @@ export function renderRanges(
   light: Light,
   options: RenderOptions,
   ranges: readonly (readonly [number, number])[],
-  kept: { cache: SceneCache; content: string; numbers?: ArrayLike<number> } | null = null,
+  kept: KeptScene | null = null,
 ): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  renderEachRange(tiles, camera, light, options, ranges, kept, false, (rgba) => out.push(rgba));
+  return out;
+}
+
+/** What a render keeps for the next (see renderRanges). */
+export interface KeptScene {
+  cache: SceneCache;
+  content: string;
+  numbers?: ArrayLike<number>;
+}
+
+/**
+ * Renders like renderRanges, handing each range's RGBA bytes to `visit` as it is done. With
+ * `passing` (and `kept`) the bytes sit in one array of the cache's that the next range
+ * overwrites: read them in `visit` (a worker PNG-encodes them there, allocating nothing).
+ */
+export function renderEachRange(
+  tiles: Iterable<PlainTile>,
+  camera: PlainCamera | null,
+  light: Light,
+  options: RenderOptions,
+  ranges: readonly (readonly [number, number])[],
+  kept: KeptScene | null,
+  passing: boolean,
+  visit: (rgba: Uint8Array, index: number) => void,
+): void {
   validateRenderOptions(options);
   for (const [y0, y1] of ranges) {
     if (
@@ -141,14 +168,16 @@ export function renderRanges(
   const lit = renderLight(light);
   if (options.quality === "path") {
     const grid = { width, height, sub, back };
-    return ranges.map(([y0, y1]) => traceRows(scene, cam, lit, grid, y0, y1));
+    ranges.forEach(([y0, y1], k) => visit(traceRows(scene, cam, lit, grid, y0, y1), k));
+    return;
   }
   const grid = { width: width * sub, height: height * sub };
   // Working arrays come from the cache too when it is kept (a worker's).
   const scratch = kept ? cache.scratch : null;
   const mesh = cache.mesh(content, list, kept?.numbers);
   const raster = buildRasterScene(scene, mesh, cam, lit, grid, scratch);
-  return rasterRanges(raster, { width, height, sub, background: back }, ranges, scratch);
+  const rows = passing ? scratch : null;
+  rasterRanges(raster, { width, height, sub, background: back }, ranges, visit, scratch, rows);
 }
 
 /** Traces rows [y0, y1) with one ray per sample. */

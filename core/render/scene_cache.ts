@@ -9,7 +9,7 @@ import { meshFaces, volumeFromTiles } from "./raster_scene.ts";
 import { buildRayScene, type PlainTile, type RayScene } from "./raycast.ts";
 import type { FaceRects } from "./face_rects.ts";
 import type { FaceList } from "./shadow_map.ts";
-import { Scratch } from "./scratch.ts";
+import { Scratch } from "../scratch.ts";
 import { TileMeshes } from "./tile_meshes.ts";
 
 /** The faces of a volume with their colours and occlusion masks (filled as faces are shaded). */

@@ -8,7 +8,7 @@
 import type { Vec3 } from "../mat4.ts";
 import type { FaceRects } from "./face_rects.ts";
 import { DepthBand, depthPlane } from "./raster_quad.ts";
-import type { Scratch } from "./scratch.ts";
+import type { Scratch } from "../scratch.ts";
 
 /** Texels per voxel along each map axis (before the size cap). */
 const TEXELS_PER_VOXEL = 4;

@@ -1,11 +1,11 @@
 /**
  * Working arrays kept from one render to the next. A render worker draws one picture at a time,
  * and allocating the rasteriser's few megabytes anew for each (depth buffers, projected faces,
- * the shadow map) made each worker's collector run every two or three renders, 1–3 ms a time
- * (monu9 at 512², BUN_JSC_logGC).
+ * the shadow map, the rows and their PNG filtering) made each worker's collector run every two
+ * or three renders, 1–3 ms a time (monu9 at 512², BUN_JSC_logGC).
  */
 
-type TypedArray = Float32Array | Float64Array | Int32Array | Uint32Array;
+type TypedArray = Float32Array | Float64Array | Int32Array | Uint32Array | Uint8Array;
 
 /** Largest array kept (a bigger one is made for each render). */
 const MAX_KEPT_BYTES = 16 << 20;
