@@ -19,6 +19,20 @@ export interface FaceRects {
 const S = 16;
 /** Cells of a tile's grid: direction, normal coordinate, v, u (each 0..15 but direction). */
 const CELLS = 6 * S * S * S;
+/** A tile's faces and runs by cell, cleared after each tile (so shared by every call). */
+const present = new Uint8Array(CELLS), runs = new Uint8Array(CELLS);
+
+/** Joins rectangle lists into one, in order. */
+export function joinFaceRects(parts: readonly FaceRects[]): FaceRects {
+  const count = parts.reduce((n, p) => n + p.count, 0);
+  const out = { count, faces: new Uint8Array(count), corners: new Int32Array(count * 12) };
+  let o = 0;
+  for (const p of parts) {
+    out.faces.set(p.faces, o), out.corners.set(p.corners, o * 12);
+    o += p.count;
+  }
+  return out;
+}
 
 /**
  * Returns the faces of `list` merged into rectangles. Faces merge only with faces of the same
@@ -26,7 +40,6 @@ const CELLS = 6 * S * S * S;
  * tile), so any list gives a correct cover; a list grouped by tile gives the fewest.
  */
 export function mergeFaceRects(list: FaceList): FaceRects {
-  const present = new Uint8Array(CELLS), runs = new Uint8Array(CELLS);
   const cells = new Int32Array(Math.min(list.count, CELLS));
   const rects = { count: 0, faces: new Uint8Array(64), corners: new Int32Array(64 * 12) };
   const v = list.voxels;
@@ -42,7 +55,7 @@ export function mergeFaceRects(list: FaceList): FaceRects {
       if (!present[c]) present[c] = 1, cells[n++] = c;
       end++;
     }
-    mergeTile(present, runs, cells.subarray(0, n), [tx * S, ty * S, tz * S], rects);
+    mergeTile(cells.subarray(0, n), [tx * S, ty * S, tz * S], rects);
     for (let k = 0; k < n; k++) present[cells[k]] = 0, runs[cells[k]] = 0;
     start = end;
   }
@@ -63,8 +76,6 @@ function cellOf(f: number, x: number, y: number, z: number): number {
 
 /** Adds the rectangles covering one tile's face cells (`present` marks them). */
 function mergeTile(
-  present: Uint8Array,
-  runs: Uint8Array,
   cells: Int32Array,
   origin: number[],
   out: { count: number; faces: Uint8Array; corners: Int32Array },

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Volume } from "../volume.ts";
 import { type FaceRects, mergeFaceRects } from "./face_rects.ts";
 import { meshFaces, volumeFromTiles } from "./raster_scene.ts";
+import { TileMeshes } from "./tile_meshes.ts";
 import { FACE_AXIS, FACE_SIGN } from "./shade.ts";
 import type { FaceList } from "./shadow_map.ts";
 
@@ -72,4 +73,25 @@ Deno.test("mergeFaceRects merges a flat slab into one rectangle per tile and sid
   assert.deepEqual(sides, [[0, 1], [1, 1], [2, 2], [3, 2], [4, 2], [5, 2]]);
   const none = { count: 0, voxels: new Int32Array(0), faces: new Uint8Array(0) };
   assert.equal(mergeFaceRects(none).count, 0);
+});
+
+Deno.test("meshes kept tile by tile carry rectangles that cover their faces, after edits too", () => {
+  const v = new Volume();
+  for (let z = 0; z < 20; z++) {
+    for (let y = -6; y < 20; y++) for (let x = -6; x < 20; x++) v.set(x, y, z, 0xff808080);
+  }
+  const meshes = new TileMeshes();
+  const plain = () => {
+    const tiles = [...v.tiles()].map(([x, y, z, voxels]) => ({
+      origin: [x, y, z] as [number, number, number],
+      voxels: voxels.slice(),
+    }));
+    return { tiles, numbers: tiles.map((t) => v.tileDataId(...t.origin) ?? 0) };
+  };
+  for (const [x, y, z] of [[0, 0, 19], [15, 15, 5], [-6, 3, 0]]) {
+    v.set(x, y, z, 0);
+    const { tiles, numbers } = plain();
+    const mesh = meshes.mesh(tiles, numbers);
+    assert.deepEqual(rectCells(mesh.rects!), faceCells(mesh), `after clearing ${x},${y},${z}`);
+  }
 });

@@ -9,6 +9,7 @@ import { forEachFace, type TileSource } from "../mesh/faces.ts";
 import { tileKey } from "../tile_coords.ts";
 import type { PlainTile } from "./raycast.ts";
 import type { FaceMesh } from "./scene_cache.ts";
+import { type FaceRects, joinFaceRects, mergeFaceRects } from "./face_rects.ts";
 
 /** One tile's faces (views into the last mesh made), with the neighbourhoods they hold for. */
 interface TileFaces {
@@ -22,6 +23,8 @@ interface TileFaces {
   colors: Uint32Array;
   masks: Uint8Array;
   known: Uint8Array;
+  /** The faces merged for the shadow map (see mergeFaceRects). */
+  rects: FaceRects;
 }
 
 const S = 16;
@@ -97,6 +100,7 @@ export class TileMeshes {
       colors: new Uint32Array(total),
       masks: new Uint8Array(total),
       known: new Uint8Array(total),
+      rects: joinFaceRects(parts.map((e) => e.rects)),
     };
     let o = 0;
     for (const e of parts) {
@@ -123,14 +127,14 @@ function meshTile(source: TileSource): TileFaces {
     colors.push(color);
   });
   const count = faces.length;
+  const list = { count, voxels: Int32Array.from(voxels), faces: Uint8Array.from(faces) };
   return {
     faceKey: "",
     maskKey: "",
-    count,
-    voxels: Int32Array.from(voxels),
-    faces: Uint8Array.from(faces),
+    ...list,
     colors: Uint32Array.from(colors),
     masks: new Uint8Array(count),
     known: new Uint8Array(count),
+    rects: mergeFaceRects(list),
   };
 }
