@@ -151,10 +151,34 @@ function filterImage(
 ): Uint8Array {
   const stride = width * n;
   const out = takeArray(scratch, "png filtered", Uint8Array, (stride + 1) * height);
+  if (fixed === SUB && n === 4 && px.byteOffset % 4 === 0) return subFilterRgba(px, stride, out);
   for (let y = 0; y < height; y++) {
     const type = fixed ?? chooseFilter(px, stride, n, y);
     out[y * (stride + 1)] = type;
     filterLine(px, stride, n, y, type, out.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
+  }
+  return out;
+}
+
+/**
+ * filterImage with Sub on every row of 4-byte pixels, a pixel at a time: each byte minus the
+ * one a pixel to its left, mod 256, four lanes in one 32-bit word (lanes never borrow from one
+ * another: x | 0x80 stays above y & 0x7f, and the xor puts the top bits right). Same bytes as
+ * filterLine, about a third of the time.
+ */
+function subFilterRgba(px: Uint8Array, stride: number, out: Uint8Array): Uint8Array {
+  const words = stride / 4, height = px.length / stride;
+  const src = new Uint32Array(px.buffer, px.byteOffset, words * height);
+  const line = new Uint32Array(words), lineBytes = new Uint8Array(line.buffer);
+  for (let y = 0, w = 0; y < height; y++, w += words) {
+    line[0] = src[w];
+    for (let i = 1; i < words; i++) {
+      const x = src[w + i], l = src[w + i - 1];
+      line[i] = ((x | 0x80808080) - (l & 0x7f7f7f7f)) ^ ((x ^ ~l) & 0x80808080);
+    }
+    const o = y * (stride + 1);
+    out[o] = SUB;
+    out.set(lineBytes, o + 1);
   }
   return out;
 }

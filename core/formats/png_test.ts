@@ -139,6 +139,19 @@ Deno.test("assemblePngParts() joins separately deflated rows into one valid PNG"
   assert.throws(() => assemblePngParts(w, h + 1, [encodePngPart(w, px)]), RangeError);
 });
 
+Deno.test("encodePngPart() filters word by word exactly as byte by byte", () => {
+  const w = 37, h = 9, px = picture(w, h);
+  // Bytes with every top-bit combination, where a borrow between lanes would show.
+  for (let i = 0; i < px.length; i += 7) px[i] = i & 1 ? 0 : 255;
+  const aligned = encodePngPart(w, px);
+  // Starting one byte into a buffer, the pixels cannot be read as 32-bit words.
+  const shifted = new Uint8Array(px.length + 1);
+  shifted.set(px, 1);
+  const bytewise = encodePngPart(w, shifted.subarray(1));
+  assert.deepEqual(aligned, bytewise);
+  assert.deepEqual(decodePng(assemblePngParts(w, h, [aligned])).rgba, px);
+});
+
 Deno.test("stbZlibCompress() produces streams that inflate back", async (t) => {
   const cases: [string, Uint8Array][] = [
     ["repetitive", new Uint8Array(70000).map((_, i) => (i % 251) & (i >> 9))],
