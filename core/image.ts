@@ -164,7 +164,9 @@ function pushBox(out: unknown[], box: Mat4 | null): void {
 
 /** Returns true when two fingerprints are equal element by element. */
 export function sameFingerprint(a: unknown[], b: unknown[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Each image's last merge, with the keys of the layer volumes it was made from. */

@@ -122,9 +122,9 @@ export class Volume {
     if (!isInRange(x, y, z)) throw outOfRange(x, y, z);
     const key = tileKey(x & ~15, y & ~15, z & ~15);
     if (key !== this.#lastKey || !this.#lastData) this.#writable(key);
-    const tile = this.#lastTile!, i = voxelIndex(x, y, z);
-    if (this.#log !== null) this.#log.push(key, i, tile.voxels[i]);
-    tile.voxels[i] = value >>> 0;
+    const tile = this.#lastTile!, i = voxelIndex(x, y, z), v = value >>> 0;
+    if (this.#log !== null && tile.voxels[i] !== v) this.#log.push(key, i, tile.voxels[i]);
+    tile.voxels[i] = v;
     if (i < tile.lo) tile.lo = i;
     if (i > tile.hi) tile.hi = i;
     this.#dirty = true;
@@ -178,8 +178,8 @@ export class Volume {
   }
 
   /**
-   * Starts recording the old value of every voxel set() writes (for undo records of small
-   * edits); any other kind of change marks the recording as incomplete.
+   * Starts recording the old value of every voxel set() changes (undo records of small edits:
+   * an empty log means nothing changed); any other kind of change marks the recording incomplete.
    */
   startChangeLog(): void {
     this.#log = [];

@@ -138,3 +138,20 @@ Deno.test("Volume.bbox() matches a voxel-by-voxel scan (random sparse and solid 
     assert.deepEqual(v.bbox(), expected, `round ${round}`);
   }
 });
+
+Deno.test("Volume's change log holds the writes that changed a voxel and the tiles created", () => {
+  const v = new Volume();
+  v.set(1, 2, 3, 0xff0000ff);
+  v.startChangeLog();
+  v.set(1, 2, 3, 0xff0000ff); // the value it holds: left out
+  assert.deepEqual(v.takeChangeLog(), { entries: [], complete: true });
+  v.startChangeLog();
+  v.set(1, 2, 3, 0xff00ff00);
+  v.set(40, 0, 0, 0); // a new tile, even for the value 0
+  const key = tileKey(0, 0, 0), created = tileKey(32, 0, 0);
+  const index = 1 | 2 << 4 | 3 << 8;
+  assert.deepEqual(v.takeChangeLog(), {
+    entries: [key, index, 0xff0000ff, created, -1, 0],
+    complete: true,
+  });
+});

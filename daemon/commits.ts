@@ -25,6 +25,7 @@ import { updateImage } from "../core/ops/layers.ts";
 import { ErrorCode, RpcError } from "../protocol/mod.ts";
 import type { PushUndo } from "../core/history.ts";
 import { NotFoundError } from "../core/errors.ts";
+import type { Volume } from "../core/volume.ts";
 import type { DaemonContext } from "./context.ts";
 import type { Ticket } from "./journal_types.ts";
 import type { Project } from "./projects.ts";
@@ -38,7 +39,7 @@ export interface CommitEvent {
   delta: ImageDelta;
 }
 
-/** One logged edit in this many checks that nothing but voxels changed (see logCapture). */
+/** One logged edit in this many checks that nothing but voxels changed (see LoggedCapture). */
 const META_CHECK_EVERY = 16;
 
 /** Voxel lists longer than this are diffed instead of logged (a log costs ~3 entries a voxel). */
@@ -97,22 +98,13 @@ export function runMutation<T>(
     );
   }
   let capture: Capture;
-  if (canLog(project.image, method, params)) capture = logCapture(project);
+  if (canLog(project.image, method, params)) capture = new LoggedCapture(project);
   else {
     // Queued changes are written first: this capture's copy (its rollback and undo step) must not
     // hold changes that a failed write would take back, and an async edit finishes after that.
     ctx.journal.flushProject(project);
     capture = diffCapture(ctx, project);
   }
-  const done = (value: T) => {
-    try {
-      receipt.ticket = commit(ctx, project, method, capture);
-    } catch (err) {
-      capture.rollback();
-      throw err;
-    }
-    return value;
-  };
   let out: MaybeAsync<T>;
   try {
     out = fn();
@@ -120,11 +112,33 @@ export function runMutation<T>(
     capture.rollback();
     throw err;
   }
-  if (!isPromise(out)) return done(out);
-  return out.then(done, (err) => {
+  if (!isPromise(out)) {
+    commitCapture(ctx, project, method, capture, receipt);
+    return out;
+  }
+  return out.then(
+    (value) => (commitCapture(ctx, project, method, capture, receipt), value),
+    (err) => {
+      capture.rollback();
+      throw err;
+    },
+  );
+}
+
+/** Commits a captured change (its ticket goes to `receipt`); a failed commit takes it back. */
+function commitCapture(
+  ctx: DaemonContext,
+  project: Project,
+  method: string,
+  capture: Capture,
+  receipt: Receipt,
+): void {
+  try {
+    receipt.ticket = commit(ctx, project, method, capture);
+  } catch (err) {
     capture.rollback();
     throw err;
-  });
+  }
 }
 
 /**
@@ -132,47 +146,77 @@ export function runMutation<T>(
  * long voxel lists are diffed (tile comparisons beat a log entry per voxel there).
  */
 function canLog(image: Image, method: string, params: Record<string, unknown>): boolean {
-  if (!VOXEL_EDITS.has(method) || image.layers.some((l) => l.baseId !== 0)) return false;
+  if (!VOXEL_EDITS.has(method)) return false;
+  for (const l of image.layers) if (l.baseId !== 0) return false;
   const packed = params.packed as Uint8Array | undefined,
     list = params.voxels as unknown[] | undefined;
   const count = packed ? packed.length / 16 : list ? list.length : 1;
   return count <= MAX_LOGGED_VOXELS;
 }
 
-/** Captures a voxel edit from the layers' change logs. */
-function logCapture(project: Project): Capture {
-  const image = project.image;
-  const layers = image.layers.map((l) => ({ id: l.id, volume: l.volume }));
-  // The check that the handler changed nothing but voxels is a bug detector; its fingerprint
-  // is most of a logged edit's cost, so it runs on one logged edit in META_CHECK_EVERY.
-  const meta = project.loggedEdits++ % META_CHECK_EVERY === 0 ? metaFingerprint(image) : null;
-  for (const l of layers) l.volume.startChangeLog();
-  let logs: VolumeLog[] | null = null;
-  const take = () => {
-    if (logs) return logs;
+/**
+ * Captures a voxel edit from the layers' change logs. One object per edit with plain fields (no
+ * closures): the most frequent request pays for this capture, so its cost is kept small.
+ */
+class LoggedCapture implements Capture {
+  readonly #project: Project;
+  readonly #image: Image;
+  /** The layers' volumes when the edit started, each logging what set() changes in it. */
+  readonly #volumes: Volume[];
+  readonly #meta: unknown[] | null;
+  #entries: number[][] | null = null;
+
+  constructor(project: Project) {
+    const image = project.image, layers = image.layers;
+    this.#project = project;
+    this.#image = image;
+    // The check that the handler changed nothing but voxels is a bug detector; its fingerprint
+    // is most of a logged edit's cost, so it runs on one logged edit in META_CHECK_EVERY.
+    this.#meta = project.loggedEdits++ % META_CHECK_EVERY === 0 ? metaFingerprint(image) : null;
+    const volumes = this.#volumes = new Array<Volume>(layers.length);
+    for (let i = 0; i < layers.length; i++) (volumes[i] = layers[i].volume).startChangeLog();
+  }
+
+  finish() {
+    const entries = this.#take();
+    // Logs hold only writes that changed a voxel: an edit that rewrote voxels with their own
+    // values (a repeated add_voxel) changed nothing and needs no deltas.
+    let changed = false;
+    for (const e of entries) changed ||= e.length > 0;
+    if (!changed) return { kind: RecordKind.EDIT, steps: 0, forward: null };
+    const { forward, inverse } = deltasFromLogs(this.#logs(entries));
+    const empty = isEmptyDelta(forward);
+    return { kind: RecordKind.EDIT, steps: 0, forward: empty ? null : forward, inverse };
+  }
+
+  rollback() {
+    const project = this.#project;
+    project.image = applyDelta(project.image, deltasFromLogs(this.#logs(this.#take())).inverse);
+  }
+
+  /** The logs with their layers' ids (#take checked that the layers kept their volumes). */
+  #logs(entries: number[][]): VolumeLog[] {
+    const layers = this.#image.layers;
+    return entries.map((e, i) => ({ id: layers[i].id, volume: this.#volumes[i], entries: e }));
+  }
+
+  /** Stops the logs (once) and checks that the handler changed nothing but voxels. */
+  #take(): number[][] {
+    if (this.#entries) return this.#entries;
+    const volumes = this.#volumes, entries = this.#entries = new Array<number[]>(volumes.length);
     let complete = true;
-    logs = layers.map((l) => {
-      const log = l.volume.takeChangeLog();
+    for (let i = 0; i < volumes.length; i++) {
+      const log = volumes[i].takeChangeLog();
       complete &&= log.complete;
-      return { ...l, entries: log.entries };
-    });
-    const same = project.image === image &&
-      image.layers.every((l, i) => l.volume === layers[i]?.volume) &&
-      image.layers.length === layers.length &&
-      (meta === null || sameFingerprint(meta, metaFingerprint(image)));
+      entries[i] = log.entries;
+    }
+    const image = this.#image;
+    let same = this.#project.image === image && image.layers.length === volumes.length;
+    for (let i = 0; same && i < volumes.length; i++) same = image.layers[i].volume === volumes[i];
+    if (same && this.#meta) same = sameFingerprint(this.#meta, metaFingerprint(image));
     if (!complete || !same) throw new TypeError("A logged voxel edit changed more than voxels");
-    return logs;
-  };
-  return {
-    finish() {
-      const { forward, inverse } = deltasFromLogs(take());
-      const empty = isEmptyDelta(forward);
-      return { kind: RecordKind.EDIT, steps: 0, forward: empty ? null : forward, inverse };
-    },
-    rollback() {
-      project.image = applyDelta(project.image, deltasFromLogs(take()).inverse);
-    },
-  };
+    return entries;
+  }
 }
 
 /** Captures any change by diffing against a copy-on-write copy taken before it. */

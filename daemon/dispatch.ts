@@ -12,8 +12,10 @@ import {
   errorReplyOf,
   findMethod,
   idText,
+  isRequest,
   type JsonRpcId,
   type JsonRpcRequest,
+  type MethodDecl,
   methodNotFound,
   needsRawId,
   NULL_ID,
@@ -29,6 +31,7 @@ import type { Ticket } from "./journal_types.ts";
 import type { Project } from "./projects.ts";
 import { toRpcError } from "./rpc_errors.ts";
 import type { DaemonContext } from "./context.ts";
+import { RequestMetrics } from "./request_metrics.ts";
 import type { AnyHandler, HandlerTable } from "./handlers/types.ts";
 
 /** Facts about the connection a request came from. */
@@ -55,10 +58,21 @@ function isPromise<T>(v: MaybeAsync<T>): v is Promise<T> {
 const ID_NULL_ERROR = (code: number, message: string, data?: unknown) =>
   errorReplyOf(NULL_ID, code, message, data);
 
-/** The request ids of a message as sent (computed only when a number may have lost digits). */
-type RawIds = () => (string | undefined)[];
+/**
+ * Where the request ids as sent come from (read only when a number may have lost digits): a
+ * single message's own text, or a batch's ids read once for all its calls.
+ */
+type RawIds = string | (() => (string | undefined)[]);
 
 type Outcome = { result?: unknown; error?: { code: number; message: string; data?: unknown } };
+
+/** A request in progress (one object per request): its change's ticket and its reply's needs. */
+interface InProgress extends Receipt {
+  readonly started: number;
+  readonly raw: RawIds;
+  readonly index: number;
+  readonly defer: boolean;
+}
 
 /**
  * The reply of a change whose journal record is queued: its text is the success reply once the
@@ -103,7 +117,8 @@ export class PendingReply implements DeferredReply {
 
 /** A reply's id text: as the request wrote it when JSON.parse would change it (big numbers). */
 function replyId(id: JsonRpcId | undefined, raw: RawIds, index: number): string {
-  return needsRawId(id) ? raw()[index] ?? idText(id) : idText(id);
+  if (!needsRawId(id)) return idText(id);
+  return (typeof raw === "string" ? rawIds(raw) : raw())[index] ?? idText(id);
 }
 
 /** A batch's reply: its items' replies, settled together. */
@@ -129,12 +144,16 @@ function settle(answer: Answer): Reply {
 export class Dispatcher {
   readonly #ctx: DaemonContext;
   readonly #handlers: HandlerTable;
-  /** Metric label strings per method (built once, not per request). */
-  readonly #labels = new Map<string, [string, string]>();
+  /** Which methods this daemon serves (the filter of every look-up, built once). */
+  readonly #filter: { conformance: boolean };
+  /** Counts, times and logs each finished request. */
+  readonly #requests: RequestMetrics;
 
   constructor(ctx: DaemonContext, handlers: HandlerTable) {
     this.#ctx = ctx;
     this.#handlers = handlers;
+    this.#filter = { conformance: ctx.conformance };
+    this.#requests = new RequestMetrics(ctx);
   }
 
   /**
@@ -169,9 +188,7 @@ export class Dispatcher {
         `Parse error: ${clip((err as Error).message, 200)}`,
       );
     }
-    let ids: (string | undefined)[] | undefined;
-    const raw: RawIds = () => ids ??= rawIds(text);
-    if (!Array.isArray(msg)) return this.#handleOne(msg, call, raw, 0, defer);
+    if (!Array.isArray(msg)) return this.#handleOne(msg, call, text, 0, defer);
     if (msg.length === 0) {
       return ID_NULL_ERROR(ErrorCode.INVALID_REQUEST, "Invalid request: empty batch");
     }
@@ -186,7 +203,8 @@ export class Dispatcher {
         },
       );
     }
-    return this.#handleBatch(msg, call, raw, defer);
+    let ids: (string | undefined)[] | undefined;
+    return this.#handleBatch(msg, call, () => ids ??= rawIds(text), defer);
   }
 
   /**
@@ -249,32 +267,35 @@ export class Dispatcher {
     index: number,
     defer: boolean,
   ): MaybeAsync<Answer> {
-    const checked = validateEnvelope(msg);
-    if (!checked.ok) return errorReply(idText(checked.id), checked.error);
-    const req = checked.request;
-    const isNotification = !("id" in req);
-    const started = performance.now();
-    const receipt: Receipt = { ticket: null };
-    const out = this.#invoke(req, call, receipt);
-    const finish = (r: Outcome): Answer => {
-      const { ticket } = receipt;
-      if (ticket && !defer) this.#ctx.journal.flushQueued();
-      if (ticket?.error) r = { error: toRpcError(ticket.error, this.#ctx, req.method) };
-      this.#record(req.method, started, r.error?.code, req.params);
-      if (isNotification) return null;
-      const id = replyId(req.id, raw, index);
-      if (r.error) return errorReply(id, r.error);
-      const ok = resultReply(id, r.result);
-      if (!ticket || !defer) return ok;
-      return new PendingReply(this, this.#ctx, ticket, ok, id, req.method);
-    };
-    return isPromise(out) ? out.then(finish) : finish(out);
+    // A valid request is used as decoded (no copy); validateEnvelope words the error otherwise.
+    const checked = isRequest(msg) ? null : validateEnvelope(msg);
+    if (checked && !checked.ok) return errorReply(idText(checked.id), checked.error);
+    const req = checked ? checked.request : msg as JsonRpcRequest;
+    const state: InProgress = { ticket: null, started: performance.now(), raw, index, defer };
+    const out = this.#invoke(req, call, state);
+    return isPromise(out)
+      ? out.then((r) => this.#reply(req, r, state))
+      : this.#reply(req, out, state);
+  }
+
+  /** Records a finished request (metrics, log) and builds its reply. */
+  #reply(req: JsonRpcRequest, r: Outcome, state: InProgress): Answer {
+    const { ticket, defer } = state;
+    if (ticket && !defer) this.#ctx.journal.flushQueued();
+    if (ticket?.error) r = { error: toRpcError(ticket.error, this.#ctx, req.method) };
+    this.#requests.record(req.method, state.started, r.error?.code, req.params);
+    if (!("id" in req)) return null;
+    const id = replyId(req.id, state.raw, state.index);
+    if (r.error) return errorReply(id, r.error);
+    const ok = resultReply(id, r.result);
+    if (!ticket || !defer) return ok;
+    return new PendingReply(this, this.#ctx, ticket, ok, id, req.method);
   }
 
   #invoke(req: JsonRpcRequest, call: CallInfo, receipt: Receipt): MaybeAsync<Outcome> {
-    const decl = findMethod(req.method, { conformance: this.#ctx.conformance });
+    const decl = findMethod(req.method, this.#filter);
     if (!decl) {
-      const why = methodNotFound(req.method, { conformance: this.#ctx.conformance });
+      const why = methodNotFound(req.method, this.#filter);
       return { error: { code: ErrorCode.METHOD_NOT_FOUND, ...why } };
     }
     const parsed = parseParams(decl, req.params);
@@ -293,9 +314,23 @@ export class Dispatcher {
         error: { code: ErrorCode.METHOD_NOT_FOUND, message: `Method not available: ${decl.name}` },
       };
     }
+    return this.#run(decl, handler, parsed.value as Record<string, unknown>, req.id, call, receipt);
+  }
+
+  /**
+   * Runs a validated call: on its project, after what holds the project's queue; as one
+   * journaled change and undo step when it mutates; cancellable by id when it is heavy.
+   */
+  #run(
+    decl: MethodDecl,
+    handler: AnyHandler,
+    params: Record<string, unknown>,
+    id: JsonRpcId | undefined,
+    call: CallInfo,
+    receipt: Receipt,
+  ): MaybeAsync<Outcome> {
     let tracked: ReturnType<RunningRequests["start"]> | null = null;
     try {
-      const params = parsed.value as Record<string, unknown>;
       const project = decl.flags?.project
         ? this.#ctx.projects.resolve(
           params.project as string | undefined,
@@ -308,8 +343,8 @@ export class Dispatcher {
         this.#ctx.journal.flushProject(project);
       }
       // A heavy request can be cancelled by id while it runs (goxel.cancel_request).
-      tracked = decl.flags.heavy && call.running && req.id !== undefined
-        ? call.running.start(req.id)
+      tracked = decl.flags.heavy && call.running && id !== undefined
+        ? call.running.start(id)
         : null;
       if (tracked) call = { ...call, signal: tracked.signal };
       const run = () => {
@@ -317,16 +352,16 @@ export class Dispatcher {
         return handler(params, { ctx: this.#ctx, project: project as Project, call });
       };
       // A mutating request is one all-or-nothing, journaled change and one undo step.
-      const work = project && decl.flags.mutates
-        ? () => runMutation(this.#ctx, project, decl.name, run, params, receipt)
-        : run;
+      const mutation = project && decl.flags.mutates ? project : null;
+      const work = () =>
+        mutation ? runMutation(this.#ctx, mutation, decl.name, run, params, receipt) : run();
       let value: MaybeAsync<unknown>;
       if (project?.isBusy) value = project.exclusive(work);
       else {
         value = work();
         // An async edit (import, script) holds the project's queue so later requests apply after
         // it; async reads (save, export, render) work on a snapshot and hold nothing.
-        if (project && decl.flags.mutates && isPromise(value)) project.exclusive(() => value);
+        if (mutation && isPromise(value)) mutation.exclusive(() => value);
       }
       // A read saw the project's queued changes: if their write fails, so does the read.
       if (project && !decl.flags.mutates) receipt.ticket = this.#ctx.journal.pendingTicket(project);
@@ -349,7 +384,7 @@ export class Dispatcher {
 
   /** Counts a request answered as soon as it was read (a cancel: daemon/cancels.ts). */
   countEarly(method: string): void {
-    this.#record(method, performance.now(), undefined, undefined);
+    this.#requests.record(method, performance.now(), undefined, undefined);
   }
 
   /**
@@ -357,28 +392,6 @@ export class Dispatcher {
    * it moves to the failures in the metrics and is logged as one.
    */
   failedLater(method: string, code: number): void {
-    const labels = this.#labels.get(method);
-    if (labels) {
-      this.#ctx.metrics.inc("goxel_requests_total", labels[0], -1);
-      this.#ctx.metrics.inc("goxel_requests_total", labels[1]);
-    }
-    this.#ctx.onRequest(method, 0, code, undefined);
-  }
-
-  #record(method: string, started: number, code: number | undefined, params: unknown): void {
-    const seconds = (performance.now() - started) / 1000;
-    const m = this.#ctx.metrics;
-    // Metrics keep one label for unknown names (a client must not grow them without bound); the
-    // log names what was sent (clipped), so a typo can be found.
-    const label = code === ErrorCode.METHOD_NOT_FOUND ? "(unknown)" : method;
-    let labels = this.#labels.get(label);
-    if (!labels) {
-      labels = [`{method="${label}",outcome="ok"}`, `{method="${label}",outcome="error"}`];
-      this.#labels.set(label, labels);
-    }
-    m.inc("goxel_requests_total", labels[code === undefined ? 0 : 1]);
-    m.observe(label, seconds);
-    const logged = label === method ? method : `(unknown) ${JSON.stringify(clip(method, 80))}`;
-    this.#ctx.onRequest(logged, seconds, code, params);
+    this.#requests.failedLater(method, code);
   }
 }

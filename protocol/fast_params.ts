@@ -91,13 +91,16 @@ function objectChecks(schema: z.ZodObject): ((value: unknown) => boolean) | null
   };
 }
 
-/**
- * Compiles the fast check of a params schema, or returns null when the schema cannot use one
- * (defaults, transforms at the object level, non-object params).
- */
-export function compileFastParams(
-  schema: z.ZodObject,
-): ((named: Record<string, unknown>) => boolean) | null {
+/** What the fast checks are made of, compiled once from a params schema. */
+interface Compiled {
+  /** Each param's check; null when only zod can validate it. */
+  props: Map<string, Check | null>;
+  required: string[];
+  refine: (value: unknown) => boolean;
+}
+
+/** Compiles a params schema's checks, or returns null when it cannot have a fast path. */
+function compile(schema: z.ZodObject): Compiled | null {
   let json: { type?: string; properties?: Record<string, JsonProp>; required?: string[] };
   try {
     json = z.toJSONSchema(schema, { io: "input", unrepresentable: "throw" }) as typeof json;
@@ -114,7 +117,19 @@ export function compileFastParams(
     // Transforms and custom refinements do not show in JSON Schema: the zod definition decides.
     props.set(k, isPlain(shape[k] as Schema) ? compileProperty(p) : null);
   }
-  const required = json.required ?? [];
+  return { props, required: json.required ?? [], refine };
+}
+
+/**
+ * Compiles the fast check of a params schema, or returns null when the schema cannot use one
+ * (defaults, transforms at the object level, non-object params).
+ */
+export function compileFastParams(
+  schema: z.ZodObject,
+): ((named: Record<string, unknown>) => boolean) | null {
+  const compiled = compile(schema);
+  if (!compiled) return null;
+  const { props, required, refine } = compiled;
   return (named) => {
     for (const r of required) if (named[r] === undefined) return false;
     for (const k in named) {
@@ -122,5 +137,36 @@ export function compileFastParams(
       if (!check || !check(named[k])) return false;
     }
     return refine(named);
+  };
+}
+
+/**
+ * Compiles the fast path of positional params given in `positional` order (without a rest
+ * entry): it returns the named params when every value passes, as namedParams would build them
+ * (null entries left out), or null when zod must decide. Checks go by position, with no
+ * look-up per param; null when the schema cannot use a fast path or a required param is
+ * named-only.
+ */
+export function compileFastPositional(
+  schema: z.ZodObject,
+  positional: readonly string[],
+): ((args: readonly unknown[]) => Record<string, unknown> | null) | null {
+  const compiled = compile(schema);
+  if (!compiled || positional.some((p) => p.startsWith("..."))) return null;
+  const checks = positional.map((name) => compiled.props.get(name) ?? null);
+  const requiredAt = compiled.required.map((name) => positional.indexOf(name));
+  if (requiredAt.some((i) => i < 0)) return null;
+  const refine = compiled.refine;
+  return (args) => {
+    if (args.length > positional.length) return null;
+    for (const i of requiredAt) if (args[i] === undefined || args[i] === null) return null;
+    const named: Record<string, unknown> = {};
+    for (let i = 0; i < args.length; i++) {
+      const v = args[i], check = checks[i];
+      if (v === null) continue;
+      if (!check || !check(v)) return null;
+      named[positional[i]] = v;
+    }
+    return refine(named) ? named : null;
   };
 }

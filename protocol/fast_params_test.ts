@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { compileFastParams } from "./fast_params.ts";
+import { compileFastParams, compileFastPositional } from "./fast_params.ts";
 import { listMethods } from "./mod.ts";
 import { namedParams } from "./positional.ts";
 
@@ -68,6 +68,65 @@ Deno.test("the fast path accepts only what zod accepts, with the same output", (
   }
   assert.ok(compiled > 20, `only ${compiled} methods have a fast path`);
   assert.ok(fastAccepted > 100, `the fast path accepted only ${fastAccepted} inputs`);
+});
+
+/** Positional inputs: array examples, then each position set to each value (the rest 1). */
+function positionalInputs(positional: readonly string[], examples: readonly { params: unknown }[]) {
+  const out: unknown[][] = examples.flatMap((e) => Array.isArray(e.params) ? [e.params] : []);
+  for (let n = 0; n <= positional.length + 1; n++) {
+    for (let at = 0; at < n; at++) {
+      for (const v of VALUES) out.push(Array.from({ length: n }, (_, i) => i === at ? v : 1));
+    }
+  }
+  return out;
+}
+
+Deno.test("the positional fast path accepts only what zod accepts, as namedParams names it", () => {
+  let fastAccepted = 0, compiled = 0;
+  for (const decl of listMethods({ conformance: true })) {
+    const fast = compileFastPositional(decl.params, decl.positional);
+    if (!fast) continue;
+    compiled++;
+    for (const raw of positionalInputs(decl.positional, decl.examples)) {
+      const value = fast(raw);
+      if (!value) continue;
+      fastAccepted++;
+      const named = namedParams(decl, raw);
+      assert.deepEqual(value, named, `${decl.name}: ${JSON.stringify(raw)} named otherwise`);
+      const zod = decl.params.safeParse(named);
+      assert.ok(
+        zod.success,
+        `${decl.name}: fast path accepted ${JSON.stringify(raw)}, zod refused`,
+      );
+      assert.deepEqual(zod.data, value, `${decl.name}: zod changes ${JSON.stringify(raw)}`);
+    }
+  }
+  assert.ok(compiled > 20, `only ${compiled} methods have a positional fast path`);
+  assert.ok(fastAccepted > 100, `the positional fast path accepted only ${fastAccepted} inputs`);
+});
+
+Deno.test("the positional fast path takes add_voxel's [x, y, z, r, g, b, a] only", () => {
+  const decl = listMethods().find((m) => m.name === "goxel.add_voxel")!;
+  const fast = compileFastPositional(decl.params, decl.positional)!;
+  assert.deepEqual(fast([1, -2, 3, 255, 0, 0, 255]), {
+    x: 1,
+    y: -2,
+    z: 3,
+    r: 255,
+    g: 0,
+    b: 0,
+    a: 255,
+  });
+  assert.deepEqual(fast([1, 2, 3, null, null, null, null, 2]), { x: 1, y: 2, z: 3, layer_id: 2 });
+  const declined: [string, unknown[]][] = [
+    ["r without g and b (the declared refinement)", [1, 2, 3, 255]],
+    ["a missing required param", [1, 2]],
+    ["a null required param", [1, null, 3]],
+    ["a fraction", [1.5, 2, 3]],
+    ["a channel out of range", [1, 2, 3, 256, 0, 0]],
+    ["too many params", [1, 2, 3, 4, 5, 6, 7, 8, 9]],
+  ];
+  for (const [what, args] of declined) assert.equal(fast(args), null, what);
 });
 
 Deno.test("the fast path declines transforms, refinements it cannot see, defaults and unknown keys", () => {

@@ -71,12 +71,15 @@ export class NdjsonDecoder {
    */
   #emitLines(chunk: Uint8Array, start: number, end: number, events: FrameEvent[]): void {
     const text = this.#utf8.decode(chunk.subarray(start, end));
+    // As many characters as bytes: each byte decoded to one character (no byte decodes to two),
+    // so text offsets are byte offsets and the bytes need no search of their own.
+    const sameOffsets = text.length === end - start;
     let from = 0;
     let at = start;
     for (;;) {
       const nl = text.indexOf("\n", from);
       const stop = nl < 0 ? text.length : nl;
-      const byteStop = nl < 0 ? end : chunk.indexOf(LF, at);
+      const byteStop = nl < 0 ? end : sameOffsets ? start + nl : chunk.indexOf(LF, at);
       this.#emitText(text, from, stop, byteStop - at, events);
       if (nl < 0) return;
       from = nl + 1;

@@ -177,25 +177,38 @@ export function isValidId(id: unknown): id is JsonRpcId {
  * an id) with −32600 and the request's id when that id itself is valid, else null.
  */
 export function validateEnvelope(msg: unknown): EnvelopeCheck {
+  const problem = envelopeProblem(msg);
+  if (problem) return invalid(problem[0], problem[1]);
+  const m = msg as Record<string, unknown>;
+  const request: JsonRpcRequest = { jsonrpc: "2.0", method: m.method as string };
+  if (Object.hasOwn(m, "params")) request.params = m.params as JsonRpcParams;
+  if (Object.hasOwn(m, "id")) request.id = m.id as JsonRpcId;
+  return { ok: true, request };
+}
+
+/**
+ * True when a decoded message is a valid request as it stands (the rules of validateEnvelope;
+ * other members are left on it): a server may then use it without a copy.
+ */
+export function isRequest(msg: unknown): msg is JsonRpcRequest {
+  return envelopeProblem(msg) === null;
+}
+
+/** Why a message is not a valid request, with the id to answer with; null when it is one. */
+function envelopeProblem(msg: unknown): [string, JsonRpcId] | null {
   if (typeof msg !== "object" || msg === null || Array.isArray(msg)) {
-    return invalid("the message must be a JSON object", null);
+    return ["the message must be a JSON object", null];
   }
   const m = msg as Record<string, unknown>;
   const hasId = Object.hasOwn(m, "id");
-  if (hasId && !isValidId(m.id)) {
-    return invalid("id must be a string, a number or null", null);
-  }
+  if (hasId && !isValidId(m.id)) return ["id must be a string, a number or null", null];
   const id = hasId ? m.id as JsonRpcId : null;
-  if (m.jsonrpc !== "2.0") return invalid('"jsonrpc" must be exactly "2.0"', id);
-  if (typeof m.method !== "string") return invalid('"method" must be a string', id);
-  const hasParams = Object.hasOwn(m, "params");
-  if (hasParams && (typeof m.params !== "object" || m.params === null)) {
-    return invalid('"params" must be an array or an object when present', id);
+  if (m.jsonrpc !== "2.0") return ['"jsonrpc" must be exactly "2.0"', id];
+  if (typeof m.method !== "string") return ['"method" must be a string', id];
+  if (Object.hasOwn(m, "params") && (typeof m.params !== "object" || m.params === null)) {
+    return ['"params" must be an array or an object when present', id];
   }
-  const request: JsonRpcRequest = { jsonrpc: "2.0", method: m.method };
-  if (hasParams) request.params = m.params as JsonRpcParams;
-  if (hasId) request.id = id;
-  return { ok: true, request };
+  return null;
 }
 
 function invalid(why: string, id: JsonRpcId): EnvelopeCheck {

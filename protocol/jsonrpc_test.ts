@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { ErrorCode, RpcError, validateEnvelope } from "./jsonrpc.ts";
+import { ErrorCode, isRequest, RpcError, validateEnvelope } from "./jsonrpc.ts";
 
 const SPEC = new URL("../../shared/spec/jsonrpc_vectors.jsonl", import.meta.url);
 
-Deno.test("validateEnvelope() accepts valid requests and keeps notifications id-less", async (t) => {
+Deno.test("validateEnvelope() and isRequest() accept valid requests", async (t) => {
   const cases: [string, unknown][] = [
     ["positional params", { jsonrpc: "2.0", method: "subtract", params: [42, 23], id: 1 }],
     ["named params", { jsonrpc: "2.0", method: "subtract", params: { minuend: 42 }, id: "a" }],
@@ -22,11 +22,12 @@ Deno.test("validateEnvelope() accepts valid requests and keeps notifications id-
       assert.equal("id" in r.request, "id" in m);
       assert.ok(!("extra" in r.request));
       if ("id" in m) assert.equal(r.request.id, m.id);
+      assert.equal(isRequest(msg), true, "isRequest() agrees");
     });
   }
 });
 
-Deno.test("validateEnvelope() rejects invalid requests with -32600 and the right id", async (t) => {
+Deno.test("validateEnvelope() and isRequest() reject invalid requests with -32600", async (t) => {
   const cases: [string, unknown, unknown][] = [
     ["number", 1, null],
     ["string", "x", null],
@@ -51,6 +52,7 @@ Deno.test("validateEnvelope() rejects invalid requests with -32600 and the right
       assert.equal(r.error.code, ErrorCode.INVALID_REQUEST);
       assert.match(r.error.message, /^Invalid request: /);
       assert.equal(r.id, id);
+      assert.equal(isRequest(msg), false, "isRequest() agrees");
     });
   }
 });

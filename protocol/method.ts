@@ -5,7 +5,7 @@
  */
 import { didYouMean } from "./suggest.ts";
 import { z } from "zod";
-import { compileFastParams } from "./fast_params.ts";
+import { compileFastParams, compileFastPositional } from "./fast_params.ts";
 import { namedParams, restName } from "./positional.ts";
 import { clip } from "./replies.ts";
 import { ProjectRef } from "./wire.ts";
@@ -153,17 +153,35 @@ export type ParamsCheck<T> =
   | { ok: true; value: T }
   | { ok: false; message: string; issues: ParamIssue[] };
 
-const FAST = new WeakMap<MethodDecl, ((named: Record<string, unknown>) => boolean) | null>();
+/** A declaration's fast checks: of named params, and of positional ones (see fast_params.ts). */
+interface FastChecks {
+  named: ((named: Record<string, unknown>) => boolean) | null;
+  positional: ((args: readonly unknown[]) => Record<string, unknown> | null) | null;
+}
 
-/** The fast check derived from a declaration's schema (compiled once, on first use). */
-function fastCheck(decl: MethodDecl): ((named: Record<string, unknown>) => boolean) | null {
-  let check = FAST.get(decl);
-  if (check === undefined) FAST.set(decl, check = compileFastParams(decl.params));
-  return check;
+const FAST = new WeakMap<MethodDecl, FastChecks>();
+
+/** The fast checks derived from a declaration's schema (compiled once, on first use). */
+function fastChecks(decl: MethodDecl): FastChecks {
+  let checks = FAST.get(decl);
+  if (checks === undefined) {
+    checks = {
+      named: compileFastParams(decl.params),
+      positional: compileFastPositional(decl.params, decl.positional),
+    };
+    FAST.set(decl, checks);
+  }
+  return checks;
 }
 
 /** Validates raw params (absent, positional array or named object) against a declaration. */
 export function parseParams<D extends MethodDecl>(decl: D, raw: unknown): ParamsCheck<ParamsOf<D>> {
+  const fast = fastChecks(decl);
+  // Plain positional values (the common `[x, y, z, r, g, b, a]`) are checked where they stand.
+  if (fast.positional && Array.isArray(raw) && !decl.arrayForm?.(raw)) {
+    const value = fast.positional(raw);
+    if (value) return { ok: true, value: value as ParamsOf<D> };
+  }
   const named = namedParams(decl, raw);
   if (typeof named === "string") {
     return {
@@ -172,7 +190,7 @@ export function parseParams<D extends MethodDecl>(decl: D, raw: unknown): Params
       issues: [{ path: [], code: "invalid_params", message: named }],
     };
   }
-  if (fastCheck(decl)?.(named)) return { ok: true, value: named as ParamsOf<D> };
+  if (fast.named?.(named)) return { ok: true, value: named as ParamsOf<D> };
   const parsed = decl.params.safeParse(named, { reportInput: true });
   if (parsed.success) return { ok: true, value: parsed.data as ParamsOf<D> };
   // Unknown keys first: a misspelt name explains the "required" issues that follow it.

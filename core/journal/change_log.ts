@@ -1,6 +1,6 @@
 /**
  * Undo and journal deltas of a small edit from its volumes' change logs (the old value of every
- * voxel set() wrote, see Volume.startChangeLog): no snapshot and no comparison of whole tiles.
+ * voxel set() changed, see Volume.startChangeLog): no snapshot and no comparison of whole tiles.
  */
 import { tileOrigin, type Volume } from "../volume.ts";
 import {

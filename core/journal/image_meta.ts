@@ -55,16 +55,16 @@ export function metaFingerprint(image: Image): unknown[] {
     out.push(l.material ? image.materials.indexOf(l.material) : -1);
     pushArray(out, l.box);
     pushArray(out, l.mat);
-    for (const k in l) {
-      if (!LAYER_FIELDS.has(k)) out.push(k, (l as unknown as Record<string, unknown>)[k]);
-    }
+    pushUnknown(out, l as unknown as Record<string, unknown>, LAYER_KEYS);
   }
   for (const c of image.cameras) {
     out.push(c.name, c.ortho, c.dist);
     pushArray(out, c.mat);
   }
   for (const m of image.materials) {
-    out.push(m.name, m.metallic, m.roughness, ...m.baseColor, ...m.emission);
+    out.push(m.name, m.metallic, m.roughness);
+    pushArray(out, m.baseColor);
+    pushArray(out, m.emission);
   }
   pushArray(out, image.selectionBox);
   out.push(image.selectionMask !== null);
@@ -72,9 +72,7 @@ export function metaFingerprint(image: Image): unknown[] {
   out.push(lt.pitch, lt.yaw, lt.intensity, lt.fixed, lt.ambient, lt.shadow);
   out.push(image.layers.indexOf(image.activeLayer!), image.cameras.indexOf(image.activeCamera!));
   out.push(image.materials.indexOf(image.activeMaterial!));
-  for (const k in image) {
-    if (!KNOWN_IMAGE_KEYS.has(k)) out.push(k, (image as unknown as Record<string, unknown>)[k]);
-  }
+  pushUnknown(out, image as unknown as Record<string, unknown>, IMAGE_KEYS);
   return out;
 }
 
@@ -128,6 +126,22 @@ const LAYER_FIELDS = new Set([
   "imagePath",
   "sourceKey",
 ]);
+
+/**
+ * Pushes the key and value of each field of `obj` that `known` does not name. Keys are first
+ * compared with `known` in its own order (how the engine's objects are built), which costs less
+ * than a set look-up per key.
+ */
+function pushUnknown(out: unknown[], obj: Record<string, unknown>, known: readonly string[]): void {
+  let i = 0;
+  for (const k in obj) {
+    if (k === known[i]) i++;
+    else if (!known.includes(k)) out.push(k, obj[k]);
+  }
+}
+
+/** The known fields in the order images and layers are built with. */
+const IMAGE_KEYS = [...KNOWN_IMAGE_KEYS], LAYER_KEYS = [...LAYER_FIELDS];
 
 function pushArray(out: unknown[], a: ArrayLike<number> | null): void {
   if (!a) out.push(null);

@@ -31,7 +31,9 @@ export interface ColorParams {
 
 /** Object-level check: `color` and `r/g/b/a` are exclusive, and r, g, b come together. */
 export function checkColorParams(p: ColorParams, ctx: z.RefinementCtx): void {
-  const channels = [p.r, p.g, p.b].filter((c) => c !== undefined).length;
+  // Counted without an array: this check runs on every single-voxel edit.
+  const channels = (p.r !== undefined ? 1 : 0) + (p.g !== undefined ? 1 : 0) +
+    (p.b !== undefined ? 1 : 0);
   if (p.color && (channels > 0 || p.a !== undefined)) {
     ctx.addIssue({
       code: "custom",
