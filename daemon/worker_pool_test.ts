@@ -89,8 +89,10 @@ Deno.test("WorkerPool lets go of a connection's signal when a job settles", asyn
 Deno.test("WorkerPool.retireIdle() ends idle workers only, and the next job starts one", async () => {
   const pool = new WorkerPool(2);
   try {
-    await pool.run({ kind: "sleep", ms: 1 });
-    const busy = pool.run({ kind: "sleep", ms: 300 });
+    // Both workers started first: starting one on a loaded machine took longer than the busy
+    // job once, which then ended before the look.
+    await Promise.all([pool.run({ kind: "sleep", ms: 1 }), pool.run({ kind: "sleep", ms: 1 })]);
+    const busy = pool.run({ kind: "sleep", ms: 1000 });
     await pool.run({ kind: "sleep", ms: 1 });
     // Two workers: one runs the 300 ms job, the other is idle.
     assert.equal(pool.retireIdle(), 1);
