@@ -45,39 +45,43 @@ export function buildRayScene(tiles: Iterable<PlainTile>, distances = true): Ray
   const solid: PlainTile[] = [];
   const vmin = [Infinity, Infinity, Infinity], vmax = [-Infinity, -Infinity, -Infinity];
   for (const tile of tiles) {
-    if (tile.origin.some((o) => o % 16 !== 0)) {
-      throw new RangeError(`Tile origin ${tile.origin.join(",")} is not a multiple of 16`);
-    }
-    if (addSolidBounds(tile, vmin, vmax)) solid.push(tile);
+    const bounds = solidBounds(tile);
+    if (bounds) addBounds(tile, bounds, vmin, vmax), solid.push(tile);
   }
-  if (solid.length === 0) {
-    const grid = new Int32Array([-1]);
-    return {
-      origin: [0, 0, 0],
-      bricks: [1, 1, 1],
-      size: [4, 4, 4],
-      grid,
-      colors: new Uint32Array(0),
-      bbox: null,
-    };
-  }
+  const frame = sceneFrame(vmin, vmax);
+  if (!frame) return emptyScene();
+  const grid = new Int32Array(frame.bricks[0] * frame.bricks[1] * frame.bricks[2]).fill(-1);
+  const colors = fillBricks(solid, frame.origin, frame.bricks, grid);
+  if (distances) chessboardDistance(grid, frame.bricks);
+  return { ...frame, grid, colors, bbox: { min: vmin, max: vmax } as RayScene["bbox"] };
+}
+
+/** The scene of no solid voxel. */
+export function emptyScene(): RayScene {
+  return {
+    origin: [0, 0, 0],
+    bricks: [1, 1, 1],
+    size: [4, 4, 4],
+    grid: new Int32Array([-1]),
+    colors: new Uint32Array(0),
+    bbox: null,
+  };
+}
+
+/**
+ * Returns the brick grid over the solid voxels' box [vmin, vmax): its origin, size in bricks and
+ * in voxels; null for an empty box. Throws when the grid would be too large.
+ */
+export function sceneFrame(vmin: readonly number[], vmax: readonly number[]) {
+  if (!(vmin[0] < vmax[0])) return null;
   const origin = vmin.map((v) => Math.floor(v / 4) * 4) as [number, number, number];
   const bricks = vmax.map((v, a) => Math.ceil((v - origin[a]) / 4)) as [number, number, number];
   if (bricks[0] * bricks[1] * bricks[2] > MAX_GRID_BRICKS) {
     const span = vmax.map((v, a) => v - vmin[a]).join("×");
     throw new InvalidInputError(`Cannot render: the model spans ${span} voxels, too large a box`);
   }
-  const grid = new Int32Array(bricks[0] * bricks[1] * bricks[2]).fill(-1);
-  const colors = fillBricks(solid, origin, bricks, grid);
-  if (distances) chessboardDistance(grid, bricks);
-  return {
-    origin,
-    bricks,
-    size: [bricks[0] * 4, bricks[1] * 4, bricks[2] * 4],
-    grid,
-    colors,
-    bbox: { min: vmin as [number, number, number], max: vmax as [number, number, number] },
-  };
+  const size: [number, number, number] = [bricks[0] * 4, bricks[1] * 4, bricks[2] * 4];
+  return { origin, bricks, size };
 }
 
 /** Allocates a brick slot in `grid` for every brick with a solid voxel and copies colours. */
@@ -87,27 +91,46 @@ function fillBricks(
   bricks: number[],
   grid: Int32Array,
 ): Uint32Array {
-  let colors = new Uint32Array(64 * 64), used = 0;
-  for (const { origin: o, voxels } of tiles) {
-    for (let i = 0; i < 4096; i++) {
-      const c = voxels[i];
-      if (c >>> 24 < SOLID_ALPHA) continue;
-      const x = o[0] + (i & 15) - origin[0], y = o[1] + ((i >> 4) & 15) - origin[1];
-      const z = o[2] + (i >> 8) - origin[2];
-      const b = (x >> 2) + bricks[0] * ((y >> 2) + bricks[1] * (z >> 2));
-      if (grid[b] < 0) {
-        if (used === colors.length) {
-          const bigger = new Uint32Array(colors.length * 2);
-          bigger.set(colors);
-          colors = bigger;
-        }
-        grid[b] = used;
-        used += 64;
+  const store: BrickColors = { colors: new Uint32Array(64 * 64), used: 0 };
+  for (const tile of tiles) fillTileBricks(tile, origin, bricks, grid, store);
+  return store.colors.subarray(0, store.used);
+}
+
+/** Brick colours being filled: `used` entries of `colors` hold bricks (64 each). */
+export interface BrickColors {
+  colors: Uint32Array;
+  used: number;
+}
+
+/**
+ * Copies a tile's solid voxels into their bricks, giving a slot (at the end of `store`) to
+ * each brick that has none yet; what a brick already holds stays unless overwritten.
+ */
+export function fillTileBricks(
+  tile: PlainTile,
+  origin: readonly number[],
+  bricks: readonly number[],
+  grid: Int32Array,
+  store: BrickColors,
+): void {
+  const { origin: o, voxels } = tile;
+  for (let i = 0; i < 4096; i++) {
+    const c = voxels[i];
+    if (c >>> 24 < SOLID_ALPHA) continue;
+    const x = o[0] + (i & 15) - origin[0], y = o[1] + ((i >> 4) & 15) - origin[1];
+    const z = o[2] + (i >> 8) - origin[2];
+    const b = (x >> 2) + bricks[0] * ((y >> 2) + bricks[1] * (z >> 2));
+    if (grid[b] < 0) {
+      if (store.used === store.colors.length) {
+        const bigger = new Uint32Array(store.colors.length * 2);
+        bigger.set(store.colors);
+        store.colors = bigger;
       }
-      colors[grid[b] + (x & 3) + ((y & 3) << 2) + ((z & 3) << 4)] = c;
+      grid[b] = store.used;
+      store.used += 64;
     }
+    store.colors[grid[b] + (x & 3) + ((y & 3) << 2) + ((z & 3) << 4)] = c;
   }
-  return colors.subarray(0, used);
 }
 
 /**
@@ -163,11 +186,16 @@ function minBehind(
   return m;
 }
 
-/** Grows [vmin, vmax) by the tile's solid voxels; returns false when it has none. */
-function addSolidBounds(tile: PlainTile, vmin: number[], vmax: number[]): boolean {
+/**
+ * Returns the box of a tile's solid voxels in tile coordinates, [x0, y0, z0, x1, y1, z1]
+ * inclusive, or null when it has none. Throws on a tile that is not a 16³ tile.
+ */
+export function solidBounds(tile: PlainTile): Int32Array | null {
   const v = tile.voxels;
   if (v.length !== 4096) throw new RangeError(`Tile has ${v.length} voxels instead of 4096`);
-  // Local bounds first (no allocation per voxel), then moved to the tile's origin.
+  if (tile.origin.some((o) => o % 16 !== 0)) {
+    throw new RangeError(`Tile origin ${tile.origin.join(",")} is not a multiple of 16`);
+  }
   let x0 = 16, y0 = 16, z0 = 16, x1 = -1, y1 = -1, z1 = -1;
   for (let i = 0; i < 4096; i++) {
     if (v[i] >>> 24 < SOLID_ALPHA) continue;
@@ -179,13 +207,21 @@ function addSolidBounds(tile: PlainTile, vmin: number[], vmax: number[]): boolea
     if (z < z0) z0 = z;
     z1 = z;
   }
-  if (x1 < 0) return false;
-  const o = tile.origin, lo = [x0, y0, z0], hi = [x1, y1, z1];
+  return x1 < 0 ? null : Int32Array.of(x0, y0, z0, x1, y1, z1);
+}
+
+/** Grows the world box [vmin, vmax) by a tile's solid box (see solidBounds). */
+export function addBounds(
+  tile: PlainTile,
+  bounds: Int32Array,
+  vmin: number[],
+  vmax: number[],
+): void {
+  const o = tile.origin;
   for (let a = 0; a < 3; a++) {
-    if (o[a] + lo[a] < vmin[a]) vmin[a] = o[a] + lo[a];
-    if (o[a] + hi[a] + 1 > vmax[a]) vmax[a] = o[a] + hi[a] + 1;
+    if (o[a] + bounds[a] < vmin[a]) vmin[a] = o[a] + bounds[a];
+    if (o[a] + bounds[a + 3] + 1 > vmax[a]) vmax[a] = o[a] + bounds[a + 3] + 1;
   }
-  return true;
 }
 
 /** Returns the colour of the solid voxel at local (x, y, z), or 0 when it is not solid. */

@@ -160,7 +160,7 @@ export function renderEachRange(
   const list = [...tiles];
   const cache = kept?.cache ?? new SceneCache(), content = kept?.content ?? null;
   // The rasteriser only looks voxels up: it needs no empty-space distances.
-  const scene = cache.rayScene(content, list, options.quality === "path");
+  const scene = cache.rayScene(content, list, options.quality === "path", kept?.numbers);
   const { width, height } = options;
   const cam = resolveCamera(scene, camera, options.camera, width / height);
   const sub = options.supersample === false ? 1 : 2;

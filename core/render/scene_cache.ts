@@ -11,6 +11,7 @@ import type { FaceRects } from "./face_rects.ts";
 import type { FaceList } from "./shadow_map.ts";
 import { Scratch } from "../scratch.ts";
 import { TileMeshes } from "./tile_meshes.ts";
+import { TileRayScene } from "./tile_ray_scene.ts";
 
 /** The faces of a volume with their colours and occlusion masks (filled as faces are shaded). */
 export interface FaceMesh extends FaceList {
@@ -37,17 +38,29 @@ export class SceneCache {
   #distances = false;
   #mesh: FaceMesh | null = null;
   #tiles: TileMeshes | null = null;
+  #grids: TileRayScene | null = null;
 
   /** Name of the content held (null: nothing). */
   get key(): string | null {
     return this.#key;
   }
 
-  /** Returns the ray scene of content `key` made of `tiles` (with empty-space distances if asked). */
-  rayScene(key: string | null, tiles: PlainTile[], distances: boolean): RayScene {
+  /**
+   * Returns the ray scene of content `key` made of `tiles` (with empty-space distances if
+   * asked). Without distances and with the tiles' numbers (see TileRayScene) only the tiles an
+   * edit changed since the last scene are copied again.
+   */
+  rayScene(
+    key: string | null,
+    tiles: PlainTile[],
+    distances: boolean,
+    numbers?: ArrayLike<number>,
+  ): RayScene {
     this.#select(key);
     if (this.#scene && (this.#distances || !distances)) return this.#scene;
-    const scene = buildRayScene(tiles, distances);
+    const scene = !distances && numbers && key !== null
+      ? (this.#grids ??= new TileRayScene()).scene(tiles, numbers)
+      : buildRayScene(tiles, distances);
     if (this.#keeps(scene.grid.byteLength + scene.colors.byteLength)) {
       this.#scene = scene;
       this.#distances = distances;
@@ -79,7 +92,7 @@ export class SceneCache {
     this.#scene = null;
     this.#distances = false;
     this.#mesh = null;
-    if (key === null) this.#tiles = null;
+    if (key === null) this.#tiles = this.#grids = null;
   }
 
   /** Returns whether parts of `bytes` more may be kept (else nothing of this content is). */
