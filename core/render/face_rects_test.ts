@@ -82,16 +82,24 @@ Deno.test("meshes kept tile by tile carry rectangles that cover their faces, aft
   }
   const meshes = new TileMeshes();
   const plain = () => {
-    const tiles = [...v.tiles()].map(([x, y, z, voxels]) => ({
+    // As a render's merge does: it shares the tiles, so the next write to one copies it and
+    // gives it a new number (read from the live volume, the numbers would never change).
+    const snap = v.copy();
+    const tiles = [...snap.tiles()].map(([x, y, z, voxels]) => ({
       origin: [x, y, z] as [number, number, number],
-      voxels: voxels.slice(),
+      voxels,
     }));
-    return { tiles, numbers: tiles.map((t) => v.tileDataId(...t.origin) ?? 0) };
+    return { tiles, numbers: tiles.map((t) => snap.tileDataId(...t.origin) ?? 0) };
   };
+  let before = plain();
+  meshes.mesh(before.tiles, before.numbers);
   for (const [x, y, z] of [[0, 0, 19], [15, 15, 5], [-6, 3, 0]]) {
     v.set(x, y, z, 0);
-    const { tiles, numbers } = plain();
-    const mesh = meshes.mesh(tiles, numbers);
+    const now = plain();
+    assert.notDeepEqual(now.numbers, before.numbers, "the edited tile has a new number");
+    const mesh = meshes.mesh(now.tiles, now.numbers);
     assert.deepEqual(rectCells(mesh.rects!), faceCells(mesh), `after clearing ${x},${y},${z}`);
+    assert.deepEqual(faceCells(mesh), faceCells(meshFaces(volumeFromTiles(now.tiles))));
+    before = now;
   }
 });
