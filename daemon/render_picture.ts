@@ -43,6 +43,9 @@ function renderInput(image: Image, bands: number) {
   return { input: { volume, camera, light: { ...image.light }, content, numbers }, transfer };
 }
 
+/** Packed voxels and each tile's number, in the same order. */
+type PackedVoxels = ReturnType<typeof plainVoxels>;
+
 /** The merged visible tiles of an image, packed, with each tile's number (see TileMeshes). */
 function plainVoxels(image: Image, shared: boolean) {
   const merged = mergedVisibleVolume(image);
@@ -61,13 +64,13 @@ function plainVoxels(image: Image, shared: boolean) {
  * thread's collector then paused it for 1–8 ms every few renders. Kept while at most 16 MB and
  * for at most 10 s without a render, so an idle daemon holds none of it.
  */
-class KeptVoxels<T extends { volume: { voxels: Uint32Array } }> {
+class KeptVoxels {
   #content: string | null = null;
-  #value: T | null = null;
+  #value: PackedVoxels | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
 
   /** Returns the copy of `content`: the kept one, else a new one from `make`. */
-  get(content: string, make: () => T): T {
+  get(content: string, make: () => PackedVoxels): PackedVoxels {
     let value = this.#content === content ? this.#value : null;
     if (!value) {
       value = make();
@@ -84,7 +87,7 @@ class KeptVoxels<T extends { volume: { voxels: Uint32Array } }> {
 
 const KEPT_VOXEL_BYTES = 16 << 20;
 const KEPT_VOXELS_MS = 10_000;
-const sharedVoxels = new KeptVoxels<ReturnType<typeof plainVoxels>>();
+const sharedVoxels = new KeptVoxels();
 
 /**
  * Rows per slice when a picture is shared between workers: each of n workers renders every

@@ -50,9 +50,9 @@ export function buildRayScene(tiles: Iterable<PlainTile>, distances = true): Ray
   }
   const frame = sceneFrame(vmin, vmax);
   if (!frame) return emptyScene();
-  const grid = new Int32Array(frame.bricks[0] * frame.bricks[1] * frame.bricks[2]).fill(-1);
-  const colors = fillBricks(solid, frame.origin, frame.bricks, grid);
+  const { grid, store } = brickGrid(solid, frame);
   if (distances) chessboardDistance(grid, frame.bricks);
+  const colors = store.colors.subarray(0, store.used);
   return { ...frame, grid, colors, bbox: { min: vmin, max: vmax } as RayScene["bbox"] };
 }
 
@@ -84,16 +84,19 @@ export function sceneFrame(vmin: readonly number[], vmax: readonly number[]) {
   return { origin, bricks, size };
 }
 
-/** Allocates a brick slot in `grid` for every brick with a solid voxel and copies colours. */
-function fillBricks(
-  tiles: PlainTile[],
-  origin: number[],
-  bricks: number[],
-  grid: Int32Array,
-): Uint32Array {
+/**
+ * Returns the brick grid of a frame (see sceneFrame) with a slot for every brick of the tiles
+ * that has a solid voxel, and the slots' colours; empty bricks hold −1.
+ */
+export function brickGrid(
+  tiles: readonly PlainTile[],
+  frame: { origin: readonly number[]; bricks: readonly number[] },
+): { grid: Int32Array; store: BrickColors } {
+  const { origin, bricks } = frame;
+  const grid = new Int32Array(bricks[0] * bricks[1] * bricks[2]).fill(-1);
   const store: BrickColors = { colors: new Uint32Array(64 * 64), used: 0 };
   for (const tile of tiles) fillTileBricks(tile, origin, bricks, grid, store);
-  return store.colors.subarray(0, store.used);
+  return { grid, store };
 }
 
 /** Brick colours being filled: `used` entries of `colors` hold bricks (64 each). */

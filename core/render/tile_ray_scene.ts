@@ -7,6 +7,7 @@
 import {
   addBounds,
   type BrickColors,
+  brickGrid,
   emptyScene,
   fillTileBricks,
   type PlainTile,
@@ -54,14 +55,10 @@ export class TileRayScene {
       for (const t of changed) fillTileBricks(t, old.origin, old.bricks, old.grid, store);
       scene = { ...old, colors: store.colors.subarray(0, store.used), bbox };
     } else {
-      const grid = new Int32Array(frame.bricks[0] * frame.bricks[1] * frame.bricks[2]).fill(-1);
-      const fresh: BrickColors = { colors: new Uint32Array(64 * 64), used: 0 };
-      tiles.forEach((t, i) => {
-        if (bounds.get(numbers[i])) fillTileBricks(t, frame.origin, frame.bricks, grid, fresh);
-      });
-      this.#store = fresh;
-      this.#built = fresh.used;
-      scene = { ...frame, grid, colors: fresh.colors.subarray(0, fresh.used), bbox };
+      const { grid, store } = brickGrid(tiles.filter((_, i) => bounds.get(numbers[i])), frame);
+      this.#store = store;
+      this.#built = store.used;
+      scene = { ...frame, grid, colors: store.colors.subarray(0, store.used), bbox };
     }
     this.#scene = frame ? scene : null;
     this.#numbers = keys;
