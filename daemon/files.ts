@@ -1,20 +1,18 @@
 /** All project file-system access: path resolution against the workspace and atomic writes. */
 import { constants } from "node:fs";
-import {
-  type FileHandle,
-  lstat,
-  open,
-  readdir,
-  realpath,
-  rename,
-  rm,
-  stat,
-} from "node:fs/promises";
+import { type FileHandle, open, readdir, rm, stat } from "node:fs/promises";
 import { basename, dirname, extname, isAbsolute, join, resolve } from "node:path";
 import process from "node:process";
 import { FormatError, IoError } from "../core/errors.ts";
 import type { EncodedFile } from "../core/formats/codec.ts";
 import { isProcessAlive } from "./runtime_files.ts";
+import {
+  BLOCKING_IO,
+  BLOCKING_WRITE_BYTES,
+  POOLED_IO,
+  type WriteFile,
+  type WriteIo,
+} from "./write_io.ts";
 
 /** Default largest file the daemon reads into memory (limits.max_file_bytes: 256 MiB). */
 export const MAX_READ_BYTES = 256 * 1024 * 1024;
@@ -140,6 +138,7 @@ export interface AtomicWriteOptions {
  * `mode` instead, the umask not applying); a missing directory is an error, never created.
  * With `throughLinks` a symbolic link is written through: its target gets the data and the link
  * stays (for the file a request names, whose link MCP checks); otherwise a link is replaced.
+ * A write without fsync of at most BLOCKING_WRITE_BYTES (a render) makes blocking calls.
  */
 export async function writeFileAtomic(
   target: string,
@@ -147,39 +146,51 @@ export async function writeFileAtomic(
   options: AtomicWriteOptions = {},
 ): Promise<void> {
   const { mode = 0o644, exactMode = false, throughLinks = false, durable = true } = options;
-  const path = throughLinks ? await followLink(target) : target;
+  const io = !durable && data.length <= BLOCKING_WRITE_BYTES ? BLOCKING_IO : POOLED_IO;
+  const path = throughLinks ? await followLink(target, io) : target;
   const dir = dirname(path);
   // Unique per write: two writes of one file in the same millisecond took the same name, so
   // one failed (EEXIST) and its clean-up deleted the other's temp file.
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.${++tempSerial}.tmp`);
-  const existing = await stat(path).catch(() => null);
+  const existing = await orNull(() => io.stat(path));
   if (existing && !existing.isFile()) {
     throw new IoError(path, `Cannot write "${path}": it exists and is not a regular file`);
   }
   try {
-    const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode)
-      .catch(async (err) => {
-        // Missing directories are never created (a typo in a path must not build a tree):
-        // say which part of the path is missing or not a directory.
-        await checkParent(path, dir);
-        throw err;
-      });
+    let file: WriteFile;
+    try {
+      file = await io.create(tmp, mode);
+    } catch (err) {
+      // Missing directories are never created (a typo in a path must not build a tree):
+      // say which part of the path is missing or not a directory.
+      await checkParent(path, dir);
+      throw err;
+    }
     try {
       // The umask applied at creation; an existing file's own mode is restored exactly.
-      if (existing && !exactMode) await fh.chmod(existing.mode & 0o7777);
-      await fh.writeFile(data);
-      if (exactMode) await fh.chmod(mode);
-      if (durable) await fh.sync();
+      if (existing && !exactMode) await file.chmod(existing.mode & 0o7777);
+      await file.write(data);
+      if (exactMode) await file.chmod(mode);
+      if (durable) await file.sync();
     } finally {
-      await fh.close();
+      await file.close();
     }
-    await rename(tmp, path);
+    await io.rename(tmp, path);
   } catch (err) {
-    await rm(tmp, { force: true }).catch(() => {});
+    await orNull(() => io.remove(tmp));
     throw err instanceof IoError ? err : toIoError("write", path, err);
   }
   if (durable) await syncDirectory(dir);
   await removeStaleTemps(dir, basename(path));
+}
+
+/** Runs a call of either form (see WriteIo); a throw or a rejection gives null. */
+async function orNull<T>(call: () => T | Promise<T>): Promise<T | null> {
+  try {
+    return await call();
+  } catch {
+    return null;
+  }
 }
 
 /** When each file's directory was last searched for its temp files (see removeStaleTemps). */
@@ -192,11 +203,11 @@ const TEMPS_SEARCH_MS = 60_000;
  * to (a save must reach the user's real file, not turn the link into a copy). A link to a
  * missing file is refused: where it points was never checked (MCP confines paths by them).
  */
-async function followLink(path: string): Promise<string> {
-  const link = await lstat(path).catch(() => null);
+async function followLink(path: string, io: WriteIo): Promise<string> {
+  const link = await orNull(() => io.lstat(path));
   if (!link?.isSymbolicLink()) return path;
   try {
-    return await realpath(path);
+    return await io.realpath(path);
   } catch (err) {
     throw new IoError(
       path,

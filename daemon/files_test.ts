@@ -9,6 +9,12 @@ import {
   writeFileAtomic,
 } from "./files.ts";
 
+/** Both forms of an atomic write: on the thread pool with fsync, and blocking (small, no fsync). */
+const FORMS = [
+  { name: "durable", options: { durable: true } },
+  { name: "not durable, blocking calls", options: { durable: false } },
+];
+
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "goxel_files_test_" });
   try {
@@ -84,25 +90,32 @@ Deno.test("readFileBytes() explains missing files and directories with IoError",
   });
 });
 
-Deno.test("writeFileAtomic() writes exactly the bytes and leaves no temp file", async () => {
-  await withTempDir(async (dir) => {
-    const path = join(dir, "out.gox");
-    const bytes = new Uint8Array(70_000).map((_, i) => i * 7);
-    await writeFileAtomic(path, bytes);
-    assert.deepEqual(await Deno.readFile(path), bytes);
-    assert.deepEqual(await listNames(dir), ["out.gox"]);
+for (const form of FORMS) {
+  Deno.test(`writeFileAtomic() writes exactly the bytes and leaves no temp file (${form.name})`, async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "out.gox");
+      const bytes = new Uint8Array(70_000).map((_, i) => i * 7);
+      await writeFileAtomic(path, bytes, form.options);
+      // By hand: deepEqual of two large arrays that differ takes minutes to describe them.
+      const got = await Deno.readFile(path);
+      assert.equal(got.length, bytes.length);
+      assert.equal(got.findIndex((b, i) => b !== bytes[i]), -1);
+      assert.deepEqual(await listNames(dir), ["out.gox"]);
+    });
   });
-});
+}
 
-Deno.test("writeFileAtomic() replaces an existing file", async () => {
-  await withTempDir(async (dir) => {
-    const path = join(dir, "out.txt");
-    await Deno.writeTextFile(path, "an older and much longer content");
-    await writeFileAtomic(path, new TextEncoder().encode("new"));
-    assert.equal(await Deno.readTextFile(path), "new");
-    assert.deepEqual(await listNames(dir), ["out.txt"]);
+for (const form of FORMS) {
+  Deno.test(`writeFileAtomic() replaces an existing file (${form.name})`, async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "out.txt");
+      await Deno.writeTextFile(path, "an older and much longer content");
+      await writeFileAtomic(path, new TextEncoder().encode("new"), form.options);
+      assert.equal(await Deno.readTextFile(path), "new");
+      assert.deepEqual(await listNames(dir), ["out.txt"]);
+    });
   });
-});
+}
 
 Deno.test("writeEncodedFiles() writes the named file through symbolic links, not its sidecars", async (t) => {
   await withTempDir(async (dir) => {
@@ -120,6 +133,13 @@ Deno.test("writeEncodedFiles() writes the named file through symbolic links, not
         assert.ok((await Deno.lstat(join(dir, link))).isSymlink, "the link stays a link");
       });
     }
+    await t.step("through a link with blocking calls (a render: small, no fsync)", async () => {
+      await writeEncodedFiles(join(dir, "chain.gox"), [{ suffix: "", data: text("fast") }], {
+        durable: false,
+      });
+      assert.equal(await Deno.readTextFile(real), "fast");
+      assert.ok((await Deno.lstat(join(dir, "chain.gox"))).isSymlink);
+    });
     assert.deepEqual(await listNames(join(dir, "real")), ["model.gox"], "no temp file left");
     await t.step("a link to a missing file is refused and left alone", async () => {
       await Deno.symlink(join(dir, "nowhere", "x.gox"), join(dir, "dangling.gox"));
@@ -146,16 +166,18 @@ Deno.test("writeEncodedFiles() writes the named file through symbolic links, not
   });
 });
 
-Deno.test("writeFileAtomic() keeps an existing file's mode", async () => {
-  await withTempDir(async (dir) => {
-    const path = join(dir, "secret.gox");
-    await Deno.writeTextFile(path, "old");
-    await Deno.chmod(path, 0o600);
-    await writeFileAtomic(path, new Uint8Array([1, 2]));
-    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
-    assert.deepEqual(await Deno.readFile(path), new Uint8Array([1, 2]));
+for (const form of FORMS) {
+  Deno.test(`writeFileAtomic() keeps an existing file's mode (${form.name})`, async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "secret.gox");
+      await Deno.writeTextFile(path, "old");
+      await Deno.chmod(path, 0o600);
+      await writeFileAtomic(path, new Uint8Array([1, 2]), form.options);
+      assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+      assert.deepEqual(await Deno.readFile(path), new Uint8Array([1, 2]));
+    });
   });
-});
+}
 
 Deno.test("readFileBytes() refuses FIFOs, devices and files over the limit", async (t) => {
   await withTempDir(async (dir) => {
@@ -200,66 +222,82 @@ Deno.test("writeEncodedFiles() refuses to replace a sidecar the request did not 
   });
 });
 
-Deno.test("writeFileAtomic() refuses a missing directory or a file in the way, creating nothing", async (t) => {
-  await withTempDir(async (dir) => {
-    await Deno.writeTextFile(join(dir, "plain"), "x");
-    const cases: [string, string, RegExp][] = [
-      [
-        "missing directories",
-        join(dir, "a", "b", "out.bin"),
-        /directory ".*\/a\/b" does not exist/,
-      ],
-      ["a file as parent", join(dir, "plain", "out.bin"), /".*\/plain" is a file, not a directory/],
-      ["a file as grandparent", join(dir, "plain", "x", "out.bin"), /".*\/plain" is a file/],
-    ];
-    for (const [name, path, message] of cases) {
-      await t.step(name, async () => {
-        await assert.rejects(writeFileAtomic(path, new Uint8Array([1])), (err: unknown) => {
-          assert.ok(err instanceof IoError);
-          assert.equal(err.path, path);
-          assert.match(err.message, message);
-          return true;
+for (const form of FORMS) {
+  Deno.test(`writeFileAtomic() refuses a missing directory or a file in the way, creating nothing (${form.name})`, async (t) => {
+    await withTempDir(async (dir) => {
+      await Deno.writeTextFile(join(dir, "plain"), "x");
+      const cases: [string, string, RegExp][] = [
+        [
+          "missing directories",
+          join(dir, "a", "b", "out.bin"),
+          /directory ".*\/a\/b" does not exist/,
+        ],
+        [
+          "a file as parent",
+          join(dir, "plain", "out.bin"),
+          /".*\/plain" is a file, not a directory/,
+        ],
+        ["a file as grandparent", join(dir, "plain", "x", "out.bin"), /".*\/plain" is a file/],
+      ];
+      for (const [name, path, message] of cases) {
+        await t.step(name, async () => {
+          await assert.rejects(
+            writeFileAtomic(path, new Uint8Array([1]), form.options),
+            (err: unknown) => {
+              assert.ok(err instanceof IoError);
+              assert.equal(err.path, path);
+              assert.match(err.message, message);
+              return true;
+            },
+          );
         });
-      });
-    }
-    await assert.rejects(Deno.stat(join(dir, "a")));
+      }
+      await assert.rejects(Deno.stat(join(dir, "a")));
+    });
   });
-});
+}
 
-Deno.test("writeFileAtomic() applies the requested file mode", async () => {
-  await withTempDir(async (dir) => {
-    const path = join(dir, "private.bin");
-    await writeFileAtomic(path, new Uint8Array([1]), { mode: 0o600 });
-    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+for (const form of FORMS) {
+  Deno.test(`writeFileAtomic() applies the requested file mode (${form.name})`, async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "private.bin");
+      await writeFileAtomic(path, new Uint8Array([1]), { ...form.options, mode: 0o600 });
+      assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+    });
   });
-});
+}
 
-Deno.test("writeFileAtomic() fails with IoError and leaves no temp file", async (t) => {
-  await withTempDir(async (dir) => {
-    const blocker = join(dir, "plain.txt");
-    await Deno.writeTextFile(blocker, "not a directory");
-    const target = join(dir, "existing");
-    await Deno.mkdir(target);
-    const cases: [string, string][] = [
-      ["target under a regular file", join(blocker, "out.gox")],
-      ["target is a directory", target],
-    ];
-    for (const [name, path] of cases) {
-      await t.step(name, async () => {
-        await assert.rejects(writeFileAtomic(path, new Uint8Array([1, 2, 3])), (err: unknown) => {
-          assert.ok(err instanceof IoError);
-          assert.equal(err.path, path);
-          assert.match(err.message, /^Cannot write /);
-          return true;
+for (const form of FORMS) {
+  Deno.test(`writeFileAtomic() fails with IoError and leaves no temp file (${form.name})`, async (t) => {
+    await withTempDir(async (dir) => {
+      const blocker = join(dir, "plain.txt");
+      await Deno.writeTextFile(blocker, "not a directory");
+      const target = join(dir, "existing");
+      await Deno.mkdir(target);
+      const cases: [string, string][] = [
+        ["target under a regular file", join(blocker, "out.gox")],
+        ["target is a directory", target],
+      ];
+      for (const [name, path] of cases) {
+        await t.step(name, async () => {
+          await assert.rejects(
+            writeFileAtomic(path, new Uint8Array([1, 2, 3]), form.options),
+            (err: unknown) => {
+              assert.ok(err instanceof IoError);
+              assert.equal(err.path, path);
+              assert.match(err.message, /^Cannot write /);
+              return true;
+            },
+          );
+          const names = await listNames(dir);
+          assert.ok(!names.some((n) => n.endsWith(".tmp")), names.join(", "));
+          assert.deepEqual(await listNames(target), []);
         });
-        const names = await listNames(dir);
-        assert.ok(!names.some((n) => n.endsWith(".tmp")), names.join(", "));
-        assert.deepEqual(await listNames(target), []);
-      });
-    }
-    assert.equal(await Deno.readTextFile(blocker), "not a directory");
+      }
+      assert.equal(await Deno.readTextFile(blocker), "not a directory");
+    });
   });
-});
+}
 
 Deno.test("withFileContext() names the file, format and byte offset of a decoding failure", () => {
   const inner = new FormatError(
@@ -297,16 +335,21 @@ Deno.test("writeFileAtomic() removes temp files a killed writer left, not a live
   });
 });
 
-Deno.test("writeFileAtomic() lets concurrent writes of one file all succeed, the last one winning", async () => {
-  await withTempDir(async (dir) => {
-    const path = join(dir, "shared.gox");
-    for (let round = 0; round < 20; round++) {
-      const a = new Uint8Array([1, round]), b = new Uint8Array([2, round]);
-      // Started in the same millisecond: they once shared a temp name and both failed.
-      await Promise.all([writeFileAtomic(path, a), writeFileAtomic(path, b)]);
-      const got = Deno.readFileSync(path);
-      assert.ok(got[1] === round && (got[0] === 1 || got[0] === 2), `round ${round}: ${got}`);
-    }
-    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["shared.gox"]);
+for (const form of FORMS) {
+  Deno.test(`writeFileAtomic() lets concurrent writes of one file all succeed, the last one winning (${form.name})`, async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "shared.gox");
+      for (let round = 0; round < 20; round++) {
+        const a = new Uint8Array([1, round]), b = new Uint8Array([2, round]);
+        // Started in the same millisecond: they once shared a temp name and both failed.
+        await Promise.all([
+          writeFileAtomic(path, a, form.options),
+          writeFileAtomic(path, b, form.options),
+        ]);
+        const got = Deno.readFileSync(path);
+        assert.ok(got[1] === round && (got[0] === 1 || got[0] === 2), `round ${round}: ${got}`);
+      }
+      assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["shared.gox"]);
+    });
   });
-});
+}
