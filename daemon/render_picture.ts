@@ -14,6 +14,7 @@ import {
 } from "../core/render/render.ts";
 import { renderPathError } from "../protocol/render_path.ts";
 import type { DaemonContext } from "./context.ts";
+import type { RenderedRange } from "./worker_jobs.ts";
 import { resolvePath, writeEncodedFiles } from "./files.ts";
 
 /** Throws InvalidInputError unless the path names a .png file (renders are PNG only). */
@@ -90,23 +91,23 @@ const KEPT_VOXELS_MS = 10_000;
 const sharedVoxels = new KeptVoxels();
 
 /**
- * Rows per slice when a picture is shared between workers: each of n workers renders every
- * n-th slice (a model rarely fills the top and bottom of a picture alike, so halves were
- * uneven: monu9 at 512², 7–9 ms for the top and 12–17 for the bottom).
+ * Rows per slice when a picture is shared between workers. Each worker takes the next slice
+ * left when it finishes one (a counter in shared memory), so a worker that starts late (the
+ * other was already running, or the thread woke up late: 0.5–5 ms of a 10 ms render seen at
+ * 512²) or meets the busier part of the model takes fewer slices instead of holding up the
+ * picture; dealing every n-th slice out in advance left one worker 1–3 ms behind the other.
  */
 export const SLICE_ROWS = 64;
 
-/** Returns each band's row ranges: one range when alone, else every `bands`-th slice. */
-export function bandRanges(height: number, bands: number): [number, number][][] {
-  if (bands <= 1) return [[[0, height]]];
-  const out: [number, number][][] = Array.from({ length: bands }, () => []);
-  for (let k = 0, y = 0; y < height; k++, y += SLICE_ROWS) {
-    out[k % bands].push([y, Math.min(height, y + SLICE_ROWS)]);
-  }
-  return out.filter((ranges) => ranges.length > 0);
+/** Returns a picture's row ranges: the whole picture for one band, else slices. */
+export function sliceRanges(height: number, bands: number): [number, number][] {
+  if (bands <= 1) return [[0, height]];
+  const out: [number, number][] = [];
+  for (let y = 0; y < height; y += SLICE_ROWS) out.push([y, Math.min(height, y + SLICE_ROWS)]);
+  return out;
 }
 
-/** Runs one job per band; returns each range's result with the range, top to bottom. */
+/** Runs one job per band, sharing the slices; returns each slice's result, top to bottom. */
 async function renderBands<T>(
   ctx: Pick<DaemonContext, "workers">,
   image: Image,
@@ -115,16 +116,22 @@ async function renderBands<T>(
   signal?: AbortSignal,
 ): Promise<{ range: [number, number]; result: T }[]> {
   validateRenderOptions(options);
-  const bands = bandRanges(options.height, bandCount(options, ctx.workers.size));
-  const { input, transfer } = renderInput(image, bands.length);
+  const bands = bandCount(options, ctx.workers.size);
+  const ranges = sliceRanges(options.height, bands);
+  const claims = bands > 1 ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+  const { input, transfer } = renderInput(image, bands);
+  const job = { kind, ...input, options, ranges, claims };
+  // A job that starts after the others took every slice returns at once, empty.
   const results = await Promise.all(
-    bands.map((ranges) =>
-      ctx.workers.run({ kind, ...input, options, ranges }, { transfer, signal })
-    ),
-  );
-  return bands.flatMap((ranges, b) =>
-    ranges.map((range, i) => ({ range, result: (results[b] as T[])[i] }))
-  ).sort((a, b) => a.range[0] - b.range[0]);
+    Array.from({ length: bands }, () => ctx.workers.run(job, { transfer, signal })),
+  ) as unknown as RenderedRange<T>[][];
+  const done: (T | undefined)[] = new Array(ranges.length);
+  for (const list of results) for (const r of list) done[r.index] = r;
+  return ranges.map((range, i) => {
+    const result = done[i];
+    if (result === undefined) throw new Error(`Rows ${range[0]}..${range[1]} were not rendered`);
+    return { range, result };
+  });
 }
 
 /** Renders the image's visible layers into RGBA bytes, the rows shared among the pool. */
@@ -134,11 +141,8 @@ export async function renderPicture(
   options: RenderOptions,
 ): Promise<Uint8Array> {
   const rgba = new Uint8Array(options.width * options.height * 4);
-  for (
-    const { range, result } of await renderBands<Uint8Array>(ctx, image, options, "render_rows")
-  ) {
-    rgba.set(result, range[0] * options.width * 4);
-  }
+  const rows = await renderBands<{ data: Uint8Array }>(ctx, image, options, "render_rows");
+  for (const { range, result } of rows) rgba.set(result.data, range[0] * options.width * 4);
   return rgba;
 }
 

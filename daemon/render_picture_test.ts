@@ -8,14 +8,16 @@ import { MAX_PICTURE_SIZE } from "../protocol/wire.ts";
 import { decodePng } from "../core/formats/png.ts";
 import {
   bandCount,
-  bandRanges,
   checkPngPath,
   MIN_BAND_PIXELS,
   MIN_RASTER_BAND_PIXELS,
   renderPicture,
   renderPngFile,
+  sliceRanges,
 } from "./render_picture.ts";
-import { WorkerPool } from "./worker_pool.ts";
+import { type RunOptions, WorkerPool } from "./worker_pool.ts";
+import { type Job, type RenderedRange, runJob } from "./worker_jobs.ts";
+import { volumeToPlain } from "../core/plain_image.ts";
 
 Deno.test("renderPicture and renderPngFile share rows among workers and give the one-piece picture", async (t) => {
   const image = newImage(), v = image.layers[0].volume;
@@ -61,13 +63,67 @@ Deno.test("renderPicture and renderPngFile share rows among workers and give the
   }
 });
 
-Deno.test("bandRanges gives each band every n-th slice and covers every row once", () => {
-  assert.deepEqual(bandRanges(100, 1), [[[0, 100]]]);
-  assert.deepEqual(bandRanges(200, 2), [[[0, 64], [128, 192]], [[64, 128], [192, 200]]]);
-  // Fewer slices than bands: no empty band.
-  assert.deepEqual(bandRanges(70, 4), [[[0, 64]], [[64, 70]]]);
+Deno.test("a picture's slices go to the workers that are free: a busy one holds nothing up", async () => {
+  const image = newImage(), v = image.layers[0].volume;
+  for (let z = 0; z < 6; z++) for (let x = -4; x < 4; x++) v.set(x, 0, z, packRgba(30, 90, 200));
+  const pool = new WorkerPool(2);
+  const dir = await Deno.makeTempDir();
+  try {
+    const options = { width: 512, height: 512, camera: "isometric" };
+    assert.equal(bandCount(options, 2), 2, "two jobs share the slices");
+    const whole = renderImage(image, options).rgba;
+    // One worker is busy for 4 s: the other takes every slice, then the picture's second job
+    // (run after the first, on the same worker) finds none left. Each job's slices are counted.
+    let busyDone = false;
+    const busy = pool.run({ kind: "sleep", ms: 4000 }).then(() => (busyDone = true), () => {});
+    const counts: number[] = [];
+    const workers = {
+      size: pool.size,
+      run: (job: Job, o?: RunOptions) =>
+        pool.run(job, o).then((r) => (counts.push((r as unknown[]).length), r)),
+    } as unknown as WorkerPool;
+    const saved = await renderPngFile({ workers, workspace: dir }, image, "r.png", options);
+    assert.equal(busyDone, false, "the render did not wait for the busy worker");
+    assert.deepEqual(counts, [sliceRanges(512, 2).length, 0]);
+    assert.ok(Buffer.from(decodePng(saved.data).rgba).equals(Buffer.from(whole)));
+    await busy;
+  } finally {
+    await pool.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a render job that finds every slice taken returns nothing; one taking the rest returns those", () => {
+  const image = newImage(), v = image.layers[0].volume;
+  for (let z = 0; z < 6; z++) v.set(0, 0, z, packRgba(200, 200, 30));
+  const options = { width: 64, height: 200, camera: "isometric" };
+  const ranges = sliceRanges(200, 2);
+  const claims = new Int32Array(new SharedArrayBuffer(4));
+  const job = (): Job => ({
+    kind: "render_rows",
+    volume: volumeToPlain(image.layers[0].volume, false),
+    camera: null,
+    light: image.light,
+    options,
+    ranges,
+    claims,
+  });
+  Atomics.store(claims, 0, 1);
+  const rest = runJob(job()) as RenderedRange<{ data: Uint8Array }>[];
+  assert.deepEqual(rest.map((r) => r.index), [1, 2, 3]);
+  const whole = renderImage(image, options).rgba;
+  for (const r of rest) {
+    const at = ranges[r.index][0] * 64 * 4;
+    assert.ok(Buffer.from(r.data).equals(Buffer.from(whole.subarray(at, at + r.data.length))));
+  }
+  assert.deepEqual(runJob(job()), []);
+});
+
+Deno.test("sliceRanges gives one range for one band, else slices covering every row once", () => {
+  assert.deepEqual(sliceRanges(100, 1), [[0, 100]]);
+  assert.deepEqual(sliceRanges(200, 2), [[0, 64], [64, 128], [128, 192], [192, 200]]);
   for (const [height, bands] of [[1, 2], [511, 2], [512, 3], [4096, 8]]) {
-    const rows = bandRanges(height, bands).flat().sort((a, b) => a[0] - b[0]);
+    const rows = sliceRanges(height, bands);
     assert.equal(rows[0][0], 0);
     for (let i = 1; i < rows.length; i++) assert.equal(rows[i][0], rows[i - 1][1]);
     assert.equal(rows.at(-1)![1], height);

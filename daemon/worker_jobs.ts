@@ -16,12 +16,8 @@ import { type EditOp, type EditResult, runEditJob } from "./edit_jobs.ts";
 import { runScriptJob, type ScriptJob, type ScriptJobResult } from "./script_job.ts";
 import { InvalidInputError } from "../core/errors.ts";
 import type { Light } from "../core/image.ts";
-import {
-  type PlainCamera,
-  renderEachRange,
-  type RenderOptions,
-  renderRanges,
-} from "../core/render/render.ts";
+import { type PlainCamera, renderEachRange, type RenderOptions } from "../core/render/render.ts";
+import { rangesInOrder, rangesLeft, sharedRanges } from "../core/render/range_claims.ts";
 import { type ColorTable, colorTable, type ColorTableOptions } from "../core/ops/color_stats.ts";
 import { encodePngPart, PNG_LEVEL, type PngPart } from "../core/formats/png.ts";
 import { SceneCache } from "../core/render/scene_cache.ts";
@@ -40,13 +36,21 @@ export type Job =
     camera: PlainCamera | null;
     light: Light;
     options: RenderOptions;
-    /** Row ranges [y0, y1) to render: RGBA bytes (render_rows) or a PNG part each. */
+    /** The picture's row ranges [y0, y1): RGBA bytes (render_rows) or a PNG part each. */
     ranges: [number, number][];
+    /**
+     * A counter shared by the jobs of one picture (an Int32Array on a SharedArrayBuffer, from
+     * 0): each takes the next range left (see sharedRanges). Without it, every range.
+     */
+    claims?: Int32Array;
     /** Name of the volume's content (see SceneCache): its set-up is kept for the next job. */
     content?: string;
     /** Each tile's number (Volume.tileDataId), in the volume's order: see TileMeshes. */
     numbers?: Float64Array;
   };
+
+/** A rendered range of a picture: its index in the job's ranges and its RGBA bytes or part. */
+export type RenderedRange<T> = T & { index: number };
 
 /** What each job kind returns. */
 export type JobResult =
@@ -55,8 +59,8 @@ export type JobResult =
   | EditResult
   | ScriptJobResult
   | Uint8Array
-  | Uint8Array[]
-  | PngPart[]
+  | RenderedRange<{ data: Uint8Array }>[]
+  | RenderedRange<PngPart>[]
   | ColorTable
   | null;
 
@@ -93,18 +97,25 @@ export function runJob(job: Job): JobResult | Promise<JobResult> {
       return runScriptJob(job.script);
     case "render_rows":
     case "render_png_parts": {
-      const { camera, light, options, ranges } = job;
+      const { camera, light, options, ranges, claims } = job;
+      // Started after the other jobs of its picture took every range: nothing to set up.
+      if (claims && !rangesLeft(ranges, claims)) return [];
       const kept = job.content === undefined
         ? null
         : { cache: scenes, content: job.content, numbers: job.numbers };
       const tiles = plainTiles(job.volume);
+      const taken = claims ? sharedRanges(ranges, claims) : rangesInOrder(ranges);
       if (job.kind === "render_rows") {
-        return renderRanges(tiles, camera, light, options, ranges, kept);
+        const rows: RenderedRange<{ data: Uint8Array }>[] = [];
+        renderEachRange(tiles, camera, light, options, taken, kept, false, (data, index) => {
+          rows.push({ data, index });
+        });
+        return rows;
       }
       // Each range is encoded from the cache's own arrays as soon as it is rendered.
-      const parts: PngPart[] = [];
-      renderEachRange(tiles, camera, light, options, ranges, kept, true, (rgba) => {
-        parts.push(encodePngPart(options.width, rgba, PNG_LEVEL, scenes.scratch));
+      const parts: RenderedRange<PngPart>[] = [];
+      renderEachRange(tiles, camera, light, options, taken, kept, true, (rgba, index) => {
+        parts.push({ ...encodePngPart(options.width, rgba, PNG_LEVEL, scenes.scratch), index });
       });
       return parts;
     }

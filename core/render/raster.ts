@@ -6,6 +6,7 @@
  * sub × sub samples of each pixel are averaged with truncation, like Goxel's export.
  */
 import { DepthBand } from "./raster_quad.ts";
+import type { RangeClaims } from "./range_claims.ts";
 import { type Scratch, takeArray } from "../scratch.ts";
 import { isPointShadowed, type RasterScene, shadeFace, SLOW, UNSHADED } from "./raster_scene.ts";
 import { FACE_AXIS, FACE_SIGN, occlusionAt } from "./shade.ts";
@@ -24,15 +25,16 @@ export interface RasterGrid {
 const TILE_ROWS = 16;
 
 /**
- * Renders the pixel rows of each range [y0, y1) of the picture and hands their RGBA bytes to
- * `visit`, range by range: new arrays, or with `rows` one array of that scratch that the next
- * range (or render) overwrites. The picture is cut in tiles of TILE_ROWS rows, each drawn with
- * the faces binned to it, so any set of ranges gives the same pixels as the whole picture.
+ * Renders the pixel rows of each range [y0, y1) it takes from `claims` and hands their RGBA
+ * bytes to `visit` with the range's index, range by range: new arrays, or with `rows` one array
+ * of that scratch that the next range (or render) overwrites. The picture is cut in tiles of
+ * TILE_ROWS rows, each drawn with the faces binned to it, so any set of ranges gives the same
+ * pixels as the whole picture.
  */
 export function rasterRanges(
   s: RasterScene,
   grid: RasterGrid,
-  ranges: readonly (readonly [number, number])[],
+  claims: RangeClaims,
   visit: (rgba: Uint8Array, index: number) => void,
   scratch: Scratch | null = null,
   rows: Scratch | null = null,
@@ -41,7 +43,8 @@ export function rasterRanges(
   const band = new DepthBand(sw, 0, Math.min(TILE_ROWS, grid.height) * sub, true, scratch);
   const bins = binFaces(s, 0, grid.height * sub, TILE_ROWS * sub, scratch);
   const shade = new SampleShader(s, sw, grid.height * sub);
-  ranges.forEach(([y0, y1], index) => {
+  for (let index = claims.take(); index >= 0; index = claims.take()) {
+    const [y0, y1] = claims.ranges[index];
     const out = takeArray(rows, "rows", Uint8Array, grid.width * (y1 - y0) * 4);
     for (let t = Math.floor(y0 / TILE_ROWS); t * TILE_ROWS < y1; t++) {
       const r0 = Math.max(y0, t * TILE_ROWS), r1 = Math.min(y1, (t + 1) * TILE_ROWS);
@@ -54,7 +57,7 @@ export function rasterRanges(
       resolveRows(s, grid, band, shade, [r0, r1, p0, p1], tile);
     }
     visit(out, index);
-  });
+  }
 }
 
 /** Faces (indices into s.front) listed per tile of `tile` sample rows, tiles top to bottom. */

@@ -13,6 +13,7 @@ import { type Image, type Light, mergedVisibleVolume } from "../image.ts";
 import { fromValues } from "../mat4.ts";
 import type { Volume } from "../volume.ts";
 import { rasterRanges } from "./raster.ts";
+import { type RangeClaims, rangesInOrder } from "./range_claims.ts";
 import { buildRasterScene } from "./raster_scene.ts";
 import { type PlainTile, type RayScene } from "./raycast.ts";
 import { SceneCache } from "./scene_cache.ts";
@@ -106,9 +107,7 @@ export function renderRows(
 
 /**
  * Renders the pixel rows of each range [y0, y1) of the picture renderFromTiles would make,
- * building the scene once; returns their RGBA bytes, one array per range. A worker given
- * every other slice of a picture shares its work evenly with another (a model rarely fills
- * the top and bottom halves alike). With `kept`, what depends on the voxels alone comes from
+ * building the scene once; returns their RGBA bytes, one array per range. With `kept`, what depends on the voxels alone comes from
  * (and stays in) the cache when the tiles are the content named `content`, and with the tiles'
  * numbers (Volume.tileDataId, same order) a changed content meshes only changed tiles again
  * (see SceneCache).
@@ -122,7 +121,8 @@ export function renderRanges(
   kept: KeptScene | null = null,
 ): Uint8Array[] {
   const out: Uint8Array[] = [];
-  renderEachRange(tiles, camera, light, options, ranges, kept, false, (rgba) => out.push(rgba));
+  const claims = rangesInOrder(ranges);
+  renderEachRange(tiles, camera, light, options, claims, kept, false, (rgba) => out.push(rgba));
   return out;
 }
 
@@ -134,22 +134,23 @@ export interface KeptScene {
 }
 
 /**
- * Renders like renderRanges, handing each range's RGBA bytes to `visit` as it is done. With
- * `passing` (and `kept`) the bytes sit in one array of the cache's that the next range
- * overwrites: read them in `visit` (a worker PNG-encodes them there, allocating nothing).
+ * Renders like renderRanges the ranges it takes from `claims` (which other threads may share),
+ * handing each range's RGBA bytes and index to `visit` as it is done. With `passing` (and
+ * `kept`) the bytes sit in one array of the cache's that the next range overwrites: read them
+ * in `visit` (a worker PNG-encodes them there, allocating nothing).
  */
 export function renderEachRange(
   tiles: Iterable<PlainTile>,
   camera: PlainCamera | null,
   light: Light,
   options: RenderOptions,
-  ranges: readonly (readonly [number, number])[],
+  claims: RangeClaims,
   kept: KeptScene | null,
   passing: boolean,
   visit: (rgba: Uint8Array, index: number) => void,
 ): void {
   validateRenderOptions(options);
-  for (const [y0, y1] of ranges) {
+  for (const [y0, y1] of claims.ranges) {
     if (
       !(Number.isInteger(y0) && Number.isInteger(y1) && 0 <= y0 && y0 <= y1 &&
         y1 <= options.height)
@@ -168,7 +169,10 @@ export function renderEachRange(
   const lit = renderLight(light);
   if (options.quality === "path") {
     const grid = { width, height, sub, back };
-    ranges.forEach(([y0, y1], k) => visit(traceRows(scene, cam, lit, grid, y0, y1), k));
+    for (let k = claims.take(); k >= 0; k = claims.take()) {
+      const [y0, y1] = claims.ranges[k];
+      visit(traceRows(scene, cam, lit, grid, y0, y1), k);
+    }
     return;
   }
   const grid = { width: width * sub, height: height * sub };
@@ -177,7 +181,7 @@ export function renderEachRange(
   const mesh = cache.mesh(content, list, kept?.numbers);
   const raster = buildRasterScene(scene, mesh, cam, lit, grid, scratch);
   const rows = passing ? scratch : null;
-  rasterRanges(raster, { width, height, sub, background: back }, ranges, visit, scratch, rows);
+  rasterRanges(raster, { width, height, sub, background: back }, claims, visit, scratch, rows);
 }
 
 /** Traces rows [y0, y1) with one ray per sample. */
