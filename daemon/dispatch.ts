@@ -6,7 +6,6 @@
 import {
   checkDepth,
   clip,
-  type DeferredReply,
   ErrorCode,
   errorReply,
   errorReplyOf,
@@ -17,7 +16,6 @@ import {
   type JsonRpcRequest,
   type MethodDecl,
   methodNotFound,
-  needsRawId,
   NULL_ID,
   parseParams,
   rawIds,
@@ -27,10 +25,16 @@ import {
 import { type RunningRequests, throwIfCancelled } from "./cancels.ts";
 import type { Peer } from "./changes.ts";
 import { type Receipt, runMutation } from "./commits.ts";
-import type { Ticket } from "./journal_types.ts";
 import type { Project } from "./projects.ts";
 import { toRpcError } from "./rpc_errors.ts";
 import type { DaemonContext } from "./context.ts";
+import {
+  type Answer,
+  PendingBatch,
+  PendingReply,
+  type RawIds,
+  replyId,
+} from "./pending_replies.ts";
 import { RequestMetrics } from "./request_metrics.ts";
 import type { AnyHandler, HandlerTable } from "./handlers/types.ts";
 
@@ -47,8 +51,6 @@ export interface CallInfo {
 }
 
 type Reply = string | null;
-/** A reply, or one whose text waits for the journal write of its change (see settle()). */
-type Answer = Reply | DeferredReply;
 type MaybeAsync<T> = T | Promise<T>;
 
 function isPromise<T>(v: MaybeAsync<T>): v is Promise<T> {
@@ -58,12 +60,6 @@ function isPromise<T>(v: MaybeAsync<T>): v is Promise<T> {
 const ID_NULL_ERROR = (code: number, message: string, data?: unknown) =>
   errorReplyOf(NULL_ID, code, message, data);
 
-/**
- * Where the request ids as sent come from (read only when a number may have lost digits): a
- * single message's own text, or a batch's ids read once for all its calls.
- */
-type RawIds = string | (() => (string | undefined)[]);
-
 type Outcome = { result?: unknown; error?: { code: number; message: string; data?: unknown } };
 
 /** A request in progress (one object per request): its change's ticket and its reply's needs. */
@@ -72,72 +68,6 @@ interface InProgress extends Receipt {
   readonly raw: RawIds;
   readonly index: number;
   readonly defer: boolean;
-}
-
-/**
- * The reply of a change whose journal record is queued: its text is the success reply once the
- * record is written, or the journal error if that write failed (the change was taken back).
- */
-export class PendingReply implements DeferredReply {
-  readonly #dispatcher: Dispatcher;
-  readonly #ctx: DaemonContext;
-  readonly #ticket: Ticket;
-  readonly #ok: string;
-  readonly #id: string;
-  readonly #method: string;
-
-  // One object per pipelined edit: plain fields, no closures (the replies of a whole run are
-  // alive at once, and every extra object is GC work).
-  constructor(
-    dispatcher: Dispatcher,
-    ctx: DaemonContext,
-    ticket: Ticket,
-    ok: string,
-    id: string,
-    method: string,
-  ) {
-    this.#dispatcher = dispatcher;
-    this.#ctx = ctx;
-    this.#ticket = ticket;
-    this.#ok = ok;
-    this.#id = id;
-    this.#method = method;
-  }
-
-  /** Writes the queued journal records (if not yet done) and returns the final reply. */
-  settle(): Reply {
-    this.#ctx.journal.flushQueued();
-    const { error } = this.#ticket;
-    if (!error) return this.#ok;
-    const rpc = toRpcError(error, this.#ctx, this.#method);
-    this.#dispatcher.failedLater(this.#method, rpc.code);
-    return errorReply(this.#id, rpc);
-  }
-}
-
-/** A reply's id text: as the request wrote it when JSON.parse would change it (big numbers). */
-function replyId(id: JsonRpcId | undefined, raw: RawIds, index: number): string {
-  if (!needsRawId(id)) return idText(id);
-  return (typeof raw === "string" ? rawIds(raw) : raw())[index] ?? idText(id);
-}
-
-/** A batch's reply: its items' replies, settled together. */
-class PendingBatch implements DeferredReply {
-  readonly #items: Answer[];
-  readonly #text: (settled: Reply[]) => Reply;
-
-  constructor(items: Answer[], text: (settled: Reply[]) => Reply) {
-    this.#items = items;
-    this.#text = text;
-  }
-
-  settle(): Reply {
-    return this.#text(this.#items.map(settle));
-  }
-}
-
-function settle(answer: Answer): Reply {
-  return answer === null || typeof answer === "string" ? answer : answer.settle();
 }
 
 /** Dispatches JSON-RPC messages to the handler table. */
@@ -330,13 +260,16 @@ export class Dispatcher {
     receipt: Receipt,
   ): MaybeAsync<Outcome> {
     let tracked: ReturnType<RunningRequests["start"]> | null = null;
+    let opened: { project: Project; seq: number } | null = null;
     try {
+      const projects = this.#ctx.projects, open = projects.size;
       const project = decl.flags?.project
-        ? this.#ctx.projects.resolve(
+        ? projects.resolve(
           params.project as string | undefined,
           decl.flags.mutates === true && !decl.flags.needsOpenProject,
         )
         : null;
+      if (project && projects.size > open) opened = { project, seq: project.seq };
       // A heavy read (save, export, render) snapshots the project and finishes later: its
       // snapshot must not hold queued changes that a failed write would take back.
       if (project && decl.flags.heavy && !decl.flags.mutates) {
@@ -370,7 +303,7 @@ export class Dispatcher {
       if (isPromise(value)) {
         return value.then(
           (result) => (tracked?.done(), changes.afterRequest(), { result }),
-          (err) => (tracked?.done(), { error: toRpcError(err, this.#ctx, decl.name) }),
+          (err) => (tracked?.done(), this.#failed(err, decl.name, opened)),
         );
       }
       tracked?.done();
@@ -378,8 +311,21 @@ export class Dispatcher {
       return { result: value };
     } catch (err) {
       tracked?.done();
-      return { error: toRpcError(err, this.#ctx, decl.name) };
+      return this.#failed(err, decl.name, opened);
     }
+  }
+
+  /**
+   * A failed request's error. The "Untitled" project it opened (an edit with none open) is
+   * closed again unless something changed it since: a failed request leaves nothing behind.
+   */
+  #failed(err: unknown, method: string, opened: { project: Project; seq: number } | null): Outcome {
+    const projects = this.#ctx.projects, p = opened?.project;
+    if (p && p.seq === opened!.seq && projects.find(p.id) === p) {
+      projects.close(p.id);
+      this.#ctx.changes.afterRequest();
+    }
+    return { error: toRpcError(err, this.#ctx, method) };
   }
 
   /** Counts a request answered as soon as it was read (a cancel: daemon/cancels.ts). */

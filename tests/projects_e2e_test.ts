@@ -153,3 +153,35 @@ Deno.test("undo, redo and restoring a checkpoint with no project open open none"
     await env.cleanup();
   }
 });
+
+Deno.test("a failed edit with no project open leaves none behind, also after a restart", async () => {
+  const env = await makeTestEnv();
+  let daemon = await startDaemon(env);
+  let c = await RawClient.unix(daemon.socket);
+  const count = async () => (await c.call<{ count: number }>("goxel.list_projects")).count;
+  try {
+    const failing: [string, unknown][] = [
+      ["add_voxel", { x: 0, y: 0, z: 0, color: "#ff0000", layer_id: 99 }],
+      ["fill_box", { min: [0, 0, 0], max: [1, 1, 1], color: "#00ff00", layer_id: 99 }],
+      ["import_model", { path: `${env.dir}/missing.vox` }],
+    ];
+    for (const [method, params] of failing) {
+      const reply = await c.request(`goxel.${method}`, params);
+      assert.ok(reply.error, `${method} fails: ${JSON.stringify(reply)}`);
+      assert.equal(await count(), 0, `${method} left no project behind`);
+    }
+    // A successful edit still opens one.
+    await c.call("goxel.add_voxel", [0, 0, 0, "#ff0000"]);
+    assert.equal(await count(), 1);
+    // The open and close of the failed edits were journaled: a restart brings back one project.
+    c.close();
+    await daemon.stop();
+    daemon = await startDaemon(env);
+    c = await RawClient.unix(daemon.socket);
+    assert.equal(await count(), 1);
+  } finally {
+    c.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
