@@ -260,7 +260,7 @@ export class Dispatcher {
     receipt: Receipt,
   ): MaybeAsync<Outcome> {
     let tracked: ReturnType<RunningRequests["start"]> | null = null;
-    let opened: { project: Project; seq: number } | null = null;
+    let opened: { project: Project; requests: number } | null = null;
     try {
       const projects = this.#ctx.projects, open = projects.size;
       const project = decl.flags?.project
@@ -269,7 +269,7 @@ export class Dispatcher {
           decl.flags.mutates === true && !decl.flags.needsOpenProject,
         )
         : null;
-      if (project && projects.size > open) opened = { project, seq: project.seq };
+      if (project && projects.size > open) opened = { project, requests: project.requests };
       // A heavy read (save, export, render) snapshots the project and finishes later: its
       // snapshot must not hold queued changes that a failed write would take back.
       if (project && decl.flags.heavy && !decl.flags.mutates) {
@@ -317,11 +317,16 @@ export class Dispatcher {
 
   /**
    * A failed request's error. The "Untitled" project it opened (an edit with none open) is
-   * closed again unless something changed it since: a failed request leaves nothing behind.
+   * closed again unless another request addressed it since (one queued behind an async edit
+   * waits to run on it): a failed request leaves nothing behind.
    */
-  #failed(err: unknown, method: string, opened: { project: Project; seq: number } | null): Outcome {
+  #failed(
+    err: unknown,
+    method: string,
+    opened: { project: Project; requests: number } | null,
+  ): Outcome {
     const projects = this.#ctx.projects, p = opened?.project;
-    if (p && p.seq === opened!.seq && projects.find(p.id) === p) {
+    if (p && p.requests === opened!.requests && projects.find(p.id) === p) {
       projects.close(p.id);
       this.#ctx.changes.afterRequest();
     }

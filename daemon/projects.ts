@@ -44,6 +44,8 @@ export class Project {
   degraded: string | null = null;
   /** Logged voxel edits so far (daemon/commits.ts samples its checks by it). */
   loggedEdits = 0;
+  /** Requests that addressed this project so far (see ProjectRegistry.resolve). */
+  requests = 0;
 
   constructor(id: string, name: string, image: Image, now: number, history?: HistoryOptions) {
     this.id = id;
@@ -275,6 +277,7 @@ export class ProjectRegistry {
       const p = this.find(ref);
       if (!p) throw new NotFoundError(`Project "${ref}" is not open`);
       p.lastActivity = this.#clock();
+      p.requests++;
       return p;
     }
     if (!this.#current && !edits) {
@@ -286,6 +289,7 @@ export class ProjectRegistry {
     const p = this.#current ??
       this.add("Untitled", newSizedImage({ width: 64, height: 64, depth: 64 }), "auto");
     p.lastActivity = this.#clock();
+    p.requests++;
     return p;
   }
 

@@ -187,3 +187,37 @@ Deno.test("a failed edit with no project open leaves none behind, also after a r
     await env.cleanup();
   }
 });
+
+Deno.test("a failed async edit that opened a project keeps it for the requests queued behind it", async () => {
+  const env = await makeTestEnv();
+  const daemon = await startDaemon(env);
+  const a = await RawClient.unix(daemon.socket), b = await RawClient.unix(daemon.socket);
+  try {
+    // A script opens Untitled, runs 400 ms on a worker, then throws.
+    const slow = "const t = Date.now(); while (Date.now() - t < 400) {} throw new Error('late');";
+    await a.send(
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "goxel.execute_script",
+        params: { script: slow },
+      }) + "\n",
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    // Meanwhile another client edits the current project: its edit waits for the script.
+    const edit = b.request("goxel.add_voxel", [1, 2, 3, "#00ff00"]);
+    const failed = await a.read(10_000) as { error?: { code: number } };
+    assert.ok(failed.error, JSON.stringify(failed));
+    const added = await edit;
+    assert.equal(added.error, undefined, JSON.stringify(added));
+    const list = await b.call<{ count: number }>("goxel.list_projects");
+    assert.equal(list.count, 1, "the project the script opened stays, with the edit");
+    const voxel = await b.call<{ exists: boolean }>("goxel.get_voxel", [1, 2, 3]);
+    assert.equal(voxel.exists, true);
+  } finally {
+    a.close();
+    b.close();
+    await daemon.stop();
+    await env.cleanup();
+  }
+});
