@@ -140,18 +140,31 @@ export interface AtomicWriteOptions {
  * stays (for the file a request names, whose link MCP checks); otherwise a link is replaced.
  * A write without fsync of at most BLOCKING_WRITE_BYTES (a render) makes blocking calls.
  */
-export async function writeFileAtomic(
+export function writeFileAtomic(
+  target: string,
+  data: Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const blocking = options.durable === false && data.length <= BLOCKING_WRITE_BYTES;
+  return writeFileAtomicWith(blocking ? BLOCKING_IO : POOLED_IO, target, data, options);
+}
+
+/** writeFileAtomic with the file-system calls of `io` (tests make them fail). */
+export async function writeFileAtomicWith(
+  io: WriteIo,
   target: string,
   data: Uint8Array,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
   const { mode = 0o644, exactMode = false, throughLinks = false, durable = true } = options;
-  const io = !durable && data.length <= BLOCKING_WRITE_BYTES ? BLOCKING_IO : POOLED_IO;
   const path = throughLinks ? await followLink(target, io) : target;
   const dir = dirname(path);
   // Unique per write: two writes of one file in the same millisecond took the same name, so
   // one failed (EEXIST) and its clean-up deleted the other's temp file.
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.${++tempSerial}.tmp`);
+  const tmp = join(
+    dir,
+    `${tempPrefix(basename(path))}${process.pid}.${Date.now()}.${++tempSerial}.tmp`,
+  );
   const existing = await orNull(() => io.stat(path));
   if (existing && !existing.isFile()) {
     throw new IoError(path, `Cannot write "${path}": it exists and is not a regular file`);
@@ -182,6 +195,14 @@ export async function writeFileAtomic(
   }
   if (durable) await syncDirectory(dir);
   await removeStaleTemps(dir, basename(path));
+}
+
+/**
+ * How the temp files of a write of file `name` begin: `.<name>.`, the name cut short when the
+ * temp name would pass the 255-byte limit of a file name (a legal 250-byte name failed).
+ */
+function tempPrefix(name: string): string {
+  return `.${new TextEncoder().encode(name).length <= 200 ? name : name.slice(0, 40)}.`;
 }
 
 /** Runs a call of either form (see WriteIo); a throw or a rejection gives null. */
@@ -229,7 +250,7 @@ async function removeStaleTemps(dir: string, name: string): Promise<void> {
   if (now - (tempsSearched.get(path) ?? -Infinity) < TEMPS_SEARCH_MS) return;
   if (tempsSearched.size >= 1024) tempsSearched.clear();
   tempsSearched.set(path, now);
-  const prefix = `.${name}.`;
+  const prefix = tempPrefix(name);
   let entries: string[];
   try {
     entries = await readdir(dir);

@@ -7,7 +7,9 @@ import {
   withFileContext,
   writeEncodedFiles,
   writeFileAtomic,
+  writeFileAtomicWith,
 } from "./files.ts";
+import { BLOCKING_IO, POOLED_IO, type WriteIo } from "./write_io.ts";
 
 /** Both forms of an atomic write: on the thread pool with fsync, and blocking (small, no fsync). */
 const FORMS = [
@@ -350,6 +352,48 @@ for (const form of FORMS) {
         assert.ok(got[1] === round && (got[0] === 1 || got[0] === 2), `round ${round}: ${got}`);
       }
       assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["shared.gox"]);
+    });
+  });
+}
+
+Deno.test("writeFileAtomic() removes its temp file when a call fails after creating it", async (t) => {
+  const failing = (what: string) => Object.assign(new Error(`${what} failed`), { code: "EIO" });
+  for (const [name, io] of [["blocking", BLOCKING_IO], ["thread pool", POOLED_IO]] as const) {
+    const cases: [string, WriteIo][] = [
+      ["the write", {
+        ...io,
+        async create(path, mode) {
+          const file = await io.create(path, mode);
+          return { ...file, write: () => Promise.reject(failing("write")) };
+        },
+      }],
+      ["the rename", { ...io, rename: () => Promise.reject(failing("rename")) }],
+    ];
+    for (const [step, broken] of cases) {
+      await t.step(`${name}: ${step}`, async () => {
+        await withTempDir(async (dir) => {
+          const path = join(dir, "model.gox");
+          await Deno.writeTextFile(path, "old");
+          await assert.rejects(
+            writeFileAtomicWith(broken, path, new Uint8Array([1, 2, 3])),
+            (err: unknown) => err instanceof IoError && /failed/.test(String(err.cause)),
+          );
+          assert.equal(await Deno.readTextFile(path), "old");
+          assert.deepEqual(await listNames(dir), ["model.gox"], "no temp file left");
+        });
+      });
+    }
+  }
+});
+
+for (const form of FORMS) {
+  Deno.test(`writeFileAtomic() writes a file whose name is near the 255-byte limit (${form.name})`, async () => {
+    await withTempDir(async (dir) => {
+      const name = `${"n".repeat(246)}.gox`;
+      await writeFileAtomic(join(dir, name), new Uint8Array([7]), form.options);
+      await writeFileAtomic(join(dir, name), new Uint8Array([8]), form.options);
+      assert.deepEqual(await Deno.readFile(join(dir, name)), new Uint8Array([8]));
+      assert.deepEqual(await listNames(dir), [name]);
     });
   });
 }

@@ -93,6 +93,32 @@ Deno.test("a picture's slices go to the workers that are free: a busy one holds 
   }
 });
 
+Deno.test("a picture with fewer slices than workers runs one job per slice", async () => {
+  const image = newImage();
+  image.layers[0].volume.set(0, 0, 0, packRgba(200, 40, 40));
+  const pool = new WorkerPool(3);
+  const dir = await Deno.makeTempDir();
+  try {
+    const options = { width: 4096, height: 100, camera: "front" };
+    assert.equal(bandCount(options, 3), 3);
+    let jobs = 0;
+    const workers = {
+      size: pool.size,
+      run: (job: Job, o?: RunOptions) => (jobs++, pool.run(job, o)),
+    } as unknown as WorkerPool;
+    const saved = await renderPngFile({ workers, workspace: dir }, image, "w.png", options);
+    assert.equal(jobs, sliceRanges(100, 3).length);
+    assert.ok(
+      Buffer.from(decodePng(saved.data).rgba).equals(
+        Buffer.from(renderImage(image, options).rgba),
+      ),
+    );
+  } finally {
+    await pool.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("a render job that finds every slice taken returns nothing; one taking the rest returns those", () => {
   const image = newImage(), v = image.layers[0].volume;
   for (let z = 0; z < 6; z++) v.set(0, 0, z, packRgba(200, 200, 30));
