@@ -28,3 +28,16 @@ export async function runLoadgen(
   }).output();
   return Number(new TextDecoder().decode(out.stdout).trim());
 }
+
+/** Waits until a server accepts connections on the Unix socket at `path` (10 s at most). */
+export async function waitSocket(path: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    try {
+      (await Deno.connect({ transport: "unix", path })).close();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  throw new Error(`no server on ${path}`);
+}

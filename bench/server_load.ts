@@ -4,7 +4,7 @@
  * With GOXEL_BIN (a compiled binary) the echo runs on Bun, the binary's runtime, as issue 15
  * specifies; otherwise on Deno.
  */
-import { buildLoadgen, runLoadgen } from "./loadgen_client.ts";
+import { buildLoadgen, runLoadgen, waitSocket } from "./loadgen_client.ts";
 import { procStatus } from "../tests/support_testing.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -18,18 +18,6 @@ function spawn(args: string[]): Deno.ChildProcess {
     stderr: "inherit",
     env: { XDG_RUNTIME_DIR: dir, XDG_STATE_HOME: `${dir}/state`, HOME: dir },
   }).spawn();
-}
-
-async function waitSocket(path: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    try {
-      (await Deno.connect({ transport: "unix", path })).close();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-  throw new Error(`no server on ${path}`);
 }
 
 /** A connection that counts reply lines. */

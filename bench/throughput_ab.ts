@@ -6,7 +6,7 @@
  *   deno run -A bench/throughput_ab.ts BIN [BIN ...]   (ROUNDS=n, default 5)
  */
 import { resolve } from "node:path";
-import { buildLoadgen, runLoadgen } from "./loadgen_client.ts";
+import { buildLoadgen, runLoadgen, waitSocket } from "./loadgen_client.ts";
 
 if (Deno.args.length === 0) {
   console.error("usage: deno run -A bench/throughput_ab.ts BIN [BIN ...]");
@@ -19,18 +19,6 @@ const loadgen = await buildLoadgen(dir);
 if (!loadgen) {
   console.error("throughput_ab: no C compiler, so no load client");
   Deno.exit(1);
-}
-
-async function waitSocket(path: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    try {
-      (await Deno.connect({ transport: "unix", path })).close();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-  throw new Error(`no server on ${path}`);
 }
 
 const line = (id: number, method: string, params: unknown) =>
