@@ -49,8 +49,11 @@ export class IdleTrimPolicy {
     this.#baseRss = start.rssBytes;
   }
 
-  /** True when the period before `now` was quiet, one before was not and RSS grew enough. */
-  shouldRelease(now: ProcessSample): boolean {
+  /**
+   * True when the period before `now` was quiet and either one before was not and RSS grew
+   * enough, or something is `pending` (memory that can go now: see trimIdleMemory).
+   */
+  shouldRelease(now: ProcessSample, pending = false): boolean {
     const used = now.cpuMs - this.#lastCpuMs;
     this.#lastCpuMs = now.cpuMs;
     // RSS that fell (the kernel reclaimed, projects closed) lowers the base.
@@ -59,7 +62,7 @@ export class IdleTrimPolicy {
       this.#worked = true;
       return false;
     }
-    return this.#worked && now.rssBytes - this.#baseRss >= this.options.growthBytes;
+    return pending || (this.#worked && now.rssBytes - this.#baseRss >= this.options.growthBytes);
   }
 
   /** Records the state after a release: growth and work are counted from here. */
@@ -71,13 +74,15 @@ export class IdleTrimPolicy {
 }
 
 /**
- * Releases what start-up left behind now, then whenever the daemon goes quiet after growing;
- * `onQuiet` runs first each time it went quiet (the daemon ends its idle worker threads there).
+ * Releases what start-up left behind now, then whenever the daemon goes quiet after growing, or
+ * goes quiet while `pending()` says something can go (the daemon: worker threads that ran jobs
+ * while no project is open); `onQuiet` runs first each time (the daemon ends idle workers there).
  */
 export function trimIdleMemory(
   log: Logger,
   onQuiet: () => void = () => {},
   options = IDLE_TRIM_DEFAULTS,
+  pending: () => boolean = () => false,
 ): { stop(): void } {
   let policy: IdleTrimPolicy | null = null;
   const release = (when: string) =>
@@ -87,7 +92,7 @@ export function trimIdleMemory(
     });
   void release("start-up");
   const timer = setInterval(() => {
-    if (!policy?.shouldRelease(sample())) return;
+    if (!policy?.shouldRelease(sample(), pending())) return;
     try {
       onQuiet();
     } catch (err) {

@@ -34,3 +34,11 @@ Deno.test("IdleTrimPolicy counts growth from the lowest RSS seen", () => {
   assert.equal(policy.shouldRelease({ cpuMs: 1000, rssBytes: 49 * MB }), false);
   assert.equal(policy.shouldRelease({ cpuMs: 1010, rssBytes: 49 * MB }), true);
 });
+
+Deno.test("IdleTrimPolicy releases in a quiet period while something is pending, never while busy", () => {
+  const policy = new IdleTrimPolicy(IDLE_TRIM_DEFAULTS, { cpuMs: 0, rssBytes: 60 * MB });
+  // No work and no growth: only what is pending (workers with no project left) counts.
+  assert.equal(policy.shouldRelease({ cpuMs: 10, rssBytes: 60 * MB }), false);
+  assert.equal(policy.shouldRelease({ cpuMs: 20, rssBytes: 60 * MB }, true), true);
+  assert.equal(policy.shouldRelease({ cpuMs: 900, rssBytes: 60 * MB }, true), false);
+});

@@ -23,7 +23,7 @@ import { Metrics } from "./metrics.ts";
 import { defaultDataDir, lockDataDir } from "./data_dir.ts";
 import { registerGauges } from "./gauges.ts";
 import { JournalObserver, recoverProjects } from "./recovery.ts";
-import { trimIdleMemory } from "./idle_memory.ts";
+import { IDLE_TRIM_DEFAULTS, trimIdleMemory } from "./idle_memory.ts";
 import { historyOptions, ProjectRegistry } from "./projects.ts";
 import {
   acquireLock,
@@ -268,7 +268,15 @@ async function serve(a: ServeArgs): Promise<number> {
     a.releaseLock();
     return fail(err);
   }
-  idleTrim = trimIdleMemory(log, () => workers.retireIdle());
+  // Workers keep what they built for the open projects' renders (a render on a new worker ran
+  // on cold code: 227 ms against 12 for monu9 at 512²); they end once no project is open.
+  const unused = () => ctx.projects.size === 0;
+  idleTrim = trimIdleMemory(
+    log,
+    () => unused() && workers.retireIdle(),
+    IDLE_TRIM_DEFAULTS,
+    () => unused() && workers.ranJobs,
+  );
   log.info("goxel {version} listening on {socket} (pid {pid})", {
     version: a.opts.build.version,
     socket: a.socket,

@@ -74,6 +74,8 @@ export class WorkerPool {
   readonly #jobTimeoutMs: () => number;
   /** Workers replaced after a job overran its deadline. */
   replaced = 0;
+  /** True once a worker ran a job since the idle ones were last ended (see retireIdle). */
+  ranJobs = false;
 
   constructor(size: number, options: WorkerPoolOptions = {}) {
     this.size = Math.max(1, size);
@@ -128,6 +130,7 @@ export class WorkerPool {
    * starts one again (≈ 20 ms once). Returns how many ended.
    */
   retireIdle(): number {
+    this.ranJobs = false;
     const idle = this.#slots.filter((s) => !s.busy);
     for (const s of idle) s.worker.terminate();
     this.#slots = this.#slots.filter((s) => s.busy);
@@ -162,6 +165,7 @@ export class WorkerPool {
       const id = this.#nextId++;
       queued.id = id;
       slot.busy = true;
+      this.ranJobs = true;
       slot.since = performance.now();
       keepAlive(slot.worker, true);
       this.#pending.set(id, { ...pending, slot });

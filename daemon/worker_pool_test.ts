@@ -99,7 +99,9 @@ Deno.test("WorkerPool.retireIdle() ends idle workers only, and the next job star
     assert.equal(pool.load, 1, "the running job is untouched");
     assert.equal(await busy, null);
     assert.equal(pool.retireIdle(), 1);
+    assert.equal(pool.ranJobs, false, "no job ran since the idle workers ended");
     assert.equal(await pool.run({ kind: "sleep", ms: 1 }), null);
+    assert.equal(pool.ranJobs, true);
   } finally {
     await pool.close();
   }
