@@ -130,10 +130,11 @@ export class WorkerPool {
    * starts one again (≈ 20 ms once). Returns how many ended.
    */
   retireIdle(): number {
-    this.ranJobs = false;
     const idle = this.#slots.filter((s) => !s.busy);
     for (const s of idle) s.worker.terminate();
     this.#slots = this.#slots.filter((s) => s.busy);
+    // A worker still busy has run a job that the next retirement should see.
+    this.ranJobs = this.#slots.length > 0;
     return idle.length;
   }
 

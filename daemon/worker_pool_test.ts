@@ -97,6 +97,7 @@ Deno.test("WorkerPool.retireIdle() ends idle workers only, and the next job star
     // Two workers: one runs the 300 ms job, the other is idle.
     assert.equal(pool.retireIdle(), 1);
     assert.equal(pool.load, 1, "the running job is untouched");
+    assert.equal(pool.ranJobs, true, "the busy worker is still to be ended later");
     assert.equal(await busy, null);
     assert.equal(pool.retireIdle(), 1);
     assert.equal(pool.ranJobs, false, "no job ran since the idle workers ended");
