@@ -62,6 +62,9 @@ const ID_NULL_ERROR = (code: number, message: string, data?: unknown) =>
 
 type Outcome = { result?: unknown; error?: { code: number; message: string; data?: unknown } };
 
+/** A project a request opened, and how many requests had addressed it then (its own). */
+type Opened = { project: Project; requests: number };
+
 /** A request in progress (one object per request): its change's ticket and its reply's needs. */
 interface InProgress extends Receipt {
   readonly started: number;
@@ -260,7 +263,7 @@ export class Dispatcher {
     receipt: Receipt,
   ): MaybeAsync<Outcome> {
     let tracked: ReturnType<RunningRequests["start"]> | null = null;
-    let opened: { project: Project; requests: number } | null = null;
+    let opened: Opened | null = null;
     try {
       const projects = this.#ctx.projects, open = projects.size;
       const project = decl.flags?.project
@@ -320,11 +323,7 @@ export class Dispatcher {
    * closed again unless another request addressed it since (one queued behind an async edit
    * waits to run on it): a failed request leaves nothing behind.
    */
-  #failed(
-    err: unknown,
-    method: string,
-    opened: { project: Project; requests: number } | null,
-  ): Outcome {
+  #failed(err: unknown, method: string, opened: Opened | null): Outcome {
     const projects = this.#ctx.projects, p = opened?.project;
     if (p && p.requests === opened!.requests && projects.find(p.id) === p) {
       projects.close(p.id);

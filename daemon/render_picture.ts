@@ -116,9 +116,10 @@ async function renderBands<T>(
   signal?: AbortSignal,
 ): Promise<{ range: [number, number]; result: T }[]> {
   validateRenderOptions(options);
-  const ranges = sliceRanges(options.height, bandCount(options, ctx.workers.size));
+  const wanted = bandCount(options, ctx.workers.size);
+  const ranges = sliceRanges(options.height, wanted);
   // One job per band, never more than there are slices.
-  const bands = Math.min(bandCount(options, ctx.workers.size), ranges.length);
+  const bands = Math.min(wanted, ranges.length);
   const claims = bands > 1 ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
   const { input, transfer } = renderInput(image, bands);
   const job = { kind, ...input, options, ranges, claims };

@@ -19,8 +19,7 @@ import {
   statSync,
   writeSync,
 } from "node:fs";
-import { lstat, open, realpath, rename, rm, stat } from "node:fs/promises";
-import type { FileHandle } from "node:fs/promises";
+import { type FileHandle, lstat, open, realpath, rename, rm, stat } from "node:fs/promises";
 
 /** A file opened for writing. */
 export interface WriteFile {

@@ -107,10 +107,10 @@ export function renderRows(
 
 /**
  * Renders the pixel rows of each range [y0, y1) of the picture renderFromTiles would make,
- * building the scene once; returns their RGBA bytes, one array per range. With `kept`, what depends on the voxels alone comes from
- * (and stays in) the cache when the tiles are the content named `content`, and with the tiles'
- * numbers (Volume.tileDataId, same order) a changed content meshes only changed tiles again
- * (see SceneCache).
+ * building the scene once; returns their RGBA bytes, one array per range. With `kept`, what
+ * depends on the voxels alone comes from (and stays in) the cache when the tiles are the content
+ * named `content`, and with the tiles' numbers (Volume.tileDataId, same order) a changed content
+ * meshes only changed tiles again (see SceneCache).
  */
 export function renderRanges(
   tiles: Iterable<PlainTile>,
